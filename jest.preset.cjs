@@ -1,0 +1,26 @@
+// Shared jest settings for every workspace package: TypeScript through swc, workspace
+// libraries resolved to their sources (no build needed to test), ESM-style ".js"
+// import suffixes mapped back to the TypeScript files.
+const path = require('node:path');
+
+const root = __dirname;
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      {
+        jsc: { target: 'es2022', parser: { syntax: 'typescript' }, keepClassNames: true },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@workshare/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/test/**/*.spec.ts'],
+  testTimeout: 60_000,
+  maxWorkers: process.env.CI ? 2 : '50%',
+};

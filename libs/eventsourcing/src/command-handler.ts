@@ -1,0 +1,110 @@
+import type { Decider } from './decider.js';
+import type { DomainEvent, EventMetadata, RecordedEvent } from './envelope.js';
+import { WrongExpectedVersionError } from './errors.js';
+import type { EventStore, ExpectedVersion } from './store.js';
+import { noUpcasting, type Upcaster } from './upcasting.js';
+import { uuidv7 } from './uuid.js';
+
+export interface CommandHandlerOptions<Command, Event extends DomainEvent, State> {
+  store: EventStore;
+  decider: Decider<Command, Event, State>;
+  upcast?: Upcaster;
+  /** How many times to reload and decide again after a version conflict (default 3). */
+  maxRetries?: number;
+  /** Base delay between retries in ms; doubled each time, with jitter (default 5). */
+  retryDelayMs?: number;
+}
+
+export interface HandleOptions {
+  /**
+   * Id of this command. A command with an id already seen on the stream is not decided again:
+   * the events it produced the first time are returned (safe retries after a lost answer).
+   */
+  commandId?: string;
+  /** Metadata stamped on every event produced (actor, correlation id, traceparent...). */
+  metadata?: EventMetadata;
+  /**
+   * The version the caller's decision was based on. When given, a conflict is reported
+   * instead of retried: the caller saw a stale state.
+   */
+  expectedVersion?: number | 'no_stream';
+  /** Clock for occurred-at (tests pass a fixed one). */
+  now?: () => Date;
+}
+
+export interface HandleResult<Event extends DomainEvent, State> {
+  readonly state: State;
+  readonly events: readonly RecordedEvent<Event>[];
+  /** Version of the stream after the command; undefined when the stream is still empty. */
+  readonly streamVersion: number | undefined;
+  /** True when the command id had been handled before and nothing new was decided. */
+  readonly alreadyHandled: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Load → decide → append with the expected version. Retries a bounded number of times when
+ * another writer got in between; idempotent by command id.
+ */
+export class CommandHandler<Command, Event extends DomainEvent, State> {
+  private readonly upcast: Upcaster;
+  private readonly maxRetries: number;
+  private readonly retryDelayMs: number;
+
+  constructor(private readonly options: CommandHandlerOptions<Command, Event, State>) {
+    this.upcast = options.upcast ?? noUpcasting;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 5;
+  }
+
+  /** Current state of a stream, folded from its events. */
+  async load(streamName: string): Promise<{ state: State; version: number | undefined; events: RecordedEvent<Event>[] }> {
+    const { decider, store } = this.options;
+    const events = (await store.readStream(streamName)).map(this.upcast) as unknown as RecordedEvent<Event>[];
+    let state = decider.initialState();
+    for (const event of events) state = decider.evolve(state, event as unknown as Event);
+    const last = events[events.length - 1];
+    return { state, version: last?.streamVersion, events };
+  }
+
+  async handle(streamName: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<Event, State>> {
+    const { decider, store } = this.options;
+    const now = options.now ?? (() => new Date());
+    for (let attempt = 0; ; attempt++) {
+      const { state, version, events: history } = await this.load(streamName);
+      if (options.commandId !== undefined) {
+        const earlier = history.filter((e) => e.metadata.commandId === options.commandId);
+        if (earlier.length > 0) return { state, events: earlier, streamVersion: version, alreadyHandled: true };
+      }
+      if (options.expectedVersion !== undefined && options.expectedVersion !== (version ?? 'no_stream')) {
+        throw new WrongExpectedVersionError(streamName, String(options.expectedVersion), version);
+      }
+      const decided = decider.decide(command, state);
+      if (decided.length === 0) return { state, events: [], streamVersion: version, alreadyHandled: false };
+      const occurredAt = now();
+      const metadata: EventMetadata = { ...options.metadata };
+      if (options.commandId !== undefined) metadata.commandId = options.commandId;
+      const expected: ExpectedVersion = version ?? 'no_stream';
+      try {
+        const result = await store.append(
+          streamName,
+          decided.map((e) => ({ id: uuidv7(), type: e.type, data: e.data, metadata, occurredAt })),
+          { expectedVersion: expected },
+        );
+        let next = state;
+        for (const e of decided) next = decider.evolve(next, e);
+        return {
+          state: next,
+          events: result.events as unknown as RecordedEvent<Event>[],
+          streamVersion: result.nextExpectedVersion,
+          alreadyHandled: false,
+        };
+      } catch (error) {
+        const retry = error instanceof WrongExpectedVersionError && options.expectedVersion === undefined && attempt < this.maxRetries;
+        if (!retry) throw error;
+        await sleep(this.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));
+      }
+    }
+  }
+}

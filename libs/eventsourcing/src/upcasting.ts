@@ -1,0 +1,27 @@
+import type { JsonObject } from './json.js';
+import type { RecordedEvent } from './envelope.js';
+
+/** Turns the data of `type` at schema version `from` into version `from + 1`. */
+export type UpcastStep = (data: JsonObject, event: RecordedEvent) => JsonObject;
+
+/** Per event type, the steps from each old schema version to the next. */
+export type UpcastSteps = Record<string, Record<number, UpcastStep>>;
+
+export type Upcaster = (event: RecordedEvent) => RecordedEvent;
+
+/**
+ * Builds the hook that brings stored events up to their current schema when they are read.
+ * Stored events are never rewritten: old versions stay as written, for the audit.
+ */
+export const createUpcaster = (steps: UpcastSteps): Upcaster => (event) => {
+  const byVersion = steps[event.type];
+  if (!byVersion) return event;
+  let { data, schemaVersion } = event;
+  for (let step = byVersion[schemaVersion]; step; step = byVersion[schemaVersion]) {
+    data = step(data, event);
+    schemaVersion++;
+  }
+  return schemaVersion === event.schemaVersion ? event : { ...event, data, schemaVersion };
+};
+
+export const noUpcasting: Upcaster = (event) => event;

@@ -1,0 +1,105 @@
+import { comparePositions, START, type EventStore, type GlobalPosition, type Subscription, type SubscriptionOptions } from '@workshare/eventsourcing';
+
+type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 'storeCheckpoint'>;
+
+/**
+ * A durable catch-up subscription over any store's global log: resume from the saved
+ * checkpoint, hand each event to the handler in log order, save the checkpoint after each
+ * page, then poll (or wake on a local append) once caught up. At-least-once: after a crash,
+ * the events since the last checkpoint are delivered again, so handlers must be idempotent.
+ */
+export class CatchUpSubscription implements Subscription {
+  readonly done: Promise<void>;
+  private position: GlobalPosition = START;
+  private stopping = false;
+  private finished = false;
+  private wake: (() => void) | undefined;
+  private readonly waiters: { target: GlobalPosition; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private readonly unlisten: () => void;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: SubscriptionOptions,
+    /** Registers a callback the store calls after a local append; returns the unregistration. */
+    listen: (wake: () => void) => () => void,
+  ) {
+    if (!options.subscriptionId || typeof options.subscriptionId !== 'string') throw new TypeError('a subscription needs a subscriptionId');
+    this.unlisten = listen(() => this.wake?.());
+    this.done = this.run();
+    this.done.catch((error: unknown) => {
+      for (const w of this.waiters.splice(0)) w.reject(error);
+      options.onError?.(error);
+    });
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    const pollMs = this.options.pollIntervalMs ?? 100;
+    try {
+      this.position = (await this.store.readCheckpoint(this.options.subscriptionId)) ?? START;
+      while (!this.stopping) {
+        const page = await this.store.readAll({ after: this.position, limit: batchSize });
+        let handled = 0;
+        try {
+          for (const event of page) {
+            if (this.stopping) break;
+            await this.options.handle(event);
+            this.position = event.position;
+            handled++;
+          }
+        } finally {
+          if (handled > 0) await this.store.storeCheckpoint(this.options.subscriptionId, this.position);
+        }
+        this.settleWaiters();
+        if (page.length < batchSize && !this.stopping) await this.idle(pollMs);
+      }
+    } finally {
+      this.finished = true;
+      this.unlisten();
+    }
+  }
+
+  private settleWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (comparePositions(this.position, w.target) >= 0) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  async caughtUp(): Promise<void> {
+    const target = await this.store.headPosition();
+    if (comparePositions(this.position, target) >= 0) return;
+    if (this.finished) {
+      await this.done;
+      throw new Error(`subscription ${this.options.subscriptionId} has stopped`);
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.waiters.push({ target, resolve, reject });
+      this.wake?.();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.done.catch(() => undefined);
+    for (const w of this.waiters.splice(0)) w.reject(new Error(`subscription ${this.options.subscriptionId} stopped`));
+  }
+}

@@ -1,0 +1,9 @@
+export { openEventStore, DEFAULT_EVENTSTORE_URL, type OpenEventStoreOptions } from './open.js';
+export { SqlEventStore, type SqlEventStoreOptions } from './sql-event-store.js';
+export { KurrentDbEventStore } from './kurrentdb-event-store.js';
+export { CatchUpSubscription } from './catch-up-subscription.js';
+export { postgresDriver } from './pg-driver.js';
+export { embeddedDriver } from './pglite-driver.js';
+export type { SqlDriver } from './sql-driver.js';
+export { LIMITS, prepareEvents, assertStreamName, assertExpectedVersion, type PreparedEvent } from './validation.js';
+export { MIGRATIONS } from './schema.js';

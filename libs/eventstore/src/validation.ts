@@ -1,0 +1,124 @@
+import {
+  canonicalContent,
+  isUuid,
+  jsonProblem,
+  sha256Hex,
+  uuidv7,
+  ValidationError,
+  type EventMetadata,
+  type ExpectedVersion,
+  type JsonObject,
+  type NewEvent,
+} from '@workshare/eventsourcing';
+
+/** Limits every adapter enforces, documented in the README. */
+export const LIMITS = Object.freeze({
+  /** Stream names: `<category>-<id>`, at most this many characters. */
+  streamNameLength: 200,
+  /** Event types: a name such as `TaskHandedOff`, at most this many characters. */
+  eventTypeLength: 128,
+  /** One event's content (data + metadata + envelope, as canonical JSON, UTF-8), in bytes. */
+  eventBytes: 1024 * 1024,
+  /** Events in one append. */
+  eventsPerAppend: 1000,
+});
+
+const STREAM_NAME = /^[A-Za-z][A-Za-z0-9_]*-[^\s\u0000-\u001f\u007f]+$/;
+const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]*$/;
+
+/** `<category>-<id>`: a letter-led category, a dash, then an id without spaces or control characters. */
+export const assertStreamName = (stream: unknown): string => {
+  if (typeof stream !== 'string' || stream.length === 0) {
+    throw new ValidationError('eventstore.invalid_stream_name', 'a stream name is required (a non-empty string such as "task-42")');
+  }
+  if (stream.length > LIMITS.streamNameLength) {
+    throw new ValidationError('eventstore.invalid_stream_name', `stream name longer than ${LIMITS.streamNameLength} characters`, { stream: stream.slice(0, 40) });
+  }
+  if (!STREAM_NAME.test(stream)) {
+    throw new ValidationError(
+      'eventstore.invalid_stream_name',
+      `stream name ${JSON.stringify(stream)} is not <category>-<id> (a letter-led category, a dash, an id without spaces)`,
+      { stream },
+    );
+  }
+  return stream;
+};
+
+export const assertExpectedVersion = (expected: unknown): ExpectedVersion => {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected;
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return expected;
+  throw new ValidationError(
+    'eventstore.invalid_expected_version',
+    `expected version ${JSON.stringify(expected) ?? String(expected)} is not 'any', 'no_stream', 'stream_exists' or a version number ≥ 0`,
+  );
+};
+
+const invalidEvent = (index: number, message: string, details: Record<string, unknown> = {}) =>
+  new ValidationError('eventstore.invalid_event', `event #${index}: ${message}`, { index, ...details });
+
+/** An event checked and completed, ready for any adapter: its digest is what the hash chain links. */
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: JsonObject;
+  metadata: EventMetadata;
+  occurredAt: Date;
+  digest: string;
+}
+
+const cleanMetadata = (index: number, metadata: unknown): EventMetadata => {
+  if (metadata === undefined) return {};
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw invalidEvent(index, 'metadata must be a plain object');
+  }
+  // Optional fields left undefined (a missing causation id, say) are dropped, not refused.
+  const clean: EventMetadata = {};
+  for (const [key, value] of Object.entries(metadata)) if (value !== undefined) clean[key] = value as EventMetadata[string];
+  const problem = jsonProblem(clean, 'metadata');
+  if (problem) throw invalidEvent(index, problem);
+  return clean;
+};
+
+/**
+ * Checks a batch before anything is sent to a store, so that bad input is refused whole with a
+ * clear error and nothing is stored; fills in ids, schema versions and occurred-at.
+ */
+export const prepareEvents = (stream: string, events: unknown): PreparedEvent[] => {
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new ValidationError('eventstore.invalid_event', 'append needs a non-empty array of events');
+  }
+  if (events.length > LIMITS.eventsPerAppend) {
+    throw new ValidationError('eventstore.too_many_events', `at most ${LIMITS.eventsPerAppend} events in one append, got ${events.length}`);
+  }
+  const ids = new Set<string>();
+  return events.map((raw: unknown, index): PreparedEvent => {
+    if (typeof raw !== 'object' || raw === null) throw invalidEvent(index, 'not an object');
+    const e = raw as Partial<NewEvent> & Record<string, unknown>;
+    const id = e.id ?? uuidv7();
+    if (!isUuid(id)) throw invalidEvent(index, `id ${JSON.stringify(id)} is not a UUID`);
+    if (ids.has(id.toLowerCase())) throw invalidEvent(index, `id ${id} appears twice in the batch`);
+    ids.add(id.toLowerCase());
+    if (typeof e.type !== 'string' || e.type.length > LIMITS.eventTypeLength || !EVENT_TYPE.test(e.type)) {
+      throw invalidEvent(index, `type ${JSON.stringify(e.type)} is not an event name such as "TaskHandedOff"`);
+    }
+    const schemaVersion = e.schemaVersion ?? 1;
+    if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 2 ** 31 - 1) {
+      throw invalidEvent(index, `schemaVersion ${JSON.stringify(schemaVersion)} is not a positive integer`);
+    }
+    if (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data)) {
+      throw invalidEvent(index, 'data must be a plain JSON object');
+    }
+    const problem = jsonProblem(e.data, 'data');
+    if (problem) throw invalidEvent(index, problem);
+    const metadata = cleanMetadata(index, e.metadata);
+    const occurredAt = e.occurredAt ?? new Date();
+    if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw invalidEvent(index, 'occurredAt is not a valid Date');
+    const content = canonicalContent({ id: id.toLowerCase(), streamName: stream, type: e.type, schemaVersion, occurredAt, data: e.data, metadata });
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes > LIMITS.eventBytes) {
+      throw new ValidationError('eventstore.event_too_large', `event #${index} is ${bytes} bytes; the limit is ${LIMITS.eventBytes}`, { index, bytes });
+    }
+    return { id: id.toLowerCase(), type: e.type, schemaVersion, data: e.data, metadata, occurredAt, digest: sha256Hex(content) };
+  });
+};
