@@ -7,3 +7,4 @@ export { embeddedDriver } from './pglite-driver.js';
 export type { SqlDriver } from './sql-driver.js';
 export { LIMITS, prepareEvents, assertStreamName, assertExpectedVersion, type PreparedEvent } from './validation.js';
 export { MIGRATIONS } from './schema.js';
+export { verifyLog, type LogVerification, type LogBreak } from './verify.js';

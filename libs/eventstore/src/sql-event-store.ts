@@ -20,7 +20,7 @@ import {
 import { CatchUpSubscription } from './catch-up-subscription.js';
 import { assertSchemaName, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver } from './sql-driver.js';
-import { assertExpectedVersion, assertStreamName, prepareEvents } from './validation.js';
+import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
 import { assertLimit, assertPosition, readAllPages } from './reading.js';
 
 interface EventRow {
@@ -53,6 +53,10 @@ interface AppendRow {
 const EVENT_COLUMNS = `event_id, type, schema_version, stream_name, stream_version, transaction_id::text AS commit_position,
   global_position, data, metadata, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms,
   floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms, prev_hash, hash`;
+
+/** The `p_events` argument of append_events. */
+export const encodeAppendBatch = (prepared: readonly PreparedEvent[]): string =>
+  JSON.stringify(prepared.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })));
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
   id: row.event_id,
@@ -102,9 +106,7 @@ export class SqlEventStore implements EventStore {
     assertStreamName(stream);
     const expected = assertExpectedVersion(options.expectedVersion ?? 'any');
     const prepared = prepareEvents(stream, events);
-    const payload = JSON.stringify(
-      prepared.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })),
-    );
+    const payload = encodeAppendBatch(prepared);
     let rows: AppendRow[];
     try {
       rows = await this.db.query<AppendRow>(`SELECT * FROM ${this.s}.append_events($1, $2, $3::jsonb)`, [stream, String(expected), payload]);

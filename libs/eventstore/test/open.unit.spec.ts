@@ -1,0 +1,33 @@
+import { ValidationError } from '@workshare/eventsourcing';
+import { openEventStore } from '../src/open.js';
+import { splitStatements } from '../src/sql-event-store.js';
+import { MIGRATIONS } from '../src/schema.js';
+
+describe('choosing an adapter from EVENTSTORE_URL', () => {
+  it.each([['mysql://localhost/db'], ['nonsense'], ['embedded:'], ['']])('refuses %j with a clear error', async (url) => {
+    const error: unknown = await openEventStore(url).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).code).toBe('eventstore.invalid_url');
+  });
+
+  it('never echoes a password from the URL', async () => {
+    const error: unknown = await openEventStore('mongodb://admin:s3cret@db/x').then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).not.toContain('s3cret');
+  });
+
+  it('opens an in-memory embedded store', async () => {
+    const store = await openEventStore('embedded:memory');
+    expect(store.kind).toBe('embedded');
+    await store.close();
+  });
+});
+
+describe('migration statements', () => {
+  it('keep the append function body whole', () => {
+    const statements = MIGRATIONS.flatMap((m) => splitStatements(m.sql));
+    const fn = statements.filter((s) => s.includes('CREATE FUNCTION'));
+    expect(fn).toHaveLength(1);
+    expect(fn[0]).toMatch(/\$fn\$;$/);
+    expect(statements.filter((s) => s.startsWith('CREATE TABLE'))).toHaveLength(3);
+  });
+});
