@@ -89,7 +89,14 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       try {
         const result = await store.append(
           streamName,
-          decided.map((e) => ({ id: uuidv7(), type: e.type, data: e.data, metadata, occurredAt })),
+          decided.map((e) => ({
+            id: uuidv7(),
+            type: e.type,
+            schemaVersion: this.upcast.currentVersion?.(e.type),
+            data: e.data,
+            metadata,
+            occurredAt,
+          })),
           { expectedVersion: expected },
         );
         let next = state;

@@ -36,8 +36,13 @@ export const openEventStore = async (
       return SqlEventStore.open(embeddedDriver(dir), options);
     }
     case 'kurrentdb':
+    case 'kurrentdb+discover':
+    case 'kurrent':
+    case 'kurrent+discover':
     case 'esdb':
+    case 'esdb+discover':
     case 'kdb':
+    case 'kdb+discover':
       return KurrentDbEventStore.connect(url);
     default:
       throw new ValidationError(

@@ -23,6 +23,8 @@ export const LIMITS = Object.freeze({
   eventsPerAppend: 1000,
 });
 
+// The id part may hold anything printable but spaces; control characters are refused.
+// eslint-disable-next-line no-control-regex
 const STREAM_NAME = /^[A-Za-z][A-Za-z0-9_]*-[^\s\u0000-\u001f\u007f]+$/;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]*$/;
 

@@ -1,0 +1,5 @@
+export * from './result.js';
+export * from './measure.js';
+export * from './memory.js';
+export * from './progress.js';
+export * from './record.js';

@@ -1,0 +1,73 @@
+import { performance } from 'node:perf_hooks';
+import { formatNumber } from './result.js';
+
+/** `loading 350,000 / 1,000,000 events (35%)` */
+export const formatProgress = (label: string, done: number, total: number, unit: string): string => {
+  const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+  return `${label} ${formatNumber(done)} / ${formatNumber(total)} ${unit} (${percent}%)`;
+};
+
+export interface ProgressOptions {
+  /** First word(s) of each line, e.g. `loading`. */
+  label: string;
+  total: number;
+  /** What is counted, e.g. `events`. */
+  unit?: string;
+  /** At most one line per this many ms (default 1,000). */
+  intervalMs?: number;
+  /** Where lines go (default: stderr). */
+  write?: (line: string) => void;
+  /** Clock in ms (default: performance.now); for tests. */
+  now?: () => number;
+}
+
+export interface Progress {
+  /** Adds `n` to the count done; prints a line if the last one is at least intervalMs old. */
+  add(n: number): void;
+  /** Sets the count done. */
+  set(done: number): void;
+  readonly done: number;
+  /** Prints the final line (count, elapsed time, rate) and returns the elapsed ms. */
+  finish(): number;
+}
+
+/** Progress lines for long loads: at most one a second on stderr, then a final line with the rate. */
+export const createProgress = (options: ProgressOptions): Progress => {
+  const unit = options.unit ?? 'items';
+  const intervalMs = options.intervalMs ?? 1_000;
+  const write = options.write ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  let lastPrinted = started;
+  let done = 0;
+  let finished = false;
+  const maybePrint = (): void => {
+    const t = now();
+    if (!finished && t - lastPrinted >= intervalMs) {
+      lastPrinted = t;
+      write(formatProgress(options.label, done, options.total, unit));
+    }
+  };
+  return {
+    add(n) {
+      done += n;
+      maybePrint();
+    },
+    set(value) {
+      done = value;
+      maybePrint();
+    },
+    get done() {
+      return done;
+    },
+    finish() {
+      const elapsedMs = now() - started;
+      if (!finished) {
+        finished = true;
+        const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+        write(`${formatProgress(options.label, done, options.total, unit)} done in ${(elapsedMs / 1000).toFixed(1)} s (${formatNumber(rate)} ${unit}/s)`);
+      }
+      return elapsedMs;
+    },
+  };
+};
