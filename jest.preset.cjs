@@ -20,6 +20,8 @@ module.exports = {
     '^@workshare/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  // ESM-only dependencies are compiled to CommonJS with the tests.
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 60_000,
   maxWorkers: process.env.CI ? 2 : '50%',

@@ -61,3 +61,58 @@ export const canonicalJson = (value: JsonValue): string => {
   }
   return `${out}}`;
 };
+
+const NOT_JSON = Symbol('not plain JSON');
+const MAX_DEPTH = 100;
+
+/** The canonical walk without paths or cycle bookkeeping: throws NOT_JSON at the first doubt. */
+const fastCanonical = (v: unknown, depth: number): string => {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(v)) throw NOT_JSON;
+      return JSON.stringify(v);
+    case 'object': {
+      if (depth > MAX_DEPTH) throw NOT_JSON; // a cycle, or absurdly deep: the slow path says which
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + fastCanonical(v[i], depth + 1);
+        return `${out}]`;
+      }
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) throw NOT_JSON;
+      const keys = Object.keys(v).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        out += (i > 0 ? ',"' : '"') + (needsEscape(key) ? JSON.stringify(key).slice(1, -1) : key) + '":' + fastCanonical((v as Record<string, unknown>)[key], depth + 1);
+      }
+      return `${out}}`;
+    }
+    default:
+      throw NOT_JSON;
+  }
+};
+
+// Keys needing escapes go through JSON.stringify; the rest are copied as they are.
+// eslint-disable-next-line no-control-regex
+const ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+const needsEscape = (key: string): boolean => ESCAPE.test(key);
+
+/**
+ * Canonical JSON of a value not yet known to be JSON, checked in the same walk: throws a
+ * TypeError saying why (with the path) when it is not plain JSON. One pass where
+ * `jsonProblem` then `canonicalJson` would take two; used on every append.
+ */
+export const checkedCanonicalJson = (value: unknown, path = '$'): string => {
+  try {
+    return fastCanonical(value, 0);
+  } catch (error) {
+    if (error !== NOT_JSON) throw error;
+    throw new TypeError(jsonProblem(value, path) ?? `${path} is nested more than ${MAX_DEPTH} levels deep`);
+  }
+};

@@ -7,6 +7,17 @@ export interface PostgresDriverOptions {
   maxConnections?: number;
 }
 
+/** pg refuses one name for two texts on a connection: make the name follow the text. */
+const names = new Map<string, string>();
+const statementName = (name: string, sql: string): string => {
+  let full = names.get(sql);
+  if (!full) {
+    full = `ws-${name}-${names.size}`;
+    names.set(sql, full);
+  }
+  return full;
+};
+
 export const postgresDriver = (options: PostgresDriverOptions): SqlDriver => {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -17,8 +28,9 @@ export const postgresDriver = (options: PostgresDriverOptions): SqlDriver => {
   pool.on('error', () => undefined);
   return {
     kind: 'postgres',
-    async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await pool.query(sql, params as unknown[] | undefined);
+    async query<Row>(sql: string, params?: readonly unknown[], name?: string) {
+      const values = params as unknown[] | undefined;
+      const result = name ? await pool.query({ name: statementName(name, sql), text: sql, values }) : await pool.query(sql, values);
       return result.rows as Row[];
     },
     async transaction(work) {

@@ -12,20 +12,14 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: 'events, streams, checkpoints, append function',
+    name: 'events, checkpoints, batch append function',
     sql: `
-CREATE TABLE %s.streams (
-  stream_name text PRIMARY KEY,
-  version     bigint NOT NULL,
-  last_hash   text   NOT NULL
-);
-
 CREATE TABLE %s.events (
-  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  global_position bigint GENERATED ALWAYS AS IDENTITY,
   -- The writing transaction's id: readers order the log by (transaction_id, global_position)
   -- and only read below the oldest running transaction, so no commit can land behind them.
   transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
-  event_id        uuid        NOT NULL UNIQUE,
+  event_id        uuid        NOT NULL,
   stream_name     text        NOT NULL,
   stream_version  bigint      NOT NULL,
   type            text        NOT NULL,
@@ -36,68 +30,44 @@ CREATE TABLE %s.events (
   recorded_at     timestamptz NOT NULL DEFAULT statement_timestamp(),
   prev_hash       text        NOT NULL,
   hash            text        NOT NULL,
-  UNIQUE (stream_name, stream_version)
+  CONSTRAINT events_log_order PRIMARY KEY (transaction_id, global_position),
+  CONSTRAINT events_event_id_unique UNIQUE (event_id),
+  -- Optimistic concurrency: of two appends racing for a stream version, one fails here.
+  CONSTRAINT events_stream_version_unique UNIQUE (stream_name, stream_version)
 );
-CREATE INDEX events_log_order ON %s.events (transaction_id, global_position);
 
 CREATE TABLE %s.checkpoints (
-  subscription_id text PRIMARY KEY,
-  commit_position numeric(20, 0) NOT NULL,
+  subscription_id  text PRIMARY KEY,
+  commit_position  numeric(20, 0) NOT NULL,
   prepare_position bigint NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at       timestamptz NOT NULL DEFAULT now()
 );
 
--- Appends a batch to one stream in one round trip, all or nothing.
--- p_expected: 'any' | 'no_stream' | 'stream_exists' | '<version>'.
+-- Appends a batch of events to one stream, all or nothing (single events take a plain
+-- statement, see sql-event-store.ts; both follow the same rules).
+-- p_mode: 'any' | 'no_stream' | 'stream_exists' | 'exact' (then p_expected is the version).
 -- p_events: [{id, type, schemaVersion, data, metadata, occurredAt, digest}], digest being the
 -- writer's SHA-256 of the event's canonical content; the hash chain is extended here, where
--- the stream's last hash is known.
-CREATE FUNCTION %s.append_events(p_stream text, p_expected text, p_events jsonb)
-RETURNS TABLE (event_id uuid, stream_version bigint, commit_position text, global_position bigint,
-               recorded_at_ms float8, prev_hash text, hash text, idempotent boolean)
+-- the stream's last hash is known. A refused expected version raises WS001 with the actual
+-- version (empty when the stream has none) as DETAIL. A concurrent append to the same stream
+-- makes one of the two fail on events_stream_version_unique; the store retries or reports it.
+CREATE FUNCTION %s.append_events(p_stream text, p_mode text, p_expected bigint, p_events jsonb)
+RETURNS TABLE (first_version bigint, commit_position text, global_positions bigint[], recorded_at_ms float8,
+               first_prev_hash text, hashes text[])
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
   v_count   int := jsonb_array_length(p_events);
-  v_ids     uuid[];
-  v_found   int;
   v_current bigint;
   v_hash    text;
   v_prevs   text[] := '{}';
   v_hashes  text[] := '{}';
-  v_same    boolean;
 BEGIN
-  -- Writers of one stream queue here before their transaction takes an id (an advisory lock
-  -- needs none), so of two appends to a stream the later one always has the larger
-  -- transaction id: log order agrees with stream order. Must be the transaction's first write.
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
-
-  SELECT array_agg((e ->> 'id')::uuid ORDER BY n) INTO v_ids
-    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, n);
-
-  SELECT count(*) INTO v_found FROM %s.events ev WHERE ev.event_id = ANY (v_ids);
-  IF v_found > 0 THEN
-    -- The same append again (a retry after a lost answer): answer what was stored then.
-    SELECT v_found = v_count AND bool_and(ev.stream_name = p_stream)
-           AND array_agg(ev.event_id ORDER BY ev.stream_version) = v_ids
-           AND max(ev.stream_version) - min(ev.stream_version) = v_count - 1
-      INTO v_same FROM %s.events ev WHERE ev.event_id = ANY (v_ids);
-    IF NOT coalesce(v_same, false) THEN
-      RAISE EXCEPTION 'an event id of this append is already stored, as part of another append'
-        USING ERRCODE = 'WS002',
-              DETAIL = (SELECT ev.event_id::text FROM %s.events ev WHERE ev.event_id = ANY (v_ids) LIMIT 1);
-    END IF;
-    RETURN QUERY
-      SELECT ev.event_id, ev.stream_version, ev.transaction_id::text, ev.global_position,
-             floor(extract(epoch FROM ev.recorded_at) * 1000)::float8, ev.prev_hash, ev.hash, true
-        FROM %s.events ev WHERE ev.event_id = ANY (v_ids) ORDER BY ev.stream_version;
-    RETURN;
-  END IF;
-
-  SELECT s.version, s.last_hash INTO v_current, v_hash FROM %s.streams s WHERE s.stream_name = p_stream;
-  IF (p_expected = 'no_stream' AND v_current IS NOT NULL)
-     OR (p_expected = 'stream_exists' AND v_current IS NULL)
-     OR (p_expected NOT IN ('any', 'no_stream', 'stream_exists') AND v_current IS DISTINCT FROM p_expected::bigint) THEN
+  SELECT ev.stream_version, ev.hash INTO v_current, v_hash
+    FROM %s.events ev WHERE ev.stream_name = p_stream ORDER BY ev.stream_version DESC LIMIT 1;
+  IF (p_mode = 'no_stream' AND v_current IS NOT NULL)
+     OR (p_mode = 'stream_exists' AND v_current IS NULL)
+     OR (p_mode = 'exact' AND v_current IS DISTINCT FROM p_expected) THEN
     RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'WS001', DETAIL = coalesce(v_current::text, '');
   END IF;
 
@@ -109,27 +79,71 @@ BEGIN
     v_hashes := v_hashes || v_hash;
   END LOOP;
 
-  INSERT INTO %s.streams AS s (stream_name, version, last_hash) VALUES (p_stream, v_current + v_count, v_hash)
-    ON CONFLICT (stream_name) DO UPDATE SET version = excluded.version, last_hash = excluded.last_hash;
-
+  -- One row back, not one per event: the caller has the rest.
   RETURN QUERY
     WITH inserted AS (
       INSERT INTO %s.events AS ev (event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at, prev_hash, hash)
       SELECT (e ->> 'id')::uuid, p_stream, v_current + n, e ->> 'type', (e ->> 'schemaVersion')::int,
              e -> 'data', e -> 'metadata', (e ->> 'occurredAt')::timestamptz, v_prevs[n::int], v_hashes[n::int]
         FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, n)
-      RETURNING ev.event_id, ev.stream_version, ev.transaction_id, ev.global_position, ev.recorded_at, ev.prev_hash, ev.hash
+      RETURNING ev.stream_version, ev.transaction_id, ev.global_position, ev.recorded_at
     )
-    SELECT i.event_id, i.stream_version, i.transaction_id::text, i.global_position,
-           floor(extract(epoch FROM i.recorded_at) * 1000)::float8, i.prev_hash, i.hash, false
-      FROM inserted i ORDER BY i.stream_version;
+    SELECT v_current + 1, min(i.transaction_id)::text, array_agg(i.global_position ORDER BY i.stream_version),
+           floor(extract(epoch FROM min(i.recorded_at)) * 1000)::float8, v_prevs[1], v_hashes
+      FROM inserted i;
+END
+$fn$;
+
+-- The single-event statement (APPEND_ONE below) as a function, for PGlite: there, planning
+-- runs in WebAssembly and costs more than the append, and a PL/pgSQL function keeps its plan.
+CREATE FUNCTION %s.append_event(text, text, bigint, uuid, text, integer, text, text, text, text)
+RETURNS TABLE (event_id uuid, stream_version bigint, commit_position text, global_position bigint,
+               recorded_at_ms float8, prev_hash text, hash text, refused boolean, actual bigint)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY %APPEND_ONE%;
 END
 $fn$;
 `,
   },
 ];
 
-export const sqlFor = (migration: Migration, schema: string): string => migration.sql.replaceAll('%s', schema);
+/**
+ * Appends one event (the common case) in a single plain statement: no function call, one plan
+ * cached per connection. Same rules as append_events; a refused expected version returns one
+ * row with only `actual` set (NULL when the stream has no event) instead of raising.
+ * $1 stream, $2 mode, $3 expected version, $4 id, $5 type, $6 schema version, $7 data,
+ * $8 metadata, $9 occurred-at, $10 digest.
+ */
+export const appendOneSql = (schema: string): string => `
+WITH last AS (
+  SELECT stream_version AS v, hash AS h FROM ${schema}.events WHERE stream_name = $1 ORDER BY stream_version DESC LIMIT 1
+), head AS (
+  SELECT (SELECT v FROM last) AS v, coalesce((SELECT h FROM last), repeat('0', 64)) AS h
+), checked AS (
+  SELECT coalesce(head.v, -1) AS v, head.v AS actual, head.h,
+         CASE $2::text WHEN 'any' THEN true
+                       WHEN 'no_stream' THEN head.v IS NULL
+                       WHEN 'stream_exists' THEN head.v IS NOT NULL
+                       ELSE head.v IS NOT DISTINCT FROM $3::bigint END AS ok
+    FROM head
+), inserted AS (
+  INSERT INTO ${schema}.events (event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at, prev_hash, hash)
+  SELECT $4::uuid, $1, c.v + 1, $5, $6::int, $7::jsonb, $8::jsonb, $9::timestamptz, c.h,
+         encode(sha256(convert_to(c.h || ':' || (c.v + 1)::text || ':' || $10::text, 'UTF8')), 'hex')
+    FROM checked c WHERE c.ok
+  RETURNING event_id, stream_version, transaction_id, global_position, recorded_at, prev_hash, hash
+)
+SELECT i.event_id, i.stream_version, i.transaction_id::text AS commit_position, i.global_position,
+       floor(extract(epoch FROM i.recorded_at) * 1000)::float8 AS recorded_at_ms, i.prev_hash, i.hash,
+       false AS refused, NULL::bigint AS actual
+  FROM inserted i
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, true, c.actual FROM checked c WHERE NOT c.ok`;
+
+export const sqlFor = (migration: Migration, schema: string): string =>
+  migration.sql.replaceAll('%APPEND_ONE%', appendOneSql('%s')).replaceAll('%s', schema);
 
 /** Schema names are interpolated into SQL: keep them to plain identifiers. */
 export const assertSchemaName = (schema: string): string => {

@@ -4,7 +4,8 @@
  */
 export interface SqlDriver {
   readonly kind: 'postgres' | 'embedded';
-  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** `name` asks the driver to prepare the statement once per connection and reuse its plan. */
+  query<Row>(sql: string, params?: readonly unknown[], name?: string): Promise<Row[]>;
   /** Runs `work` in one transaction on one connection. */
   transaction<T>(work: (query: SqlDriver['query']) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -18,8 +18,8 @@ import {
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
 import { CatchUpSubscription } from './catch-up-subscription.js';
-import { assertSchemaName, MIGRATIONS, sqlFor } from './schema.js';
-import { isSqlError, type SqlDriver } from './sql-driver.js';
+import { appendOneSql, assertSchemaName, MIGRATIONS, sqlFor } from './schema.js';
+import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
 import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
 import { assertLimit, assertPosition, readAllPages } from './reading.js';
 
@@ -39,6 +39,16 @@ interface EventRow {
   hash: string;
 }
 
+/** What append_events answers: one row for the whole batch. */
+interface BatchRow {
+  first_version: string | number | bigint;
+  commit_position: string;
+  global_positions: (string | number | bigint)[];
+  recorded_at_ms: number;
+  first_prev_hash: string;
+  hashes: string[];
+}
+
 interface AppendRow {
   event_id: string;
   stream_version: string | number | bigint;
@@ -47,16 +57,42 @@ interface AppendRow {
   recorded_at_ms: number;
   prev_hash: string;
   hash: string;
-  idempotent: boolean;
 }
 
 const EVENT_COLUMNS = `event_id, type, schema_version, stream_name, stream_version, transaction_id::text AS commit_position,
   global_position, data, metadata, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms,
   floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms, prev_hash, hash`;
 
-/** The `p_events` argument of append_events. */
+/** How often an 'any' / 'stream_exists' append retries after losing a race for a version. */
+const MAX_RACE_RETRIES = 20;
+
+/** The `p_events` argument of append_events, built from the JSON strings already made. */
 export const encodeAppendBatch = (prepared: readonly PreparedEvent[]): string =>
-  JSON.stringify(prepared.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })));
+  `[${prepared
+    .map(
+      (e) =>
+        `{"id":"${e.id}","type":${JSON.stringify(e.type)},"schemaVersion":${e.schemaVersion},"data":${e.dataJson},` +
+        `"metadata":${e.metadataJson},"occurredAt":"${e.occurredAt.toISOString()}","digest":"${e.digest}"}`,
+    )
+    .join(',')}]`;
+
+const mentions = (error: SqlError, constraint: string): boolean =>
+  (error as SqlError & { constraint?: string }).constraint === constraint || `${error.message} ${error.detail ?? ''}`.includes(constraint);
+
+const recordedFrom = (stream: string, e: PreparedEvent, row: AppendRow): RecordedEvent => ({
+  id: row.event_id,
+  type: e.type,
+  schemaVersion: e.schemaVersion,
+  streamName: stream,
+  streamVersion: Number(row.stream_version),
+  position: { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) },
+  data: e.data,
+  metadata: e.metadata,
+  occurredAt: e.occurredAt,
+  recordedAt: new Date(row.recorded_at_ms),
+  hash: row.hash,
+  previousHash: row.prev_hash,
+});
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
   id: row.event_id,
@@ -90,9 +126,12 @@ export class SqlEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions = new Set<CatchUpSubscription>();
 
+  private readonly appendOne: string;
+
   private constructor(private readonly db: SqlDriver, schema: string) {
     this.kind = db.kind;
     this.s = schema;
+    this.appendOne = appendOneSql(schema);
   }
 
   /** Opens the store and applies pending migrations. */
@@ -106,44 +145,90 @@ export class SqlEventStore implements EventStore {
     assertStreamName(stream);
     const expected = assertExpectedVersion(options.expectedVersion ?? 'any');
     const prepared = prepareEvents(stream, events);
-    const payload = encodeAppendBatch(prepared);
-    let rows: AppendRow[];
+    const mode = typeof expected === 'number' ? 'exact' : expected;
+    const version = typeof expected === 'number' ? expected : null;
+    // 'any' and 'stream_exists' do not care which version they land on: a lost race is retried.
+    const attempts = mode === 'any' || mode === 'stream_exists' ? MAX_RACE_RETRIES + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: AppendRow[] | { refused: number | undefined };
+      try {
+        outcome = await this.tryAppend(stream, mode, version, prepared);
+      } catch (error) {
+        if (!isSqlError(error)) throw error;
+        if (error.code === '23505' && mentions(error, 'events_event_id_unique')) {
+          return this.answerRetry(stream, prepared, () => new EventIdConflictError(prepared[0]!.id, 'already stored as part of another append'));
+        }
+        if (error.code === '23505' && mentions(error, 'events_stream_version_unique')) {
+          if (attempt < attempts) continue; // another writer took the version: read again and retry
+          outcome = { refused: await this.streamVersion(stream) };
+        } else {
+          throw error;
+        }
+      }
+      if (!Array.isArray(outcome)) {
+        const actual = outcome.refused;
+        return this.answerRetry(stream, prepared, () => new WrongExpectedVersionError(stream, String(expected), actual));
+      }
+      const recorded = outcome.map((row, i) => recordedFrom(stream, prepared[i]!, row));
+      for (const wake of this.listeners) wake();
+      const last = recorded[recorded.length - 1]!;
+      return { nextExpectedVersion: last.streamVersion, position: last.position, events: recorded, idempotent: false };
+    }
+  }
+
+  /** One attempt: a plain statement for one event, the append_events function for a batch. */
+  private async tryAppend(stream: string, mode: string, version: number | null, prepared: PreparedEvent[]): Promise<AppendRow[] | { refused: number | undefined }> {
+    if (prepared.length === 1) {
+      const e = prepared[0]!;
+      const rows = await this.db.query<AppendRow & { refused: boolean; actual: string | number | bigint | null }>(
+        this.db.kind === 'embedded' ? `SELECT * FROM ${this.s}.append_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)` : this.appendOne,
+        [stream, mode, version, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.occurredAt.toISOString(), e.digest],
+        'append-one',
+      );
+      const row = rows[0]!;
+      return row.refused ? { refused: row.actual === null ? undefined : Number(row.actual) } : rows;
+    }
     try {
-      rows = await this.db.query<AppendRow>(`SELECT * FROM ${this.s}.append_events($1, $2, $3::jsonb)`, [stream, String(expected), payload]);
+      const [batch] = await this.db.query<BatchRow>(`SELECT * FROM ${this.s}.append_events($1, $2, $3, $4::jsonb)`, [
+        stream,
+        mode,
+        version,
+        encodeAppendBatch(prepared),
+      ]);
+      const { first_version, commit_position, global_positions, recorded_at_ms, first_prev_hash, hashes } = batch!;
+      return prepared.map((_, i) => ({
+        event_id: prepared[i]!.id,
+        stream_version: Number(first_version) + i,
+        commit_position,
+        global_position: global_positions[i]!,
+        recorded_at_ms,
+        prev_hash: i === 0 ? first_prev_hash : hashes[i - 1]!,
+        hash: hashes[i]!,
+      }));
     } catch (error) {
-      if (isSqlError(error) && error.code === 'WS001') {
-        throw new WrongExpectedVersionError(stream, String(expected), error.detail ? Number(error.detail) : undefined);
-      }
-      if (isSqlError(error) && error.code === 'WS002') {
-        throw new EventIdConflictError(error.detail ?? prepared[0]!.id, 'already stored as part of another append');
-      }
-      if (isSqlError(error) && error.code === '23505' && /event_id/.test(error.message + (error.detail ?? ''))) {
-        throw new EventIdConflictError(prepared[0]!.id, 'stored concurrently by another append');
-      }
+      if (isSqlError(error) && error.code === 'WS001') return { refused: error.detail ? Number(error.detail) : undefined };
       throw error;
     }
-    const byId = new Map(prepared.map((e) => [e.id, e]));
-    const recorded = rows.map((row): RecordedEvent => {
-      const e = byId.get(row.event_id)!;
-      return {
-        id: row.event_id,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        streamName: stream,
-        streamVersion: Number(row.stream_version),
-        position: { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) },
-        data: e.data,
-        metadata: e.metadata,
-        occurredAt: e.occurredAt,
-        recordedAt: new Date(row.recorded_at_ms),
-        hash: row.hash,
-        previousHash: row.prev_hash,
-      };
-    });
-    const last = recorded[recorded.length - 1]!;
-    const idempotent = rows.every((r) => r.idempotent);
-    if (!idempotent) for (const wake of this.listeners) wake();
-    return { nextExpectedVersion: last.streamVersion, position: last.position, events: recorded, idempotent };
+  }
+
+  /**
+   * An append was refused (an id already stored, or a version that moved on). If it is a retry
+   * of an append that went through (same ids, same stream, same order), answer what was stored
+   * then; if some of its ids were stored otherwise, that is an id conflict; else the refusal.
+   */
+  private async answerRetry(stream: string, prepared: PreparedEvent[], refusal: () => Error): Promise<AppendResult> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events WHERE event_id = ANY ($1::uuid[]) ORDER BY stream_name, stream_version`,
+      [prepared.map((e) => e.id)],
+    );
+    if (rows.length === 0) throw refusal();
+    const stored = rows.map(toRecorded);
+    const same =
+      stored.length === prepared.length &&
+      stored.every((e, i) => e.streamName === stream && e.id === prepared[i]!.id && e.streamVersion === stored[0]!.streamVersion + i);
+    if (!same) throw new EventIdConflictError(stored[0]!.id, 'already stored as part of another append');
+    const last = stored[stored.length - 1]!;
+    return { nextExpectedVersion: last.streamVersion, position: last.position, events: stored, idempotent: true };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -161,14 +246,19 @@ export class SqlEventStore implements EventStore {
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events WHERE stream_name = $1 AND stream_version ${backwards ? '<=' : '>='} $2
         ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       [stream, from ?? (backwards ? Number.MAX_SAFE_INTEGER : 0), limit],
+      'read-stream',
     );
     return rows.map(toRecorded);
   }
 
   async streamVersion(stream: string): Promise<number | undefined> {
     assertStreamName(stream);
-    const rows = await this.db.query<{ version: string | number | bigint }>(`SELECT version FROM ${this.s}.streams WHERE stream_name = $1`, [stream]);
-    return rows[0] === undefined ? undefined : Number(rows[0].version);
+    const rows = await this.db.query<{ version: string | number | bigint | null }>(
+      `SELECT max(stream_version) AS version FROM ${this.s}.events WHERE stream_name = $1`,
+      [stream],
+    );
+    const version = rows[0]?.version;
+    return version === null || version === undefined ? undefined : Number(version);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -180,6 +270,7 @@ export class SqlEventStore implements EventStore {
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY transaction_id, global_position LIMIT $3`,
       [after.commit.toString(), after.prepare.toString(), limit],
+      'read-all',
     );
     return rows.map(toRecorded);
   }

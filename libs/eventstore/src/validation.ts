@@ -1,7 +1,6 @@
 import {
-  canonicalContent,
+  checkedCanonicalJson,
   isUuid,
-  jsonProblem,
   sha256Hex,
   uuidv7,
   ValidationError,
@@ -66,6 +65,9 @@ export interface PreparedEvent {
   data: JsonObject;
   metadata: EventMetadata;
   occurredAt: Date;
+  /** Canonical JSON of data and metadata, as sent to the store (no second serialisation). */
+  dataJson: string;
+  metadataJson: string;
   digest: string;
 }
 
@@ -77,9 +79,15 @@ const cleanMetadata = (index: number, metadata: unknown): EventMetadata => {
   // Optional fields left undefined (a missing causation id, say) are dropped, not refused.
   const clean: EventMetadata = {};
   for (const [key, value] of Object.entries(metadata)) if (value !== undefined) clean[key] = value as EventMetadata[string];
-  const problem = jsonProblem(clean, 'metadata');
-  if (problem) throw invalidEvent(index, problem);
   return clean;
+};
+
+const canonical = (index: number, value: unknown, path: string): string => {
+  try {
+    return checkedCanonicalJson(value, path);
+  } catch (error) {
+    throw invalidEvent(index, (error as Error).message);
+  }
 };
 
 /**
@@ -94,13 +102,15 @@ export const prepareEvents = (stream: string, events: unknown): PreparedEvent[] 
     throw new ValidationError('eventstore.too_many_events', `at most ${LIMITS.eventsPerAppend} events in one append, got ${events.length}`);
   }
   const ids = new Set<string>();
+  const streamJson = JSON.stringify(stream);
   return events.map((raw: unknown, index): PreparedEvent => {
     if (typeof raw !== 'object' || raw === null) throw invalidEvent(index, 'not an object');
     const e = raw as Partial<NewEvent> & Record<string, unknown>;
-    const id = e.id ?? uuidv7();
-    if (!isUuid(id)) throw invalidEvent(index, `id ${JSON.stringify(id)} is not a UUID`);
-    if (ids.has(id.toLowerCase())) throw invalidEvent(index, `id ${id} appears twice in the batch`);
-    ids.add(id.toLowerCase());
+    const given = e.id ?? uuidv7();
+    if (!isUuid(given)) throw invalidEvent(index, `id ${JSON.stringify(given)} is not a UUID`);
+    const id = given.toLowerCase();
+    if (ids.has(id)) throw invalidEvent(index, `id ${id} appears twice in the batch`);
+    ids.add(id);
     if (typeof e.type !== 'string' || e.type.length > LIMITS.eventTypeLength || !EVENT_TYPE.test(e.type)) {
       throw invalidEvent(index, `type ${JSON.stringify(e.type)} is not an event name such as "TaskHandedOff"`);
     }
@@ -111,16 +121,19 @@ export const prepareEvents = (stream: string, events: unknown): PreparedEvent[] 
     if (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data)) {
       throw invalidEvent(index, 'data must be a plain JSON object');
     }
-    const problem = jsonProblem(e.data, 'data');
-    if (problem) throw invalidEvent(index, problem);
+    const dataJson = canonical(index, e.data, 'data');
     const metadata = cleanMetadata(index, e.metadata);
+    const metadataJson = canonical(index, metadata, 'metadata');
     const occurredAt = e.occurredAt ?? new Date();
     if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw invalidEvent(index, 'occurredAt is not a valid Date');
-    const content = canonicalContent({ id: id.toLowerCase(), streamName: stream, type: e.type, schemaVersion, occurredAt, data: e.data, metadata });
+    // canonicalContent() of hash.ts, assembled from the parts already serialised (keys in sorted order).
+    const content =
+      `{"data":${dataJson},"id":"${id}","metadata":${metadataJson},"occurredAt":"${occurredAt.toISOString()}",` +
+      `"schemaVersion":${schemaVersion},"stream":${streamJson},"type":${JSON.stringify(e.type)}}`;
     const bytes = Buffer.byteLength(content, 'utf8');
     if (bytes > LIMITS.eventBytes) {
       throw new ValidationError('eventstore.event_too_large', `event #${index} is ${bytes} bytes; the limit is ${LIMITS.eventBytes}`, { index, bytes });
     }
-    return { id: id.toLowerCase(), type: e.type, schemaVersion, data: e.data, metadata, occurredAt, digest: sha256Hex(content) };
+    return { id, type: e.type, schemaVersion, data: e.data as JsonObject, metadata, occurredAt, dataJson, metadataJson, digest: sha256Hex(content) };
   });
 };

@@ -209,7 +209,7 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         const b = uuidv7();
         await store.append(`s-${p}`, [event('A', {}, { id: a }), event('B', {}, { id: b })]);
         await expect(store.append(`s-${p}`, [event('B', {}, { id: b }), event('C')])).rejects.toBeInstanceOf(EventIdConflictError);
-        await expect(store.append(`s-${p}`, [event('A', {}, { id: a })])).rejects.toBeInstanceOf(EventIdConflictError);
+        await expect(store.append(`s-${p}`, [event('C'), event('A', {}, { id: a })])).rejects.toBeInstanceOf(EventIdConflictError);
         expect(await store.readStream(`s-${p}`)).toHaveLength(2);
       });
 

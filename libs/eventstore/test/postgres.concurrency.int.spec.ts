@@ -8,6 +8,7 @@ import pg from 'pg';
 import { comparePositions, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
 import { openEventStore } from '../src/open.js';
 import { encodeAppendBatch } from '../src/sql-event-store.js';
+import { appendOneSql } from '../src/schema.js';
 import { prepareEvents } from '../src/validation.js';
 import { withPostgres } from './postgres.js';
 
@@ -26,21 +27,32 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
     await pool.end();
   });
 
-  /** One append in a transaction the test controls: commit or roll back after `holdMs`. */
+  /**
+   * One append in a transaction the test controls, through the same SQL the store uses (the
+   * single-event statement or the batch function), committed or rolled back after `holdMs`.
+   * Like the store, a lost race for a stream version (unique violation) is retried afresh.
+   */
   const appendHeldOpen = async (stream: string, count: number, holdMs: number, commit: boolean): Promise<string[]> => {
     const prepared = prepareEvents(stream, Array.from({ length: count }, (_, i) => ({ type: 'Worked', data: { i } })));
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT * FROM ${schema}.append_events($1, 'any', $2::jsonb)`, [stream, encodeAppendBatch(prepared)]);
-      await sleep(holdMs);
-      await client.query(commit ? 'COMMIT' : 'ROLLBACK');
-      return commit ? prepared.map((e) => e.id) : [];
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    for (;;) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        if (count === 1) {
+          const e = prepared[0]!;
+          await client.query(appendOneSql(schema), [stream, 'any', null, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.occurredAt.toISOString(), e.digest]);
+        } else {
+          await client.query(`SELECT * FROM ${schema}.append_events($1, 'any', NULL, $2::jsonb)`, [stream, encodeAppendBatch(prepared)]);
+        }
+        await sleep(holdMs);
+        await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+        return commit ? prepared.map((e) => e.id) : [];
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if ((error as { code?: string }).code !== '23505') throw error;
+      } finally {
+        client.release();
+      }
     }
   };
 
@@ -77,11 +89,11 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
     const slow = await pool.connect();
     try {
       await slow.query('BEGIN');
-      const slowEvent = prepareEvents('task-slow', [{ type: 'Slow', data: {} }]);
-      const [slowRow] = (await slow.query(`SELECT * FROM ${schema}.append_events('task-slow', 'any', $1::jsonb)`, [encodeAppendBatch(slowEvent)])).rows as { global_position: string }[];
+      const slowEvents = prepareEvents('task-slow', [{ type: 'Slow', data: {} }, { type: 'Slower', data: {} }]);
+      const [slowRow] = (await slow.query(`SELECT * FROM ${schema}.append_events('task-slow', 'any', NULL, $1::jsonb)`, [encodeAppendBatch(slowEvents)])).rows as { global_positions: string[] }[];
       const fast = await store.append('task-fast', [{ type: 'Fast', data: {} }]);
       // The later sequence number is committed and the earlier one is not yet.
-      expect(BigInt(slowRow!.global_position)).toBeLessThan(fast.position.prepare);
+      expect(BigInt(slowRow!.global_positions[0]!)).toBeLessThan(fast.position.prepare);
 
       // A naive reader, ordering by sequence number, sees the fast event and moves past the slow one.
       const naive = await pool.query(`SELECT global_position FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position`, [head.prepare.toString()]);
@@ -97,7 +109,7 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
         after = (await store.readAll({ after: head })).map((e) => e.type);
         if (after.length === 0) await sleep(25);
       }
-      expect(after).toEqual(['Slow', 'Fast']);
+      expect(after).toEqual(['Slow', 'Slower', 'Fast']);
     } finally {
       slow.release();
     }
