@@ -1,0 +1,14 @@
+/**
+ * @workshare/grpc: the gRPC host every service uses (DESIGN §2): a server with health and
+ * reflection, async handlers with the verified caller, DomainError ↔ status mapping, spans and
+ * trace propagation, a retrying client with deadlines, graceful shutdown.
+ */
+export * from './caller.js';
+export * from './errors.js';
+export * from './logger.js';
+export * from './telemetry.js';
+export { defineService, serviceNameOf } from './service.js';
+export type { AsyncService, AuthenticatedCallContext, CallContext, RequestOf, ResponseOf, ServiceRegistration, UnaryHandler, UnaryMethodName } from './service.js';
+export * from './client.js';
+export * from './server.js';
+export * from './bench.js';
