@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import {
+  comparePositions,
+  type EventStore,
+  type GlobalPosition,
+  type JsonObject,
+  type RecordedEvent,
+  type Subscription,
+} from '@workshare/eventsourcing';
+import {
+  assertSubjectPrefix,
+  backoffDelay,
+  cancellableDelay,
+  categoryContext,
+  consoleLogger,
+  contextFor,
+  DEAD_LETTER_CATEGORY,
+  DEFAULT_SUBJECT_PREFIX,
+  describeError,
+  isBusInternalStream,
+  matchesFilter,
+  resolveSubscribeOptions,
+  subjectFor,
+  type BusLogger,
+  type BusSubscription,
+  type ContextOf,
+  type DeadLetter,
+  type EventBus,
+  type ResolvedSubscribeOptions,
+  type SubscribeOptions,
+} from './bus.js';
+import { fromWire, toWire } from './envelope.js';
+import { inConsumerSpan } from './tracing.js';
+
+export interface EmbeddedEventBusOptions {
+  store: EventStore;
+  /** Stream name → context (default: the stream's category). */
+  contextOf?: ContextOf;
+  /** Subject prefix reported to handlers (default `workshare`), as the NATS adapter would publish. */
+  subjectPrefix?: string;
+  /** How often an idle consumer looks for new events when no local append wakes it, in ms (default 50). */
+  pollIntervalMs?: number;
+  /** Wait before restarting a consumer whose store access failed, in ms (default 1,000). */
+  restartDelayMs?: number;
+  log?: BusLogger;
+}
+
+export const DEAD_LETTERED = 'EventDeadLettered';
+
+/** `deadletter-<consumer>`: where the embedded adapter keeps a consumer's dead letters. */
+export const deadLetterStream = (consumer: string): string => `${DEAD_LETTER_CATEGORY}-${consumer}`;
+
+/** The durable cursor of a consumer's catch-up subscription. */
+export const cursorCheckpointId = (consumer: string): string => `bus:${consumer}`;
+/** The consumer's ledger: the position of the last event it settled (handled or dead-lettered). */
+export const ledgerCheckpointId = (consumer: string): string => `bus:${consumer}:handled`;
+
+/** A UUID fixed by (consumer, event id), so that dead-lettering the same event twice stores it once. */
+const deadLetterId = (consumer: string, eventId: string): string => {
+  const hex = createHash('sha256').update(`${consumer}\u0000${eventId}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+
+class Stopped extends Error {
+  override readonly name = 'Stopped';
+}
+
+/**
+ * The bus in process, for the one-command default: each consumer is a durable catch-up
+ * subscription on the event store itself (no relay needed), with the NATS adapter's delivery
+ * contract.
+ *
+ * - Events come in log order, one at a time. A failing event is retried with backoff up to
+ *   maxDeliveries times (the consumer waits for it: later events queue behind), then appended to
+ *   the dead-letter stream `deadletter-<consumer>` with the reason and attempts.
+ * - The ledger: after each event it settles, the consumer stores that event's position as a
+ *   checkpoint of its own. Delivery follows the log's total order, so "handled" is exactly
+ *   "at or before the ledger position": an event read again after a crash (the cursor is saved per
+ *   page) is skipped without calling the handler.
+ */
+export class EmbeddedEventBus implements EventBus {
+  readonly kind = 'embedded';
+  private readonly subscriptions = new Set<EmbeddedSubscription>();
+  private readonly contextOf: ContextOf;
+  private readonly prefix: string;
+  private readonly log: BusLogger;
+
+  constructor(private readonly options: EmbeddedEventBusOptions) {
+    this.contextOf = options.contextOf ?? categoryContext;
+    this.prefix = assertSubjectPrefix(options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX);
+    this.log = options.log ?? consoleLogger('bus');
+  }
+
+  subscribe(options: SubscribeOptions): BusSubscription {
+    const resolved = resolveSubscribeOptions(options);
+    for (const s of this.subscriptions) {
+      if (s.consumer === resolved.consumer) throw new TypeError(`consumer ${resolved.consumer} is already subscribed on this bus`);
+    }
+    const subscription = new EmbeddedSubscription(this.options.store, resolved, {
+      contextOf: this.contextOf,
+      prefix: this.prefix,
+      log: this.log,
+      pollIntervalMs: this.options.pollIntervalMs ?? 50,
+      restartDelayMs: this.options.restartDelayMs ?? 1_000,
+      onStopped: (s) => this.subscriptions.delete(s),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async deadLetters(consumer: string): Promise<DeadLetter[]> {
+    const events = await this.options.store.readStream(deadLetterStream(consumer));
+    return events.filter((e) => e.type === DEAD_LETTERED).map((e) => {
+      const data = e.data;
+      return {
+        consumer,
+        event: fromWire(data.event),
+        reason: typeof data.reason === 'string' ? data.reason : '',
+        attempts: typeof data.attempts === 'number' ? data.attempts : 0,
+        deadLetteredAt: e.recordedAt,
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+  }
+}
+
+interface Wiring {
+  contextOf: ContextOf;
+  prefix: string;
+  log: BusLogger;
+  pollIntervalMs: number;
+  restartDelayMs: number;
+  onStopped: (s: EmbeddedSubscription) => void;
+}
+
+class EmbeddedSubscription implements BusSubscription {
+  readonly consumer: string;
+  readonly ready: Promise<void>;
+  private stopping = false;
+  private current: Subscription | undefined;
+  private settled: GlobalPosition | undefined;
+  private waiting: { cancel: () => void } | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: ResolvedSubscribeOptions,
+    private readonly wiring: Wiring,
+  ) {
+    this.consumer = options.consumer;
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    for (;;) {
+      try {
+        this.settled = await this.store.readCheckpoint(ledgerCheckpointId(this.consumer));
+        break;
+      } catch (error) {
+        this.wiring.log.error(
+          { consumer: this.consumer, error: describeError(error), retryInMs: this.wiring.restartDelayMs },
+          'bus consumer cannot read its ledger; retrying',
+        );
+        const wait = cancellableDelay(this.wiring.restartDelayMs);
+        this.waiting = wait;
+        if (!(await wait.promise)) return;
+      }
+    }
+    if (!this.stopping) this.run();
+  }
+
+  private run(): void {
+    const subscription = this.store.subscribe({
+      subscriptionId: cursorCheckpointId(this.consumer),
+      handle: (event) => this.deliver(event),
+      batchSize: 100,
+      pollIntervalMs: this.wiring.pollIntervalMs,
+    });
+    this.current = subscription;
+    subscription.done.then(
+      () => undefined,
+      (error: unknown) => {
+        if (this.stopping || error instanceof Stopped) return;
+        this.wiring.log.error(
+          { consumer: this.consumer, error: describeError(error), retryInMs: this.wiring.restartDelayMs },
+          'bus consumer stopped on a store error; restarting',
+        );
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = undefined;
+          if (!this.stopping) this.run();
+        }, this.wiring.restartDelayMs);
+      },
+    );
+  }
+
+  private async deliver(event: RecordedEvent): Promise<void> {
+    if (isBusInternalStream(event.streamName)) return;
+    if (this.settled && comparePositions(event.position, this.settled) <= 0) return; // handled before: the ledger says so
+    let context: string;
+    try {
+      context = contextFor(this.wiring.contextOf, event.streamName);
+    } catch (error) {
+      await this.deadLetter(event, `no context for stream ${event.streamName}: ${describeError(error)}`, 0);
+      return;
+    }
+    if (!matchesFilter(this.options.filter, context, event.type)) return;
+    const subject = subjectFor(this.wiring.prefix, context, event.type);
+    const traceparent = typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined;
+    const { maxDeliveries, backoffMs } = this.options;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxDeliveries; attempt++) {
+      if (this.stopping) throw new Stopped(`consumer ${this.consumer} stopped`);
+      try {
+        await inConsumerSpan(
+          `${subject} process`,
+          traceparent,
+          { 'messaging.system': 'workshare-embedded', 'messaging.destination.name': subject, 'messaging.consumer.group.name': this.consumer, 'messaging.message.id': event.id },
+          async () => this.options.handle(event, { consumer: this.consumer, attempt, maxDeliveries, subject, context, traceparent }),
+        );
+        await this.markSettled(event.position);
+        return;
+      } catch (error) {
+        lastError = error;
+        if (attempt < maxDeliveries) {
+          const delay = backoffDelay(backoffMs, attempt);
+          this.wiring.log.warn({ consumer: this.consumer, eventId: event.id, type: event.type, attempt, retryInMs: delay, error: describeError(error) }, 'bus handler failed; retrying');
+          const wait = cancellableDelay(delay);
+          this.waiting = wait;
+          const waited = await wait.promise;
+          this.waiting = undefined;
+          if (!waited) throw new Stopped(`consumer ${this.consumer} stopped`);
+        }
+      }
+    }
+    await this.deadLetter(event, describeError(lastError), maxDeliveries);
+  }
+
+  private async deadLetter(event: RecordedEvent, reason: string, attempts: number): Promise<void> {
+    this.wiring.log.error({ consumer: this.consumer, eventId: event.id, type: event.type, attempts, reason }, 'bus event dead-lettered');
+    const wire = JSON.parse(JSON.stringify(toWire(event))) as JsonObject;
+    const traceparent = typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined;
+    await this.store.append(deadLetterStream(this.consumer), [
+      {
+        id: deadLetterId(this.consumer, event.id),
+        type: DEAD_LETTERED,
+        data: { consumer: this.consumer, reason, attempts, event: wire },
+        metadata: {
+          actor: `bus:${this.consumer}`,
+          causationId: event.id,
+          ...(typeof event.metadata.correlationId === 'string' ? { correlationId: event.metadata.correlationId } : {}),
+          ...(traceparent ? { traceparent } : {}),
+        },
+      },
+    ]).catch((error: unknown) => {
+      // Dead-lettered already (the ledger write after it failed): the same id is refused, nothing is lost.
+      if ((error as { code?: unknown }).code !== 'eventstore.event_id_conflict') throw error;
+    });
+    await this.markSettled(event.position);
+  }
+
+  private async markSettled(position: GlobalPosition): Promise<void> {
+    await this.store.storeCheckpoint(ledgerCheckpointId(this.consumer), position);
+    this.settled = position;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.waiting?.cancel();
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await this.ready.catch(() => undefined);
+    await this.current?.stop();
+    this.wiring.onStopped(this);
+  }
+}
