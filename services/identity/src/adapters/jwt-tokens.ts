@@ -1,0 +1,214 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, createLocalJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { DomainError, type JsonObject } from '@workshare/eventsourcing';
+import { makeCaller, type Caller } from '../application/caller.js';
+import type { IssuedToken, Jwks, TokenService, VerifiedToken } from '../application/ports.js';
+import { isRoleName, type Role } from '../domain/roles.js';
+
+/**
+ * Signed tokens (JWT, EdDSA over Ed25519, or ES256 over P-256 when the configured key is an EC
+ * key). Claims: iss, aud `workshare`, sub (account id), iat, exp, jti, kind (member | user),
+ * roles (names), regions (the regions the caller coordinates), businessId (a business user's),
+ * region (a member's own region). Other services verify them with the public JWKS alone.
+ */
+export const DEFAULT_ISSUER = 'workshare-identity';
+export const AUDIENCE = 'workshare';
+export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
+
+const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
+
+/** A fresh private signing key (Ed25519) as a JWK, for IDENTITY_SIGNING_KEY or the key vault. */
+export const generateSigningKey = (): JsonObject => generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JsonObject;
+
+const algorithmOf = (jwk: JsonObject): 'EdDSA' | 'ES256' => {
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  throw new DomainError('identity.invalid_signing_key', 'the signing key must be an Ed25519 (OKP) or P-256 (EC) private JWK', 'invalid');
+};
+
+/** Parses IDENTITY_SIGNING_KEY (a private JWK as JSON). */
+export const parseSigningKey = (text: string): JsonObject => {
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    throw new DomainError('identity.invalid_signing_key', 'IDENTITY_SIGNING_KEY is not JSON (a private JWK is expected)', 'invalid');
+  }
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk) || typeof (jwk as JsonObject).d !== 'string') {
+    throw new DomainError('identity.invalid_signing_key', 'IDENTITY_SIGNING_KEY must be a private JWK (with "d")', 'invalid');
+  }
+  algorithmOf(jwk as JsonObject);
+  return jwk as JsonObject;
+};
+
+const claimsOf = (caller: Caller): JWTPayload => ({
+  kind: caller.kind,
+  roles: [...new Set(caller.roles.map((r) => r.kind))],
+  regions: [...caller.regions],
+  ...(caller.businessId !== undefined ? { businessId: caller.businessId } : {}),
+  ...(caller.homeRegion !== undefined ? { region: caller.homeRegion } : {}),
+});
+
+const strings = (value: unknown): string[] | undefined =>
+  Array.isArray(value) && value.every((v): v is string => typeof v === 'string' && v !== '') ? value : undefined;
+
+/** The caller a verified payload speaks for; refuses a payload whose claims do not fit together. */
+export const callerFromClaims = (payload: JWTPayload): Caller => {
+  const bad = (why: string) => unauthenticated('auth.invalid_token', `token claims are not valid: ${why}`);
+  const { sub, kind, businessId, region } = payload;
+  const names = strings(payload.roles);
+  const regions = strings(payload.regions);
+  if (typeof sub !== 'string' || sub === '') throw bad('no subject');
+  if (kind !== 'member' && kind !== 'user') throw bad('unknown account kind');
+  if (!names || !names.every(isRoleName)) throw bad('roles');
+  if (!regions) throw bad('regions');
+  if (names.includes('coordinator') !== regions.length > 0) throw bad('coordinator role and regions disagree');
+  if (names.includes('business') !== (typeof businessId === 'string' && businessId !== '')) throw bad('business role and businessId disagree');
+  if (region !== undefined && typeof region !== 'string') throw bad('region');
+  const roles: Role[] = names.flatMap((name): Role[] => {
+    switch (name) {
+      case 'coordinator':
+        return regions.map((regionId) => ({ kind: 'coordinator', regionId }));
+      case 'business':
+        return [{ kind: 'business', businessId: businessId as string }];
+      default:
+        return [{ kind: name }];
+    }
+  });
+  return makeCaller(sub, kind, roles, region);
+};
+
+const verifyError = (error: unknown): DomainError => {
+  if (error instanceof DomainError) return error;
+  if (error instanceof joseErrors.JWTExpired) return unauthenticated('auth.token_expired', 'the token has expired: sign in again');
+  if (error instanceof joseErrors.JOSEError) return unauthenticated('auth.invalid_token', `the token is not valid (${error.code})`);
+  return unauthenticated('auth.invalid_token', 'the token is not valid');
+};
+
+export interface TokenOptions {
+  readonly issuer?: string;
+  readonly ttlSeconds?: number;
+  /** Clock (tests pass a fixed one). */
+  readonly now?: () => Date;
+  /** How many verified tokens are remembered until they expire (default 10,000; 0: none). */
+  readonly verifiedCacheSize?: number;
+}
+
+export const DEFAULT_VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Tokens are issued and verified here. A token that verified once is remembered (bounded, the
+ * first remembered goes first) until it expires: a token's signature and claims never change,
+ * so a second check would only cost time (every gRPC call carries one). Whether its account
+ * still exists and which roles it holds now is the service's business, checked on every call.
+ */
+export class JwtTokenService implements TokenService {
+  private readonly verified = new Map<string, VerifiedToken>();
+
+  private constructor(
+    private readonly privateKey: KeyObject,
+    private readonly publicKey: KeyObject,
+    private readonly publicJwk: JsonObject,
+    private readonly algorithm: 'EdDSA' | 'ES256',
+    private readonly issuer: string,
+    private readonly ttlSeconds: number,
+    private readonly now: () => Date,
+    private readonly cacheSize: number,
+  ) {}
+
+  static async create(privateJwk: JsonObject, options: TokenOptions = {}): Promise<JwtTokenService> {
+    const algorithm = algorithmOf(privateJwk);
+    const privateKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
+    const publicKey = createPublicKey(privateKey);
+    const exported = publicKey.export({ format: 'jwk' }) as JsonObject;
+    const kid = await calculateJwkThumbprint(exported as JWK);
+    const publicJwk: JsonObject = { ...exported, kid, alg: algorithm, use: 'sig' };
+    return new JwtTokenService(
+      privateKey,
+      publicKey,
+      publicJwk,
+      algorithm,
+      options.issuer ?? DEFAULT_ISSUER,
+      options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+      options.now ?? (() => new Date()),
+      options.verifiedCacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE,
+    );
+  }
+
+  async issue(caller: Caller): Promise<IssuedToken> {
+    if (caller.kind === 'system') throw new DomainError('auth.no_token_for_system', 'the system does not sign in', 'rule');
+    const issuedAt = Math.floor(this.now().getTime() / 1000);
+    const expiresAt = issuedAt + this.ttlSeconds;
+    const token = await new SignJWT(claimsOf(caller))
+      .setProtectedHeader({ alg: this.algorithm, kid: this.publicJwk.kid as string, typ: 'JWT' })
+      .setIssuer(this.issuer)
+      .setAudience(AUDIENCE)
+      .setSubject(caller.id)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .setJti(randomUUID())
+      .sign(this.privateKey);
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  }
+
+  async verify(token: string): Promise<Caller> {
+    return (await this.inspect(token)).caller;
+  }
+
+  async inspect(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token === '') throw unauthenticated('auth.missing_token', 'no token: sign in first');
+    const now = this.now();
+    const known = this.verified.get(token);
+    if (known !== undefined && known.expiresAt.getTime() > now.getTime()) return known;
+    let result: VerifiedToken;
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: this.issuer,
+        audience: AUDIENCE,
+        algorithms: [this.algorithm],
+        currentDate: now,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      result = { caller: callerFromClaims(payload), expiresAt: new Date((payload.exp as number) * 1000) };
+    } catch (error) {
+      if (known !== undefined) this.verified.delete(token);
+      throw verifyError(error);
+    }
+    if (this.cacheSize > 0) {
+      if (this.verified.size >= this.cacheSize) {
+        const oldest = this.verified.keys().next();
+        if (!oldest.done) this.verified.delete(oldest.value);
+      }
+      this.verified.set(token, result);
+    }
+    return result;
+  }
+
+  jwks(): Jwks {
+    return { keys: [this.publicJwk] };
+  }
+}
+
+/**
+ * Verification for other services, with the identity service's public JWKS only:
+ * `const verify = createTokenVerifier({ jwks }); const caller = await verify(token)`.
+ */
+export const createTokenVerifier = (options: { jwks: Jwks; issuer?: string; now?: () => Date }): ((token: string) => Promise<Caller>) => {
+  const keys = createLocalJWKSet({ keys: options.jwks.keys as unknown as JWK[] });
+  const issuer = options.issuer ?? DEFAULT_ISSUER;
+  return async (token) => {
+    if (typeof token !== 'string' || token === '') throw unauthenticated('auth.missing_token', 'no token: sign in first');
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer,
+        audience: AUDIENCE,
+        algorithms: ['EdDSA', 'ES256'],
+        ...(options.now ? { currentDate: options.now() } : {}),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      return callerFromClaims(payload);
+    } catch (error) {
+      throw verifyError(error);
+    }
+  };
+};

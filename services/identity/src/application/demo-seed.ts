@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import type { AvailabilityWindow, Weekday } from '../domain/availability.js';
+import type { ContractType } from '../domain/account.js';
+import { corporateRegistrationNumber } from '../domain/registration-number.js';
+import type { Caller } from './caller.js';
+import type { IdentityService, RegisterMemberInput } from './identity-service.js';
+import type { BusinessView } from './views.js';
+
+/**
+ * The demo cooperative of Fujisato (藤里町), for the launcher: two teams' worth of members in
+ * Fujikoto (藤琴) and Kasuge (粕毛), one of them made coordinator of the region (the hand-over
+ * from Polaris staff to local people), three local businesses, an accountant, an operator and
+ * a business user. Every name, address, email and bank account is invented (emails under the
+ * reserved `.example` domain, made-up bank accounts). Seeded once: a store that has it is left alone.
+ */
+export interface DemoAccount {
+  readonly role: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+export type DemoSeedResult =
+  | { readonly status: 'seeded'; readonly password: string; readonly accounts: readonly DemoAccount[]; readonly businesses: readonly BusinessView[] }
+  | { readonly status: 'already_seeded' | 'incomplete'; readonly message: string; readonly accounts: readonly DemoAccount[] };
+
+type DemoMember = {
+  readonly key: string;
+  readonly name: string;
+  readonly kana: string;
+  readonly town: 'fujikoto' | 'kasuge';
+  readonly contractType: ContractType;
+  readonly skills: readonly string[];
+  readonly windows: readonly (readonly [string, string, string])[];
+};
+
+const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+const MEMBERS: readonly DemoMember[] = [
+  { key: 'yoko.fujiwara', name: '藤原 陽子', kana: 'フジワラ ヨウコ', town: 'fujikoto', contractType: 'contractor', skills: ['transcription', 'data entry', 'coordination'], windows: [['weekdays', '09:30', '11:30']] },
+  { key: 'misaki.kudo', name: '工藤 美咲', kana: 'クドウ ミサキ', town: 'fujikoto', contractType: 'employee', skills: ['data entry', 'proofreading'], windows: [['weekdays', '13:00', '13:40'], ['weekdays', '21:00', '22:00']] },
+  { key: 'kana.narita', name: '成田 加奈', kana: 'ナリタ カナ', town: 'fujikoto', contractType: 'contractor', skills: ['illustration', 'design'], windows: [['tue', '10:00', '12:00'], ['thu', '10:00', '12:00'], ['sat', '20:30', '22:00']] },
+  { key: 'yumi.komatsu', name: '小松 由美', kana: 'コマツ ユミ', town: 'fujikoto', contractType: 'employee', skills: ['data entry'], windows: [['weekdays', '12:45', '13:30']] },
+  { key: 'sakura.kikuchi', name: '菊地 さくら', kana: 'キクチ サクラ', town: 'fujikoto', contractType: 'contractor', skills: ['translation', 'writing'], windows: [['mon', '20:00', '22:00'], ['wed', '20:00', '22:00'], ['fri', '20:00', '22:00']] },
+  { key: 'naoko.miura', name: '三浦 直子', kana: 'ミウラ ナオコ', town: 'fujikoto', contractType: 'contractor', skills: ['transcription'], windows: [['weekdays', '14:00', '15:00']] },
+  { key: 'megumi.hatakeyama', name: '畠山 恵', kana: 'ハタケヤマ メグミ', town: 'kasuge', contractType: 'employee', skills: ['data entry', 'spreadsheets'], windows: [['weekdays', '10:00', '11:00'], ['weekdays', '21:30', '22:30']] },
+  { key: 'rina.sato', name: '佐藤 里奈', kana: 'サトウ リナ', town: 'kasuge', contractType: 'contractor', skills: ['writing', 'proofreading'], windows: [['tue', '13:00', '15:00'], ['thu', '13:00', '15:00']] },
+  { key: 'chiharu.ito', name: '伊藤 千春', kana: 'イトウ チハル', town: 'kasuge', contractType: 'contractor', skills: ['design', 'illustration'], windows: [['sat', '09:00', '11:00'], ['sun', '09:00', '11:00']] },
+  { key: 'tomoko.suzuki', name: '鈴木 智子', kana: 'スズキ トモコ', town: 'kasuge', contractType: 'employee', skills: ['transcription', 'data entry'], windows: [['weekdays', '13:10', '13:50']] },
+  { key: 'mai.saito', name: '斎藤 舞', kana: 'サイトウ マイ', town: 'kasuge', contractType: 'contractor', skills: ['translation'], windows: [['mon', '21:00', '23:00'], ['thu', '21:00', '23:00']] },
+  { key: 'ryo.shindo', name: '進藤 亮', kana: 'シンドウ リョウ', town: 'kasuge', contractType: 'employee', skills: ['data entry', 'photography'], windows: [['weekdays', '16:00', '17:00']] },
+];
+
+const COORDINATOR = 'yoko.fujiwara';
+
+const USERS = {
+  operator: { name: '北村 彩', email: 'aya.kitamura@polaris.example' },
+  accountant: { name: '佐々木 誠', email: 'makoto.sasaki@accounting.example' },
+  business: { name: '高橋 健', email: 'ken.takahashi@shirakami-woodworks.example' },
+} as const;
+
+/** Invented corporate numbers: bases starting 9901, a registry office code no office has. */
+const BUSINESSES = [
+  { name: '白神ウッドワークス株式会社', base: '990101000001' },
+  { name: '藤琴川まいたけ合同会社', base: '990101000002' },
+  { name: '粕毛ふるさと観光有限会社', base: '990101000003' },
+] as const;
+
+const memberEmail = (m: DemoMember) => `${m.key}@fujisato.example`;
+
+const windowsOf = (m: DemoMember): AvailabilityWindow[] =>
+  m.windows.flatMap(([day, start, end]) => (day === 'weekdays' ? WEEKDAYS : [day as Weekday]).map((d) => ({ day: d, start, end })));
+
+const demoAccounts = (): DemoAccount[] => [
+  { role: 'operator (Polaris)', name: USERS.operator.name, email: USERS.operator.email },
+  ...MEMBERS.map((m) => ({
+    role: m.key === COORDINATOR ? 'member, coordinator of fujisato' : `member (${m.town === 'fujikoto' ? 'Fujikoto 藤琴' : 'Kasuge 粕毛'})`,
+    name: m.name,
+    email: memberEmail(m),
+  })),
+  { role: 'accountant', name: USERS.accountant.name, email: USERS.accountant.email },
+  { role: `business user (${BUSINESSES[0].name})`, name: USERS.business.name, email: USERS.business.email },
+];
+
+const memberInput = (m: DemoMember, index: number): RegisterMemberInput => ({
+  name: m.name,
+  address: `秋田県山本郡藤里町${m.town === 'fujikoto' ? '藤琴' : '粕毛'} デモ番地${index + 1}`,
+  email: memberEmail(m),
+  password: '',
+  bankAccount: { bankCode: '9999', branchCode: m.town === 'fujikoto' ? '001' : '002', type: 'ordinary', number: String(1000001 + index).padStart(7, '0'), holder: m.kana },
+  townId: `fujisato/${m.town}`,
+  contractType: m.contractType,
+  skills: m.skills,
+  availability: windowsOf(m),
+});
+
+/**
+ * Seeds the demo cooperative through the service's own API (as its operator and coordinator
+ * would), once. All demo accounts share one password: `options.password`, or a random one
+ * returned with the accounts (print it: it is not stored anywhere in clear).
+ */
+export const seedDemoCooperative = async (service: IdentityService, options: { password?: string } = {}): Promise<DemoSeedResult> => {
+  const claim = await service.claimDemoSeed();
+  if (claim === 'seeded') {
+    return { status: 'already_seeded', message: 'the demo cooperative was seeded before; its password was printed then', accounts: demoAccounts() };
+  }
+  if (claim === 'incomplete') {
+    return {
+      status: 'incomplete',
+      message: 'a demo seed began on this store and did not finish: start again on an empty store to get the whole demo',
+      accounts: demoAccounts(),
+    };
+  }
+  const password = options.password ?? `demo-${randomBytes(9).toString('base64url')}`;
+  const signIn = async (email: string): Promise<Caller> => (await service.login(email, password)).caller;
+
+  await service.bootstrapOperator({ ...USERS.operator, password });
+  const operator = await signIn(USERS.operator.email);
+
+  // Fujikoto first, by Polaris's operator; then the hand-over: a local member becomes the coordinator...
+  const ids = new Map<string, string>();
+  for (const [index, m] of MEMBERS.entries()) {
+    if (m.town !== 'fujikoto') continue;
+    ids.set(m.key, (await service.registerMember(operator, { ...memberInput(m, index), password })).memberId);
+  }
+  await service.grantRole(
+    operator,
+    ids.get(COORDINATOR)!,
+    { kind: 'coordinator', regionId: 'fujisato' },
+    'hand-over: running the Fujisato cooperative passes from Polaris staff to a local member',
+  );
+  const coordinator = await signIn(`${COORDINATOR}@fujisato.example`);
+
+  // ...who registers the Kasuge team and the local businesses herself.
+  for (const [index, m] of MEMBERS.entries()) {
+    if (m.town !== 'kasuge') continue;
+    await service.registerMember(coordinator, { ...memberInput(m, index), password });
+  }
+  const businesses: BusinessView[] = [];
+  for (const b of BUSINESSES) {
+    businesses.push(await service.registerBusiness(coordinator, { name: b.name, registrationNumber: corporateRegistrationNumber(b.base), regionId: 'fujisato' }));
+  }
+
+  const { userId: accountantId } = await service.registerUser(operator, { ...USERS.accountant, password });
+  await service.grantRole(operator, accountantId, { kind: 'accountant' }, 'the cooperative’s accountant (税理士)');
+  const { userId: businessUserId } = await service.registerUser(operator, { ...USERS.business, password });
+  await service.grantRole(operator, businessUserId, { kind: 'business', businessId: businesses[0]!.businessId }, 'contact person of the business');
+
+  await service.completeDemoSeed();
+  return { status: 'seeded', password, accounts: demoAccounts(), businesses };
+};

@@ -1,0 +1,76 @@
+import type { JsonObject } from '@workshare/eventsourcing';
+import type { Caller } from './caller.js';
+
+/**
+ * Where each person's data key lives, wrapped (encrypted) by the master key. Destroying a key
+ * leaves a tombstone, so that "forgotten" can be told apart from "never had a key".
+ * Adapters: SQL (PostgreSQL or the embedded PGlite, schema `identity_keys`), in memory (tests).
+ */
+export type StoredKey =
+  | { readonly state: 'active'; readonly wrapped: string }
+  | { readonly state: 'destroyed'; readonly destroyedAt: Date }
+  | { readonly state: 'absent' };
+
+export interface KeyVault {
+  /** Stores the wrapped data key of an owner; refuses (throws) if the owner has or had one. */
+  storeKey(ownerId: string, wrapped: string): Promise<void>;
+  fetchKey(ownerId: string): Promise<StoredKey>;
+  /** Erases the key, keeping a tombstone. Idempotent. */
+  destroyKey(ownerId: string): Promise<void>;
+  /** Stores a named secret unless one is stored already; answers the one stored (the first writer wins). */
+  storeSecretOnce(name: string, wrapped: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A data key made in memory, not stored yet: seal with it, then persist it once the write may go ahead. */
+export interface DataKeyDraft {
+  seal(data: JsonObject): string;
+  persist(): Promise<void>;
+}
+
+/** What an owner's sealed data reads as. */
+export type Unsealed = { readonly status: 'readable'; readonly data: JsonObject } | { readonly status: 'shredded' };
+
+/** Personal data encryption with one key per person (crypto-shredding). */
+export interface PersonalDataProtector {
+  newKey(ownerId: string): DataKeyDraft;
+  open(ownerId: string, sealed: string): Promise<Unsealed>;
+  /** Destroys the owner's key: everything sealed with it becomes unreadable for good. */
+  shred(ownerId: string): Promise<void>;
+}
+
+/** Keyed digest of a normalised email: the index to find an account by email without storing the email. */
+export interface EmailIndex {
+  digest(normalisedEmail: string): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** Constant-time comparison. With no hash (unknown account) it does the same work and answers false. */
+  verify(password: string, hash: string | undefined): Promise<boolean>;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/** Public keys to verify tokens with (RFC 7517 JSON Web Key Set). */
+export interface Jwks {
+  readonly keys: readonly JsonObject[];
+}
+
+/** What a verified token says: whom it speaks for, and until when. */
+export interface VerifiedToken {
+  readonly caller: Caller;
+  readonly expiresAt: Date;
+}
+
+export interface TokenService {
+  issue(caller: Caller): Promise<IssuedToken>;
+  /** The caller a token speaks for; an `unauthenticated` DomainError for a bad, expired or foreign token. */
+  verify(token: string): Promise<Caller>;
+  /** The same check, with the token's expiry. */
+  inspect(token: string): Promise<VerifiedToken>;
+  jwks(): Jwks;
+}

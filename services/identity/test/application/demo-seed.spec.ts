@@ -1,0 +1,110 @@
+import { openEventStore } from '@workshare/eventstore';
+import type { EventStore } from '@workshare/eventsourcing';
+import { InMemoryKeyVault } from '../../src/adapters/in-memory-key-vault.js';
+import { MasterKey } from '../../src/adapters/master-key.js';
+import { seedDemoCooperative } from '../../src/application/demo-seed.js';
+import type { IdentityService } from '../../src/application/identity-service.js';
+import { parseRegistrationNumber } from '../../src/domain/registration-number.js';
+import { openIdentityService, type IdentityRuntime } from '../../src/open-identity.js';
+
+const open = async (): Promise<{ runtime: IdentityRuntime; store: EventStore }> => {
+  const store = await openEventStore('embedded:memory');
+  const runtime = await openIdentityService({
+    env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() },
+    storeUrl: 'embedded:memory',
+    store,
+    keyVault: new InMemoryKeyVault(),
+    scryptCost: { N: 1024, r: 8, p: 1 },
+  });
+  return { runtime, store };
+};
+
+describe('the demo cooperative of Fujisato', () => {
+  let store: EventStore;
+  let runtime: IdentityRuntime;
+  let service: IdentityService;
+  let seeded: Awaited<ReturnType<typeof seedDemoCooperative>>;
+
+  beforeAll(async () => {
+    ({ store, runtime } = await open());
+    service = runtime.service;
+    seeded = await seedDemoCooperative(service, { password: 'demo-password-for-tests' });
+  });
+  afterAll(async () => {
+    await runtime.close();
+    await store.close();
+  });
+
+  it('seeds an operator, twelve members, an accountant and a business user, all able to sign in', async () => {
+    expect(seeded.status).toBe('seeded');
+    if (seeded.status !== 'seeded') return;
+    expect(seeded.password).toBe('demo-password-for-tests');
+    expect(seeded.accounts).toHaveLength(15);
+    for (const account of seeded.accounts) {
+      await expect(service.login(account.email, seeded.password)).resolves.toHaveProperty('token');
+      expect(account.email).toMatch(/\.example$/);
+    }
+  });
+
+  it('puts two teams’ worth of members in Fujikoto and Kasuge, with a local coordinator', async () => {
+    const operator = (await service.login('aya.kitamura@polaris.example', 'demo-password-for-tests')).caller;
+    const members = await service.listMembers(operator, 'fujisato');
+    const towns = members.map((m) => (m.status === 'active' ? m.townId : 'forgotten'));
+    expect(towns.filter((t) => t === 'fujisato/fujikoto')).toHaveLength(6);
+    expect(towns.filter((t) => t === 'fujisato/kasuge')).toHaveLength(6);
+    const coordinators = members.filter((m) => m.status === 'active' && m.roles.some((r) => r.kind === 'coordinator'));
+    expect(coordinators).toHaveLength(1);
+    expect(coordinators[0]).toMatchObject({ townId: 'fujisato/fujikoto', roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] });
+    const contractTypes = new Set(members.map((m) => (m.status === 'active' ? m.contractType : '')));
+    expect(contractTypes).toEqual(new Set(['contractor', 'employee']));
+  });
+
+  it('registers three local businesses with valid registration numbers, one with its user', async () => {
+    if (seeded.status !== 'seeded') throw new Error('not seeded');
+    expect(seeded.businesses).toHaveLength(3);
+    for (const b of seeded.businesses) {
+      expect(parseRegistrationNumber(b.registrationNumber, 'corporation')).toBe(b.registrationNumber);
+      expect(b.regionId).toBe('fujisato');
+    }
+    const businessUser = (await service.login('ken.takahashi@shirakami-woodworks.example', seeded.password)).caller;
+    expect(businessUser.businessId).toBe(seeded.businesses[0]!.businessId);
+  });
+
+  it('lets the accountant read what she needs to pay the members', async () => {
+    if (seeded.status !== 'seeded') throw new Error('not seeded');
+    const accountant = (await service.login('makoto.sasaki@accounting.example', seeded.password)).caller;
+    const [first] = await service.listMembers(accountant, 'fujisato');
+    await expect(service.getMember(accountant, first!.memberId)).resolves.toMatchObject({
+      access: 'accountant',
+      personalData: { status: 'readable', bankAccount: { number: expect.stringMatching(/^\d{7}$/), holder: expect.stringMatching(/^[ァ-ヶー ]+$/) } },
+    });
+  });
+
+  it('does nothing the second time, and says so', async () => {
+    const head = await store.headPosition();
+    const again = await seedDemoCooperative(service);
+    expect(again).toMatchObject({ status: 'already_seeded' });
+    expect(again.accounts).toHaveLength(15);
+    expect(again).not.toHaveProperty('password');
+    expect(await store.headPosition()).toEqual(head);
+  });
+
+  it('generates a password when none is given, and reports a seed that never finished', async () => {
+    const fresh = await open();
+    try {
+      const result = await seedDemoCooperative(fresh.runtime.service);
+      expect(result).toMatchObject({ status: 'seeded', password: expect.stringMatching(/^demo-[\w-]{12}$/) });
+      const other = await open();
+      try {
+        await expect(other.runtime.service.claimDemoSeed()).resolves.toBe('claimed');
+        await expect(seedDemoCooperative(other.runtime.service)).resolves.toMatchObject({ status: 'incomplete' });
+      } finally {
+        await other.runtime.close();
+        await other.store.close();
+      }
+    } finally {
+      await fresh.runtime.close();
+      await fresh.store.close();
+    }
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Queries come from the directory (an in-memory read model): what this process writes shows
+ * at once; what another process (another pod on the same store) writes shows within the
+ * read staleness bound. Two services over one embedded store and one key vault play the pods.
+ */
+import { openEventStore } from '@workshare/eventstore';
+import type { EventStore } from '@workshare/eventsourcing';
+import { InMemoryKeyVault } from '../../src/adapters/in-memory-key-vault.js';
+import { MasterKey } from '../../src/adapters/master-key.js';
+import type { Caller } from '../../src/application/caller.js';
+import { IdentityDirectory } from '../../src/application/directory.js';
+import { openIdentityService, type IdentityRuntime } from '../../src/open-identity.js';
+import { memberInput } from './identity-service.suite.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+describe('queries from the read model', () => {
+  let store: EventStore;
+  const runtimes: IdentityRuntime[] = [];
+  const master = MasterKey.generate().toBase64();
+  const vault = new InMemoryKeyVault();
+
+  const pod = async (readStalenessMs: number) => {
+    const runtime = await openIdentityService({
+      env: { IDENTITY_MASTER_KEY: master },
+      storeUrl: 'embedded:memory',
+      store,
+      keyVault: vault,
+      scryptCost: { N: 1024, r: 8, p: 1 },
+      readStalenessMs,
+    });
+    runtimes.push(runtime);
+    return runtime.service;
+  };
+
+  beforeAll(async () => {
+    store = await openEventStore('embedded:memory');
+  });
+  afterAll(async () => {
+    for (const runtime of runtimes) await runtime.close();
+    await store.close();
+  });
+
+  it('shows another pod’s writes to a pod that reads fresh (staleness 0), and its own at once whatever the bound', async () => {
+    const writer = await pod(60_000);
+    const reader = await pod(0);
+    await writer.bootstrapOperator({ name: '北村 彩', email: 'aya@polaris.example', password: PASSWORD });
+    const operator: Caller = (await writer.login('aya@polaris.example', PASSWORD)).caller;
+    const { memberId } = await writer.registerMember(operator, memberInput());
+
+    // The lazy reader pod (60 s) sees its own writes at once: granted, then revoked.
+    await writer.getMember(operator, memberId);
+    await writer.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
+    await expect(writer.getMember(operator, memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] });
+
+    // The fresh pod saw everything, and sees the revocation made by the other pod on its next read.
+    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] });
+    await writer.revokeRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'hand-over done');
+    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }] });
+    await reader.forgetMember(operator, memberId, 'left');
+    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({ status: 'forgotten' });
+  });
+
+  it('reads an account another pod registered a moment ago, though its last pass is older', async () => {
+    const lazy = await pod(60_000);
+    const other = await pod(60_000);
+    const operator: Caller = (await lazy.login('aya@polaris.example', PASSWORD)).caller;
+    await lazy.listMembers(operator, 'fujisato'); // a pass: the bound now holds for a minute
+    const { memberId } = await other.registerMember(operator, memberInput());
+    await expect(lazy.getMember(operator, memberId)).resolves.toMatchObject({ memberId, status: 'active' });
+  });
+});
+
+describe('the directory', () => {
+  let store: EventStore;
+  beforeAll(async () => {
+    store = await openEventStore('embedded:memory');
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  const registered = (memberId: string) => ({
+    type: 'MemberRegistered',
+    data: {
+      memberId,
+      regionId: 'chofu',
+      townId: 'chofu/sengawa',
+      prefecture: 'tokyo',
+      contractType: 'employee',
+      skills: [],
+      availability: [],
+      timeZone: 'Asia/Tokyo',
+      emailDigest: 'e'.repeat(64),
+      personalData: 'v1.a.b.c',
+      registeredBy: 'op',
+    },
+  });
+
+  it('shares one pass over the log between the reads that wait at the same time', async () => {
+    let reads = 0;
+    const counting = {
+      readAll: (...args: Parameters<EventStore['readAll']>) => {
+        reads++;
+        return store.readAll(...args);
+      },
+      readStream: (...args: Parameters<EventStore['readStream']>) => store.readStream(...args),
+    };
+    const directory = new IdentityDirectory(counting, { maxStalenessMs: 0 });
+    await Promise.all(Array.from({ length: 20 }, () => directory.ensureFresh()));
+    // The first read starts a pass; the 19 others, arriving while it runs, share the next one.
+    expect(reads).toBe(2);
+  });
+
+  it('refreshes ahead once half the bound has gone by, and lets a late read wait for a pass begun within the bound', async () => {
+    let reads = 0;
+    const slow = {
+      readAll: async (...args: Parameters<EventStore['readAll']>) => {
+        reads++;
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        return store.readAll(...args);
+      },
+      readStream: (...args: Parameters<EventStore['readStream']>) => store.readStream(...args),
+    };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const directory = new IdentityDirectory(slow, { maxStalenessMs: 200 });
+    await directory.ensureFresh(); // the first pass, waited for
+    expect(reads).toBe(1);
+    await directory.ensureFresh(); // fresh: no pass
+    expect(reads).toBe(1);
+    await sleep(130); // past half the bound: answered at once, a pass starts behind it
+    const started = performance.now();
+    await directory.ensureFresh();
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(reads).toBe(2);
+
+    const late = new IdentityDirectory(slow, { maxStalenessMs: 200 });
+    await late.ensureFresh();
+    await sleep(250);
+    const first = late.ensureFresh(); // too old: a new pass
+    await sleep(10);
+    const second = late.ensureFresh(); // too old too, but the running pass began within the bound: it waits for that one
+    await Promise.all([first, second]);
+    expect(reads).toBe(4);
+  });
+
+  it('skips what it has seen, and reloads a stream whose next event it missed', async () => {
+    const id = '01900000-0000-7000-8000-00000000d001';
+    const stream = `member-${id}`;
+    const directory = new IdentityDirectory(store, { maxStalenessMs: 60_000 });
+    const first = await store.append(stream, [registered(id)]);
+    await directory.observe(first.events);
+    await directory.observe(first.events);
+    expect((await directory.account(stream))?.version).toBe(0);
+    await store.append(stream, [{ type: 'RoleGranted', data: { accountId: id, role: { kind: 'accountant' }, grantedBy: 'op', reason: 'x' } }]);
+    const third = await store.append(stream, [{ type: 'RoleGranted', data: { accountId: id, role: { kind: 'operator' }, grantedBy: 'op', reason: 'y' } }]);
+    await directory.observe(third.events); // version 2 while it knows 0: a gap, so the stream is read again
+    const entry = await directory.account(stream);
+    expect(entry?.version).toBe(2);
+    expect(entry?.state).toMatchObject({ roles: [{ kind: 'member' }, { kind: 'accountant' }, { kind: 'operator' }] });
+    expect(entry?.registeredAt).toEqual(first.events[0]!.occurredAt);
+    expect(directory.membersOf('chofu').map((m) => m.id)).toEqual([id]);
+  });
+});
