@@ -3,7 +3,19 @@
 // import suffixes mapped back to the TypeScript files.
 const path = require('node:path');
 
+const fs = require('node:fs');
+
 const root = __dirname;
+
+/** `@workshare/<name>` → the package's TypeScript entry, for every library and service. */
+const workspaceSources = Object.fromEntries(
+  ['libs', 'services'].flatMap((folder) =>
+    fs
+      .readdirSync(path.join(root, folder), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, folder, entry.name, 'src', 'index.ts')))
+      .map((entry) => [`^@workshare/${entry.name}$`, path.join(root, folder, entry.name, 'src', 'index.ts')]),
+  ),
+);
 
 module.exports = {
   testEnvironment: 'node',
@@ -17,7 +29,7 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
-    '^@workshare/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
+    ...workspaceSources,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // ESM-only dependencies are compiled to CommonJS with the tests.

@@ -18,6 +18,7 @@ import {
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
 import { CatchUpSubscription } from './catch-up-subscription.js';
+import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
 import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
@@ -141,7 +142,13 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(db, schema);
   }
 
-  async append<E extends DomainEvent>(stream: string, events: readonly NewEvent<E>[], options: AppendOptions = {}): Promise<AppendResult> {
+  append<E extends DomainEvent>(stream: string, events: readonly NewEvent<E>[], options: AppendOptions = {}): Promise<AppendResult> {
+    return traced('eventstore.append', { 'workshare.stream': stream, 'workshare.events': Array.isArray(events) ? events.length : 0, 'db.system': this.kind }, () =>
+      this.appendUntraced(stream, events, options),
+    );
+  }
+
+  private async appendUntraced<E extends DomainEvent>(stream: string, events: readonly NewEvent<E>[], options: AppendOptions): Promise<AppendResult> {
     assertStreamName(stream);
     const expected = assertExpectedVersion(options.expectedVersion ?? 'any');
     const prepared = prepareEvents(stream, events);
