@@ -33,7 +33,7 @@ import {
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
 import { CatchUpSubscription } from './catch-up-subscription.js';
-import { assertLimit, assertPosition, readAllPages } from './reading.js';
+import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
 import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
 
 /** The client library, loaded on first connect: the embedded and PostgreSQL stores never pay for gRPC and the native bridge. */
@@ -368,15 +368,7 @@ export class KurrentDbEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertStreamName(stream);
-    const backwards = options.direction === 'backwards';
-    if (options.direction !== undefined && options.direction !== 'forwards' && !backwards) {
-      throw new ValidationError('eventstore.invalid_read', `direction must be 'forwards' or 'backwards'`);
-    }
-    const from = options.fromVersion;
-    if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) {
-      throw new ValidationError('eventstore.invalid_read', `fromVersion ${String(from)} is not a version number ≥ 0`);
-    }
-    const limit = options.limit === undefined ? undefined : assertLimit(options.limit, Number.MAX_SAFE_INTEGER);
+    const { backwards, from, limit } = assertReadStreamOptions(options);
     this.assertOpen();
     const events = await this.readRaw(stream, {
       direction: backwards ? 'backwards' : 'forwards',

@@ -1,4 +1,4 @@
-import { ValidationError, type EventStore, type GlobalPosition, type ReadAllOptions, type RecordedEvent } from '@workshare/eventsourcing';
+import { ValidationError, type EventStore, type GlobalPosition, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent } from '@workshare/eventsourcing';
 
 export const assertLimit = (limit: unknown, max: number): number => {
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > max) {
@@ -29,3 +29,17 @@ export async function* readAllPages(store: Pick<EventStore, 'readAll'>, options:
     after = page[page.length - 1]!.position;
   }
 }
+
+/** readStream's options checked, for every adapter: direction, first version, limit. */
+export const assertReadStreamOptions = (options: ReadStreamOptions): { backwards: boolean; from: number | undefined; limit: number | undefined } => {
+  const backwards = options.direction === 'backwards';
+  if (options.direction !== undefined && options.direction !== 'forwards' && !backwards) {
+    throw new ValidationError('eventstore.invalid_read', `direction must be 'forwards' or 'backwards'`);
+  }
+  const from = options.fromVersion;
+  if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) {
+    throw new ValidationError('eventstore.invalid_read', `fromVersion ${String(from)} is not a version number ≥ 0`);
+  }
+  const limit = options.limit === undefined ? undefined : assertLimit(options.limit, Number.MAX_SAFE_INTEGER);
+  return { backwards, from, limit };
+};

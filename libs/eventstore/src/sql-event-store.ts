@@ -1,7 +1,6 @@
 import {
   EventIdConflictError,
   START,
-  ValidationError,
   WrongExpectedVersionError,
   type AppendOptions,
   type AppendResult,
@@ -22,7 +21,7 @@ import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
 import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
-import { assertLimit, assertPosition, readAllPages } from './reading.js';
+import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
 
 interface EventRow {
   event_id: string;
@@ -240,15 +239,8 @@ export class SqlEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertStreamName(stream);
-    const backwards = options.direction === 'backwards';
-    if (options.direction !== undefined && options.direction !== 'forwards' && !backwards) {
-      throw new ValidationError('eventstore.invalid_read', `direction must be 'forwards' or 'backwards'`);
-    }
-    const from = options.fromVersion;
-    if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) {
-      throw new ValidationError('eventstore.invalid_read', `fromVersion ${String(from)} is not a version number ≥ 0`);
-    }
-    const limit = options.limit === undefined ? null : assertLimit(options.limit, Number.MAX_SAFE_INTEGER);
+    const { backwards, from, limit: given } = assertReadStreamOptions(options);
+    const limit = given ?? null;
     const rows = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events WHERE stream_name = $1 AND stream_version ${backwards ? '<=' : '>='} $2
         ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
