@@ -103,3 +103,32 @@ export class CatchUpSubscription implements Subscription {
     for (const w of this.waiters.splice(0)) w.reject(new Error(`subscription ${this.options.subscriptionId} stopped`));
   }
 }
+
+/**
+ * The subscriptions one store instance runs: each is woken at once by an append made through
+ * that instance (other writers are seen at the next poll), and all stop when the store closes.
+ */
+export class LocalSubscriptions {
+  private readonly listeners = new Set<() => void>();
+  private readonly running = new Set<CatchUpSubscription>();
+
+  start(store: Store, options: SubscriptionOptions): Subscription {
+    const subscription = new CatchUpSubscription(store, options, (wake) => {
+      this.listeners.add(wake);
+      return () => this.listeners.delete(wake);
+    });
+    this.running.add(subscription);
+    subscription.done.catch(() => undefined).finally(() => this.running.delete(subscription));
+    return subscription;
+  }
+
+  /** Tells every subscription that new events were appended. */
+  appended(): void {
+    for (const wake of this.listeners) wake();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.running].map((s) => s.stop()));
+    this.listeners.clear();
+  }
+}

@@ -32,7 +32,7 @@ import {
   type Subscription,
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
-import { CatchUpSubscription } from './catch-up-subscription.js';
+import { LocalSubscriptions } from './catch-up-subscription.js';
 import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
 import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
 
@@ -175,8 +175,7 @@ const inLog = (e: StoredEvent): boolean => LOG_STREAM.test(e.streamId) && !e.typ
  */
 export class KurrentDbEventStore implements EventStore {
   readonly kind = 'kurrentdb';
-  private readonly listeners = new Set<() => void>();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions = new LocalSubscriptions();
   /** Checkpoint streams whose `$maxCount` this process has already set. */
   private readonly cappedCheckpointStreams = new Set<string>();
   private readonly idempotencyWindow: number;
@@ -258,7 +257,7 @@ export class KurrentDbEventStore implements EventStore {
     for (let attempt = 1; attempt <= this.maxAppendAttempts; attempt++) {
       const outcome = await this.tryAppend(stream, expected, prepared);
       if ('done' in outcome) {
-        if (!outcome.done.idempotent) for (const wake of this.listeners) wake();
+        if (!outcome.done.idempotent) this.subscriptions.appended();
         return outcome.done;
       }
       actual = outcome.raced;
@@ -410,13 +409,7 @@ export class KurrentDbEventStore implements EventStore {
 
   subscribe(options: SubscriptionOptions): Subscription {
     this.assertOpen();
-    const subscription = new CatchUpSubscription(this, options, (wake) => {
-      this.listeners.add(wake);
-      return () => this.listeners.delete(wake);
-    });
-    this.subscriptions.add(subscription);
-    subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
-    return subscription;
+    return this.subscriptions.start(this, options);
   }
 
   async readCheckpoint(subscriptionId: string): Promise<GlobalPosition | undefined> {
@@ -452,9 +445,8 @@ export class KurrentDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Subscriptions first: a stopping subscription saves its checkpoint, which needs the client.
-    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     this.closed = true;
-    this.listeners.clear();
     await this.client.dispose();
   }
 

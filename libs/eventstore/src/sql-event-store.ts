@@ -16,7 +16,7 @@ import {
   type Subscription,
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
-import { CatchUpSubscription } from './catch-up-subscription.js';
+import { LocalSubscriptions } from './catch-up-subscription.js';
 import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
@@ -123,8 +123,7 @@ export interface SqlEventStoreOptions {
 export class SqlEventStore implements EventStore {
   readonly kind: string;
   private readonly s: string;
-  private readonly listeners = new Set<() => void>();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions = new LocalSubscriptions();
 
   private readonly appendOne: string;
 
@@ -176,7 +175,7 @@ export class SqlEventStore implements EventStore {
         return this.answerRetry(stream, prepared, () => new WrongExpectedVersionError(stream, String(expected), actual));
       }
       const recorded = outcome.map((row, i) => recordedFrom(stream, prepared[i]!, row));
-      for (const wake of this.listeners) wake();
+      this.subscriptions.appended();
       const last = recorded[recorded.length - 1]!;
       return { nextExpectedVersion: last.streamVersion, position: last.position, events: recorded, idempotent: false };
     }
@@ -289,13 +288,7 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribe(options: SubscriptionOptions): Subscription {
-    const subscription = new CatchUpSubscription(this, options, (wake) => {
-      this.listeners.add(wake);
-      return () => this.listeners.delete(wake);
-    });
-    this.subscriptions.add(subscription);
-    subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
-    return subscription;
+    return this.subscriptions.start(this, options);
   }
 
   async readCheckpoint(subscriptionId: string): Promise<GlobalPosition | undefined> {
@@ -318,7 +311,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await this.subscriptions.stopAll();
     await this.db.close();
   }
 }
