@@ -12,3 +12,4 @@ export type { AsyncService, AuthenticatedCallContext, CallContext, RequestOf, Re
 export * from './client.js';
 export * from './server.js';
 export * from './bench.js';
+export * from './identity-verifier.js';

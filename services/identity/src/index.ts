@@ -55,3 +55,5 @@ export type { BankAccount } from './domain/personal-data.js';
 export * from './domain/account.js';
 export * from './domain/business.js';
 export * from './domain/reservation.js';
+/** For other services' tests and benches: a real identity with a small cooperative and real tokens. */
+export { startTestCooperative, type TestCooperative, type TestActor } from './testing.js';

@@ -1,0 +1,139 @@
+/**
+ * For other services' tests and benches: a real identity service on a loopback port, over the
+ * given store, with a small cooperative of people who hold every kind of role, and their real
+ * tokens. Nothing here is faked: the tokens are signed by this identity and verified over gRPC.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '@workshare/eventsourcing';
+import type { GrpcServer } from '@workshare/grpc';
+import { InMemoryKeyVault } from './adapters/in-memory-key-vault.js';
+import { startIdentityGrpc } from './adapters/grpc/identity-grpc.js';
+import type { Caller } from './application/caller.js';
+import type { IdentityService } from './application/identity-service.js';
+import { corporateRegistrationNumber } from './domain/registration-number.js';
+import { openIdentityService } from './open-identity.js';
+
+export interface TestActor {
+  /** The user's (or member's) id: the `subject` other services see. */
+  readonly id: string;
+  readonly email: string;
+  /** A signed bearer token (8 hours). */
+  readonly token: string;
+}
+
+export interface TestCooperative {
+  /** host:port of identity's gRPC API. */
+  readonly identityAddress: string;
+  readonly service: IdentityService;
+  readonly server: GrpcServer;
+  readonly password: string;
+  /** Two businesses of fujisato and one of setagaya. */
+  readonly businesses: { readonly fujisato: string; readonly fujisatoOther: string; readonly setagaya: string };
+  readonly operator: TestActor;
+  readonly accountant: TestActor;
+  /** Coordinator of fujisato. */
+  readonly coordinator: TestActor;
+  /** Coordinator of setagaya: must be refused on fujisato's jobs. */
+  readonly setagayaCoordinator: TestActor;
+  /** Acts for `businesses.fujisato`. */
+  readonly business: TestActor;
+  /** Acts for `businesses.fujisatoOther`: must never see `business`'s jobs. */
+  readonly otherBusiness: TestActor;
+  /** Acts for `businesses.setagaya`. */
+  readonly setagayaBusiness: TestActor;
+  /** A member of fujisato living in fujikoto. */
+  readonly member: TestActor;
+  close(): Promise<void>;
+}
+
+const PASSWORD = 'test-cooperative-password';
+
+/**
+ * Starts identity on `store` (a port of its own on 127.0.0.1) and registers the cooperative. Use
+ * a fresh store (embedded:memory) or a unique `tag` per call: emails must be unique in a store.
+ */
+export const startTestCooperative = async (options: { store: EventStore; tag?: string }): Promise<TestCooperative> => {
+  const tag = options.tag ?? randomUUID().slice(0, 8);
+  const runtime = await openIdentityService({ env: {}, store: options.store, storeUrl: 'embedded:memory', keyVault: new InMemoryKeyVault(), scryptCost: { N: 1024, r: 8, p: 1 } });
+  const service = runtime.service;
+  const server = await startIdentityGrpc({ service, port: 0, host: '127.0.0.1' });
+  try {
+    const email = (who: string) => `${who}.${tag}@test.example`;
+    const signIn = async (who: string): Promise<{ caller: Caller; actor: TestActor }> => {
+      const result = await service.login(email(who), PASSWORD);
+      return { caller: result.caller, actor: { id: result.caller.id, email: email(who), token: result.token } };
+    };
+    const user = async (operator: Caller, who: string, name: string) =>
+      (await service.registerUser(operator, { name, email: email(who), password: PASSWORD }, { commandId: randomUUID() })).userId;
+
+    await service.bootstrapOperator({ name: 'Test Operator', email: email('operator'), password: PASSWORD });
+    const operator = await signIn('operator');
+    const serial = (n: number) => corporateRegistrationNumber(`97${String(Date.now()).slice(-6)}${String(n).padStart(4, '0')}`);
+    const business = async (name: string, regionId: string, n: number) =>
+      (await service.registerBusiness(operator.caller, { name, registrationNumber: serial(n), regionId }, { commandId: randomUUID() })).businessId;
+    const businesses = {
+      fujisato: await business('白神木工 (test)', 'fujisato', 1),
+      fujisatoOther: await business('藤里観光 (test)', 'fujisato', 2),
+      setagaya: await business('世田谷デザイン (test)', 'setagaya', 3),
+    };
+
+    const grant = async (id: string, role: Parameters<IdentityService['grantRole']>[2]) =>
+      service.grantRole(operator.caller, id, role, 'test cooperative', { commandId: randomUUID() });
+    const member = async (who: string, townId: string, skills: readonly string[]) =>
+      (
+        await service.registerMember(
+          operator.caller,
+          {
+            name: `Test ${who}`,
+            address: `${townId} 1`,
+            email: email(who),
+            password: PASSWORD,
+            bankAccount: { bankCode: '9999', branchCode: '001', type: 'ordinary', number: '0012345', holder: 'テスト メンバー' },
+            townId,
+            contractType: 'contractor',
+            skills,
+            availability: [{ day: 'mon', start: '13:00', end: '13:40' }],
+          },
+          { commandId: randomUUID() },
+        )
+      ).memberId;
+    await member('member', 'fujisato/fujikoto', ['data entry']);
+    const accountantId = await user(operator.caller, 'accountant', 'Test Accountant');
+    await grant(accountantId, { kind: 'accountant' });
+    // A coordinator is a member living in her region (the hand-over to local people).
+    const coordinatorId = await member('coordinator', 'fujisato/fujikoto', ['coordination']);
+    await grant(coordinatorId, { kind: 'coordinator', regionId: 'fujisato' });
+    const setagayaCoordinatorId = await member('setagaya-coordinator', 'setagaya/sangenjaya', ['coordination']);
+    await grant(setagayaCoordinatorId, { kind: 'coordinator', regionId: 'setagaya' });
+    for (const [who, businessId] of [
+      ['business', businesses.fujisato],
+      ['other-business', businesses.fujisatoOther],
+      ['setagaya-business', businesses.setagaya],
+    ] as const) {
+      await grant(await user(operator.caller, who, `Test ${who}`), { kind: 'business', businessId });
+    }
+    return {
+      identityAddress: `127.0.0.1:${server.port}`,
+      service,
+      server,
+      password: PASSWORD,
+      businesses,
+      operator: operator.actor,
+      accountant: (await signIn('accountant')).actor,
+      coordinator: (await signIn('coordinator')).actor,
+      setagayaCoordinator: (await signIn('setagaya-coordinator')).actor,
+      business: (await signIn('business')).actor,
+      otherBusiness: (await signIn('other-business')).actor,
+      setagayaBusiness: (await signIn('setagaya-business')).actor,
+      member: (await signIn('member')).actor,
+      close: async () => {
+        await server.shutdown(1_000);
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await server.shutdown(0).catch(() => undefined);
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+};
