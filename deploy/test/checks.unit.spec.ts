@@ -3,7 +3,7 @@
  * right and names what is wrong.
  */
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { imageProblems, probeProblems, quantity, resourceProblems } from './support/checks.js';
+import { addressVariable, imageProblems, probeProblems, quantity, resourceProblems, servingPortOf } from './support/checks.js';
 import { contextSources, isIgnored, isUnderOnly, parseDockerfile, parseDockerignore, stagesOf } from './support/docker.js';
 import { parseManifests } from './support/k8s.js';
 import { models, schemaProblems } from './support/models.js';
@@ -74,6 +74,27 @@ describe('probes and resources', () => {
     expect(quantity('1Gi')).toBe(1024 ** 3);
     expect(quantity('2G')).toBe(2e9);
     expect(quantity('12 apples')).toBeUndefined();
+  });
+});
+
+describe('service ports and addresses', () => {
+  const pod = (...names: string[]) => ({ containers: [{ name: 'app', ports: names.map((name, i) => ({ name, containerPort: 8080 + i })) }] });
+
+  it('finds the serving port: the one named grpc or http', () => {
+    expect(servingPortOf(pod('grpc', 'metrics'))).toEqual({ protocol: 'grpc', port: 8080 });
+    expect(servingPortOf(pod('metrics', 'http'))).toEqual({ protocol: 'http', port: 8081 });
+  });
+
+  it('finds none when a pod has neither or both', () => {
+    expect(servingPortOf(pod('web', 'metrics'))).toBeUndefined();
+    expect(servingPortOf(pod('grpc', 'http'))).toBeUndefined();
+    expect(servingPortOf({ containers: [{ name: 'app' }] })).toBeUndefined();
+  });
+
+  it('names the address variable as the launcher does', () => {
+    expect(addressVariable('identity')).toBe('IDENTITY_ADDRESS');
+    expect(addressVariable('job-intake')).toBe('JOB_INTAKE_ADDRESS');
+    expect(addressVariable('task-decomposition')).toBe('TASK_DECOMPOSITION_ADDRESS');
   });
 });
 

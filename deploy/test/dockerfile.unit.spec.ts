@@ -57,10 +57,22 @@ describe('deploy/Dockerfile', () => {
     expect(runs(stage('build'))).toMatch(/cp -R "\$\{dir\}\/dist" "\/out\/\$\{dir\}\/dist"/);
   });
 
-  it('exposes the gRPC and metrics ports and starts the service with telemetry preloaded', () => {
+  it('requires the SERVICE and PORT build arguments before anything is pruned', () => {
+    const prune = stage('prune');
+    expect(args(prune, 'ARG')).toEqual(['SERVICE', 'PORT']);
+    expect(runs(prune)).toContain('test -n "${SERVICE}" || {');
+    expect(runs(prune)).toContain('test -n "${PORT}" || {');
+    expect(runs(prune).indexOf('test -n "${PORT}"')).toBeLessThan(runs(prune).indexOf(' prune "@workshare/'));
+  });
+
+  it('exposes the serving port (gRPC or HTTP) and the metrics port, and starts the service with telemetry preloaded', () => {
     const runtime = stage('runtime');
-    expect(args(runtime, 'ARG')).toEqual(expect.arrayContaining(['SERVICE', 'GRPC_PORT=50051', 'METRICS_PORT=9464']));
-    expect(args(runtime, 'EXPOSE')).toEqual(['${GRPC_PORT} ${METRICS_PORT}']);
+    expect(args(runtime, 'ARG')).toEqual(['SERVICE', 'PORT', 'METRICS_PORT=9464']);
+    expect(args(runtime, 'EXPOSE')).toEqual(['${PORT} ${METRICS_PORT}']);
+    // Neutral: a gRPC service reads GRPC_PORT and the gateway PORT; the manifests set the one
+    // each reads, so the image sets neither.
+    expect(args(runtime, 'ENV').join(' ')).not.toMatch(/\b(GRPC_)?PORT=/);
+    expect(args(runtime, 'ENV').join(' ')).toMatch(/METRICS_PORT=\$\{METRICS_PORT\}/);
     const [entrypoint] = args(runtime, 'ENTRYPOINT');
     const argv = JSON.parse(entrypoint ?? 'null') as unknown;
     expect(argv).toEqual(['/bin/sh', '-c', 'exec node --import @workshare/telemetry/register "services/${SERVICE}/dist/src/main.js" "$@"', 'workshare']);
@@ -77,7 +89,7 @@ describe('deploy/Dockerfile.dockerignore', () => {
     },
   );
 
-  it.each(['package.json', 'package-lock.json', 'turbo.json', 'tsconfig.base.json', 'proto/buf.yaml', 'libs/eventstore/src/index.ts', 'services/identity/src/main.ts', 'services/identity/dist/src/main.js'])(
+  it.each(['package.json', 'package-lock.json', 'turbo.json', 'tsconfig.base.json', 'proto/buf.yaml', 'libs/eventstore/src/index.ts', 'services/identity/src/main.ts', 'services/identity/dist/src/main.js', 'services/gateway/src/main.ts'])(
     'keeps %s in the build context',
     (file) => {
       expect(isIgnored(rules, file)).toBe(false);

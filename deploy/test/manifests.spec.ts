@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { parse as parseYaml } from 'yaml';
 import {
+  addressProblems,
   hardeningProblems,
   imageProblems,
   inlineSecretProblems,
@@ -43,16 +44,19 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     workloads = workloadsOf(objects);
   });
 
-  it('renders the whole platform: namespace, NATS, PostgreSQL, collector, Jaeger, identity', () => {
+  it('renders the whole platform: namespace, NATS, PostgreSQL, collector, Jaeger, the services and the gateway', () => {
     expect(workloads.map((w) => `${w.kind}/${w.name}`).sort()).toEqual([
+      'Deployment/gateway',
       'Deployment/identity',
       'Deployment/jaeger',
+      'Deployment/job-intake',
       'Deployment/otel-collector',
+      'Deployment/task-decomposition',
       'StatefulSet/nats',
       'StatefulSet/postgres',
     ]);
     const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
-    expect(services.sort()).toEqual(['identity', 'jaeger', 'nats', 'nats-headless', 'otel-collector', 'postgres', 'postgres-headless']);
+    expect(services.sort()).toEqual(['gateway', 'identity', 'jaeger', 'job-intake', 'nats', 'nats-headless', 'otel-collector', 'postgres', 'postgres-headless', 'task-decomposition']);
     expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([NAMESPACE]);
     // Generated secrets carry a content hash in their names.
     expect(objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, '')).sort()).toEqual(['eventstore', 'identity-keys', 'postgres']);
@@ -96,7 +100,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
   it('third-party images are pinned to a version; ours are workshare/<service>', () => {
     const images = workloads.flatMap((w) => containersOf(w.pod).map(({ container }) => container.image ?? ''));
     const ours = images.filter((i) => i.startsWith('workshare/'));
-    expect(ours).toEqual(['workshare/identity']);
+    expect(ours.sort()).toEqual(['workshare/gateway', 'workshare/identity', 'workshare/job-intake', 'workshare/task-decomposition']);
     expect(images.flatMap((i) => imageProblems(i, ours))).toEqual([]);
     expect(images.sort()).toEqual(
       expect.arrayContaining(['nats:2.9-alpine', 'postgres:15-alpine', expect.stringMatching(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/), expect.stringMatching(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/)]),
@@ -155,13 +159,13 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     expect(namespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
-  it('our services follow the pod conventions: uid 10001, gRPC probes, /tmp emptyDir, metrics, environment', () => {
+  it('our services follow the pod conventions: uid 10001, probes on the serving port, /tmp emptyDir, metrics, environment, one relay', () => {
     const ours = workloads.filter(isOurs);
-    expect(ours.map((w) => w.name)).toEqual(['identity']);
+    expect(ours.map((w) => w.name).sort()).toEqual(['gateway', 'identity', 'job-intake', 'task-decomposition']);
     expect(ours.flatMap(serviceConventionProblems)).toEqual([]);
   });
 
-  it('service conventions catch an HTTP probe, a wrong uid, a missing /tmp and a wrong metrics port', () => {
+  it('service conventions catch an HTTP probe on a gRPC service, a wrong uid, a missing /tmp and a wrong metrics port', () => {
     const { workload, app } = brokenCopy(objects, 'identity');
     app.readinessProbe = { httpGet: { path: '/', port: 8080 } };
     app.securityContext = { ...app.securityContext, runAsUser: 1000 };
@@ -174,6 +178,138 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'identity: /tmp is not an emptyDir (the root filesystem is read-only)',
       'identity: prometheus.io/port is not the metrics port 9464',
     ]);
+  });
+
+  it('every shared setting reaches every service pod (the common component applies to each)', () => {
+    for (const w of workloads.filter(isOurs)) {
+      const app = w.pod.containers[0];
+      expect({ service: w.name, preStop: app?.lifecycle?.preStop?.exec?.command, grace: w.pod.terminationGracePeriodSeconds, env: app?.env?.map((e) => e.name) }).toEqual({
+        service: w.name,
+        preStop: ['sleep', '5'],
+        grace: 30,
+        env: expect.arrayContaining(['METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_RESOURCE_ATTRIBUTES', 'LOG_LEVEL']),
+      });
+      // $(POD_NAME) only expands when POD_NAME is defined earlier in the list.
+      const names = app?.env?.map((e) => e.name) ?? [];
+      expect(names.indexOf('POD_NAME')).toBeLessThan(names.indexOf('OTEL_RESOURCE_ATTRIBUTES'));
+      expect(names.indexOf('POD_NAMESPACE')).toBeLessThan(names.indexOf('OTEL_RESOURCE_ATTRIBUTES'));
+      expect(names.indexOf('POD_NAME')).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('the gateway serves HTTP on its port named http, probed with GET /healthz and /readyz, and reads neither the store nor the bus', () => {
+    const gateway = workloads.find((w) => w.name === 'gateway');
+    const app = gateway?.pod.containers[0];
+    expect(app?.ports?.map((p) => [p.name, p.containerPort])).toEqual([
+      ['http', 8080],
+      ['metrics', 9464],
+    ]);
+    expect([app?.startupProbe?.httpGet, app?.readinessProbe?.httpGet, app?.livenessProbe?.httpGet]).toEqual([
+      { path: '/healthz', port: 'http' },
+      { path: '/readyz', port: 'http' },
+      { path: '/healthz', port: 'http' },
+    ]);
+    const env = new Map((app?.env ?? []).map((e) => [e.name, e.value]));
+    expect(Object.fromEntries(['PORT', 'IDENTITY_ADDRESS', 'JOB_INTAKE_ADDRESS', 'TASK_DECOMPOSITION_ADDRESS', 'GATEWAY_RATE_LIMIT_PER_MINUTE'].map((n) => [n, env.get(n)]))).toEqual({
+      PORT: '8080',
+      IDENTITY_ADDRESS: 'identity:50051',
+      JOB_INTAKE_ADDRESS: 'job-intake:50052',
+      TASK_DECOMPOSITION_ADDRESS: 'task-decomposition:50053',
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '300',
+    });
+    expect(env.has('EVENTSTORE_URL') || env.has('NATS_URL') || env.has('GRPC_PORT')).toBe(false);
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'gateway');
+    expect((service?.spec as { ports: { name: string; port: number; targetPort: string }[] }).ports).toEqual(
+      expect.arrayContaining([{ name: 'http', port: 8080, targetPort: 'http', appProtocol: 'http' }]),
+    );
+  });
+
+  it('HTTP conventions catch a gRPC probe, a wrong path, a probe off the http port, a wrong PORT, and the store or bus in the gateway', () => {
+    const { workload, app } = brokenCopy(objects, 'gateway');
+    app.startupProbe = { grpc: { port: 8080 } };
+    app.readinessProbe = { httpGet: { path: '/healthz', port: 'http' } };
+    app.livenessProbe = { httpGet: { path: '/healthz', port: 'metrics' } };
+    const port = app.env?.find((e) => e.name === 'PORT');
+    if (port === undefined) throw new Error('the gateway reads no PORT');
+    port.value = '8081';
+    app.env?.push({ name: 'EVENTSTORE_URL', valueFrom: { secretKeyRef: { name: 'eventstore', key: 'url' } } }, { name: 'NATS_URL', value: 'nats://nats:4222' });
+    expect(serviceConventionProblems(workload)).toEqual([
+      'gateway: startupProbe is not an HTTP GET of /healthz on the http port',
+      'gateway: readinessProbe is not an HTTP GET of /readyz on the http port',
+      'gateway: livenessProbe is not an HTTP GET of /healthz on the http port',
+      'gateway: PORT is not 8080',
+      'gateway: an HTTP service must not read EVENTSTORE_URL (it reaches the services over gRPC only)',
+      'gateway: an HTTP service must not read NATS_URL (it reaches the services over gRPC only)',
+      'gateway: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)',
+    ]);
+  });
+
+  it('service conventions catch a service port named neither grpc nor http, and one with both', () => {
+    const renamed = brokenCopy(objects, 'gateway');
+    const http = renamed.app.ports?.find((p) => p.name === 'http');
+    if (http === undefined) throw new Error('the gateway has no http port');
+    http.name = 'web';
+    expect(serviceConventionProblems(renamed.workload)).toContain('gateway: needs exactly one container port named grpc or http');
+    const both = brokenCopy(objects, 'job-intake');
+    both.app.ports?.push({ name: 'http', containerPort: 8080 });
+    expect(serviceConventionProblems(both.workload)).toContain('job-intake: needs exactly one container port named grpc or http');
+  });
+
+  it('only identity relays the store\'s log to NATS: every other service that opens the store sets EVENTS_RELAY=off', () => {
+    const relays = workloads.filter(isOurs).map((w) => [w.name, w.pod.containers[0]?.env?.find((e) => e.name === 'EVENTS_RELAY')?.value ?? null]);
+    expect(Object.fromEntries(relays)).toEqual({ identity: null, 'job-intake': 'off', 'task-decomposition': 'off', gateway: null });
+    const second = brokenCopy(objects, 'task-decomposition');
+    second.app.env = second.app.env?.filter((e) => e.name !== 'EVENTS_RELAY');
+    expect(serviceConventionProblems(second.workload)).toEqual(['task-decomposition: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)']);
+    const on = brokenCopy(objects, 'job-intake');
+    const relay = on.app.env?.find((e) => e.name === 'EVENTS_RELAY');
+    if (relay === undefined) throw new Error('job-intake sets no EVENTS_RELAY');
+    relay.value = 'on';
+    expect(serviceConventionProblems(on.workload)).toEqual(['job-intake: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)']);
+    const none = brokenCopy(objects, 'identity');
+    none.app.env?.push({ name: 'EVENTS_RELAY', value: 'off' });
+    expect(serviceConventionProblems(none.workload)).toEqual(["identity: EVENTS_RELAY is off, but identity is the pod that relays the store's log to NATS"]);
+  });
+
+  it('every service address a pod reads is that service\'s Service and gRPC port; every service but identity knows identity', () => {
+    const ours = workloads.filter(isOurs);
+    expect(addressProblems(objects, ours)).toEqual([]);
+    for (const name of ['job-intake', 'task-decomposition', 'gateway']) {
+      expect({ name, identity: ours.find((w) => w.name === name)?.pod.containers[0]?.env?.find((e) => e.name === 'IDENTITY_ADDRESS')?.value }).toEqual({ name, identity: 'identity:50051' });
+    }
+  });
+
+  it('addresses catch a wrong port, a missing IDENTITY_ADDRESS, an unknown service and a Service without a grpc port', () => {
+    const { objects: copy, workloads: copyWorkloads } = brokenCopy(objects, 'job-intake');
+    const env = (name: string) => copyWorkloads.find((w) => w.name === name)?.pod.containers[0]?.env ?? [];
+    const identityAddress = env('gateway').find((e) => e.name === 'IDENTITY_ADDRESS');
+    if (identityAddress === undefined) throw new Error('the gateway reads no IDENTITY_ADDRESS');
+    identityAddress.value = 'identity:50052';
+    const jobIntake = copyWorkloads.find((w) => w.name === 'job-intake')?.pod.containers[0];
+    if (jobIntake === undefined) throw new Error('no job-intake container');
+    jobIntake.env = env('job-intake').filter((e) => e.name !== 'IDENTITY_ADDRESS');
+    env('task-decomposition').push({ name: 'SETTLEMENT_ADDRESS', value: 'settlement:50057' });
+    const taskService = copy.find((o) => o.kind === 'Service' && o.metadata.name === 'task-decomposition');
+    (taskService?.spec as { ports: { targetPort: string }[] }).ports = [{ targetPort: 'metrics' }];
+    expect(addressProblems(copy, copyWorkloads.filter(isOurs)).sort()).toEqual([
+      'gateway: IDENTITY_ADDRESS is identity:50052, not identity:50051',
+      'gateway: TASK_DECOMPOSITION_ADDRESS points at task-decomposition, whose Service has no port targeting grpc',
+      'job-intake: no IDENTITY_ADDRESS (callers\' tokens are verified by identity)',
+      'task-decomposition: SETTLEMENT_ADDRESS names no gRPC service of the platform',
+    ]);
+  });
+
+  it('job intake and task decomposition read the store URL from its Secret, NATS, and task decomposition its task length', () => {
+    for (const name of ['job-intake', 'task-decomposition']) {
+      const env = new Map((workloads.find((w) => w.name === name)?.pod.containers[0]?.env ?? []).map((e) => [e.name, e]));
+      expect({ name, store: env.get('EVENTSTORE_URL')?.valueFrom?.secretKeyRef, nats: env.get('NATS_URL')?.value }).toEqual({
+        name,
+        store: { name: expect.stringMatching(/^eventstore-\w+$/), key: 'url' },
+        nats: 'nats://nats:4222',
+      });
+    }
+    const task = workloads.find((w) => w.name === 'task-decomposition')?.pod.containers[0];
+    expect(task?.env?.find((e) => e.name === 'TASK_MAX_MINUTES')?.value).toBe('120');
   });
 
   it('identity reads its keys and its store URL from Secrets, and knows NATS and the collector', () => {

@@ -4,12 +4,30 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { imageProblems, tiltProblems } from './support/checks.js';
-import { contextSources, dockerfilePath, dockerignorePath, isIgnored, isUnderOnly, parseDockerfile, parseDockerignore } from './support/docker.js';
-import { containerPorts, containersOf, renderDeploy, repoRoot, withKubectl, workloadsOf, type Workload } from './support/k8s.js';
+import { buildArgProblems, imageProblems, tiltProblems } from './support/checks.js';
+import { contextSources, dockerfilePath, dockerignorePath, isIgnored, isUnderOnly, parseDockerfile, parseDockerignore, stagesOf } from './support/docker.js';
+import { containersOf, renderDeploy, repoRoot, withKubectl, workloadsOf, type Workload } from './support/k8s.js';
 import { checkTiltfile, checkTiltfileSource, tiltCalls, withPython3, type TiltCalls, type TiltfileReport } from './support/tilt.js';
 
 const messages = (source: string): string[] => checkTiltfileSource(source).violations.map((v) => v.message);
+
+/**
+ * The folders of deploy/k8s/base/services that hold a service's manifests: all but the
+ * kustomize Components (settings shared by the services, such as common/).
+ */
+const serviceManifestFolders = (): string[] => {
+  const root = path.join(repoRoot, 'deploy/k8s/base/services');
+  return readdirSync(root)
+    .filter((name) => !/^kind:\s*Component\s*$/m.test(readFileSync(path.join(root, name, 'kustomization.yaml'), 'utf8')))
+    .sort();
+};
+
+/** The build arguments deploy/Dockerfile declares, in any stage. */
+const dockerfileArgs = (): string[] => {
+  const { globalArgs, stages } = stagesOf(parseDockerfile(readFileSync(dockerfilePath, 'utf8')));
+  const all = [...globalArgs, ...stages.flatMap((stage) => stage.instructions)].filter((i) => i.keyword === 'ARG');
+  return [...new Set(all.map((i) => i.args.split('=')[0] ?? ''))];
+};
 
 withPython3('Tiltfile', () => {
   let report: TiltfileReport = { violations: [], calls: null };
@@ -102,7 +120,8 @@ withPython3('Tiltfile', () => {
     });
 
     it('builds an image for every service that has manifests, from deploy/Dockerfile and the repository root', () => {
-      const withManifests = readdirSync(path.join(repoRoot, 'deploy/k8s/base/services')).sort();
+      const withManifests = serviceManifestFolders();
+      expect(withManifests).toEqual(expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'gateway']));
       expect(tilt.docker_build.map((b) => b.ref).sort()).toEqual(withManifests.map((name) => `workshare/${name}`));
       for (const build of tilt.docker_build) {
         const service = build.ref.replace(/^workshare\//, '');
@@ -182,12 +201,45 @@ withPython3('Tiltfile', () => {
         jaeger: ['observability'],
         'otel-collector': ['observability'],
         identity: ['services'],
+        'job-intake': ['services'],
+        'task-decomposition': ['services'],
+        gateway: ['services'],
       });
     });
 
-    it('forwards identity 50051, Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
+    it('forwards the services (gRPC 50051-50053, the gateway HTTP 8080), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
       const forwards = Object.fromEntries(tilt.k8s_resource.map((r) => [r.workload, r.port_forwards.map((p) => `${p.local}:${p.container}`)]));
-      expect(forwards).toMatchObject({ identity: ['50051:50051'], jaeger: ['16686:16686'], nats: ['4222:4222', '8222:8222'], postgres: ['5432:5432'] });
+      expect(forwards).toEqual({
+        identity: ['50051:50051'],
+        'job-intake': ['50052:50052'],
+        'task-decomposition': ['50053:50053'],
+        gateway: ['8080:8080'],
+        jaeger: ['16686:16686'],
+        nats: ['4222:4222', '8222:8222'],
+        postgres: ['5432:5432'],
+        'otel-collector': [],
+      });
+    });
+
+    it('starts each service after the infrastructure and the services it calls', () => {
+      const deps = Object.fromEntries(tilt.k8s_resource.map((r) => [r.workload, r.resource_deps]));
+      const infra = ['postgres', 'nats', 'otel-collector'];
+      expect(deps).toMatchObject({
+        identity: infra,
+        'job-intake': [...infra, 'identity'],
+        'task-decomposition': [...infra, 'identity'],
+        gateway: [...infra, 'identity', 'job-intake', 'task-decomposition'],
+      });
+    });
+
+    it("links the gateway's API documentation; the gRPC services have no link", () => {
+      const links = Object.fromEntries(tilt.k8s_resource.filter((r) => r.labels.includes('services')).map((r) => [r.workload, r.links]));
+      expect(links).toEqual({ identity: [], 'job-intake': [], 'task-decomposition': [], gateway: ['http://localhost:8080/docs'] });
+    });
+
+    it('passes deploy/Dockerfile the build arguments SERVICE and PORT only', () => {
+      for (const build of tilt.docker_build) expect(Object.keys(build.build_args).sort()).toEqual(['PORT', 'SERVICE']);
+      expect(dockerfileArgs()).toEqual(expect.arrayContaining(['SERVICE', 'PORT']));
     });
   });
 
@@ -219,19 +271,19 @@ withPython3('Tiltfile', () => {
       const identity = broken.k8s_resource.find((r) => r.workload === 'identity');
       const jaeger = broken.k8s_resource.find((r) => r.workload === 'jaeger');
       if (identity === undefined || jaeger === undefined) throw new Error('resources missing');
-      identity.port_forwards = [{ local: 50052, container: 50052 }];
+      identity.port_forwards = [{ local: 50059, container: 50059 }];
       identity.resource_deps = ['postgres', 'nats', 'kafka'];
       jaeger.labels = ['tracing'];
-      broken.k8s_resource.push({ workload: 'gateway', new_name: '', port_forwards: [], resource_deps: [], objects: [], labels: ['services'], links: [] });
+      broken.k8s_resource.push({ workload: 'settlement', new_name: '', port_forwards: [], resource_deps: [], objects: [], labels: ['services'], links: [] });
       const template = tilt.docker_build[0];
       if (template === undefined) throw new Error('no docker_build');
-      broken.docker_build.push({ ...structuredClone(template), ref: 'workshare/gateway' });
+      broken.docker_build.push({ ...structuredClone(template), ref: 'workshare/settlement' });
       expect(tiltProblems(broken, workloads)).toEqual([
         'k8s_resource(\'jaeger\') has label tracing, not one of infra, services, observability',
-        'k8s_resource(\'identity\'): port forward to 50052 matches no container port (50051, 9464)',
+        'k8s_resource(\'identity\'): port forward to 50059 matches no container port (50051, 9464)',
         'k8s_resource(\'identity\') depends on unknown resource kafka',
-        "k8s_resource('gateway') names no rendered workload",
-        "docker_build('workshare/gateway') builds an image no workload uses",
+        "k8s_resource('settlement') names no rendered workload",
+        "docker_build('workshare/settlement') builds an image no workload uses",
       ]);
     });
 
@@ -247,12 +299,38 @@ withPython3('Tiltfile', () => {
       expect(problems).toContain("k8s_resource('identity') does not wait for nats");
     });
 
-    it("each image's GRPC_PORT build argument is the gRPC port of the pod that runs it", () => {
-      for (const build of tilt.docker_build) {
-        const users = workloads.filter((w) => w.pod.containers.some((c) => c.image === build.ref));
-        expect(users.length).toBeGreaterThan(0);
-        for (const w of users) expect(String(containerPorts(w.pod).find((p) => p.name === 'grpc')?.port)).toBe(build.build_args.GRPC_PORT);
-      }
+    it('a service that does not wait for a service it calls is caught', () => {
+      const broken: TiltCalls = structuredClone(tilt);
+      const jobIntake = broken.k8s_resource.find((r) => r.workload === 'job-intake');
+      const gateway = broken.k8s_resource.find((r) => r.workload === 'gateway');
+      if (jobIntake === undefined || gateway === undefined) throw new Error('resources missing');
+      jobIntake.resource_deps = jobIntake.resource_deps.filter((d) => d !== 'identity');
+      gateway.resource_deps = gateway.resource_deps.filter((d) => d !== 'task-decomposition');
+      expect(tiltProblems(broken, workloads)).toEqual([
+        "k8s_resource('job-intake') does not wait for identity, whose address it reads (IDENTITY_ADDRESS)",
+        "k8s_resource('gateway') does not wait for task-decomposition, whose address it reads (TASK_DECOMPOSITION_ADDRESS)",
+      ]);
+    });
+
+    it("each image's PORT build argument is the port its pod serves on (grpc or http); every argument is one the Dockerfile declares", () => {
+      expect(buildArgProblems(tilt, workloads, dockerfileArgs())).toEqual([]);
+      const gateway = tilt.docker_build.find((b) => b.ref === 'workshare/gateway');
+      expect(gateway?.build_args.PORT).toBe('8080');
+    });
+
+    it('build arguments catch a port that is not the serving port, a leftover GRPC_PORT and a wrong SERVICE', () => {
+      const broken: TiltCalls = structuredClone(tilt);
+      const gateway = broken.docker_build.find((b) => b.ref === 'workshare/gateway');
+      const jobIntake = broken.docker_build.find((b) => b.ref === 'workshare/job-intake');
+      if (gateway === undefined || jobIntake === undefined) throw new Error('images missing');
+      gateway.build_args = { SERVICE: 'gateway', PORT: '9464' };
+      jobIntake.build_args = { SERVICE: 'job_intake', GRPC_PORT: '50052' };
+      expect(buildArgProblems(broken, workloads, dockerfileArgs())).toEqual([
+        "docker_build('workshare/job-intake'): build arg GRPC_PORT is not declared by deploy/Dockerfile",
+        "docker_build('workshare/job-intake'): SERVICE is not job-intake",
+        "docker_build('workshare/job-intake'): PORT is (unset), not the grpc port 50052 of job-intake",
+        "docker_build('workshare/gateway'): PORT is 9464, not the http port 8080 of gateway",
+      ]);
     });
   });
 });

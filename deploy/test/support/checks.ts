@@ -143,51 +143,147 @@ export const inlineSecretProblems = (pod: IPodSpec): string[] =>
 
 export const SERVICE_UID = 10001;
 
-const envValue = (c: IContainer, name: string): string | undefined => c.env?.find((e) => e.name === name)?.value;
-const envFromSecret = (c: IContainer, name: string): boolean => c.env?.find((e) => e.name === name)?.valueFrom?.secretKeyRef !== undefined;
+/** The one service pod that relays the shared event store's log to NATS (one relay per store). */
+export const RELAY_SERVICE = 'identity';
+
+/** The service that verifies callers' tokens: every other service reads its address. */
+export const TOKEN_SERVICE = 'identity';
+
+export type ServiceProtocol = 'grpc' | 'http';
+
+const envOf = (c: IContainer, name: string) => c.env?.find((e) => e.name === name);
+const envValue = (c: IContainer, name: string): string | undefined => envOf(c, name)?.value;
+const envFromSecret = (c: IContainer, name: string): boolean => envOf(c, name)?.valueFrom?.secretKeyRef !== undefined;
 
 /**
- * The conventions of a workshare service pod (built by the Tiltfile): uid 10001, a gRPC port
- * probed natively (startup, readiness, liveness), /tmp on an emptyDir (the root filesystem
- * is read-only), Prometheus annotations that point at the metrics port, and the runtime
- * environment every service reads.
+ * How a service pod serves callers: through its container port named grpc (a gRPC service) or
+ * http (the HTTP gateway). Undefined when it has neither or both.
+ */
+export const servingPortOf = (pod: IPodSpec): { protocol: ServiceProtocol; port: number } | undefined => {
+  const ports = containerPorts(pod);
+  const serving = (['grpc', 'http'] as const).flatMap((protocol) => ports.filter((p) => p.name === protocol).map((p) => ({ protocol, port: p.port })));
+  return serving.length === 1 ? serving[0] : undefined;
+};
+
+/** The variable a service's gRPC address is read from, as the launcher names it: job-intake → JOB_INTAKE_ADDRESS. */
+export const addressVariable = (service: string): string => `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_ADDRESS`;
+
+/** gRPC services: native gRPC probes on the gRPC port, GRPC_PORT, the store and the bus. */
+const grpcServiceProblems = (name: string, app: IContainer, port: number): string[] => {
+  const problems: string[] = [];
+  for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
+    const probe = app[kind];
+    if (probe?.grpc === undefined) problems.push(`${name}: ${kind} is not a native gRPC probe`);
+    else if (probe.grpc.port !== port) problems.push(`${name}: ${kind} probes port ${probe.grpc.port}, not the gRPC port ${port}`);
+  }
+  if (envValue(app, 'GRPC_PORT') !== String(port)) problems.push(`${name}: GRPC_PORT is not ${port}`);
+  if (!envFromSecret(app, 'EVENTSTORE_URL')) problems.push(`${name}: EVENTSTORE_URL does not come from a Secret`);
+  if (!/^nats:\/\//.test(envValue(app, 'NATS_URL') ?? '')) problems.push(`${name}: NATS_URL is not a nats:// URL`);
+  return problems;
+};
+
+const HTTP_PROBE_PATHS = { startupProbe: '/healthz', readinessProbe: '/readyz', livenessProbe: '/healthz' } as const;
+
+/**
+ * HTTP services (the gateway): GET probes on the http port (/healthz while starting and for
+ * liveness, /readyz for readiness), PORT, and no store or bus: it reaches the services over
+ * gRPC only.
+ */
+const httpServiceProblems = (name: string, app: IContainer, port: number): string[] => {
+  const problems: string[] = [];
+  for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
+    const get = app[kind]?.httpGet;
+    const path = HTTP_PROBE_PATHS[kind];
+    if (get === undefined || get.path !== path || (get.port !== 'http' && get.port !== port)) problems.push(`${name}: ${kind} is not an HTTP GET of ${path} on the http port`);
+  }
+  if (envValue(app, 'PORT') !== String(port)) problems.push(`${name}: PORT is not ${port}`);
+  for (const forbidden of ['EVENTSTORE_URL', 'NATS_URL']) {
+    if (envOf(app, forbidden) !== undefined) problems.push(`${name}: an HTTP service must not read ${forbidden} (it reaches the services over gRPC only)`);
+  }
+  if ((app.envFrom ?? []).length > 0) problems.push(`${name}: an HTTP service takes no envFrom (what it reads must be visible)`);
+  return problems;
+};
+
+/**
+ * The conventions of a workshare service pod (built by the Tiltfile): uid 10001, one serving
+ * port named grpc or http and probed accordingly, /tmp on an emptyDir (the root filesystem is
+ * read-only), Prometheus annotations that point at the metrics port, the runtime environment
+ * every service reads, and one relay of the store's log to NATS: every service pod that opens
+ * the store other than identity sets EVENTS_RELAY=off.
  */
 export const serviceConventionProblems = (workload: Workload): string[] => {
   const problems: string[] = [];
-  const { pod } = workload;
+  const { pod, name } = workload;
   const app = pod.containers[0];
-  if (pod.containers.length !== 1 || app === undefined) return [`${workload.name}: a service pod runs exactly one container`];
+  if (pod.containers.length !== 1 || app === undefined) return [`${name}: a service pod runs exactly one container`];
   const podContext = pod.securityContext ?? {};
-  if ((app.securityContext?.runAsUser ?? podContext.runAsUser) !== SERVICE_UID) problems.push(`${workload.name}: runs as uid ${SERVICE_UID} (the image's user)`);
-  if ((app.securityContext?.runAsGroup ?? podContext.runAsGroup) !== SERVICE_UID) problems.push(`${workload.name}: runs as gid ${SERVICE_UID}`);
+  if ((app.securityContext?.runAsUser ?? podContext.runAsUser) !== SERVICE_UID) problems.push(`${name}: runs as uid ${SERVICE_UID} (the image's user)`);
+  if ((app.securityContext?.runAsGroup ?? podContext.runAsGroup) !== SERVICE_UID) problems.push(`${name}: runs as gid ${SERVICE_UID}`);
 
-  const ports = containerPorts(pod);
-  const grpc = ports.find((p) => p.name === 'grpc');
-  const metrics = ports.find((p) => p.name === 'metrics');
-  if (grpc === undefined) problems.push(`${workload.name}: no container port named grpc`);
-  if (metrics === undefined) problems.push(`${workload.name}: no container port named metrics`);
-
-  for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
-    const probe = app[kind];
-    if (probe?.grpc === undefined) problems.push(`${workload.name}: ${kind} is not a native gRPC probe`);
-    else if (grpc !== undefined && probe.grpc.port !== grpc.port) problems.push(`${workload.name}: ${kind} probes port ${probe.grpc.port}, not the gRPC port ${grpc.port}`);
-  }
+  const serving = servingPortOf(pod);
+  const metrics = containerPorts(pod).find((p) => p.name === 'metrics');
+  if (serving === undefined) problems.push(`${name}: needs exactly one container port named grpc or http`);
+  if (metrics === undefined) problems.push(`${name}: no container port named metrics`);
+  if (serving?.protocol === 'grpc') problems.push(...grpcServiceProblems(name, app, serving.port));
+  if (serving?.protocol === 'http') problems.push(...httpServiceProblems(name, app, serving.port));
 
   const tmp = app.volumeMounts?.find((m) => m.mountPath === '/tmp');
   const tmpVolume = pod.volumes?.find((v) => v.name === tmp?.name);
-  if (tmpVolume?.emptyDir === undefined) problems.push(`${workload.name}: /tmp is not an emptyDir (the root filesystem is read-only)`);
+  if (tmpVolume?.emptyDir === undefined) problems.push(`${name}: /tmp is not an emptyDir (the root filesystem is read-only)`);
 
   const annotations = workload.template.metadata?.annotations ?? {};
-  if (annotations['prometheus.io/scrape'] !== 'true') problems.push(`${workload.name}: pod lacks prometheus.io/scrape: "true"`);
-  if (metrics !== undefined && annotations['prometheus.io/port'] !== String(metrics.port)) problems.push(`${workload.name}: prometheus.io/port is not the metrics port ${metrics.port}`);
-  if (annotations['prometheus.io/path'] !== '/metrics') problems.push(`${workload.name}: prometheus.io/path is not /metrics`);
+  if (annotations['prometheus.io/scrape'] !== 'true') problems.push(`${name}: pod lacks prometheus.io/scrape: "true"`);
+  if (metrics !== undefined && annotations['prometheus.io/port'] !== String(metrics.port)) problems.push(`${name}: prometheus.io/port is not the metrics port ${metrics.port}`);
+  if (annotations['prometheus.io/path'] !== '/metrics') problems.push(`${name}: prometheus.io/path is not /metrics`);
 
-  if (grpc !== undefined && envValue(app, 'GRPC_PORT') !== String(grpc.port)) problems.push(`${workload.name}: GRPC_PORT is not ${grpc.port}`);
-  if (metrics !== undefined && envValue(app, 'METRICS_PORT') !== String(metrics.port)) problems.push(`${workload.name}: METRICS_PORT is not ${metrics.port}`);
-  if (!envFromSecret(app, 'EVENTSTORE_URL')) problems.push(`${workload.name}: EVENTSTORE_URL does not come from a Secret`);
-  if (!/^nats:\/\//.test(envValue(app, 'NATS_URL') ?? '')) problems.push(`${workload.name}: NATS_URL is not a nats:// URL`);
-  if (!/^https?:\/\//.test(envValue(app, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? '')) problems.push(`${workload.name}: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL`);
-  if (envValue(app, 'OTEL_SERVICE_NAME') !== workload.name) problems.push(`${workload.name}: OTEL_SERVICE_NAME is not ${workload.name}`);
+  if (metrics !== undefined && envValue(app, 'METRICS_PORT') !== String(metrics.port)) problems.push(`${name}: METRICS_PORT is not ${metrics.port}`);
+  if (!/^https?:\/\//.test(envValue(app, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? '')) problems.push(`${name}: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL`);
+  if (envValue(app, 'OTEL_SERVICE_NAME') !== name) problems.push(`${name}: OTEL_SERVICE_NAME is not ${name}`);
+
+  // Two relays over one store would only publish deduplicated repeats; none would stall the bus.
+  if (envOf(app, 'EVENTSTORE_URL') !== undefined) {
+    const relay = envValue(app, 'EVENTS_RELAY');
+    if (name === RELAY_SERVICE && relay === 'off') problems.push(`${name}: EVENTS_RELAY is off, but ${RELAY_SERVICE} is the pod that relays the store's log to NATS`);
+    if (name !== RELAY_SERVICE && relay !== 'off') problems.push(`${name}: EVENTS_RELAY is not "off" (only ${RELAY_SERVICE} relays the store's log to NATS)`);
+  }
+  return problems;
+};
+
+/**
+ * The gRPC services the pods can call, by the variable their address is read from: the
+ * Service of the same name, at its port that targets the pod's grpc port.
+ */
+export const grpcAddresses = (objects: readonly K8sObject[], services: readonly Workload[]): Map<string, { service: string; address: string | undefined }> =>
+  new Map(
+    services.flatMap((w) => {
+      const serving = servingPortOf(w.pod);
+      if (serving?.protocol !== 'grpc') return [];
+      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === w.name);
+      const ports = (service?.spec as { ports?: { port: number; targetPort?: string | number }[] } | undefined)?.ports ?? [];
+      const port = ports.find((p) => p.targetPort === 'grpc' || p.targetPort === serving.port);
+      return [[addressVariable(w.name), { service: w.name, address: port === undefined ? undefined : `${w.name}:${port.port}` }] as const];
+    }),
+  );
+
+/**
+ * Every <SERVICE>_ADDRESS a service pod reads is the address of that gRPC service's Service
+ * (identity:50051, job-intake:50052, ...), and every service but identity reads
+ * IDENTITY_ADDRESS (it verifies its callers' tokens there).
+ */
+export const addressProblems = (objects: readonly K8sObject[], services: readonly Workload[]): string[] => {
+  const addresses = grpcAddresses(objects, services);
+  const problems: string[] = [];
+  for (const w of services) {
+    const env = w.pod.containers[0]?.env ?? [];
+    for (const e of env.filter((variable) => variable.name.endsWith('_ADDRESS'))) {
+      const target = addresses.get(e.name);
+      if (target === undefined) problems.push(`${w.name}: ${e.name} names no gRPC service of the platform`);
+      else if (target.address === undefined) problems.push(`${w.name}: ${e.name} points at ${target.service}, whose Service has no port targeting grpc`);
+      else if (e.value !== target.address) problems.push(`${w.name}: ${e.name} is ${e.value ?? '(not a plain value)'}, not ${target.address}`);
+    }
+    const tokens = addressVariable(TOKEN_SERVICE);
+    if (w.name !== TOKEN_SERVICE && !env.some((e) => e.name === tokens)) problems.push(`${w.name}: no ${tokens} (callers' tokens are verified by ${TOKEN_SERVICE})`);
+  }
   return problems;
 };
 
@@ -266,7 +362,7 @@ export const TILT_LABELS = new Set(['infra', 'services', 'observability']);
  * Every k8s_resource names a rendered workload, forwards only ports its containers declare
  * (to distinct local ports), depends only on resources Tilt knows, and carries one of the
  * labels; every workload has its k8s_resource; every built image is used by a workload; every
- * service waits for PostgreSQL and NATS.
+ * service waits for PostgreSQL, NATS and the services whose address it reads.
  */
 export const tiltProblems = (tilt: TiltCalls, workloads: readonly Workload[]): string[] => {
   const problems: string[] = [];
@@ -312,8 +408,34 @@ export const tiltProblems = (tilt: TiltCalls, workloads: readonly Workload[]): s
     }
     for (const w of users) {
       const r = tilt.k8s_resource.find((resource) => resource.workload === w.name);
+      if (r === undefined) continue;
       for (const needed of ['postgres', 'nats']) {
-        if (r !== undefined && !r.resource_deps.includes(needed)) problems.push(`k8s_resource('${w.name}') does not wait for ${needed}`);
+        if (!r.resource_deps.includes(needed)) problems.push(`k8s_resource('${w.name}') does not wait for ${needed}`);
+      }
+      // A service starts after the services it calls (their address is in its environment).
+      for (const e of w.pod.containers[0]?.env ?? []) {
+        const callee = workloads.find((other) => other !== w && addressVariable(other.name) === e.name);
+        if (callee !== undefined && !r.resource_deps.includes(callee.name)) problems.push(`k8s_resource('${w.name}') does not wait for ${callee.name}, whose address it reads (${e.name})`);
+      }
+    }
+  }
+  return problems;
+};
+
+/**
+ * The build arguments of each image: only arguments deploy/Dockerfile declares (Docker ignores
+ * others silently), SERVICE the service's name, PORT the port its pod serves on (grpc or http).
+ */
+export const buildArgProblems = (tilt: TiltCalls, workloads: readonly Workload[], dockerfileArgs: readonly string[]): string[] => {
+  const problems: string[] = [];
+  for (const build of tilt.docker_build) {
+    const service = build.ref.replace(/^workshare\//, '');
+    for (const arg of Object.keys(build.build_args)) if (!dockerfileArgs.includes(arg)) problems.push(`docker_build('${build.ref}'): build arg ${arg} is not declared by deploy/Dockerfile`);
+    if (build.build_args.SERVICE !== service) problems.push(`docker_build('${build.ref}'): SERVICE is not ${service}`);
+    for (const w of workloads.filter((workload) => workload.pod.containers.some((c) => c.image === build.ref))) {
+      const serving = servingPortOf(w.pod);
+      if (serving !== undefined && build.build_args.PORT !== String(serving.port)) {
+        problems.push(`docker_build('${build.ref}'): PORT is ${build.build_args.PORT ?? '(unset)'}, not the ${serving.protocol} port ${serving.port} of ${w.name}`);
       }
     }
   }
