@@ -3,7 +3,7 @@
  * given store, with a small cooperative of people who hold every kind of role, and their real
  * tokens. Nothing here is faked: the tokens are signed by this identity and verified over gRPC.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventStore } from '@workshare/eventsourcing';
 import type { GrpcServer } from '@workshare/grpc';
 import { InMemoryKeyVault } from './adapters/in-memory-key-vault.js';
@@ -43,6 +43,8 @@ export interface TestCooperative {
   readonly setagayaBusiness: TestActor;
   /** A member of fujisato living in fujikoto. */
   readonly member: TestActor;
+  /** A token of `business` signed by this identity that expired an hour ago. */
+  readonly expiredToken: string;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,11 @@ const PASSWORD = 'test-cooperative-password';
  */
 export const startTestCooperative = async (options: { store: EventStore; tag?: string }): Promise<TestCooperative> => {
   const tag = options.tag ?? randomUUID().slice(0, 8);
-  const runtime = await openIdentityService({ env: {}, store: options.store, storeUrl: 'embedded:memory', keyVault: new InMemoryKeyVault(), scryptCost: { N: 1024, r: 8, p: 1 } });
+  // One master key and key vault for both runtimes below: they sign with the same key.
+  const env = { IDENTITY_MASTER_KEY: randomBytes(32).toString('base64') };
+  const keyVault = new InMemoryKeyVault();
+  const common = { env, store: options.store, storeUrl: 'embedded:memory', keyVault, scryptCost: { N: 1024, r: 8, p: 1 } } as const;
+  const runtime = await openIdentityService(common);
   const service = runtime.service;
   const server = await startIdentityGrpc({ service, port: 0, host: '127.0.0.1' });
   try {
@@ -112,7 +118,13 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
     ] as const) {
       await grant(await user(operator.caller, who, `Test ${who}`), { kind: 'business', businessId });
     }
+    // The same identity, its clock nine hours back: what it signs now expired an hour ago.
+    const past = await openIdentityService({ ...common, now: () => new Date(Date.now() - 9 * 3_600_000) });
+    const expiredToken = (await past.service.login(email('business'), PASSWORD)).token;
+    await past.close();
+
     return {
+      expiredToken,
       identityAddress: `127.0.0.1:${server.port}`,
       service,
       server,

@@ -51,12 +51,16 @@ const MEMBERS: readonly DemoMember[] = [
 ];
 
 const COORDINATOR = 'yoko.fujiwara';
+/** Who, in the demo, takes work down for local businesses and runs Fujisato's jobs. */
+export const DEMO_COORDINATOR_EMAIL = `${COORDINATOR}@fujisato.example`;
 
 const USERS = {
   operator: { name: '北村 彩', email: 'aya.kitamura@polaris.example' },
   accountant: { name: '佐々木 誠', email: 'makoto.sasaki@accounting.example' },
   business: { name: '高橋 健', email: 'ken.takahashi@shirakami-woodworks.example' },
 } as const;
+/** The demo's business user, acting for the first demo business (白神ウッドワークス). */
+export const DEMO_BUSINESS_USER_EMAIL = USERS.business.email;
 
 /** Invented corporate numbers: bases starting 9901, a registry office code no office has. */
 const BUSINESSES = [

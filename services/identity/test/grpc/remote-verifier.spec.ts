@@ -68,3 +68,16 @@ describe('IdentityTokenVerifierClient', () => {
     }
   });
 });
+
+describe('the test cooperative', () => {
+  it('offers a token that identity signed and that has expired', async () => {
+    const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
+    try {
+      const error = await verifier.verify(coop.expiredToken).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'unauthenticated' });
+      expect((error as { code: string }).code).toMatch(/expired/);
+    } finally {
+      verifier.close();
+    }
+  });
+});
