@@ -1,0 +1,35 @@
+import type { BusSubscription, EventBus } from '@workshare/bus';
+import type { JobIntakeService } from './job-intake-service.js';
+
+/** The durable consumer that starts jobs once their tasks are planned. */
+export const TASKS_PLANNED_CONSUMER = 'job-intake-tasks-planned';
+
+export interface JobIntakeConsumersOptions {
+  readonly service: JobIntakeService;
+  readonly bus: EventBus;
+}
+
+/**
+ * The process manager of job intake: TasksPlanned (task decomposition, stream `plan-<jobId>`)
+ * of round 1 starts the job (JobStarted by `system:job-intake`, command id = the event's id,
+ * so a redelivery changes nothing). A rework round's TasksPlanned needs nothing: the rejected
+ * inspection already sent the job back to work. A job that cannot start (its coordinator
+ * started it first, or it was cancelled) is left as it is; anything else fails the delivery,
+ * which the bus retries and then dead-letters.
+ */
+export const startJobIntakeConsumers = (options: JobIntakeConsumersOptions): BusSubscription[] => [
+  options.bus.subscribe({
+    consumer: TASKS_PLANNED_CONSUMER,
+    filter: { types: ['TasksPlanned'], contexts: ['plan'] },
+    handle: async (event) => {
+      const { jobId, round } = event.data;
+      if (round !== 1) return;
+      if (typeof jobId !== 'string') throw new TypeError(`TasksPlanned ${event.id} carries no job id`);
+      await options.service.startPlannedJob(jobId, {
+        eventId: event.id,
+        ...(event.metadata.correlationId !== undefined ? { correlationId: event.metadata.correlationId } : {}),
+        ...(event.metadata.traceparent !== undefined ? { traceparent: event.metadata.traceparent } : {}),
+      });
+    },
+  }),
+];

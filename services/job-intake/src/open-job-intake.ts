@@ -1,0 +1,34 @@
+import type { EventStore } from '@workshare/eventsourcing';
+import { IdentityGrpcLookup } from './adapters/identity/identity-lookup.js';
+import { JobIntakeService } from './application/job-intake-service.js';
+
+export interface OpenJobIntakeOptions {
+  /** The event store (opened and closed by the caller: the launcher shares one). */
+  readonly store: EventStore;
+  /** host:port of identity's gRPC API (regions, towns, businesses). */
+  readonly identityAddress: string;
+  readonly now?: () => Date;
+  /** How stale ListJobs may be for other processes' writes (default 100 ms). */
+  readonly readStalenessMs?: number;
+}
+
+export interface JobIntakeRuntime {
+  readonly service: JobIntakeService;
+  /** Lets go of the connection to identity; the store stays open (its opener closes it). */
+  close(): Promise<void>;
+}
+
+/** Composition of the job intake service: the store, identity over gRPC, the facade. */
+export const openJobIntakeService = async (options: OpenJobIntakeOptions): Promise<JobIntakeRuntime> => {
+  const identity = new IdentityGrpcLookup({ identityAddress: options.identityAddress });
+  const service = new JobIntakeService({
+    store: options.store,
+    identity,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.readStalenessMs !== undefined ? { readStalenessMs: options.readStalenessMs } : {}),
+  });
+  return {
+    service,
+    close: async () => identity.close(),
+  };
+};

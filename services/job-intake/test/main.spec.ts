@@ -1,0 +1,163 @@
+/**
+ * The built service as its own process, as a pod runs it
+ * (`node --import @workshare/telemetry/register dist/src/main.js`): on a free port, over an
+ * embedded store in a temporary folder, with a real identity (the test cooperative) at
+ * IDENTITY_ADDRESS. It must answer health SERVING, serve a job over real gRPC, log ids and
+ * never the job's texts, and end with exit code 0 on SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
+import type { EventStore } from '@workshare/eventsourcing';
+import { openEventStore } from '@workshare/eventstore';
+import { createClient } from '@workshare/grpc';
+import { startTestCooperative, type TestCooperative } from '@workshare/identity';
+import { jobIntakeV1, moneyFromYen } from '@workshare/proto';
+
+const packageRoot = path.resolve(__dirname, '..');
+
+const freePort = async (): Promise<number> => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+};
+
+// grpc.health.v1.Health/Check by hand: the request is field 1 (service name), the answer field 1 (status; 1 = SERVING).
+const HealthClient = makeGenericClientConstructor({}, 'grpc.health.v1.Health');
+const healthCheck = (address: string, service = ''): Promise<string> => {
+  const client = new HealthClient(address, credentials.createInsecure());
+  const name = Buffer.from(service, 'utf8');
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      '/grpc.health.v1.Health/Check',
+      () => (name.length === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x0a, name.length]), name])),
+      (bytes: Buffer) => (bytes[0] === 0x08 ? bytes[1] : 0),
+      {},
+      new Metadata(),
+      { deadline: Date.now() + 2_000 },
+      (error, status) => {
+        client.close();
+        resolve(error ? 'UNAVAILABLE' : (['UNKNOWN', 'SERVING', 'NOT_SERVING'][status as number] ?? 'UNKNOWN'));
+      },
+    );
+  });
+};
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly lines: string[];
+  readonly stderr: string[];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const startService = (env: Record<string, string>): Child => {
+  // Not jest's NODE_OPTIONS (vm modules), not an OTLP endpoint or metrics port of this machine.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !['NODE_OPTIONS', 'METRICS_PORT', 'EVENTSTORE_URL', 'GRPC_PORT', 'NATS_URL', 'IDENTITY_ADDRESS'].includes(key)),
+  );
+  const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', 'dist/src/main.js'], {
+    cwd: packageRoot,
+    env: { ...inherited, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { process: child, lines, stderr, exited };
+};
+
+const waitFor = async (what: string, check: () => Promise<boolean>, child: Child, timeoutMs = 60_000): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  let exited = false;
+  void child.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < until) {
+    if (exited) throw new Error(`the service exited before ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
+};
+
+describe('services/job-intake/dist/src/main.js, the service as its own process', () => {
+  let dataDir: string;
+  let identityStore: EventStore;
+  let coop: TestCooperative;
+
+  beforeAll(async () => {
+    // The test runs what a pod runs: the build of this package (turbo builds it before its tests).
+    dataDir = mkdtempSync(path.join(tmpdir(), 'job-intake-main-'));
+    identityStore = await openEventStore('embedded:memory');
+    coop = await startTestCooperative({ store: identityStore });
+  }, 180_000);
+  afterAll(async () => {
+    await coop?.close();
+    await identityStore?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves health and a job over gRPC, then drains and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const address = `127.0.0.1:${port}`;
+    const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: String(port), IDENTITY_ADDRESS: coop.identityAddress });
+    try {
+      await waitFor('health SERVING', async () => (await healthCheck(address, 'workshare.jobintake.v1.JobIntakeService')) === 'SERVING', child);
+      expect(await healthCheck(address)).toBe('SERVING');
+      const listening = child.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'job-intake gRPC listening');
+      expect(listening).toMatchObject({ host: '0.0.0.0', port, store: 'embedded', identity: coop.identityAddress });
+
+      const client = createClient(jobIntakeV1.JobIntakeServiceClient, address, { deadlineMs: 20_000 });
+      let jobId = '';
+      try {
+        ({ jobId } = await client.submitJob(
+          {
+            requestId: randomUUID(),
+            businessId: coop.businesses.fujisato,
+            title: '秘密の社内文書の入力',
+            description: '',
+            workCategory: jobIntakeV1.WorkCategory.WORK_CATEGORY_DATA_ENTRY,
+            pricing: { kind: jobIntakeV1.PricingKind.PRICING_KIND_FIXED_PRICE },
+            amount: moneyFromYen(30_000),
+            deadline: new Date(Date.now() + 30 * 86_400_000),
+            regionId: 'fujisato',
+            localOnlyTownId: '',
+            skills: ['data entry'],
+          },
+          { token: coop.business.token },
+        ));
+        const { job } = await client.getJob({ jobId }, { token: coop.coordinator.token });
+        expect(job).toMatchObject({ jobId, status: jobIntakeV1.JobStatus.JOB_STATUS_SUBMITTED, amount: { yen: '30000' } });
+        child.process.kill('SIGTERM');
+        await expect(child.exited).resolves.toEqual({ code: 0, signal: null });
+      } finally {
+        client.close();
+      }
+      const messages = child.lines.map((l) => (JSON.parse(l) as { msg?: string }).msg);
+      expect(messages).toEqual(expect.arrayContaining(['job-intake gRPC listening', 'job-intake consumers started', 'job submitted', 'job-intake stopping: draining calls in flight', 'job-intake stopped']));
+      const logs = child.lines.join('\n') + child.stderr.join('');
+      expect(logs).not.toContain('秘密の社内文書');
+      expect(logs).toContain(jobId);
+    } finally {
+      if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
+    const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: 'fifty', LOG_LEVEL: 'chatty' });
+    await expect(child.exited).resolves.toEqual({ code: 1, signal: null });
+    const stderr = child.stderr.join('');
+    expect(stderr).toContain('job-intake could not start');
+    expect(stderr).toContain('GRPC_PORT must be a port');
+    expect(stderr).toContain('LOG_LEVEL must be one of');
+  }, 60_000);
+});
