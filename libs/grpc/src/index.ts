@@ -13,3 +13,4 @@ export * from './client.js';
 export * from './server.js';
 export * from './bench.js';
 export * from './identity-verifier.js';
+export * from './wire.js';

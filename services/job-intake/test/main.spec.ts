@@ -12,10 +12,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { createClient } from '@workshare/grpc';
+import { checkHealth as healthCheck, createClient } from '@workshare/grpc';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { jobIntakeV1, moneyFromYen } from '@workshare/proto';
 
@@ -27,27 +26,6 @@ const freePort = async (): Promise<number> => {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-};
-
-// grpc.health.v1.Health/Check by hand: the request is field 1 (service name), the answer field 1 (status; 1 = SERVING).
-const HealthClient = makeGenericClientConstructor({}, 'grpc.health.v1.Health');
-const healthCheck = (address: string, service = ''): Promise<string> => {
-  const client = new HealthClient(address, credentials.createInsecure());
-  const name = Buffer.from(service, 'utf8');
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      '/grpc.health.v1.Health/Check',
-      () => (name.length === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x0a, name.length]), name])),
-      (bytes: Buffer) => (bytes[0] === 0x08 ? bytes[1] : 0),
-      {},
-      new Metadata(),
-      { deadline: Date.now() + 2_000 },
-      (error, status) => {
-        client.close();
-        resolve(error ? 'UNAVAILABLE' : (['UNKNOWN', 'SERVING', 'NOT_SERVING'][status as number] ?? 'UNKNOWN'));
-      },
-    );
-  });
 };
 
 interface Child {
