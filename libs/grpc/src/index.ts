@@ -14,3 +14,4 @@ export * from './server.js';
 export * from './bench.js';
 export * from './identity-verifier.js';
 export * from './wire.js';
+export * from './request-fields.js';

@@ -430,9 +430,9 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         expect(await env.store.headPosition()).toEqual(head);
       });
 
-      it('refuses a request id that is not 1 to 128 printable characters, before anything is stored', async () => {
+      it('refuses a request id that is not 1 to 200 printable characters, before anything is stored', async () => {
         const { memberId, caller } = await newMember();
-        for (const commandId of ['', 'has space', 'x'.repeat(129), 'ｒｅｑ']) {
+        for (const commandId of ['', 'has space', 'x'.repeat(201), 'ｒｅｑ']) {
           await refusedWithNothingStored(() => service.updateAvailability(caller, memberId, [], { commandId }), 'request.invalid_request_id');
         }
       });

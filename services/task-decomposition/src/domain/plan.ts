@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { DomainError, ForbiddenError, NotFoundError, ValidationError, type Decider } from '@workshare/eventsourcing';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError, nameBasedUuid, type Decider } from '@workshare/eventsourcing';
 import { mayPlan, type Actor } from './access.js';
 import { validatePlan, type PlanViolation, type TaskDraft } from './plan-rules.js';
 import { proposeTasks, type WorkCategory } from './templates.js';
@@ -161,13 +160,7 @@ const isOpen = (plan: Plan): boolean => plan.status === 'proposed' || plan.statu
  * A task's id across the platform, derived from (job, round, key): a retried confirmation and
  * a replay name the same tasks. UUID version 8 (RFC 9562, custom) from SHA-256.
  */
-export const taskIdFor = (jobId: string, round: number, key: string): string => {
-  const bytes = createHash('sha256').update(`workshare-task/${jobId}/${round}/${key}`, 'utf8').digest().subarray(0, 16);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-};
+export const taskIdFor = (jobId: string, round: number, key: string): string => nameBasedUuid(`workshare-task/${jobId}/${round}/${key}`);
 
 export const invalidPlan = (violations: readonly PlanViolation[]): ValidationError =>
   new ValidationError(

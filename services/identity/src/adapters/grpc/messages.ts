@@ -8,6 +8,9 @@ import type { Role } from '../../domain/roles.js';
 import type { Caller } from '../../application/caller.js';
 import type { RegisterBusinessInput, RegisterMemberInput } from '../../application/identity-service.js';
 import type { BusinessView, MemberView, ReadablePersonalData, RegionView } from '../../application/views.js';
+import { missingField, requiredText } from '@workshare/grpc';
+
+export { missingField, requiredText, requestIdOf } from '@workshare/grpc';
 
 /**
  * Proto messages ↔ the facade's inputs and views, and the checks that belong to the edge: a
@@ -19,17 +22,6 @@ import type { BusinessView, MemberView, ReadablePersonalData, RegionView } from 
 
 const { ContractType: ProtoContractType, BankAccountType, PersonalDataStatus, MemberStatus, RoleKind } = identityV1;
 const { DayOfWeek } = commonV1;
-
-export const missingField = (field: string): ValidationError => new ValidationError('request.missing_field', `${field} is required`, { field });
-
-/** A required string field, or `request.missing_field`. */
-export const requiredText = (value: string | undefined, field: string): string => {
-  if (typeof value !== 'string' || value.trim() === '') throw missingField(field);
-  return value;
-};
-
-/** The request id of a command (its idempotency key): required; its form is checked by the facade. */
-export const requestIdOf = (request: { requestId: string }): string => requiredText(request.requestId, 'request_id');
 
 // ---- reference data -------------------------------------------------------------------------
 

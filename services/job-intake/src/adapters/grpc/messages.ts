@@ -3,6 +3,9 @@ import { jobIntakeV1, moneyFromYen, yenFromMoney, type commonV1 } from '@worksha
 import type { AcceptedTerms, JobStatus, Pricing, WorkCategory } from '../../domain/job.js';
 import type { ListJobsQuery, QuoteInput, SubmitJobInput } from '../../application/job-intake-service.js';
 import type { JobView } from '../../application/job-view.js';
+import { missingField, requiredText } from '@workshare/grpc';
+
+export { missingField, requiredText, requestIdOf } from '@workshare/grpc';
 
 /**
  * Proto messages ↔ the facade's inputs and views, and the checks that belong to the edge: a
@@ -13,17 +16,6 @@ import type { JobView } from '../../application/job-view.js';
  */
 
 const { WorkCategory: ProtoWorkCategory, PricingKind, JobStatus: ProtoJobStatus } = jobIntakeV1;
-
-export const missingField = (field: string): ValidationError => new ValidationError('request.missing_field', `${field} is required`, { field });
-
-/** A required string field, or `request.missing_field`. */
-export const requiredText = (value: string | undefined, field: string): string => {
-  if (typeof value !== 'string' || value.trim() === '') throw missingField(field);
-  return value;
-};
-
-/** The request id of a command: required; its form (1–200 printable ASCII) is checked by the facade. */
-export const requestIdOf = (request: { readonly requestId: string }): string => requiredText(request.requestId, 'request_id');
 
 /** A required Money, as bigint yen: absent is missing, a value that is not a whole number of yen is refused. */
 export const yenOf = (money: commonV1.Money | undefined, field: string): bigint => {

@@ -4,6 +4,9 @@ import { taskDecompositionV1 } from '@workshare/proto';
 import type { Actor, ActorRole } from '../../domain/access.js';
 import type { TaskDraft } from '../../domain/plan-rules.js';
 import type { PlanView, TaskView } from '../../application/views.js';
+import { missingField } from '@workshare/grpc';
+
+export { missingField, requiredText, requestIdOf } from '@workshare/grpc';
 
 /**
  * Proto messages ↔ the facade, and the checks that belong to the edge: a required field left
@@ -14,17 +17,6 @@ import type { PlanView, TaskView } from '../../application/views.js';
  */
 
 const { PlanStatus } = taskDecompositionV1;
-
-export const missingField = (field: string): ValidationError => new ValidationError('request.missing_field', `${field} is required`, { field });
-
-/** A required string field, or `request.missing_field`. */
-export const requiredText = (value: string | undefined, field: string): string => {
-  if (typeof value !== 'string' || value.trim() === '') throw missingField(field);
-  return value;
-};
-
-/** The request id of a command (its idempotency key): required; its form is checked with the command key. */
-export const requestIdOf = (request: { requestId: string }): string => requiredText(request.requestId, 'request_id');
 
 /**
  * `expected_version` (int64 as a decimal string): the plan version the coordinator saw, or -1
