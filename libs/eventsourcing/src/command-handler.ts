@@ -30,6 +30,13 @@ export interface HandleOptions {
   expectedVersion?: number | 'no_stream';
   /** Clock for occurred-at (tests pass a fixed one). */
   now?: () => Date;
+  /**
+   * The command creates its stream (a fresh id): decide on the initial state without reading
+   * the stream and append with `no_stream`. Should the stream exist after all (a retried
+   * request), the handler reads it and goes on as usual, idempotency by command id included.
+   * Saves a read on the commonest command of all, the first one.
+   */
+  assumeNewStream?: boolean;
 }
 
 export interface HandleResult<Event extends DomainEvent, State> {
@@ -72,7 +79,8 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
     const { decider, store } = this.options;
     const now = options.now ?? (() => new Date());
     for (let attempt = 0; ; attempt++) {
-      const { state, version, events: history } = await this.load(streamName);
+      const assumeNew = attempt === 0 && options.assumeNewStream === true && options.expectedVersion === undefined;
+      const { state, version, events: history } = assumeNew ? { state: decider.initialState(), version: undefined, events: [] } : await this.load(streamName);
       if (options.commandId !== undefined) {
         const earlier = history.filter((e) => e.metadata.commandId === options.commandId);
         if (earlier.length > 0) return { state, events: earlier, streamVersion: version, alreadyHandled: true };
@@ -80,7 +88,16 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       if (options.expectedVersion !== undefined && options.expectedVersion !== (version ?? 'no_stream')) {
         throw new WrongExpectedVersionError(streamName, String(options.expectedVersion), version);
       }
-      const decided = decider.decide(command, state);
+      let decided: Event[];
+      try {
+        decided = decider.decide(command, state);
+      } catch (error) {
+        // Refused on the assumed-empty stream: only the stream as it is may refuse it.
+        if (assumeNew) continue;
+        throw error;
+      }
+      // Nothing to do on the assumed-empty stream may still be something to do on the real one.
+      if (decided.length === 0 && assumeNew) continue;
       if (decided.length === 0) return { state, events: [], streamVersion: version, alreadyHandled: false };
       const occurredAt = now();
       const metadata: EventMetadata = { ...options.metadata };
@@ -110,7 +127,8 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       } catch (error) {
         const retry = error instanceof WrongExpectedVersionError && options.expectedVersion === undefined && attempt < this.maxRetries;
         if (!retry) throw error;
-        await sleep(this.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));
+        // A stream assumed new that exists is no contention: read it at once.
+        if (!assumeNew) await sleep(this.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));
       }
     }
   }

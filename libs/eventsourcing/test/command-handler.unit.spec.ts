@@ -484,6 +484,35 @@ describe('CommandHandler', () => {
     });
   });
 
+  describe('a command that creates its stream (assumeNewStream)', () => {
+    it('appends without reading the stream first', async () => {
+      const store = new InMemoryEventStore();
+      const result = await handlerOn(store).handle(STREAM, assign('t1', 'hanako'), { assumeNewStream: true, now });
+      expect(contentOf(result.events)).toEqual(contentOf([assigned('t1', 'hanako')] as unknown as RecordedEvent[]));
+      expect(result.streamVersion).toBe(0);
+      expect(store.readStreamCalls).toBe(0);
+    });
+
+    it('reads the stream and decides again when it exists after all (even when the empty stream would refuse), with no wait', async () => {
+      const store = new InMemoryEventStore();
+      await store.append(STREAM, [assigned('t1', 'hanako')]);
+      const decider = countingDecider();
+      const result = await handlerOn(store, { decider, retryDelayMs: 10_000 }).handle(STREAM, handOff('t1', 'yuki', 'sick child'), { assumeNewStream: true, now });
+      expect(result.streamVersion).toBe(1);
+      expect(store.readStreamCalls).toBe(1);
+    });
+
+    it('answers a retried request from the stream, as without the option', async () => {
+      const store = new InMemoryEventStore();
+      const handler = handlerOn(store);
+      const first = await handler.handle(STREAM, assign('t1', 'hanako'), { assumeNewStream: true, commandId: 'c-1', now });
+      const again = await handler.handle(STREAM, assign('t1', 'hanako'), { assumeNewStream: true, commandId: 'c-1', now });
+      expect(again.alreadyHandled).toBe(true);
+      expect(again.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+      expect(await store.readStream(STREAM)).toHaveLength(1);
+    });
+  });
+
   describe('metadata', () => {
     it('stamps actor, correlation id, causation id, traceparent and command id on every stored event', async () => {
       // given

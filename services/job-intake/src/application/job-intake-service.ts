@@ -125,8 +125,6 @@ export class JobIntakeService {
     const key = commandKey(actor.id, request.requestId);
     const jobId = jobIdForCommand(key);
     const stream = jobStream(jobId);
-    const earlier = await this.options.store.readStream(stream);
-    if (earlier.some((e) => e.metadata.commandId === key)) return { jobId };
     if (!isUuid(input.businessId)) throw new ValidationError('job.invalid_business_id', `${JSON.stringify(input.businessId)} is not a business id`, { field: 'businessId' });
     const [regions, business] = await Promise.all([this.options.identity.regions(), this.options.identity.business(input.businessId, request.token)]);
     const at = this.now();
@@ -280,11 +278,14 @@ export class JobIntakeService {
   }
 
   private async run(stream: string, command: JobCommand, actor: Actor, key: string, request: RequestContext) {
+    // A job's id is new for a new request: SubmitJob appends without reading first (a retry
+    // finds its stream and is answered from it, see CommandHandler's assumeNewStream).
+    const assumeNewStream = command.type === 'SubmitJob';
     const metadata: EventMetadata = { actor: actor.id };
     if (request.correlationId) metadata.correlationId = request.correlationId;
     if (request.causationId) metadata.causationId = request.causationId;
     if (request.traceparent) metadata.traceparent = request.traceparent;
-    const result = await this.jobs.handle(stream, command, { commandId: key, metadata, now: this.now });
+    const result = await this.jobs.handle(stream, command, { commandId: key, metadata, now: this.now, assumeNewStream });
     await this.board.observe(result.events as readonly RecordedEvent[]);
     return result;
   }
