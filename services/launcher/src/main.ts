@@ -10,68 +10,138 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openEventBus, type EventBus } from '@workshare/bus';
-import type { EventStore } from '@workshare/eventsourcing';
-import { DEFAULT_EVENTSTORE_URL, openEventStore } from '@workshare/eventstore';
-import { openIdentityService, seedDemoCooperative, startIdentityGrpc, type IdentityRuntime } from '@workshare/identity';
+import { DEFAULT_EVENTSTORE_URL } from '@workshare/eventstore';
 import { createLogger, shutdownTelemetry, startTelemetry } from '@workshare/telemetry';
-import { SERVICES, type ServicePlan, planServices } from './plan.js';
+import { SERVICES, type ServicePlan, planServices, processEnvironment } from './plan.js';
+import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
+import { seedDemoJobs } from './demo-jobs.js';
+import { DEMO_PASSWORD_DEFAULT, startEmbeddedPlatform } from './platform.js';
 
 const log = createLogger('launcher');
 
-/** What the embedded platform holds, to be closed in reverse order. */
+/** What the platform holds, to be closed in reverse order. */
 interface Running {
   stop(): Promise<void>;
 }
 
-const DEMO_PASSWORD_DEFAULT = 'fujisato-demo';
-
-const startEmbedded = async (storeUrl: string, plans: ServicePlan[]): Promise<Running> => {
+const startEmbedded = async (storeUrl: string): Promise<Running> => {
   const telemetry = await startTelemetry({ serviceName: 'workshare' });
-  const store: EventStore = await openEventStore(storeUrl);
-  const bus: EventBus = openEventBus({ store, natsUrl: undefined });
-  const closers: (() => Promise<void>)[] = [() => store.close(), () => bus.close()];
-  const stop = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => log.error({ err: error }, 'while stopping'));
+  const password = process.env.WORKSHARE_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
+  const maxTaskMinutes = process.env.TASK_MAX_MINUTES ? Number(process.env.TASK_MAX_MINUTES) : undefined;
+  const platform = await startEmbeddedPlatform({
+    storeUrl,
+    env: process.env,
+    demo: process.env.WORKSHARE_DEMO === 'off' ? false : { password },
+    ...(maxTaskMinutes !== undefined ? { maxTaskMinutes } : {}),
+  }).catch(async (error: unknown) => {
     await shutdownTelemetry();
-  };
-  try {
-    const identityPlan = plans.find((p) => p.name === 'identity')!;
-    const identity: IdentityRuntime = await openIdentityService({ store, storeUrl });
-    closers.push(() => identity.close());
-    const server = await startIdentityGrpc({ service: identity.service, port: identityPlan.port, host: '127.0.0.1' });
-    closers.push(async () => void (await server.shutdown(5_000)));
-
-    const lines = [
-      '',
-      'Workshare is running (one process, embedded store and bus).',
-      `  data         ${storeUrl.slice('embedded:'.length)} (kept across restarts; delete it to start afresh)`,
-      `  identity     gRPC 127.0.0.1:${server.port}  (health and reflection on: grpcurl -plaintext 127.0.0.1:${server.port} list)`,
-      ...(telemetry.metrics ? [`  metrics      ${telemetry.metrics.url}`] : []),
-    ];
-    if (process.env.WORKSHARE_DEMO !== 'off') {
-      const password = process.env.WORKSHARE_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
-      const seed = await seedDemoCooperative(identity.service, { password });
-      lines.push(
-        '',
-        seed.status === 'seeded'
-          ? 'Demo cooperative of Fujisato (藤里町) seeded. Sign in with Login on the identity API:'
-          : `Demo cooperative of Fujisato (藤里町): ${seed.status === 'already_seeded' ? 'seeded before' : seed.message}. Its accounts:`,
-        ...seed.accounts.map((a) => `  ${a.email.padEnd(44)} ${a.role}`),
-        `  password for every demo account: ${seed.status === 'seeded' ? seed.password : `${password} (if it was seeded with this password; WORKSHARE_DEMO_PASSWORD sets it)`}`,
-      );
-    }
-    lines.push('', 'Ctrl-C stops it.');
-    console.log(lines.join('\n'));
-    log.info({ services: plans.map((p) => p.name), ready: true }, 'workshare ready');
-    return { stop };
-  } catch (error) {
-    await stop();
     throw error;
+  });
+  const { addresses } = platform;
+  const lines = [
+    '',
+    'Workshare is running (one process, embedded store and bus).',
+    `  data                ${storeUrl.slice('embedded:'.length)} (kept across restarts; delete it to start afresh)`,
+    `  HTTP API            ${platform.gatewayUrl}  (docs: ${platform.gatewayUrl}/docs, OpenAPI: ${platform.gatewayUrl}/openapi.json)`,
+    ...Object.entries(addresses).map(([name, address]) => `  ${name.padEnd(19)} gRPC ${address}`),
+    `  (health and reflection on every gRPC port: grpcurl -plaintext ${addresses.identity} list)`,
+    ...(telemetry.metrics ? [`  metrics             ${telemetry.metrics.url}`] : []),
+  ];
+  const demo = platform.demo;
+  if (demo) {
+    const { seed, jobs } = demo;
+    lines.push(
+      '',
+      seed.status === 'seeded'
+        ? 'Demo cooperative of Fujisato (藤里町) seeded. Sign in with POST /v1/auth/login (or Login on the identity API):'
+        : `Demo cooperative of Fujisato (藤里町): ${seed.status === 'already_seeded' ? 'seeded before' : seed.message}. Its accounts:`,
+      ...seed.accounts.map((a) => `  ${a.email.padEnd(44)} ${a.role}`),
+      `  password for every demo account: ${seed.status === 'seeded' ? seed.password : `${password} (if it was seeded with this password; WORKSHARE_DEMO_PASSWORD sets it)`}`,
+    );
+    if (jobs.length > 0) lines.push('', 'Demo jobs:', ...jobs.map((j) => `  ${j.jobId}  ${j.status.padEnd(12)} ${j.title}`));
+  }
+  lines.push('', 'Ctrl-C stops it.');
+  console.log(lines.join('\n'));
+  log.info({ services: Object.keys(addresses).concat('gateway'), ready: true }, 'workshare ready');
+  return {
+    stop: async () => {
+      await platform.stop();
+      await shutdownTelemetry();
+    },
+  };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once the gateway answers /readyz with 200: every service it calls is serving. */
+const waitUntilReady = async (gatewayUrl: string, timeoutMs: number): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`${gatewayUrl}/readyz`).then(
+      (answer) => answer.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > until) throw new Error(`the platform was not ready within ${timeoutMs / 1000} s (${gatewayUrl}/readyz answered ${status || 'nothing'})`);
+    await sleep(250);
   }
 };
 
-const startDistributed = (plans: ServicePlan[]): Running => {
+interface SeedOutcome {
+  readonly status: string;
+  readonly message?: string;
+  readonly password?: string;
+  readonly accounts: readonly { readonly email: string; readonly role: string }[];
+  readonly businessIds?: readonly string[];
+}
+
+/** Runs identity's demo seeder as a process of its own on the shared store; its JSON answer. */
+const runSeeder = (root: string, seeders: Set<ChildProcess>): Promise<SeedOutcome> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['services/identity/dist/src/seed-demo.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    seeders.add(child);
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      seeders.delete(child);
+      if (code !== 0) return reject(new Error(`the demo seeder exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as SeedOutcome);
+      } catch {
+        reject(new Error('the demo seeder answered no outcome'));
+      }
+    });
+  });
+
+/** The demo on separate processes: identity's seeder, then the jobs through the gRPC APIs. */
+const seedDistributedDemo = async (root: string, plans: readonly ServicePlan[], seeders: Set<ChildProcess>): Promise<void> => {
+  const password = process.env.WORKSHARE_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
+  process.env.WORKSHARE_DEMO_PASSWORD = password;
+  const seed = await runSeeder(root, seeders);
+  const address = (name: string) => `127.0.0.1:${plans.find((p) => p.name === name)!.port}`;
+  const lines = [
+    '',
+    seed.status === 'seeded' ? 'Demo cooperative of Fujisato (藤里町) seeded. Its accounts:' : `Demo cooperative of Fujisato (藤里町): ${seed.message ?? seed.status}. Its accounts:`,
+    ...seed.accounts.map((a) => `  ${a.email.padEnd(44)} ${a.role}`),
+    `  password for every demo account: ${password}${seed.status === 'seeded' ? '' : ' (if it was seeded with this password)'}`,
+  ];
+  if (seed.status === 'seeded' && seed.businessIds) {
+    const jobs = await seedDemoJobs({
+      identityAddress: address('identity'),
+      jobIntakeAddress: address('job-intake'),
+      taskDecompositionAddress: address('task-decomposition'),
+      password,
+      coordinatorEmail: DEMO_COORDINATOR_EMAIL,
+      businessUserEmail: DEMO_BUSINESS_USER_EMAIL,
+      businessIds: seed.businessIds,
+    });
+    lines.push('', 'Demo jobs:', ...jobs.map((j) => `  ${j.jobId}  ${j.status.padEnd(12)} ${j.title}`));
+  }
+  console.log(lines.join('\n'));
+};
+
+const startDistributed = async (plans: ServicePlan[]): Promise<Running> => {
+  const seeders = new Set<ChildProcess>();
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -79,7 +149,7 @@ const startDistributed = (plans: ServicePlan[]): Running => {
     const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', plan.entry], {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, GRPC_PORT: String(plan.port), METRICS_PORT: String(plan.metricsPort), OTEL_SERVICE_NAME: plan.name },
+      env: { ...process.env, ...processEnvironment(plan, plans) },
     });
     children.set(plan.name, child);
     child.on('exit', (code, signal) => {
@@ -89,11 +159,12 @@ const startDistributed = (plans: ServicePlan[]): Running => {
       process.exitCode = 1;
       void running.stop().then(() => process.exit(1));
     });
-    console.log(`  ${plan.name.padEnd(12)} gRPC 0.0.0.0:${plan.port}, metrics :${plan.metricsPort} (pid ${child.pid})`);
+    console.log(`  ${plan.name.padEnd(19)} ${plan.protocol === 'http' ? 'HTTP' : 'gRPC'} 0.0.0.0:${plan.port}, metrics :${plan.metricsPort} (pid ${child.pid})`);
   }
   const running: Running = {
     stop: async () => {
       stopping = true;
+      for (const seeder of seeders) seeder.kill('SIGTERM');
       await Promise.all(
         [...children.values()].map(
           (child) =>
@@ -105,6 +176,13 @@ const startDistributed = (plans: ServicePlan[]): Running => {
       );
     },
   };
+  const gateway = plans.find((p) => p.protocol === 'http');
+  if (gateway) {
+    await waitUntilReady(`http://127.0.0.1:${gateway.port}`, 120_000);
+    if (process.env.WORKSHARE_DEMO !== 'off') await seedDistributedDemo(root, plans, seeders);
+    console.log(`\nWorkshare is running (one process per service). HTTP API http://127.0.0.1:${gateway.port} (docs: /docs). Ctrl-C stops it.`);
+  }
+  log.info({ services: plans.map((p) => p.name), ready: true }, 'workshare ready');
   return running;
 };
 
@@ -115,8 +193,14 @@ const main = async (): Promise<void> => {
   if (embeddedStore && natsUrl) {
     throw new Error('NATS_URL is set but the event store is embedded: an embedded store serves one process; set EVENTSTORE_URL=postgres://... to run the services as separate processes');
   }
-  const plans = planServices(SERVICES, process.env);
-  const running = embeddedStore ? await startEmbedded(storeUrl, plans) : startDistributed(plans);
+  let running: Running;
+  if (embeddedStore) running = await startEmbedded(storeUrl);
+  else {
+    const plans = planServices(SERVICES, process.env);
+    const anyPort = plans.find((p) => p.port === 0);
+    if (anyPort) throw new Error(`${anyPort.name}: port 0 works in the one-process mode only; separate processes must know each other's ports`);
+    running = await startDistributed(plans);
+  }
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;

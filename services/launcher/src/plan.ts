@@ -4,22 +4,32 @@
  */
 export interface ServiceSpec {
   readonly name: string;
-  /** Default gRPC port (DESIGN conventions: identity 50051, job-intake 50052, ...). */
+  /** Default port (DESIGN conventions: identity 50051, job-intake 50052, ..., gateway HTTP 8080). */
   readonly port: number;
   /** Entry point, from the repository root, for running it as its own process. */
   readonly entry: string;
+  /** `grpc` (default): a gRPC service that others reach at `<NAME>_ADDRESS`; `http`: the edge. */
+  readonly protocol?: 'grpc' | 'http';
 }
 
 export interface ServicePlan extends ServiceSpec {
   readonly metricsPort: number;
 }
 
-export const SERVICES: readonly ServiceSpec[] = [{ name: 'identity', port: 50051, entry: 'services/identity/dist/src/main.js' }];
+export const SERVICES: readonly ServiceSpec[] = [
+  { name: 'identity', port: 50051, entry: 'services/identity/dist/src/main.js' },
+  { name: 'job-intake', port: 50052, entry: 'services/job-intake/dist/src/main.js' },
+  { name: 'task-decomposition', port: 50053, entry: 'services/task-decomposition/dist/src/main.js' },
+  { name: 'gateway', port: 8080, entry: 'services/gateway/dist/src/main.js', protocol: 'http' },
+];
 
 /** Metrics ports of separate processes: 9464 is the launcher's own, services count up from 9465. */
 const METRICS_BASE = 9465;
 
-const envName = (service: string): string => `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PORT`;
+const upperName = (service: string): string => service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+const envName = (service: string): string => `${upperName(service)}_PORT`;
+/** Where the other services find a gRPC service: `<NAME>_ADDRESS` (e.g. JOB_INTAKE_ADDRESS). */
+export const addressVariable = (service: string): string => `${upperName(service)}_ADDRESS`;
 
 /**
  * Ports from the defaults, overridden by `<SERVICE>_PORT` (e.g. IDENTITY_PORT=0 for any free
@@ -36,3 +46,21 @@ export const planServices = (services: readonly ServiceSpec[], env: Readonly<Rec
     }
     return { ...spec, port, metricsPort: METRICS_BASE + index };
   });
+
+/**
+ * The environment of one service run as its own process: its own ports, where every gRPC
+ * service listens, and who relays the shared store's log to NATS (the first service only: a
+ * second relay over the same store would only publish deduplicated repeats).
+ */
+export const processEnvironment = (plan: ServicePlan, plans: readonly ServicePlan[]): Record<string, string> => {
+  const grpcServices = plans.filter((p) => (p.protocol ?? 'grpc') === 'grpc');
+  const env: Record<string, string> = {
+    METRICS_PORT: String(plan.metricsPort),
+    OTEL_SERVICE_NAME: plan.name,
+    EVENTS_RELAY: plan === plans[0] ? 'on' : 'off',
+  };
+  if ((plan.protocol ?? 'grpc') === 'grpc') env.GRPC_PORT = String(plan.port);
+  else env.PORT = String(plan.port);
+  for (const other of grpcServices) env[addressVariable(other.name)] = `127.0.0.1:${other.port}`;
+  return env;
+};

@@ -1,0 +1,139 @@
+/**
+ * The intake story on PostgreSQL and NATS JetStream, each service its own process: the
+ * launcher's distributed mode (as pods run), started from its built entry point, with a fresh
+ * database and a NATS stream of its own, dropped at the end. Through the gateway's HTTP API only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { EventStore } from '@workshare/eventsourcing';
+import { openEventStore, postgresDriver } from '@workshare/eventstore';
+import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
+import { apiAt } from './support/http.js';
+import { runBadInputMatrix, runIntakeStory, type DemoCredentials } from './support/story.js';
+
+const databaseUrl = process.env.DATABASE_URL;
+const natsUrl = process.env.NATS_URL;
+const root = join(__dirname, '..', '..');
+const entry = join(root, 'services', 'launcher', 'dist', 'src', 'main.js');
+const demo: DemoCredentials = { password: 'e2e-demo-password', coordinatorEmail: DEMO_COORDINATOR_EMAIL, businessUserEmail: DEMO_BUSINESS_USER_EMAIL };
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const withDatabase = (url: string, database: string): string => {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+};
+
+const adminQuery = async (sql: string): Promise<void> => {
+  const driver = postgresDriver({ connectionString: databaseUrl!, maxConnections: 1 });
+  try {
+    await driver.query(sql);
+  } finally {
+    await driver.close();
+  }
+};
+
+if (!databaseUrl || !natsUrl) {
+  console.log('distributed e2e skipped: it needs DATABASE_URL and NATS_URL (CI sets both)');
+  describe.skip('distributed platform', () => it('needs PostgreSQL and NATS', () => undefined));
+} else {
+  describe('distributed platform (PostgreSQL, NATS JetStream, one process per service), through the HTTP API', () => {
+    const id = `${process.pid}_${Date.now().toString(36)}`;
+    const database = `workshare_e2e_${id}`;
+    const stream = `E2E_${id}`;
+    const storeUrl = withDatabase(databaseUrl, database);
+    let launcher: ChildProcess | undefined;
+    let output = '';
+    let gatewayUrl = '';
+    let store: EventStore | undefined;
+
+    beforeAll(async () => {
+      await adminQuery(`CREATE DATABASE ${database}`);
+      const [identity, jobIntake, decomposition, gateway] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      gatewayUrl = `http://127.0.0.1:${gateway}`;
+      launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          EVENTSTORE_URL: storeUrl,
+          NATS_URL: natsUrl,
+          NATS_STREAM: stream,
+          NATS_SUBJECT_PREFIX: `e2e_${id}`,
+          IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
+          IDENTITY_PORT: String(identity),
+          JOB_INTAKE_PORT: String(jobIntake),
+          TASK_DECOMPOSITION_PORT: String(decomposition),
+          GATEWAY_PORT: String(gateway),
+          METRICS_PORT: '0',
+          LOG_LEVEL: 'warn',
+          WORKSHARE_DEMO_PASSWORD: demo.password,
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the platform did not start in time:\n${output}`)), 150_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Workshare is running (one process per service)')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        launcher!.stdout!.on('data', onData);
+        launcher!.stderr!.on('data', onData);
+        launcher!.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`the launcher exited with ${code}:\n${output}`));
+        });
+      });
+      store = await openEventStore(storeUrl, { maxConnections: 2 });
+    }, 180_000);
+
+    afterAll(async () => {
+      await store?.close();
+      if (launcher && launcher.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          launcher!.removeAllListeners('exit');
+          launcher!.once('exit', () => resolve());
+          launcher!.kill('SIGTERM');
+        });
+      }
+      const nc = await connect({ servers: natsUrl });
+      try {
+        const jsm = await jetstreamManager(nc);
+        for (const name of [stream, `KV_${stream}_ledger`]) await jsm.streams.delete(name).catch(() => undefined);
+      } finally {
+        await nc.close();
+      }
+      await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    }, 60_000);
+
+    let jobId: string;
+
+    it('prints the demo jobs, seeded through the services’ APIs', () => {
+      expect(output).toContain('Demo cooperative of Fujisato (藤里町) seeded');
+      expect(output).toMatch(/Demo jobs:\n(\s+\S+\s+\w+\s+.+\n){3}/);
+    });
+
+    it('a business submits, a coordinator quotes, the business accepts, tasks are planned', async () => {
+      ({ jobId } = await runIntakeStory(apiAt(gatewayUrl), demo));
+    }, 60_000);
+
+    it('refuses bad input with problem+json and stores nothing', async () => {
+      await runBadInputMatrix(apiAt(gatewayUrl), demo, store!, jobId);
+    }, 60_000);
+  });
+}

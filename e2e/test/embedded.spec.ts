@@ -1,0 +1,47 @@
+/**
+ * The intake story on the embedded default (`npm start`'s platform: one process, embedded
+ * store and bus, the demo cooperative seeded), through the gateway's HTTP API only.
+ */
+import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
+import { startEmbeddedPlatform, type EmbeddedPlatform } from '@workshare/launcher';
+import { apiAt, type Api } from './support/http.js';
+import { runBadInputMatrix, runIntakeStory, type DemoCredentials } from './support/story.js';
+
+const demo: DemoCredentials = { password: 'e2e-demo-password', coordinatorEmail: DEMO_COORDINATOR_EMAIL, businessUserEmail: DEMO_BUSINESS_USER_EMAIL };
+const ANY_PORT = { IDENTITY_PORT: '0', JOB_INTAKE_PORT: '0', TASK_DECOMPOSITION_PORT: '0', GATEWAY_PORT: '0' };
+
+let platform: EmbeddedPlatform;
+let api: Api;
+
+beforeAll(async () => {
+  platform = await startEmbeddedPlatform({ storeUrl: 'embedded:memory', env: ANY_PORT, demo: { password: demo.password } });
+  api = apiAt(platform.gatewayUrl);
+}, 120_000);
+afterAll(async () => platform?.stop());
+
+describe('embedded platform, through the HTTP API', () => {
+  let jobId: string;
+
+  it('seeds three demo jobs of Fujisato businesses, one of them local only', () => {
+    const jobs = platform.demo?.jobs ?? [];
+    expect(jobs).toHaveLength(3);
+    expect(jobs[0]?.status).toMatch(/^(accepted|in_progress)$/);
+  });
+
+  it('a business submits, a coordinator quotes, the business accepts, tasks are planned', async () => {
+    ({ jobId } = await runIntakeStory(api, demo));
+  });
+
+  it('refuses bad input with problem+json and stores nothing', async () => {
+    await runBadInputMatrix(api, demo, platform.store, jobId);
+  });
+
+  it('documents every route in OpenAPI and serves the docs page', async () => {
+    const openapi = await api.request<{ paths: Record<string, unknown> }>('GET', '/openapi.json');
+    expect(openapi.status).toBe(200);
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/jobs', '/v1/jobs/{jobId}', '/v1/jobs/{jobId}/plan', '/v1/auth/login']));
+    const docs = await fetch(`${platform.gatewayUrl}/docs`, { redirect: 'follow' });
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toMatch(/text\/html/);
+  });
+});

@@ -1,0 +1,424 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from '@workshare/eventsourcing';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Access } from '../../application/access.js';
+import { requireSubmitter } from '../../application/access.js';
+import { callSettings, type Upstreams } from '../grpc/upstreams.js';
+import { HttpProblem } from './problem.js';
+import {
+  acceptAnswer,
+  confirmPlanBody,
+  deliverBody,
+  healthAnswer,
+  idempotencyHeaders,
+  inspectionBody,
+  jobIdParams,
+  jobListAnswer,
+  listJobsQuery,
+  loginAnswer,
+  loginBody,
+  NO_CONTENT,
+  quoteBody,
+  readyAnswer,
+  reasonBody,
+  regionsAnswer,
+  responses,
+  revisePlanBody,
+  submitJobAnswer,
+  submitJobBody,
+} from './schemas.js';
+import { tokyoTime } from './time.js';
+import {
+  callerView,
+  jobListView,
+  jobView,
+  listJobsRequest,
+  loginCallerView,
+  orderTermsView,
+  quoteJobRequest,
+  regionsView,
+  requirePlan,
+  revisePlanRequest,
+  submitJobRequest,
+  type ListJobsQuery,
+  type QuoteBody,
+  type RevisePlanBody,
+  type SubmitJobBody,
+} from './views.js';
+
+type JobParams = { jobId: string };
+
+const BEARER = [{ bearerAuth: [] }];
+const JOB_READERS: Access = ['business', 'coordinator', 'accountant', 'operator'];
+
+/** The request id of a command: the caller's Idempotency-Key (a retry is answered with the first outcome), else a new one. */
+const commandIdOf = (request: FastifyRequest): string => {
+  const key = request.headers['idempotency-key'];
+  return typeof key === 'string' ? key : randomUUID();
+};
+
+/** Commands that take no body accept none (or `{}`): anything else is a mistake worth telling. */
+const refuseBody = async (request: FastifyRequest): Promise<void> => {
+  const body: unknown = request.body;
+  if (body === undefined || body === null) return;
+  if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
+  throw new ValidationError('request.invalid', 'this command takes no body', { errors: [{ field: 'body', message: 'must be empty' }] });
+};
+
+/**
+ * Query strings are text and ajv coerces nothing here, so the one number of a query is read as
+ * one when it is all digits (anything else stays text and fails its schema).
+ */
+const readPageSize = async (request: FastifyRequest): Promise<void> => {
+  const query = request.query as Record<string, unknown>;
+  if (typeof query.pageSize === 'string' && /^\d{1,9}$/.test(query.pageSize)) query.pageSize = Number(query.pageSize);
+};
+
+/** Every route of the public API; the hooks of app.ts authenticate, authorise and rate-limit them first. */
+export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
+  const { identity, jobIntake, taskDecomposition } = upstreams;
+  const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
+
+  // ---- auth ------------------------------------------------------------------------------------
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/v1/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in',
+        description: 'Exchanges an email and password for a bearer token (from the identity service). Rate limited per client address.',
+        security: [],
+        body: loginBody,
+        response: responses({ 200: loginAnswer }),
+      },
+    },
+    async (request) => {
+      const answer = await identity.login({ email: request.body.email, password: request.body.password }, settings(request));
+      if (answer.expiresAt === undefined) throw new Error('identity answered a token without expiry');
+      return { accessToken: answer.accessToken, expiresAt: tokyoTime(answer.expiresAt), caller: loginCallerView(answer.caller) };
+    },
+  );
+
+  app.get(
+    '/v1/regions',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'The regions served, with their towns', security: [], response: responses({ 200: regionsAnswer }) },
+    },
+    async (request) => regionsView(await identity.listRegions({}, settings(request))),
+  );
+
+  app.get(
+    '/v1/me',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'Who the token identifies', security: BEARER, response: responses({ 200: { $ref: 'Caller#' } }) },
+    },
+    async (request) => callerView(request.caller as NonNullable<FastifyRequest['caller']>),
+  );
+
+  // ---- jobs ------------------------------------------------------------------------------------
+
+  app.post<{ Body: SubmitJobBody }>(
+    '/v1/jobs',
+    {
+      config: { access: ['business', 'coordinator'] },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Submit a job',
+        description: 'A business user (for a business she acts for) or a coordinator (in her region) brings a job. Answers 201 with its id and its Location.',
+        security: BEARER,
+        headers: idempotencyHeaders,
+        body: submitJobBody,
+        response: responses({ 201: submitJobAnswer }),
+      },
+    },
+    async (request, reply) => {
+      const caller = request.caller as NonNullable<FastifyRequest['caller']>;
+      requireSubmitter(caller, request.body.businessId, request.body.regionId);
+      const { jobId } = await jobIntake.submitJob(submitJobRequest(commandIdOf(request), request.body), settings(request));
+      return reply.code(201).header('location', `/v1/jobs/${encodeURIComponent(jobId)}`).send({ jobId });
+    },
+  );
+
+  app.get<{ Querystring: ListJobsQuery }>(
+    '/v1/jobs',
+    {
+      config: { access: JOB_READERS },
+      preValidation: readPageSize,
+      schema: {
+        tags: ['jobs'],
+        summary: 'The jobs the caller may see',
+        description: 'A business: its own; a coordinator: her regions’; the accountant and operators: all. Newest first, optionally filtered.',
+        security: BEARER,
+        querystring: listJobsQuery,
+        response: responses({ 200: jobListAnswer }),
+      },
+    },
+    async (request) => jobListView(await jobIntake.listJobs(listJobsRequest(request.query), settings(request))),
+  );
+
+  app.get<{ Params: JobParams }>(
+    '/v1/jobs/:jobId',
+    {
+      config: { access: JOB_READERS },
+      schema: { tags: ['jobs'], summary: 'One job', security: BEARER, params: jobIdParams, response: responses({ 200: { $ref: 'Job#' } }) },
+    },
+    async (request) => {
+      const { job } = await jobIntake.getJob({ jobId: request.params.jobId }, settings(request));
+      if (job === undefined) throw new Error('job intake answered no job');
+      return jobView(job);
+    },
+  );
+
+  app.post<{ Params: JobParams; Body: QuoteBody }>(
+    '/v1/jobs/:jobId/quote',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Quote a job',
+        description: 'A coordinator of the job’s region quotes it (or quotes it again while the business has not answered).',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: quoteBody,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      await jobIntake.quoteJob(quoteJobRequest(commandIdOf(request), request.params.jobId, request.body), settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: JobParams }>(
+    '/v1/jobs/:jobId/accept',
+    {
+      config: { access: ['business'] },
+      preValidation: refuseBody,
+      schema: {
+        tags: ['jobs'],
+        summary: 'Accept the quote',
+        description: 'The job’s business accepts the quote: the order terms are fixed (fee, delivery, inspection and payment dates). Takes no body.',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        response: responses({ 200: acceptAnswer }),
+      },
+    },
+    async (request) => {
+      const { terms } = await jobIntake.acceptQuote({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request));
+      if (terms === undefined) throw new Error('job intake answered no order terms');
+      return { jobId: request.params.jobId, terms: orderTermsView(terms) };
+    },
+  );
+
+  app.post<{ Params: JobParams; Body: { reason: string } }>(
+    '/v1/jobs/:jobId/decline',
+    {
+      config: { access: ['business'] },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Decline the quote',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: reasonBody('Why the quote is declined.'),
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      await jobIntake.declineQuote({ requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: JobParams }>(
+    '/v1/jobs/:jobId/start',
+    {
+      config: { access: ['coordinator'] },
+      preValidation: refuseBody,
+      schema: {
+        tags: ['jobs'],
+        summary: 'Start work on an accepted job',
+        description: 'A coordinator of the job’s region (job intake also starts it when its tasks are planned). Takes no body.',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      await jobIntake.startJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: JobParams; Body: { note?: string } }>(
+    '/v1/jobs/:jobId/deliver',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Deliver the work to the business',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: deliverBody,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      await jobIntake.deliverJob({ requestId: commandIdOf(request), jobId: request.params.jobId, note: request.body.note ?? '' }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: JobParams; Body: { accepted: boolean; reason?: string } }>(
+    '/v1/jobs/:jobId/inspection',
+    {
+      config: { access: ['business'] },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Inspect delivered work (検収)',
+        description: 'The job’s business accepts the delivered work, or rejects it with a reason (the job goes back for rework).',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: inspectionBody,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      const { accepted, reason } = request.body;
+      await jobIntake.inspectJob({ requestId: commandIdOf(request), jobId: request.params.jobId, accepted, reason: reason ?? '' }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: JobParams }>(
+    '/v1/jobs/:jobId/close',
+    {
+      config: { access: ['coordinator'] },
+      preValidation: refuseBody,
+      schema: {
+        tags: ['jobs'],
+        summary: 'Close a job whose delivery was accepted',
+        description: 'Takes no body.',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      await jobIntake.closeJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: JobParams; Body: { reason: string } }>(
+    '/v1/jobs/:jobId/cancel',
+    {
+      config: { access: ['business', 'coordinator'] },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Cancel a job',
+        description: 'Its business or a coordinator of its region while submitted or quoted; a coordinator of its region once accepted, before work starts.',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: reasonBody('Why the job is cancelled.'),
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      await jobIntake.cancelJob({ requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  // ---- plans -----------------------------------------------------------------------------------
+
+  app.get<{ Params: JobParams }>(
+    '/v1/jobs/:jobId/plan',
+    {
+      config: { access: JOB_READERS },
+      schema: { tags: ['plans'], summary: 'The plan of tasks of a job', security: BEARER, params: jobIdParams, response: responses({ 200: { $ref: 'Plan#' } }) },
+    },
+    async (request) => requirePlan((await taskDecomposition.getPlan({ jobId: request.params.jobId }, settings(request))).plan),
+  );
+
+  app.put<{ Params: JobParams; Body: RevisePlanBody }>(
+    '/v1/jobs/:jobId/plan',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['plans'],
+        summary: 'Revise the open round of the plan',
+        description:
+          'A coordinator of the job’s region replaces the open round’s tasks. The plan is checked whole (dependencies form a DAG, each task fits one window, deadlines, estimates adding up): an invalid plan is refused with every reason and nothing stored.',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: revisePlanBody,
+        response: responses({ 200: { $ref: 'Plan#' } }),
+      },
+    },
+    async (request) => requirePlan((await taskDecomposition.revisePlan(revisePlanRequest(commandIdOf(request), request.params.jobId, request.body), settings(request))).plan),
+  );
+
+  app.post<{ Params: JobParams; Body: { expectedVersion: number } }>(
+    '/v1/jobs/:jobId/plan/confirm',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['plans'],
+        summary: 'Confirm the open round: its tasks are planned',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: confirmPlanBody,
+        response: responses({ 200: { $ref: 'Plan#' } }),
+      },
+    },
+    async (request) =>
+      requirePlan(
+        (await taskDecomposition.confirmPlan({ requestId: commandIdOf(request), jobId: request.params.jobId, expectedVersion: String(request.body.expectedVersion) }, settings(request)))
+          .plan,
+      ),
+  );
+
+  // ---- health ----------------------------------------------------------------------------------
+
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public', rateLimit: false },
+      schema: { tags: ['health'], summary: 'The gateway process is up', security: [], response: responses({ 200: healthAnswer }) },
+    },
+    async () => ({ status: 'up' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'public', rateLimit: false },
+      schema: {
+        tags: ['health'],
+        summary: 'Every service behind the gateway answers its gRPC health check',
+        description: 'identity, job intake and task decomposition; 503 `upstream.unavailable` with each one’s status otherwise.',
+        security: [],
+        response: responses({ 200: readyAnswer }),
+      },
+    },
+    async () => {
+      const upstreamHealth = await upstreams.health();
+      if (Object.values(upstreamHealth).every((s) => s === 'serving')) return { status: 'ready', upstreams: upstreamHealth };
+      throw new HttpProblem(503, 'upstream.unavailable', 'a service behind the gateway is not serving', { details: { upstreams: upstreamHealth }, retryAfterSeconds: 1 });
+    },
+  );
+};

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { IdentityTokenVerifierClient, unauthenticated, type Caller, type TokenVerifier } from '@workshare/grpc';
+import { createLogger } from '@workshare/telemetry';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { requireAccess, type Access } from './application/access.js';
+import { connectUpstreams, type Upstreams } from './adapters/grpc/upstreams.js';
+import { answerFor, HttpProblem, PROBLEM_MEDIA_TYPE } from './adapters/http/problem.js';
+import { registerRoutes } from './adapters/http/routes.js';
+import { SHARED_SCHEMAS } from './adapters/http/schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified caller (routes that are not public only). */
+    caller: Caller | undefined;
+    /** Her bearer token, passed on to the services (they authorise again). */
+    token: string | undefined;
+    /** Why the token was refused; answered only after rate limiting, so floods of bad tokens are limited too. */
+    authFailure: unknown;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route (see application/access.ts); a route without it is public. */
+    access?: Access;
+  }
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+export const DEFAULT_RATE_LIMIT = { max: 300, timeWindowMs: 60_000 } as const;
+
+export interface GatewayOptions {
+  /** host:port of each service's gRPC API. */
+  readonly identityAddress: string;
+  readonly jobIntakeAddress: string;
+  readonly taskDecompositionAddress: string;
+  /** Requests per identity (or client address, before login) per window (default 300 a minute). */
+  readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number };
+  /** The largest body accepted (default 64 KiB); larger is 413 `request.too_large`. */
+  readonly bodyLimitBytes?: number;
+  /** Default: @workshare/telemetry's pino logger (LOG_LEVEL), personal data and credentials redacted. */
+  readonly logger?: FastifyBaseLogger;
+  /** Default: identity's VerifyToken, each answer remembered 30 s. */
+  readonly verifier?: TokenVerifier;
+  /** Each gRPC call's deadline, retries included (default 5,000 ms). */
+  readonly upstreamDeadlineMs?: number;
+}
+
+/** A sane incoming X-Request-Id is kept (printable ASCII, at most 128 characters); any other is replaced. */
+const SANE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+const pathOf = (url: string): string => url.split('?', 1)[0] ?? url;
+
+/**
+ * The HTTP gateway (DESIGN §2): JSON over HTTP for businesses, coordinators and the accountant;
+ * gRPC to the services behind it, never their stores. Every request gets a request id; callers
+ * are verified by identity and checked for the route's roles; requests are rate limited per
+ * identity; bodies are size-limited and validated by schema; every error is problem+json.
+ * Closing the instance closes the gRPC clients.
+ */
+export const buildGateway = async (options: GatewayOptions): Promise<FastifyInstance> => {
+  const upstreams: Upstreams = connectUpstreams({ ...options, ...(options.upstreamDeadlineMs !== undefined ? { deadlineMs: options.upstreamDeadlineMs } : {}) });
+  const ownVerifier = options.verifier === undefined ? new IdentityTokenVerifierClient({ identityAddress: options.identityAddress }) : undefined;
+  const verifier: TokenVerifier = options.verifier ?? (ownVerifier as TokenVerifier);
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const release = (): void => {
+    upstreams.close();
+    ownVerifier?.close();
+  };
+  try {
+    return await assemble(options, upstreams, verifier, rateLimit, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+};
+
+const assemble = async (
+  options: GatewayOptions,
+  upstreams: Upstreams,
+  verifier: TokenVerifier,
+  rateLimit: { readonly max: number; readonly timeWindowMs: number },
+  release: () => void,
+): Promise<FastifyInstance> => {
+  const app = Fastify({
+    loggerInstance: options.logger ?? createLogger('gateway'),
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    // The gateway logs one line per answer itself (onResponse): ids and status, no address or body.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: {
+      // A string "100" is not a number, an unknown field is an error (not silently dropped), and
+      // every mistake of a request is reported at once (bodies are small: the body limit).
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },
+    },
+  });
+
+  app.decorateRequest('caller', undefined);
+  app.decorateRequest('token', undefined);
+  app.decorateRequest('authFailure', undefined);
+  // Only JSON bodies: without the text/plain parser, anything else is 415.
+  app.removeContentTypeParser('text/plain');
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    await authenticate(request, verifier);
+  });
+  // After the rate limiter (a route-level onRequest hook) and before the body is read.
+  app.addHook('preParsing', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined || access === 'public') return;
+    if (request.authFailure !== undefined) throw request.authFailure;
+    if (request.caller === undefined) throw unauthenticated('auth.token_missing', 'this needs `Authorization: Bearer <token>`');
+    requireAccess(request.caller, access);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, route: request.routeOptions.url ?? 'none', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'answered');
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const answer = answerFor(error, { instance: pathOf(request.url), requestId: request.id });
+    if (answer.unexpected) request.log.error({ err: error }, 'request failed');
+    else if (answer.problem.status >= 500) request.log.warn({ code: answer.problem.code, upstream: error instanceof Error ? error.message : undefined }, 'upstream failed');
+    return reply.code(answer.problem.status).headers(answer.headers).type(PROBLEM_MEDIA_TYPE).send(answer.problem);
+  });
+  app.setNotFoundHandler(async (request) => {
+    throw new HttpProblem(404, 'route.not_found', `no route ${request.method} ${pathOf(request.url)}`);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Workshare API',
+        version: '1.0.0',
+        description:
+          'The public HTTP API of the Workshare cooperative platform. JSON in camelCase; money is integer yen (JSON numbers named `...Yen`, never fractional or negative, tax excluded); times are accepted as RFC 3339 with any offset and answered as ISO-8601 in Asia/Tokyo with +09:00 (the same instant); enums are lowercase snake words. Every error is `application/problem+json` (see the Problem schema for the codes). Every answer carries `X-Request-Id` (yours, if sane, or a new one). Commands accept an `Idempotency-Key` header.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /v1/auth/login.' } } },
+      tags: [
+        { name: 'auth', description: 'Signing in, the caller, reference data' },
+        { name: 'jobs', description: 'Jobs from businesses, from submission to closing' },
+        { name: 'plans', description: 'The plan of tasks a job is cut into' },
+        { name: 'health', description: 'Probes' },
+      ],
+    },
+    // Shared schemas are named by their $id in components.schemas (not def-0, def-1...).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  // Served from the package's own files: the page loads nothing from the internet.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null, deepLinking: true } });
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(fastifyRateLimit, {
+    max: rateLimit.max,
+    timeWindow: rateLimit.timeWindowMs,
+    keyGenerator: (request) => (request.caller !== undefined ? `subject:${request.caller.subject}` : `address:${request.ip}`),
+    errorResponseBuilder: (_request, context) =>
+      new HttpProblem(context.statusCode, 'request.rate_limited', `too many requests: at most ${context.max} per ${Math.round(rateLimit.timeWindowMs / 1000)} s; try again in ${context.after}`, {
+        retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+      }),
+  });
+
+  await app.register(async (api) => registerRoutes(api, upstreams));
+
+  app.addHook('onClose', async () => release());
+  await app.ready();
+  return app;
+};
+
+/** Reads the bearer token and asks the verifier who it is; a refusal is kept for preParsing to answer. */
+const authenticate = async (request: FastifyRequest, verifier: TokenVerifier): Promise<void> => {
+  const access = request.routeOptions.config.access;
+  if (access === undefined || access === 'public') return;
+  const header = request.headers.authorization;
+  if (header === undefined) return;
+  const token = BEARER.exec(header)?.[1];
+  if (token === undefined) {
+    request.authFailure = unauthenticated('auth.malformed_authorization', 'the Authorization header is not "Bearer <token>"');
+    return;
+  }
+  try {
+    request.caller = await verifier.verify(token);
+    request.token = token;
+  } catch (error) {
+    request.authFailure = error;
+  }
+};
+
+export interface StartGatewayOptions extends GatewayOptions {
+  /** 0 takes any free port (see `url`). */
+  readonly port: number;
+  /** Default 0.0.0.0 (a pod); 127.0.0.1 for loopback. */
+  readonly host?: string;
+}
+
+export interface RunningGateway {
+  /** e.g. `http://127.0.0.1:8080` */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  /** Stops taking connections, lets requests in flight finish, closes the gRPC clients. */
+  close(): Promise<void>;
+}
+
+/** Builds the gateway and listens on host:port. */
+export const startGateway = async (options: StartGatewayOptions): Promise<RunningGateway> => {
+  const app = await buildGateway(options);
+  const host = options.host ?? '0.0.0.0';
+  try {
+    await app.listen({ port: options.port, host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${port}`, app, close: () => app.close() };
+};

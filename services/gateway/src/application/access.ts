@@ -1,0 +1,31 @@
+import { ForbiddenError } from '@workshare/eventsourcing';
+import { hasRole, type Caller, type RoleName } from '@workshare/grpc';
+
+/**
+ * Who may call a route, as the gateway checks it before anything reaches a service: `public`
+ * (no token), `authenticated` (any verified caller), or the roles of which the caller must hold
+ * at least one. This is the coarse check at the edge; the services authorise again by region
+ * and business on every call (DESIGN §2, Security).
+ */
+export type Access = 'public' | 'authenticated' | readonly RoleName[];
+
+/** Refuses a caller who holds none of the roles a route needs (403 `auth.forbidden_role`). */
+export const requireAccess = (caller: Caller, access: Exclude<Access, 'public'>): void => {
+  if (access === 'authenticated') return;
+  if (access.some((role) => hasRole(caller, role))) return;
+  throw new ForbiddenError('auth.forbidden_role', `this needs one of the roles: ${access.join(', ')}`, { roles: [...access] });
+};
+
+/**
+ * Whether the caller may bring a job for `businessId` in `regionId`: a business user only for a
+ * business she acts for, a coordinator only in a region she runs. The job intake service checks
+ * it again (the business's own region included); checking here keeps a refused submission from
+ * travelling further than the edge.
+ */
+export const requireSubmitter = (caller: Caller, businessId: string, regionId: string): void => {
+  if (hasRole(caller, 'business', { businessId }) || hasRole(caller, 'coordinator', { region: regionId })) return;
+  if (hasRole(caller, 'business')) {
+    throw new ForbiddenError('auth.forbidden_business', 'you do not act for this business', { businessId });
+  }
+  throw new ForbiddenError('auth.forbidden_region', 'you do not coordinate this region', { regionId });
+};

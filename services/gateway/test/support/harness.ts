@@ -1,0 +1,99 @@
+import { openEventStore } from '@workshare/eventstore';
+import { startTestCooperative, type TestActor, type TestCooperative } from '@workshare/identity';
+import { createLogger } from '@workshare/telemetry';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildGateway, type GatewayOptions } from '../../src/index.js';
+import { startDoubles, type Doubles } from './doubles.js';
+
+/**
+ * A gateway in front of a real identity (real logins and tokens, verified over gRPC) and the two
+ * recording doubles. One per test file: PGlite takes seconds to boot.
+ */
+export interface Harness {
+  readonly coop: TestCooperative;
+  readonly doubles: Doubles;
+  readonly app: FastifyInstance;
+  /** The options the gateway was built with (to build another one in front of the same services). */
+  readonly options: GatewayOptions;
+  call(method: string, url: string, init?: { as?: TestActor | string; body?: unknown; payload?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  /** Submits a job as `as` (default the fujisato business) through the gateway; its id. */
+  submitJob(overrides?: Record<string, unknown>, as?: TestActor): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A valid job submission for the fujisato business. */
+export const jobBody = (coop: TestCooperative, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  businessId: coop.businesses.fujisato,
+  title: 'Enter 1,200 survey forms',
+  description: 'Paper forms from the autumn survey, to a spreadsheet.',
+  workCategory: 'data_entry',
+  pricing: { kind: 'fixed_price' },
+  amountYen: 120_000,
+  deadline: new Date(Date.now() + 30 * 24 * 3600_000).toISOString(),
+  regionId: 'fujisato',
+  localOnlyTownId: 'fujisato/fujikoto',
+  skills: ['data entry'],
+  ...overrides,
+});
+
+export const startHarness = async (overrides: Partial<GatewayOptions> = {}): Promise<Harness> => {
+  const store = await openEventStore('embedded:memory');
+  const coop = await startTestCooperative({ store });
+  const doubles = await startDoubles(coop.identityAddress);
+  const options: GatewayOptions = {
+    identityAddress: coop.identityAddress,
+    jobIntakeAddress: doubles.jobIntakeServer.address,
+    taskDecompositionAddress: doubles.taskDecompositionServer.address,
+    logger: createLogger('gateway-test', { level: 'silent' }),
+    ...overrides,
+  };
+  let app: FastifyInstance;
+  try {
+    app = await buildGateway(options);
+  } catch (error) {
+    await doubles.close();
+    await coop.close();
+    await store.close();
+    throw error;
+  }
+  const call: Harness['call'] = (method, url, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.as !== undefined) headers.authorization = `Bearer ${typeof init.as === 'string' ? init.as : init.as.token}`;
+    if (init.body !== undefined || init.payload !== undefined) headers['content-type'] ??= 'application/json';
+    return app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      ...(init.payload !== undefined ? { payload: init.payload } : init.body !== undefined ? { payload: JSON.stringify(init.body) } : {}),
+    });
+  };
+  return {
+    coop,
+    doubles,
+    app,
+    options,
+    call,
+    submitJob: async (jobOverrides = {}, as = coop.business) => {
+      const response = await call('POST', '/v1/jobs', { as, body: jobBody(coop, jobOverrides) });
+      if (response.statusCode !== 201) throw new Error(`submitting a job answered ${response.statusCode}: ${response.body}`);
+      return (response.json() as { jobId: string }).jobId;
+    },
+    close: async () => {
+      await app.close();
+      await doubles.close();
+      await coop.close();
+      await store.close();
+    },
+  };
+};
+
+/** Asserts a problem+json answer with the status and code given; the problem. */
+export const expectProblem = (response: LightMyRequestResponse, status: number, code: string): Record<string, unknown> => {
+  const problem = response.json() as Record<string, unknown>;
+  expect({ status: response.statusCode, code: problem.code }).toEqual({ status, code });
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(problem).toMatchObject({ type: `urn:workshare:problem:${code}`, status, code, requestId: response.headers['x-request-id'] });
+  expect(typeof problem.title).toBe('string');
+  expect(typeof problem.detail).toBe('string');
+  return problem;
+};

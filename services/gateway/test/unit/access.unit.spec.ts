@@ -1,0 +1,25 @@
+import type { Caller } from '@workshare/grpc';
+import { requireAccess, requireSubmitter } from '../../src/index.js';
+
+const coordinator: Caller = { subject: 'c1', roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] };
+const business: Caller = { subject: 'b1', roles: [{ role: 'business', businessId: 'biz-1' }] };
+const member: Caller = { subject: 'm1', roles: [{ role: 'member' }] };
+
+describe('access at the edge', () => {
+  it('a route open to any verified caller lets everyone in', () => {
+    expect(() => requireAccess(member, 'authenticated')).not.toThrow();
+  });
+
+  it('a route for some roles lets in a holder of any of them, and refuses others with auth.forbidden_role', () => {
+    expect(() => requireAccess(coordinator, ['business', 'coordinator'])).not.toThrow();
+    expect(() => requireAccess(business, ['coordinator'])).toThrow(expect.objectContaining({ code: 'auth.forbidden_role', kind: 'forbidden' }));
+    expect(() => requireAccess(member, ['business', 'coordinator', 'accountant', 'operator'])).toThrow(expect.objectContaining({ code: 'auth.forbidden_role' }));
+  });
+
+  it('a business submits only for a business she acts for; a coordinator only in her region', () => {
+    expect(() => requireSubmitter(business, 'biz-1', 'fujisato')).not.toThrow();
+    expect(() => requireSubmitter(business, 'biz-2', 'fujisato')).toThrow(expect.objectContaining({ code: 'auth.forbidden_business' }));
+    expect(() => requireSubmitter(coordinator, 'biz-9', 'fujisato')).not.toThrow();
+    expect(() => requireSubmitter(coordinator, 'biz-9', 'setagaya')).toThrow(expect.objectContaining({ code: 'auth.forbidden_region' }));
+  });
+});

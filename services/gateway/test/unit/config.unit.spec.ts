@@ -1,0 +1,43 @@
+import { ConfigError, readGatewayConfig } from '../../src/index.js';
+
+describe('the gateway process configuration', () => {
+  it('defaults: port 8080 on every interface, the services on their loopback ports, 300 a minute, 64 KiB', () => {
+    expect(readGatewayConfig({})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      identityAddress: '127.0.0.1:50051',
+      jobIntakeAddress: '127.0.0.1:50052',
+      taskDecompositionAddress: '127.0.0.1:50053',
+      rateLimitPerMinute: 300,
+      bodyLimitBytes: 65_536,
+      logLevel: 'info',
+      shutdownGraceMs: 10_000,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = readGatewayConfig({
+      PORT: '9090',
+      HOST: '127.0.0.1',
+      IDENTITY_ADDRESS: 'identity:50051',
+      JOB_INTAKE_ADDRESS: 'job-intake.workshare.svc:50052',
+      TASK_DECOMPOSITION_ADDRESS: '[::1]:50053',
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '1200',
+      GATEWAY_BODY_LIMIT_BYTES: '131072',
+      LOG_LEVEL: 'WARN',
+      SHUTDOWN_GRACE_MS: '3000',
+    });
+    expect(config).toMatchObject({ port: 9090, host: '127.0.0.1', identityAddress: 'identity:50051', taskDecompositionAddress: '[::1]:50053', rateLimitPerMinute: 1200, bodyLimitBytes: 131_072, logLevel: 'warn', shutdownGraceMs: 3000 });
+  });
+
+  it('reports every problem at once', () => {
+    let error: unknown;
+    try {
+      readGatewayConfig({ PORT: 'eighty', GATEWAY_RATE_LIMIT_PER_MINUTE: '0', GATEWAY_BODY_LIMIT_BYTES: '-1', JOB_INTAKE_ADDRESS: 'no-port', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(5);
+  });
+});
