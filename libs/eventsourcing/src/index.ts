@@ -9,3 +9,4 @@ export * from './upcasting.js';
 export * from './command-handler.js';
 export * from './decider-specification.js';
 export * from './command-ids.js';
+export * from './read-model.js';

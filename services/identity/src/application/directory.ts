@@ -1,5 +1,4 @@
-import { performance } from 'node:perf_hooks';
-import type { EventStore, GlobalPosition, RecordedEvent } from '@workshare/eventsourcing';
+import { LogFollower, StreamViews, type EventStore, type LogFollowerOptions, type RecordedEvent, type StreamView } from '@workshare/eventsourcing';
 import { accountDecider, type AccountEvent, type AccountState } from '../domain/account.js';
 import { businessDecider, type BusinessEvent, type BusinessState } from '../domain/business.js';
 
@@ -16,20 +15,16 @@ export interface DirectoryEntry<State> {
 
 type Kind = 'account' | 'business';
 
+const entryOf = <S>(known: StreamView<S> | undefined): DirectoryEntry<S> | undefined =>
+  known === undefined ? undefined : { state: known.view, version: known.version, registeredAt: known.since };
+
 const kindOf = (streamName: string): Kind | undefined =>
   streamName.startsWith('member-') || streamName.startsWith('user-') ? 'account' : streamName.startsWith('business-') ? 'business' : undefined;
 
-export interface DirectoryOptions {
-  /**
-   * How old what a read sees may be, at most, for writes made by other processes (other pods
-   * of this service): a read waits for a pass over the global log when the last one began
-   * longer ago than this. Writes made through this process are seen at once (write-through).
-   * 0: every read waits for a pass that began after it.
-   */
-  readonly maxStalenessMs?: number;
-}
+/** How stale reads may be for other processes' writes: see LogFollowerOptions. 0: every read waits for a pass. */
+export type DirectoryOptions = LogFollowerOptions;
 
-export const DEFAULT_MAX_STALENESS_MS = 100;
+export { DEFAULT_MAX_STALENESS_MS } from '@workshare/eventsourcing';
 
 /**
  * The read model behind the queries: every account's and business's state, folded with the
@@ -44,23 +39,20 @@ export const DEFAULT_MAX_STALENESS_MS = 100;
  * pass is younger than `maxStalenessMs`: that is what keeps GetMember close to an empty handler.
  */
 export class IdentityDirectory {
-  private after: GlobalPosition | undefined;
-  private readonly accounts = new Map<string, DirectoryEntry<AccountState>>();
-  private readonly businesses = new Map<string, DirectoryEntry<BusinessState>>();
-  private readonly maxStalenessMs: number;
-  /** When the last completed pass began (performance.now()). */
-  private freshAsOf = Number.NEGATIVE_INFINITY;
-  private running: Promise<void> | undefined;
-  /** When the running pass began. */
-  private runningSince = Number.NEGATIVE_INFINITY;
-  private queued: Promise<void> | undefined;
+  private readonly accounts: StreamViews<AccountState>;
+  private readonly businesses: StreamViews<BusinessState>;
+  private readonly follower: LogFollower;
 
-  constructor(
-    private readonly store: Pick<EventStore, 'readAll' | 'readStream'>,
-    options: DirectoryOptions = {},
-  ) {
-    this.maxStalenessMs = options.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
-    if (!(this.maxStalenessMs >= 0)) throw new RangeError(`maxStalenessMs ${this.maxStalenessMs} is not a duration`);
+  constructor(store: Pick<EventStore, 'readAll' | 'readStream'>, options: DirectoryOptions = {}) {
+    this.accounts = new StreamViews<AccountState>(store, {
+      accepts: (event) => kindOf(event.streamName) === 'account' && ACCOUNT_EVENTS.has(event.type),
+      project: (state, event) => accountDecider.evolve(state ?? accountDecider.initialState(), event as unknown as AccountEvent),
+    });
+    this.businesses = new StreamViews<BusinessState>(store, {
+      accepts: (event) => kindOf(event.streamName) === 'business' && BUSINESS_EVENTS.has(event.type),
+      project: (state, event) => businessDecider.evolve(state ?? businessDecider.initialState(), event as unknown as BusinessEvent),
+    });
+    this.follower = new LogFollower(store, (event) => this.apply(event), options);
   }
 
   /**
@@ -70,52 +62,12 @@ export class IdentityDirectory {
    * the background, so that under steady load reads seldom wait at all.
    */
   ensureFresh(): Promise<void> {
-    const now = performance.now();
-    const age = now - this.freshAsOf;
-    if (age <= this.maxStalenessMs) {
-      if (age > this.maxStalenessMs / 2 && this.running === undefined) this.catchUp().catch(() => undefined);
-      return Promise.resolve();
-    }
-    if (this.running !== undefined && this.runningSince >= now - this.maxStalenessMs) return this.running;
-    return this.catchUp();
+    return this.follower.ensureFresh();
   }
 
-  /**
-   * A pass over the log that begins after this call; calls made while a pass runs share the
-   * next one (one query serves them all).
-   */
+  /** A pass over the log that begins after this call; calls made while a pass runs share the next one. */
   catchUp(): Promise<void> {
-    if (this.running === undefined) {
-      this.runningSince = performance.now();
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
-      });
-      return this.running;
-    }
-    if (this.queued === undefined) {
-      const after = this.running;
-      this.queued = after
-        .catch(() => undefined)
-        .then(() => {
-          this.queued = undefined;
-          return this.catchUp();
-        });
-    }
-    return this.queued;
-  }
-
-  private async pass(): Promise<void> {
-    const began = performance.now();
-    const limit = 1000;
-    for (;;) {
-      const events = await this.store.readAll({ ...(this.after ? { after: this.after } : {}), limit });
-      for (const event of events) {
-        await this.apply(event);
-        this.after = event.position;
-      }
-      if (events.length < limit) break;
-    }
-    this.freshAsOf = Math.max(this.freshAsOf, began);
+    return this.follower.catchUp();
   }
 
   /** Write-through: events this process has just appended (in stream order). */
@@ -124,55 +76,15 @@ export class IdentityDirectory {
   }
 
   private async apply(event: RecordedEvent): Promise<void> {
-    const kind = kindOf(event.streamName);
-    if (kind === 'account' && ACCOUNT_EVENTS.has(event.type)) {
-      await this.applyTo(this.accounts, event, (state, e) => accountDecider.evolve(state, e as unknown as AccountEvent), accountDecider.initialState);
-    } else if (kind === 'business' && BUSINESS_EVENTS.has(event.type)) {
-      await this.applyTo(this.businesses, event, (state, e) => businessDecider.evolve(state, e as unknown as BusinessEvent), businessDecider.initialState);
-    }
-  }
-
-  private async applyTo<S>(
-    map: Map<string, DirectoryEntry<S>>,
-    event: RecordedEvent,
-    evolve: (state: S, event: RecordedEvent) => S,
-    initial: () => S,
-  ): Promise<void> {
-    const known = map.get(event.streamName);
-    const expected = known === undefined ? 0 : known.version + 1;
-    if (event.streamVersion < expected) return; // seen already (write-through, then the log)
-    if (event.streamVersion > expected) {
-      await this.reload(event.streamName);
-      return;
-    }
-    map.set(event.streamName, {
-      state: evolve(known?.state ?? initial(), event),
-      version: event.streamVersion,
-      registeredAt: known?.registeredAt ?? event.occurredAt,
-    });
+    await this.accounts.apply(event);
+    await this.businesses.apply(event);
   }
 
   /** Reads one stream from the store and replaces what the directory knows of it. */
   async reload(streamName: string): Promise<void> {
     const kind = kindOf(streamName);
-    if (kind === undefined) return;
-    const events = await this.store.readStream(streamName);
-    const first = events[0];
-    const last = events[events.length - 1];
-    if (first === undefined || last === undefined) return;
-    if (kind === 'account') {
-      const current = this.accounts.get(streamName);
-      if (current !== undefined && current.version >= last.streamVersion) return;
-      let state = accountDecider.initialState();
-      for (const e of events) if (ACCOUNT_EVENTS.has(e.type)) state = accountDecider.evolve(state, e as unknown as AccountEvent);
-      this.accounts.set(streamName, { state, version: last.streamVersion, registeredAt: first.occurredAt });
-    } else {
-      const current = this.businesses.get(streamName);
-      if (current !== undefined && current.version >= last.streamVersion) return;
-      let state = businessDecider.initialState();
-      for (const e of events) if (BUSINESS_EVENTS.has(e.type)) state = businessDecider.evolve(state, e as unknown as BusinessEvent);
-      this.businesses.set(streamName, { state, version: last.streamVersion, registeredAt: first.occurredAt });
-    }
+    if (kind === 'account') await this.accounts.reload(streamName);
+    else if (kind === 'business') await this.businesses.reload(streamName);
   }
 
   /**
@@ -181,18 +93,18 @@ export class IdentityDirectory {
    * moment ago).
    */
   async account(streamName: string): Promise<DirectoryEntry<AccountState> | undefined> {
-    if (!this.accounts.has(streamName)) await this.reload(streamName);
-    return this.accounts.get(streamName);
+    if (this.accounts.get(streamName) === undefined) await this.reload(streamName);
+    return entryOf(this.accounts.get(streamName));
   }
 
   async business(streamName: string): Promise<DirectoryEntry<BusinessState> | undefined> {
-    if (!this.businesses.has(streamName)) await this.reload(streamName);
-    return this.businesses.get(streamName);
+    if (this.businesses.get(streamName) === undefined) await this.reload(streamName);
+    return entryOf(this.businesses.get(streamName));
   }
 
   membersOf(regionId: string): Extract<AccountState, { status: 'active' | 'forgotten' }>[] {
     const members: Extract<AccountState, { status: 'active' | 'forgotten' }>[] = [];
-    for (const [stream, { state }] of this.accounts) {
+    for (const [stream, { view: state }] of this.accounts.entries()) {
       if (stream.startsWith('member-') && state.status !== 'unregistered' && state.profile?.regionId === regionId) members.push(state);
     }
     return members;
@@ -200,7 +112,7 @@ export class IdentityDirectory {
 
   businessesOf(regionId: string | undefined): Extract<BusinessState, { status: 'registered' }>[] {
     const list: Extract<BusinessState, { status: 'registered' }>[] = [];
-    for (const { state } of this.businesses.values()) {
+    for (const [, { view: state }] of this.businesses.entries()) {
       if (state.status === 'registered' && (regionId === undefined || state.regionId === regionId)) list.push(state);
     }
     return list;
