@@ -9,6 +9,7 @@
 export * as identityV1 from './gen/workshare/identity/v1/identity.js';
 export * as jobIntakeV1 from './gen/workshare/jobintake/v1/job_intake.js';
 export * as taskDecompositionV1 from './gen/workshare/taskdecomposition/v1/task_decomposition.js';
+export * as teamSchedulingV1 from './gen/workshare/teamscheduling/v1/team_scheduling.js';
 export * as commonV1 from './gen/workshare/common/v1/common.js';
 export * as googleProtobuf from './gen/google/protobuf/timestamp.js';
 export { descriptorSet, fileDescriptorProtos, serviceNames } from './descriptors.js';

@@ -1,0 +1,102 @@
+import type { BusSubscription, EventBus } from '@workshare/bus';
+import { DomainError, type RecordedEvent } from '@workshare/eventsourcing';
+import type { UnavailabilityDeclared } from '../domain/crew.js';
+import { identityFactOf, IDENTITY_EVENT_TYPES, jobOutcomeOf, plannedTasksOf } from './integration-events.js';
+import type { EventCause, TeamSchedulingService } from './team-scheduling-service.js';
+
+/** identity's members → crew streams. */
+export const IDENTITY_CONSUMER = 'team-scheduling-identity';
+/** task decomposition's TasksPlanned → the job's schedule. */
+export const PLANS_CONSUMER = 'team-scheduling-plans';
+/** job intake's JobInspected and JobCancelled → recorded on the job's schedule. */
+export const JOBS_CONSUMER = 'team-scheduling-jobs';
+/** this service's UnavailabilityDeclared → the hand-offs completed after a crash. */
+export const UNAVAILABILITY_CONSUMER = 'team-scheduling-unavailability';
+
+/** Structured logs (a pino logger fits); ids only. */
+export interface ProcessLogger {
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+}
+
+const silent: ProcessLogger = { info: () => undefined, warn: () => undefined };
+
+export interface TeamSchedulingConsumersOptions {
+  readonly service: TeamSchedulingService;
+  readonly bus: EventBus;
+  readonly logger?: ProcessLogger;
+}
+
+const causeOf = (event: RecordedEvent): EventCause => ({
+  eventId: event.id,
+  ...(typeof event.metadata.correlationId === 'string' ? { correlationId: event.metadata.correlationId } : {}),
+  ...(typeof event.metadata.traceparent === 'string' ? { traceparent: event.metadata.traceparent } : {}),
+});
+
+/**
+ * A refusal for good (a rule, or an unknown job: an inspection of a job never planned) is
+ * logged and acknowledged, since delivering the event again cannot change the answer; anything
+ * else (a store outage, a malformed event) is thrown for the bus to retry and dead-letter.
+ */
+const acknowledgingRefusals = (logger: ProcessLogger, handle: (event: RecordedEvent) => Promise<void>) => async (event: RecordedEvent) => {
+  try {
+    await handle(event);
+  } catch (error) {
+    if (error instanceof DomainError && (error.kind === 'rule' || error.kind === 'not_found')) {
+      logger.warn({ eventId: event.id, type: event.type, code: error.code }, 'event refused by the schedule: acknowledged');
+      return;
+    }
+    throw error;
+  }
+};
+
+/**
+ * The process managers of team scheduling, durable consumers each handling an event once:
+ * identity's members join, change and leave teams; TasksPlanned is scheduled at once;
+ * inspections and cancellations are recorded; declared unavailability is carried through.
+ */
+export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOptions): BusSubscription[] => {
+  const { service, bus } = options;
+  const logger = options.logger ?? silent;
+  return [
+    bus.subscribe({
+      consumer: IDENTITY_CONSUMER,
+      filter: { types: IDENTITY_EVENT_TYPES, contexts: ['member'] },
+      handle: acknowledgingRefusals(logger, async (event) => {
+        const fact = identityFactOf(event);
+        if (fact === undefined) return;
+        await service.recordIdentityFact(fact, causeOf(event));
+        logger.info({ memberId: fact.memberId, fact: fact.kind, eventId: event.id }, 'team member recorded');
+      }),
+    }),
+    bus.subscribe({
+      consumer: PLANS_CONSUMER,
+      filter: { types: ['TasksPlanned'], contexts: ['plan'] },
+      handle: acknowledgingRefusals(logger, async (event) => {
+        const planned = plannedTasksOf(event);
+        const tasks = await service.receivePlannedTasks(planned, causeOf(event));
+        logger.info(
+          { jobId: planned.jobId, round: planned.round, assigned: tasks.filter((t) => t.status === 'assigned').length, unassignable: tasks.filter((t) => t.status === 'unassignable').length, eventId: event.id },
+          'planned tasks scheduled',
+        );
+      }),
+    }),
+    bus.subscribe({
+      consumer: JOBS_CONSUMER,
+      filter: { types: ['JobInspected', 'JobCancelled'], contexts: ['job'] },
+      handle: acknowledgingRefusals(logger, async (event) => {
+        const outcome = jobOutcomeOf(event);
+        if (event.type === 'JobInspected') await service.recordInspection(outcome.jobId, outcome.accepted === true, outcome.reason, causeOf(event));
+        else await service.recordCancellation(outcome.jobId, outcome.reason, causeOf(event));
+      }),
+    }),
+    bus.subscribe({
+      consumer: UNAVAILABILITY_CONSUMER,
+      filter: { types: ['UnavailabilityDeclared'], contexts: ['crew'] },
+      handle: acknowledgingRefusals(logger, async (event) => {
+        const tasks = await service.completeUnavailability(event as RecordedEvent<UnavailabilityDeclared>);
+        logger.info({ memberId: String(event.data.memberId), tasks: tasks.length, eventId: event.id }, 'unavailability carried through');
+      }),
+    }),
+  ];
+};

@@ -1,0 +1,23 @@
+import { ValidationError } from '@workshare/eventsourcing';
+
+/** Limits on what people type into commands (reasons, notes, skills). */
+export const LIMITS = Object.freeze({
+  reasonLength: 500,
+  progressNoteLength: 2_000,
+  skillLength: 60,
+  /** A week has 10,080 minutes: nobody wishes more. */
+  maxWishedMinutesPerWeek: 10_080,
+  /** An unavailability longer than a year is leaving the team, not a sick child. */
+  maxUnavailableDays: 366,
+});
+
+const codePoints = (text: string): number => [...text].length;
+
+/** A trimmed text of `min` to `max` characters (code points), or a ValidationError with the field. */
+export const boundedText = (value: string, field: string, code: string, min: number, max: number): string => {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (typeof value !== 'string' || codePoints(trimmed) < min || codePoints(trimmed) > max) {
+    throw new ValidationError(code, min > 0 ? `${field} must be ${min} to ${max} characters` : `${field} must be at most ${max} characters`, { field });
+  }
+  return trimmed;
+};

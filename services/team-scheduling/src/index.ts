@@ -1,0 +1,41 @@
+// The team scheduling service: each region's team, the assignment of planned tasks to its
+// members' availability windows, hand-offs, overrides, sharing between regions, shadowing and
+// skill grants, every change of hands an event with its actor and reason.
+
+// Composition: what the launcher, a service process and other services' tests call.
+export { openTeamSchedulingService, type OpenTeamSchedulingOptions, type TeamSchedulingRuntime } from './open-team-scheduling.js';
+export { startTeamSchedulingGrpc, teamSchedulingGrpcService, type StartTeamSchedulingGrpcOptions } from './adapters/grpc/team-scheduling-grpc.js';
+export {
+  startTeamSchedulingConsumers,
+  IDENTITY_CONSUMER,
+  PLANS_CONSUMER,
+  JOBS_CONSUMER,
+  UNAVAILABILITY_CONSUMER,
+  type TeamSchedulingConsumersOptions,
+  type ProcessLogger,
+} from './application/consumers.js';
+export { readServiceConfig, ConfigError, DEFAULT_GRPC_PORT, DEFAULT_IDENTITY_ADDRESS, type ServiceConfig } from './config.js';
+
+// Application: the facade, its views and the read model.
+export { TeamSchedulingService, ScheduleInvariantError, type TeamSchedulingServiceOptions, type Scheduler, type EventCause } from './application/team-scheduling-service.js';
+export type { Caller, RequestContext } from './application/caller.js';
+export type { TaskView, JobScheduleView, MemberLoad, TaskHistoryEntry, HistoryKind } from './application/views.js';
+export { Roster } from './application/roster.js';
+
+// Domain: the deciders, their events, and the scheduler core.
+export * from './domain/job-schedule.js';
+export {
+  crewDecider,
+  crewStream,
+  CREW_EVENT_TYPES,
+  skillsOf,
+  wishedMinutes,
+  weeklyWindowMinutes,
+  type CrewCommand,
+  type CrewEvent,
+  type CrewMember,
+  type CrewState,
+  type UnavailabilityDeclared,
+} from './domain/crew.js';
+export { SYSTEM_ACTOR, type Actor, type ScheduleRole } from './domain/actor.js';
+export * as scheduler from './domain/scheduler/index.js';

@@ -1,0 +1,123 @@
+/**
+ * The built service as its own process, as a pod runs it
+ * (`node --import @workshare/telemetry/register dist/src/main.js`): on a free port, over an
+ * embedded store in a temporary folder, with a real identity (the test cooperative) at
+ * IDENTITY_ADDRESS. It must answer health SERVING, answer over real gRPC with real tokens, and
+ * end with exit code 0 on SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { EventStore } from '@workshare/eventsourcing';
+import { openEventStore } from '@workshare/eventstore';
+import { checkHealth as healthCheck, createClient } from '@workshare/grpc';
+import { startTestCooperative, type TestCooperative } from '@workshare/identity';
+import { teamSchedulingV1 } from '@workshare/proto';
+
+const packageRoot = path.resolve(__dirname, '..');
+
+const freePort = async (): Promise<number> => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+};
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly lines: string[];
+  readonly stderr: string[];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const startService = (env: Record<string, string>): Child => {
+  // Not jest's NODE_OPTIONS (vm modules), not an OTLP endpoint or metrics port of this machine.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !['NODE_OPTIONS', 'METRICS_PORT', 'EVENTSTORE_URL', 'GRPC_PORT', 'NATS_URL', 'IDENTITY_ADDRESS'].includes(key)),
+  );
+  const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', 'dist/src/main.js'], {
+    cwd: packageRoot,
+    env: { ...inherited, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { process: child, lines, stderr, exited };
+};
+
+const waitFor = async (what: string, check: () => Promise<boolean>, child: Child, timeoutMs = 60_000): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  let exited = false;
+  void child.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < until) {
+    if (exited) throw new Error(`the service exited before ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
+};
+
+describe('services/team-scheduling/dist/src/main.js, the service as its own process', () => {
+  let dataDir: string;
+  let identityStore: EventStore;
+  let coop: TestCooperative;
+
+  beforeAll(async () => {
+    // The test runs what a pod runs: the build of this package (turbo builds it before its tests).
+    dataDir = mkdtempSync(path.join(tmpdir(), 'team-scheduling-main-'));
+    identityStore = await openEventStore('embedded:memory');
+    coop = await startTestCooperative({ store: identityStore });
+  }, 180_000);
+  afterAll(async () => {
+    await coop?.close();
+    await identityStore?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves health and a member’s tasks over gRPC, then drains and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const address = `127.0.0.1:${port}`;
+    const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: String(port), IDENTITY_ADDRESS: coop.identityAddress });
+    try {
+      await waitFor('health SERVING', async () => (await healthCheck(address, 'workshare.teamscheduling.v1.TeamSchedulingService')) === 'SERVING', child);
+      expect(await healthCheck(address)).toBe('SERVING');
+      const listening = child.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'team-scheduling gRPC listening');
+      expect(listening).toMatchObject({ host: '0.0.0.0', port, store: 'embedded', identity: coop.identityAddress });
+
+      const client = createClient(teamSchedulingV1.TeamSchedulingServiceClient, address, { deadlineMs: 20_000 });
+      try {
+        expect((await client.listMyTasks({}, { token: coop.member.token })).tasks).toEqual([]);
+        await expect(client.getJobSchedule({ jobId: randomUUID() }, { token: coop.coordinator.token })).rejects.toMatchObject({ code: 'job.not_found' });
+        child.process.kill('SIGTERM');
+        await expect(child.exited).resolves.toEqual({ code: 0, signal: null });
+      } finally {
+        client.close();
+      }
+      const messages = child.lines.map((l) => (JSON.parse(l) as { msg?: string }).msg);
+      expect(messages).toEqual(
+        expect.arrayContaining(['team-scheduling gRPC listening', 'team-scheduling consumers started', 'team-scheduling stopping: draining calls in flight', 'team-scheduling stopped']),
+      );
+    } finally {
+      if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
+    const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: 'fifty', LOG_LEVEL: 'chatty' });
+    await expect(child.exited).resolves.toEqual({ code: 1, signal: null });
+    const stderr = child.stderr.join('');
+    expect(stderr).toContain('team-scheduling could not start');
+    expect(stderr).toContain('GRPC_PORT must be a port');
+    expect(stderr).toContain('LOG_LEVEL must be one of');
+  }, 60_000);
+});
