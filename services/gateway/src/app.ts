@@ -34,6 +34,7 @@ export interface GatewayOptions {
   readonly identityAddress: string;
   readonly jobIntakeAddress: string;
   readonly taskDecompositionAddress: string;
+  readonly teamSchedulingAddress: string;
   /** Requests per identity (or client address, before login) per window (default 300 a minute). */
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number };
   /** The largest body accepted (default 64 KiB); larger is 413 `request.too_large`. */
@@ -148,6 +149,7 @@ const assemble = async (
         { name: 'auth', description: 'Signing in, the caller, reference data' },
         { name: 'jobs', description: 'Jobs from businesses, from submission to closing' },
         { name: 'plans', description: 'The plan of tasks a job is cut into' },
+        { name: 'schedules', description: 'Who does which task when: assignments, hand-offs, unavailability, the history of each task' },
         { name: 'health', description: 'Probes' },
       ],
     },

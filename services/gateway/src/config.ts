@@ -10,6 +10,8 @@ export interface GatewayConfig {
   readonly jobIntakeAddress: string;
   /** TASK_DECOMPOSITION_ADDRESS (default 127.0.0.1:50053). */
   readonly taskDecompositionAddress: string;
+  /** TEAM_SCHEDULING_ADDRESS (default 127.0.0.1:50054). */
+  readonly teamSchedulingAddress: string;
   /** GATEWAY_RATE_LIMIT_PER_MINUTE (default 300): requests per identity (or client address) per minute. */
   readonly rateLimitPerMinute: number;
   /** GATEWAY_BODY_LIMIT_BYTES (default 65,536). */
@@ -62,6 +64,7 @@ export const readGatewayConfig = (env: Env): GatewayConfig => {
   const identityAddress = address('IDENTITY_ADDRESS', '127.0.0.1:50051');
   const jobIntakeAddress = address('JOB_INTAKE_ADDRESS', '127.0.0.1:50052');
   const taskDecompositionAddress = address('TASK_DECOMPOSITION_ADDRESS', '127.0.0.1:50053');
+  const teamSchedulingAddress = address('TEAM_SCHEDULING_ADDRESS', '127.0.0.1:50054');
   const rateLimitPerMinute = whole('GATEWAY_RATE_LIMIT_PER_MINUTE', 300, 1, 10_000_000, 'a number of requests');
   const bodyLimitBytes = whole('GATEWAY_BODY_LIMIT_BYTES', 64 * 1024, 1, 100 * 1024 * 1024, 'a size in bytes');
   const shutdownGraceMs = whole('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, 'a duration in ms');
@@ -69,5 +72,5 @@ export const readGatewayConfig = (env: Env): GatewayConfig => {
   if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, identityAddress, jobIntakeAddress, taskDecompositionAddress, rateLimitPerMinute, bodyLimitBytes, logLevel: level as LogLevel, shutdownGraceMs };
+  return { port, host, identityAddress, jobIntakeAddress, taskDecompositionAddress, teamSchedulingAddress, rateLimitPerMinute, bodyLimitBytes, logLevel: level as LogLevel, shutdownGraceMs };
 };

@@ -38,6 +38,7 @@ const main = async (): Promise<void> => {
       identityAddress: config.identityAddress,
       jobIntakeAddress: config.jobIntakeAddress,
       taskDecompositionAddress: config.taskDecompositionAddress,
+      teamSchedulingAddress: config.teamSchedulingAddress,
       rateLimit: { max: config.rateLimitPerMinute, timeWindowMs: 60_000 },
       bodyLimitBytes: config.bodyLimitBytes,
       logger: log,
@@ -46,7 +47,7 @@ const main = async (): Promise<void> => {
     return fail(error instanceof Error ? error.message : String(error));
   }
   log.info(
-    { url: gateway.url, identity: config.identityAddress, jobIntake: config.jobIntakeAddress, taskDecomposition: config.taskDecompositionAddress },
+    { url: gateway.url, identity: config.identityAddress, jobIntake: config.jobIntakeAddress, taskDecomposition: config.taskDecompositionAddress, teamScheduling: config.teamSchedulingAddress },
     'gateway listening (docs at /docs, OpenAPI at /openapi.json)',
   );
 

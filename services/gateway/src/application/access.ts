@@ -29,3 +29,14 @@ export const requireSubmitter = (caller: Caller, businessId: string, regionId: s
   }
   throw new ForbiddenError('auth.forbidden_region', 'you do not coordinate this region', { regionId });
 };
+
+/**
+ * Whether the caller may act on `memberId`'s schedule (read it, declare her unavailable, set her
+ * wished hours): the member herself, or a coordinator. Which region the member belongs to only
+ * team scheduling knows, so it checks the coordinator's region again; a member asking for
+ * another member is refused here and travels no further.
+ */
+export const requireSelfOrCoordinator = (caller: Caller, memberId: string): void => {
+  if (caller.subject === memberId || hasRole(caller, 'coordinator')) return;
+  throw new ForbiddenError('auth.forbidden_member', 'a member may do this for herself only', { memberId });
+};

@@ -354,7 +354,7 @@ describe('errors of the services and the network', () => {
       });
       failing = await buildGateway({ ...h.options, jobIntakeAddress: misbehaving.address, upstreamDeadlineMs: 300 });
       // Nothing listens on port 1 of loopback.
-      down = await buildGateway({ ...h.options, jobIntakeAddress: '127.0.0.1:1', taskDecompositionAddress: '127.0.0.1:1', upstreamDeadlineMs: 300 });
+      down = await buildGateway({ ...h.options, jobIntakeAddress: '127.0.0.1:1', taskDecompositionAddress: '127.0.0.1:1', teamSchedulingAddress: '127.0.0.1:1', upstreamDeadlineMs: 300 });
     });
     afterAll(async () => {
       await failing?.close();
@@ -371,7 +371,7 @@ describe('errors of the services and the network', () => {
       expect(response.headers['retry-after']).toBe('1');
       const ready = await down.inject({ method: 'GET', url: '/readyz' });
       const problem = expectProblem(ready, 503, 'upstream.unavailable');
-      expect(problem.details).toEqual({ upstreams: { identity: 'serving', jobIntake: 'unavailable', taskDecomposition: 'unavailable' } });
+      expect(problem.details).toEqual({ upstreams: { identity: 'serving', jobIntake: 'unavailable', taskDecomposition: 'unavailable', teamScheduling: 'unavailable' } });
     });
 
     it('an upstream too slow for the deadline: 504 upstream.timeout', async () => {

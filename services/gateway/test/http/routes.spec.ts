@@ -281,7 +281,7 @@ describe('health, OpenAPI and docs', () => {
     expect((await h.call('GET', '/healthz')).json()).toEqual({ status: 'up' });
     const ready = await h.call('GET', '/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', upstreams: { identity: 'serving', jobIntake: 'serving', taskDecomposition: 'serving' } });
+    expect(ready.json()).toEqual({ status: 'ready', upstreams: { identity: 'serving', jobIntake: 'serving', taskDecomposition: 'serving', teamScheduling: 'serving' } });
   });
 
   it('GET /openapi.json documents every route of the API with its schemas', async () => {
@@ -292,18 +292,18 @@ describe('health, OpenAPI and docs', () => {
     probe.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) if (method !== 'HEAD') declared.push({ method: method.toLowerCase(), url: route.url, schema: (route.schema ?? {}) as Record<string, unknown> });
     });
-    const upstreams = connectUpstreams({ identityAddress: '127.0.0.1:1', jobIntakeAddress: '127.0.0.1:1', taskDecompositionAddress: '127.0.0.1:1' });
+    const upstreams = connectUpstreams({ identityAddress: '127.0.0.1:1', jobIntakeAddress: '127.0.0.1:1', taskDecompositionAddress: '127.0.0.1:1', teamSchedulingAddress: '127.0.0.1:1' });
     await probe.register(async (api) => registerRoutes(api, upstreams));
     await probe.ready();
     upstreams.close();
     await probe.close();
-    expect(declared.length).toBe(19);
+    expect(declared.length).toBe(32);
 
     const response = await h.call('GET', '/openapi.json');
     expect(response.statusCode).toBe(200);
     const document = response.json() as { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, unknown> } };
     expect(document.openapi).toMatch(/^3\./);
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Job', 'Plan', 'Caller', 'OrderTerms']));
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Job', 'Plan', 'Caller', 'OrderTerms', 'ScheduledTask', 'TaskHistoryEntry']));
     for (const route of declared) {
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       const operation = document.paths[path]?.[route.method];
@@ -316,7 +316,9 @@ describe('health, OpenAPI and docs', () => {
         const body = (operation?.requestBody as { content: Record<string, { schema: { additionalProperties?: boolean } }> }).content['application/json']?.schema;
         expect(body?.additionalProperties).toBe(false);
       }
-      if (route.url.includes(':jobId')) expect(operation?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'jobId', in: 'path' })]));
+      for (const name of route.url.match(/(?<=:)\w+/g) ?? []) expect(operation?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name, in: 'path' })]));
+      // Every command says how to retry it safely.
+      if (route.method !== 'get' && route.url !== '/v1/auth/login') expect(operation?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]));
     }
     // Bodies for every command that takes one.
     const withBody = declared.filter((r) => r.schema.body !== undefined).map((r) => `${r.method} ${r.url}`);
@@ -331,11 +333,20 @@ describe('health, OpenAPI and docs', () => {
         'post /v1/jobs/:jobId/cancel',
         'put /v1/jobs/:jobId/plan',
         'post /v1/jobs/:jobId/plan/confirm',
+        'post /v1/jobs/:jobId/sharing',
+        'post /v1/members/:memberId/unavailability',
+        'put /v1/members/:memberId/wished-hours',
+        'post /v1/members/:memberId/skills',
+        'post /v1/tasks/:taskId/hand-off',
+        'put /v1/tasks/:taskId/assignment',
+        'post /v1/tasks/:taskId/trainee',
       ].sort(),
     );
     // The descriptions say how times are read and shown.
     expect(JSON.stringify(document.paths['/v1/jobs']?.post)).toContain('RFC 3339 date-time with an offset');
     expect(JSON.stringify(document.components.schemas.Job)).toContain('Asia/Tokyo with its +09:00 offset');
+    expect(JSON.stringify(document.components.schemas.ScheduledTask)).toContain('Asia/Tokyo with its +09:00 offset');
+    expect(JSON.stringify(document.paths['/v1/members/{memberId}/schedule']?.get)).toContain('current Tokyo week');
   });
 
   it('GET /docs answers an HTML page that loads nothing from the internet', async () => {

@@ -6,7 +6,7 @@ import { buildGateway, type GatewayOptions } from '../../src/index.js';
 import { startDoubles, type Doubles } from './doubles.js';
 
 /**
- * A gateway in front of a real identity (real logins and tokens, verified over gRPC) and the two
+ * A gateway in front of a real identity (real logins and tokens, verified over gRPC) and the three
  * recording doubles. One per test file: PGlite takes seconds to boot.
  */
 export interface Harness {
@@ -44,6 +44,7 @@ export const startHarness = async (overrides: Partial<GatewayOptions> = {}): Pro
     identityAddress: coop.identityAddress,
     jobIntakeAddress: doubles.jobIntakeServer.address,
     taskDecompositionAddress: doubles.taskDecompositionServer.address,
+    teamSchedulingAddress: doubles.teamSchedulingServer.address,
     logger: createLogger('gateway-test', { level: 'silent' }),
     ...overrides,
   };

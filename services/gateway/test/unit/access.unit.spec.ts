@@ -1,5 +1,5 @@
 import type { Caller } from '@workshare/grpc';
-import { requireAccess, requireSubmitter } from '../../src/index.js';
+import { requireAccess, requireSelfOrCoordinator, requireSubmitter } from '../../src/index.js';
 
 const coordinator: Caller = { subject: 'c1', roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] };
 const business: Caller = { subject: 'b1', roles: [{ role: 'business', businessId: 'biz-1' }] };
@@ -21,5 +21,12 @@ describe('access at the edge', () => {
     expect(() => requireSubmitter(business, 'biz-2', 'fujisato')).toThrow(expect.objectContaining({ code: 'auth.forbidden_business' }));
     expect(() => requireSubmitter(coordinator, 'biz-9', 'fujisato')).not.toThrow();
     expect(() => requireSubmitter(coordinator, 'biz-9', 'setagaya')).toThrow(expect.objectContaining({ code: 'auth.forbidden_region' }));
+  });
+
+  it('a member acts on her own schedule only; a coordinator on any member’s (the service checks her region)', () => {
+    expect(() => requireSelfOrCoordinator(member, 'm1')).not.toThrow();
+    expect(() => requireSelfOrCoordinator(member, 'm2')).toThrow(expect.objectContaining({ code: 'auth.forbidden_member', kind: 'forbidden', details: { memberId: 'm2' } }));
+    expect(() => requireSelfOrCoordinator(coordinator, 'm2')).not.toThrow();
+    expect(() => requireSelfOrCoordinator(business, 'm1')).toThrow(expect.objectContaining({ code: 'auth.forbidden_member' }));
   });
 });

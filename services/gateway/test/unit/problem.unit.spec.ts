@@ -59,6 +59,15 @@ describe('errors as problems (RFC 9457)', () => {
     ]);
   });
 
+  it('a field that needs another names the missing one (querystring.to when only from is given)', () => {
+    const error = Object.assign(new Error('invalid'), {
+      statusCode: 400,
+      validationContext: 'querystring',
+      validation: [{ instancePath: '', keyword: 'dependencies', params: { property: 'from', missingProperty: 'to', depsCount: 1, deps: 'to' }, message: 'must have property to when property from is present' }],
+    });
+    expect(answer(error).problem.errors).toEqual([{ field: 'querystring.to', message: 'must have property to when property from is present' }]);
+  });
+
   it.each([
     ['FST_ERR_CTP_INVALID_JSON_BODY', 400, 'request.malformed_json'],
     ['FST_ERR_CTP_EMPTY_JSON_BODY', 400, 'request.malformed_json'],

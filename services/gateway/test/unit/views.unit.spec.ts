@@ -1,5 +1,14 @@
-import { jobIntakeV1, taskDecompositionV1 } from '@workshare/proto';
-import { jobView, listJobsRequest, planView, submitJobRequest } from '../../src/adapters/http/views.js';
+import { jobIntakeV1, taskDecompositionV1, teamSchedulingV1 } from '@workshare/proto';
+import {
+  declareUnavailableRequest,
+  historyView,
+  jobView,
+  listJobsRequest,
+  memberScheduleRequest,
+  planView,
+  scheduledTaskView,
+  submitJobRequest,
+} from '../../src/adapters/http/views.js';
 
 const job = (overrides: Partial<jobIntakeV1.Job> = {}): jobIntakeV1.Job => ({
   jobId: 'j1',
@@ -99,5 +108,91 @@ describe('proto messages in the API’s words', () => {
       version: '3',
     });
     expect(plan).toMatchObject({ status: 'cancelled', cancelReason: 'the business closed', reworkReason: null, localOnlyTownId: 'fujisato/tara', jobDeadline: '2026-07-01T00:00:00.000+09:00', version: 3 });
+  });
+});
+
+const scheduled = (overrides: Partial<teamSchedulingV1.ScheduledTask> = {}): teamSchedulingV1.ScheduledTask => ({
+  taskId: 't1',
+  jobId: 'j1',
+  title: 'Sort',
+  estimatedMinutes: 40,
+  skills: ['data entry'],
+  dependsOn: [],
+  deadline: new Date('2026-06-30T14:59:59Z'),
+  status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_ASSIGNED,
+  memberId: 'm1',
+  span: { start: new Date('2026-06-01T04:00:00Z'), end: new Date('2026-06-01T04:40:00Z') },
+  reasons: [],
+  traineeMemberId: '',
+  teamRegionId: 'fujisato',
+  ...overrides,
+});
+
+describe('schedules in the API’s words', () => {
+  it('an assigned task: lowercase status, its span in Tokyo, empty strings as null', () => {
+    expect(scheduledTaskView(scheduled())).toEqual({
+      taskId: 't1',
+      jobId: 'j1',
+      title: 'Sort',
+      estimatedMinutes: 40,
+      skills: ['data entry'],
+      dependsOn: [],
+      deadline: '2026-06-30T23:59:59.000+09:00',
+      status: 'assigned',
+      memberId: 'm1',
+      span: { start: '2026-06-01T13:00:00.000+09:00', end: '2026-06-01T13:40:00.000+09:00' },
+      reasons: [],
+      traineeMemberId: null,
+      teamRegionId: 'fujisato',
+    });
+  });
+
+  it('an unassignable task says why; a waiting one has no holder', () => {
+    const reasons = [{ code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/tara transcribes' }];
+    const unassignable = scheduledTaskView(scheduled({ status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_UNASSIGNABLE, memberId: '', span: undefined, teamRegionId: '', reasons }));
+    expect(unassignable).toMatchObject({ status: 'unassignable', memberId: null, span: null, teamRegionId: null, reasons });
+    expect(scheduledTaskView(scheduled({ status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_WAITING, memberId: '', span: undefined })).status).toBe('waiting');
+  });
+
+  it('a service breaking its contract is an error, never a guess: unknown status, assigned without holder or span, half a span, unknown history kind', () => {
+    expect(() => scheduledTaskView(scheduled({ status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_UNSPECIFIED }))).toThrow(/unknown assignment status/);
+    expect(() => scheduledTaskView(scheduled({ memberId: '' }))).toThrow(/without its member or span/);
+    expect(() => scheduledTaskView(scheduled({ span: undefined }))).toThrow(/without its member or span/);
+    expect(() => scheduledTaskView(scheduled({ span: { start: new Date(), end: undefined } }))).toThrow(/no span end/);
+    expect(() => scheduledTaskView(scheduled({ deadline: undefined }))).toThrow(/no task deadline/);
+    expect(() => historyView({ entries: [{ kind: 'teleported', memberId: '', fromMemberId: '', actor: 'a', reason: '', progressNote: '', at: new Date(), span: undefined }] })).toThrow(/unknown history kind/);
+  });
+
+  it('a history entry: kind as given, who from whom, note and times in Tokyo', () => {
+    const view = historyView({
+      entries: [{ kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: new Date('2026-06-01T05:00:00Z'), span: undefined }],
+    });
+    expect(view).toEqual({ entries: [{ kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: '2026-06-01T14:00:00.000+09:00', span: null }] });
+  });
+
+  it('a member’s schedule: the Tokyo week of now by default; a period given is read as instants, to after from', () => {
+    const now = new Date('2026-04-08T03:00:00Z');
+    expect(memberScheduleRequest('m1', {}, now)).toEqual({ memberId: 'm1', from: new Date('2026-04-05T15:00:00Z'), to: new Date('2026-04-12T15:00:00Z') });
+    expect(memberScheduleRequest('m1', { from: '2026-04-01T00:00:00+09:00', to: '2026-04-02T00:00:00Z' }, now)).toEqual({
+      memberId: 'm1',
+      from: new Date('2026-03-31T15:00:00Z'),
+      to: new Date('2026-04-02T00:00:00Z'),
+    });
+    expect(() => memberScheduleRequest('m1', { from: '2026-04-02T00:00:00Z', to: '2026-04-02T09:00:00+09:00' }, now)).toThrow(
+      expect.objectContaining({ code: 'request.invalid', details: { errors: [{ field: 'querystring.to', message: 'must be after from' }] } }),
+    );
+  });
+
+  it('an unavailability: instants, to after from', () => {
+    expect(declareUnavailableRequest('r1', 'm1', { from: '2026-04-01T09:00:00+09:00', to: '2026-04-04T09:00:00+09:00', reason: 'sick child' })).toEqual({
+      requestId: 'r1',
+      memberId: 'm1',
+      from: new Date('2026-04-01T00:00:00Z'),
+      to: new Date('2026-04-04T00:00:00Z'),
+      reason: 'sick child',
+    });
+    expect(() => declareUnavailableRequest('r1', 'm1', { from: '2026-04-04T00:00:00Z', to: '2026-04-01T00:00:00Z', reason: 'x' })).toThrow(
+      expect.objectContaining({ code: 'request.invalid', details: { errors: [{ field: 'body.to', message: 'must be after from' }] } }),
+    );
   });
 });

@@ -80,6 +80,7 @@ export const EDGE_CODES: Readonly<Record<string, { readonly status: number; read
   'auth.forbidden_role': { status: 403, meaning: 'the caller holds none of the roles the route needs' },
   'auth.forbidden_business': { status: 403, meaning: 'a business user asked for a business she does not act for' },
   'auth.forbidden_region': { status: 403, meaning: 'a coordinator asked for a region she does not run' },
+  'auth.forbidden_member': { status: 403, meaning: 'a member asked for another member’s schedule, unavailability or wished hours' },
   'route.not_found': { status: 404, meaning: 'no such route (or not with this method)' },
   'request.too_large': { status: 413, meaning: 'the body is larger than the limit (64 KiB by default)' },
   'request.unsupported_media_type': { status: 415, meaning: 'the body is not `application/json`' },
@@ -117,7 +118,8 @@ const fieldPath = (context: string, pointer: string, child?: unknown): string =>
 
 export const fieldErrorsOf = (context: string, validation: readonly AjvError[]): FieldError[] =>
   validation.map((e) => {
-    const child = e.keyword === 'required' ? e.params?.missingProperty : e.keyword === 'additionalProperties' ? e.params?.additionalProperty : undefined;
+    // `dependencies` (a field that needs another, as `from` needs `to`) names the missing one as `required` does.
+    const child = e.keyword === 'required' || e.keyword === 'dependencies' ? e.params?.missingProperty : e.keyword === 'additionalProperties' ? e.params?.additionalProperty : undefined;
     const message = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid');
     return { field: fieldPath(context, e.instancePath ?? '', child), message };
   });

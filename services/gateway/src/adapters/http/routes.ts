@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { ValidationError } from '@workshare/eventsourcing';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Access } from '../../application/access.js';
 import { requireSubmitter } from '../../application/access.js';
 import { callSettings, type Upstreams } from '../grpc/upstreams.js';
 import { HttpProblem } from './problem.js';
+import { BEARER, commandIdOf, readPageSize, refuseBody } from './requests.js';
+import { registerScheduleRoutes } from './schedule-routes.js';
 import {
   acceptAnswer,
   confirmPlanBody,
@@ -48,31 +48,7 @@ import {
 
 type JobParams = { jobId: string };
 
-const BEARER = [{ bearerAuth: [] }];
 const JOB_READERS: Access = ['business', 'coordinator', 'accountant', 'operator'];
-
-/** The request id of a command: the caller's Idempotency-Key (a retry is answered with the first outcome), else a new one. */
-const commandIdOf = (request: FastifyRequest): string => {
-  const key = request.headers['idempotency-key'];
-  return typeof key === 'string' ? key : randomUUID();
-};
-
-/** Commands that take no body accept none (or `{}`): anything else is a mistake worth telling. */
-const refuseBody = async (request: FastifyRequest): Promise<void> => {
-  const body: unknown = request.body;
-  if (body === undefined || body === null) return;
-  if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
-  throw new ValidationError('request.invalid', 'this command takes no body', { errors: [{ field: 'body', message: 'must be empty' }] });
-};
-
-/**
- * Query strings are text and ajv coerces nothing here, so the one number of a query is read as
- * one when it is all digits (anything else stays text and fails its schema).
- */
-const readPageSize = async (request: FastifyRequest): Promise<void> => {
-  const query = request.query as Record<string, unknown>;
-  if (typeof query.pageSize === 'string' && /^\d{1,9}$/.test(query.pageSize)) query.pageSize = Number(query.pageSize);
-};
 
 /** Every route of the public API; the hooks of app.ts authenticate, authorise and rate-limit them first. */
 export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
@@ -392,6 +368,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       ),
   );
 
+  // ---- schedules (schedule-routes.ts) -------------------------------------------------------------
+
+  registerScheduleRoutes(app, upstreams);
+
   // ---- health ----------------------------------------------------------------------------------
 
   app.get(
@@ -410,7 +390,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['health'],
         summary: 'Every service behind the gateway answers its gRPC health check',
-        description: 'identity, job intake and task decomposition; 503 `upstream.unavailable` with each one’s status otherwise.',
+        description: 'identity, job intake, task decomposition and team scheduling; 503 `upstream.unavailable` with each one’s status otherwise.',
         security: [],
         response: responses({ 200: readyAnswer }),
       },

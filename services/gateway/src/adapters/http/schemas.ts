@@ -11,11 +11,15 @@ export const PRICING_KINDS = ['fixed_price', 'hourly'] as const;
 export const JOB_STATUSES = ['submitted', 'quoted', 'accepted', 'declined', 'in_progress', 'delivered', 'inspected', 'closed', 'cancelled'] as const;
 export const PLAN_STATUSES = ['proposed', 'confirmed', 'rework_needed', 'cancelled'] as const;
 export const ROLE_NAMES = ['member', 'coordinator', 'business', 'accountant', 'operator'] as const;
+export const ASSIGNMENT_STATUSES = ['assigned', 'unassignable', 'waiting'] as const;
+export const HISTORY_KINDS = ['assigned', 'released', 'handed_off', 'overridden', 'unassignable', 'paired'] as const;
 
 export type WorkCategoryName = (typeof WORK_CATEGORIES)[number];
 export type PricingKindName = (typeof PRICING_KINDS)[number];
 export type JobStatusName = (typeof JOB_STATUSES)[number];
 export type PlanStatusName = (typeof PLAN_STATUSES)[number];
+export type AssignmentStatusName = (typeof ASSIGNMENT_STATUSES)[number];
+export type HistoryKindName = (typeof HISTORY_KINDS)[number];
 
 const TIME_IN =
   'RFC 3339 date-time with an offset (any offset: `2026-04-30T17:00:00+09:00` and `2026-04-30T08:00:00Z` are the same instant); stored as UTC.';
@@ -191,7 +195,63 @@ export const planSchema = {
   },
 } as const;
 
-export const SHARED_SCHEMAS = [problemSchema, callerSchema, orderTermsSchema, jobSchema, planSchema] as const;
+/** A planned span of work; null when there is none. */
+const spanSchema = (description: string) =>
+  ({
+    type: ['object', 'null'],
+    description,
+    required: ['start', 'end'],
+    properties: { start: timeOut('It starts.'), end: timeOut('It ends.') },
+  }) as const;
+
+export const scheduledTaskSchema = {
+  $id: 'ScheduledTask',
+  type: 'object',
+  description: 'A task of a job as team scheduling holds it: who does it and when, or why nobody can.',
+  required: ['taskId', 'jobId', 'title', 'estimatedMinutes', 'skills', 'dependsOn', 'deadline', 'status', 'memberId', 'span', 'reasons', 'traineeMemberId', 'teamRegionId'],
+  properties: {
+    taskId: { type: 'string' },
+    jobId: { type: 'string' },
+    title: { type: 'string' },
+    estimatedMinutes: { type: 'integer' },
+    skills: { type: 'array', items: { type: 'string' } },
+    dependsOn: { type: 'array', items: { type: 'string' }, description: 'The task ids to do first.' },
+    deadline: timeOut('The task is done by then.'),
+    status: { type: 'string', enum: ASSIGNMENT_STATUSES, description: '`assigned` (memberId and span set), `unassignable` (see reasons) or `waiting` (planned, not scheduled yet).' },
+    memberId: { type: ['string', 'null'], description: 'The member who holds it; null unless assigned.' },
+    span: spanSchema('When she plans to do it (one of her weekly windows); null unless assigned.'),
+    reasons: {
+      type: 'array',
+      description: 'Why nobody could take it (unassignable only; otherwise empty).',
+      items: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: { code: { type: 'string', description: 'A stable code, e.g. `schedule.no_skill_in_town`.' }, message: { type: 'string' } },
+      },
+    },
+    traineeMemberId: { type: ['string', 'null'], description: 'A new member shadowing the holder, when paired for training.' },
+    teamRegionId: { type: ['string', 'null'], description: "The region of the holder's team (a partner region's, for a shared job)." },
+  },
+} as const;
+
+export const taskHistoryEntrySchema = {
+  $id: 'TaskHistoryEntry',
+  type: 'object',
+  description: 'One fact of a task’s history, with who did it and why.',
+  required: ['kind', 'memberId', 'fromMemberId', 'actor', 'reason', 'progressNote', 'at', 'span'],
+  properties: {
+    kind: { type: 'string', enum: HISTORY_KINDS },
+    memberId: { type: ['string', 'null'], description: 'The member the fact is about (the new holder, the trainee...).' },
+    fromMemberId: { type: ['string', 'null'], description: 'Who held the task before, for a hand-off or an override.' },
+    actor: { type: 'string', description: 'Who did it (a user id, or the service itself).' },
+    reason: { type: ['string', 'null'] },
+    progressNote: { type: ['string', 'null'], description: 'What was done so far, for a hand-off.' },
+    at: timeOut('When it happened.'),
+    span: spanSchema('The span planned by an assignment; null for other facts.'),
+  },
+} as const;
+
+export const SHARED_SCHEMAS = [problemSchema, callerSchema, orderTermsSchema, jobSchema, planSchema, scheduledTaskSchema, taskHistoryEntrySchema] as const;
 
 // ---- per route -----------------------------------------------------------------------------
 
@@ -403,4 +463,131 @@ export const readyAnswer = {
     status: { type: 'string' },
     upstreams: { type: 'object', additionalProperties: { type: 'string' }, description: 'Each service’s gRPC health.' },
   },
+} as const;
+
+// ---- schedules ---------------------------------------------------------------------------------
+
+const uuidParams = (name: string, description: string) =>
+  ({
+    type: 'object',
+    required: [name],
+    additionalProperties: false,
+    properties: { [name]: { type: 'string', format: 'uuid', description } },
+  }) as const;
+
+export const taskIdParams = uuidParams('taskId', 'The task id (a UUID).');
+export const memberIdParams = uuidParams('memberId', 'The member id (a UUID).');
+
+const memberId = (description: string) => ({ type: 'string', format: 'uuid', description }) as const;
+
+export const memberScheduleQuery = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Both or neither: without them, the current Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).',
+  properties: {
+    from: timeIn('From this instant. Send a `+` offset as `%2B`; a bare `+`, which a query string reads as a space, is taken back as the offset.'),
+    to: timeIn('Until this instant; after from.'),
+  },
+  dependencies: { from: ['to'], to: ['from'] },
+} as const;
+
+export const holderQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { at: timeIn('The instant asked about (default: now). Send a `+` offset as `%2B` (a bare `+` is taken back as the offset too).') },
+} as const;
+
+export const handOffBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: {
+    reason: text(4_000, 'Why she cannot go on (e.g. a sick child).'),
+    progressNote: text(4_000, 'What is done so far, for the teammate who takes over.', 0),
+  },
+} as const;
+
+export const unavailabilityBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to', 'reason'],
+  properties: {
+    from: timeIn('Unavailable from this instant.'),
+    to: timeIn('Until this instant; after from.'),
+    reason: text(4_000, 'Why (e.g. a sick child for three days).'),
+  },
+} as const;
+
+export const overrideAssignmentBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['memberId', 'reason'],
+  properties: { memberId: memberId('The qualified member who takes the task.'), reason: text(4_000, 'Why the coordinator overrides the schedule.') },
+} as const;
+
+export const wishedHoursBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['minutesPerWeek'],
+  properties: { minutesPerWeek: { type: 'integer', minimum: 1, maximum: 10_080, description: 'Minutes a week she wishes to work (a week holds 10,080).' } },
+} as const;
+
+export const grantSkillBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['skill', 'jobId', 'reason'],
+  properties: {
+    skill: text(100, 'The skill granted, e.g. `transcription`.'),
+    jobId: { type: 'string', format: 'uuid', description: 'The inspected job whose work shows the skill.' },
+    reason: text(4_000, 'Why the coordinator grants it.'),
+  },
+} as const;
+
+export const traineeBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['traineeMemberId', 'reason'],
+  properties: { traineeMemberId: memberId('The new member who shadows the holder.'), reason: text(4_000, 'Why they are paired.') },
+} as const;
+
+export const shareJobBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['partnerRegionId', 'reason'],
+  properties: { partnerRegionId: { ...regionId, description: 'The partner region whose team may work on the job, e.g. `setagaya`.' }, reason: text(4_000, 'Why the job is shared.') },
+} as const;
+
+const tasks = (description: string) => ({ type: 'array', items: { $ref: 'ScheduledTask#' }, description }) as const;
+
+export const tasksAnswer = (description: string) => ({ type: 'object', required: ['tasks'], properties: { tasks: tasks(description) } }) as const;
+
+export const jobScheduleAnswer = {
+  type: 'object',
+  required: ['tasks', 'loads'],
+  properties: {
+    tasks: tasks('Every task of the job, assigned, unassignable or waiting.'),
+    loads: {
+      type: 'array',
+      description: "Each member's planned minutes on the job, beside the minutes a week she wishes to work.",
+      items: {
+        type: 'object',
+        required: ['memberId', 'assignedMinutes', 'wishedMinutesPerWeek'],
+        properties: { memberId: { type: 'string' }, assignedMinutes: { type: 'integer' }, wishedMinutesPerWeek: { type: 'integer' } },
+      },
+    },
+  },
+} as const;
+
+export const taskAnswer = { type: 'object', required: ['task'], properties: { task: { $ref: 'ScheduledTask#' } } } as const;
+
+export const historyAnswer = {
+  type: 'object',
+  required: ['entries'],
+  properties: { entries: { type: 'array', items: { $ref: 'TaskHistoryEntry#' }, description: 'Oldest first.' } },
+} as const;
+
+export const holderAnswer = {
+  type: 'object',
+  required: ['memberId'],
+  properties: { memberId: { type: ['string', 'null'], description: 'Who held the task at that instant; null when nobody did.' } },
 } as const;

@@ -4,14 +4,16 @@
  * a service answers that breaks its contract (an unknown enum, a missing time, yen beyond what
  * JSON holds exactly) is a fault of the gateway's own making: it becomes 500, never a guess.
  */
-import { identityV1, jobIntakeV1, moneyFromYen, taskDecompositionV1, yenFromMoney } from '@workshare/proto';
+import { ValidationError } from '@workshare/eventsourcing';
+import { identityV1, jobIntakeV1, moneyFromYen, taskDecompositionV1, teamSchedulingV1, yenFromMoney } from '@workshare/proto';
 import type { commonV1 } from '@workshare/proto';
 import type { Caller, CallerRole } from '@workshare/grpc';
-import type { JobStatusName, PlanStatusName, PricingKindName, WorkCategoryName } from './schemas.js';
-import { instantOf, tokyoTime } from './time.js';
+import { HISTORY_KINDS, type AssignmentStatusName, type HistoryKindName, type JobStatusName, type PlanStatusName, type PricingKindName, type WorkCategoryName } from './schemas.js';
+import { instantOf, tokyoTime, tokyoWeekOf } from './time.js';
 
 const { WorkCategory, PricingKind, JobStatus } = jobIntakeV1;
 const { PlanStatus } = taskDecompositionV1;
+const { AssignmentStatus } = teamSchedulingV1;
 
 /** A name ↔ enum table both ways. */
 const table = <N extends string, E extends number>(pairs: readonly (readonly [N, E])[]) => ({
@@ -48,6 +50,12 @@ const PLAN_STATUS = table<PlanStatusName, taskDecompositionV1.PlanStatus>([
   ['confirmed', PlanStatus.PLAN_STATUS_CONFIRMED],
   ['rework_needed', PlanStatus.PLAN_STATUS_REWORK_NEEDED],
   ['cancelled', PlanStatus.PLAN_STATUS_CANCELLED],
+]);
+
+const ASSIGNMENT_STATUS = table<AssignmentStatusName, teamSchedulingV1.AssignmentStatus>([
+  ['assigned', AssignmentStatus.ASSIGNMENT_STATUS_ASSIGNED],
+  ['unassignable', AssignmentStatus.ASSIGNMENT_STATUS_UNASSIGNABLE],
+  ['waiting', AssignmentStatus.ASSIGNMENT_STATUS_WAITING],
 ]);
 
 /** A contract breach by a service (not the caller's fault). */
@@ -298,4 +306,104 @@ export const planView = (plan: taskDecompositionV1.Plan) => ({
 export const requirePlan = (plan: taskDecompositionV1.Plan | undefined) => {
   if (plan === undefined) throw new UpstreamContractError('task decomposition answered no plan');
   return planView(plan);
+};
+
+// ---- schedules -----------------------------------------------------------------------------------
+
+/** A second time that must come after a first; `field` names the second in the error. */
+const requireAfter = (from: Date, to: Date, field: string): void => {
+  if (to.getTime() <= from.getTime()) throw new ValidationError('request.invalid', `${field} must be after from`, { errors: [{ field, message: 'must be after from' }] });
+};
+
+const spanView = (span: teamSchedulingV1.Span | undefined) => (span === undefined ? null : { start: timeOf(span.start, 'span start'), end: timeOf(span.end, 'span end') });
+
+export const scheduledTaskView = (task: teamSchedulingV1.ScheduledTask) => {
+  const status = nameOf(ASSIGNMENT_STATUS, task.status, 'assignment status');
+  const span = spanView(task.span);
+  if (status === 'assigned' && (task.memberId === '' || span === null)) throw new UpstreamContractError(`team scheduling answered task ${task.taskId} assigned without its member or span`);
+  return {
+    taskId: task.taskId,
+    jobId: task.jobId,
+    title: task.title,
+    estimatedMinutes: task.estimatedMinutes,
+    skills: task.skills,
+    dependsOn: task.dependsOn,
+    deadline: timeOf(task.deadline, 'task deadline'),
+    status,
+    memberId: textOrNull(task.memberId),
+    span,
+    reasons: task.reasons.map((r) => ({ code: r.code, message: r.message })),
+    traineeMemberId: textOrNull(task.traineeMemberId),
+    teamRegionId: textOrNull(task.teamRegionId),
+  };
+};
+
+export const tasksView = (response: { tasks: teamSchedulingV1.ScheduledTask[] }) => ({ tasks: response.tasks.map(scheduledTaskView) });
+
+export const jobScheduleView = (response: teamSchedulingV1.GetJobScheduleResponse) => ({
+  tasks: response.tasks.map(scheduledTaskView),
+  loads: response.loads.map((l) => ({ memberId: l.memberId, assignedMinutes: l.assignedMinutes, wishedMinutesPerWeek: l.wishedMinutesPerWeek })),
+});
+
+/** A task a service must have answered. */
+export const requireTask = (task: teamSchedulingV1.ScheduledTask | undefined) => {
+  if (task === undefined) throw new UpstreamContractError('team scheduling answered no task');
+  return { task: scheduledTaskView(task) };
+};
+
+const HISTORY_KIND_NAMES: ReadonlySet<string> = new Set(HISTORY_KINDS);
+
+export const historyView = (response: teamSchedulingV1.GetTaskHistoryResponse) => ({
+  entries: response.entries.map((e) => {
+    if (!HISTORY_KIND_NAMES.has(e.kind)) throw new UpstreamContractError(`team scheduling answered an unknown history kind: ${e.kind}`);
+    return {
+      kind: e.kind as HistoryKindName,
+      memberId: textOrNull(e.memberId),
+      fromMemberId: textOrNull(e.fromMemberId),
+      actor: e.actor,
+      reason: textOrNull(e.reason),
+      progressNote: textOrNull(e.progressNote),
+      at: timeOf(e.at, 'history time'),
+      span: spanView(e.span),
+    };
+  }),
+});
+
+export interface MemberScheduleQuery {
+  from?: string;
+  to?: string;
+}
+
+/** Without from and to (the schema lets both or neither through), the Tokyo week of `now`. */
+export const memberScheduleRequest = (memberId: string, query: MemberScheduleQuery, now: Date): teamSchedulingV1.GetMemberScheduleRequest => {
+  if (query.from === undefined || query.to === undefined) return { memberId, ...tokyoWeekOf(now) };
+  const from = instantOf(query.from, 'querystring.from');
+  const to = instantOf(query.to, 'querystring.to');
+  requireAfter(from, to, 'querystring.to');
+  return { memberId, from, to };
+};
+
+export interface HandOffBody {
+  reason: string;
+  progressNote?: string;
+}
+
+export const handOffTaskRequest = (requestId: string, taskId: string, body: HandOffBody): teamSchedulingV1.HandOffTaskRequest => ({
+  requestId,
+  taskId,
+  reason: body.reason,
+  progressNote: body.progressNote ?? '',
+});
+
+export interface UnavailabilityBody {
+  from: string;
+  to: string;
+  reason: string;
+}
+
+export const declareUnavailableRequest = (requestId: string, memberId: string, body: UnavailabilityBody): teamSchedulingV1.DeclareUnavailableRequest => {
+  const from = instantOf(body.from, 'body.from');
+  const to = instantOf(body.to, 'body.to');
+  requireAfter(from, to, 'body.to');
+  return { requestId, memberId, from, to, reason: body.reason };
 };

@@ -1,0 +1,326 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireSelfOrCoordinator, type Access } from '../../application/access.js';
+import { callSettings, type Upstreams } from '../grpc/upstreams.js';
+import { BEARER, commandIdOf, readQueryTimes, refuseBody } from './requests.js';
+import {
+  grantSkillBody,
+  handOffBody,
+  historyAnswer,
+  holderAnswer,
+  holderQuery,
+  idempotencyHeaders,
+  jobIdParams,
+  jobScheduleAnswer,
+  memberIdParams,
+  memberScheduleQuery,
+  NO_CONTENT,
+  overrideAssignmentBody,
+  responses,
+  shareJobBody,
+  taskAnswer,
+  taskIdParams,
+  tasksAnswer,
+  traineeBody,
+  unavailabilityBody,
+  wishedHoursBody,
+} from './schemas.js';
+import { instantOf } from './time.js';
+import {
+  declareUnavailableRequest,
+  handOffTaskRequest,
+  historyView,
+  jobScheduleView,
+  memberScheduleRequest,
+  requireTask,
+  tasksView,
+  type HandOffBody,
+  type MemberScheduleQuery,
+  type UnavailabilityBody,
+} from './views.js';
+
+type JobParams = { jobId: string };
+type TaskParams = { taskId: string };
+type MemberParams = { memberId: string };
+
+const JOB_SCHEDULE_READERS: Access = ['business', 'coordinator', 'accountant', 'operator'];
+/** A task's history is read by its team (members), its region's coordinators, its job's business, the accountant and operators. */
+const TASK_HISTORY_READERS: Access = ['member', 'coordinator', 'accountant', 'operator', 'business'];
+const SELF_OR_COORDINATOR: Access = ['member', 'coordinator'];
+
+const callerOf = (request: FastifyRequest) => request.caller as NonNullable<FastifyRequest['caller']>;
+
+/**
+ * The routes of team scheduling: who does which task when. The service authorises every call
+ * again (a coordinator's region, a task's holder, a job's business); the gateway checks roles,
+ * and that a member acts on her own schedule only.
+ */
+export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
+  const { teamScheduling } = upstreams;
+  const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
+
+  // ---- a job's schedule --------------------------------------------------------------------------
+
+  app.post<{ Params: JobParams }>(
+    '/v1/jobs/:jobId/schedule',
+    {
+      config: { access: ['coordinator'] },
+      preValidation: refuseBody,
+      schema: {
+        tags: ['schedules'],
+        summary: 'Schedule the job’s tasks that are not assigned yet',
+        description:
+          'A coordinator of the job’s region (team scheduling also does it by itself when the tasks are planned). Each task goes to a member of the region with its skills, in one of her weekly windows, after its predecessors, by its deadline; or it is unassignable, with the reasons. Takes no body.',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        response: responses({ 200: tasksAnswer('The job’s tasks as they stand after scheduling.') }),
+      },
+    },
+    async (request) => tasksView(await teamScheduling.scheduleJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request))),
+  );
+
+  app.get<{ Params: JobParams }>(
+    '/v1/jobs/:jobId/schedule',
+    {
+      config: { access: JOB_SCHEDULE_READERS },
+      schema: {
+        tags: ['schedules'],
+        summary: 'The job’s tasks, who holds each and when, and each member’s load',
+        security: BEARER,
+        params: jobIdParams,
+        response: responses({ 200: jobScheduleAnswer }),
+      },
+    },
+    async (request) => jobScheduleView(await teamScheduling.getJobSchedule({ jobId: request.params.jobId }, settings(request))),
+  );
+
+  app.post<{ Params: JobParams; Body: { partnerRegionId: string; reason: string } }>(
+    '/v1/jobs/:jobId/sharing',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['schedules'],
+        summary: 'Share a job with a partner region’s team',
+        description:
+          'The job’s home coordinator consents that the partner region’s team works on it (not for a local-only job); the unassignable tasks are then scheduled over both teams.',
+        security: BEARER,
+        params: jobIdParams,
+        headers: idempotencyHeaders,
+        body: shareJobBody,
+        response: responses({ 200: tasksAnswer('The job’s tasks as they stand after scheduling over both teams.') }),
+      },
+    },
+    async (request) =>
+      tasksView(
+        await teamScheduling.shareJob(
+          { requestId: commandIdOf(request), jobId: request.params.jobId, partnerRegionId: request.body.partnerRegionId, reason: request.body.reason },
+          settings(request),
+        ),
+      ),
+  );
+
+  // ---- a member's schedule -----------------------------------------------------------------------
+
+  app.get<{ Params: MemberParams; Querystring: MemberScheduleQuery }>(
+    '/v1/members/:memberId/schedule',
+    {
+      config: { access: SELF_OR_COORDINATOR },
+      preValidation: readQueryTimes,
+      schema: {
+        tags: ['schedules'],
+        summary: 'A member’s assignments between two instants',
+        description: 'The member herself, or a coordinator of her region. Without from and to: the current Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).',
+        security: BEARER,
+        params: memberIdParams,
+        querystring: memberScheduleQuery,
+        response: responses({ 200: tasksAnswer('Her tasks planned in the period.') }),
+      },
+    },
+    async (request) => {
+      requireSelfOrCoordinator(callerOf(request), request.params.memberId);
+      const query = memberScheduleRequest(request.params.memberId, request.query, new Date());
+      return tasksView(await teamScheduling.getMemberSchedule(query, settings(request)));
+    },
+  );
+
+  app.get(
+    '/v1/me/tasks',
+    {
+      config: { access: ['member'] },
+      schema: { tags: ['schedules'], summary: 'The caller’s own assignments, soonest first', security: BEARER, response: responses({ 200: tasksAnswer('Soonest first.') }) },
+    },
+    async (request) => tasksView(await teamScheduling.listMyTasks({}, settings(request))),
+  );
+
+  app.post<{ Params: MemberParams; Body: UnavailabilityBody }>(
+    '/v1/members/:memberId/unavailability',
+    {
+      config: { access: SELF_OR_COORDINATOR },
+      schema: {
+        tags: ['schedules'],
+        summary: 'Declare a member unavailable for a period',
+        description: 'The member herself, or a coordinator of her region (a sick child for three days, say): every task of hers planned in the period is handed off, in one command.',
+        security: BEARER,
+        params: memberIdParams,
+        headers: idempotencyHeaders,
+        body: unavailabilityBody,
+        response: responses({ 200: tasksAnswer('The tasks that were hers in the period, as they stand now.') }),
+      },
+    },
+    async (request) => {
+      requireSelfOrCoordinator(callerOf(request), request.params.memberId);
+      return tasksView(await teamScheduling.declareUnavailable(declareUnavailableRequest(commandIdOf(request), request.params.memberId, request.body), settings(request)));
+    },
+  );
+
+  app.put<{ Params: MemberParams; Body: { minutesPerWeek: number } }>(
+    '/v1/members/:memberId/wished-hours',
+    {
+      config: { access: SELF_OR_COORDINATOR },
+      schema: {
+        tags: ['schedules'],
+        summary: 'How many minutes a week a member wishes to work',
+        description: 'The member herself, or a coordinator of her region. Scheduling spreads the work in proportion to it.',
+        security: BEARER,
+        params: memberIdParams,
+        headers: idempotencyHeaders,
+        body: wishedHoursBody,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      requireSelfOrCoordinator(callerOf(request), request.params.memberId);
+      await teamScheduling.setWishedHours({ requestId: commandIdOf(request), memberId: request.params.memberId, minutesPerWeek: request.body.minutesPerWeek }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: MemberParams; Body: { skill: string; jobId: string; reason: string } }>(
+    '/v1/members/:memberId/skills',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['schedules'],
+        summary: 'Grant a member a skill',
+        description: 'A coordinator of her region, after inspected work of hers on the job named.',
+        security: BEARER,
+        params: memberIdParams,
+        headers: idempotencyHeaders,
+        body: grantSkillBody,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      const { skill, jobId, reason } = request.body;
+      await teamScheduling.grantSkill({ requestId: commandIdOf(request), memberId: request.params.memberId, skill, jobId, reason }, settings(request));
+      return reply.code(204).send();
+    },
+  );
+
+  // ---- a task ------------------------------------------------------------------------------------
+
+  app.post<{ Params: TaskParams; Body: HandOffBody }>(
+    '/v1/tasks/:taskId/hand-off',
+    {
+      config: { access: ['member'] },
+      schema: {
+        tags: ['schedules'],
+        summary: 'Hand off a task the caller holds',
+        description: 'Its holder cannot go on: the task is released, with her progress note, and the best available teammate takes it at once.',
+        security: BEARER,
+        params: taskIdParams,
+        headers: idempotencyHeaders,
+        body: handOffBody,
+        response: responses({ 200: taskAnswer }),
+      },
+    },
+    async (request) => requireTask((await teamScheduling.handOffTask(handOffTaskRequest(commandIdOf(request), request.params.taskId, request.body), settings(request))).task),
+  );
+
+  app.put<{ Params: TaskParams; Body: { memberId: string; reason: string } }>(
+    '/v1/tasks/:taskId/assignment',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['schedules'],
+        summary: 'Give a task to another qualified member (override)',
+        description: 'A coordinator of the job’s region overrides the schedule, with a reason.',
+        security: BEARER,
+        params: taskIdParams,
+        headers: idempotencyHeaders,
+        body: overrideAssignmentBody,
+        response: responses({ 200: taskAnswer }),
+      },
+    },
+    async (request) =>
+      requireTask(
+        (
+          await teamScheduling.overrideAssignment(
+            { requestId: commandIdOf(request), taskId: request.params.taskId, memberId: request.body.memberId, reason: request.body.reason },
+            settings(request),
+          )
+        ).task,
+      ),
+  );
+
+  app.post<{ Params: TaskParams; Body: { traineeMemberId: string; reason: string } }>(
+    '/v1/tasks/:taskId/trainee',
+    {
+      config: { access: ['coordinator'] },
+      schema: {
+        tags: ['schedules'],
+        summary: 'Pair a new member with the task’s holder (training)',
+        description: 'A coordinator of the job’s region: the trainee shadows the holder on this task.',
+        security: BEARER,
+        params: taskIdParams,
+        headers: idempotencyHeaders,
+        body: traineeBody,
+        response: responses(NO_CONTENT),
+      },
+    },
+    async (request, reply) => {
+      await teamScheduling.pairForTraining(
+        { requestId: commandIdOf(request), taskId: request.params.taskId, traineeMemberId: request.body.traineeMemberId, reason: request.body.reason },
+        settings(request),
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: TaskParams }>(
+    '/v1/tasks/:taskId/history',
+    {
+      config: { access: TASK_HISTORY_READERS },
+      schema: {
+        tags: ['schedules'],
+        summary: 'Every assignment, release, hand-off, override and pairing of a task, oldest first',
+        security: BEARER,
+        params: taskIdParams,
+        response: responses({ 200: historyAnswer }),
+      },
+    },
+    async (request) => historyView(await teamScheduling.getTaskHistory({ taskId: request.params.taskId }, settings(request))),
+  );
+
+  app.get<{ Params: TaskParams; Querystring: { at?: string } }>(
+    '/v1/tasks/:taskId/holder',
+    {
+      config: { access: TASK_HISTORY_READERS },
+      preValidation: readQueryTimes,
+      schema: {
+        tags: ['schedules'],
+        summary: 'Who held a task at an instant',
+        description: 'Answered from the task’s history; memberId is null when nobody held it then.',
+        security: BEARER,
+        params: taskIdParams,
+        querystring: holderQuery,
+        response: responses({ 200: holderAnswer }),
+      },
+    },
+    async (request) => {
+      const at = request.query.at === undefined ? new Date() : instantOf(request.query.at, 'querystring.at');
+      const { memberId } = await teamScheduling.getTaskHolder({ taskId: request.params.taskId, at }, settings(request));
+      return { memberId: memberId === '' ? null : memberId };
+    },
+  );
+};
