@@ -52,11 +52,12 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'Deployment/job-intake',
       'Deployment/otel-collector',
       'Deployment/task-decomposition',
+      'Deployment/team-scheduling',
       'StatefulSet/nats',
       'StatefulSet/postgres',
     ]);
     const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
-    expect(services.sort()).toEqual(['gateway', 'identity', 'jaeger', 'job-intake', 'nats', 'nats-headless', 'otel-collector', 'postgres', 'postgres-headless', 'task-decomposition']);
+    expect(services.sort()).toEqual(['gateway', 'identity', 'jaeger', 'job-intake', 'nats', 'nats-headless', 'otel-collector', 'postgres', 'postgres-headless', 'task-decomposition', 'team-scheduling']);
     expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([NAMESPACE]);
     // Generated secrets carry a content hash in their names.
     expect(objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, '')).sort()).toEqual(['eventstore', 'identity-keys', 'postgres']);
@@ -100,7 +101,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
   it('third-party images are pinned to a version; ours are workshare/<service>', () => {
     const images = workloads.flatMap((w) => containersOf(w.pod).map(({ container }) => container.image ?? ''));
     const ours = images.filter((i) => i.startsWith('workshare/'));
-    expect(ours.sort()).toEqual(['workshare/gateway', 'workshare/identity', 'workshare/job-intake', 'workshare/task-decomposition']);
+    expect(ours.sort()).toEqual(['workshare/gateway', 'workshare/identity', 'workshare/job-intake', 'workshare/task-decomposition', 'workshare/team-scheduling']);
     expect(images.flatMap((i) => imageProblems(i, ours))).toEqual([]);
     expect(images.sort()).toEqual(
       expect.arrayContaining(['nats:2.9-alpine', 'postgres:15-alpine', expect.stringMatching(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/), expect.stringMatching(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/)]),
@@ -161,7 +162,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
 
   it('our services follow the pod conventions: uid 10001, probes on the serving port, /tmp emptyDir, metrics, environment, one relay', () => {
     const ours = workloads.filter(isOurs);
-    expect(ours.map((w) => w.name).sort()).toEqual(['gateway', 'identity', 'job-intake', 'task-decomposition']);
+    expect(ours.map((w) => w.name).sort()).toEqual(['gateway', 'identity', 'job-intake', 'task-decomposition', 'team-scheduling']);
     expect(ours.flatMap(serviceConventionProblems)).toEqual([]);
   });
 
@@ -210,11 +211,12 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       { path: '/healthz', port: 'http' },
     ]);
     const env = new Map((app?.env ?? []).map((e) => [e.name, e.value]));
-    expect(Object.fromEntries(['PORT', 'IDENTITY_ADDRESS', 'JOB_INTAKE_ADDRESS', 'TASK_DECOMPOSITION_ADDRESS', 'GATEWAY_RATE_LIMIT_PER_MINUTE'].map((n) => [n, env.get(n)]))).toEqual({
+    expect(Object.fromEntries(['PORT', 'IDENTITY_ADDRESS', 'JOB_INTAKE_ADDRESS', 'TASK_DECOMPOSITION_ADDRESS', 'TEAM_SCHEDULING_ADDRESS', 'GATEWAY_RATE_LIMIT_PER_MINUTE'].map((n) => [n, env.get(n)]))).toEqual({
       PORT: '8080',
       IDENTITY_ADDRESS: 'identity:50051',
       JOB_INTAKE_ADDRESS: 'job-intake:50052',
       TASK_DECOMPOSITION_ADDRESS: 'task-decomposition:50053',
+      TEAM_SCHEDULING_ADDRESS: 'team-scheduling:50054',
       GATEWAY_RATE_LIMIT_PER_MINUTE: '300',
     });
     expect(env.has('EVENTSTORE_URL') || env.has('NATS_URL') || env.has('GRPC_PORT')).toBe(false);
@@ -257,7 +259,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
 
   it('only identity relays the store\'s log to NATS: every other service that opens the store sets EVENTS_RELAY=off', () => {
     const relays = workloads.filter(isOurs).map((w) => [w.name, w.pod.containers[0]?.env?.find((e) => e.name === 'EVENTS_RELAY')?.value ?? null]);
-    expect(Object.fromEntries(relays)).toEqual({ identity: null, 'job-intake': 'off', 'task-decomposition': 'off', gateway: null });
+    expect(Object.fromEntries(relays)).toEqual({ identity: null, 'job-intake': 'off', 'task-decomposition': 'off', 'team-scheduling': 'off', gateway: null });
     const second = brokenCopy(objects, 'task-decomposition');
     second.app.env = second.app.env?.filter((e) => e.name !== 'EVENTS_RELAY');
     expect(serviceConventionProblems(second.workload)).toEqual(['task-decomposition: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)']);
@@ -274,7 +276,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
   it('every service address a pod reads is that service\'s Service and gRPC port; every service but identity knows identity', () => {
     const ours = workloads.filter(isOurs);
     expect(addressProblems(objects, ours)).toEqual([]);
-    for (const name of ['job-intake', 'task-decomposition', 'gateway']) {
+    for (const name of ['job-intake', 'task-decomposition', 'team-scheduling', 'gateway']) {
       expect({ name, identity: ours.find((w) => w.name === name)?.pod.containers[0]?.env?.find((e) => e.name === 'IDENTITY_ADDRESS')?.value }).toEqual({ name, identity: 'identity:50051' });
     }
   });
@@ -299,8 +301,8 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     ]);
   });
 
-  it('job intake and task decomposition read the store URL from its Secret, NATS, and task decomposition its task length', () => {
-    for (const name of ['job-intake', 'task-decomposition']) {
+  it('job intake, task decomposition and team scheduling read the store URL from its Secret, NATS, and task decomposition its task length', () => {
+    for (const name of ['job-intake', 'task-decomposition', 'team-scheduling']) {
       const env = new Map((workloads.find((w) => w.name === name)?.pod.containers[0]?.env ?? []).map((e) => [e.name, e]));
       expect({ name, store: env.get('EVENTSTORE_URL')?.valueFrom?.secretKeyRef, nats: env.get('NATS_URL')?.value }).toEqual({
         name,

@@ -121,7 +121,7 @@ withPython3('Tiltfile', () => {
 
     it('builds an image for every service that has manifests, from deploy/Dockerfile and the repository root', () => {
       const withManifests = serviceManifestFolders();
-      expect(withManifests).toEqual(expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'gateway']));
+      expect(withManifests).toEqual(expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'team-scheduling', 'gateway']));
       expect(tilt.docker_build.map((b) => b.ref).sort()).toEqual(withManifests.map((name) => `workshare/${name}`));
       for (const build of tilt.docker_build) {
         const service = build.ref.replace(/^workshare\//, '');
@@ -203,16 +203,18 @@ withPython3('Tiltfile', () => {
         identity: ['services'],
         'job-intake': ['services'],
         'task-decomposition': ['services'],
+        'team-scheduling': ['services'],
         gateway: ['services'],
       });
     });
 
-    it('forwards the services (gRPC 50051-50053, the gateway HTTP 8080), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
+    it('forwards the services (gRPC 50051-50054, the gateway HTTP 8080), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
       const forwards = Object.fromEntries(tilt.k8s_resource.map((r) => [r.workload, r.port_forwards.map((p) => `${p.local}:${p.container}`)]));
       expect(forwards).toEqual({
         identity: ['50051:50051'],
         'job-intake': ['50052:50052'],
         'task-decomposition': ['50053:50053'],
+        'team-scheduling': ['50054:50054'],
         gateway: ['8080:8080'],
         jaeger: ['16686:16686'],
         nats: ['4222:4222', '8222:8222'],
@@ -228,13 +230,14 @@ withPython3('Tiltfile', () => {
         identity: infra,
         'job-intake': [...infra, 'identity'],
         'task-decomposition': [...infra, 'identity'],
-        gateway: [...infra, 'identity', 'job-intake', 'task-decomposition'],
+        'team-scheduling': [...infra, 'identity'],
+        gateway: [...infra, 'identity', 'job-intake', 'task-decomposition', 'team-scheduling'],
       });
     });
 
     it("links the gateway's API documentation; the gRPC services have no link", () => {
       const links = Object.fromEntries(tilt.k8s_resource.filter((r) => r.labels.includes('services')).map((r) => [r.workload, r.links]));
-      expect(links).toEqual({ identity: [], 'job-intake': [], 'task-decomposition': [], gateway: ['http://localhost:8080/docs'] });
+      expect(links).toEqual({ identity: [], 'job-intake': [], 'task-decomposition': [], 'team-scheduling': [], gateway: ['http://localhost:8080/docs'] });
     });
 
     it('passes deploy/Dockerfile the build arguments SERVICE and PORT only', () => {

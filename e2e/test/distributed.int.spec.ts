@@ -13,7 +13,7 @@ import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore, postgresDriver } from '@workshare/eventstore';
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { apiAt } from './support/http.js';
-import { runBadInputMatrix, runIntakeStory, type DemoCredentials } from './support/story.js';
+import { runBadInputMatrix, runHandOffStory, runIntakeStory, type DemoCredentials } from './support/story.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL;
@@ -62,7 +62,7 @@ if (!databaseUrl || !natsUrl) {
 
     beforeAll(async () => {
       await adminQuery(`CREATE DATABASE ${database}`);
-      const [identity, jobIntake, decomposition, gateway] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      const [identity, jobIntake, decomposition, scheduling, gateway] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
       gatewayUrl = `http://127.0.0.1:${gateway}`;
       launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
         cwd: root,
@@ -77,6 +77,7 @@ if (!databaseUrl || !natsUrl) {
           IDENTITY_PORT: String(identity),
           JOB_INTAKE_PORT: String(jobIntake),
           TASK_DECOMPOSITION_PORT: String(decomposition),
+          TEAM_SCHEDULING_PORT: String(scheduling),
           GATEWAY_PORT: String(gateway),
           METRICS_PORT: '0',
           LOG_LEVEL: 'warn',
@@ -126,6 +127,7 @@ if (!databaseUrl || !natsUrl) {
     it('prints the demo jobs, seeded through the services’ APIs', () => {
       expect(output).toContain('Demo cooperative of Fujisato (藤里町) seeded');
       expect(output).toMatch(/Demo jobs:\n(\s+\S+\s+\w+\s+.+\n){3}/);
+      expect(output).toMatch(/hand-off: \S+@fujisato\.example \(sick child\) → \S+@fujisato\.example/);
     });
 
     it('a business submits, a coordinator quotes, the business accepts, tasks are planned', async () => {
@@ -135,5 +137,12 @@ if (!databaseUrl || !natsUrl) {
     it('refuses bad input with problem+json and stores nothing', async () => {
       await runBadInputMatrix(apiAt(gatewayUrl), demo, store!, jobId);
     }, 60_000);
+
+    it('schedules the demo’s planned job; a member hands off; a teammate holds the task; the history shows both', async () => {
+      const demoJob = /Demo jobs:\n\s+(\S+)/.exec(output)?.[1];
+      const memberEmails = [...output.matchAll(/^\s+(\S+@fujisato\.example)\s+member/gm)].map((m) => m[1]!);
+      expect(memberEmails.length).toBeGreaterThan(5);
+      await runHandOffStory(apiAt(gatewayUrl), demo, demoJob!, memberEmails);
+    }, 90_000);
   });
 }

@@ -5,10 +5,10 @@
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '@workshare/launcher';
 import { apiAt, type Api } from './support/http.js';
-import { runBadInputMatrix, runIntakeStory, type DemoCredentials } from './support/story.js';
+import { runBadInputMatrix, runHandOffStory, runIntakeStory, type DemoCredentials } from './support/story.js';
 
 const demo: DemoCredentials = { password: 'e2e-demo-password', coordinatorEmail: DEMO_COORDINATOR_EMAIL, businessUserEmail: DEMO_BUSINESS_USER_EMAIL };
-const ANY_PORT = { IDENTITY_PORT: '0', JOB_INTAKE_PORT: '0', TASK_DECOMPOSITION_PORT: '0', GATEWAY_PORT: '0' };
+const ANY_PORT = { IDENTITY_PORT: '0', JOB_INTAKE_PORT: '0', TASK_DECOMPOSITION_PORT: '0', TEAM_SCHEDULING_PORT: '0', GATEWAY_PORT: '0' };
 
 let platform: EmbeddedPlatform;
 let api: Api;
@@ -26,6 +26,8 @@ describe('embedded platform, through the HTTP API', () => {
     const jobs = platform.demo?.jobs ?? [];
     expect(jobs).toHaveLength(3);
     expect(jobs[0]?.status).toMatch(/^(accepted|in_progress)$/);
+    expect(platform.demo?.handOff?.fromEmail).not.toBe(platform.demo?.handOff?.toEmail);
+    expect(platform.demo?.handOff?.toEmail).toMatch(/@fujisato\.example$/);
   });
 
   it('a business submits, a coordinator quotes, the business accepts, tasks are planned', async () => {
@@ -34,6 +36,11 @@ describe('embedded platform, through the HTTP API', () => {
 
   it('refuses bad input with problem+json and stores nothing', async () => {
     await runBadInputMatrix(api, demo, platform.store, jobId);
+  });
+
+  it('schedules the demo’s planned job; a member hands off; a teammate holds the task; the history shows both', async () => {
+    const memberEmails = (platform.demo?.seed.accounts ?? []).filter((a) => a.role.startsWith('member')).map((a) => a.email);
+    await runHandOffStory(api, demo, platform.demo!.jobs[0]!.jobId, memberEmails);
   });
 
   it('documents every route in OpenAPI and serves the docs page', async () => {

@@ -185,3 +185,86 @@ export const runBadInputMatrix = async (api: Api, demo: DemoCredentials, store: 
     expect({ what, head: await store.headPosition() }).toEqual({ what, head: before });
   }
 };
+
+interface ScheduledTask {
+  taskId: string;
+  jobId: string;
+  status: string;
+  memberId: string | null;
+  span: { start: string; end: string } | null;
+  reasons: { code: string; message: string }[];
+}
+
+interface HistoryEntry {
+  kind: string;
+  memberId: string | null;
+  fromMemberId: string | null;
+  actor: string;
+  reason: string | null;
+  at: string;
+}
+
+/**
+ * The story of issue 6 through the HTTP API: the demo's planned job is scheduled over the
+ * team's windows; a member whose child falls ill hands her task off; a teammate holds it at
+ * once; the history shows both, and who held the task at an instant is answered.
+ */
+export const runHandOffStory = async (api: Api, demo: DemoCredentials, jobId: string, memberEmails: readonly string[]): Promise<void> => {
+  const coordinator = await api.login(demo.coordinatorEmail, demo.password);
+  const tokens = new Map<string, string>();
+  for (const email of memberEmails) {
+    const token = await api.login(email, demo.password);
+    const me = await api.request<{ subject: string }>('GET', '/v1/me', { token });
+    tokens.set(me.body.subject, token);
+  }
+
+  // The planned job's tasks are assigned to members' windows (TasksPlanned over the bus).
+  const schedule = await eventually('the demo job scheduled', async () => {
+    const answer = await api.request<{ tasks: ScheduledTask[] }>('GET', `/v1/jobs/${jobId}/schedule`, { token: coordinator });
+    return answer.status === 200 && answer.body.tasks.some((t) => t.status === 'assigned') ? answer.body.tasks : undefined;
+  });
+  for (const task of schedule.filter((t) => t.status === 'assigned')) {
+    expect(task.span?.start).toMatch(TOKYO_OFFSET);
+    expect(tokens.has(task.memberId ?? '')).toBe(true);
+  }
+  for (const task of schedule.filter((t) => t.status === 'unassignable')) expect(task.reasons.length).toBeGreaterThan(0);
+
+  // A member hands off (a sick child): a teammate holds the task at once.
+  const task = schedule.find((t) => t.status === 'assigned')!;
+  const holder = task.memberId!;
+  const beforeHandOff = new Date().toISOString();
+  const handedOff = await api.request<{ task: ScheduledTask }>('POST', `/v1/tasks/${task.taskId}/hand-off`, {
+    token: tokens.get(holder)!,
+    body: { reason: '子どもが熱を出したため (sick child)', progressNote: '最初の 12 件まで入力済み' },
+  });
+  expect(handedOff.status).toBe(200);
+  expect(handedOff.body.task.status).toBe('assigned');
+  const teammate = handedOff.body.task.memberId!;
+  expect(teammate).not.toBe(holder);
+
+  // Only she could hand off her task; now it is no longer hers.
+  const again = await api.request<{ code: string }>('POST', `/v1/tasks/${task.taskId}/hand-off`, { token: tokens.get(holder)!, body: { reason: 'again' } });
+  expect(again.status).toBeGreaterThanOrEqual(400);
+
+  // The history shows the assignment, the release and the hand-off, with actor and reason.
+  const history = await api.request<{ entries: HistoryEntry[] }>('GET', `/v1/tasks/${task.taskId}/history`, { token: coordinator });
+  expect(history.status).toBe(200);
+  const kinds = history.body.entries.map((e) => e.kind);
+  expect(kinds.slice(0, 1)).toEqual(['assigned']);
+  expect(kinds.slice(-2)).toEqual(['released', 'handed_off']);
+  const last = history.body.entries[history.body.entries.length - 1]!;
+  expect(last).toMatchObject({ kind: 'handed_off', fromMemberId: holder, memberId: teammate });
+  expect(last.reason).toContain('sick child');
+
+  // Who held it when: her before, the teammate now.
+  const then = await api.request<{ memberId: string | null }>('GET', `/v1/tasks/${task.taskId}/holder?at=${encodeURIComponent(beforeHandOff)}`, { token: coordinator });
+  expect(then.body.memberId).toBe(holder);
+  const now = await api.request<{ memberId: string | null }>('GET', `/v1/tasks/${task.taskId}/holder`, { token: coordinator });
+  expect(now.body.memberId).toBe(teammate);
+
+  // The teammate sees it among her tasks; the one who handed it off does not.
+  const mine = await api.request<{ tasks: ScheduledTask[] }>('GET', '/v1/me/tasks', { token: tokens.get(teammate)! });
+  expect(mine.body.tasks.map((t) => t.taskId)).toContain(task.taskId);
+  const hers = await api.request<{ tasks: ScheduledTask[] }>('GET', '/v1/me/tasks', { token: tokens.get(holder)! });
+  expect(hers.body.tasks.map((t) => t.taskId)).not.toContain(task.taskId);
+};

@@ -10,13 +10,16 @@
  * Every command carries a fixed request id, so a second run answers the first outcome.
  */
 import { createClient } from '@workshare/grpc';
-import { identityV1, jobIntakeV1, moneyFromYen, taskDecompositionV1 } from '@workshare/proto';
+import { identityV1, jobIntakeV1, moneyFromYen, taskDecompositionV1, teamSchedulingV1 } from '@workshare/proto';
 
 export interface DemoJobsOptions {
   readonly identityAddress: string;
   readonly jobIntakeAddress: string;
   readonly taskDecompositionAddress: string;
+  readonly teamSchedulingAddress: string;
   readonly password: string;
+  /** The demo members' emails: one of them hands off a task of the planned job. */
+  readonly memberEmails: readonly string[];
   readonly coordinatorEmail: string;
   readonly businessUserEmail: string;
   /** The demo businesses, in seed order (the business user acts for the first). */
@@ -32,23 +35,65 @@ export interface DemoJob {
   readonly status: string;
 }
 
+/** The demo's hand-off: who gave which task to whom. */
+export interface DemoHandOff {
+  readonly taskId: string;
+  readonly fromEmail: string;
+  readonly toEmail: string;
+}
+
+export interface DemoWork {
+  readonly jobs: readonly DemoJob[];
+  /** Absent when no task of the planned job was assigned (the team's windows did not allow it). */
+  readonly handOff?: DemoHandOff;
+}
+
 const DAY_MS = 86_400_000;
 const { WorkCategory, PricingKind } = jobIntakeV1;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoJob[]> => {
+/** The window most demo members have: a lunch break of 40 minutes. */
+const DEMO_WINDOW_MINUTES = 40;
+
+/**
+ * A plan's tasks cut into parts of at most `minutes` each (same skills, deadline and
+ * dependencies; a task that depended on a cut task depends on all its parts): what a
+ * coordinator does so that the work fits her team's short windows.
+ */
+export const cutToWindow = (tasks: readonly taskDecompositionV1.Task[], minutes: number): taskDecompositionV1.TaskDraft[] => {
+  const partsOf = new Map<string, string[]>();
+  const drafts: taskDecompositionV1.TaskDraft[] = [];
+  for (const task of tasks) {
+    const count = Math.ceil(task.estimatedMinutes / minutes);
+    const keys = count === 1 ? [task.key] : Array.from({ length: count }, (_, i) => `${task.key}-${i + 1}`);
+    partsOf.set(task.key, keys);
+    keys.forEach((key, i) => {
+      const share = Math.floor(task.estimatedMinutes / count) + (i < task.estimatedMinutes % count ? 1 : 0);
+      drafts.push({ key, title: count === 1 ? task.title : `${task.title} (${i + 1}/${count})`, estimatedMinutes: share, skills: task.skills, dependsOn: task.dependsOn, deadline: task.deadline });
+    });
+  }
+  return drafts.map((draft) => ({ ...draft, dependsOn: draft.dependsOn.flatMap((key) => partsOf.get(key) ?? [key]) }));
+};
+
+export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> => {
   const now = options.now ?? (() => new Date());
   const days = (n: number) => new Date(now().getTime() + n * DAY_MS);
   const identity = createClient(identityV1.IdentityServiceClient, options.identityAddress);
-  const tokenOf = async (email: string) => (await identity.login({ email, password: options.password })).accessToken;
-  const coordinatorToken = await tokenOf(options.coordinatorEmail);
-  const businessToken = await tokenOf(options.businessUserEmail);
+  const signIn = async (email: string) => identity.login({ email, password: options.password });
+  const coordinatorToken = (await signIn(options.coordinatorEmail)).accessToken;
+  const businessToken = (await signIn(options.businessUserEmail)).accessToken;
+  const members = new Map<string, { email: string; token: string }>();
+  for (const email of options.memberEmails) {
+    const login = await signIn(email);
+    if (login.caller) members.set(login.caller.subject, { email, token: login.accessToken });
+  }
   identity.close();
 
   const asCoordinator = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: coordinatorToken });
   const asBusiness = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: businessToken });
   const plans = createClient(taskDecompositionV1.TaskDecompositionServiceClient, options.taskDecompositionAddress, { token: coordinatorToken });
+  const schedules = createClient(teamSchedulingV1.TeamSchedulingServiceClient, options.teamSchedulingAddress, { token: coordinatorToken });
   try {
     const [woodworks, maitake, tourism] = options.businessIds;
     if (!woodworks || !maitake || !tourism) throw new Error('the demo jobs need the three demo businesses');
@@ -90,7 +135,14 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoJob[]>
       if (plan === undefined) await sleep(100);
     }
     if (plan.status === taskDecompositionV1.PlanStatus.PLAN_STATUS_PROPOSED) {
-      await plans.confirmPlan({ requestId: 'demo-job-catalogue-plan', jobId: catalogue.jobId, expectedVersion: plan.version });
+      // The coordinator cuts the template's tasks to the 40-minute windows most members have.
+      const revised = await plans.revisePlan({
+        requestId: 'demo-job-catalogue-revise',
+        jobId: catalogue.jobId,
+        tasks: cutToWindow(plan.tasks, DEMO_WINDOW_MINUTES),
+        expectedVersion: plan.version,
+      });
+      await plans.confirmPlan({ requestId: 'demo-job-catalogue-plan', jobId: catalogue.jobId, expectedVersion: revised.plan?.version ?? plan.version });
     }
 
     const transcription = await asCoordinator.submitJob({
@@ -124,10 +176,52 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoJob[]>
       const { job } = await asCoordinator.getJob({ jobId });
       return { jobId, title: job?.title ?? '', status: jobIntakeV1.jobStatusToJSON(job?.status ?? jobIntakeV1.JobStatus.JOB_STATUS_UNSPECIFIED).replace('JOB_STATUS_', '').toLowerCase() };
     };
-    return [await statusOf(catalogue.jobId), await statusOf(transcription.jobId), await statusOf(leaflet.jobId)];
+    const handOff = await demoHandOff(schedules, catalogue.jobId, members, options.planTimeoutMs ?? 15_000, options.teamSchedulingAddress);
+    return {
+      jobs: [await statusOf(catalogue.jobId), await statusOf(transcription.jobId), await statusOf(leaflet.jobId)],
+      ...(handOff ? { handOff } : {}),
+    };
   } finally {
     asCoordinator.close();
     asBusiness.close();
     plans.close();
+    schedules.close();
+  }
+};
+
+/**
+ * TasksPlanned reaches team scheduling over the bus and the job's tasks are assigned; then one
+ * member's child falls ill and she hands her first task off to a teammate.
+ */
+const demoHandOff = async (
+  schedules: ReturnType<typeof createClient<typeof teamSchedulingV1.TeamSchedulingServiceService>>,
+  jobId: string,
+  members: ReadonlyMap<string, { email: string; token: string }>,
+  timeoutMs: number,
+  address: string,
+): Promise<DemoHandOff | undefined> => {
+  const until = Date.now() + timeoutMs;
+  let assigned: teamSchedulingV1.ScheduledTask | undefined;
+  for (;;) {
+    const { tasks } = await schedules.getJobSchedule({ jobId });
+    assigned = tasks.find((t) => t.status === teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_ASSIGNED && members.has(t.memberId));
+    if (assigned !== undefined || (tasks.length > 0 && tasks.every((t) => t.status !== teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_WAITING))) break;
+    if (Date.now() > until) break;
+    await sleep(100);
+  }
+  if (assigned === undefined) return undefined;
+  const holder = members.get(assigned.memberId)!;
+  const asHolder = createClient(teamSchedulingV1.TeamSchedulingServiceClient, address, { token: holder.token });
+  try {
+    const { task } = await asHolder.handOffTask({
+      requestId: 'demo-hand-off',
+      taskId: assigned.taskId,
+      reason: '子どもが熱を出したため (sick child)',
+      progressNote: '最初の 10 件まで入力済み (the first 10 records are in)',
+    });
+    const to = task ? members.get(task.memberId) : undefined;
+    return to ? { taskId: assigned.taskId, fromEmail: holder.email, toEmail: to.email } : undefined;
+  } finally {
+    asHolder.close();
   }
 };

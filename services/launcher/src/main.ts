@@ -14,10 +14,16 @@ import { DEFAULT_EVENTSTORE_URL } from '@workshare/eventstore';
 import { createLogger, shutdownTelemetry, startTelemetry } from '@workshare/telemetry';
 import { SERVICES, type ServicePlan, planServices, processEnvironment } from './plan.js';
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
-import { seedDemoJobs } from './demo-jobs.js';
+import { seedDemoJobs, type DemoWork } from './demo-jobs.js';
 import { DEMO_PASSWORD_DEFAULT, startEmbeddedPlatform } from './platform.js';
 
 const log = createLogger('launcher');
+
+/** The demo's jobs and its hand-off, as printed. */
+const demoWorkLines = (work: DemoWork): string[] => [
+  ...(work.jobs.length > 0 ? ['', 'Demo jobs:', ...work.jobs.map((j) => `  ${j.jobId}  ${j.status.padEnd(12)} ${j.title}`)] : []),
+  ...(work.handOff ? [`  hand-off: ${work.handOff.fromEmail} (sick child) → ${work.handOff.toEmail}, task ${work.handOff.taskId}`] : []),
+];
 
 /** What the platform holds, to be closed in reverse order. */
 interface Running {
@@ -49,7 +55,7 @@ const startEmbedded = async (storeUrl: string): Promise<Running> => {
   ];
   const demo = platform.demo;
   if (demo) {
-    const { seed, jobs } = demo;
+    const { seed } = demo;
     lines.push(
       '',
       seed.status === 'seeded'
@@ -58,7 +64,7 @@ const startEmbedded = async (storeUrl: string): Promise<Running> => {
       ...seed.accounts.map((a) => `  ${a.email.padEnd(44)} ${a.role}`),
       `  password for every demo account: ${seed.status === 'seeded' ? seed.password : `${password} (if it was seeded with this password; WORKSHARE_DEMO_PASSWORD sets it)`}`,
     );
-    if (jobs.length > 0) lines.push('', 'Demo jobs:', ...jobs.map((j) => `  ${j.jobId}  ${j.status.padEnd(12)} ${j.title}`));
+    lines.push(...demoWorkLines(demo));
   }
   lines.push('', 'Ctrl-C stops it.');
   console.log(lines.join('\n'));
@@ -126,16 +132,18 @@ const seedDistributedDemo = async (root: string, plans: readonly ServicePlan[], 
     `  password for every demo account: ${password}${seed.status === 'seeded' ? '' : ' (if it was seeded with this password)'}`,
   ];
   if (seed.status === 'seeded' && seed.businessIds) {
-    const jobs = await seedDemoJobs({
+    const work = await seedDemoJobs({
       identityAddress: address('identity'),
       jobIntakeAddress: address('job-intake'),
       taskDecompositionAddress: address('task-decomposition'),
+      teamSchedulingAddress: address('team-scheduling'),
+      memberEmails: seed.accounts.filter((a) => a.role.startsWith('member')).map((a) => a.email),
       password,
       coordinatorEmail: DEMO_COORDINATOR_EMAIL,
       businessUserEmail: DEMO_BUSINESS_USER_EMAIL,
       businessIds: seed.businessIds,
     });
-    lines.push('', 'Demo jobs:', ...jobs.map((j) => `  ${j.jobId}  ${j.status.padEnd(12)} ${j.title}`));
+    lines.push(...demoWorkLines(work));
   }
   console.log(lines.join('\n'));
 };

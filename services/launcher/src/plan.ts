@@ -20,6 +20,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   { name: 'identity', port: 50051, entry: 'services/identity/dist/src/main.js' },
   { name: 'job-intake', port: 50052, entry: 'services/job-intake/dist/src/main.js' },
   { name: 'task-decomposition', port: 50053, entry: 'services/task-decomposition/dist/src/main.js' },
+  { name: 'team-scheduling', port: 50054, entry: 'services/team-scheduling/dist/src/main.js' },
   { name: 'gateway', port: 8080, entry: 'services/gateway/dist/src/main.js', protocol: 'http' },
 ];
 

@@ -12,7 +12,8 @@ import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL, openIdentityService, 
 import { openJobIntakeService, startJobIntakeConsumers, startJobIntakeGrpc } from '@workshare/job-intake';
 import { createLogger } from '@workshare/telemetry';
 import { openTaskDecompositionService, startTaskDecompositionConsumers, startTaskDecompositionGrpc } from '@workshare/task-decomposition';
-import { seedDemoJobs, type DemoJob } from './demo-jobs.js';
+import { openTeamSchedulingService, startTeamSchedulingConsumers, startTeamSchedulingGrpc } from '@workshare/team-scheduling';
+import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
 import { planServices, SERVICES, type ServicePlan } from './plan.js';
 
 const log = createLogger('launcher');
@@ -39,7 +40,7 @@ export interface EmbeddedPlatform {
   readonly addresses: Readonly<Record<string, string>>;
   /** The gateway's base URL, e.g. http://127.0.0.1:8080. */
   readonly gatewayUrl: string;
-  readonly demo?: { readonly seed: DemoSeedResult; readonly jobs: readonly DemoJob[] };
+  readonly demo?: { readonly seed: DemoSeedResult; readonly jobs: readonly DemoJob[]; readonly handOff?: DemoHandOff };
   stop(): Promise<void>;
 }
 
@@ -81,10 +82,16 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       await startTaskDecompositionGrpc({ service: decomposition.service, port: planOf(plans, 'task-decomposition').port, host, verifier }),
     );
 
-    // Process managers: JobAccepted → a proposed plan; TasksPlanned → the job starts.
+    const scheduling = await openTeamSchedulingService({ store });
+    closers.push(() => scheduling.close());
+    const teamSchedulingAddress = served(await startTeamSchedulingGrpc({ service: scheduling.service, port: planOf(plans, 'team-scheduling').port, host, verifier }));
+
+    // Process managers: JobAccepted → a proposed plan; TasksPlanned → the job starts and its
+    // tasks are scheduled; members come from identity's events; a declared absence hands off.
     for (const subscription of [
       ...startTaskDecompositionConsumers({ service: decomposition.service, bus }),
       ...startJobIntakeConsumers({ service: jobIntake.service, bus }),
+      ...startTeamSchedulingConsumers({ service: scheduling.service, bus }),
     ]) {
       closers.push(() => subscription.stop());
       await subscription.ready;
@@ -94,6 +101,7 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       identityAddress,
       jobIntakeAddress,
       taskDecompositionAddress,
+      teamSchedulingAddress,
       port: planOf(plans, 'gateway').port,
       host,
       ...(options.rateLimitPerMinute !== undefined ? { rateLimit: { max: options.rateLimitPerMinute, timeWindowMs: 60_000 } } : {}),
@@ -105,25 +113,27 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       const password = options.demo?.password ?? DEMO_PASSWORD_DEFAULT;
       const seed = await seedDemoCooperative(identity.service, { password });
       // The jobs come with a fresh seed only: the businesses' ids are known then.
-      const jobs =
+      const work: DemoWork =
         seed.status === 'seeded'
           ? await seedDemoJobs({
               identityAddress,
               jobIntakeAddress,
               taskDecompositionAddress,
+              teamSchedulingAddress,
+              memberEmails: seed.accounts.filter((a) => a.role.startsWith('member')).map((a) => a.email),
               password,
               coordinatorEmail: DEMO_COORDINATOR_EMAIL,
               businessUserEmail: DEMO_BUSINESS_USER_EMAIL,
               businessIds: seed.businesses.map((b) => b.businessId),
             })
-          : [];
-      demo = { seed, jobs };
+          : { jobs: [] };
+      demo = { seed, ...work };
     }
 
     return {
       store,
       bus,
-      addresses: { identity: identityAddress, 'job-intake': jobIntakeAddress, 'task-decomposition': taskDecompositionAddress },
+      addresses: { identity: identityAddress, 'job-intake': jobIntakeAddress, 'task-decomposition': taskDecompositionAddress, 'team-scheduling': teamSchedulingAddress },
       gatewayUrl: gateway.url,
       ...(demo ? { demo } : {}),
       stop,

@@ -24,7 +24,7 @@ const start = (dataDir: string): Promise<Started> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
       cwd: root,
-      env: { ...process.env, EVENTSTORE_URL: `embedded:${dataDir}`, NATS_URL: '', IDENTITY_PORT: '0', JOB_INTAKE_PORT: '0', TASK_DECOMPOSITION_PORT: '0', GATEWAY_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn', WORKSHARE_DEMO_PASSWORD: 'test-demo-password' },
+      env: { ...process.env, EVENTSTORE_URL: `embedded:${dataDir}`, NATS_URL: '', IDENTITY_PORT: '0', JOB_INTAKE_PORT: '0', TASK_DECOMPOSITION_PORT: '0', GATEWAY_PORT: '0', TEAM_SCHEDULING_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn', WORKSHARE_DEMO_PASSWORD: 'test-demo-password' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
