@@ -40,7 +40,7 @@ describe('service configuration', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['EVENTSTORE_URL', 'GRPC_PORT', 'IDENTITY_ADDRESS', 'EVENTS_RELAY', 'TASK_MAX_MINUTES', 'LOG_LEVEL']);
+    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['EVENTSTORE_URL', 'GRPC_PORT', 'IDENTITY_ADDRESS', 'EVENTS_RELAY', 'LOG_LEVEL', 'TASK_MAX_MINUTES']);
     expect(() => readServiceConfig({ TASK_MAX_MINUTES: '481' })).toThrow(ConfigError);
     expect(readServiceConfig({ TASK_MAX_MINUTES: '480' }).maxTaskMinutes).toBe(480);
   });

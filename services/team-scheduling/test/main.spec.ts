@@ -5,67 +5,18 @@
  * IDENTITY_ADDRESS. It must answer health SERVING, answer over real gRPC with real tokens, and
  * end with exit code 0 on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
+import { freePort, spawnServiceProcess, waitForService } from '@workshare/service-host';
 import { checkHealth as healthCheck, createClient } from '@workshare/grpc';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { teamSchedulingV1 } from '@workshare/proto';
 
 const packageRoot = path.resolve(__dirname, '..');
-
-const freePort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly lines: string[];
-  readonly stderr: string[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const startService = (env: Record<string, string>): Child => {
-  // Not jest's NODE_OPTIONS (vm modules), not an OTLP endpoint or metrics port of this machine.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !['NODE_OPTIONS', 'METRICS_PORT', 'EVENTSTORE_URL', 'GRPC_PORT', 'NATS_URL', 'IDENTITY_ADDRESS'].includes(key)),
-  );
-  const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', 'dist/src/main.js'], {
-    cwd: packageRoot,
-    env: { ...inherited, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const stderr: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { process: child, lines, stderr, exited };
-};
-
-const waitFor = async (what: string, check: () => Promise<boolean>, child: Child, timeoutMs = 60_000): Promise<void> => {
-  const until = Date.now() + timeoutMs;
-  let exited = false;
-  void child.exited.then(() => {
-    exited = true;
-  });
-  while (Date.now() < until) {
-    if (exited) throw new Error(`the service exited before ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
-};
 
 describe('services/team-scheduling/dist/src/main.js, the service as its own process', () => {
   let dataDir: string;
@@ -87,9 +38,9 @@ describe('services/team-scheduling/dist/src/main.js, the service as its own proc
   it('serves health and a member’s tasks over gRPC, then drains and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: String(port), IDENTITY_ADDRESS: coop.identityAddress });
+    const child = spawnServiceProcess(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: String(port), IDENTITY_ADDRESS: coop.identityAddress });
     try {
-      await waitFor('health SERVING', async () => (await healthCheck(address, 'workshare.teamscheduling.v1.TeamSchedulingService')) === 'SERVING', child);
+      await waitForService('health SERVING', async () => (await healthCheck(address, 'workshare.teamscheduling.v1.TeamSchedulingService')) === 'SERVING', child);
       expect(await healthCheck(address)).toBe('SERVING');
       const listening = child.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'team-scheduling gRPC listening');
       expect(listening).toMatchObject({ host: '0.0.0.0', port, store: 'embedded', identity: coop.identityAddress });
@@ -113,7 +64,7 @@ describe('services/team-scheduling/dist/src/main.js, the service as its own proc
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: 'fifty', LOG_LEVEL: 'chatty' });
+    const child = spawnServiceProcess(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: 'fifty', LOG_LEVEL: 'chatty' });
     await expect(child.exited).resolves.toEqual({ code: 1, signal: null });
     const stderr = child.stderr.join('');
     expect(stderr).toContain('team-scheduling could not start');

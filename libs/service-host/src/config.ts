@@ -1,0 +1,97 @@
+import { DEFAULT_EVENTSTORE_URL } from '@workshare/eventstore';
+
+/** What a service's own process (a pod) reads from the environment. */
+export interface ServiceConfig {
+  /** EVENTSTORE_URL (default `embedded:./.workshare/data`). */
+  readonly storeUrl: string;
+  /** GRPC_PORT (the service's conventional port by default; 0 takes any free port). */
+  readonly grpcPort: number;
+  /** GRPC_HOST (default `0.0.0.0`, as a pod's). */
+  readonly grpcHost: string;
+  /** IDENTITY_ADDRESS (default `127.0.0.1:50051`): identity's gRPC API, which verifies callers' tokens. */
+  readonly identityAddress: string;
+  /** NATS_URL: the bus (unset: the in-process bus over the store). */
+  readonly natsUrl: string | undefined;
+  /** EVENTS_RELAY (default on): with NATS, whether this process relays the store's log to it. */
+  readonly relayEvents: boolean;
+  /** LOG_LEVEL (default `info`). */
+  readonly logLevel: LogLevel;
+  /** SHUTDOWN_GRACE_MS (default 10,000): how long calls in flight may run on after SIGTERM. */
+  readonly shutdownGraceMs: number;
+  /** GRPC_DRAIN_DELAY_MS (default 0): how long health says NOT_SERVING before calls stop being taken. */
+  readonly drainDelayMs: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const DEFAULT_IDENTITY_ADDRESS = '127.0.0.1:50051';
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** Configuration that cannot work, with every problem found (not only the first). */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`bad configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads a service's own settings, its problems reported with the common ones. */
+export interface EnvReader {
+  readonly env: Env;
+  /** A set, trimmed value, or undefined. */
+  text(name: string): string | undefined;
+  /** A whole number within [min, max], or the fallback when unset. */
+  whole(name: string, fallback: number, min: number, max: number, what: string): number;
+  problem(message: string): void;
+}
+
+const set = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+/**
+ * Reads and checks the environment before anything is opened: the settings every service has,
+ * then the service's own (`extra`). Every problem is reported at once (ConfigError).
+ */
+export const readServiceConfig = <Extra extends object = Record<never, never>>(
+  env: Env,
+  options: { readonly defaultGrpcPort: number; readonly extra?: (read: EnvReader) => Extra },
+): ServiceConfig & Extra => {
+  const problems: string[] = [];
+  const read: EnvReader = {
+    env,
+    text: (name) => set(env[name]),
+    whole: (name, fallback, min, max, what) => {
+      const raw = set(env[name]);
+      if (raw === undefined) return fallback;
+      if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        problems.push(`${name} must be ${what} (a whole number from ${min} to ${max}), got ${JSON.stringify(env[name])}`);
+        return fallback;
+      }
+      return Number(raw);
+    },
+    problem: (message) => void problems.push(message),
+  };
+
+  const storeUrl = read.text('EVENTSTORE_URL') ?? DEFAULT_EVENTSTORE_URL;
+  if (!/^(embedded:.+|postgres(ql)?:\/\/.+|(kurrentdb|kurrent|esdb)(\+discover)?:\/\/.+)$/i.test(storeUrl)) {
+    problems.push(`EVENTSTORE_URL must be embedded:<dir>, embedded:memory, postgres://... or kurrentdb://..., got ${JSON.stringify(storeUrl.replace(/\/\/[^@/]*@/, '//***@'))}`);
+  }
+  const grpcPort = read.whole('GRPC_PORT', options.defaultGrpcPort, 0, 65535, 'a port');
+  const grpcHost = read.text('GRPC_HOST') ?? '0.0.0.0';
+  const identityAddress = read.text('IDENTITY_ADDRESS') ?? DEFAULT_IDENTITY_ADDRESS;
+  if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(identityAddress)) problems.push(`IDENTITY_ADDRESS must be host:port, got ${JSON.stringify(identityAddress)}`);
+  const natsUrl = read.text('NATS_URL');
+  if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\/.+/i.test(natsUrl)) problems.push('NATS_URL must be nats://host:port');
+  const relay = (read.text('EVENTS_RELAY') ?? 'on').toLowerCase();
+  if (relay !== 'on' && relay !== 'off') problems.push(`EVENTS_RELAY must be on or off, got ${JSON.stringify(env.EVENTS_RELAY)}`);
+  const shutdownGraceMs = read.whole('SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000, 'a duration in ms');
+  const drainDelayMs = read.whole('GRPC_DRAIN_DELAY_MS', 0, 0, 60_000, 'a duration in ms');
+  const level = (read.text('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+  const extra = options.extra?.(read) ?? ({} as Extra);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { storeUrl, grpcPort, grpcHost, identityAddress, natsUrl, relayEvents: relay === 'on', logLevel: level as LogLevel, shutdownGraceMs, drainDelayMs, ...extra };
+};
