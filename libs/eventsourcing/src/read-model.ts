@@ -21,6 +21,8 @@ export interface LogFollowerOptions {
   readonly maxStalenessMs?: number;
   /** Events read per page of a pass (default 1,000). */
   readonly pageSize?: number;
+  /** The clock the bound is measured with, in milliseconds (default `performance.now`). */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_MAX_STALENESS_MS = 100;
@@ -35,11 +37,12 @@ export class LogFollower {
   private after: GlobalPosition | undefined;
   private readonly maxStalenessMs: number;
   private readonly pageSize: number;
-  /** When the last completed pass began (performance.now()). */
+  /** When the last completed pass began (on `now`). */
   private freshAsOf = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | undefined;
   private runningSince = Number.NEGATIVE_INFINITY;
   private queued: Promise<void> | undefined;
+  private readonly now: () => number;
 
   constructor(
     private readonly store: Pick<EventStore, 'readAll'>,
@@ -48,11 +51,12 @@ export class LogFollower {
   ) {
     this.maxStalenessMs = options.maxStalenessMs ?? DEFAULT_MAX_STALENESS_MS;
     this.pageSize = options.pageSize ?? 1_000;
+    this.now = options.now ?? (() => performance.now());
     if (!(this.maxStalenessMs >= 0)) throw new RangeError(`maxStalenessMs ${this.maxStalenessMs} is not a duration`);
   }
 
   ensureFresh(): Promise<void> {
-    const now = performance.now();
+    const now = this.now();
     const age = now - this.freshAsOf;
     if (age <= this.maxStalenessMs) {
       if (age > this.maxStalenessMs / 2 && this.running === undefined) this.catchUp().catch(() => undefined);
@@ -65,7 +69,7 @@ export class LogFollower {
   /** A pass over the log that begins after this call; calls made while a pass runs share the next one. */
   catchUp(): Promise<void> {
     if (this.running === undefined) {
-      this.runningSince = performance.now();
+      this.runningSince = this.now();
       this.running = this.pass().finally(() => {
         this.running = undefined;
       });
@@ -81,7 +85,7 @@ export class LogFollower {
   }
 
   private async pass(): Promise<void> {
-    const began = performance.now();
+    const began = this.now();
     for (;;) {
       const events = await this.store.readAll({ ...(this.after ? { after: this.after } : {}), limit: this.pageSize });
       for (const event of events) {

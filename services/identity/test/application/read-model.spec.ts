@@ -113,34 +113,55 @@ describe('the directory', () => {
   });
 
   it('refreshes ahead once half the bound has gone by, and lets a late read wait for a pass begun within the bound', async () => {
+    // A clock the test moves, and reads of the log that finish only when the test lets them.
+    let clock = 0;
     let reads = 0;
-    const slow = {
+    const gates: Array<() => void> = [];
+    const gated = {
       readAll: async (...args: Parameters<EventStore['readAll']>) => {
         reads++;
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await new Promise<void>((open) => gates.push(open));
         return store.readAll(...args);
       },
       readStream: (...args: Parameters<EventStore['readStream']>) => store.readStream(...args),
     };
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const directory = new IdentityDirectory(slow, { maxStalenessMs: 200 });
-    await directory.ensureFresh(); // the first pass, waited for
-    expect(reads).toBe(1);
-    await directory.ensureFresh(); // fresh: no pass
-    expect(reads).toBe(1);
-    await sleep(130); // past half the bound: answered at once, a pass starts behind it
-    const started = performance.now();
-    await directory.ensureFresh();
-    expect(performance.now() - started).toBeLessThan(50);
-    expect(reads).toBe(2);
+    const openNext = async () => {
+      while (gates.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      gates.shift()!();
+    };
+    const settled = (promise: Promise<void>) => {
+      let done = false;
+      void promise.then(() => (done = true));
+      return new Promise<boolean>((resolve) => setImmediate(() => resolve(done)));
+    };
+    const directory = new IdentityDirectory(gated, { maxStalenessMs: 200, now: () => clock });
 
-    const late = new IdentityDirectory(slow, { maxStalenessMs: 200 });
-    await late.ensureFresh();
-    await sleep(250);
-    const first = late.ensureFresh(); // too old: a new pass
-    await sleep(10);
-    const second = late.ensureFresh(); // too old too, but the running pass began within the bound: it waits for that one
-    await Promise.all([first, second]);
+    // the first pass, waited for
+    const first = directory.ensureFresh();
+    await openNext();
+    await first;
+    expect(reads).toBe(1);
+    // fresh: no pass
+    await directory.ensureFresh();
+    expect(reads).toBe(1);
+    // past half the bound: answered at once, while a pass starts behind it
+    clock = 130;
+    expect(await settled(directory.ensureFresh())).toBe(true);
+    expect(reads).toBe(2);
+    await openNext();
+
+    // too old: a new pass; a second read, also too old, waits for that pass (begun within the bound)
+    const late = new IdentityDirectory(gated, { maxStalenessMs: 200, now: () => clock });
+    const warm = late.ensureFresh();
+    await openNext();
+    await warm;
+    clock += 250;
+    const tooOld = late.ensureFresh();
+    clock += 10;
+    const alsoTooOld = late.ensureFresh();
+    expect(await settled(alsoTooOld)).toBe(false);
+    await openNext();
+    await Promise.all([tooOld, alsoTooOld]);
     expect(reads).toBe(4);
   });
 
