@@ -12,12 +12,12 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: 'events, checkpoints, batch append function',
+    name: 'events, checkpoints',
     sql: `
 CREATE TABLE %s.events (
   global_position bigint GENERATED ALWAYS AS IDENTITY,
   -- The writing transaction's id: readers order the log by (transaction_id, global_position)
-  -- and only read below the oldest running transaction, so no commit can land behind them.
+  -- and only read below the oldest running append (horizonSql), so no commit can land behind them.
   transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
   event_id        uuid        NOT NULL,
   stream_name     text        NOT NULL,
@@ -42,7 +42,12 @@ CREATE TABLE %s.checkpoints (
   prepare_position bigint NOT NULL,
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
-
+`,
+  },
+  {
+    version: 2,
+    name: 'append functions that hold the store\'s appender lock',
+    sql: `
 -- Appends a batch of events to one stream, all or nothing (single events take a plain
 -- statement, see sql-event-store.ts; both follow the same rules).
 -- p_mode: 'any' | 'no_stream' | 'stream_exists' | 'exact' (then p_expected is the version).
@@ -51,7 +56,7 @@ CREATE TABLE %s.checkpoints (
 -- the stream's last hash is known. A refused expected version raises WS001 with the actual
 -- version (empty when the stream has none) as DETAIL. A concurrent append to the same stream
 -- makes one of the two fail on events_stream_version_unique; the store retries or reports it.
-CREATE FUNCTION %s.append_events(p_stream text, p_mode text, p_expected bigint, p_events jsonb)
+CREATE OR REPLACE FUNCTION %s.append_events(p_stream text, p_mode text, p_expected bigint, p_events jsonb)
 RETURNS TABLE (first_version bigint, commit_position text, global_positions bigint[], recorded_at_ms float8,
                first_prev_hash text, hashes text[])
 LANGUAGE plpgsql AS $fn$
@@ -63,6 +68,7 @@ DECLARE
   v_prevs   text[] := '{}';
   v_hashes  text[] := '{}';
 BEGIN
+  PERFORM %APPENDER_LOCK%;
   SELECT ev.stream_version, ev.hash INTO v_current, v_hash
     FROM %s.events ev WHERE ev.stream_name = p_stream ORDER BY ev.stream_version DESC LIMIT 1;
   IF (p_mode = 'no_stream' AND v_current IS NOT NULL)
@@ -96,7 +102,7 @@ $fn$;
 
 -- The single-event statement (APPEND_ONE below) as a function, for PGlite: there, planning
 -- runs in WebAssembly and costs more than the append, and a PL/pgSQL function keeps its plan.
-CREATE FUNCTION %s.append_event(text, text, bigint, uuid, text, integer, text, text, text, text)
+CREATE OR REPLACE FUNCTION %s.append_event(text, text, bigint, uuid, text, integer, text, text, text, text)
 RETURNS TABLE (event_id uuid, stream_version bigint, commit_position text, global_position bigint,
                recorded_at_ms float8, prev_hash text, hash text, refused boolean, actual bigint)
 LANGUAGE plpgsql AS $fn$
@@ -117,10 +123,12 @@ $fn$;
  * $8 metadata, $9 occurred-at, $10 digest.
  */
 export const appendOneSql = (schema: string): string => `
-WITH last AS (
+WITH appender AS (
+  SELECT ${appenderLockSql(schema)} AS locked
+), last AS (
   SELECT stream_version AS v, hash AS h FROM ${schema}.events WHERE stream_name = $1 ORDER BY stream_version DESC LIMIT 1
 ), head AS (
-  SELECT (SELECT v FROM last) AS v, coalesce((SELECT h FROM last), repeat('0', 64)) AS h
+  SELECT (SELECT v FROM last) AS v, coalesce((SELECT h FROM last), repeat('0', 64)) AS h FROM appender
 ), checked AS (
   SELECT coalesce(head.v, -1) AS v, head.v AS actual, head.h,
          CASE $2::text WHEN 'any' THEN true
@@ -143,7 +151,34 @@ UNION ALL
 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, true, c.actual FROM checked c WHERE NOT c.ok`;
 
 export const sqlFor = (migration: Migration, schema: string): string =>
-  migration.sql.replaceAll('%APPEND_ONE%', appendOneSql('%s')).replaceAll('%s', schema);
+  migration.sql.replaceAll('%APPEND_ONE%', appendOneSql('%s')).replaceAll('%APPENDER_LOCK%', appenderLockSql('%s')).replaceAll('%s', schema);
+
+/**
+ * The store's appender lock. Every append takes it, shared, before its transaction gets an id,
+ * and holds it to the end: so the transactions that may still add events to the log are
+ * exactly those holding it, and a global read waits for those alone, not for every
+ * transaction running on the server (see `horizonSql`). Two keys, apart from the migrations'
+ * lock (4242).
+ */
+export const APPENDER_LOCK_KEY = 4243;
+export const appenderLockSql = (schema: string): string => `pg_advisory_xact_lock_shared(${APPENDER_LOCK_KEY}, hashtext('${schema}'))`;
+
+/**
+ * Where a global read may go up to (exclusive), as a transaction id: below the oldest
+ * transaction that holds the store's appender lock and was running when this statement began,
+ * else below every transaction begun by then. Run it as a statement of its own, before the
+ * read: a transaction running at its snapshot but gone from pg_locks when they are read has
+ * ended before the read's own snapshot, so the read sees all it wrote.
+ */
+export const horizonSql = (schema: string): string => `
+SELECT coalesce(
+  (SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+    WHERE x::xid IN (
+      SELECT t.transactionid FROM pg_locks a JOIN pg_locks t ON t.virtualtransaction = a.virtualtransaction
+       WHERE a.locktype = 'advisory' AND a.classid = ${APPENDER_LOCK_KEY} AND a.objsubid = 2
+         AND a.objid = (hashtext('${schema}')::bigint & 4294967295)::oid
+         AND t.locktype = 'transactionid')),
+  pg_snapshot_xmax(pg_current_snapshot()))::text AS horizon`;
 
 /** Schema names are interpolated into SQL: keep them to plain identifiers. */
 export const assertSchemaName = (schema: string): string => {

@@ -18,7 +18,7 @@ import {
 } from '@workshare/eventsourcing';
 import { LocalSubscriptions } from './catch-up-subscription.js';
 import { traced } from './tracing.js';
-import { appendOneSql, assertSchemaName, MIGRATIONS, sqlFor } from './schema.js';
+import { appendOneSql, assertSchemaName, horizonSql, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
 import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
 import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
@@ -116,9 +116,10 @@ export interface SqlEventStoreOptions {
 
 /**
  * The event store over SQL: one implementation for both PostgreSQL and PGlite.
- * Appends are one call of `append_events` (one round trip, all or nothing). Global reads only
- * see transactions older than the oldest one still running (pg_snapshot_xmin), in
- * (transaction id, sequence) order, so a reader never steps past an event that commits later.
+ * Appends are one statement (one round trip, all or nothing), holding the store's appender
+ * lock. Global reads only see transactions older than the oldest append still running
+ * (`horizonSql`), in (transaction id, sequence) order, so a reader never steps past an event
+ * that commits later, and no other transaction on the server holds it back.
  */
 export class SqlEventStore implements EventStore {
   readonly kind: string;
@@ -126,11 +127,13 @@ export class SqlEventStore implements EventStore {
   private readonly subscriptions = new LocalSubscriptions();
 
   private readonly appendOne: string;
+  private readonly horizonQuery: string;
 
   private constructor(private readonly db: SqlDriver, schema: string) {
     this.kind = db.kind;
     this.s = schema;
     this.appendOne = appendOneSql(schema);
+    this.horizonQuery = horizonSql(schema);
   }
 
   /** Opens the store and applies pending migrations. */
@@ -265,12 +268,27 @@ export class SqlEventStore implements EventStore {
     const rows = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND transaction_id < $4::text::xid8
         ORDER BY transaction_id, global_position LIMIT $3`,
-      [after.commit.toString(), after.prepare.toString(), limit],
+      [after.commit.toString(), after.prepare.toString(), limit, await this.horizon()],
       'read-all',
     );
     return rows.map(toRecorded);
+  }
+
+  /**
+   * How far global reads may go (a transaction id, exclusive). On PostgreSQL, a statement of
+   * its own, before the read: below the oldest append still running, whatever else runs on the
+   * server (a long report, a migration of another database). Embedded, the one connection
+   * runs one statement at a time: below the oldest transaction running at all.
+   */
+  private async horizon(): Promise<string> {
+    const [row] = await this.db.query<{ horizon: string }>(
+      this.db.kind === 'embedded' ? `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon` : this.horizonQuery,
+      [],
+      'horizon',
+    );
+    return row!.horizon;
   }
 
   streamAll(options: ReadAllOptions & { pageSize?: number } = {}): AsyncIterable<RecordedEvent> {
@@ -280,8 +298,9 @@ export class SqlEventStore implements EventStore {
   async headPosition(): Promise<GlobalPosition> {
     const rows = await this.db.query<{ commit_position: string; global_position: string | number | bigint }>(
       `SELECT transaction_id::text AS commit_position, global_position FROM ${this.s}.events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE transaction_id < $1::text::xid8
         ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      [await this.horizon()],
     );
     const row = rows[0];
     return row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) } : START;

@@ -25,8 +25,10 @@ describe('choosing an adapter from EVENTSTORE_URL', () => {
 describe('migration statements', () => {
   it('keep the append function body whole', () => {
     const statements = MIGRATIONS.flatMap((m) => splitStatements(sqlFor(m, 'eventstore')));
-    const fn = statements.filter((s) => s.includes('CREATE FUNCTION'));
-    expect(fn.map((s) => /CREATE FUNCTION eventstore\.(\w+)/.exec(s)?.[1])).toEqual(['append_events', 'append_event']);
+    const fn = statements.filter((s) => s.includes('CREATE OR REPLACE FUNCTION'));
+    expect(fn.map((s) => /CREATE OR REPLACE FUNCTION eventstore\.(\w+)/.exec(s)?.[1])).toEqual(['append_events', 'append_event']);
+    // Both take the store's appender lock before they write.
+    for (const f of fn) expect(f).toContain(`pg_advisory_xact_lock_shared(4243, hashtext('eventstore'))`);
     for (const f of fn) expect(f).toMatch(/\$fn\$;$/);
     expect(statements.filter((s) => s.startsWith('CREATE TABLE'))).toHaveLength(2);
   });

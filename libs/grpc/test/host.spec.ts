@@ -249,8 +249,9 @@ describe('deadlines', () => {
     expect(member?.memberId).toBe('yuki');
     const [outer, inner] = probe.contexts;
     expect(inner?.token).toBe('token-yuki');
-    // The inner call keeps the outer call's deadline, not the downstream client's 60 s.
-    expect(Math.abs((inner?.deadline?.getTime() ?? 0) - (outer?.deadline?.getTime() ?? 0))).toBeLessThan(50);
+    // The inner call keeps the outer call's deadline (give or take the hop, sent as a
+    // remaining duration), not the downstream client's 60 s.
+    expect(Math.abs((inner?.deadline?.getTime() ?? 0) - (outer?.deadline?.getTime() ?? 0))).toBeLessThan(1_000);
   });
 });
 
@@ -258,7 +259,7 @@ describe('client retries', () => {
   it('retries UNAVAILABLE until a server started late answers', async () => {
     const port = await freePort();
     const retries: RetryEvent[] = [];
-    const client = clientOf(`127.0.0.1:${port}`, { retries: 8, onRetry: (e) => retries.push(e), backoff: { initialMs: 100, maxMs: 400 } });
+    const client = clientOf(`127.0.0.1:${port}`, { retries: 30, onRetry: (e) => retries.push(e), backoff: { initialMs: 100, maxMs: 400 } });
     const answer = client.getMember({ memberId: 'm-late' });
     await new Promise((resolve) => setTimeout(resolve, 400));
     await start({ port });
