@@ -26,6 +26,7 @@ describe('embedded platform, through the HTTP API', () => {
     const jobs = platform.demo?.jobs ?? [];
     expect(jobs).toHaveLength(3);
     expect(jobs[0]?.status).toMatch(/^(accepted|in_progress)$/);
+    expect(jobs.slice(1).map((j) => j.status)).toEqual(['quoted', 'submitted']);
     expect(platform.demo?.handOff?.fromEmail).not.toBe(platform.demo?.handOff?.toEmail);
     expect(platform.demo?.handOff?.toEmail).toMatch(/@fujisato\.example$/);
   });

@@ -28,7 +28,7 @@ export type {
 } from './application/ports.js';
 export { commandKey, idForCommand, MAX_REQUEST_ID_LENGTH } from './application/command-ids.js';
 export { IdentityDirectory, DEFAULT_MAX_STALENESS_MS, type DirectoryEntry, type DirectoryOptions } from './application/directory.js';
-export { seedDemoCooperative, DEMO_COORDINATOR_EMAIL, DEMO_BUSINESS_USER_EMAIL, type DemoSeedResult, type DemoAccount } from './application/demo-seed.js';
+export { seedDemoCooperative, DEMO_COORDINATOR_EMAIL, DEMO_BUSINESS_USER_EMAIL, DEMO_BUSINESS_USER_EMAILS, type DemoSeedResult, type DemoAccount } from './application/demo-seed.js';
 
 // Composition: what the launcher and a service process call.
 export { openIdentityService, type OpenIdentityOptions, type IdentityRuntime } from './open-identity.js';

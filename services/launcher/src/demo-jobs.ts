@@ -4,9 +4,10 @@
  *  1. 白神ウッドワークス submits a catalogue data-entry job itself; the coordinator quotes it,
  *     the business accepts it, the plan is proposed from the template and the coordinator
  *     confirms it (TasksPlanned: the job is in progress).
- *  2. The coordinator takes down a transcription job for 藤琴川まいたけ, local only: in Fujikoto,
- *     by people of Fujikoto. Submitted, waiting for a quote.
- *  3. The coordinator takes down a translation job for 粕毛ふるさと観光. Submitted.
+ *  2. 藤琴川まいたけ submits a transcription job, local only (in Fujikoto, by people of
+ *     Fujikoto); the coordinator quotes it: it waits for the business to accept the quote.
+ *  3. The coordinator takes down a translation job for 粕毛ふるさと観光 (on the telephone, say).
+ *     Submitted, waiting for a quote.
  * Every command carries a fixed request id, so a second run answers the first outcome.
  */
 import { createClient } from '@workshare/grpc';
@@ -21,8 +22,9 @@ export interface DemoJobsOptions {
   /** The demo members' emails: one of them hands off a task of the planned job. */
   readonly memberEmails: readonly string[];
   readonly coordinatorEmail: string;
-  readonly businessUserEmail: string;
-  /** The demo businesses, in seed order (the business user acts for the first). */
+  /** The demo businesses' users, in the businesses' order. */
+  readonly businessUserEmails: readonly string[];
+  /** The demo businesses, in seed order. */
   readonly businessIds: readonly string[];
   readonly now?: () => Date;
   /** How long to wait for the plan that JobAccepted brings (default 15 s). */
@@ -82,7 +84,10 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
   const identity = createClient(identityV1.IdentityServiceClient, options.identityAddress);
   const signIn = async (email: string) => identity.login({ email, password: options.password });
   const coordinatorToken = (await signIn(options.coordinatorEmail)).accessToken;
-  const businessToken = (await signIn(options.businessUserEmail)).accessToken;
+  const [woodworksUser, maitakeUser] = options.businessUserEmails;
+  if (!woodworksUser || !maitakeUser) throw new Error('the demo jobs need the users of the first two demo businesses');
+  const businessToken = (await signIn(woodworksUser)).accessToken;
+  const maitakeToken = (await signIn(maitakeUser)).accessToken;
   const members = new Map<string, { email: string; token: string }>();
   for (const email of options.memberEmails) {
     const login = await signIn(email);
@@ -92,6 +97,7 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
 
   const asCoordinator = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: coordinatorToken });
   const asBusiness = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: businessToken });
+  const asMaitake = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: maitakeToken });
   const plans = createClient(taskDecompositionV1.TaskDecompositionServiceClient, options.taskDecompositionAddress, { token: coordinatorToken });
   const schedules = createClient(teamSchedulingV1.TeamSchedulingServiceClient, options.teamSchedulingAddress, { token: coordinatorToken });
   try {
@@ -145,7 +151,7 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
       await plans.confirmPlan({ requestId: 'demo-job-catalogue-plan', jobId: catalogue.jobId, expectedVersion: revised.plan?.version ?? plan.version });
     }
 
-    const transcription = await asCoordinator.submitJob({
+    const transcription = await asMaitake.submitJob({
       requestId: 'demo-job-oral-history',
       businessId: maitake,
       title: 'まいたけ農家の聞き書き 文字起こし (oral-history transcription)',
@@ -157,6 +163,14 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
       regionId: 'fujisato',
       localOnlyTownId: 'fujisato/fujikoto',
       skills: ['transcription'],
+    });
+    await asCoordinator.quoteJob({
+      requestId: 'demo-job-oral-history-quote',
+      jobId: transcription.jobId,
+      amount: moneyFromYen(36_000),
+      estimatedMinutes: 1_800,
+      deliveryDate: days(18),
+      note: '録音 5 時間を 40 分ずつに分け、藤琴の 3 名で起こします。',
     });
     const leaflet = await asCoordinator.submitJob({
       requestId: 'demo-job-leaflet',
@@ -184,6 +198,7 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
   } finally {
     asCoordinator.close();
     asBusiness.close();
+    asMaitake.close();
     plans.close();
     schedules.close();
   }

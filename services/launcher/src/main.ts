@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_EVENTSTORE_URL } from '@workshare/eventstore';
 import { createLogger, shutdownTelemetry, startTelemetry } from '@workshare/telemetry';
 import { SERVICES, type ServicePlan, planServices, processEnvironment } from './plan.js';
-import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
+import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { seedDemoJobs, type DemoWork } from './demo-jobs.js';
 import { DEMO_PASSWORD_DEFAULT, startEmbeddedPlatform } from './platform.js';
 
@@ -140,7 +140,7 @@ const seedDistributedDemo = async (root: string, plans: readonly ServicePlan[], 
       memberEmails: seed.accounts.filter((a) => a.role.startsWith('member')).map((a) => a.email),
       password,
       coordinatorEmail: DEMO_COORDINATOR_EMAIL,
-      businessUserEmail: DEMO_BUSINESS_USER_EMAIL,
+      businessUserEmails: DEMO_BUSINESS_USER_EMAILS,
       businessIds: seed.businessIds,
     });
     lines.push(...demoWorkLines(work));

@@ -8,7 +8,7 @@ import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { startGateway } from '@workshare/gateway';
 import { IdentityTokenVerifierClient, type GrpcServer } from '@workshare/grpc';
-import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL, openIdentityService, seedDemoCooperative, startIdentityGrpc, type DemoSeedResult } from '@workshare/identity';
+import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL, openIdentityService, seedDemoCooperative, startIdentityGrpc, type DemoSeedResult } from '@workshare/identity';
 import { openJobIntakeService, startJobIntakeConsumers, startJobIntakeGrpc } from '@workshare/job-intake';
 import { createLogger } from '@workshare/telemetry';
 import { openTaskDecompositionService, startTaskDecompositionConsumers, startTaskDecompositionGrpc } from '@workshare/task-decomposition';
@@ -123,7 +123,7 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
               memberEmails: seed.accounts.filter((a) => a.role.startsWith('member')).map((a) => a.email),
               password,
               coordinatorEmail: DEMO_COORDINATOR_EMAIL,
-              businessUserEmail: DEMO_BUSINESS_USER_EMAIL,
+              businessUserEmails: DEMO_BUSINESS_USER_EMAILS,
               businessIds: seed.businesses.map((b) => b.businessId),
             })
           : { jobs: [] };

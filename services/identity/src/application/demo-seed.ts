@@ -9,8 +9,8 @@ import type { BusinessView } from './views.js';
 /**
  * The demo cooperative of Fujisato (藤里町), for the launcher: two teams' worth of members in
  * Fujikoto (藤琴) and Kasuge (粕毛), one of them made coordinator of the region (the hand-over
- * from Polaris staff to local people), three local businesses, an accountant, an operator and
- * a business user. Every name, address, email and bank account is invented (emails under the
+ * from Polaris staff to local people), three local businesses, each with its contact person (a business
+ * user), an accountant and an operator. Every name, address, email and bank account is invented (emails under the
  * reserved `.example` domain, made-up bank accounts). Seeded once: a store that has it is left alone.
  */
 export interface DemoAccount {
@@ -57,17 +57,21 @@ export const DEMO_COORDINATOR_EMAIL = `${COORDINATOR}@fujisato.example`;
 const USERS = {
   operator: { name: '北村 彩', email: 'aya.kitamura@polaris.example' },
   accountant: { name: '佐々木 誠', email: 'makoto.sasaki@accounting.example' },
-  business: { name: '高橋 健', email: 'ken.takahashi@shirakami-woodworks.example' },
 } as const;
-/** The demo's business user, acting for the first demo business (白神ウッドワークス). */
-export const DEMO_BUSINESS_USER_EMAIL = USERS.business.email;
 
-/** Invented corporate numbers: bases starting 9901, a registry office code no office has. */
+/**
+ * The three businesses, each with its contact person (a business user acting for it). Invented
+ * corporate numbers: bases starting 9901, a registry office code no office has.
+ */
 const BUSINESSES = [
-  { name: '白神ウッドワークス株式会社', base: '990101000001' },
-  { name: '藤琴川まいたけ合同会社', base: '990101000002' },
-  { name: '粕毛ふるさと観光有限会社', base: '990101000003' },
+  { name: '白神ウッドワークス株式会社', base: '990101000001', contact: { name: '高橋 健', email: 'ken.takahashi@shirakami-woodworks.example' } },
+  { name: '藤琴川まいたけ合同会社', base: '990101000002', contact: { name: '小山 里美', email: 'satomi.koyama@fujikotogawa-maitake.example' } },
+  { name: '粕毛ふるさと観光有限会社', base: '990101000003', contact: { name: '武田 浩二', email: 'koji.takeda@kasuge-kanko.example' } },
 ] as const;
+/** The business users, in the businesses' order. */
+export const DEMO_BUSINESS_USER_EMAILS: readonly string[] = BUSINESSES.map((b) => b.contact.email);
+/** The first demo business's user (白神ウッドワークス). */
+export const DEMO_BUSINESS_USER_EMAIL = DEMO_BUSINESS_USER_EMAILS[0]!;
 
 const memberEmail = (m: DemoMember) => `${m.key}@fujisato.example`;
 
@@ -82,7 +86,7 @@ const demoAccounts = (): DemoAccount[] => [
     email: memberEmail(m),
   })),
   { role: 'accountant', name: USERS.accountant.name, email: USERS.accountant.email },
-  { role: `business user (${BUSINESSES[0].name})`, name: USERS.business.name, email: USERS.business.email },
+  ...BUSINESSES.map((b) => ({ role: `business user (${b.name})`, name: b.contact.name, email: b.contact.email })),
 ];
 
 const memberInput = (m: DemoMember, index: number): RegisterMemberInput => ({
@@ -146,8 +150,10 @@ export const seedDemoCooperative = async (service: IdentityService, options: { p
 
   const { userId: accountantId } = await service.registerUser(operator, { ...USERS.accountant, password });
   await service.grantRole(operator, accountantId, { kind: 'accountant' }, 'the cooperative’s accountant (税理士)');
-  const { userId: businessUserId } = await service.registerUser(operator, { ...USERS.business, password });
-  await service.grantRole(operator, businessUserId, { kind: 'business', businessId: businesses[0]!.businessId }, 'contact person of the business');
+  for (const [index, b] of BUSINESSES.entries()) {
+    const { userId } = await service.registerUser(operator, { ...b.contact, password });
+    await service.grantRole(operator, userId, { kind: 'business', businessId: businesses[index]!.businessId }, 'contact person of the business');
+  }
 
   await service.completeDemoSeed();
   return { status: 'seeded', password, accounts: demoAccounts(), businesses };

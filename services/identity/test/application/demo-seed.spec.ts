@@ -2,7 +2,7 @@ import { openEventStore } from '@workshare/eventstore';
 import type { EventStore } from '@workshare/eventsourcing';
 import { InMemoryKeyVault } from '../../src/adapters/in-memory-key-vault.js';
 import { MasterKey } from '../../src/adapters/master-key.js';
-import { seedDemoCooperative } from '../../src/application/demo-seed.js';
+import { DEMO_BUSINESS_USER_EMAILS, seedDemoCooperative } from '../../src/application/demo-seed.js';
 import type { IdentityService } from '../../src/application/identity-service.js';
 import { parseRegistrationNumber } from '../../src/domain/registration-number.js';
 import { openIdentityService, type IdentityRuntime } from '../../src/open-identity.js';
@@ -35,11 +35,11 @@ describe('the demo cooperative of Fujisato', () => {
     await store.close();
   });
 
-  it('seeds an operator, twelve members, an accountant and a business user, all able to sign in', async () => {
+  it('seeds an operator, twelve members, an accountant and three business users, all able to sign in', async () => {
     expect(seeded.status).toBe('seeded');
     if (seeded.status !== 'seeded') return;
     expect(seeded.password).toBe('demo-password-for-tests');
-    expect(seeded.accounts).toHaveLength(15);
+    expect(seeded.accounts).toHaveLength(17);
     for (const account of seeded.accounts) {
       await expect(service.login(account.email, seeded.password)).resolves.toHaveProperty('token');
       expect(account.email).toMatch(/\.example$/);
@@ -59,15 +59,19 @@ describe('the demo cooperative of Fujisato', () => {
     expect(contractTypes).toEqual(new Set(['contractor', 'employee']));
   });
 
-  it('registers three local businesses with valid registration numbers, one with its user', async () => {
+  it('registers three local businesses with valid registration numbers, each with its user', async () => {
     if (seeded.status !== 'seeded') throw new Error('not seeded');
     expect(seeded.businesses).toHaveLength(3);
     for (const b of seeded.businesses) {
       expect(parseRegistrationNumber(b.registrationNumber, 'corporation')).toBe(b.registrationNumber);
       expect(b.regionId).toBe('fujisato');
     }
-    const businessUser = (await service.login('ken.takahashi@shirakami-woodworks.example', seeded.password)).caller;
-    expect(businessUser.businessId).toBe(seeded.businesses[0]!.businessId);
+    const users = ['ken.takahashi@shirakami-woodworks.example', 'satomi.koyama@fujikotogawa-maitake.example', 'koji.takeda@kasuge-kanko.example'];
+    expect(DEMO_BUSINESS_USER_EMAILS).toEqual(users);
+    for (const [index, email] of users.entries()) {
+      const businessUser = (await service.login(email, seeded.password)).caller;
+      expect(businessUser.businessId).toBe(seeded.businesses[index]!.businessId);
+    }
   });
 
   it('lets the accountant read what she needs to pay the members', async () => {
@@ -84,7 +88,7 @@ describe('the demo cooperative of Fujisato', () => {
     const head = await store.headPosition();
     const again = await seedDemoCooperative(service);
     expect(again).toMatchObject({ status: 'already_seeded' });
-    expect(again.accounts).toHaveLength(15);
+    expect(again.accounts).toHaveLength(17);
     expect(again).not.toHaveProperty('password');
     expect(await store.headPosition()).toEqual(head);
   });
