@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { freePort, spawnServiceProcess, waitForService } from '@workshare/service-host';
+import { runServiceUntilStopped, startWithBadConfiguration } from '@workshare/service-host';
 import { checkHealth as healthCheck, createClient } from '@workshare/grpc';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { jobIntakeV1, moneyFromYen } from '@workshare/proto';
@@ -36,55 +36,49 @@ describe('services/job-intake/dist/src/main.js, the service as its own process',
   });
 
   it('serves health and a job over gRPC, then drains and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const address = `127.0.0.1:${port}`;
-    const child = spawnServiceProcess(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: String(port), IDENTITY_ADDRESS: coop.identityAddress });
-    try {
-      await waitForService('health SERVING', async () => (await healthCheck(address, 'workshare.jobintake.v1.JobIntakeService')) === 'SERVING', child);
-      expect(await healthCheck(address)).toBe('SERVING');
-      const listening = child.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'job-intake gRPC listening');
-      expect(listening).toMatchObject({ host: '0.0.0.0', port, store: 'embedded', identity: coop.identityAddress });
-
-      const client = createClient(jobIntakeV1.JobIntakeServiceClient, address, { deadlineMs: 20_000 });
-      let jobId = '';
-      try {
-        ({ jobId } = await client.submitJob(
-          {
-            requestId: randomUUID(),
-            businessId: coop.businesses.fujisato,
-            title: '秘密の社内文書の入力',
-            description: '',
-            workCategory: jobIntakeV1.WorkCategory.WORK_CATEGORY_DATA_ENTRY,
-            pricing: { kind: jobIntakeV1.PricingKind.PRICING_KIND_FIXED_PRICE },
-            amount: moneyFromYen(30_000),
-            deadline: new Date(Date.now() + 30 * 86_400_000),
-            regionId: 'fujisato',
-            localOnlyTownId: '',
-            skills: ['data entry'],
-          },
-          { token: coop.business.token },
-        ));
-        const { job } = await client.getJob({ jobId }, { token: coop.coordinator.token });
-        expect(job).toMatchObject({ jobId, status: jobIntakeV1.JobStatus.JOB_STATUS_SUBMITTED, amount: { yen: '30000' } });
-        child.process.kill('SIGTERM');
-        await expect(child.exited).resolves.toEqual({ code: 0, signal: null });
-      } finally {
-        client.close();
-      }
-      const messages = child.lines.map((l) => (JSON.parse(l) as { msg?: string }).msg);
-      expect(messages).toEqual(expect.arrayContaining(['job-intake gRPC listening', 'job-intake consumers started', 'job submitted', 'job-intake stopping: draining calls in flight', 'job-intake stopped']));
-      const logs = child.lines.join('\n') + child.stderr.join('');
-      expect(logs).not.toContain('秘密の社内文書');
-      expect(logs).toContain(jobId);
-    } finally {
-      if (child.process.exitCode === null) child.process.kill('SIGKILL');
-    }
+    let jobId = '';
+    const stopped = await runServiceUntilStopped(
+      packageRoot,
+      'job-intake',
+      { EVENTSTORE_URL: `embedded:${dataDir}`, IDENTITY_ADDRESS: coop.identityAddress },
+      'workshare.jobintake.v1.JobIntakeService',
+      async ({ address }) => {
+        expect(await healthCheck(address)).toBe('SERVING');
+        const client = createClient(jobIntakeV1.JobIntakeServiceClient, address, { deadlineMs: 20_000 });
+        try {
+          ({ jobId } = await client.submitJob(
+            {
+              requestId: randomUUID(),
+              businessId: coop.businesses.fujisato,
+              title: '秘密の社内文書の入力',
+              description: '',
+              workCategory: jobIntakeV1.WorkCategory.WORK_CATEGORY_DATA_ENTRY,
+              pricing: { kind: jobIntakeV1.PricingKind.PRICING_KIND_FIXED_PRICE },
+              amount: moneyFromYen(30_000),
+              deadline: new Date(Date.now() + 30 * 86_400_000),
+              regionId: 'fujisato',
+              localOnlyTownId: '',
+              skills: ['data entry'],
+            },
+            { token: coop.business.token },
+          ));
+          const { job } = await client.getJob({ jobId }, { token: coop.coordinator.token });
+          expect(job).toMatchObject({ jobId, status: jobIntakeV1.JobStatus.JOB_STATUS_SUBMITTED, amount: { yen: '30000' } });
+        } finally {
+          client.close();
+        }
+      },
+    );
+    expect(stopped.exit).toEqual({ code: 0, signal: null });
+    expect(stopped.listening).toMatchObject({ host: '0.0.0.0', port: stopped.port, store: 'embedded', identity: coop.identityAddress });
+    expect(stopped.messages).toEqual(expect.arrayContaining(['job-intake gRPC listening', 'job-intake consumers started', 'job submitted', 'job-intake stopping: draining calls in flight', 'job-intake stopped']));
+    expect(stopped.output).not.toContain('秘密の社内文書');
+    expect(stopped.output).toContain(jobId);
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const child = spawnServiceProcess(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: 'fifty', LOG_LEVEL: 'chatty' });
-    await expect(child.exited).resolves.toEqual({ code: 1, signal: null });
-    const stderr = child.stderr.join('');
+    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}` });
+    expect(exit).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('job-intake could not start');
     expect(stderr).toContain('GRPC_PORT must be a port');
     expect(stderr).toContain('LOG_LEVEL must be one of');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { freePort, spawnServiceProcess, waitForService } from '@workshare/service-host';
+import { runServiceUntilStopped, startWithBadConfiguration } from '@workshare/service-host';
 import { checkHealth as healthCheck, createClient } from '@workshare/grpc';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { teamSchedulingV1 } from '@workshare/proto';
@@ -36,37 +36,32 @@ describe('services/team-scheduling/dist/src/main.js, the service as its own proc
   });
 
   it('serves health and a member’s tasks over gRPC, then drains and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const address = `127.0.0.1:${port}`;
-    const child = spawnServiceProcess(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: String(port), IDENTITY_ADDRESS: coop.identityAddress });
-    try {
-      await waitForService('health SERVING', async () => (await healthCheck(address, 'workshare.teamscheduling.v1.TeamSchedulingService')) === 'SERVING', child);
-      expect(await healthCheck(address)).toBe('SERVING');
-      const listening = child.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'team-scheduling gRPC listening');
-      expect(listening).toMatchObject({ host: '0.0.0.0', port, store: 'embedded', identity: coop.identityAddress });
-
-      const client = createClient(teamSchedulingV1.TeamSchedulingServiceClient, address, { deadlineMs: 20_000 });
-      try {
-        expect((await client.listMyTasks({}, { token: coop.member.token })).tasks).toEqual([]);
-        await expect(client.getJobSchedule({ jobId: randomUUID() }, { token: coop.coordinator.token })).rejects.toMatchObject({ code: 'job.not_found' });
-        child.process.kill('SIGTERM');
-        await expect(child.exited).resolves.toEqual({ code: 0, signal: null });
-      } finally {
-        client.close();
-      }
-      const messages = child.lines.map((l) => (JSON.parse(l) as { msg?: string }).msg);
-      expect(messages).toEqual(
-        expect.arrayContaining(['team-scheduling gRPC listening', 'team-scheduling consumers started', 'team-scheduling stopping: draining calls in flight', 'team-scheduling stopped']),
-      );
-    } finally {
-      if (child.process.exitCode === null) child.process.kill('SIGKILL');
-    }
+    const stopped = await runServiceUntilStopped(
+      packageRoot,
+      'team-scheduling',
+      { EVENTSTORE_URL: `embedded:${dataDir}`, IDENTITY_ADDRESS: coop.identityAddress },
+      'workshare.teamscheduling.v1.TeamSchedulingService',
+      async ({ address }) => {
+        expect(await healthCheck(address)).toBe('SERVING');
+        const client = createClient(teamSchedulingV1.TeamSchedulingServiceClient, address, { deadlineMs: 20_000 });
+        try {
+          expect((await client.listMyTasks({}, { token: coop.member.token })).tasks).toEqual([]);
+          await expect(client.getJobSchedule({ jobId: randomUUID() }, { token: coop.coordinator.token })).rejects.toMatchObject({ code: 'job.not_found' });
+        } finally {
+          client.close();
+        }
+      },
+    );
+    expect(stopped.exit).toEqual({ code: 0, signal: null });
+    expect(stopped.listening).toMatchObject({ host: '0.0.0.0', port: stopped.port, store: 'embedded', identity: coop.identityAddress });
+    expect(stopped.messages).toEqual(
+      expect.arrayContaining(['team-scheduling gRPC listening', 'team-scheduling consumers started', 'team-scheduling stopping: draining calls in flight', 'team-scheduling stopped']),
+    );
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const child = spawnServiceProcess(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: 'fifty', LOG_LEVEL: 'chatty' });
-    await expect(child.exited).resolves.toEqual({ code: 1, signal: null });
-    const stderr = child.stderr.join('');
+    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}` });
+    expect(exit).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('team-scheduling could not start');
     expect(stderr).toContain('GRPC_PORT must be a port');
     expect(stderr).toContain('LOG_LEVEL must be one of');
