@@ -56,4 +56,4 @@ export * from './domain/account.js';
 export * from './domain/business.js';
 export * from './domain/reservation.js';
 /** For other services' tests and benches: a real identity with a small cooperative and real tokens. */
-export { startTestCooperative, type TestCooperative, type TestActor } from './testing.js';
+export { startProcessTestCooperative, startTestCooperative, type ProcessTestCooperative, type TestCooperative, type TestActor } from './testing.js';

@@ -4,7 +4,11 @@
  * tokens. Nothing here is faked: the tokens are signed by this identity and verified over gRPC.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { EventStore } from '@workshare/eventsourcing';
+import { openEventStore } from '@workshare/eventstore';
 import type { GrpcServer } from '@workshare/grpc';
 import { InMemoryKeyVault } from './adapters/in-memory-key-vault.js';
 import { startIdentityGrpc } from './adapters/grpc/identity-grpc.js';
@@ -146,6 +150,38 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
   } catch (error) {
     await server.shutdown(0).catch(() => undefined);
     await runtime.close().catch(() => undefined);
+    throw error;
+  }
+};
+
+/** The test cooperative with a temporary folder for the store of the service under test. */
+export interface ProcessTestCooperative extends TestCooperative {
+  /** An empty folder, for the tested service's `EVENTSTORE_URL=embedded:<dataDir>`; removed by `close()`. */
+  readonly dataDir: string;
+}
+
+/**
+ * For a service's process test (its built `main.js` run as a pod runs it): the test
+ * cooperative on an in-memory store of its own, and an empty folder for the service's store.
+ * `close()` stops identity and removes both.
+ */
+export const startProcessTestCooperative = async (folderPrefix: string): Promise<ProcessTestCooperative> => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), folderPrefix));
+  const store = await openEventStore('embedded:memory');
+  try {
+    const coop = await startTestCooperative({ store });
+    return {
+      ...coop,
+      dataDir,
+      close: async () => {
+        await coop.close();
+        await store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 };

@@ -6,41 +6,29 @@
  * never the job's texts, and end with exit code 0 on SIGTERM.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { EventStore } from '@workshare/eventsourcing';
-import { openEventStore } from '@workshare/eventstore';
 import { runServiceUntilStopped, startWithBadConfiguration } from '@workshare/service-host';
 import { checkHealth as healthCheck, createClient } from '@workshare/grpc';
-import { startTestCooperative, type TestCooperative } from '@workshare/identity';
+import { startProcessTestCooperative, type ProcessTestCooperative } from '@workshare/identity';
 import { jobIntakeV1, moneyFromYen } from '@workshare/proto';
 
 const packageRoot = path.resolve(__dirname, '..');
 
 describe('services/job-intake/dist/src/main.js, the service as its own process', () => {
-  let dataDir: string;
-  let identityStore: EventStore;
-  let coop: TestCooperative;
+  let coop: ProcessTestCooperative;
 
+  // The test runs what a pod runs: the build of this package (turbo builds it before its tests).
   beforeAll(async () => {
-    // The test runs what a pod runs: the build of this package (turbo builds it before its tests).
-    dataDir = mkdtempSync(path.join(tmpdir(), 'job-intake-main-'));
-    identityStore = await openEventStore('embedded:memory');
-    coop = await startTestCooperative({ store: identityStore });
+    coop = await startProcessTestCooperative('job-intake-main-');
   }, 180_000);
-  afterAll(async () => {
-    await coop?.close();
-    await identityStore?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => coop?.close());
 
   it('serves health and a job over gRPC, then drains and exits 0 on SIGTERM', async () => {
     let jobId = '';
     const stopped = await runServiceUntilStopped(
       packageRoot,
       'job-intake',
-      { EVENTSTORE_URL: `embedded:${dataDir}`, IDENTITY_ADDRESS: coop.identityAddress },
+      { EVENTSTORE_URL: `embedded:${coop.dataDir}`, IDENTITY_ADDRESS: coop.identityAddress },
       'workshare.jobintake.v1.JobIntakeService',
       async ({ address }) => {
         expect(await healthCheck(address)).toBe('SERVING');
@@ -77,7 +65,7 @@ describe('services/job-intake/dist/src/main.js, the service as its own process',
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}` });
+    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${coop.dataDir}` });
     expect(exit).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('job-intake could not start');
     expect(stderr).toContain('GRPC_PORT must be a port');

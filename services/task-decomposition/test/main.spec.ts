@@ -6,40 +6,28 @@
  * end with exit code 0 on SIGTERM.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { EventStore } from '@workshare/eventsourcing';
-import { openEventStore } from '@workshare/eventstore';
 import { runServiceUntilStopped, startWithBadConfiguration } from '@workshare/service-host';
 import { checkHealth as healthCheck, createClient } from '@workshare/grpc';
-import { startTestCooperative, type TestCooperative } from '@workshare/identity';
+import { startProcessTestCooperative, type ProcessTestCooperative } from '@workshare/identity';
 import { taskDecompositionV1 } from '@workshare/proto';
 
 const packageRoot = path.resolve(__dirname, '..');
 
 describe('services/task-decomposition/dist/src/main.js, the service as its own process', () => {
-  let dataDir: string;
-  let identityStore: EventStore;
-  let coop: TestCooperative;
+  let coop: ProcessTestCooperative;
 
+  // The test runs what a pod runs: the build of this package (turbo builds it before its tests).
   beforeAll(async () => {
-    // The test runs what a pod runs: the build of this package (turbo builds it before its tests).
-    dataDir = mkdtempSync(path.join(tmpdir(), 'task-decomposition-main-'));
-    identityStore = await openEventStore('embedded:memory');
-    coop = await startTestCooperative({ store: identityStore });
+    coop = await startProcessTestCooperative('task-decomposition-main-');
   }, 180_000);
-  afterAll(async () => {
-    await coop?.close();
-    await identityStore?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => coop?.close());
 
   it('serves health and answers over gRPC with identity’s tokens, then drains and exits 0 on SIGTERM', async () => {
     const stopped = await runServiceUntilStopped(
       packageRoot,
       'task-decomposition',
-      { EVENTSTORE_URL: `embedded:${dataDir}`, IDENTITY_ADDRESS: coop.identityAddress },
+      { EVENTSTORE_URL: `embedded:${coop.dataDir}`, IDENTITY_ADDRESS: coop.identityAddress },
       'workshare.taskdecomposition.v1.TaskDecompositionService',
       async ({ address }) => {
         expect(await healthCheck(address)).toBe('SERVING');
@@ -60,7 +48,7 @@ describe('services/task-decomposition/dist/src/main.js, the service as its own p
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${dataDir}` });
+    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${coop.dataDir}` });
     expect(exit).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('task-decomposition could not start');
     expect(stderr).toContain('GRPC_PORT must be a port');
