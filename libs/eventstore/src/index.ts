@@ -7,4 +7,5 @@ export { embeddedDriver } from './pglite-driver.js';
 export type { SqlDriver } from './sql-driver.js';
 export { LIMITS, prepareEvents, assertStreamName, assertExpectedVersion, type PreparedEvent } from './validation.js';
 export { MIGRATIONS } from './schema.js';
+export { dropPostgresSchemas, uniqueSchemaName } from './schemas.js';
 export { verifyLog, type LogVerification, type LogBreak } from './verify.js';

@@ -3,18 +3,11 @@
  * why and skip. Each test file works in schemas of its own, dropped at the end, so that
  * engineers and CI runs on one server never see each other's tables.
  */
-import { postgresDriver } from '@workshare/eventstore';
+import { dropPostgresSchemas, uniqueSchemaName } from '@workshare/eventstore';
 
-export const uniqueSchema = (label: string): string => `identity_${label}_${process.pid}_${Date.now().toString(36)}`;
+export const uniqueSchema = (label: string): string => uniqueSchemaName('identity', label);
 
-export const dropSchemas = async (url: string, schemas: readonly string[]): Promise<void> => {
-  const driver = postgresDriver({ connectionString: url, maxConnections: 1 });
-  try {
-    for (const schema of schemas) await driver.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await driver.close();
-  }
-};
+export const dropSchemas = dropPostgresSchemas;
 
 export const withPostgres = (title: string, declare: (url: string) => void): void => {
   const url = process.env.DATABASE_URL;

@@ -2,18 +2,11 @@
  * Where the PostgreSQL tests find a server: DATABASE_URL (CI sets it). Without it they print
  * why and skip. Each test file works in a schema of its own, dropped at the end.
  */
-import { postgresDriver } from '@workshare/eventstore';
+import { dropPostgresSchemas, uniqueSchemaName } from '@workshare/eventstore';
 
-export const uniqueSchema = (label: string): string => `task_decomposition_${label}_${process.pid}_${Date.now().toString(36)}`;
+export const uniqueSchema = (label: string): string => uniqueSchemaName('task_decomposition', label);
 
-export const dropSchemas = async (url: string, schemas: readonly string[]): Promise<void> => {
-  const driver = postgresDriver({ connectionString: url, maxConnections: 1 });
-  try {
-    for (const schema of schemas) await driver.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await driver.close();
-  }
-};
+export const dropSchemas = dropPostgresSchemas;
 
 export const withPostgres = (title: string, declare: (url: string) => void): void => {
   const url = process.env.DATABASE_URL;

@@ -1,0 +1,20 @@
+import { postgresDriver } from './pg-driver.js';
+import { assertSchemaName } from './schema.js';
+
+/**
+ * Drops stores kept in PostgreSQL schemas (their events and checkpoints, everything), for
+ * tests and benches that work in schemas of their own. Names are checked as the store checks
+ * them: plain lower-case identifiers.
+ */
+export const dropPostgresSchemas = async (url: string, schemas: readonly string[]): Promise<void> => {
+  const names = schemas.map(assertSchemaName);
+  const driver = postgresDriver({ connectionString: url, maxConnections: 1 });
+  try {
+    for (const schema of names) await driver.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await driver.close();
+  }
+};
+
+/** A schema name no other run uses: `<prefix>_<label>_<pid>_<time>`. */
+export const uniqueSchemaName = (prefix: string, label: string): string => assertSchemaName(`${prefix}_${label}_${process.pid}_${Date.now().toString(36)}`);
