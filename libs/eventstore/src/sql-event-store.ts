@@ -265,30 +265,29 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = assertPosition(options.after ?? START);
     const limit = assertLimit(options.limit ?? 1000, 10_000);
+    const { bound, params } = await this.horizon(4);
     const rows = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-          AND transaction_id < $4::text::xid8
+          AND transaction_id < ${bound}
         ORDER BY transaction_id, global_position LIMIT $3`,
-      [after.commit.toString(), after.prepare.toString(), limit, await this.horizon()],
+      [after.commit.toString(), after.prepare.toString(), limit, ...params],
       'read-all',
     );
     return rows.map(toRecorded);
   }
 
   /**
-   * How far global reads may go (a transaction id, exclusive). On PostgreSQL, a statement of
-   * its own, before the read: below the oldest append still running, whatever else runs on the
-   * server (a long report, a migration of another database). Embedded, the one connection
-   * runs one statement at a time: below the oldest transaction running at all.
+   * How far global reads may go (a transaction id, exclusive), as SQL for the read's WHERE and
+   * its parameters (numbered from `next`). On PostgreSQL, a statement of its own, before the
+   * read: below the oldest append still running, whatever else runs on the server (a long
+   * report, a migration of another database). Embedded, the one connection runs one statement
+   * at a time: below the oldest transaction running at all, in the read itself.
    */
-  private async horizon(): Promise<string> {
-    const [row] = await this.db.query<{ horizon: string }>(
-      this.db.kind === 'embedded' ? `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon` : this.horizonQuery,
-      [],
-      'horizon',
-    );
-    return row!.horizon;
+  private async horizon(next: number): Promise<{ bound: string; params: string[] }> {
+    if (this.db.kind === 'embedded') return { bound: 'pg_snapshot_xmin(pg_current_snapshot())', params: [] };
+    const [row] = await this.db.query<{ horizon: string }>(this.horizonQuery, [], 'horizon');
+    return { bound: `$${next}::text::xid8`, params: [row!.horizon] };
   }
 
   streamAll(options: ReadAllOptions & { pageSize?: number } = {}): AsyncIterable<RecordedEvent> {
@@ -296,11 +295,12 @@ export class SqlEventStore implements EventStore {
   }
 
   async headPosition(): Promise<GlobalPosition> {
+    const { bound, params } = await this.horizon(1);
     const rows = await this.db.query<{ commit_position: string; global_position: string | number | bigint }>(
       `SELECT transaction_id::text AS commit_position, global_position FROM ${this.s}.events
-        WHERE transaction_id < $1::text::xid8
+        WHERE transaction_id < ${bound}
         ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-      [await this.horizon()],
+      params,
     );
     const row = rows[0];
     return row ? { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) } : START;
