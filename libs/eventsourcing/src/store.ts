@@ -48,6 +48,12 @@ export interface SubscriptionOptions {
   batchSize?: number;
   /** How long to wait between polls once caught up, in ms (default 100). */
   pollIntervalMs?: number;
+  /**
+   * Saves the checkpoint at most this often, in ms (default 0: after every page). Later saves
+   * cost fewer writes and deliver more events again after a crash: for handlers that keep their
+   * own record of what they handled. The checkpoint is always saved when the subscription stops.
+   */
+  checkpointIntervalMs?: number;
   /** Told when the subscription stops because of an error. */
   onError?: (error: unknown) => void;
 }

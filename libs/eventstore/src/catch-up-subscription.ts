@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { comparePositions, START, type EventStore, type GlobalPosition, type Subscription, type SubscriptionOptions } from '@workshare/eventsourcing';
 
 type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 'storeCheckpoint'>;
@@ -5,7 +6,7 @@ type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 's
 /**
  * A durable catch-up subscription over any store's global log: resume from the saved
  * checkpoint, hand each event to the handler in log order, save the checkpoint after each
- * page, then poll (or wake on a local append) once caught up. At-least-once: after a crash,
+ * page (or at most every `checkpointIntervalMs`, and on stop), then poll (or wake on a local append) once caught up. At-least-once: after a crash,
  * the events since the last checkpoint are delivered again, so handlers must be idempotent.
  */
 export class CatchUpSubscription implements Subscription {
@@ -35,24 +36,37 @@ export class CatchUpSubscription implements Subscription {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     const pollMs = this.options.pollIntervalMs ?? 100;
+    const saveEveryMs = this.options.checkpointIntervalMs ?? 0;
+    let saved: GlobalPosition | undefined;
+    let savedAt = Number.NEGATIVE_INFINITY;
+    const save = async (): Promise<void> => {
+      if (saved !== undefined && comparePositions(saved, this.position) >= 0) return;
+      const position = this.position;
+      await this.store.storeCheckpoint(this.options.subscriptionId, position);
+      saved = position;
+      savedAt = performance.now();
+    };
     try {
       this.position = (await this.store.readCheckpoint(this.options.subscriptionId)) ?? START;
+      saved = this.position;
       while (!this.stopping) {
         const page = await this.store.readAll({ after: this.position, limit: batchSize });
-        let handled = 0;
+        let failed = true;
         try {
           for (const event of page) {
             if (this.stopping) break;
             await this.options.handle(event);
             this.position = event.position;
-            handled++;
           }
+          failed = false;
         } finally {
-          if (handled > 0) await this.store.storeCheckpoint(this.options.subscriptionId, this.position);
+          // After a failure, what was handled is saved at once: it is not delivered again.
+          if (failed || performance.now() - savedAt >= saveEveryMs) await save();
         }
         this.settleWaiters();
-        if (page.length < batchSize && !this.stopping) await this.idle(pollMs);
+        if (page.length < batchSize && !this.stopping) await this.idle(saveEveryMs > 0 && comparePositions(saved ?? START, this.position) < 0 ? Math.min(pollMs, saveEveryMs) : pollMs);
       }
+      await save();
     } finally {
       this.finished = true;
       this.unlisten();

@@ -379,6 +379,41 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         expect(seen).toEqual([1, 2, 3]);
       });
 
+      it('with a checkpoint interval, saves at the first page, then not before the interval has passed, and always on stop', async () => {
+        await store.append(`lazy-${p}`, [event('E', { n: 1 })]);
+        const seen: RecordedEvent[] = [];
+        const subscriptionId = `lazy-${p}`;
+        const lazy = store.subscribe({ subscriptionId, handle: collect(seen, `lazy-${p}`), pollIntervalMs: 20, checkpointIntervalMs: 600_000 });
+        await lazy.caughtUp();
+        const first = await store.readCheckpoint(subscriptionId);
+        expect(first && comparePositions(first, seen[0]!.position)).toBeGreaterThanOrEqual(0);
+        await store.append(`lazy-${p}`, [event('E', { n: 2 })]);
+        await lazy.caughtUp();
+        expect(seen.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+        expect(await store.readCheckpoint(subscriptionId)).toEqual(first); // handled, not saved yet
+        await lazy.stop();
+        const last = await store.readCheckpoint(subscriptionId);
+        expect(last && comparePositions(last, seen[1]!.position)).toBeGreaterThanOrEqual(0);
+      });
+
+      it('with a checkpoint interval, saves what was handled before a handler throws', async () => {
+        await store.append(`lazy-fail-${p}`, [event('E', { n: 1 }), event('Poison', { n: 2 })]);
+        const seen: RecordedEvent[] = [];
+        const subscriptionId = `lazy-fail-${p}`;
+        const failing = store.subscribe({
+          subscriptionId,
+          handle: (e) => {
+            if (e.type === 'Poison' && e.streamName === `lazy-fail-${p}`) throw new Error('handler failed on purpose');
+            collect(seen, `lazy-fail-${p}`)(e);
+          },
+          pollIntervalMs: 20,
+          checkpointIntervalMs: 600_000,
+        });
+        await expect(failing.done).rejects.toThrow('handler failed on purpose');
+        const saved = await store.readCheckpoint(subscriptionId);
+        expect(saved && comparePositions(saved, seen[0]!.position)).toBe(0);
+      });
+
       it('stores and reads checkpoints', async () => {
         expect(await store.readCheckpoint(`cp-${p}`)).toBeUndefined();
         await store.storeCheckpoint(`cp-${p}`, { commit: 12n, prepare: 34n });
