@@ -6,8 +6,9 @@ type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 's
 /**
  * A durable catch-up subscription over any store's global log: resume from the saved
  * checkpoint, hand each event to the handler in log order, save the checkpoint after each
- * page (or at most every `checkpointIntervalMs`, and on stop), then poll (or wake on a local append) once caught up. At-least-once: after a crash,
- * the events since the last checkpoint are delivered again, so handlers must be idempotent.
+ * page (or at most every `checkpointIntervalMs`, and on stop), then poll (or wake on a local
+ * append) once caught up. At-least-once: after a crash, the events since the last checkpoint
+ * are delivered again, so handlers must be idempotent.
  */
 export class CatchUpSubscription implements Subscription {
   readonly done: Promise<void>;
