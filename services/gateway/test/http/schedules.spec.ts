@@ -231,11 +231,20 @@ describe('a hand-off, its history and who held the task when', () => {
       progressNote: null,
       at: expect.stringMatching(TOKYO_TIME),
       span: { start: expect.stringMatching(TOKYO_TIME), end: expect.stringMatching(TOKYO_TIME) },
+      reasons: [],
     });
     expect(entries.at(-1)).toMatchObject({ kind: 'handed_off', memberId: h.coop.coordinator.id, fromMemberId: h.coop.member.id, actor: h.coop.member.id, reason: 'sick child', progressNote: 'forms 1-40 sorted' });
     for (const who of [h.coop.coordinator, h.coop.accountant, h.coop.operator, h.coop.business]) expect((await h.call('GET', `/v1/tasks/${sortId}/history`, { as: who })).statusCode).toBe(200);
     expectProblem(await h.call('GET', `/v1/tasks/${sortId}/history`, { as: h.coop.setagayaCoordinator }), 403, 'task.forbidden');
     expectProblem(await h.call('GET', `/v1/tasks/${sortId}/history`, { as: h.coop.otherBusiness }), 403, 'task.forbidden');
+
+    // An unassignable task's history gives each reason with its stable code.
+    const design = (await h.call('GET', `/v1/tasks/${designId}/history`, { as: h.coop.coordinator })).json() as { entries: Record<string, unknown>[] };
+    expect(design.entries.at(-1)).toMatchObject({
+      kind: 'unassignable',
+      reason: 'schedule.no_skill_in_region',
+      reasons: [{ code: 'schedule.no_skill_in_region', message: expect.stringMatching(/\S/) }],
+    });
   });
 
   it('GET /v1/tasks/{taskId}/holder?at=: who held it then; now when at is left out; null before anyone did', async () => {

@@ -613,7 +613,7 @@ export class TeamSchedulingDouble {
         record.history.push(entry('assigned', actor, '', { memberId: choice.member.memberId, span: choice.span }));
       } else {
         record.task = { ...record.task, status: AssignmentStatus.ASSIGNMENT_STATUS_UNASSIGNABLE, reasons: [choice] };
-        record.history.push(entry('unassignable', actor, choice.message));
+        record.history.push(entry('unassignable', actor, choice.code, { reasons: [choice] }));
       }
     }
     return this.tasksOf(job.jobId);
@@ -628,7 +628,7 @@ export class TeamSchedulingDouble {
       record.history.push(entry('handed_off', actor, reason, { memberId: choice.member.memberId, fromMemberId: from, progressNote, span: choice.span }));
     } else {
       record.task = { ...record.task, status: AssignmentStatus.ASSIGNMENT_STATUS_UNASSIGNABLE, memberId: '', span: undefined, reasons: [choice], teamRegionId: '', traineeMemberId: '' };
-      record.history.push(entry('released', actor, reason, { fromMemberId: from, progressNote }), entry('unassignable', actor, choice.message));
+      record.history.push(entry('released', actor, reason, { fromMemberId: from, progressNote }), entry('unassignable', actor, choice.code, { reasons: [choice] }));
     }
   }
 
@@ -690,8 +690,8 @@ const entry = (
   kind: string,
   actor: string,
   reason: string,
-  fields: Partial<Pick<teamSchedulingV1.TaskHistoryEntry, 'memberId' | 'fromMemberId' | 'progressNote' | 'span'>> = {},
-): teamSchedulingV1.TaskHistoryEntry => ({ kind, memberId: '', fromMemberId: '', actor, reason, progressNote: '', at: new Date(), span: undefined, ...fields });
+  fields: Partial<Pick<teamSchedulingV1.TaskHistoryEntry, 'memberId' | 'fromMemberId' | 'progressNote' | 'span' | 'reasons'>> = {},
+): teamSchedulingV1.TaskHistoryEntry => ({ kind, memberId: '', fromMemberId: '', actor, reason, progressNote: '', at: new Date(), span: undefined, reasons: [], ...fields });
 
 export interface Doubles {
   readonly jobIntake: JobIntakeDouble;

@@ -160,14 +160,42 @@ describe('schedules in the API’s words', () => {
     expect(() => scheduledTaskView(scheduled({ span: undefined }))).toThrow(/without its member or span/);
     expect(() => scheduledTaskView(scheduled({ span: { start: new Date(), end: undefined } }))).toThrow(/no span end/);
     expect(() => scheduledTaskView(scheduled({ deadline: undefined }))).toThrow(/no task deadline/);
-    expect(() => historyView({ entries: [{ kind: 'teleported', memberId: '', fromMemberId: '', actor: 'a', reason: '', progressNote: '', at: new Date(), span: undefined }] })).toThrow(/unknown history kind/);
+    expect(() => historyView({ entries: [{ kind: 'teleported', memberId: '', fromMemberId: '', actor: 'a', reason: '', progressNote: '', at: new Date(), span: undefined, reasons: [] }] })).toThrow(/unknown history kind/);
   });
 
   it('a history entry: kind as given, who from whom, note and times in Tokyo', () => {
     const view = historyView({
-      entries: [{ kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: new Date('2026-06-01T05:00:00Z'), span: undefined }],
+      entries: [
+        { kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: new Date('2026-06-01T05:00:00Z'), span: undefined, reasons: [] },
+        {
+          kind: 'unassignable',
+          memberId: '',
+          fromMemberId: '',
+          actor: 'system:team-scheduling',
+          reason: 'schedule.no_skill_in_town',
+          progressNote: '',
+          at: new Date('2026-06-01T06:00:00Z'),
+          span: undefined,
+          reasons: [{ code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/fujikoto has the skill translation' }],
+        },
+      ],
     });
-    expect(view).toEqual({ entries: [{ kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: '2026-06-01T14:00:00.000+09:00', span: null }] });
+    expect(view).toEqual({
+      entries: [
+        { kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: '2026-06-01T14:00:00.000+09:00', span: null, reasons: [] },
+        {
+          kind: 'unassignable',
+          memberId: null,
+          fromMemberId: null,
+          actor: 'system:team-scheduling',
+          reason: 'schedule.no_skill_in_town',
+          progressNote: null,
+          at: '2026-06-01T15:00:00.000+09:00',
+          span: null,
+          reasons: [{ code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/fujikoto has the skill translation' }],
+        },
+      ],
+    });
   });
 
   it('a member’s schedule: the Tokyo week of now by default; a period given is read as instants, to after from', () => {

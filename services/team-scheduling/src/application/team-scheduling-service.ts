@@ -579,7 +579,7 @@ const historyEntryOf = (event: RecordedEvent, taskId: string): TaskHistoryEntry 
   const d = event.data as Record<string, unknown>;
   if (d.taskId !== taskId) return undefined;
   const str = (value: unknown): string => (typeof value === 'string' ? value : '');
-  const base = { actor: str(d.by), at: event.occurredAt, reason: str(d.reason), progressNote: str(d.progressNote), fromMemberId: '' };
+  const base = { actor: str(d.by), at: event.occurredAt, reason: str(d.reason), progressNote: str(d.progressNote), fromMemberId: '', reasons: [] };
   const span = spanOf(d);
   switch (event.type) {
     case 'TaskAssigned':
@@ -591,8 +591,8 @@ const historyEntryOf = (event: RecordedEvent, taskId: string): TaskHistoryEntry 
     case 'AssignmentOverridden':
       return { ...base, kind: 'overridden', memberId: str(d.toMemberId), fromMemberId: str(d.fromMemberId), ...(span ? { span } : {}) };
     case 'TaskUnassignable': {
-      const reasons = Array.isArray(d.reasons) ? d.reasons.map((r) => str((r as { code?: unknown }).code)).join(', ') : '';
-      return { ...base, kind: 'unassignable', memberId: '', reason: reasons };
+      const reasons = (Array.isArray(d.reasons) ? d.reasons : []).map((r) => ({ code: str((r as { code?: unknown }).code), message: str((r as { message?: unknown }).message) }));
+      return { ...base, kind: 'unassignable', memberId: '', reason: reasons.map((r) => r.code).join(', '), reasons };
     }
     case 'TraineePaired':
       return { ...base, kind: 'paired', memberId: str(d.traineeMemberId) };

@@ -64,4 +64,6 @@ export interface TaskHistoryEntry {
   /** When it was recorded (the event's occurred-at). */
   readonly at: Date;
   readonly span?: { readonly start: Date; readonly end: Date };
+  /** For `unassignable`: why nobody could take the task (stable codes); else empty. */
+  readonly reasons: readonly { readonly code: string; readonly message: string }[];
 }

@@ -403,6 +403,9 @@ describe('job intake’s cancellations and identity’s departures', () => {
       ['released', 'system:team-scheduling'],
       ['unassignable', 'system:team-scheduling'],
     ]);
+    // Nobody else has the skill: the history says so with the stable code, and in words.
+    expect(history.at(-1)).toMatchObject({ reason: 'schedule.no_member_with_skills', reasons: [{ code: 'schedule.no_member_with_skills', message: expect.stringMatching(/\S/) }] });
+    expect(history.slice(0, -1).every((h) => h.reasons.length === 0)).toBe(true);
   });
 });
 

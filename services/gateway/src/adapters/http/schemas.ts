@@ -204,6 +204,18 @@ const spanSchema = (description: string) =>
     properties: { start: timeOut('It starts.'), end: timeOut('It ends.') },
   }) as const;
 
+/** Why nobody could take a task: one entry per reason, each with its stable code. */
+const reasonsSchema = (description: string) =>
+  ({
+    type: 'array',
+    description,
+    items: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', description: 'A stable code, e.g. `schedule.no_skill_in_town`.' }, message: { type: 'string' } },
+    },
+  }) as const;
+
 export const scheduledTaskSchema = {
   $id: 'ScheduledTask',
   type: 'object',
@@ -220,15 +232,7 @@ export const scheduledTaskSchema = {
     status: { type: 'string', enum: ASSIGNMENT_STATUSES, description: '`assigned` (memberId and span set), `unassignable` (see reasons) or `waiting` (planned, not scheduled yet).' },
     memberId: { type: ['string', 'null'], description: 'The member who holds it; null unless assigned.' },
     span: spanSchema('When she plans to do it (one of her weekly windows); null unless assigned.'),
-    reasons: {
-      type: 'array',
-      description: 'Why nobody could take it (unassignable only; otherwise empty).',
-      items: {
-        type: 'object',
-        required: ['code', 'message'],
-        properties: { code: { type: 'string', description: 'A stable code, e.g. `schedule.no_skill_in_town`.' }, message: { type: 'string' } },
-      },
-    },
+    reasons: reasonsSchema('Why nobody could take it (unassignable only; otherwise empty).'),
     traineeMemberId: { type: ['string', 'null'], description: 'A new member shadowing the holder, when paired for training.' },
     teamRegionId: { type: ['string', 'null'], description: "The region of the holder's team (a partner region's, for a shared job)." },
   },
@@ -238,16 +242,17 @@ export const taskHistoryEntrySchema = {
   $id: 'TaskHistoryEntry',
   type: 'object',
   description: 'One fact of a task’s history, with who did it and why.',
-  required: ['kind', 'memberId', 'fromMemberId', 'actor', 'reason', 'progressNote', 'at', 'span'],
+  required: ['kind', 'memberId', 'fromMemberId', 'actor', 'reason', 'progressNote', 'at', 'span', 'reasons'],
   properties: {
     kind: { type: 'string', enum: HISTORY_KINDS },
     memberId: { type: ['string', 'null'], description: 'The member the fact is about (the new holder, the trainee...).' },
     fromMemberId: { type: ['string', 'null'], description: 'Who held the task before, for a hand-off or an override.' },
     actor: { type: 'string', description: 'Who did it (a user id, or the service itself).' },
-    reason: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'], description: 'The reason given; for `unassignable`, the codes of `reasons` joined by ", ".' },
     progressNote: { type: ['string', 'null'], description: 'What was done so far, for a hand-off.' },
     at: timeOut('When it happened.'),
     span: spanSchema('The span planned by an assignment; null for other facts.'),
+    reasons: reasonsSchema('For `unassignable`: why nobody could take the task; otherwise empty.'),
   },
 } as const;
 

@@ -365,6 +365,7 @@ export const historyView = (response: teamSchedulingV1.GetTaskHistoryResponse) =
       progressNote: textOrNull(e.progressNote),
       at: timeOf(e.at, 'history time'),
       span: spanView(e.span),
+      reasons: e.reasons.map((r) => ({ code: r.code, message: r.message })),
     };
   }),
 });

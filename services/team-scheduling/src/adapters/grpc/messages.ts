@@ -64,4 +64,5 @@ export const historyEntryMessage = (entry: TaskHistoryEntry): teamSchedulingV1.T
   progressNote: entry.progressNote,
   at: entry.at,
   ...(entry.span !== undefined ? { span: { start: entry.span.start, end: entry.span.end } } : {}),
+  reasons: entry.reasons.map((r) => ({ code: r.code, message: r.message })),
 });
