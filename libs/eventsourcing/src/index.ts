@@ -10,3 +10,4 @@ export * from './command-handler.js';
 export * from './decider-specification.js';
 export * from './command-ids.js';
 export * from './read-model.js';
+export * from './actor.js';

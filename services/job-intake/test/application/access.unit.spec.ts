@@ -25,15 +25,7 @@ describe('who sees a job', () => {
   });
 });
 
-describe('callers and request ids', () => {
-  it('never lets a token grant the system role, and drops roles missing their scope', () => {
-    expect(actorOf({ subject: 'u', roles: [{ role: 'system' }, { role: 'coordinator' }, { role: 'business' }, { role: 'member' }] })).toEqual({ id: 'u', roles: [{ kind: 'member' }] });
-  });
-
-  it('refuses a caller without a subject as unauthenticated', () => {
-    expect(() => actorOf({ subject: ' ', roles: [] })).toThrow(expect.objectContaining({ kind: 'unauthenticated' }));
-  });
-
+describe('request ids', () => {
   it('derives one job id per caller and request id', () => {
     const id = jobIdForCommand(commandKey('u-1', 'req-1'));
     expect(isUuid(id)).toBe(true);
