@@ -56,4 +56,14 @@ export * from './domain/account.js';
 export * from './domain/business.js';
 export * from './domain/reservation.js';
 /** For other services' tests and benches: a real identity with a small cooperative and real tokens. */
-export { startProcessTestCooperative, startTestCooperative, type ProcessTestCooperative, type TestCooperative, type TestActor } from './testing.js';
+export {
+  castOf,
+  startProcessTestCooperative,
+  startTestCooperative,
+  TEST_PEOPLE,
+  type ProcessTestCooperative,
+  type TestCast,
+  type TestCooperative,
+  type TestActor,
+  type TestPerson,
+} from './testing.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import type { GrpcServer } from '@workshare/grpc';
+import { IdentityTokenVerifierClient, type Caller as VerifiedCaller, type GrpcServer } from '@workshare/grpc';
 import { InMemoryKeyVault } from './adapters/in-memory-key-vault.js';
 import { startIdentityGrpc } from './adapters/grpc/identity-grpc.js';
 import type { Caller } from './application/caller.js';
@@ -183,5 +183,30 @@ export const startProcessTestCooperative = async (folderPrefix: string): Promise
     await store.close().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
+  }
+};
+
+/** The people of the test cooperative, by their key in `TestCooperative`. */
+export type TestPerson = 'operator' | 'accountant' | 'coordinator' | 'setagayaCoordinator' | 'business' | 'otherBusiness' | 'setagayaBusiness' | 'member';
+export const TEST_PEOPLE: readonly TestPerson[] = ['operator', 'accountant', 'coordinator', 'setagayaCoordinator', 'business', 'otherBusiness', 'setagayaBusiness', 'member'];
+
+/** The test cooperative as a service's facade sees its people. */
+export interface TestCast {
+  /** Each person as identity's VerifyToken gives her (what the gRPC host hands a service). */
+  readonly callers: Readonly<Record<TestPerson, VerifiedCaller>>;
+  readonly actors: Readonly<Record<TestPerson, TestActor>>;
+  /** A fresh request of this person: a new request id, and her token. */
+  request(person: TestPerson, requestId?: string): { readonly requestId: string; readonly token: string };
+}
+
+/** Every person of `coop` verified once over gRPC, as the services' facades take them. */
+export const castOf = async (coop: TestCooperative): Promise<TestCast> => {
+  const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
+  try {
+    const actors = Object.fromEntries(TEST_PEOPLE.map((p) => [p, coop[p]])) as Record<TestPerson, TestActor>;
+    const callers = Object.fromEntries(await Promise.all(TEST_PEOPLE.map(async (p) => [p, await verifier.verify(actors[p].token)] as const))) as Record<TestPerson, VerifiedCaller>;
+    return { callers, actors, request: (person, requestId = randomUUID()) => ({ requestId, token: actors[person].token }) };
+  } finally {
+    verifier.close();
   }
 };

@@ -1,32 +1,8 @@
 /**
- * The test cooperative (a real identity with real tokens, from @workshare/identity) as this
- * service's facade sees its people: each actor's Caller, as identity's VerifyToken gives it.
+ * The test cooperative's people as this service's facade sees them (castOf of
+ * @workshare/identity), and dates relative to now.
  */
-import { IdentityTokenVerifierClient } from '@workshare/grpc';
-import type { TestActor, TestCooperative } from '@workshare/identity';
-import type { Caller, RequestContext } from '../src/application/caller.js';
-import { randomUUID } from 'node:crypto';
-
-export type Person = 'operator' | 'accountant' | 'coordinator' | 'setagayaCoordinator' | 'business' | 'otherBusiness' | 'setagayaBusiness' | 'member';
-export const PEOPLE: readonly Person[] = ['operator', 'accountant', 'coordinator', 'setagayaCoordinator', 'business', 'otherBusiness', 'setagayaBusiness', 'member'];
-
-export interface Cast {
-  readonly callers: Readonly<Record<Person, Caller>>;
-  readonly actors: Readonly<Record<Person, TestActor>>;
-  /** A fresh request of this person: a new request id and her token. */
-  request(person: Person, requestId?: string): RequestContext;
-}
-
-export const castOf = async (coop: TestCooperative): Promise<Cast> => {
-  const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
-  try {
-    const actors = Object.fromEntries(PEOPLE.map((p) => [p, coop[p]])) as Record<Person, TestActor>;
-    const callers = Object.fromEntries(await Promise.all(PEOPLE.map(async (p) => [p, await verifier.verify(actors[p].token)] as const))) as Record<Person, Caller>;
-    return { callers, actors, request: (person, requestId = randomUUID()) => ({ requestId, token: actors[person].token }) };
-  } finally {
-    verifier.close();
-  }
-};
+export { castOf, TEST_PEOPLE as PEOPLE, type TestCast as Cast, type TestPerson as Person } from '@workshare/identity';
 
 export const DAY_MS = 86_400_000;
 export const daysFromNow = (days: number): Date => new Date(Date.now() + days * DAY_MS);
