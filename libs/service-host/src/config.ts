@@ -38,28 +38,26 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads a service's own settings, its problems reported with the common ones. */
+/** Reads settings from the environment, keeping every problem found (not only the first). */
 export interface EnvReader {
   readonly env: Env;
   /** A set, trimmed value, or undefined. */
   text(name: string): string | undefined;
   /** A whole number within [min, max], or the fallback when unset. */
   whole(name: string, fallback: number, min: number, max: number, what: string): number;
+  /** A `host:port` (or `[v6]:port`), or the fallback when unset. */
+  address(name: string, fallback: string): string;
+  /** LOG_LEVEL (default `info`). */
+  logLevel(): LogLevel;
   problem(message: string): void;
 }
 
 const set = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
-/**
- * Reads and checks the environment before anything is opened: the settings every service has,
- * then the service's own (`extra`). Every problem is reported at once (ConfigError).
- */
-export const readServiceConfig = <Extra extends object = Record<never, never>>(
-  env: Env,
-  options: { readonly defaultGrpcPort: number; readonly extra?: (read: EnvReader) => Extra },
-): ServiceConfig & Extra => {
+/** An EnvReader over `env`, and `done()`, which throws a ConfigError naming every problem found, if any. */
+export const envReader = (env: Env): EnvReader & { done(): void } => {
   const problems: string[] = [];
-  const read: EnvReader = {
+  return {
     env,
     text: (name) => set(env[name]),
     whole: (name, fallback, min, max, what) => {
@@ -71,27 +69,49 @@ export const readServiceConfig = <Extra extends object = Record<never, never>>(
       }
       return Number(raw);
     },
+    address: (name, fallback) => {
+      const value = set(env[name]) ?? fallback;
+      if (!/^[^\s:[\]]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(value)) problems.push(`${name} must be host:port, got ${JSON.stringify(env[name])}`);
+      return value;
+    },
+    logLevel: () => {
+      const level = (set(env.LOG_LEVEL) ?? 'info').toLowerCase();
+      if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+      problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+      return 'info';
+    },
     problem: (message) => void problems.push(message),
+    done: () => {
+      if (problems.length > 0) throw new ConfigError(problems);
+    },
   };
+};
 
+/**
+ * Reads and checks the environment before anything is opened: the settings every service has,
+ * then the service's own (`extra`). Every problem is reported at once (ConfigError).
+ */
+export const readServiceConfig = <Extra extends object = Record<never, never>>(
+  env: Env,
+  options: { readonly defaultGrpcPort: number; readonly extra?: (read: EnvReader) => Extra },
+): ServiceConfig & Extra => {
+  const read = envReader(env);
   const storeUrl = read.text('EVENTSTORE_URL') ?? DEFAULT_EVENTSTORE_URL;
   if (!/^(embedded:.+|postgres(ql)?:\/\/.+|(kurrentdb|kurrent|esdb)(\+discover)?:\/\/.+)$/i.test(storeUrl)) {
-    problems.push(`EVENTSTORE_URL must be embedded:<dir>, embedded:memory, postgres://... or kurrentdb://..., got ${JSON.stringify(storeUrl.replace(/\/\/[^@/]*@/, '//***@'))}`);
+    read.problem(`EVENTSTORE_URL must be embedded:<dir>, embedded:memory, postgres://... or kurrentdb://..., got ${JSON.stringify(storeUrl.replace(/\/\/[^@/]*@/, '//***@'))}`);
   }
   const grpcPort = read.whole('GRPC_PORT', options.defaultGrpcPort, 0, 65535, 'a port');
   const grpcHost = read.text('GRPC_HOST') ?? '0.0.0.0';
-  const identityAddress = read.text('IDENTITY_ADDRESS') ?? DEFAULT_IDENTITY_ADDRESS;
-  if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(identityAddress)) problems.push(`IDENTITY_ADDRESS must be host:port, got ${JSON.stringify(identityAddress)}`);
+  const identityAddress = read.address('IDENTITY_ADDRESS', DEFAULT_IDENTITY_ADDRESS);
   const natsUrl = read.text('NATS_URL');
-  if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\/.+/i.test(natsUrl)) problems.push('NATS_URL must be nats://host:port');
+  if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\/.+/i.test(natsUrl)) read.problem('NATS_URL must be nats://host:port');
   const relay = (read.text('EVENTS_RELAY') ?? 'on').toLowerCase();
-  if (relay !== 'on' && relay !== 'off') problems.push(`EVENTS_RELAY must be on or off, got ${JSON.stringify(env.EVENTS_RELAY)}`);
+  if (relay !== 'on' && relay !== 'off') read.problem(`EVENTS_RELAY must be on or off, got ${JSON.stringify(env.EVENTS_RELAY)}`);
   const shutdownGraceMs = read.whole('SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000, 'a duration in ms');
   const drainDelayMs = read.whole('GRPC_DRAIN_DELAY_MS', 0, 0, 60_000, 'a duration in ms');
-  const level = (read.text('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+  const logLevel = read.logLevel();
   const extra = options.extra?.(read) ?? ({} as Extra);
 
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { storeUrl, grpcPort, grpcHost, identityAddress, natsUrl, relayEvents: relay === 'on', logLevel: level as LogLevel, shutdownGraceMs, drainDelayMs, ...extra };
+  read.done();
+  return { storeUrl, grpcPort, grpcHost, identityAddress, natsUrl, relayEvents: relay === 'on', logLevel, shutdownGraceMs, drainDelayMs, ...extra };
 };

@@ -55,8 +55,8 @@ const main = async (): Promise<void> => {
   // second relay over the same store only causes deduplicated repeats). EVENTS_RELAY=off leaves
   // relaying to another process. Without NATS there is nothing to relay to.
   let bus: EventBus | undefined;
-  if (process.env.NATS_URL && process.env.EVENTS_RELAY !== 'off') {
-    bus = openEventBus({ store: runtime.store, natsUrl: process.env.NATS_URL, log });
+  if (config.natsUrl !== undefined && config.relayEvents) {
+    bus = openEventBus({ store: runtime.store, natsUrl: config.natsUrl, log });
     log.info({ bus: bus.kind }, 'relaying the event log to NATS');
   }
 

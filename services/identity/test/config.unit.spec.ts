@@ -13,11 +13,14 @@ const problemsOf = (env: Record<string, string>): readonly string[] => {
 };
 
 describe('the service process configuration', () => {
-  it('defaults to the embedded store, port 50051 on every interface, info logs', () => {
+  it('defaults to the embedded store, port 50051 on every interface, no NATS, info logs', () => {
     expect(readServiceConfig({})).toEqual({
       storeUrl: 'embedded:./.workshare/data',
       grpcPort: 50051,
       grpcHost: '0.0.0.0',
+      identityAddress: '127.0.0.1:50051',
+      natsUrl: undefined,
+      relayEvents: true,
       logLevel: 'info',
       shutdownGraceMs: 10_000,
       drainDelayMs: 0,
@@ -32,6 +35,8 @@ describe('the service process configuration', () => {
       LOG_LEVEL: 'WARN',
       SHUTDOWN_GRACE_MS: '5000',
       GRPC_DRAIN_DELAY_MS: '2000',
+      NATS_URL: 'nats://nats:4222',
+      EVENTS_RELAY: 'off',
       IDENTITY_READ_STALENESS_MS: '0',
       IDENTITY_MASTER_KEY: MasterKey.generate().toBase64(),
       IDENTITY_SIGNING_KEY: JSON.stringify(generateSigningKey()),
@@ -40,6 +45,9 @@ describe('the service process configuration', () => {
       storeUrl: env.EVENTSTORE_URL,
       grpcPort: 0,
       grpcHost: '0.0.0.0',
+      identityAddress: '127.0.0.1:50051',
+      natsUrl: 'nats://nats:4222',
+      relayEvents: false,
       logLevel: 'warn',
       shutdownGraceMs: 5000,
       drainDelayMs: 2000,
