@@ -3,3 +3,4 @@ export * from './measure.js';
 export * from './memory.js';
 export * from './progress.js';
 export * from './record.js';
+export * from './settings.js';

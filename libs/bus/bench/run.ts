@@ -28,26 +28,18 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { below, compareToBaseline, formatNumber, recordResults, summarizeLatencies, type BenchResult, type LatencySummary } from '@workshare/bench';
+import { below, compareToBaseline, formatNumber, positiveSetting, recordResults, summarizeLatencies, type BenchResult, type LatencySummary } from '@workshare/bench';
 import type { EventStore, RecordedEvent } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { EmbeddedEventBus, encodeEnvelope, ensureStream, NatsEventBus, subjectFor, type BusLogger, type EventBus } from '../src/index.js';
 
-const positiveNumber = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw.replaceAll('_', '').replaceAll(',', ''));
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} is not a positive number`);
-  return value;
-};
-
 const config = {
   natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-  events: Math.round(positiveNumber('BENCH_BUS_EVENTS', 20_000)),
-  latencyMs: positiveNumber('BENCH_BUS_LATENCY_SECONDS', 8) * 1000,
+  events: Math.round(positiveSetting('BENCH_BUS_EVENTS', 20_000)),
+  latencyMs: positiveSetting('BENCH_BUS_LATENCY_SECONDS', 8) * 1000,
   /** Sent at the same rate before the measured part, and not counted (a new store, consumer and relay warm up). */
   warmupMs: 2_000,
-  rate: positiveNumber('BENCH_BUS_RATE', 1_000),
+  rate: positiveSetting('BENCH_BUS_RATE', 1_000),
   /** Publishes awaiting acknowledgement at once: the relay's default, and the raw baseline's. */
   inFlight: 256,
 };

@@ -1,20 +1,5 @@
 /** Benchmark settings: the defaults are the reference figures; the BENCH_* variables shrink runs for quick checks. */
-
-const positiveInteger = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw.replaceAll('_', '').replaceAll(',', ''));
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name}=${JSON.stringify(raw)} is not a positive whole number`);
-  return value;
-};
-
-const positiveNumber = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} is not a positive number`);
-  return value;
-};
+import { positiveSetting, positiveWholeSetting } from '@workshare/bench';
 
 export type BackendKind = 'postgres' | 'embedded';
 
@@ -37,7 +22,7 @@ export interface BenchConfig {
 }
 
 export const loadConfig = (): BenchConfig => {
-  const readEvents = positiveInteger('BENCH_READ_EVENTS', 1_000_000);
+  const readEvents = positiveWholeSetting('BENCH_READ_EVENTS', 1_000_000);
   const backends = (process.env.BENCH_TARGETS ?? 'postgres,embedded')
     .split(',')
     .map((s) => s.trim())
@@ -47,13 +32,13 @@ export const loadConfig = (): BenchConfig => {
     databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     schema: 'bench_eventstore',
     backends: backends as BackendKind[],
-    measureMs: positiveNumber('BENCH_SECONDS', 5) * 1000,
-    warmupMs: positiveNumber('BENCH_WARMUP_SECONDS', 1) * 1000,
+    measureMs: positiveSetting('BENCH_SECONDS', 5) * 1000,
+    warmupMs: positiveSetting('BENCH_WARMUP_SECONDS', 1) * 1000,
     rounds: 5,
     connections: 32,
     readEvents: {
       postgres: readEvents,
-      embedded: positiveInteger('BENCH_EMBEDDED_READ_EVENTS', Math.min(200_000, readEvents)),
+      embedded: positiveWholeSetting('BENCH_EMBEDDED_READ_EVENTS', Math.min(200_000, readEvents)),
     },
     readPageSize: 5_000,
     loadBatchSize: 1_000,

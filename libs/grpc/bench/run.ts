@@ -14,22 +14,14 @@
  * A missed target is reported (met: false), not failed.
  */
 import { performance } from 'node:perf_hooks';
-import { compareToBaseline, recordResults } from '@workshare/bench';
+import { compareToBaseline, positiveSetting, recordResults } from '@workshare/bench';
 import { identityV1 } from '@workshare/proto';
 import { compareUnary, createClient, jsonLogger, startEmptyHandlerBaseline, startGrpcServer, unauthenticated, type Caller } from '../src/index.js';
 
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} is not a positive number`);
-  return value;
-};
-
 const ROUNDS = 4;
-const measureMs = positive('BENCH_SECONDS', 5) * 1000;
-const warmupMs = positive('BENCH_WARMUP_SECONDS', 1) * 1000;
-const concurrency = Math.round(positive('BENCH_GRPC_CONCURRENCY', 32));
+const measureMs = positiveSetting('BENCH_SECONDS', 5) * 1000;
+const warmupMs = positiveSetting('BENCH_WARMUP_SECONDS', 1) * 1000;
+const concurrency = Math.round(positiveSetting('BENCH_GRPC_CONCURRENCY', 32));
 
 const request: identityV1.GetMemberRequest = { memberId: '0196a1d2-7c3e-7b4a-9f00-3c1d2e4f5a6b' };
 const response: identityV1.GetMemberResponse = {

@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { below, compareToBaseline, recordResults, summarizeLatencies } from '@workshare/bench';
+import { below, compareToBaseline, positiveSetting, recordResults, summarizeLatencies } from '@workshare/bench';
 import { dropPostgresSchemas, openEventStore } from '@workshare/eventstore';
 import { benchUnary, createClient, IdentityTokenVerifierClient, jsonLogger, startEmptyHandlerBaseline } from '@workshare/grpc';
 import { startTestCooperative } from '@workshare/identity';
@@ -32,21 +32,13 @@ import Fastify from 'fastify';
 import { startGateway } from '../src/index.js';
 import type { LoadOrder, LoadReport, LoadTarget } from './load-worker.js';
 
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} is not a positive number`);
-  return value;
-};
-
 const ROUNDS = 4;
-const measureMs = positive('BENCH_SECONDS', 5) * 1000;
+const measureMs = positiveSetting('BENCH_SECONDS', 5) * 1000;
 // Spread over the rounds; both sides need a few seconds before their code runs optimised.
-const warmupMs = positive('BENCH_WARMUP_SECONDS', 4) * 1000;
-const concurrency = Math.round(positive('BENCH_CONCURRENCY', 32));
-const rate = positive('BENCH_RATE', 200);
-const openMs = positive('BENCH_OPEN_SECONDS', 10) * 1000;
+const warmupMs = positiveSetting('BENCH_WARMUP_SECONDS', 4) * 1000;
+const concurrency = Math.round(positiveSetting('BENCH_CONCURRENCY', 32));
+const rate = positiveSetting('BENCH_RATE', 200);
+const openMs = positiveSetting('BENCH_OPEN_SECONDS', 10) * 1000;
 
 /** Runs one load order in a fresh worker thread. */
 const load = (order: LoadOrder): Promise<LoadReport> =>

@@ -19,24 +19,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { compareToBaseline, recordResults } from '@workshare/bench';
+import { compareToBaseline, positiveSetting, recordResults } from '@workshare/bench';
 import { compareUnary, createClient, jsonLogger, startEmptyHandlerBaseline } from '@workshare/grpc';
 import { commonV1, identityV1 } from '@workshare/proto';
 import { startIdentityGrpc } from '../src/adapters/grpc/identity-grpc.js';
 import { openIdentityService } from '../src/open-identity.js';
 
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} is not a positive number`);
-  return value;
-};
-
 const ROUNDS = 8;
-const measureMs = positive('BENCH_SECONDS', 5) * 1000;
-const warmupMs = positive('BENCH_WARMUP_SECONDS', 1) * 1000;
-const concurrency = Math.round(positive('BENCH_GRPC_CONCURRENCY', 32));
+const measureMs = positiveSetting('BENCH_SECONDS', 5) * 1000;
+const warmupMs = positiveSetting('BENCH_WARMUP_SECONDS', 1) * 1000;
+const concurrency = Math.round(positiveSetting('BENCH_GRPC_CONCURRENCY', 32));
 const PASSWORD = 'bench password, long enough';
 
 const main = async (): Promise<void> => {

@@ -15,7 +15,7 @@
  * a rule; a missed target is reported (met: false), not failed.
  */
 import { performance } from 'node:perf_hooks';
-import { atLeast, below, type BenchResult, recordResults, roundTo, startRssSampler, summarizeLatencies, toMB } from '@workshare/bench';
+import { atLeast, below, positiveWholeSetting, recordResults, roundTo, startRssSampler, summarizeLatencies, toMB, type BenchResult } from '@workshare/bench';
 import { checkSchedule, fairnessObjective } from '../src/domain/scheduler/fairness.js';
 import { firstFit } from '../src/domain/scheduler/first-fit.js';
 import type { Schedule, SchedulingProblem } from '../src/domain/scheduler/model.js';
@@ -24,19 +24,11 @@ import { HandOffs } from './hand-off.js';
 import { seededRandom, weekInstance } from './instances.js';
 import { loadHighsSolver, measureOptimality } from './optimality.js';
 
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)} is not a positive integer`);
-  return value;
-};
-
-const TASKS = positive('BENCH_TASKS', 20_000);
-const MEMBERS = positive('BENCH_MEMBERS', 2_000);
-const SEED = positive('BENCH_SEED', 1);
-const HANDOFFS = positive('BENCH_HANDOFFS', 1_000);
-const SMALL_INSTANCES = positive('BENCH_SMALL_INSTANCES', 200);
+const TASKS = positiveWholeSetting('BENCH_TASKS', 20_000);
+const MEMBERS = positiveWholeSetting('BENCH_MEMBERS', 2_000);
+const SEED = positiveWholeSetting('BENCH_SEED', 1);
+const HANDOFFS = positiveWholeSetting('BENCH_HANDOFFS', 1_000);
+const SMALL_INSTANCES = positiveWholeSetting('BENCH_SMALL_INSTANCES', 200);
 const ROUNDS = 3;
 
 const format = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
