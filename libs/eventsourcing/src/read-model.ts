@@ -98,6 +98,40 @@ export class LogFollower {
   }
 }
 
+/**
+ * A read model that follows the global log: `apply` folds one event (an event seen twice
+ * changes nothing). It learns of this process's appends by `observe` (write-through) and of
+ * other processes' by the passes of its LogFollower (`ensureFresh`, `catchUp`).
+ */
+export abstract class FollowedReadModel {
+  private readonly follower: LogFollower;
+
+  constructor(store: Pick<EventStore, 'readAll'>, options: LogFollowerOptions = {}) {
+    this.follower = new LogFollower(store, (event) => this.apply(event), options);
+  }
+
+  /** Folds one event of the log into the read model. */
+  protected abstract apply(event: RecordedEvent): Promise<void>;
+
+  /**
+   * Resolves once the read model holds everything logged up to `maxStalenessMs` ago (or later):
+   * at once when the last pass is recent enough, else with a pass begun within the bound.
+   */
+  ensureFresh(): Promise<void> {
+    return this.follower.ensureFresh();
+  }
+
+  /** A pass over the log that begins after this call; calls made while a pass runs share the next one. */
+  catchUp(): Promise<void> {
+    return this.follower.catchUp();
+  }
+
+  /** Write-through: events this process has just appended (in stream order). */
+  async observe(events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) await this.apply(event);
+  }
+}
+
 /** A stream as a read model knows it: its view and the stream version it is folded to. */
 export interface StreamView<V> {
   readonly view: V;

@@ -1,4 +1,4 @@
-import { LogFollower, StreamViews, type EventStore, type LogFollowerOptions, type RecordedEvent, type StreamView } from '@workshare/eventsourcing';
+import { FollowedReadModel, StreamViews, type EventStore, type LogFollowerOptions, type RecordedEvent, type StreamView } from '@workshare/eventsourcing';
 import { accountDecider, type AccountEvent, type AccountState } from '../domain/account.js';
 import { businessDecider, type BusinessEvent, type BusinessState } from '../domain/business.js';
 
@@ -38,12 +38,12 @@ export { DEFAULT_MAX_STALENESS_MS } from '@workshare/eventsourcing';
  * be rebuilt at any time by starting from nothing. Reads cost no store query while the last
  * pass is younger than `maxStalenessMs`: that is what keeps GetMember close to an empty handler.
  */
-export class IdentityDirectory {
+export class IdentityDirectory extends FollowedReadModel {
   private readonly accounts: StreamViews<AccountState>;
   private readonly businesses: StreamViews<BusinessState>;
-  private readonly follower: LogFollower;
 
   constructor(store: Pick<EventStore, 'readAll' | 'readStream'>, options: DirectoryOptions = {}) {
+    super(store, options);
     this.accounts = new StreamViews<AccountState>(store, {
       accepts: (event) => kindOf(event.streamName) === 'account' && ACCOUNT_EVENTS.has(event.type),
       project: (state, event) => accountDecider.evolve(state ?? accountDecider.initialState(), event as unknown as AccountEvent),
@@ -52,30 +52,9 @@ export class IdentityDirectory {
       accepts: (event) => kindOf(event.streamName) === 'business' && BUSINESS_EVENTS.has(event.type),
       project: (state, event) => businessDecider.evolve(state ?? businessDecider.initialState(), event as unknown as BusinessEvent),
     });
-    this.follower = new LogFollower(store, (event) => this.apply(event), options);
   }
 
-  /**
-   * Resolves once the directory holds everything logged up to `maxStalenessMs` ago (or later):
-   * at once when the last pass is recent enough, else with a pass begun within the bound (the
-   * one running, or the next). Once half the bound has gone by, a read also starts a pass in
-   * the background, so that under steady load reads seldom wait at all.
-   */
-  ensureFresh(): Promise<void> {
-    return this.follower.ensureFresh();
-  }
-
-  /** A pass over the log that begins after this call; calls made while a pass runs share the next one. */
-  catchUp(): Promise<void> {
-    return this.follower.catchUp();
-  }
-
-  /** Write-through: events this process has just appended (in stream order). */
-  async observe(events: readonly RecordedEvent[]): Promise<void> {
-    for (const event of events) await this.apply(event);
-  }
-
-  private async apply(event: RecordedEvent): Promise<void> {
+  protected async apply(event: RecordedEvent): Promise<void> {
     await this.accounts.apply(event);
     await this.businesses.apply(event);
   }

@@ -1,4 +1,4 @@
-import { LogFollower, StreamViews, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
+import { FollowedReadModel, StreamViews, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
 import { CREW_EVENT_TYPES, evolve as evolveCrew, initialState as initialCrew, isCrewMember, type CrewEvent, type CrewMember, type CrewState } from '../domain/crew.js';
 import {
   evolve as evolveSchedule,
@@ -38,14 +38,14 @@ export const DECLARATION_KEY = 'declarationId';
  * deciders' own evolve functions; write-through for what this process appends, catch-up for
  * the rest. Rebuilt from nothing by making a new one.
  */
-export class Roster {
+export class Roster extends FollowedReadModel {
   private readonly crew: StreamViews<CrewState>;
   private readonly schedules: StreamViews<ScheduleState>;
-  private readonly follower: LogFollower;
   private readonly jobOfTask = new Map<string, string>();
   private readonly releasedFor = new Map<string, Set<string>>();
 
   constructor(store: Pick<EventStore, 'readAll' | 'readStream'>, options: RosterOptions = {}) {
+    super(store, options.maxStalenessMs !== undefined ? { maxStalenessMs: options.maxStalenessMs } : {});
     this.crew = new StreamViews<CrewState>(store, {
       accepts: (e) => e.streamName.startsWith('crew-') && CREW_EVENTS.has(e.type),
       project: (known, e) => evolveCrew(known ?? initialCrew(), { type: e.type, data: e.data } as CrewEvent),
@@ -57,24 +57,9 @@ export class Roster {
         return evolveSchedule(known ?? initialSchedule(), { type: e.type, data: e.data } as ScheduleEvent);
       },
     });
-    this.follower = new LogFollower(store, (e) => this.apply(e), options.maxStalenessMs !== undefined ? { maxStalenessMs: options.maxStalenessMs } : {});
   }
 
-  ensureFresh(): Promise<void> {
-    return this.follower.ensureFresh();
-  }
-
-  /** A pass over the whole log that begins now. */
-  catchUp(): Promise<void> {
-    return this.follower.catchUp();
-  }
-
-  /** Write-through: events this process has just appended, in stream order. */
-  async observe(events: readonly RecordedEvent[]): Promise<void> {
-    for (const event of events) await this.apply(event);
-  }
-
-  private async apply(event: RecordedEvent): Promise<void> {
+  protected async apply(event: RecordedEvent): Promise<void> {
     await this.crew.apply(event);
     await this.schedules.apply(event);
   }
