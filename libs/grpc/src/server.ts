@@ -147,3 +147,39 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<GrpcS
     shutdown: (graceMs = DEFAULT_GRACE_MS) => (shuttingDown ??= shutdown(graceMs)),
   };
 };
+
+/** What starting one service's gRPC server takes: the service, where to listen, and how to check callers. */
+export interface ServiceGrpcOptions<Service> {
+  readonly service: Service;
+  /** 0 takes any free port (see the answer's `port`). */
+  readonly port: number;
+  /** `0.0.0.0` (default: a pod) or `127.0.0.1` (the one-process launcher). */
+  readonly host?: string;
+  /** Checks bearer tokens: IdentityTokenVerifierClient (asks identity's VerifyToken). */
+  readonly verifier: TokenVerifier;
+  /** Default: the host's own JSON lines on stderr, warnings and up. */
+  readonly logger?: Logger;
+  /** On shutdown, how long health answers NOT_SERVING before calls stop being taken (default 0). */
+  readonly drainDelayMs?: number;
+}
+
+/**
+ * Starts one service's gRPC server: its RPCs (`register` makes them from the service),
+ * grpc.health.v1 and server reflection (from `descriptors`).
+ */
+export const startServiceGrpc = <Service>(
+  name: string,
+  register: (service: Service) => ServiceRegistration,
+  descriptors: readonly Uint8Array[],
+  options: ServiceGrpcOptions<Service>,
+): Promise<GrpcServer> =>
+  startGrpcServer({
+    name,
+    port: options.port,
+    host: options.host ?? '0.0.0.0',
+    services: [register(options.service)],
+    verifier: options.verifier,
+    descriptors,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.drainDelayMs !== undefined ? { drainDelayMs: options.drainDelayMs } : {}),
+  });

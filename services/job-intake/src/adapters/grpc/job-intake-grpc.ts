@@ -1,4 +1,4 @@
-import { defineService, startGrpcServer, type AuthenticatedCallContext, type GrpcServer, type Logger, type ServiceRegistration, type TokenVerifier } from '@workshare/grpc';
+import { type AuthenticatedCallContext, defineService, type GrpcServer, type ServiceGrpcOptions, type ServiceRegistration, startServiceGrpc } from '@workshare/grpc';
 import { fileDescriptorProtos, jobIntakeV1 } from '@workshare/proto';
 import type { RequestContext } from '../../application/caller.js';
 import type { JobIntakeService } from '../../application/job-intake-service.js';
@@ -102,29 +102,7 @@ export const jobIntakeGrpcService = (service: JobIntakeService): ServiceRegistra
     },
   });
 
-export interface StartJobIntakeGrpcOptions {
-  readonly service: JobIntakeService;
-  /** 0 takes any free port (see the answer's `port`). */
-  readonly port: number;
-  /** `0.0.0.0` (default: a pod) or `127.0.0.1` (the one-process launcher). */
-  readonly host?: string;
-  /** Checks bearer tokens: IdentityTokenVerifierClient (asks identity's VerifyToken). */
-  readonly verifier: TokenVerifier;
-  /** Default: the host's own JSON lines on stderr, warnings and up. */
-  readonly logger?: Logger;
-  /** On shutdown, how long health answers NOT_SERVING before calls stop being taken (default 0). */
-  readonly drainDelayMs?: number;
-}
+export type StartJobIntakeGrpcOptions = ServiceGrpcOptions<JobIntakeService>;
 
 /** Starts the job intake gRPC server: the JobIntakeService RPCs, grpc.health.v1 and server reflection. */
-export const startJobIntakeGrpc = (options: StartJobIntakeGrpcOptions): Promise<GrpcServer> =>
-  startGrpcServer({
-    name: 'job-intake',
-    port: options.port,
-    host: options.host ?? '0.0.0.0',
-    services: [jobIntakeGrpcService(options.service)],
-    verifier: options.verifier,
-    descriptors: fileDescriptorProtos,
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-    ...(options.drainDelayMs !== undefined ? { drainDelayMs: options.drainDelayMs } : {}),
-  });
+export const startJobIntakeGrpc = (options: StartJobIntakeGrpcOptions): Promise<GrpcServer> => startServiceGrpc('job-intake', jobIntakeGrpcService, fileDescriptorProtos, options);

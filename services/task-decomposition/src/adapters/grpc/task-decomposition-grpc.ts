@@ -1,4 +1,4 @@
-import { defineService, startGrpcServer, type AuthenticatedCallContext, type GrpcServer, type Logger, type ServiceRegistration, type TokenVerifier } from '@workshare/grpc';
+import { type AuthenticatedCallContext, defineService, type GrpcServer, type ServiceGrpcOptions, type ServiceRegistration, startServiceGrpc } from '@workshare/grpc';
 import { fileDescriptorProtos, taskDecompositionV1 } from '@workshare/proto';
 import { commandKey } from '../../application/command-ids.js';
 import type { CommandContext, TaskDecompositionService } from '../../application/task-decomposition-service.js';
@@ -42,28 +42,7 @@ export const taskDecompositionGrpcService = (service: TaskDecompositionService):
     },
   });
 
-export interface StartTaskDecompositionGrpcOptions {
-  readonly service: TaskDecompositionService;
-  /** 0 takes any free port (see the answer's `port`). */
-  readonly port: number;
-  /** `0.0.0.0` (default: a pod) or `127.0.0.1` (the one-process launcher). */
-  readonly host?: string;
-  /** Checks callers' tokens: `IdentityTokenVerifierClient` from @workshare/grpc. */
-  readonly verifier: TokenVerifier;
-  readonly logger?: Logger;
-  /** On shutdown, how long health answers NOT_SERVING before calls stop being taken (default 0). */
-  readonly drainDelayMs?: number;
-}
+export type StartTaskDecompositionGrpcOptions = ServiceGrpcOptions<TaskDecompositionService>;
 
 /** Starts the gRPC server: TaskDecompositionService, grpc.health.v1 and server reflection. */
-export const startTaskDecompositionGrpc = (options: StartTaskDecompositionGrpcOptions): Promise<GrpcServer> =>
-  startGrpcServer({
-    name: 'task-decomposition',
-    port: options.port,
-    host: options.host ?? '0.0.0.0',
-    services: [taskDecompositionGrpcService(options.service)],
-    verifier: options.verifier,
-    descriptors: fileDescriptorProtos,
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-    ...(options.drainDelayMs !== undefined ? { drainDelayMs: options.drainDelayMs } : {}),
-  });
+export const startTaskDecompositionGrpc = (options: StartTaskDecompositionGrpcOptions): Promise<GrpcServer> => startServiceGrpc('task-decomposition', taskDecompositionGrpcService, fileDescriptorProtos, options);

@@ -1,4 +1,4 @@
-import { defineService, startGrpcServer, type AuthenticatedCallContext, type GrpcServer, type Logger, type ServiceRegistration, type TokenVerifier } from '@workshare/grpc';
+import { type AuthenticatedCallContext, defineService, type GrpcServer, type ServiceGrpcOptions, type ServiceRegistration, startServiceGrpc } from '@workshare/grpc';
 import { fileDescriptorProtos, teamSchedulingV1 } from '@workshare/proto';
 import type { RequestContext } from '../../application/caller.js';
 import type { TeamSchedulingService } from '../../application/team-scheduling-service.js';
@@ -107,29 +107,7 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
     },
   });
 
-export interface StartTeamSchedulingGrpcOptions {
-  readonly service: TeamSchedulingService;
-  /** 0 takes any free port (see the answer's `port`). */
-  readonly port: number;
-  /** `0.0.0.0` (default: a pod) or `127.0.0.1` (the one-process launcher). */
-  readonly host?: string;
-  /** Checks bearer tokens: IdentityTokenVerifierClient (asks identity's VerifyToken). */
-  readonly verifier: TokenVerifier;
-  /** Default: the host's own JSON lines on stderr, warnings and up. */
-  readonly logger?: Logger;
-  /** On shutdown, how long health answers NOT_SERVING before calls stop being taken (default 0). */
-  readonly drainDelayMs?: number;
-}
+export type StartTeamSchedulingGrpcOptions = ServiceGrpcOptions<TeamSchedulingService>;
 
 /** Starts the team scheduling gRPC server: the TeamSchedulingService RPCs, grpc.health.v1 and server reflection. */
-export const startTeamSchedulingGrpc = (options: StartTeamSchedulingGrpcOptions): Promise<GrpcServer> =>
-  startGrpcServer({
-    name: 'team-scheduling',
-    port: options.port,
-    host: options.host ?? '0.0.0.0',
-    services: [teamSchedulingGrpcService(options.service)],
-    verifier: options.verifier,
-    descriptors: fileDescriptorProtos,
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-    ...(options.drainDelayMs !== undefined ? { drainDelayMs: options.drainDelayMs } : {}),
-  });
+export const startTeamSchedulingGrpc = (options: StartTeamSchedulingGrpcOptions): Promise<GrpcServer> => startServiceGrpc('team-scheduling', teamSchedulingGrpcService, fileDescriptorProtos, options);
