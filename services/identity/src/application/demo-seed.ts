@@ -9,9 +9,10 @@ import type { BusinessView } from './views.js';
 /**
  * The demo cooperative of Fujisato (藤里町), for the launcher: two teams' worth of members in
  * Fujikoto (藤琴) and Kasuge (粕毛), one of them made coordinator of the region (the hand-over
- * from Polaris staff to local people), three local businesses, each with its contact person (a business
- * user), an accountant and an operator. Every name, address, email and bank account is invented (emails under the
- * reserved `.example` domain, made-up bank accounts). Seeded once: a store that has it is left alone.
+ * from Polaris staff to local people), three local businesses, each with its contact person
+ * (a business user), an accountant and an operator. Every name, address, email and bank
+ * account is invented (emails under the reserved `.example` domain, made-up bank accounts).
+ * Seeded once: a store that has it is left alone.
  */
 export interface DemoAccount {
   readonly role: string;
