@@ -9,45 +9,11 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'events, checkpoints',
-    sql: `
-CREATE TABLE %s.events (
-  global_position bigint GENERATED ALWAYS AS IDENTITY,
-  -- The writing transaction's id: readers order the log by (transaction_id, global_position)
-  -- and only read below the oldest running append (horizonSql), so no commit can land behind them.
-  transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
-  event_id        uuid        NOT NULL,
-  stream_name     text        NOT NULL,
-  stream_version  bigint      NOT NULL,
-  type            text        NOT NULL,
-  schema_version  integer     NOT NULL,
-  data            jsonb       NOT NULL,
-  metadata        jsonb       NOT NULL,
-  occurred_at     timestamptz NOT NULL,
-  recorded_at     timestamptz NOT NULL DEFAULT statement_timestamp(),
-  prev_hash       text        NOT NULL,
-  hash            text        NOT NULL,
-  CONSTRAINT events_log_order PRIMARY KEY (transaction_id, global_position),
-  CONSTRAINT events_event_id_unique UNIQUE (event_id),
-  -- Optimistic concurrency: of two appends racing for a stream version, one fails here.
-  CONSTRAINT events_stream_version_unique UNIQUE (stream_name, stream_version)
-);
-
-CREATE TABLE %s.checkpoints (
-  subscription_id  text PRIMARY KEY,
-  commit_position  numeric(20, 0) NOT NULL,
-  prepare_position bigint NOT NULL,
-  updated_at       timestamptz NOT NULL DEFAULT now()
-);
-`,
-  },
-  {
-    version: 2,
-    name: 'append functions that hold the store\'s appender lock',
-    sql: `
+/**
+ * The append functions. The appender lock comes first, before the transaction has an id (an
+ * append in a transaction that has already written is refused: WS002), see `horizonSql`.
+ */
+const APPEND_FUNCTIONS = `
 -- Appends a batch of events to one stream, all or nothing (single events take a plain
 -- statement, see sql-event-store.ts; both follow the same rules).
 -- p_mode: 'any' | 'no_stream' | 'stream_exists' | 'exact' (then p_expected is the version).
@@ -69,6 +35,9 @@ DECLARE
   v_hashes  text[] := '{}';
 BEGIN
   PERFORM %APPENDER_LOCK%;
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'an append must be the first write of its transaction' USING ERRCODE = 'WS002';
+  END IF;
   SELECT ev.stream_version, ev.hash INTO v_current, v_hash
     FROM %s.events ev WHERE ev.stream_name = p_stream ORDER BY ev.stream_version DESC LIMIT 1;
   IF (p_mode = 'no_stream' AND v_current IS NOT NULL)
@@ -111,27 +80,75 @@ BEGIN
   RETURN QUERY %APPEND_ONE%;
 END
 $fn$;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, checkpoints',
+    sql: `
+CREATE TABLE %s.events (
+  global_position bigint GENERATED ALWAYS AS IDENTITY,
+  -- The writing transaction's id: readers order the log by (transaction_id, global_position)
+  -- and only read below the oldest running append (horizonSql), so no commit can land behind them.
+  transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  event_id        uuid        NOT NULL,
+  stream_name     text        NOT NULL,
+  stream_version  bigint      NOT NULL,
+  type            text        NOT NULL,
+  schema_version  integer     NOT NULL,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  occurred_at     timestamptz NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT statement_timestamp(),
+  prev_hash       text        NOT NULL,
+  hash            text        NOT NULL,
+  CONSTRAINT events_log_order PRIMARY KEY (transaction_id, global_position),
+  CONSTRAINT events_event_id_unique UNIQUE (event_id),
+  -- Optimistic concurrency: of two appends racing for a stream version, one fails here.
+  CONSTRAINT events_stream_version_unique UNIQUE (stream_name, stream_version)
+);
+
+CREATE TABLE %s.checkpoints (
+  subscription_id  text PRIMARY KEY,
+  commit_position  numeric(20, 0) NOT NULL,
+  prepare_position bigint NOT NULL,
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
 `,
+  },
+  {
+    version: 2,
+    name: 'append functions that hold the store\'s appender lock',
+    sql: APPEND_FUNCTIONS,
+  },
+  {
+    // The same functions as they are today (a fresh store runs both 2 and 3): an append refuses
+    // to run in a transaction that already has an id, which the horizon's proof relies on.
+    version: 3,
+    name: 'appends take the appender lock before their transaction has an id',
+    sql: APPEND_FUNCTIONS,
   },
 ];
 
 /**
  * Appends one event (the common case) in a single plain statement: no function call, one plan
  * cached per connection. Same rules as append_events; a refused expected version returns one
- * row with only `actual` set (NULL when the stream has no event) instead of raising.
+ * row with only `actual` set (NULL when the stream has no event) instead of raising, and an
+ * append in a transaction that already has an id returns one row with `refused` NULL.
  * $1 stream, $2 mode, $3 expected version, $4 id, $5 type, $6 schema version, $7 data,
  * $8 metadata, $9 occurred-at, $10 digest.
  */
 export const appendOneSql = (schema: string): string => `
 WITH appender AS (
-  SELECT ${appenderLockSql(schema)} AS locked
+  SELECT ${appenderLockSql(schema)} AS locked, pg_current_xact_id_if_assigned() IS NULL AS first_write
 ), last AS (
   SELECT stream_version AS v, hash AS h FROM ${schema}.events WHERE stream_name = $1 ORDER BY stream_version DESC LIMIT 1
 ), head AS (
-  SELECT (SELECT v FROM last) AS v, coalesce((SELECT h FROM last), repeat('0', 64)) AS h FROM appender
+  SELECT (SELECT v FROM last) AS v, coalesce((SELECT h FROM last), repeat('0', 64)) AS h, first_write FROM appender
 ), checked AS (
-  SELECT coalesce(head.v, -1) AS v, head.v AS actual, head.h,
-         CASE $2::text WHEN 'any' THEN true
+  SELECT coalesce(head.v, -1) AS v, head.v AS actual, head.h, head.first_write,
+         head.first_write AND CASE $2::text WHEN 'any' THEN true
                        WHEN 'no_stream' THEN head.v IS NULL
                        WHEN 'stream_exists' THEN head.v IS NOT NULL
                        ELSE head.v IS NOT DISTINCT FROM $3::bigint END AS ok
@@ -148,7 +165,7 @@ SELECT i.event_id, i.stream_version, i.transaction_id::text AS commit_position, 
        false AS refused, NULL::bigint AS actual
   FROM inserted i
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, true, c.actual FROM checked c WHERE NOT c.ok`;
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, CASE WHEN c.first_write THEN true END, c.actual FROM checked c WHERE NOT c.ok`;
 
 export const sqlFor = (migration: Migration, schema: string): string =>
   migration.sql.replaceAll('%APPEND_ONE%', appendOneSql('%s')).replaceAll('%APPENDER_LOCK%', appenderLockSql('%s')).replaceAll('%s', schema);
@@ -164,20 +181,34 @@ export const APPENDER_LOCK_KEY = 4243;
 export const appenderLockSql = (schema: string): string => `pg_advisory_xact_lock_shared(${APPENDER_LOCK_KEY}, hashtext('${schema}'))`;
 
 /**
- * Where a global read may go up to (exclusive), as a transaction id: below the oldest
- * transaction that holds the store's appender lock and was running when this statement began,
- * else below every transaction begun by then. Run it as a statement of its own, before the
- * read: a transaction running at its snapshot but gone from pg_locks when they are read has
- * ended before the read's own snapshot, so the read sees all it wrote.
+ * Where a global read may go up to (exclusive), as a transaction id. Run it as a statement of
+ * its own, before the read (which then takes a later snapshot). It answers the oldest
+ * transaction that was running at this statement's snapshot and holds the store's appender
+ * lock, else the snapshot's `xmax`. A holder's transaction id is taken from two places:
+ * - `pg_stat_get_activity(...).backend_xid`, the id the holder's backend has been given. A
+ *   backend is given its id (and every later snapshot sees it running) a moment *before* it
+ *   takes the lock on that id, so a holder caught in between has no `transactionid` row in
+ *   `pg_locks` yet, but its `backend_xid` is already set;
+ * - its `transactionid` row in `pg_locks`, for a holder without a backend (a prepared
+ *   transaction).
+ * `pg_locks` is read once. Why this cannot pass a running append: README, "Positions".
  */
 export const horizonSql = (schema: string): string => `
+WITH locks AS MATERIALIZED (
+  SELECT locktype, pid, virtualtransaction, transactionid, classid, objid, objsubid FROM pg_locks
+   WHERE locktype IN ('advisory', 'transactionid')
+), holders AS (
+  SELECT pid, virtualtransaction FROM locks
+   WHERE locktype = 'advisory' AND classid = ${APPENDER_LOCK_KEY} AND objsubid = 2
+     AND objid = (hashtext('${schema}')::bigint & 4294967295)::oid
+), holder_xids AS (
+  SELECT a.backend_xid AS x FROM pg_stat_get_activity(NULL::integer) a WHERE a.pid IN (SELECT pid FROM holders WHERE pid IS NOT NULL)
+  UNION ALL
+  SELECT t.transactionid FROM locks t WHERE t.locktype = 'transactionid' AND t.virtualtransaction IN (SELECT virtualtransaction FROM holders)
+)
 SELECT coalesce(
   (SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
-    WHERE x::xid IN (
-      SELECT t.transactionid FROM pg_locks a JOIN pg_locks t ON t.virtualtransaction = a.virtualtransaction
-       WHERE a.locktype = 'advisory' AND a.classid = ${APPENDER_LOCK_KEY} AND a.objsubid = 2
-         AND a.objid = (hashtext('${schema}')::bigint & 4294967295)::oid
-         AND t.locktype = 'transactionid')),
+    WHERE x::xid IN (SELECT h.x FROM holder_xids h WHERE h.x IS NOT NULL)),
   pg_snapshot_xmax(pg_current_snapshot()))::text AS horizon`;
 
 /** Schema names are interpolated into SQL: keep them to plain identifiers. */

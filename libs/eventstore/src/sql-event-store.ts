@@ -63,6 +63,18 @@ const EVENT_COLUMNS = `event_id, type, schema_version, stream_name, stream_versi
   global_position, data, metadata, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms,
   floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms, prev_hash, hash`;
 
+/**
+ * An append ran in a transaction that had already written: it must take the store's appender
+ * lock before its transaction has an id, or global reads could pass it (see `horizonSql`).
+ * Only code that opens its own transactions around appends can meet this.
+ */
+export class AppendNotFirstWriteError extends Error {
+  override readonly name = 'AppendNotFirstWriteError';
+  constructor() {
+    super('an append must be the first write of its transaction (it takes the appender lock before the transaction has an id)');
+  }
+}
+
 /** How often an 'any' / 'stream_exists' append retries after losing a race for a version. */
 const MAX_RACE_RETRIES = 20;
 
@@ -188,12 +200,13 @@ export class SqlEventStore implements EventStore {
   private async tryAppend(stream: string, mode: string, version: number | null, prepared: PreparedEvent[]): Promise<AppendRow[] | { refused: number | undefined }> {
     if (prepared.length === 1) {
       const e = prepared[0]!;
-      const rows = await this.db.query<AppendRow & { refused: boolean; actual: string | number | bigint | null }>(
+      const rows = await this.db.query<AppendRow & { refused: boolean | null; actual: string | number | bigint | null }>(
         this.db.kind === 'embedded' ? `SELECT * FROM ${this.s}.append_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)` : this.appendOne,
         [stream, mode, version, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.occurredAt.toISOString(), e.digest],
         'append-one',
       );
       const row = rows[0]!;
+      if (row.refused === null) throw new AppendNotFirstWriteError();
       return row.refused ? { refused: row.actual === null ? undefined : Number(row.actual) } : rows;
     }
     try {
@@ -215,6 +228,7 @@ export class SqlEventStore implements EventStore {
       }));
     } catch (error) {
       if (isSqlError(error) && error.code === 'WS001') return { refused: error.detail ? Number(error.detail) : undefined };
+      if (isSqlError(error) && error.code === 'WS002') throw new AppendNotFirstWriteError();
       throw error;
     }
   }

@@ -143,4 +143,26 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
       slow.release();
     }
   });
+
+  it('an append in a transaction that already has an id is refused, single event or batch, and stores nothing', async () => {
+    const client = await pool.connect();
+    try {
+      for (const count of [1, 3]) {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_current_xact_id()'); // the transaction has an id before the append
+        const prepared = prepareEvents('task-late-lock', Array.from({ length: count }, (_, i) => ({ type: 'Late', data: { i } })));
+        if (count === 1) {
+          const e = prepared[0]!;
+          const { rows } = await client.query(appendOneSql(schema), ['task-late-lock', 'any', null, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.occurredAt.toISOString(), e.digest]);
+          expect(rows).toEqual([expect.objectContaining({ refused: null, event_id: null })]);
+        } else {
+          await expect(client.query(`SELECT * FROM ${schema}.append_events('task-late-lock', 'any', NULL, $1::jsonb)`, [encodeAppendBatch(prepared)])).rejects.toMatchObject({ code: 'WS002' });
+        }
+        await client.query('ROLLBACK');
+      }
+      expect(await store.readStream('task-late-lock')).toEqual([]);
+    } finally {
+      client.release();
+    }
+  });
 });
