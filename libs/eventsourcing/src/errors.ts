@@ -67,4 +67,25 @@ export class EventIdConflictError extends DomainError {
   }
 }
 
+/**
+ * An append carries an event id that is already stored, at the same place (a retry), but with
+ * other content: a retry must resend the very same events, so this is refused rather than
+ * answered with what was stored (which would drop the new content silently).
+ */
+export class EventContentConflictError extends DomainError {
+  override readonly name: string = 'EventContentConflictError';
+  constructor(
+    readonly eventId: string,
+    /** What differs from the stored event: `type`, `schemaVersion`, `data`, `metadata`, `occurredAt`. */
+    readonly differs: readonly string[],
+  ) {
+    super(
+      'eventstore.event_content_conflict',
+      `event ${eventId} is already stored with other content (${differs.join(', ')}); a retry must send the same event`,
+      'conflict',
+      { eventId, differs: [...differs] },
+    );
+  }
+}
+
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -34,7 +34,7 @@ import {
 } from '@workshare/eventsourcing';
 import { LocalSubscriptions } from './catch-up-subscription.js';
 import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
-import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
+import { assertExpectedVersion, assertSameContent, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
 
 /** The client library, loaded on first connect: the embedded and PostgreSQL stores never pay for gRPC and the native bridge. */
 type Kdb = typeof import('@kurrent/kurrentdb-client');
@@ -233,8 +233,8 @@ export class KurrentDbEventStore implements EventStore {
    * 2. Idempotency: an id of the batch found there (or, with an exact expected version or
    *    `no_stream`, right after that version, as KurrentDB itself checks) means either the very
    *    same batch is stored at consecutive versions (answered with the stored events,
-   *    `idempotent: true`, whatever the expected version) or an id belongs to another append
-   *    (EventIdConflictError). The same batch is also recognised when the server itself
+   *    `idempotent: true`, whatever the expected version; with other content, refused with
+   *    EventContentConflictError) or an id belongs to another append (EventIdConflictError). The same batch is also recognised when the server itself
    *    deduplicates it (its answer then points at the original revisions).
    * 3. Check the expected version against the version read (WrongExpectedVersionError, with the
    *    actual version, undefined for a stream with no events).
@@ -287,7 +287,7 @@ export class KurrentDbEventStore implements EventStore {
       const after = await this.readRaw(stream, { direction: 'forwards', fromRevision: BigInt(base + 1), maxCount: count, requiresLeader: true });
       found = after.find(isOurs);
     }
-    if (found) return { done: await this.storedBatch(stream, ids, found) };
+    if (found) return { done: await this.storedBatch(stream, prepared, found) };
 
     const ok =
       expected === 'any' ||
@@ -340,7 +340,7 @@ export class KurrentDbEventStore implements EventStore {
       const original = await this.readRaw(stream, { direction: 'forwards', fromRevision: lastRevision - BigInt(count - 1), maxCount: count, requiresLeader: true });
       const hit = original.find(isOurs);
       if (!hit) throw new Error(`KurrentDB answered revision ${lastRevision} for an append to ${stream}, but the events are not there`);
-      return { done: await this.storedBatch(stream, ids, hit) };
+      return { done: await this.storedBatch(stream, prepared, hit) };
     }
     const written = await this.readRaw(stream, { direction: 'forwards', fromRevision: BigInt(first), maxCount: count, requiresLeader: true });
     if (written.length !== count || written.some((e, i) => e.id.toLowerCase() !== ids[i])) {
@@ -351,8 +351,9 @@ export class KurrentDbEventStore implements EventStore {
     return { done: { nextExpectedVersion: tip.streamVersion, position: tip.position, events: recorded, idempotent: false } };
   }
 
-  /** An id of the batch is stored at `found`: the same batch, answered as stored, or a conflict. */
-  private async storedBatch(stream: string, ids: string[], found: StoredEvent): Promise<AppendResult> {
+  /** An id of the batch is stored at `found`: the same batch, answered as stored, or a conflict (of ids, or of content). */
+  private async storedBatch(stream: string, prepared: PreparedEvent[], found: StoredEvent): Promise<AppendResult> {
+    const ids = prepared.map((e) => e.id);
     const foundId = found.id.toLowerCase();
     const start = Number(found.revision) - ids.indexOf(foundId);
     const stored =
@@ -361,6 +362,7 @@ export class KurrentDbEventStore implements EventStore {
       throw new EventIdConflictError(foundId, `already stored in ${stream} at version ${found.revision}, as part of another append`);
     }
     const recorded = stored.map(toRecorded);
+    assertSameContent(prepared, recorded);
     const tip = recorded[recorded.length - 1]!;
     return { nextExpectedVersion: tip.streamVersion, position: tip.position, events: recorded, idempotent: true };
   }

@@ -20,7 +20,7 @@ import { LocalSubscriptions } from './catch-up-subscription.js';
 import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, horizonSql, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
-import { assertExpectedVersion, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
+import { assertExpectedVersion, assertSameContent, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
 import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
 
 interface EventRow {
@@ -235,8 +235,9 @@ export class SqlEventStore implements EventStore {
 
   /**
    * An append was refused (an id already stored, or a version that moved on). If it is a retry
-   * of an append that went through (same ids, same stream, same order), answer what was stored
-   * then; if some of its ids were stored otherwise, that is an id conflict; else the refusal.
+   * of an append that went through (same ids, same stream, same order, same content), answer
+   * what was stored then; the same ids with other content are a content conflict; if some of its
+   * ids were stored otherwise, that is an id conflict; else the refusal.
    */
   private async answerRetry(stream: string, prepared: PreparedEvent[], refusal: () => Error): Promise<AppendResult> {
     const rows = await this.db.query<EventRow>(
@@ -249,6 +250,7 @@ export class SqlEventStore implements EventStore {
       stored.length === prepared.length &&
       stored.every((e, i) => e.streamName === stream && e.id === prepared[i]!.id && e.streamVersion === stored[0]!.streamVersion + i);
     if (!same) throw new EventIdConflictError(stored[0]!.id, 'already stored as part of another append');
+    assertSameContent(prepared, stored);
     const last = stored[stored.length - 1]!;
     return { nextExpectedVersion: last.streamVersion, position: last.position, events: stored, idempotent: true };
   }

@@ -6,8 +6,11 @@ import {
   ValidationError,
   type EventMetadata,
   type ExpectedVersion,
+  canonicalJson,
+  EventContentConflictError,
   type JsonObject,
   type NewEvent,
+  type RecordedEvent,
 } from '@workshare/eventsourcing';
 
 /** Limits every adapter enforces, documented in the README. */
@@ -65,6 +68,8 @@ export interface PreparedEvent {
   data: JsonObject;
   metadata: EventMetadata;
   occurredAt: Date;
+  /** Whether the caller gave occurred-at (else it is the instant of this append). */
+  occurredAtGiven: boolean;
   /** Canonical JSON of data and metadata, as sent to the store (no second serialisation). */
   dataJson: string;
   metadataJson: string;
@@ -134,6 +139,36 @@ export const prepareEvents = (stream: string, events: unknown): PreparedEvent[] 
     if (bytes > LIMITS.eventBytes) {
       throw new ValidationError('eventstore.event_too_large', `event #${index} is ${bytes} bytes; the limit is ${LIMITS.eventBytes}`, { index, bytes });
     }
-    return { id, type: e.type, schemaVersion, data: e.data as JsonObject, metadata, occurredAt, dataJson, metadataJson, digest: sha256Hex(content) };
+    return {
+      id,
+      type: e.type,
+      schemaVersion,
+      data: e.data as JsonObject,
+      metadata,
+      occurredAt,
+      occurredAtGiven: e.occurredAt !== undefined,
+      dataJson,
+      metadataJson,
+      digest: sha256Hex(content),
+    };
+  });
+};
+
+/**
+ * A retried append is answered with what was stored only when it carries the same events: for
+ * each, the same type, schema version, data and metadata (as canonical JSON), and the same
+ * occurred-at when the caller gave one (left out, it is the instant of each try). Anything else
+ * is refused with EventContentConflictError: the new content is never dropped silently.
+ */
+export const assertSameContent = (prepared: readonly PreparedEvent[], stored: readonly RecordedEvent[]): void => {
+  prepared.forEach((e, i) => {
+    const s = stored[i]!;
+    const differs: string[] = [];
+    if (s.type !== e.type) differs.push('type');
+    if (s.schemaVersion !== e.schemaVersion) differs.push('schemaVersion');
+    if (canonicalJson(s.data) !== e.dataJson) differs.push('data');
+    if (canonicalJson(s.metadata as JsonObject) !== e.metadataJson) differs.push('metadata');
+    if (e.occurredAtGiven && s.occurredAt.getTime() !== e.occurredAt.getTime()) differs.push('occurredAt');
+    if (differs.length > 0) throw new EventContentConflictError(e.id, differs);
   });
 };

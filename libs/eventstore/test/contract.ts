@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import {
   comparePositions,
+  EventContentConflictError,
   EventIdConflictError,
   GENESIS_HASH,
   START,
@@ -211,6 +212,44 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         await expect(store.append(`s-${p}`, [event('B', {}, { id: b }), event('C')])).rejects.toBeInstanceOf(EventIdConflictError);
         await expect(store.append(`s-${p}`, [event('C'), event('A', {}, { id: a })])).rejects.toBeInstanceOf(EventIdConflictError);
         expect(await store.readStream(`s-${p}`)).toHaveLength(2);
+      });
+
+      it('a retry carries the same content: the same id with other data, type, schema version or metadata is refused and the stored event stands', async () => {
+        const id = uuidv7();
+        const occurredAt = new Date('2026-04-01T00:00:00.000Z');
+        const original = event('HoursRecorded', { minutes: 40 }, { id, occurredAt, metadata: { actor: 'member-1' } });
+        await store.append(`s-${p}`, [original]);
+        const variants: [string, NewEvent][] = [
+          ['data', { ...original, data: { minutes: 400 } }],
+          ['type', { ...original, type: 'HoursCorrected' }],
+          ['schemaVersion', { ...original, schemaVersion: 2 }],
+          ['metadata', { ...original, metadata: { actor: 'member-2' } }],
+          ['occurredAt', { ...original, occurredAt: new Date('2026-04-01T00:00:01.000Z') }],
+        ];
+        for (const [field, variant] of variants) {
+          const refusal = await store.append(`s-${p}`, [variant]).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          expect(refusal).toBeInstanceOf(EventContentConflictError);
+          expect(refusal).toMatchObject({ code: 'eventstore.event_content_conflict', kind: 'conflict', eventId: id, differs: [field] });
+        }
+        const [stored, ...more] = await store.readStream(`s-${p}`);
+        expect(more).toEqual([]);
+        expect(stored).toMatchObject({ id, type: 'HoursRecorded', schemaVersion: 1, data: { minutes: 40 }, metadata: { actor: 'member-1' } });
+        // The very same event again (key order does not matter; occurred-at left out is the try's own instant).
+        const again = await store.append(`s-${p}`, [{ type: 'HoursRecorded', data: { minutes: 40 }, id, metadata: { actor: 'member-1' } }]);
+        expect(again.idempotent).toBe(true);
+        expect(again.events[0]!.occurredAt.toISOString()).toBe(occurredAt.toISOString());
+      });
+
+      it('a retried batch with one event changed is refused whole', async () => {
+        const batch = [event('A', { n: 1 }, { id: uuidv7() }), event('B', { n: 2 }, { id: uuidv7() })];
+        await store.append(`s-${p}`, batch, { expectedVersion: 'no_stream' });
+        await expect(store.append(`s-${p}`, [batch[0]!, { ...batch[1]!, data: { n: 3 } }], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(
+          EventContentConflictError,
+        );
+        expect((await store.readStream(`s-${p}`)).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
       });
 
       (uniqueIdsAcrossStreams ? it : it.skip)('an id already stored in another stream is refused and nothing is stored', async () => {
