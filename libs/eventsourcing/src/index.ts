@@ -11,3 +11,4 @@ export * from './decider-specification.js';
 export * from './command-ids.js';
 export * from './read-model.js';
 export * from './actor.js';
+export * from './breathing.js';

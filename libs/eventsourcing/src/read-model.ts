@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { breathe } from './breathing.js';
 import type { GlobalPosition, RecordedEvent } from './envelope.js';
 import type { EventStore } from './store.js';
 
@@ -91,6 +92,7 @@ export class LogFollower {
       for (const event of events) {
         await this.handle(event);
         this.after = event.position;
+        await breathe();
       }
       if (events.length < this.pageSize) break;
     }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { comparePositions, START, type EventStore, type GlobalPosition, type Subscription, type SubscriptionOptions } from '@workshare/eventsourcing';
+import { breathe, comparePositions, START, type EventStore, type GlobalPosition, type Subscription, type SubscriptionOptions } from '@workshare/eventsourcing';
 
 type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 'storeCheckpoint'>;
 
@@ -58,6 +58,7 @@ export class CatchUpSubscription implements Subscription {
             if (this.stopping) break;
             await this.options.handle(event);
             this.position = event.position;
+            await breathe(); // a long page of quick handlers still lets timers and I/O run
           }
           failed = false;
         } finally {

@@ -1,9 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { breathe } from '@workshare/eventsourcing';
 import type { SqlDriver } from './sql-driver.js';
 
 /**
+ * PGlite runs each query synchronously, in WebAssembly on this thread: after a query, once the
+ * thread has been busy a few milliseconds, the event loop gets a turn (`breathe`), so that a
+ * long catch-up or a run of appends lets timers, HTTP and gRPC go on between queries.
+ *
  * PGlite takes seconds to boot, and one data folder must not be opened twice: one instance per
  * folder per process, shared by every store opened on it, closed with the last of them.
  */
@@ -27,12 +32,17 @@ export const embeddedDriver = (dataDir: string): SqlDriver => {
     async query<Row>(sql: string, params?: readonly unknown[]) {
       const db = await shared.db;
       const result = await db.query<Row>(sql, params as unknown[] | undefined);
+      await breathe();
       return result.rows;
     },
     async transaction(work) {
       const db = await shared.db;
       return db.transaction(async (tx) =>
-        work(async <Row>(sql: string, params?: readonly unknown[]) => (await tx.query<Row>(sql, params as unknown[] | undefined)).rows),
+        work(async <Row>(sql: string, params?: readonly unknown[]) => {
+          const result = await tx.query<Row>(sql, params as unknown[] | undefined);
+          await breathe();
+          return result.rows;
+        }),
       );
     },
     async close() {

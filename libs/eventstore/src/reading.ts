@@ -1,4 +1,4 @@
-import { ValidationError, type EventStore, type GlobalPosition, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent } from '@workshare/eventsourcing';
+import { breathe, ValidationError, type EventStore, type GlobalPosition, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent } from '@workshare/eventsourcing';
 
 export const assertLimit = (limit: unknown, max: number): number => {
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > max) {
@@ -24,6 +24,7 @@ export async function* readAllPages(store: Pick<EventStore, 'readAll'>, options:
     const wanted = Math.min(pageSize, left);
     const page = await store.readAll({ ...(after ? { after } : {}), limit: wanted });
     for (const event of page) yield event;
+    await breathe();
     left -= page.length;
     if (page.length < wanted) return;
     after = page[page.length - 1]!.position;
