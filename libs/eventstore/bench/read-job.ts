@@ -21,7 +21,14 @@ export interface ReadReport {
   peakRssBytes: number;
   /** RSS when the read started, in bytes. */
   startRssBytes: number;
+  /** Then the first SMALL_PAGE_EVENTS events again, in pages of SMALL_PAGE_SIZE (as a subscription polls): how many, and the time. */
+  smallPageEvents: number;
+  smallPageMs: number;
 }
+
+/** The small-page read: pages of 100 (a subscription's page), over the first 20,000 events. */
+export const SMALL_PAGE_SIZE = 100;
+export const SMALL_PAGE_EVENTS = 20_000;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -46,4 +53,6 @@ export const isReadReport = (value: unknown): value is ReadReport =>
   typeof value.events === 'number' &&
   typeof value.ms === 'number' &&
   typeof value.peakRssBytes === 'number' &&
-  typeof value.startRssBytes === 'number';
+  typeof value.startRssBytes === 'number' &&
+  typeof value.smallPageEvents === 'number' &&
+  typeof value.smallPageMs === 'number';

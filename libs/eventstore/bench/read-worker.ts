@@ -5,9 +5,10 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import type { GlobalPosition } from '@workshare/eventsourcing';
 import { startRssSampler } from '@workshare/bench';
 import { openStore } from './database.js';
-import { parseReadJob, type ReadJob, type ReadReport } from './read-job.js';
+import { parseReadJob, SMALL_PAGE_EVENTS, SMALL_PAGE_SIZE, type ReadJob, type ReadReport } from './read-job.js';
 
 interface PlainRow {
   id: string | number | bigint;
@@ -19,40 +20,55 @@ const plainPageSql = (schema: string): string =>
   `SELECT id, event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, prev_hash, hash
      FROM ${schema}.plain_log WHERE id > $1 ORDER BY id LIMIT $2`;
 
-const timedRead = async (read: () => Promise<number>): Promise<ReadReport> => {
+/** The whole log with `read(pageSize, limit)`, then its first SMALL_PAGE_EVENTS in small pages. */
+const timedRead = async (read: (pageSize: number, limit: number) => Promise<number>, pageSize: number): Promise<ReadReport> => {
   const sampler = startRssSampler({ intervalMs: 20 });
   const started = performance.now();
-  const events = await read();
+  const events = await read(pageSize, Number.MAX_SAFE_INTEGER);
   const ms = performance.now() - started;
-  return { events, ms, peakRssBytes: sampler.stop(), startRssBytes: sampler.startBytes };
+  const peakRssBytes = sampler.stop();
+  const smallStarted = performance.now();
+  const smallPageEvents = await read(SMALL_PAGE_SIZE, SMALL_PAGE_EVENTS);
+  return { events, ms, peakRssBytes, startRssBytes: sampler.startBytes, smallPageEvents, smallPageMs: performance.now() - smallStarted };
 };
 
 const readThroughStore = async (job: ReadJob): Promise<ReadReport> => {
   const store = await openStore(job.kind, job.location, job.schema);
   try {
-    return await timedRead(async () => {
+    return await timedRead(async (pageSize, limit) => {
       let events = 0;
-      for await (const event of store.streamAll({ pageSize: job.pageSize })) if (event.data !== null) events++;
-      return events;
-    });
+      if (limit === Number.MAX_SAFE_INTEGER) {
+        for await (const event of store.streamAll({ pageSize })) if (event.data !== null) events++;
+        return events;
+      }
+      // Small pages with readAll, as a subscription polls.
+      let after: GlobalPosition | undefined;
+      for (;;) {
+        const page = await store.readAll({ ...(after ? { after } : {}), limit: Math.min(pageSize, limit - events) });
+        for (const event of page) if (event.data !== null) events++;
+        if (page.length === 0 || events >= limit) return events;
+        after = page[page.length - 1]!.position;
+      }
+    }, job.pageSize);
   } finally {
     await store.close();
   }
 };
 
 const readPlain = async (job: ReadJob, query: (sql: string, params: unknown[]) => Promise<PlainRow[]>): Promise<ReadReport> =>
-  timedRead(async () => {
+  timedRead(async (pageSize, limit) => {
     const sql = plainPageSql(job.schema);
     let events = 0;
     let after: PlainRow['id'] = 0;
     for (;;) {
-      const rows = await query(sql, [after, job.pageSize]);
+      const wanted = Math.min(pageSize, limit - events);
+      const rows = await query(sql, [after, wanted]);
       for (const row of rows) if (row.data !== null) events++;
       const last = rows[rows.length - 1];
-      if (!last || rows.length < job.pageSize) return events;
+      if (!last || rows.length < wanted || events >= limit) return events;
       after = last.id;
     }
-  });
+  }, job.pageSize);
 
 const readThroughPlainSql = async (job: ReadJob): Promise<ReadReport> => {
   if (job.kind === 'postgres') {

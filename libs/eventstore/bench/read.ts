@@ -4,7 +4,7 @@ import { atLeast, below, compareToBaseline, createProgress, formatNumber, timeIt
 import type { BenchConfig } from './config.js';
 import type { BenchDatabase } from './database.js';
 import { EVENT_TYPE, eventData, eventMetadata } from './payload.js';
-import { isReadReport, type ReadJob, type ReadReport } from './read-job.js';
+import { isReadReport, SMALL_PAGE_SIZE, type ReadJob, type ReadReport } from './read-job.js';
 
 /** Appends `total` events in batches of `batchSize` (one stream per batch), a few batches in flight at once. */
 const loadLog = async (db: BenchDatabase, total: number, batchSize: number): Promise<void> => {
@@ -97,6 +97,20 @@ export const benchGlobalRead = async (db: BenchDatabase, config: BenchConfig): P
       minRatio: 0.8,
     }),
   ];
+  console.log(
+    `  read ${formatNumber(store.smallPageEvents)} events in pages of ${SMALL_PAGE_SIZE}\n    plain: ${formatNumber((plain.smallPageEvents * 1000) / plain.smallPageMs)} events/s\n` +
+      `    store: ${formatNumber((store.smallPageEvents * 1000) / store.smallPageMs)} events/s`,
+  );
+  results.push(
+    compareToBaseline({
+      name: `eventstore/${db.kind}: readAll, pages of ${SMALL_PAGE_SIZE}`,
+      value: (store.smallPageEvents * 1000) / store.smallPageMs,
+      unit: 'events/s',
+      baseline: `plain keyset SELECT, same ${formatNumber(plain.smallPageEvents)} rows, pages of ${SMALL_PAGE_SIZE}`,
+      baselineValue: (plain.smallPageEvents * 1000) / plain.smallPageMs,
+      minRatio: 0.5,
+    }),
+  );
   if (db.kind === 'postgres') {
     results.push(atLeast({ name: `eventstore/${db.kind}: streamAll read rate`, value: storeRate, unit: 'events/s', min: 100_000 }));
   }

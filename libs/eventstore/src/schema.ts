@@ -182,33 +182,30 @@ export const appenderLockSql = (schema: string): string => `pg_advisory_xact_loc
 
 /**
  * Where a global read may go up to (exclusive), as a transaction id. Run it as a statement of
- * its own, before the read (which then takes a later snapshot). It answers the oldest
- * transaction that was running at this statement's snapshot and holds the store's appender
- * lock, else the snapshot's `xmax`. A holder's transaction id is taken from two places:
- * - `pg_stat_get_activity(...).backend_xid`, the id the holder's backend has been given. A
- *   backend is given its id (and every later snapshot sees it running) a moment *before* it
- *   takes the lock on that id, so a holder caught in between has no `transactionid` row in
- *   `pg_locks` yet, but its `backend_xid` is already set;
- * - its `transactionid` row in `pg_locks`, for a holder without a backend (a prepared
- *   transaction).
- * `pg_locks` is read once. Why this cannot pass a running append: README, "Positions".
+ * its own, before the read (which then takes a later snapshot). From this statement's snapshot
+ * S and one reading of `pg_locks`, it answers the oldest transaction running at S that
+ * - holds the store's appender lock (found by its `transactionid` row in `pg_locks`), or
+ * - has no `transactionid` row at all: PostgreSQL gives a transaction its id (from then on every
+ *   snapshot sees it running) a moment *before* it takes the lock on that id, so an append caught
+ *   in between shows up so, and so does any transaction in the same instant, or one that ended
+ *   after S (holding the read back a moment is harmless),
+ * else S's `xmax`. Why this cannot pass a running append: README, "Positions".
  */
 export const horizonSql = (schema: string): string => `
 WITH locks AS MATERIALIZED (
-  SELECT locktype, pid, virtualtransaction, transactionid, classid, objid, objsubid FROM pg_locks
+  SELECT locktype, virtualtransaction, transactionid, classid, objid, objsubid FROM pg_locks
    WHERE locktype IN ('advisory', 'transactionid')
 ), holders AS (
-  SELECT pid, virtualtransaction FROM locks
+  SELECT virtualtransaction FROM locks
    WHERE locktype = 'advisory' AND classid = ${APPENDER_LOCK_KEY} AND objsubid = 2
      AND objid = (hashtext('${schema}')::bigint & 4294967295)::oid
-), holder_xids AS (
-  SELECT a.backend_xid AS x FROM pg_stat_get_activity(NULL::integer) a WHERE a.pid IN (SELECT pid FROM holders WHERE pid IS NOT NULL)
-  UNION ALL
-  SELECT t.transactionid FROM locks t WHERE t.locktype = 'transactionid' AND t.virtualtransaction IN (SELECT virtualtransaction FROM holders)
+), locked AS (
+  SELECT transactionid, virtualtransaction FROM locks WHERE locktype = 'transactionid'
 )
 SELECT coalesce(
   (SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
-    WHERE x::xid IN (SELECT h.x FROM holder_xids h WHERE h.x IS NOT NULL)),
+    WHERE x::xid IN (SELECT l.transactionid FROM locked l WHERE l.virtualtransaction IN (SELECT virtualtransaction FROM holders))
+       OR x::xid NOT IN (SELECT l.transactionid FROM locked l)),
   pg_snapshot_xmax(pg_current_snapshot()))::text AS horizon`;
 
 /** Schema names are interpolated into SQL: keep them to plain identifiers. */
