@@ -16,7 +16,10 @@ module.exports = {
     '^kubernetes-models/(.+)$': path.join(modules, 'kubernetes-models/$1/index.js'),
     '^@kubernetes-models/(base|validate)$': path.join(modules, '@kubernetes-models/$1/dist/index.js'),
     '^@kubernetes-models/validate/runtime/(.+)$': path.join(modules, '@kubernetes-models/validate/dist/runtime/$1.js'),
-    '^@kubernetes-models/apimachinery/_schemas/(.+)$': path.join(modules, '@kubernetes-models/apimachinery/_schemas/$1.js'),
+    '^@kubernetes-models/apimachinery/_schemas/(.+)$': path.join(
+      modules,
+      '@kubernetes-models/apimachinery/_schemas/$1.js',
+    ),
     ...preset.moduleNameMapper,
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],

@@ -3,8 +3,22 @@
  * right and names what is wrong.
  */
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { addressVariable, imageProblems, probeProblems, quantity, resourceProblems, servingPortOf } from './support/checks.js';
-import { contextSources, isIgnored, isUnderOnly, parseDockerfile, parseDockerignore, stagesOf } from './support/docker.js';
+import {
+  addressVariable,
+  imageProblems,
+  probeProblems,
+  quantity,
+  resourceProblems,
+  servingPortOf,
+} from './support/checks.js';
+import {
+  contextSources,
+  isIgnored,
+  isUnderOnly,
+  parseDockerfile,
+  parseDockerignore,
+  stagesOf,
+} from './support/docker.js';
 import { parseManifests } from './support/k8s.js';
 import { models, schemaProblems } from './support/models.js';
 
@@ -24,13 +38,19 @@ describe('imageProblems', () => {
 
   it('rejects untagged and :latest third-party images', () => {
     expect(imageProblems('postgres', built)).toEqual(['postgres: third-party image without a tag (pin a version)']);
-    expect(imageProblems('registry.example.com:5000/app', built)).toEqual(['registry.example.com:5000/app: third-party image without a tag (pin a version)']);
-    expect(imageProblems('nats:latest', built)).toEqual(['nats:latest: third-party image pinned to "latest" (pin a version)']);
+    expect(imageProblems('registry.example.com:5000/app', built)).toEqual([
+      'registry.example.com:5000/app: third-party image without a tag (pin a version)',
+    ]);
+    expect(imageProblems('nats:latest', built)).toEqual([
+      'nats:latest: third-party image pinned to "latest" (pin a version)',
+    ]);
     expect(imageProblems('postgres@sha256:abc', built)).toEqual(['postgres@sha256:abc: malformed digest']);
   });
 
   it('rejects workshare images nobody builds, and tags on built images', () => {
-    expect(imageProblems('workshare/settlement', built)).toEqual(['workshare/settlement: a workshare image that no docker_build in the Tiltfile builds']);
+    expect(imageProblems('workshare/settlement', built)).toEqual([
+      'workshare/settlement: a workshare image that no docker_build in the Tiltfile builds',
+    ]);
     expect(imageProblems('workshare/identity:dev', built)).toEqual([
       'workshare/identity:dev: the Tiltfile builds workshare/identity; reference it without a tag so Tilt injects its build',
     ]);
@@ -52,7 +72,9 @@ describe('probes and resources', () => {
 
   it('names a missing probe, and a probe with no handler', () => {
     expect(probeProblems({ ...container, livenessProbe: undefined })).toEqual(['container app has no livenessProbe']);
-    expect(probeProblems({ ...container, readinessProbe: { periodSeconds: 5 } })).toEqual(['container app: readinessProbe needs exactly one handler']);
+    expect(probeProblems({ ...container, readinessProbe: { periodSeconds: 5 } })).toEqual([
+      'container app: readinessProbe needs exactly one handler',
+    ]);
   });
 
   it('names missing requests and limits, and a request above its limit', () => {
@@ -61,10 +83,12 @@ describe('probes and resources', () => {
       'container app requests no memory',
       'container app has no memory limit',
     ]);
-    expect(resourceProblems({ ...container, resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '1', memory: '512Mi' } } })).toEqual([
-      'container app requests more cpu than its limit',
-      'container app requests more memory than its limit',
-    ]);
+    expect(
+      resourceProblems({
+        ...container,
+        resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '1', memory: '512Mi' } },
+      }),
+    ).toEqual(['container app requests more cpu than its limit', 'container app requests more memory than its limit']);
   });
 
   it('reads Kubernetes quantities', () => {
@@ -78,7 +102,9 @@ describe('probes and resources', () => {
 });
 
 describe('service ports and addresses', () => {
-  const pod = (...names: string[]) => ({ containers: [{ name: 'app', ports: names.map((name, i) => ({ name, containerPort: 8080 + i })) }] });
+  const pod = (...names: string[]) => ({
+    containers: [{ name: 'app', ports: names.map((name, i) => ({ name, containerPort: 8080 + i })) }],
+  });
 
   it('finds the serving port: the one named grpc or http', () => {
     expect(servingPortOf(pod('grpc', 'metrics'))).toEqual({ protocol: 'grpc', port: 8080 });
@@ -115,7 +141,15 @@ spec:
 `);
 
   it('knows the kinds the manifests use', () => {
-    for (const key of ['v1 Namespace', 'v1 ConfigMap', 'v1 Secret', 'v1 Service', 'apps/v1 Deployment', 'apps/v1 StatefulSet']) expect(models.has(key)).toBe(true);
+    for (const key of [
+      'v1 Namespace',
+      'v1 ConfigMap',
+      'v1 Secret',
+      'v1 Service',
+      'apps/v1 Deployment',
+      'apps/v1 StatefulSet',
+    ])
+      expect(models.has(key)).toBe(true);
   });
 
   it('accepts a valid object', () => {
@@ -142,9 +176,16 @@ spec:
   });
 
   it('reads Secret data as the API server does: folded base64 is fine, anything else is not', () => {
-    const secret = (value: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { url: value } });
+    const secret = (value: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data: { url: value },
+    });
     expect(schemaProblems(secret('cG9zdGdyZXM6Ly93b3Jrc2hh\ncmVAcG9zdGdyZXM6NTQzMi93b3Jrc2hhcmU='))).toEqual([]);
-    expect(schemaProblems(secret('postgres://workshare@postgres:5432/workshare'))).toEqual(['data/data/url must match format "byte"']);
+    expect(schemaProblems(secret('postgres://workshare@postgres:5432/workshare'))).toEqual([
+      'data/data/url must match format "byte"',
+    ]);
   });
 
   it('fails a kind it has no schema for', () => {
@@ -157,7 +198,18 @@ spec:
 
 describe('Dockerfile and .dockerignore reading', () => {
   it('joins continuation lines, drops comments, splits stages', () => {
-    const instructions = parseDockerfile(['ARG BASE=node:20', '# a comment', 'FROM ${BASE} AS build', 'RUN echo a && \\', '    # inside', '    echo b', 'FROM ${BASE}', 'COPY --from=build /out/ ./'].join('\n'));
+    const instructions = parseDockerfile(
+      [
+        'ARG BASE=node:20',
+        '# a comment',
+        'FROM ${BASE} AS build',
+        'RUN echo a && \\',
+        '    # inside',
+        '    echo b',
+        'FROM ${BASE}',
+        'COPY --from=build /out/ ./',
+      ].join('\n'),
+    );
     const { globalArgs, stages } = stagesOf(instructions);
     expect(globalArgs).toEqual([{ keyword: 'ARG', args: 'BASE=node:20', line: 1 }]);
     expect(stages.map((s) => [s.from, s.name])).toEqual([
@@ -168,14 +220,18 @@ describe('Dockerfile and .dockerignore reading', () => {
   });
 
   it('lists what COPY reads from the context, and nothing for COPY --from', () => {
-    const [fromContext, fromStage, json] = parseDockerfile('COPY tsconfig.base.json proto/ ./\nCOPY --from=build /out/ ./\nCOPY ["a b", "c"]');
+    const [fromContext, fromStage, json] = parseDockerfile(
+      'COPY tsconfig.base.json proto/ ./\nCOPY --from=build /out/ ./\nCOPY ["a b", "c"]',
+    );
     expect(fromContext && contextSources(fromContext)).toEqual(['tsconfig.base.json', 'proto']);
     expect(fromStage && contextSources(fromStage)).toEqual([]);
     expect(json && contextSources(json)).toEqual(['a b']);
   });
 
   it('matches .dockerignore patterns against paths and their parent folders, last rule winning', () => {
-    const rules = parseDockerignore(['# comment', '**/node_modules', 'libs/*/dist', 'deploy', '!deploy/Dockerfile', '*.log'].join('\n'));
+    const rules = parseDockerignore(
+      ['# comment', '**/node_modules', 'libs/*/dist', 'deploy', '!deploy/Dockerfile', '*.log'].join('\n'),
+    );
     expect(isIgnored(rules, 'node_modules/x/index.js')).toBe(true);
     expect(isIgnored(rules, 'libs/eventstore/node_modules/pg/index.js')).toBe(true);
     expect(isIgnored(rules, 'libs/eventstore/dist/src/index.js')).toBe(true);

@@ -28,9 +28,16 @@ describe('dev-secrets.sh', () => {
 
   it('writes exactly the files the dev overlay turns into Secrets', () => {
     runScript();
-    const overlay = parseYaml(readFileSync(path.join(k8sDir, 'overlays/dev/kustomization.yaml'), 'utf8')) as { secretGenerator: { name: string; files: string[] }[] };
+    const overlay = parseYaml(readFileSync(path.join(k8sDir, 'overlays/dev/kustomization.yaml'), 'utf8')) as {
+      secretGenerator: { name: string; files: string[] }[];
+    };
     const files = overlay.secretGenerator.flatMap((g) => g.files.map((f) => f.split('=').at(-1) ?? ''));
-    expect(files.sort()).toEqual(['secrets/eventstore-url', 'secrets/identity-master-key', 'secrets/identity-signing-key.jwk', 'secrets/postgres-password']);
+    expect(files.sort()).toEqual([
+      'secrets/eventstore-url',
+      'secrets/identity-master-key',
+      'secrets/identity-signing-key.jwk',
+      'secrets/postgres-password',
+    ]);
     for (const file of files) expect(statSync(path.join(path.dirname(dir), file)).isFile()).toBe(true);
   });
 
@@ -57,14 +64,17 @@ describe('dev-secrets.sh', () => {
     const password = read('postgres-password');
     expect(password).toMatch(/^[0-9a-f]{48}$/);
     expect(read('eventstore-url')).toBe(`postgres://workshare:${password}@postgres:5432/workshare`);
-    for (const name of ['postgres-password', 'eventstore-url', 'identity-master-key', 'identity-signing-key.jwk']) expect(read(name).endsWith('\n')).toBe(false);
+    for (const name of ['postgres-password', 'eventstore-url', 'identity-master-key', 'identity-signing-key.jwk'])
+      expect(read(name).endsWith('\n')).toBe(false);
   });
 
   it('keeps existing secrets on a second run; a deleted password is regenerated and the URL follows', () => {
     runScript();
     const first = ['postgres-password', 'identity-master-key', 'identity-signing-key.jwk', 'eventstore-url'].map(read);
     expect(runScript()).toMatch(/kept/);
-    expect(['postgres-password', 'identity-master-key', 'identity-signing-key.jwk', 'eventstore-url'].map(read)).toEqual(first);
+    expect(
+      ['postgres-password', 'identity-master-key', 'identity-signing-key.jwk', 'eventstore-url'].map(read),
+    ).toEqual(first);
 
     unlinkSync(path.join(dir, 'postgres-password'));
     runScript();

@@ -4,7 +4,15 @@
  * the service's entry point started with telemetry.
  */
 import { readFileSync } from 'node:fs';
-import { dockerfilePath, dockerignorePath, isIgnored, parseDockerfile, parseDockerignore, stagesOf, type Stage } from './support/docker.js';
+import {
+  dockerfilePath,
+  dockerignorePath,
+  isIgnored,
+  parseDockerfile,
+  parseDockerignore,
+  stagesOf,
+  type Stage,
+} from './support/docker.js';
 
 const { globalArgs, stages } = stagesOf(parseDockerfile(readFileSync(dockerfilePath, 'utf8')));
 const stage = (name: string): Stage => {
@@ -12,8 +20,13 @@ const stage = (name: string): Stage => {
   if (found === undefined) throw new Error(`no stage ${name}`);
   return found;
 };
-const runs = (s: Stage): string => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
-const args = (s: Stage, keyword: string): string[] => s.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
+const runs = (s: Stage): string =>
+  s.instructions
+    .filter((i) => i.keyword === 'RUN')
+    .map((i) => i.args)
+    .join('\n');
+const args = (s: Stage, keyword: string): string[] =>
+  s.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
 describe('deploy/Dockerfile', () => {
   it('has three stages, prune → build → runtime, all on node:20-bookworm-slim', () => {
@@ -24,7 +37,9 @@ describe('deploy/Dockerfile', () => {
 
   it('prunes the monorepo to the service with turbo, in docker mode', () => {
     expect(args(stage('prune'), 'ARG')).toContain('SERVICE');
-    expect(runs(stage('prune'))).toMatch(/turbo@\$\{turbo_version\}" prune "@workshare\/\$\{SERVICE\}" --docker --out-dir \/pruned/);
+    expect(runs(stage('prune'))).toMatch(
+      /turbo@\$\{turbo_version\}" prune "@workshare\/\$\{SERVICE\}" --docker --out-dir \/pruned/,
+    );
   });
 
   it('installs from the pruned lockfile, then builds the service and its workspace dependencies', () => {
@@ -53,7 +68,9 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('copies only compiled output from the build stage', () => {
-    expect(args(stage('runtime'), 'COPY').filter((c) => c.startsWith('--from=build'))).toEqual(['--from=build /out/ ./']);
+    expect(args(stage('runtime'), 'COPY').filter((c) => c.startsWith('--from=build'))).toEqual([
+      '--from=build /out/ ./',
+    ]);
     expect(runs(stage('build'))).toMatch(/cp -R "\$\{dir\}\/dist" "\/out\/\$\{dir\}\/dist"/);
   });
 
@@ -75,24 +92,43 @@ describe('deploy/Dockerfile', () => {
     expect(args(runtime, 'ENV').join(' ')).toMatch(/METRICS_PORT=\$\{METRICS_PORT\}/);
     const [entrypoint] = args(runtime, 'ENTRYPOINT');
     const argv = JSON.parse(entrypoint ?? 'null') as unknown;
-    expect(argv).toEqual(['/bin/sh', '-c', 'exec node --import @workshare/telemetry/register "services/${SERVICE}/dist/src/main.js" "$@"', 'workshare']);
+    expect(argv).toEqual([
+      '/bin/sh',
+      '-c',
+      'exec node --import @workshare/telemetry/register "services/${SERVICE}/dist/src/main.js" "$@"',
+      'workshare',
+    ]);
   });
 });
 
 describe('deploy/Dockerfile.dockerignore', () => {
   const rules = parseDockerignore(readFileSync(dockerignorePath, 'utf8'));
 
-  it.each(['node_modules/jose/package.json', 'libs/eventstore/node_modules/x', '.git/HEAD', 'libs/eventstore/dist/src/index.js', 'deploy/k8s/overlays/dev/secrets/postgres-password', '.workshare/data/x', 'services/identity/test/x.spec.ts', '.turbo/cache', 'e2e/flow.spec.ts'])(
-    'keeps %s out of the build context',
-    (file) => {
-      expect(isIgnored(rules, file)).toBe(true);
-    },
-  );
+  it.each([
+    'node_modules/jose/package.json',
+    'libs/eventstore/node_modules/x',
+    '.git/HEAD',
+    'libs/eventstore/dist/src/index.js',
+    'deploy/k8s/overlays/dev/secrets/postgres-password',
+    '.workshare/data/x',
+    'services/identity/test/x.spec.ts',
+    '.turbo/cache',
+    'e2e/flow.spec.ts',
+  ])('keeps %s out of the build context', (file) => {
+    expect(isIgnored(rules, file)).toBe(true);
+  });
 
-  it.each(['package.json', 'package-lock.json', 'turbo.json', 'tsconfig.base.json', 'proto/buf.yaml', 'libs/eventstore/src/index.ts', 'services/identity/src/main.ts', 'services/identity/dist/src/main.js', 'services/gateway/src/main.ts'])(
-    'keeps %s in the build context',
-    (file) => {
-      expect(isIgnored(rules, file)).toBe(false);
-    },
-  );
+  it.each([
+    'package.json',
+    'package-lock.json',
+    'turbo.json',
+    'tsconfig.base.json',
+    'proto/buf.yaml',
+    'libs/eventstore/src/index.ts',
+    'services/identity/src/main.ts',
+    'services/identity/dist/src/main.js',
+    'services/gateway/src/main.ts',
+  ])('keeps %s in the build context', (file) => {
+    expect(isIgnored(rules, file)).toBe(false);
+  });
 });

@@ -18,13 +18,27 @@ import {
   resourceProblems,
   serviceConventionProblems,
 } from './support/checks.js';
-import { containersOf, describeObject, k8sDir, kustomizeBuild, parseManifests, renderDeploy, withKubectl, workloadsOf, type K8sObject, type Workload } from './support/k8s.js';
+import {
+  containersOf,
+  describeObject,
+  k8sDir,
+  kustomizeBuild,
+  parseManifests,
+  renderDeploy,
+  withKubectl,
+  workloadsOf,
+  type K8sObject,
+  type Workload,
+} from './support/k8s.js';
 import { schemaProblems } from './support/models.js';
 
 const NAMESPACE = 'workshare';
 
 /** A workload of a deep copy of `objects`, to break on purpose. */
-const brokenCopy = (objects: readonly K8sObject[], name: string): { objects: K8sObject[]; workloads: Workload[]; workload: Workload; app: IContainer } => {
+const brokenCopy = (
+  objects: readonly K8sObject[],
+  name: string,
+): { objects: K8sObject[]; workloads: Workload[]; workload: Workload; app: IContainer } => {
   const copy = structuredClone([...objects]);
   const workloads = workloadsOf(copy);
   const workload = workloads.find((w) => w.name === name);
@@ -57,17 +71,37 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'StatefulSet/postgres',
     ]);
     const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
-    expect(services.sort()).toEqual(['gateway', 'identity', 'jaeger', 'job-intake', 'nats', 'nats-headless', 'otel-collector', 'postgres', 'postgres-headless', 'task-decomposition', 'team-scheduling']);
+    expect(services.sort()).toEqual([
+      'gateway',
+      'identity',
+      'jaeger',
+      'job-intake',
+      'nats',
+      'nats-headless',
+      'otel-collector',
+      'postgres',
+      'postgres-headless',
+      'task-decomposition',
+      'team-scheduling',
+    ]);
     expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([NAMESPACE]);
     // Generated secrets carry a content hash in their names.
-    expect(objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, '')).sort()).toEqual(['eventstore', 'identity-keys', 'postgres']);
+    expect(
+      objects
+        .filter((o) => o.kind === 'Secret')
+        .map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, ''))
+        .sort(),
+    ).toEqual(['eventstore', 'identity-keys', 'postgres']);
   });
 
   it('cannot render without the secret files (they are never committed)', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'workshare-k8s-nosecrets-'));
     try {
       const ownSecrets = path.join(k8sDir, 'overlays', 'dev', 'secrets');
-      cpSync(k8sDir, work, { recursive: true, filter: (src) => src !== ownSecrets && !src.startsWith(ownSecrets + path.sep) });
+      cpSync(k8sDir, work, {
+        recursive: true,
+        filter: (src) => src !== ownSecrets && !src.startsWith(ownSecrets + path.sep),
+      });
       const result = kustomizeBuild(work);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toMatch(/secrets\/(postgres-password|eventstore-url|identity-)/);
@@ -95,21 +129,36 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const { workload, app } = brokenCopy(objects, 'identity');
     (app as { ports: unknown[] }).ports = [{ containerPort: '50051' }];
     expect(schemaProblems(workload.object).join()).toMatch(/containerPort must be integer/);
-    expect(schemaProblems({ ...workload.object, kind: 'Deploymint' })).toEqual(['no Kubernetes schema known for apiVersion apps/v1, kind Deploymint']);
+    expect(schemaProblems({ ...workload.object, kind: 'Deploymint' })).toEqual([
+      'no Kubernetes schema known for apiVersion apps/v1, kind Deploymint',
+    ]);
   });
 
   it('third-party images are pinned to a version; ours are workshare/<service>', () => {
     const images = workloads.flatMap((w) => containersOf(w.pod).map(({ container }) => container.image ?? ''));
     const ours = images.filter((i) => i.startsWith('workshare/'));
-    expect(ours.sort()).toEqual(['workshare/gateway', 'workshare/identity', 'workshare/job-intake', 'workshare/task-decomposition', 'workshare/team-scheduling']);
+    expect(ours.sort()).toEqual([
+      'workshare/gateway',
+      'workshare/identity',
+      'workshare/job-intake',
+      'workshare/task-decomposition',
+      'workshare/team-scheduling',
+    ]);
     expect(images.flatMap((i) => imageProblems(i, ours))).toEqual([]);
     expect(images.sort()).toEqual(
-      expect.arrayContaining(['nats:2.9-alpine', 'postgres:15-alpine', expect.stringMatching(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/), expect.stringMatching(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/)]),
+      expect.arrayContaining([
+        'nats:2.9-alpine',
+        'postgres:15-alpine',
+        expect.stringMatching(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/),
+        expect.stringMatching(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/),
+      ]),
     );
   });
 
   it('every container has readiness and liveness probes, requests and limits', () => {
-    const problems = workloads.flatMap((w) => w.pod.containers.flatMap((c) => [...probeProblems(c), ...resourceProblems(c)].map((p) => `${w.name}: ${p}`)));
+    const problems = workloads.flatMap((w) =>
+      w.pod.containers.flatMap((c) => [...probeProblems(c), ...resourceProblems(c)].map((p) => `${w.name}: ${p}`)),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -117,21 +166,52 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const { app } = brokenCopy(objects, 'nats');
     delete app.readinessProbe;
     delete app.resources?.limits;
-    expect([...probeProblems(app), ...resourceProblems(app)]).toEqual(['container nats has no readinessProbe', 'container nats has no cpu limit', 'container nats has no memory limit']);
+    expect([...probeProblems(app), ...resourceProblems(app)]).toEqual([
+      'container nats has no readinessProbe',
+      'container nats has no cpu limit',
+      'container nats has no memory limit',
+    ]);
   });
 
   it('every pod is hardened: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp', () => {
-    const problems = workloads.flatMap((w) => [...hardeningProblems(w.pod), ...inlineSecretProblems(w.pod)].map((p) => `${w.name}: ${p}`));
+    const problems = workloads.flatMap((w) =>
+      [...hardeningProblems(w.pod), ...inlineSecretProblems(w.pod)].map((p) => `${w.name}: ${p}`),
+    );
     expect(problems).toEqual([]);
   });
 
   it.each([
-    ['writable root filesystem', (c: IContainer) => void (c.securityContext = { ...c.securityContext, readOnlyRootFilesystem: false }), 'has a writable root filesystem'],
-    ['privilege escalation', (c: IContainer) => void (c.securityContext = { ...c.securityContext, allowPrivilegeEscalation: true }), 'allows privilege escalation'],
-    ['capabilities kept', (c: IContainer) => void (c.securityContext = { ...c.securityContext, capabilities: { drop: [] } }), 'does not drop ALL capabilities'],
-    ['capability added', (c: IContainer) => void (c.securityContext = { ...c.securityContext, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }), 'adds capabilities'],
-    ['root user', (c: IContainer) => void (c.securityContext = { ...c.securityContext, runAsUser: 0 }), 'has no explicit non-root runAsUser'],
-    ['inline key', (c: IContainer) => void c.env?.push({ name: 'IDENTITY_MASTER_KEY', value: 'c2VjcmV0' }), 'IDENTITY_MASTER_KEY must come from a Secret'],
+    [
+      'writable root filesystem',
+      (c: IContainer) => void (c.securityContext = { ...c.securityContext, readOnlyRootFilesystem: false }),
+      'has a writable root filesystem',
+    ],
+    [
+      'privilege escalation',
+      (c: IContainer) => void (c.securityContext = { ...c.securityContext, allowPrivilegeEscalation: true }),
+      'allows privilege escalation',
+    ],
+    [
+      'capabilities kept',
+      (c: IContainer) => void (c.securityContext = { ...c.securityContext, capabilities: { drop: [] } }),
+      'does not drop ALL capabilities',
+    ],
+    [
+      'capability added',
+      (c: IContainer) =>
+        void (c.securityContext = { ...c.securityContext, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }),
+      'adds capabilities',
+    ],
+    [
+      'root user',
+      (c: IContainer) => void (c.securityContext = { ...c.securityContext, runAsUser: 0 }),
+      'has no explicit non-root runAsUser',
+    ],
+    [
+      'inline key',
+      (c: IContainer) => void c.env?.push({ name: 'IDENTITY_MASTER_KEY', value: 'c2VjcmV0' }),
+      'IDENTITY_MASTER_KEY must come from a Secret',
+    ],
   ])('hardening catches a %s', (_what, breakIt, expected) => {
     const { workload, app } = brokenCopy(objects, 'identity');
     breakIt(app);
@@ -162,7 +242,13 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
 
   it('our services follow the pod conventions: uid 10001, probes on the serving port, /tmp emptyDir, metrics, environment, one relay', () => {
     const ours = workloads.filter(isOurs);
-    expect(ours.map((w) => w.name).sort()).toEqual(['gateway', 'identity', 'job-intake', 'task-decomposition', 'team-scheduling']);
+    expect(ours.map((w) => w.name).sort()).toEqual([
+      'gateway',
+      'identity',
+      'job-intake',
+      'task-decomposition',
+      'team-scheduling',
+    ]);
     expect(ours.flatMap(serviceConventionProblems)).toEqual([]);
   });
 
@@ -174,7 +260,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const annotations = workload.template.metadata?.annotations;
     if (annotations !== undefined) annotations['prometheus.io/port'] = '9090';
     expect(serviceConventionProblems(workload)).toEqual([
-      'identity: runs as uid 10001 (the image\'s user)',
+      "identity: runs as uid 10001 (the image's user)",
       'identity: readinessProbe is not a native gRPC probe',
       'identity: /tmp is not an emptyDir (the root filesystem is read-only)',
       'identity: prometheus.io/port is not the metrics port 9464',
@@ -184,11 +270,21 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
   it('every shared setting reaches every service pod (the common component applies to each)', () => {
     for (const w of workloads.filter(isOurs)) {
       const app = w.pod.containers[0];
-      expect({ service: w.name, preStop: app?.lifecycle?.preStop?.exec?.command, grace: w.pod.terminationGracePeriodSeconds, env: app?.env?.map((e) => e.name) }).toEqual({
+      expect({
+        service: w.name,
+        preStop: app?.lifecycle?.preStop?.exec?.command,
+        grace: w.pod.terminationGracePeriodSeconds,
+        env: app?.env?.map((e) => e.name),
+      }).toEqual({
         service: w.name,
         preStop: ['sleep', '5'],
         grace: 30,
-        env: expect.arrayContaining(['METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_RESOURCE_ATTRIBUTES', 'LOG_LEVEL']),
+        env: expect.arrayContaining([
+          'METRICS_PORT',
+          'OTEL_EXPORTER_OTLP_ENDPOINT',
+          'OTEL_RESOURCE_ATTRIBUTES',
+          'LOG_LEVEL',
+        ]),
       });
       // $(POD_NAME) only expands when POD_NAME is defined earlier in the list.
       const names = app?.env?.map((e) => e.name) ?? [];
@@ -211,7 +307,18 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       { path: '/healthz', port: 'http' },
     ]);
     const env = new Map((app?.env ?? []).map((e) => [e.name, e.value]));
-    expect(Object.fromEntries(['PORT', 'IDENTITY_ADDRESS', 'JOB_INTAKE_ADDRESS', 'TASK_DECOMPOSITION_ADDRESS', 'TEAM_SCHEDULING_ADDRESS', 'GATEWAY_RATE_LIMIT_PER_MINUTE'].map((n) => [n, env.get(n)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        [
+          'PORT',
+          'IDENTITY_ADDRESS',
+          'JOB_INTAKE_ADDRESS',
+          'TASK_DECOMPOSITION_ADDRESS',
+          'TEAM_SCHEDULING_ADDRESS',
+          'GATEWAY_RATE_LIMIT_PER_MINUTE',
+        ].map((n) => [n, env.get(n)]),
+      ),
+    ).toEqual({
       PORT: '8080',
       IDENTITY_ADDRESS: 'identity:50051',
       JOB_INTAKE_ADDRESS: 'job-intake:50052',
@@ -234,7 +341,10 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const port = app.env?.find((e) => e.name === 'PORT');
     if (port === undefined) throw new Error('the gateway reads no PORT');
     port.value = '8081';
-    app.env?.push({ name: 'EVENTSTORE_URL', valueFrom: { secretKeyRef: { name: 'eventstore', key: 'url' } } }, { name: 'NATS_URL', value: 'nats://nats:4222' });
+    app.env?.push(
+      { name: 'EVENTSTORE_URL', valueFrom: { secretKeyRef: { name: 'eventstore', key: 'url' } } },
+      { name: 'NATS_URL', value: 'nats://nats:4222' },
+    );
     expect(serviceConventionProblems(workload)).toEqual([
       'gateway: startupProbe is not an HTTP GET of /healthz on the http port',
       'gateway: readinessProbe is not an HTTP GET of /readyz on the http port',
@@ -251,33 +361,55 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const http = renamed.app.ports?.find((p) => p.name === 'http');
     if (http === undefined) throw new Error('the gateway has no http port');
     http.name = 'web';
-    expect(serviceConventionProblems(renamed.workload)).toContain('gateway: needs exactly one container port named grpc or http');
+    expect(serviceConventionProblems(renamed.workload)).toContain(
+      'gateway: needs exactly one container port named grpc or http',
+    );
     const both = brokenCopy(objects, 'job-intake');
     both.app.ports?.push({ name: 'http', containerPort: 8080 });
-    expect(serviceConventionProblems(both.workload)).toContain('job-intake: needs exactly one container port named grpc or http');
+    expect(serviceConventionProblems(both.workload)).toContain(
+      'job-intake: needs exactly one container port named grpc or http',
+    );
   });
 
-  it('only identity relays the store\'s log to NATS: every other service that opens the store sets EVENTS_RELAY=off', () => {
-    const relays = workloads.filter(isOurs).map((w) => [w.name, w.pod.containers[0]?.env?.find((e) => e.name === 'EVENTS_RELAY')?.value ?? null]);
-    expect(Object.fromEntries(relays)).toEqual({ identity: null, 'job-intake': 'off', 'task-decomposition': 'off', 'team-scheduling': 'off', gateway: null });
+  it("only identity relays the store's log to NATS: every other service that opens the store sets EVENTS_RELAY=off", () => {
+    const relays = workloads
+      .filter(isOurs)
+      .map((w) => [w.name, w.pod.containers[0]?.env?.find((e) => e.name === 'EVENTS_RELAY')?.value ?? null]);
+    expect(Object.fromEntries(relays)).toEqual({
+      identity: null,
+      'job-intake': 'off',
+      'task-decomposition': 'off',
+      'team-scheduling': 'off',
+      gateway: null,
+    });
     const second = brokenCopy(objects, 'task-decomposition');
     second.app.env = second.app.env?.filter((e) => e.name !== 'EVENTS_RELAY');
-    expect(serviceConventionProblems(second.workload)).toEqual(['task-decomposition: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)']);
+    expect(serviceConventionProblems(second.workload)).toEqual([
+      'task-decomposition: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)',
+    ]);
     const on = brokenCopy(objects, 'job-intake');
     const relay = on.app.env?.find((e) => e.name === 'EVENTS_RELAY');
     if (relay === undefined) throw new Error('job-intake sets no EVENTS_RELAY');
     relay.value = 'on';
-    expect(serviceConventionProblems(on.workload)).toEqual(['job-intake: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)']);
+    expect(serviceConventionProblems(on.workload)).toEqual([
+      'job-intake: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)',
+    ]);
     const none = brokenCopy(objects, 'identity');
     none.app.env?.push({ name: 'EVENTS_RELAY', value: 'off' });
-    expect(serviceConventionProblems(none.workload)).toEqual(["identity: EVENTS_RELAY is off, but identity is the pod that relays the store's log to NATS"]);
+    expect(serviceConventionProblems(none.workload)).toEqual([
+      "identity: EVENTS_RELAY is off, but identity is the pod that relays the store's log to NATS",
+    ]);
   });
 
-  it('every service address a pod reads is that service\'s Service and gRPC port; every service but identity knows identity', () => {
+  it("every service address a pod reads is that service's Service and gRPC port; every service but identity knows identity", () => {
     const ours = workloads.filter(isOurs);
     expect(addressProblems(objects, ours)).toEqual([]);
     for (const name of ['job-intake', 'task-decomposition', 'team-scheduling', 'gateway']) {
-      expect({ name, identity: ours.find((w) => w.name === name)?.pod.containers[0]?.env?.find((e) => e.name === 'IDENTITY_ADDRESS')?.value }).toEqual({ name, identity: 'identity:50051' });
+      expect({
+        name,
+        identity: ours.find((w) => w.name === name)?.pod.containers[0]?.env?.find((e) => e.name === 'IDENTITY_ADDRESS')
+          ?.value,
+      }).toEqual({ name, identity: 'identity:50051' });
     }
   });
 
@@ -296,15 +428,21 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     expect(addressProblems(copy, copyWorkloads.filter(isOurs)).sort()).toEqual([
       'gateway: IDENTITY_ADDRESS is identity:50052, not identity:50051',
       'gateway: TASK_DECOMPOSITION_ADDRESS points at task-decomposition, whose Service has no port targeting grpc',
-      'job-intake: no IDENTITY_ADDRESS (callers\' tokens are verified by identity)',
+      "job-intake: no IDENTITY_ADDRESS (callers' tokens are verified by identity)",
       'task-decomposition: SETTLEMENT_ADDRESS names no gRPC service of the platform',
     ]);
   });
 
   it('job intake, task decomposition and team scheduling read the store URL from its Secret, NATS, and task decomposition its task length', () => {
     for (const name of ['job-intake', 'task-decomposition', 'team-scheduling']) {
-      const env = new Map((workloads.find((w) => w.name === name)?.pod.containers[0]?.env ?? []).map((e) => [e.name, e]));
-      expect({ name, store: env.get('EVENTSTORE_URL')?.valueFrom?.secretKeyRef, nats: env.get('NATS_URL')?.value }).toEqual({
+      const env = new Map(
+        (workloads.find((w) => w.name === name)?.pod.containers[0]?.env ?? []).map((e) => [e.name, e]),
+      );
+      expect({
+        name,
+        store: env.get('EVENTSTORE_URL')?.valueFrom?.secretKeyRef,
+        nats: env.get('NATS_URL')?.value,
+      }).toEqual({
         name,
         store: { name: expect.stringMatching(/^eventstore-\w+$/), key: 'url' },
         nats: 'nats://nats:4222',
@@ -317,7 +455,8 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
   it('identity reads its keys and its store URL from Secrets, and knows NATS and the collector', () => {
     const identity = workloads.find((w) => w.name === 'identity');
     const env = new Map((identity?.pod.containers[0]?.env ?? []).map((e) => [e.name, e]));
-    for (const name of ['IDENTITY_MASTER_KEY', 'IDENTITY_SIGNING_KEY', 'EVENTSTORE_URL']) expect(env.get(name)?.valueFrom?.secretKeyRef).toBeDefined();
+    for (const name of ['IDENTITY_MASTER_KEY', 'IDENTITY_SIGNING_KEY', 'EVENTSTORE_URL'])
+      expect(env.get(name)?.valueFrom?.secretKeyRef).toBeDefined();
     expect(env.get('NATS_URL')?.value).toBe('nats://nats:4222');
     expect(env.get('OTEL_EXPORTER_OTLP_ENDPOINT')?.value).toBe('http://otel-collector:4318');
   });
@@ -334,9 +473,15 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const nats = copy.find((o) => o.kind === 'Service' && o.metadata.name === 'nats');
     (nats?.spec as { selector: Record<string, string> }).selector = { 'app.kubernetes.io/name': 'natz' };
     const jaeger = copy.find((o) => o.kind === 'Service' && o.metadata.name === 'jaeger');
-    (jaeger?.spec as { ports: { name: string; port: number; targetPort: string }[] }).ports.push({ name: 'zipkin', port: 9411, targetPort: 'zipkin' });
+    (jaeger?.spec as { ports: { name: string; port: number; targetPort: string }[] }).ports.push({
+      name: 'zipkin',
+      port: 9411,
+      targetPort: 'zipkin',
+    });
     const problems = referenceProblems(copy, copyWorkloads, NAMESPACE).join('\n');
-    expect(problems).toMatch(/identity: env IDENTITY_SIGNING_KEY reads key signing-jwk, which Secret identity-keys-\w+ lacks/);
+    expect(problems).toMatch(
+      /identity: env IDENTITY_SIGNING_KEY reads key signing-jwk, which Secret identity-keys-\w+ lacks/,
+    );
     expect(problems).toContain('Service/nats selects no pod');
     expect(problems).toContain('Service/jaeger port zipkin targets zipkin, which no selected container declares');
   });
@@ -349,7 +494,8 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       ['client', 4222],
       ['monitor', 8222],
     ]);
-    const claims = (nats?.object.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? [];
+    const claims =
+      (nats?.object.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? [];
     expect(claims.map((c) => c.metadata.name)).toEqual(['data']);
     expect(app?.volumeMounts?.find((m) => m.name === 'data')?.mountPath).toBe('/data');
     const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'nats-config');
@@ -363,7 +509,8 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const app = postgres?.pod.containers[0];
     expect(app?.readinessProbe?.exec?.command?.[0]).toBe('pg_isready');
     expect(app?.env?.find((e) => e.name === 'POSTGRES_PASSWORD')?.valueFrom?.secretKeyRef?.key).toBe('password');
-    const claims = (postgres?.object.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? [];
+    const claims =
+      (postgres?.object.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? [];
     expect(claims.map((c) => c.metadata.name)).toEqual(['data']);
     const pgdata = app?.env?.find((e) => e.name === 'PGDATA')?.value ?? '';
     const dataMount = app?.volumeMounts?.find((m) => m.name === 'data')?.mountPath ?? '';
@@ -372,15 +519,21 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
 
   it('the collector receives OTLP and exports traces to Jaeger over OTLP', () => {
     const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'otel-collector-config');
-    const collector: unknown = parseYaml((config?.data as Record<string, string> | undefined)?.['collector.yaml'] ?? '');
+    const collector: unknown = parseYaml(
+      (config?.data as Record<string, string> | undefined)?.['collector.yaml'] ?? '',
+    );
     expect(collector).toMatchObject({
       receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } } },
       exporters: { 'otlp/jaeger': { endpoint: 'jaeger:4317' } },
       service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['otlp/jaeger'] } } },
     });
     const jaegerService = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'jaeger');
-    expect((jaegerService?.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toEqual(expect.arrayContaining([16686, 4317]));
+    expect((jaegerService?.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toEqual(
+      expect.arrayContaining([16686, 4317]),
+    );
     const collectorService = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'otel-collector');
-    expect((collectorService?.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toEqual(expect.arrayContaining([4318]));
+    expect((collectorService?.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toEqual(
+      expect.arrayContaining([4318]),
+    );
   });
 });

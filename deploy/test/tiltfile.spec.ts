@@ -5,9 +5,25 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildArgProblems, imageProblems, tiltProblems } from './support/checks.js';
-import { contextSources, dockerfilePath, dockerignorePath, isIgnored, isUnderOnly, parseDockerfile, parseDockerignore, stagesOf } from './support/docker.js';
+import {
+  contextSources,
+  dockerfilePath,
+  dockerignorePath,
+  isIgnored,
+  isUnderOnly,
+  parseDockerfile,
+  parseDockerignore,
+  stagesOf,
+} from './support/docker.js';
 import { containersOf, renderDeploy, repoRoot, withKubectl, workloadsOf, type Workload } from './support/k8s.js';
-import { checkTiltfile, checkTiltfileSource, tiltCalls, withPython3, type TiltCalls, type TiltfileReport } from './support/tilt.js';
+import {
+  checkTiltfile,
+  checkTiltfileSource,
+  tiltCalls,
+  withPython3,
+  type TiltCalls,
+  type TiltfileReport,
+} from './support/tilt.js';
 
 const messages = (source: string): string[] => checkTiltfileSource(source).violations.map((v) => v.message);
 
@@ -18,7 +34,9 @@ const messages = (source: string): string[] => checkTiltfileSource(source).viola
 const serviceManifestFolders = (): string[] => {
   const root = path.join(repoRoot, 'deploy/k8s/base/services');
   return readdirSync(root)
-    .filter((name) => !/^kind:\s*Component\s*$/m.test(readFileSync(path.join(root, name, 'kustomization.yaml'), 'utf8')))
+    .filter(
+      (name) => !/^kind:\s*Component\s*$/m.test(readFileSync(path.join(root, name, 'kustomization.yaml'), 'utf8')),
+    )
     .sort();
 };
 
@@ -76,7 +94,14 @@ withPython3('Tiltfile', () => {
         ].join('\n'),
       );
       expect(report.violations).toEqual([]);
-      expect(report.calls?.docker_build).toEqual([expect.objectContaining({ ref: 'workshare/a', context: '.', only: ['services/a'], build_args: { SERVICE: 'a' } })]);
+      expect(report.calls?.docker_build).toEqual([
+        expect.objectContaining({
+          ref: 'workshare/a',
+          context: '.',
+          only: ['services/a'],
+          build_args: { SERVICE: 'a' },
+        }),
+      ]);
       expect(report.calls?.k8s_resource).toEqual([
         expect.objectContaining({
           workload: 'a',
@@ -91,7 +116,9 @@ withPython3('Tiltfile', () => {
     });
 
     it('rejects a misspelt argument and an unknown builtin at evaluation', () => {
-      expect(messages("docker_build('workshare/a', '.', onyl=['services/a'])").join()).toMatch(/evaluation failed: TypeError: .*unexpected keyword argument 'onyl'/);
+      expect(messages("docker_build('workshare/a', '.', onyl=['services/a'])").join()).toMatch(
+        /evaluation failed: TypeError: .*unexpected keyword argument 'onyl'/,
+      );
       expect(messages("helm('chart')").join()).toMatch(/evaluation failed: NameError: name 'helm' is not defined/);
     });
   });
@@ -103,14 +130,20 @@ withPython3('Tiltfile', () => {
 
     it('generates the proto code in a local_resource that watches proto/', () => {
       const proto = tilt.local_resource.find((r) => r.name === 'proto');
-      expect(proto?.cmd).toMatch(/turbo run build --filter=@workshare\/proto|npm run build --workspace @workshare\/proto/);
+      expect(proto?.cmd).toMatch(
+        /turbo run build --filter=@workshare\/proto|npm run build --workspace @workshare\/proto/,
+      );
       expect(proto?.deps).toContain('proto');
       expect(existsSync(path.join(repoRoot, 'proto'))).toBe(true);
     });
 
     it('keeps build, test and bench as local resources; test and bench are manual buttons', () => {
       expect(tilt.local_resource.map((r) => r.name)).toEqual(['proto', 'build', 'test', 'bench']);
-      for (const name of ['test', 'bench']) expect(tilt.local_resource.find((r) => r.name === name)).toMatchObject({ trigger_mode: 'manual', auto_init: false });
+      for (const name of ['test', 'bench'])
+        expect(tilt.local_resource.find((r) => r.name === name)).toMatchObject({
+          trigger_mode: 'manual',
+          auto_init: false,
+        });
     });
 
     it('creates the development secrets, then deploys kustomize("deploy/k8s")', () => {
@@ -121,11 +154,17 @@ withPython3('Tiltfile', () => {
 
     it('builds an image for every service that has manifests, from deploy/Dockerfile and the repository root', () => {
       const withManifests = serviceManifestFolders();
-      expect(withManifests).toEqual(expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'team-scheduling', 'gateway']));
+      expect(withManifests).toEqual(
+        expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'team-scheduling', 'gateway']),
+      );
       expect(tilt.docker_build.map((b) => b.ref).sort()).toEqual(withManifests.map((name) => `workshare/${name}`));
       for (const build of tilt.docker_build) {
         const service = build.ref.replace(/^workshare\//, '');
-        expect(build).toMatchObject({ context: '.', dockerfile: 'deploy/Dockerfile', build_args: { SERVICE: service } });
+        expect(build).toMatchObject({
+          context: '.',
+          dockerfile: 'deploy/Dockerfile',
+          build_args: { SERVICE: service },
+        });
         expect(existsSync(path.join(repoRoot, 'services', service, 'package.json'))).toBe(true);
       }
     });
@@ -133,10 +172,16 @@ withPython3('Tiltfile', () => {
     it('every built service has what the image starts: src/main.ts, and @workshare/telemetry among its dependencies', () => {
       for (const build of tilt.docker_build) {
         const service = build.ref.replace(/^workshare\//, '');
-        const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'services', service, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+        const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'services', service, 'package.json'), 'utf8')) as {
+          dependencies?: Record<string, string>;
+        };
         // The entry point is preloaded with `--import @workshare/telemetry/register`; turbo prune
         // only puts in the image the workspaces the service depends on.
-        expect({ service, hasMain: existsSync(path.join(repoRoot, 'services', service, 'src', 'main.ts')), telemetry: manifest.dependencies?.['@workshare/telemetry'] !== undefined }).toEqual({
+        expect({
+          service,
+          hasMain: existsSync(path.join(repoRoot, 'services', service, 'src', 'main.ts')),
+          telemetry: manifest.dependencies?.['@workshare/telemetry'] !== undefined,
+        }).toEqual({
           service,
           hasMain: true,
           telemetry: true,
@@ -154,13 +199,16 @@ withPython3('Tiltfile', () => {
 
     it('the build context holds everything deploy/Dockerfile copies from it', () => {
       const rules = parseDockerignore(readFileSync(dockerignorePath, 'utf8'));
-      const sources = parseDockerfile(readFileSync(dockerfilePath, 'utf8')).flatMap(contextSources).filter((s) => s !== '.');
+      const sources = parseDockerfile(readFileSync(dockerfilePath, 'utf8'))
+        .flatMap(contextSources)
+        .filter((s) => s !== '.');
       expect(sources).toEqual(['tsconfig.base.json', 'proto']);
       for (const build of tilt.docker_build) {
         const missing = sources.filter((s) => !isUnderOnly(build.only, s) || isIgnored(rules, s));
         expect({ image: build.ref, missing }).toEqual({ image: build.ref, missing: [] });
         // The whole-context COPY needs the workspace manifests and the lockfile turbo prune reads.
-        for (const needed of ['package.json', 'package-lock.json', 'turbo.json', 'libs']) expect(build.only).toContain(needed);
+        for (const needed of ['package.json', 'package-lock.json', 'turbo.json', 'libs'])
+          expect(build.only).toContain(needed);
       }
     });
 
@@ -169,17 +217,26 @@ withPython3('Tiltfile', () => {
       for (const build of tilt.docker_build) {
         const service = build.ref.replace(/^workshare\//, '');
         const syncs = build.live_update.filter((s) => s.kind === 'sync');
-        expect(syncs).toEqual(expect.arrayContaining([{ kind: 'sync', local_path: `services/${service}/dist`, remote_path: `/tmp/dev/services/${service}/dist` }]));
+        expect(syncs).toEqual(
+          expect.arrayContaining([
+            { kind: 'sync', local_path: `services/${service}/dist`, remote_path: `/tmp/dev/services/${service}/dist` },
+          ]),
+        );
         for (const sync of syncs) {
           const local = sync.local_path ?? '';
           // Tilt only sees changes to files in the context: not excluded by only= or .dockerignore.
-          expect({ local, inContext: isUnderOnly(build.only, local) && !isIgnored(rules, `${local}/x.js`) }).toEqual({ local, inContext: true });
+          expect({ local, inContext: isUnderOnly(build.only, local) && !isIgnored(rules, `${local}/x.js`) }).toEqual({
+            local,
+            inContext: true,
+          });
           expect(sync.remote_path?.startsWith('/tmp/')).toBe(true);
         }
         const run = build.live_update.find((s) => s.kind === 'run');
         expect(run?.cmd).toMatch(/\/tmp\/dev\/restart\//);
         // The steps come in the order Tilt requires: fall_back_on, then sync, then run.
-        const order = build.live_update.map((s) => ['fall_back_on', 'sync', 'run', 'restart_container'].indexOf(s.kind));
+        const order = build.live_update.map((s) =>
+          ['fall_back_on', 'sync', 'run', 'restart_container'].indexOf(s.kind),
+        );
         expect([...order].sort((a, b) => a - b)).toEqual(order);
       }
     });
@@ -190,7 +247,9 @@ withPython3('Tiltfile', () => {
         const script = Array.isArray(build.entrypoint) ? build.entrypoint.join(' ') : build.entrypoint;
         expect(script).toContain(`cp -R /app/services/${service} /tmp/dev/services/${service}`);
         expect(script).toContain('ln -s /app/node_modules /tmp/dev/node_modules');
-        expect(script).toContain(`exec node --watch-path=/tmp/dev/restart --import @workshare/telemetry/register /tmp/dev/services/${service}/dist/src/main.js`);
+        expect(script).toContain(
+          `exec node --watch-path=/tmp/dev/restart --import @workshare/telemetry/register /tmp/dev/services/${service}/dist/src/main.js`,
+        );
       }
     });
 
@@ -209,7 +268,9 @@ withPython3('Tiltfile', () => {
     });
 
     it('forwards the services (gRPC 50051-50054, the gateway HTTP 8080), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
-      const forwards = Object.fromEntries(tilt.k8s_resource.map((r) => [r.workload, r.port_forwards.map((p) => `${p.local}:${p.container}`)]));
+      const forwards = Object.fromEntries(
+        tilt.k8s_resource.map((r) => [r.workload, r.port_forwards.map((p) => `${p.local}:${p.container}`)]),
+      );
       expect(forwards).toEqual({
         identity: ['50051:50051'],
         'job-intake': ['50052:50052'],
@@ -236,8 +297,16 @@ withPython3('Tiltfile', () => {
     });
 
     it("links the gateway's API documentation; the gRPC services have no link", () => {
-      const links = Object.fromEntries(tilt.k8s_resource.filter((r) => r.labels.includes('services')).map((r) => [r.workload, r.links]));
-      expect(links).toEqual({ identity: [], 'job-intake': [], 'task-decomposition': [], 'team-scheduling': [], gateway: ['http://localhost:8080/docs'] });
+      const links = Object.fromEntries(
+        tilt.k8s_resource.filter((r) => r.labels.includes('services')).map((r) => [r.workload, r.links]),
+      );
+      expect(links).toEqual({
+        identity: [],
+        'job-intake': [],
+        'task-decomposition': [],
+        'team-scheduling': [],
+        gateway: ['http://localhost:8080/docs'],
+      });
     });
 
     it('passes deploy/Dockerfile the build arguments SERVICE and PORT only', () => {
@@ -256,13 +325,19 @@ withPython3('Tiltfile', () => {
 
     it('every image is built by the Tiltfile or a pinned third-party image', () => {
       const built = tilt.docker_build.map((b) => b.ref);
-      const problems = workloads.flatMap((w) => containersOf(w.pod).flatMap(({ container }) => imageProblems(container.image ?? '', built).map((p) => `${w.name}: ${p}`)));
+      const problems = workloads.flatMap((w) =>
+        containersOf(w.pod).flatMap(({ container }) =>
+          imageProblems(container.image ?? '', built).map((p) => `${w.name}: ${p}`),
+        ),
+      );
       expect(problems).toEqual([]);
     });
 
     it('an image the Tiltfile stops building is caught', () => {
       const built = tilt.docker_build.map((b) => b.ref).filter((ref) => ref !== 'workshare/identity');
-      expect(imageProblems('workshare/identity', built)).toEqual(['workshare/identity: a workshare image that no docker_build in the Tiltfile builds']);
+      expect(imageProblems('workshare/identity', built)).toEqual([
+        'workshare/identity: a workshare image that no docker_build in the Tiltfile builds',
+      ]);
     });
 
     it('every k8s_resource names a workload, forwards declared ports and depends on known resources', () => {
@@ -277,14 +352,22 @@ withPython3('Tiltfile', () => {
       identity.port_forwards = [{ local: 50059, container: 50059 }];
       identity.resource_deps = ['postgres', 'nats', 'kafka'];
       jaeger.labels = ['tracing'];
-      broken.k8s_resource.push({ workload: 'settlement', new_name: '', port_forwards: [], resource_deps: [], objects: [], labels: ['services'], links: [] });
+      broken.k8s_resource.push({
+        workload: 'settlement',
+        new_name: '',
+        port_forwards: [],
+        resource_deps: [],
+        objects: [],
+        labels: ['services'],
+        links: [],
+      });
       const template = tilt.docker_build[0];
       if (template === undefined) throw new Error('no docker_build');
       broken.docker_build.push({ ...structuredClone(template), ref: 'workshare/settlement' });
       expect(tiltProblems(broken, workloads)).toEqual([
-        'k8s_resource(\'jaeger\') has label tracing, not one of infra, services, observability',
-        'k8s_resource(\'identity\'): port forward to 50059 matches no container port (50051, 9464)',
-        'k8s_resource(\'identity\') depends on unknown resource kafka',
+        "k8s_resource('jaeger') has label tracing, not one of infra, services, observability",
+        "k8s_resource('identity'): port forward to 50059 matches no container port (50051, 9464)",
+        "k8s_resource('identity') depends on unknown resource kafka",
         "k8s_resource('settlement') names no rendered workload",
         "docker_build('workshare/settlement') builds an image no workload uses",
       ]);

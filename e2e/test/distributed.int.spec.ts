@@ -19,7 +19,11 @@ const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL;
 const root = join(__dirname, '..', '..');
 const entry = join(root, 'services', 'launcher', 'dist', 'src', 'main.js');
-const demo: DemoCredentials = { password: 'e2e-demo-password', coordinatorEmail: DEMO_COORDINATOR_EMAIL, businessUserEmail: DEMO_BUSINESS_USER_EMAIL };
+const demo: DemoCredentials = {
+  password: 'e2e-demo-password',
+  coordinatorEmail: DEMO_COORDINATOR_EMAIL,
+  businessUserEmail: DEMO_BUSINESS_USER_EMAIL,
+};
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -62,7 +66,13 @@ if (!databaseUrl || !natsUrl) {
 
     beforeAll(async () => {
       await adminQuery(`CREATE DATABASE ${database}`);
-      const [identity, jobIntake, decomposition, scheduling, gateway] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      const [identity, jobIntake, decomposition, scheduling, gateway] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
       gatewayUrl = `http://127.0.0.1:${gateway}`;
       launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
         cwd: root,

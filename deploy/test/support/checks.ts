@@ -28,8 +28,10 @@ export const imageProblems = (image: string, built: readonly string[]): string[]
   if (built.includes(repository)) {
     return [`${image}: the Tiltfile builds ${repository}; reference it without a tag so Tilt injects its build`];
   }
-  if (repository.startsWith('workshare/')) return [`${image}: a workshare image that no docker_build in the Tiltfile builds`];
-  if (atDigest >= 0) return /^sha256:[0-9a-f]{64}$/.test(image.slice(atDigest + 1)) ? [] : [`${image}: malformed digest`];
+  if (repository.startsWith('workshare/'))
+    return [`${image}: a workshare image that no docker_build in the Tiltfile builds`];
+  if (atDigest >= 0)
+    return /^sha256:[0-9a-f]{64}$/.test(image.slice(atDigest + 1)) ? [] : [`${image}: malformed digest`];
   if (colon < 0) return [`${image}: third-party image without a tag (pin a version)`];
   const tag = name.slice(colon + 1);
   if (tag === '' || tag === 'latest') return [`${image}: third-party image pinned to "${tag}" (pin a version)`];
@@ -95,7 +97,16 @@ export const resourceProblems = (c: IContainer): string[] => {
 // --- security ---------------------------------------------------------------------------------
 
 /** Volume types the Pod Security Standards' "restricted" profile allows. */
-const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUME_TYPES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 
 /**
  * The hardened pod: every container non-root with an explicit non-zero uid, no privilege
@@ -106,11 +117,15 @@ const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emp
 export const hardeningProblems = (pod: IPodSpec): string[] => {
   const problems: string[] = [];
   const podContext = pod.securityContext ?? {};
-  if (pod.hostNetwork === true || pod.hostPID === true || pod.hostIPC === true) problems.push('pod shares a host namespace');
-  if (pod.automountServiceAccountToken !== false) problems.push('pod mounts a service-account token (set automountServiceAccountToken: false)');
+  if (pod.hostNetwork === true || pod.hostPID === true || pod.hostIPC === true)
+    problems.push('pod shares a host namespace');
+  if (pod.automountServiceAccountToken !== false)
+    problems.push('pod mounts a service-account token (set automountServiceAccountToken: false)');
   for (const volume of pod.volumes ?? []) {
     const types = Object.keys(volume).filter((key) => key !== 'name');
-    for (const type of types) if (!RESTRICTED_VOLUME_TYPES.has(type)) problems.push(`volume ${volume.name} is of type ${type}, not allowed by the restricted profile`);
+    for (const type of types)
+      if (!RESTRICTED_VOLUME_TYPES.has(type))
+        problems.push(`volume ${volume.name} is of type ${type}, not allowed by the restricted profile`);
   }
   for (const { container: c } of containersOf(pod)) {
     const own = c.securityContext ?? {};
@@ -118,13 +133,16 @@ export const hardeningProblems = (pod: IPodSpec): string[] => {
     const runAsUser = own.runAsUser ?? podContext.runAsUser;
     const seccomp = own.seccompProfile?.type ?? podContext.seccompProfile?.type;
     if (runAsNonRoot !== true) problems.push(`container ${c.name} is not runAsNonRoot`);
-    if (runAsUser === undefined || runAsUser === 0) problems.push(`container ${c.name} has no explicit non-root runAsUser`);
+    if (runAsUser === undefined || runAsUser === 0)
+      problems.push(`container ${c.name} has no explicit non-root runAsUser`);
     if (own.privileged === true) problems.push(`container ${c.name} is privileged`);
     if (own.allowPrivilegeEscalation !== false) problems.push(`container ${c.name} allows privilege escalation`);
     if (own.readOnlyRootFilesystem !== true) problems.push(`container ${c.name} has a writable root filesystem`);
-    if (!(own.capabilities?.drop ?? []).includes('ALL')) problems.push(`container ${c.name} does not drop ALL capabilities`);
+    if (!(own.capabilities?.drop ?? []).includes('ALL'))
+      problems.push(`container ${c.name} does not drop ALL capabilities`);
     if ((own.capabilities?.add ?? []).length > 0) problems.push(`container ${c.name} adds capabilities`);
-    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`container ${c.name} has no RuntimeDefault seccomp profile`);
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+      problems.push(`container ${c.name} has no RuntimeDefault seccomp profile`);
   }
   return problems;
 };
@@ -161,12 +179,15 @@ const envFromSecret = (c: IContainer, name: string): boolean => envOf(c, name)?.
  */
 export const servingPortOf = (pod: IPodSpec): { protocol: ServiceProtocol; port: number } | undefined => {
   const ports = containerPorts(pod);
-  const serving = (['grpc', 'http'] as const).flatMap((protocol) => ports.filter((p) => p.name === protocol).map((p) => ({ protocol, port: p.port })));
+  const serving = (['grpc', 'http'] as const).flatMap((protocol) =>
+    ports.filter((p) => p.name === protocol).map((p) => ({ protocol, port: p.port })),
+  );
   return serving.length === 1 ? serving[0] : undefined;
 };
 
 /** The variable a service's gRPC address is read from, as the launcher names it: job-intake → JOB_INTAKE_ADDRESS. */
-export const addressVariable = (service: string): string => `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_ADDRESS`;
+export const addressVariable = (service: string): string =>
+  `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_ADDRESS`;
 
 /** gRPC services: native gRPC probes on the gRPC port, GRPC_PORT, the store and the bus. */
 const grpcServiceProblems = (name: string, app: IContainer, port: number): string[] => {
@@ -174,7 +195,8 @@ const grpcServiceProblems = (name: string, app: IContainer, port: number): strin
   for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
     const probe = app[kind];
     if (probe?.grpc === undefined) problems.push(`${name}: ${kind} is not a native gRPC probe`);
-    else if (probe.grpc.port !== port) problems.push(`${name}: ${kind} probes port ${probe.grpc.port}, not the gRPC port ${port}`);
+    else if (probe.grpc.port !== port)
+      problems.push(`${name}: ${kind} probes port ${probe.grpc.port}, not the gRPC port ${port}`);
   }
   if (envValue(app, 'GRPC_PORT') !== String(port)) problems.push(`${name}: GRPC_PORT is not ${port}`);
   if (!envFromSecret(app, 'EVENTSTORE_URL')) problems.push(`${name}: EVENTSTORE_URL does not come from a Secret`);
@@ -194,13 +216,16 @@ const httpServiceProblems = (name: string, app: IContainer, port: number): strin
   for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
     const get = app[kind]?.httpGet;
     const path = HTTP_PROBE_PATHS[kind];
-    if (get === undefined || get.path !== path || (get.port !== 'http' && get.port !== port)) problems.push(`${name}: ${kind} is not an HTTP GET of ${path} on the http port`);
+    if (get === undefined || get.path !== path || (get.port !== 'http' && get.port !== port))
+      problems.push(`${name}: ${kind} is not an HTTP GET of ${path} on the http port`);
   }
   if (envValue(app, 'PORT') !== String(port)) problems.push(`${name}: PORT is not ${port}`);
   for (const forbidden of ['EVENTSTORE_URL', 'NATS_URL']) {
-    if (envOf(app, forbidden) !== undefined) problems.push(`${name}: an HTTP service must not read ${forbidden} (it reaches the services over gRPC only)`);
+    if (envOf(app, forbidden) !== undefined)
+      problems.push(`${name}: an HTTP service must not read ${forbidden} (it reaches the services over gRPC only)`);
   }
-  if ((app.envFrom ?? []).length > 0) problems.push(`${name}: an HTTP service takes no envFrom (what it reads must be visible)`);
+  if ((app.envFrom ?? []).length > 0)
+    problems.push(`${name}: an HTTP service takes no envFrom (what it reads must be visible)`);
   return problems;
 };
 
@@ -217,8 +242,10 @@ export const serviceConventionProblems = (workload: Workload): string[] => {
   const app = pod.containers[0];
   if (pod.containers.length !== 1 || app === undefined) return [`${name}: a service pod runs exactly one container`];
   const podContext = pod.securityContext ?? {};
-  if ((app.securityContext?.runAsUser ?? podContext.runAsUser) !== SERVICE_UID) problems.push(`${name}: runs as uid ${SERVICE_UID} (the image's user)`);
-  if ((app.securityContext?.runAsGroup ?? podContext.runAsGroup) !== SERVICE_UID) problems.push(`${name}: runs as gid ${SERVICE_UID}`);
+  if ((app.securityContext?.runAsUser ?? podContext.runAsUser) !== SERVICE_UID)
+    problems.push(`${name}: runs as uid ${SERVICE_UID} (the image's user)`);
+  if ((app.securityContext?.runAsGroup ?? podContext.runAsGroup) !== SERVICE_UID)
+    problems.push(`${name}: runs as gid ${SERVICE_UID}`);
 
   const serving = servingPortOf(pod);
   const metrics = containerPorts(pod).find((p) => p.name === 'metrics');
@@ -229,22 +256,30 @@ export const serviceConventionProblems = (workload: Workload): string[] => {
 
   const tmp = app.volumeMounts?.find((m) => m.mountPath === '/tmp');
   const tmpVolume = pod.volumes?.find((v) => v.name === tmp?.name);
-  if (tmpVolume?.emptyDir === undefined) problems.push(`${name}: /tmp is not an emptyDir (the root filesystem is read-only)`);
+  if (tmpVolume?.emptyDir === undefined)
+    problems.push(`${name}: /tmp is not an emptyDir (the root filesystem is read-only)`);
 
   const annotations = workload.template.metadata?.annotations ?? {};
   if (annotations['prometheus.io/scrape'] !== 'true') problems.push(`${name}: pod lacks prometheus.io/scrape: "true"`);
-  if (metrics !== undefined && annotations['prometheus.io/port'] !== String(metrics.port)) problems.push(`${name}: prometheus.io/port is not the metrics port ${metrics.port}`);
+  if (metrics !== undefined && annotations['prometheus.io/port'] !== String(metrics.port))
+    problems.push(`${name}: prometheus.io/port is not the metrics port ${metrics.port}`);
   if (annotations['prometheus.io/path'] !== '/metrics') problems.push(`${name}: prometheus.io/path is not /metrics`);
 
-  if (metrics !== undefined && envValue(app, 'METRICS_PORT') !== String(metrics.port)) problems.push(`${name}: METRICS_PORT is not ${metrics.port}`);
-  if (!/^https?:\/\//.test(envValue(app, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? '')) problems.push(`${name}: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL`);
+  if (metrics !== undefined && envValue(app, 'METRICS_PORT') !== String(metrics.port))
+    problems.push(`${name}: METRICS_PORT is not ${metrics.port}`);
+  if (!/^https?:\/\//.test(envValue(app, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? ''))
+    problems.push(`${name}: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL`);
   if (envValue(app, 'OTEL_SERVICE_NAME') !== name) problems.push(`${name}: OTEL_SERVICE_NAME is not ${name}`);
 
   // Two relays over one store would only publish deduplicated repeats; none would stall the bus.
   if (envOf(app, 'EVENTSTORE_URL') !== undefined) {
     const relay = envValue(app, 'EVENTS_RELAY');
-    if (name === RELAY_SERVICE && relay === 'off') problems.push(`${name}: EVENTS_RELAY is off, but ${RELAY_SERVICE} is the pod that relays the store's log to NATS`);
-    if (name !== RELAY_SERVICE && relay !== 'off') problems.push(`${name}: EVENTS_RELAY is not "off" (only ${RELAY_SERVICE} relays the store's log to NATS)`);
+    if (name === RELAY_SERVICE && relay === 'off')
+      problems.push(
+        `${name}: EVENTS_RELAY is off, but ${RELAY_SERVICE} is the pod that relays the store's log to NATS`,
+      );
+    if (name !== RELAY_SERVICE && relay !== 'off')
+      problems.push(`${name}: EVENTS_RELAY is not "off" (only ${RELAY_SERVICE} relays the store's log to NATS)`);
   }
   return problems;
 };
@@ -253,15 +288,24 @@ export const serviceConventionProblems = (workload: Workload): string[] => {
  * The gRPC services the pods can call, by the variable their address is read from: the
  * Service of the same name, at its port that targets the pod's grpc port.
  */
-export const grpcAddresses = (objects: readonly K8sObject[], services: readonly Workload[]): Map<string, { service: string; address: string | undefined }> =>
+export const grpcAddresses = (
+  objects: readonly K8sObject[],
+  services: readonly Workload[],
+): Map<string, { service: string; address: string | undefined }> =>
   new Map(
     services.flatMap((w) => {
       const serving = servingPortOf(w.pod);
       if (serving?.protocol !== 'grpc') return [];
       const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === w.name);
-      const ports = (service?.spec as { ports?: { port: number; targetPort?: string | number }[] } | undefined)?.ports ?? [];
+      const ports =
+        (service?.spec as { ports?: { port: number; targetPort?: string | number }[] } | undefined)?.ports ?? [];
       const port = ports.find((p) => p.targetPort === 'grpc' || p.targetPort === serving.port);
-      return [[addressVariable(w.name), { service: w.name, address: port === undefined ? undefined : `${w.name}:${port.port}` }] as const];
+      return [
+        [
+          addressVariable(w.name),
+          { service: w.name, address: port === undefined ? undefined : `${w.name}:${port.port}` },
+        ] as const,
+      ];
     }),
   );
 
@@ -278,11 +322,14 @@ export const addressProblems = (objects: readonly K8sObject[], services: readonl
     for (const e of env.filter((variable) => variable.name.endsWith('_ADDRESS'))) {
       const target = addresses.get(e.name);
       if (target === undefined) problems.push(`${w.name}: ${e.name} names no gRPC service of the platform`);
-      else if (target.address === undefined) problems.push(`${w.name}: ${e.name} points at ${target.service}, whose Service has no port targeting grpc`);
-      else if (e.value !== target.address) problems.push(`${w.name}: ${e.name} is ${e.value ?? '(not a plain value)'}, not ${target.address}`);
+      else if (target.address === undefined)
+        problems.push(`${w.name}: ${e.name} points at ${target.service}, whose Service has no port targeting grpc`);
+      else if (e.value !== target.address)
+        problems.push(`${w.name}: ${e.name} is ${e.value ?? '(not a plain value)'}, not ${target.address}`);
     }
     const tokens = addressVariable(TOKEN_SERVICE);
-    if (w.name !== TOKEN_SERVICE && !env.some((e) => e.name === tokens)) problems.push(`${w.name}: no ${tokens} (callers' tokens are verified by ${TOKEN_SERVICE})`);
+    if (w.name !== TOKEN_SERVICE && !env.some((e) => e.name === tokens))
+      problems.push(`${w.name}: no ${tokens} (callers' tokens are verified by ${TOKEN_SERVICE})`);
   }
   return problems;
 };
@@ -302,9 +349,14 @@ const keysOf = (o: K8sObject): Set<string> => {
  * Every Secret / ConfigMap a pod refers to exists (with the key it reads), every Service
  * selects some pod and targets ports that pod declares, every workload lives in the namespace.
  */
-export const referenceProblems = (objects: readonly K8sObject[], workloads: readonly Workload[], namespace: string): string[] => {
+export const referenceProblems = (
+  objects: readonly K8sObject[],
+  workloads: readonly Workload[],
+  namespace: string,
+): string[] => {
   const problems: string[] = [];
-  const find = (kind: string, name: string): K8sObject | undefined => objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const find = (kind: string, name: string): K8sObject | undefined =>
+    objects.find((o) => o.kind === kind && o.metadata.name === name);
 
   for (const o of objects) {
     if (o.kind === 'Namespace') continue;
@@ -313,8 +365,10 @@ export const referenceProblems = (objects: readonly K8sObject[], workloads: read
   for (const w of workloads) {
     const refer = (kind: 'Secret' | 'ConfigMap', name: string, key: string | undefined, where: string): void => {
       const target = find(kind, name);
-      if (target === undefined) problems.push(`${w.kind}/${w.name}: ${where} refers to ${kind} ${name}, which is not rendered`);
-      else if (key !== undefined && !keysOf(target).has(key)) problems.push(`${w.kind}/${w.name}: ${where} reads key ${key}, which ${kind} ${name} lacks`);
+      if (target === undefined)
+        problems.push(`${w.kind}/${w.name}: ${where} refers to ${kind} ${name}, which is not rendered`);
+      else if (key !== undefined && !keysOf(target).has(key))
+        problems.push(`${w.kind}/${w.name}: ${where} reads key ${key}, which ${kind} ${name} lacks`);
     };
     for (const { container: c } of containersOf(w.pod)) {
       for (const e of c.env ?? []) {
@@ -328,8 +382,15 @@ export const referenceProblems = (objects: readonly K8sObject[], workloads: read
         if (source.configMapRef !== undefined) refer('ConfigMap', source.configMapRef.name ?? '', undefined, 'envFrom');
       }
       const mounted = new Set((c.volumeMounts ?? []).map((m) => m.name));
-      const declared = new Set([...(w.pod.volumes ?? []).map((v) => v.name), ...((w.object.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] }).volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '')]);
-      for (const name of mounted) if (!declared.has(name)) problems.push(`${w.kind}/${w.name}: container ${c.name} mounts volume ${name}, which is not declared`);
+      const declared = new Set([
+        ...(w.pod.volumes ?? []).map((v) => v.name),
+        ...(
+          (w.object.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] }).volumeClaimTemplates ?? []
+        ).map((t) => t.metadata?.name ?? ''),
+      ]);
+      for (const name of mounted)
+        if (!declared.has(name))
+          problems.push(`${w.kind}/${w.name}: container ${c.name} mounts volume ${name}, which is not declared`);
     }
     for (const v of w.pod.volumes ?? []) {
       if (v.configMap !== undefined) refer('ConfigMap', v.configMap.name ?? '', undefined, `volume ${v.name}`);
@@ -338,17 +399,27 @@ export const referenceProblems = (objects: readonly K8sObject[], workloads: read
   }
 
   for (const service of objects.filter((o) => o.kind === 'Service')) {
-    const spec = service.spec as { selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: string | number }[] };
+    const spec = service.spec as {
+      selector?: Record<string, string>;
+      ports?: { name?: string; port: number; targetPort?: string | number }[];
+    };
     const selector = Object.entries(spec.selector ?? {});
-    const selected = workloads.filter((w) => selector.length > 0 && selector.every(([k, v]) => w.template.metadata?.labels?.[k] === v));
+    const selected = workloads.filter(
+      (w) => selector.length > 0 && selector.every(([k, v]) => w.template.metadata?.labels?.[k] === v),
+    );
     if (selected.length === 0) {
       problems.push(`Service/${service.metadata.name} selects no pod`);
       continue;
     }
     for (const port of spec.ports ?? []) {
       const target = port.targetPort ?? port.port;
-      const served = selected.some((w) => containerPorts(w.pod).some((p) => (typeof target === 'number' ? p.port === target : p.name === target)));
-      if (!served) problems.push(`Service/${service.metadata.name} port ${port.name ?? port.port} targets ${target}, which no selected container declares`);
+      const served = selected.some((w) =>
+        containerPorts(w.pod).some((p) => (typeof target === 'number' ? p.port === target : p.name === target)),
+      );
+      if (!served)
+        problems.push(
+          `Service/${service.metadata.name} port ${port.name ?? port.port} targets ${target}, which no selected container declares`,
+        );
     }
   }
   return problems;
@@ -367,7 +438,10 @@ export const TILT_LABELS = new Set(['infra', 'services', 'observability']);
 export const tiltProblems = (tilt: TiltCalls, workloads: readonly Workload[]): string[] => {
   const problems: string[] = [];
   const byName = new Map(workloads.map((w) => [w.name, w]));
-  const resourceNames = new Set([...tilt.k8s_resource.map((r) => r.new_name || r.workload), ...tilt.local_resource.map((r) => r.name)]);
+  const resourceNames = new Set([
+    ...tilt.k8s_resource.map((r) => r.new_name || r.workload),
+    ...tilt.local_resource.map((r) => r.name),
+  ]);
   const localPorts = new Map<number, string>();
 
   for (const r of tilt.k8s_resource) {
@@ -383,21 +457,31 @@ export const tiltProblems = (tilt: TiltCalls, workloads: readonly Workload[]): s
         continue;
       }
       if (forward.container === undefined || !ports.includes(forward.container)) {
-        problems.push(`k8s_resource('${r.workload}'): port forward to ${forward.container} matches no container port (${ports.join(', ')})`);
+        problems.push(
+          `k8s_resource('${r.workload}'): port forward to ${forward.container} matches no container port (${ports.join(', ')})`,
+        );
       }
       if (forward.local !== undefined) {
         const owner = localPorts.get(forward.local);
-        if (owner !== undefined) problems.push(`local port ${forward.local} is forwarded by both ${owner} and ${r.workload}`);
+        if (owner !== undefined)
+          problems.push(`local port ${forward.local} is forwarded by both ${owner} and ${r.workload}`);
         localPorts.set(forward.local, r.workload);
       }
     }
-    for (const dep of r.resource_deps) if (!resourceNames.has(dep)) problems.push(`k8s_resource('${r.workload}') depends on unknown resource ${dep}`);
+    for (const dep of r.resource_deps)
+      if (!resourceNames.has(dep)) problems.push(`k8s_resource('${r.workload}') depends on unknown resource ${dep}`);
     if (r.labels.length === 0) problems.push(`k8s_resource('${r.workload}') has no label`);
-    for (const label of r.labels) if (!TILT_LABELS.has(label)) problems.push(`k8s_resource('${r.workload}') has label ${label}, not one of ${[...TILT_LABELS].join(', ')}`);
+    for (const label of r.labels)
+      if (!TILT_LABELS.has(label))
+        problems.push(`k8s_resource('${r.workload}') has label ${label}, not one of ${[...TILT_LABELS].join(', ')}`);
   }
-  for (const r of tilt.local_resource) for (const dep of r.resource_deps) if (!resourceNames.has(dep)) problems.push(`local_resource('${r.name}') depends on unknown resource ${dep}`);
+  for (const r of tilt.local_resource)
+    for (const dep of r.resource_deps)
+      if (!resourceNames.has(dep)) problems.push(`local_resource('${r.name}') depends on unknown resource ${dep}`);
 
-  for (const w of workloads) if (!tilt.k8s_resource.some((r) => r.workload === w.name)) problems.push(`${w.kind}/${w.name} has no k8s_resource in the Tiltfile`);
+  for (const w of workloads)
+    if (!tilt.k8s_resource.some((r) => r.workload === w.name))
+      problems.push(`${w.kind}/${w.name} has no k8s_resource in the Tiltfile`);
 
   const built = tilt.docker_build.map((b) => b.ref);
   for (const ref of built) {
@@ -415,7 +499,10 @@ export const tiltProblems = (tilt: TiltCalls, workloads: readonly Workload[]): s
       // A service starts after the services it calls (their address is in its environment).
       for (const e of w.pod.containers[0]?.env ?? []) {
         const callee = workloads.find((other) => other !== w && addressVariable(other.name) === e.name);
-        if (callee !== undefined && !r.resource_deps.includes(callee.name)) problems.push(`k8s_resource('${w.name}') does not wait for ${callee.name}, whose address it reads (${e.name})`);
+        if (callee !== undefined && !r.resource_deps.includes(callee.name))
+          problems.push(
+            `k8s_resource('${w.name}') does not wait for ${callee.name}, whose address it reads (${e.name})`,
+          );
       }
     }
   }
@@ -426,16 +513,24 @@ export const tiltProblems = (tilt: TiltCalls, workloads: readonly Workload[]): s
  * The build arguments of each image: only arguments deploy/Dockerfile declares (Docker ignores
  * others silently), SERVICE the service's name, PORT the port its pod serves on (grpc or http).
  */
-export const buildArgProblems = (tilt: TiltCalls, workloads: readonly Workload[], dockerfileArgs: readonly string[]): string[] => {
+export const buildArgProblems = (
+  tilt: TiltCalls,
+  workloads: readonly Workload[],
+  dockerfileArgs: readonly string[],
+): string[] => {
   const problems: string[] = [];
   for (const build of tilt.docker_build) {
     const service = build.ref.replace(/^workshare\//, '');
-    for (const arg of Object.keys(build.build_args)) if (!dockerfileArgs.includes(arg)) problems.push(`docker_build('${build.ref}'): build arg ${arg} is not declared by deploy/Dockerfile`);
+    for (const arg of Object.keys(build.build_args))
+      if (!dockerfileArgs.includes(arg))
+        problems.push(`docker_build('${build.ref}'): build arg ${arg} is not declared by deploy/Dockerfile`);
     if (build.build_args.SERVICE !== service) problems.push(`docker_build('${build.ref}'): SERVICE is not ${service}`);
     for (const w of workloads.filter((workload) => workload.pod.containers.some((c) => c.image === build.ref))) {
       const serving = servingPortOf(w.pod);
       if (serving !== undefined && build.build_args.PORT !== String(serving.port)) {
-        problems.push(`docker_build('${build.ref}'): PORT is ${build.build_args.PORT ?? '(unset)'}, not the ${serving.protocol} port ${serving.port} of ${w.name}`);
+        problems.push(
+          `docker_build('${build.ref}'): PORT is ${build.build_args.PORT ?? '(unset)'}, not the ${serving.protocol} port ${serving.port} of ${w.name}`,
+        );
       }
     }
   }

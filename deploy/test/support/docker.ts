@@ -36,7 +36,8 @@ export const parseDockerfile = (text: string): Instruction[] => {
     if (!continued) {
       const joined = pending.parts.join(' ');
       const match = /^(\S+)\s*(.*)$/.exec(joined);
-      if (match?.[1] !== undefined) instructions.push({ keyword: match[1].toUpperCase(), args: match[2] ?? '', line: pending.line });
+      if (match?.[1] !== undefined)
+        instructions.push({ keyword: match[1].toUpperCase(), args: match[2] ?? '', line: pending.line });
       pending = undefined;
     }
   });
@@ -109,7 +110,10 @@ export const parseDockerignore = (text: string): IgnoreRule[] =>
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => {
       const negated = line.startsWith('!');
-      const pattern = path.posix.normalize((negated ? line.slice(1) : line).trim()).replace(/^\/+/, '').replace(/\/+$/, '');
+      const pattern = path.posix
+        .normalize((negated ? line.slice(1) : line).trim())
+        .replace(/^\/+/, '')
+        .replace(/\/+$/, '');
       return { negated, pattern: patternRegex(pattern) };
     });
 

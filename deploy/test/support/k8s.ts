@@ -21,7 +21,8 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const isK8sObject = (value: unknown): value is K8sObject =>
   isRecord(value) &&
@@ -81,7 +82,10 @@ export const renderDeploy = (): K8sObject[] => {
     const copy = path.join(work, 'k8s');
     // A developer's own secrets stay out: the copy gets fresh ones, as a fresh clone would.
     const ownSecrets = path.join(k8sDir, 'overlays', 'dev', 'secrets');
-    cpSync(k8sDir, copy, { recursive: true, filter: (src) => src !== ownSecrets && !src.startsWith(ownSecrets + path.sep) });
+    cpSync(k8sDir, copy, {
+      recursive: true,
+      filter: (src) => src !== ownSecrets && !src.startsWith(ownSecrets + path.sep),
+    });
     const secrets = spawnSync('sh', [path.join(copy, 'dev-secrets.sh')], { encoding: 'utf8' });
     if (secrets.status !== 0) throw new Error(`dev-secrets.sh failed: ${secrets.stderr}`);
     const built = kustomizeBuild(copy);

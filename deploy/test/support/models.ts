@@ -39,7 +39,11 @@ const groups: readonly Record<string, unknown>[] = [
 
 /** apiVersion + kind → model class, for every top-level kind of the groups above. */
 export const models: ReadonlyMap<string, ModelClass> = new Map(
-  groups.flatMap((group) => Object.values(group).filter(isModelClass).map((model) => [`${model.apiVersion} ${model.kind}`, model] as const)),
+  groups.flatMap((group) =>
+    Object.values(group)
+      .filter(isModelClass)
+      .map((model) => [`${model.apiVersion} ${model.kind}`, model] as const),
+  ),
 );
 
 /**
@@ -50,14 +54,17 @@ export const models: ReadonlyMap<string, ModelClass> = new Map(
 const asTheServerReadsIt = (object: K8sObject): K8sObject => {
   const data = object.data;
   if (object.kind !== 'Secret' || typeof data !== 'object' || data === null) return object;
-  const unfolded = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, typeof value === 'string' ? value.replace(/[\r\n]/g, '') : value]));
+  const unfolded = Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [key, typeof value === 'string' ? value.replace(/[\r\n]/g, '') : value]),
+  );
   return { ...object, data: unfolded };
 };
 
 /** The object's schema violations ([] when valid). */
 export const schemaProblems = (object: K8sObject): string[] => {
   const model = models.get(`${object.apiVersion} ${object.kind}`);
-  if (model === undefined) return [`no Kubernetes schema known for apiVersion ${object.apiVersion}, kind ${object.kind}`];
+  if (model === undefined)
+    return [`no Kubernetes schema known for apiVersion ${object.apiVersion}, kind ${object.kind}`];
   try {
     new model(asTheServerReadsIt(object)).validate();
     return [];

@@ -7,14 +7,22 @@ export interface Answer<T = Record<string, unknown>> {
 
 export interface Api {
   readonly baseUrl: string;
-  request<T = Record<string, unknown>>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<Answer<T>>;
+  request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<Answer<T>>;
   login(email: string, password: string): Promise<string>;
 }
 
 export const apiAt = (baseUrl: string): Api => {
   const api: Api = {
     baseUrl,
-    async request<T>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}) {
+    async request<T>(
+      method: string,
+      path: string,
+      options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+    ) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       let body: string | undefined;
@@ -32,8 +40,11 @@ export const apiAt = (baseUrl: string): Api => {
       return { status: response.status, headers: response.headers, body: parsed as T };
     },
     async login(email: string, password: string) {
-      const answer = await api.request<{ accessToken: string }>('POST', '/v1/auth/login', { body: { email, password } });
-      if (answer.status !== 200) throw new Error(`login of ${email} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      const answer = await api.request<{ accessToken: string }>('POST', '/v1/auth/login', {
+        body: { email, password },
+      });
+      if (answer.status !== 200)
+        throw new Error(`login of ${email} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       return answer.body.accessToken;
     },
   };
@@ -43,7 +54,11 @@ export const apiAt = (baseUrl: string): Api => {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Asks until `probe` gives a value (not undefined), or fails after `timeoutMs`. */
-export const eventually = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+export const eventually = async <T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

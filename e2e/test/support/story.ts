@@ -50,7 +50,9 @@ export const runIntakeStory = async (api: Api, demo: DemoCredentials): Promise<{
 
   const business = await api.login(demo.businessUserEmail, demo.password);
   const coordinator = await api.login(demo.coordinatorEmail, demo.password);
-  const me = await api.request<{ roles: { role: string; businessId?: string }[] }>('GET', '/v1/me', { token: business });
+  const me = await api.request<{ roles: { role: string; businessId?: string }[] }>('GET', '/v1/me', {
+    token: business,
+  });
   expect(me.status).toBe(200);
   const businessId = me.body.roles.find((r) => r.role === 'business')?.businessId;
   expect(businessId).toBeDefined();
@@ -79,7 +81,12 @@ export const runIntakeStory = async (api: Api, demo: DemoCredentials): Promise<{
   // 2. A coordinator of the job's region quotes it.
   const quoted = await api.request('POST', `/v1/jobs/${jobId}/quote`, {
     token: coordinator,
-    body: { amountYen: 48_000, estimatedMinutes: 600, deliveryDate: new Date(Date.now() + 15 * DAY_MS).toISOString(), note: '5 回に分けて入力し、最後に照合します。' },
+    body: {
+      amountYen: 48_000,
+      estimatedMinutes: 600,
+      deliveryDate: new Date(Date.now() + 15 * DAY_MS).toISOString(),
+      note: '5 回に分けて入力し、最後に照合します。',
+    },
   });
   expect(quoted.status).toBe(204);
 
@@ -87,7 +94,9 @@ export const runIntakeStory = async (api: Api, demo: DemoCredentials): Promise<{
   expect((await api.request('POST', `/v1/jobs/${jobId}/accept`, { token: coordinator })).status).toBe(403);
 
   // 3. The business accepts: the order terms are fixed.
-  const accepted = await api.request<{ terms: NonNullable<Job['terms']> }>('POST', `/v1/jobs/${jobId}/accept`, { token: business });
+  const accepted = await api.request<{ terms: NonNullable<Job['terms']> }>('POST', `/v1/jobs/${jobId}/accept`, {
+    token: business,
+  });
   expect(accepted.status).toBe(200);
   expect(accepted.body.terms.feeYen).toBe(48_000);
   expect(accepted.body.terms.deliveryDate).toMatch(TOKYO_OFFSET);
@@ -113,12 +122,18 @@ export const runIntakeStory = async (api: Api, demo: DemoCredentials): Promise<{
   expect(refused.status).toBe(400);
   expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const retitled = plan.tasks.map((t, i) => (i === 0 ? { ...t, title: `${t.title} (先に見本 20 枚)` } : t));
-  const revised = await api.request<Plan>('PUT', `/v1/jobs/${jobId}/plan`, { token: coordinator, body: { expectedVersion: plan.version, tasks: retitled.map(draftOf) } });
+  const revised = await api.request<Plan>('PUT', `/v1/jobs/${jobId}/plan`, {
+    token: coordinator,
+    body: { expectedVersion: plan.version, tasks: retitled.map(draftOf) },
+  });
   expect(revised.status).toBe(200);
   expect(revised.body.version).toBeGreaterThan(plan.version);
 
   // 6. The coordinator confirms it: TasksPlanned, and the job starts.
-  const confirmed = await api.request<Plan>('POST', `/v1/jobs/${jobId}/plan/confirm`, { token: coordinator, body: { expectedVersion: revised.body.version } });
+  const confirmed = await api.request<Plan>('POST', `/v1/jobs/${jobId}/plan/confirm`, {
+    token: coordinator,
+    body: { expectedVersion: revised.body.version },
+  });
   expect(confirmed.status).toBe(200);
   expect(confirmed.body.status).toBe('confirmed');
   expect(confirmed.body.tasks.every((t) => typeof t.taskId === 'string' && t.taskId.length > 0)).toBe(true);
@@ -139,10 +154,22 @@ export const runIntakeStory = async (api: Api, demo: DemoCredentials): Promise<{
   return { jobId };
 };
 
-const draftOf = (t: PlanTask) => ({ key: t.key, title: t.title, estimatedMinutes: t.estimatedMinutes, skills: t.skills, dependsOn: t.dependsOn, deadline: t.deadline });
+const draftOf = (t: PlanTask) => ({
+  key: t.key,
+  title: t.title,
+  estimatedMinutes: t.estimatedMinutes,
+  skills: t.skills,
+  dependsOn: t.dependsOn,
+  deadline: t.deadline,
+});
 
 /** Bad requests through the gateway: each answers 4xx problem+json, and the store is unchanged. */
-export const runBadInputMatrix = async (api: Api, demo: DemoCredentials, store: EventStore, jobId: string): Promise<void> => {
+export const runBadInputMatrix = async (
+  api: Api,
+  demo: DemoCredentials,
+  store: EventStore,
+  jobId: string,
+): Promise<void> => {
   const business = await api.login(demo.businessUserEmail, demo.password);
   const coordinator = await api.login(demo.coordinatorEmail, demo.password);
   const good = {
@@ -155,27 +182,86 @@ export const runBadInputMatrix = async (api: Api, demo: DemoCredentials, store: 
     regionId: 'fujisato',
     skills: ['data entry'],
   };
-  const me = await api.request<{ roles: { role: string; businessId?: string }[] }>('GET', '/v1/me', { token: business });
+  const me = await api.request<{ roles: { role: string; businessId?: string }[] }>('GET', '/v1/me', {
+    token: business,
+  });
   const businessId = me.body.roles.find((r) => r.role === 'business')?.businessId;
   const job = { ...good, businessId };
   const { businessId: _omitted, ...withoutBusiness } = job;
   const cases: [string, () => Promise<{ status: number; headers: Headers }>, number][] = [
     ['missing field', () => api.request('POST', '/v1/jobs', { token: business, body: withoutBusiness }), 400],
-    ['wrong type', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, amountYen: '1000' } }), 400],
+    [
+      'wrong type',
+      () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, amountYen: '1000' } }),
+      400,
+    ],
     ['negative yen', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, amountYen: -1 } }), 400],
-    ['fractional yen', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, amountYen: 1000.5 } }), 400],
-    ['unknown business', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, businessId: '00000000-0000-7000-8000-000000000000' } }), 403],
-    ['unknown region', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, regionId: 'atlantis' } }), 400],
-    ['town of another region', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, localOnlyTownId: 'setagaya/sangenjaya' } }), 400],
-    ['deadline in the past', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, deadline: new Date(Date.now() - DAY_MS).toISOString() } }), 400],
+    [
+      'fractional yen',
+      () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, amountYen: 1000.5 } }),
+      400,
+    ],
+    [
+      'unknown business',
+      () =>
+        api.request('POST', '/v1/jobs', {
+          token: business,
+          body: { ...job, businessId: '00000000-0000-7000-8000-000000000000' },
+        }),
+      403,
+    ],
+    [
+      'unknown region',
+      () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, regionId: 'atlantis' } }),
+      400,
+    ],
+    [
+      'town of another region',
+      () =>
+        api.request('POST', '/v1/jobs', { token: business, body: { ...job, localOnlyTownId: 'setagaya/sangenjaya' } }),
+      400,
+    ],
+    [
+      'deadline in the past',
+      () =>
+        api.request('POST', '/v1/jobs', {
+          token: business,
+          body: { ...job, deadline: new Date(Date.now() - DAY_MS).toISOString() },
+        }),
+      400,
+    ],
     ['malformed JSON', () => api.request('POST', '/v1/jobs', { token: business, rawBody: '{"title": ' }), 400],
-    ['oversized body', () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, description: 'あ'.repeat(200_000) } }), 413],
+    [
+      'oversized body',
+      () => api.request('POST', '/v1/jobs', { token: business, body: { ...job, description: 'あ'.repeat(200_000) } }),
+      413,
+    ],
     ['no token', () => api.request('POST', '/v1/jobs', { body: job }), 401],
     ['forged token', () => api.request('POST', '/v1/jobs', { token: `${business.slice(0, -4)}AAAA`, body: job }), 401],
-    ['unknown job', () => api.request('POST', '/v1/jobs/00000000-0000-7000-8000-000000000000/quote', { token: coordinator, body: { amountYen: 1, estimatedMinutes: 1, deliveryDate: good.deadline } }), 404],
-    ['wrong role', () => api.request('POST', `/v1/jobs/${jobId}/quote`, { token: business, body: { amountYen: 1, estimatedMinutes: 1, deliveryDate: good.deadline } }), 403],
+    [
+      'unknown job',
+      () =>
+        api.request('POST', '/v1/jobs/00000000-0000-7000-8000-000000000000/quote', {
+          token: coordinator,
+          body: { amountYen: 1, estimatedMinutes: 1, deliveryDate: good.deadline },
+        }),
+      404,
+    ],
+    [
+      'wrong role',
+      () =>
+        api.request('POST', `/v1/jobs/${jobId}/quote`, {
+          token: business,
+          body: { amountYen: 1, estimatedMinutes: 1, deliveryDate: good.deadline },
+        }),
+      403,
+    ],
     ['wrong state', () => api.request('POST', `/v1/jobs/${jobId}/accept`, { token: business }), 422],
-    ['stale plan version', () => api.request('POST', `/v1/jobs/${jobId}/plan/confirm`, { token: coordinator, body: { expectedVersion: 0 } }), 409],
+    [
+      'stale plan version',
+      () => api.request('POST', `/v1/jobs/${jobId}/plan/confirm`, { token: coordinator, body: { expectedVersion: 0 } }),
+      409,
+    ],
   ];
   for (const [what, send, expected] of cases) {
     const before = await store.headPosition();
@@ -209,7 +295,12 @@ interface HistoryEntry {
  * team's windows; a member whose child falls ill hands her task off; a teammate holds it at
  * once; the history shows both, and who held the task at an instant is answered.
  */
-export const runHandOffStory = async (api: Api, demo: DemoCredentials, jobId: string, memberEmails: readonly string[]): Promise<void> => {
+export const runHandOffStory = async (
+  api: Api,
+  demo: DemoCredentials,
+  jobId: string,
+  memberEmails: readonly string[],
+): Promise<void> => {
   const coordinator = await api.login(demo.coordinatorEmail, demo.password);
   const tokens = new Map<string, string>();
   for (const email of memberEmails) {
@@ -220,14 +311,19 @@ export const runHandOffStory = async (api: Api, demo: DemoCredentials, jobId: st
 
   // The planned job's tasks are assigned to members' windows (TasksPlanned over the bus).
   const schedule = await eventually('the demo job scheduled', async () => {
-    const answer = await api.request<{ tasks: ScheduledTask[] }>('GET', `/v1/jobs/${jobId}/schedule`, { token: coordinator });
-    return answer.status === 200 && answer.body.tasks.some((t) => t.status === 'assigned') ? answer.body.tasks : undefined;
+    const answer = await api.request<{ tasks: ScheduledTask[] }>('GET', `/v1/jobs/${jobId}/schedule`, {
+      token: coordinator,
+    });
+    return answer.status === 200 && answer.body.tasks.some((t) => t.status === 'assigned')
+      ? answer.body.tasks
+      : undefined;
   });
   for (const task of schedule.filter((t) => t.status === 'assigned')) {
     expect(task.span?.start).toMatch(TOKYO_OFFSET);
     expect(tokens.has(task.memberId ?? '')).toBe(true);
   }
-  for (const task of schedule.filter((t) => t.status === 'unassignable')) expect(task.reasons.length).toBeGreaterThan(0);
+  for (const task of schedule.filter((t) => t.status === 'unassignable'))
+    expect(task.reasons.length).toBeGreaterThan(0);
 
   // A member hands off (a sick child): a teammate holds the task at once.
   const task = schedule.find((t) => t.status === 'assigned')!;
@@ -243,11 +339,16 @@ export const runHandOffStory = async (api: Api, demo: DemoCredentials, jobId: st
   expect(teammate).not.toBe(holder);
 
   // Only she could hand off her task; now it is no longer hers.
-  const again = await api.request<{ code: string }>('POST', `/v1/tasks/${task.taskId}/hand-off`, { token: tokens.get(holder)!, body: { reason: 'again' } });
+  const again = await api.request<{ code: string }>('POST', `/v1/tasks/${task.taskId}/hand-off`, {
+    token: tokens.get(holder)!,
+    body: { reason: 'again' },
+  });
   expect(again.status).toBeGreaterThanOrEqual(400);
 
   // The history shows the assignment, the release and the hand-off, with actor and reason.
-  const history = await api.request<{ entries: HistoryEntry[] }>('GET', `/v1/tasks/${task.taskId}/history`, { token: coordinator });
+  const history = await api.request<{ entries: HistoryEntry[] }>('GET', `/v1/tasks/${task.taskId}/history`, {
+    token: coordinator,
+  });
   expect(history.status).toBe(200);
   const kinds = history.body.entries.map((e) => e.kind);
   expect(kinds.slice(0, 1)).toEqual(['assigned']);
@@ -257,9 +358,15 @@ export const runHandOffStory = async (api: Api, demo: DemoCredentials, jobId: st
   expect(last.reason).toContain('sick child');
 
   // Who held it when: her before, the teammate now.
-  const then = await api.request<{ memberId: string | null }>('GET', `/v1/tasks/${task.taskId}/holder?at=${encodeURIComponent(beforeHandOff)}`, { token: coordinator });
+  const then = await api.request<{ memberId: string | null }>(
+    'GET',
+    `/v1/tasks/${task.taskId}/holder?at=${encodeURIComponent(beforeHandOff)}`,
+    { token: coordinator },
+  );
   expect(then.body.memberId).toBe(holder);
-  const now = await api.request<{ memberId: string | null }>('GET', `/v1/tasks/${task.taskId}/holder`, { token: coordinator });
+  const now = await api.request<{ memberId: string | null }>('GET', `/v1/tasks/${task.taskId}/holder`, {
+    token: coordinator,
+  });
   expect(now.body.memberId).toBe(teammate);
 
   // The teammate sees it among her tasks; the one who handed it off does not.

@@ -75,7 +75,8 @@ export interface ThroughputResult {
  */
 export const measureThroughput = async (options: ThroughputOptions): Promise<ThroughputResult> => {
   const { concurrency, operation } = options;
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency ${concurrency} is not a positive integer`);
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency ${concurrency} is not a positive integer`);
   if (options.operations !== undefined && (!Number.isSafeInteger(options.operations) || options.operations < 1)) {
     throw new RangeError(`operations ${options.operations} is not a positive integer`);
   }

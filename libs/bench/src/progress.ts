@@ -65,7 +65,9 @@ export const createProgress = (options: ProgressOptions): Progress => {
       if (!finished) {
         finished = true;
         const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
-        write(`${formatProgress(options.label, done, options.total, unit)} done in ${(elapsedMs / 1000).toFixed(1)} s (${formatNumber(rate)} ${unit}/s)`);
+        write(
+          `${formatProgress(options.label, done, options.total, unit)} done in ${(elapsedMs / 1000).toFixed(1)} s (${formatNumber(rate)} ${unit}/s)`,
+        );
       }
       return elapsedMs;
     },

@@ -97,7 +97,13 @@ describe('measureThroughput', () => {
       samplesMs,
     });
     const combined = combineThroughput([run(2, 20, 1000, [1, 3]), run(2, 20, 1000, [2, 4])]);
-    expect(combined).toMatchObject({ operations: 4, units: 40, elapsedMs: 2000, operationsPerSecond: 2, unitsPerSecond: 20 });
+    expect(combined).toMatchObject({
+      operations: 4,
+      units: 40,
+      elapsedMs: 2000,
+      operationsPerSecond: 2,
+      unitsPerSecond: 20,
+    });
     expect(combined.latency).toMatchObject({ count: 4, p50: 2, p99: 4 });
   });
 
@@ -127,10 +133,21 @@ describe('results', () => {
   });
 
   it('judges ratios and absolute targets', () => {
-    const r = compareToBaseline({ name: 'a', value: 70, unit: 'events/s', baseline: 'plain', baselineValue: 100, minRatio: 0.6 });
+    const r = compareToBaseline({
+      name: 'a',
+      value: 70,
+      unit: 'events/s',
+      baseline: 'plain',
+      baselineValue: 100,
+      minRatio: 0.6,
+    });
     expect(r).toMatchObject({ ratio: 0.7, target: '>= 0.6x', met: true });
-    expect(compareToBaseline({ name: 'b', value: 50, unit: 'x', baseline: 'p', baselineValue: 100, minRatio: 0.6 }).met).toBe(false);
-    expect(compareToBaseline({ name: 'c', value: 50, unit: 'x', baseline: 'p', baselineValue: 0, minRatio: 0.6 })).toMatchObject({ ratio: null, met: false });
+    expect(
+      compareToBaseline({ name: 'b', value: 50, unit: 'x', baseline: 'p', baselineValue: 100, minRatio: 0.6 }).met,
+    ).toBe(false);
+    expect(
+      compareToBaseline({ name: 'c', value: 50, unit: 'x', baseline: 'p', baselineValue: 0, minRatio: 0.6 }),
+    ).toMatchObject({ ratio: null, met: false });
     expect(atLeast({ name: 'd', value: 150_000, unit: 'events/s', min: 100_000 })).toMatchObject({
       baseline: 'target 100,000 events/s',
       baselineValue: 100_000,
@@ -138,7 +155,9 @@ describe('results', () => {
       target: '>= 100,000 events/s',
       met: true,
     });
-    expect(below({ name: 'e', value: 310, unit: 'MB', max: 300, baseline: 'plain read', baselineValue: 100 })).toMatchObject({
+    expect(
+      below({ name: 'e', value: 310, unit: 'MB', max: 300, baseline: 'plain read', baselineValue: 100 }),
+    ).toMatchObject({
       target: '< 300 MB',
       ratio: 3.1,
       met: false,
@@ -202,7 +221,13 @@ describe('progress and memory', () => {
   it('prints at most once per interval, then a final line', () => {
     let t = 0;
     const lines: string[] = [];
-    const progress = createProgress({ label: 'loading', total: 1000, unit: 'events', now: () => t, write: (l) => lines.push(l) });
+    const progress = createProgress({
+      label: 'loading',
+      total: 1000,
+      unit: 'events',
+      now: () => t,
+      write: (l) => lines.push(l),
+    });
     progress.add(100); // t = 0: too soon
     t = 500;
     progress.add(100);

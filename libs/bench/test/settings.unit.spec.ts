@@ -25,7 +25,9 @@ describe('bench settings from BENCH_* variables', () => {
   it('stops on a bad value, naming the variable', () => {
     for (const bad of ['0', '-3', 'fast', 'NaN']) {
       process.env.BENCH_TEST_SETTING = bad;
-      expect(() => positiveSetting('BENCH_TEST_SETTING', 1)).toThrow(`BENCH_TEST_SETTING=${JSON.stringify(bad)} is not a positive number`);
+      expect(() => positiveSetting('BENCH_TEST_SETTING', 1)).toThrow(
+        `BENCH_TEST_SETTING=${JSON.stringify(bad)} is not a positive number`,
+      );
     }
     process.env.BENCH_TEST_SETTING = '2.5';
     expect(() => positiveWholeSetting('BENCH_TEST_SETTING', 1)).toThrow('is not a positive whole number');

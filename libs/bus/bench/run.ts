@@ -28,10 +28,27 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { below, compareToBaseline, formatNumber, positiveSetting, recordResults, summarizeLatencies, type BenchResult, type LatencySummary } from '@workshare/bench';
+import {
+  below,
+  compareToBaseline,
+  formatNumber,
+  positiveSetting,
+  recordResults,
+  summarizeLatencies,
+  type BenchResult,
+  type LatencySummary,
+} from '@workshare/bench';
 import type { EventStore, RecordedEvent } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { EmbeddedEventBus, encodeEnvelope, ensureStream, NatsEventBus, subjectFor, type BusLogger, type EventBus } from '../src/index.js';
+import {
+  EmbeddedEventBus,
+  encodeEnvelope,
+  ensureStream,
+  NatsEventBus,
+  subjectFor,
+  type BusLogger,
+  type EventBus,
+} from '../src/index.js';
 
 const config = {
   natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -45,14 +62,32 @@ const config = {
 };
 
 const run = randomBytes(3).toString('hex');
-const quiet: BusLogger = { info: () => undefined, warn: () => undefined, error: (fields, message) => console.error(message, fields) };
+const quiet: BusLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: (fields, message) => console.error(message, fields),
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A realistic integration event: a handed-off task with a progress note (~300 bytes of data). */
 const newEvent = (i: number, sentAt = 0) => ({
   type: 'TaskHandedOff',
-  data: { seq: i, taskId: `task-${i}`, jobId: `job-${i % 97}`, from: 'member-hanako', to: 'member-yuki', reason: 'sick child', minutesDone: 35, note: '進捗: 見出しまで入力済み。残りは表の2ページ目から。'.repeat(2), sentAt },
-  metadata: { actor: 'member-hanako', correlationId: `corr-${i}`, traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` },
+  data: {
+    seq: i,
+    taskId: `task-${i}`,
+    jobId: `job-${i % 97}`,
+    from: 'member-hanako',
+    to: 'member-yuki',
+    reason: 'sick child',
+    minutesDone: 35,
+    note: '進捗: 見出しまで入力済み。残りは表の2ページ目から。'.repeat(2),
+    sentAt,
+  },
+  metadata: {
+    actor: 'member-hanako',
+    correlationId: `corr-${i}`,
+    traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+  },
 });
 
 const waitFor = async (what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> => {
@@ -76,8 +111,17 @@ const rawThroughput = async (nats: Nats, events: readonly RecordedEvent[]): Prom
   const prefix = `benchraw${run}${nats.streams.length}`;
   nats.streams.push(stream);
   await ensureStream(nats.jsm, stream, [`${prefix}.>`]);
-  await nats.jsm.consumers.add(stream, { durable_name: 'raw', ack_policy: 'explicit', ack_wait: nanos(30_000), max_ack_pending: 1_000 });
-  const payloads = events.map((e) => ({ subject: subjectFor(prefix, 'task', e.type), data: encodeEnvelope(e), id: e.id }));
+  await nats.jsm.consumers.add(stream, {
+    durable_name: 'raw',
+    ack_policy: 'explicit',
+    ack_wait: nanos(30_000),
+    max_ack_pending: 1_000,
+  });
+  const payloads = events.map((e) => ({
+    subject: subjectFor(prefix, 'task', e.type),
+    data: encodeEnvelope(e),
+    id: e.id,
+  }));
   const consumer = await nats.js.consumers.get(stream, 'raw');
   let consumed = 0;
   const started = performance.now();
@@ -92,7 +136,9 @@ const rawThroughput = async (nats: Nats, events: readonly RecordedEvent[]): Prom
   for (const p of payloads) {
     const h = headers();
     h.set('Workshare-Stream', 'task-x');
-    const publish: Promise<unknown> = nats.js.publish(p.subject, p.data, { msgID: p.id, headers: h }).finally(() => inFlight.delete(publish));
+    const publish: Promise<unknown> = nats.js
+      .publish(p.subject, p.data, { msgID: p.id, headers: h })
+      .finally(() => inFlight.delete(publish));
     inFlight.add(publish);
     if (inFlight.size >= config.inFlight) await Promise.race(inFlight);
   }
@@ -107,7 +153,12 @@ const rawThroughput = async (nats: Nats, events: readonly RecordedEvent[]): Prom
 const busThroughput = async (nats: Nats, store: EventStore, total: number): Promise<number> => {
   const stream = `BENCH_BUS_${run}_${nats.streams.length}`;
   nats.streams.push(stream, `KV_${stream}_ledger`);
-  const bus = NatsEventBus.start({ url: config.natsUrl, stream, subjectPrefix: `benchbus${run}${nats.streams.length}`, log: quiet });
+  const bus = NatsEventBus.start({
+    url: config.natsUrl,
+    stream,
+    subjectPrefix: `benchbus${run}${nats.streams.length}`,
+    log: quiet,
+  });
   try {
     await bus.ready;
     let handled = 0;
@@ -202,9 +253,13 @@ const appendToHandlerLatency = async (store: EventStore, bus: EventBus, consumer
     // The consumer first passes over the log already there; measure from when it is live.
     await store.append(`${category}-warmup`, [{ type: 'WarmedUp', data: {} }]);
     await waitFor('the consumer to catch up', () => warmedUp);
-    const sent = await atSteadyRate(config.warmupMs + config.latencyMs, (i) => store.append(`${category}-${i % 100}`, [newEvent(i, performance.now())]));
+    const sent = await atSteadyRate(config.warmupMs + config.latencyMs, (i) =>
+      store.append(`${category}-${i % 100}`, [newEvent(i, performance.now())]),
+    );
     await waitFor('every event at the handler', () => received >= sent);
-    console.log(`  ${consumer}: p99 of each second: ${perSecond.map((x) => summarizeLatencies(x).p99.toFixed(0)).join(', ')} ms`);
+    console.log(
+      `  ${consumer}: p99 of each second: ${perSecond.map((x) => summarizeLatencies(x).p99.toFixed(0)).join(', ')} ms`,
+    );
     return summarizeLatencies(samples);
   } finally {
     await sub.stop();
@@ -212,14 +267,19 @@ const appendToHandlerLatency = async (store: EventStore, bus: EventBus, consumer
 };
 
 const show = (label: string, s: LatencySummary) =>
-  console.log(`${label}: p50 ${s.p50.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (${formatNumber(s.count)} events)`);
+  console.log(
+    `${label}: p50 ${s.p50.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (${formatNumber(s.count)} events)`,
+  );
 
 /** Relay throughput, five rounds against raw JetStream. */
 const benchThroughput = async (nats: Nats, store: EventStore): Promise<BenchResult> => {
   // Load the throughput events (not timed).
   const events: RecordedEvent[] = [];
   for (let i = 0; i < config.events; i += 100) {
-    const appended = await store.append(`task-${i / 100}`, Array.from({ length: Math.min(100, config.events - i) }, (_, k) => newEvent(i + k)));
+    const appended = await store.append(
+      `task-${i / 100}`,
+      Array.from({ length: Math.min(100, config.events - i) }, (_, k) => newEvent(i + k)),
+    );
     events.push(...appended.events);
   }
   console.log(`loaded ${formatNumber(events.length)} events into the embedded store`);
@@ -232,7 +292,9 @@ const benchThroughput = async (nats: Nats, store: EventStore): Promise<BenchResu
     const raw = await rawThroughput(nats, events);
     const bus = await busThroughput(nats, store, events.length);
     rounds.push({ raw, bus });
-    console.log(`round ${round + 1}: raw JetStream ${formatNumber(raw)} events/s; store → relay → JetStream → bus consumer ${formatNumber(bus)} events/s (${(bus / raw).toFixed(2)}x)`);
+    console.log(
+      `round ${round + 1}: raw JetStream ${formatNumber(raw)} events/s; store → relay → JetStream → bus consumer ${formatNumber(bus)} events/s (${(bus / raw).toFixed(2)}x)`,
+    );
   }
   const median = [...rounds].sort((a, b) => a.bus / a.raw - b.bus / b.raw)[Math.floor(rounds.length / 2)]!;
   return compareToBaseline({
@@ -251,7 +313,12 @@ const benchLatency = async (nats: Nats, store: EventStore): Promise<BenchResult[
   show('raw JetStream publish → consume', rawLat);
   const latencyStream = `BENCH_BUSLAT_${run}`;
   nats.streams.push(latencyStream, `KV_${latencyStream}_ledger`);
-  const bus = NatsEventBus.start({ url: config.natsUrl, stream: latencyStream, subjectPrefix: `benchbuslat${run}`, log: quiet });
+  const bus = NatsEventBus.start({
+    url: config.natsUrl,
+    stream: latencyStream,
+    subjectPrefix: `benchbuslat${run}`,
+    log: quiet,
+  });
   let busLat: LatencySummary;
   try {
     await bus.ready;
@@ -272,15 +339,38 @@ const benchLatency = async (nats: Nats, store: EventStore): Promise<BenchResult[
   show('append → embedded bus → handler', embeddedLat);
   const rawLabel = `raw JetStream publish → consume at ${formatNumber(config.rate)} events/s`;
   return [
-    below({ name: `bus: append → handler latency p50 at ${formatNumber(config.rate)} events/s (NATS)`, value: busLat.p50, unit: 'ms', max: 50, baseline: `${rawLabel}, p50`, baselineValue: rawLat.p50 }),
-    below({ name: `bus: append → handler latency p99 at ${formatNumber(config.rate)} events/s (NATS)`, value: busLat.p99, unit: 'ms', max: 50, baseline: `${rawLabel}, p99`, baselineValue: rawLat.p99 }),
-    below({ name: `bus: append → handler latency p99 at ${formatNumber(config.rate)} events/s (embedded bus)`, value: embeddedLat.p99, unit: 'ms', max: 50, baseline: `${rawLabel}, p99`, baselineValue: rawLat.p99 }),
+    below({
+      name: `bus: append → handler latency p50 at ${formatNumber(config.rate)} events/s (NATS)`,
+      value: busLat.p50,
+      unit: 'ms',
+      max: 50,
+      baseline: `${rawLabel}, p50`,
+      baselineValue: rawLat.p50,
+    }),
+    below({
+      name: `bus: append → handler latency p99 at ${formatNumber(config.rate)} events/s (NATS)`,
+      value: busLat.p99,
+      unit: 'ms',
+      max: 50,
+      baseline: `${rawLabel}, p99`,
+      baselineValue: rawLat.p99,
+    }),
+    below({
+      name: `bus: append → handler latency p99 at ${formatNumber(config.rate)} events/s (embedded bus)`,
+      value: embeddedLat.p99,
+      unit: 'ms',
+      max: 50,
+      baseline: `${rawLabel}, p99`,
+      baselineValue: rawLat.p99,
+    }),
   ];
 };
 
 const main = async (): Promise<void> => {
   const began = performance.now();
-  console.log(`bus bench: NATS ${config.natsUrl}; latency at ${formatNumber(config.rate)} events/s for ${config.latencyMs / 1000} s; ${formatNumber(config.events)} events end to end`);
+  console.log(
+    `bus bench: NATS ${config.natsUrl}; latency at ${formatNumber(config.rate)} events/s for ${config.latencyMs / 1000} s; ${formatNumber(config.events)} events end to end`,
+  );
   const nc = await connect({ servers: config.natsUrl, name: 'bus-bench' });
   const nats: Nats = { nc, js: jetstream(nc), jsm: await jetstreamManager(nc), streams: [] };
   const results: BenchResult[] = [];
@@ -306,7 +396,9 @@ const main = async (): Promise<void> => {
   }
   recordResults(results);
   const missed = results.filter((r) => !r.met);
-  console.log(`\n${results.length - missed.length}/${results.length} targets met; total ${((performance.now() - began) / 1000).toFixed(0)} s`);
+  console.log(
+    `\n${results.length - missed.length}/${results.length} targets met; total ${((performance.now() - began) / 1000).toFixed(0)} s`,
+  );
   if (missed.length > 0) console.log(`missed: ${missed.map((r) => r.name).join('; ')}`);
 };
 

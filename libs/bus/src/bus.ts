@@ -97,7 +97,9 @@ export interface BusLogger {
 /** JSON lines on stderr: the default until a service passes its own logger. */
 export const consoleLogger = (component = 'bus'): BusLogger => {
   const write = (level: string) => (fields: Record<string, unknown>, message: string) =>
-    void process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), component, msg: message, ...fields })}\n`);
+    void process.stderr.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), component, msg: message, ...fields })}\n`,
+    );
   return { info: write('info'), warn: write('warn'), error: write('error') };
 };
 
@@ -142,14 +144,17 @@ export const assertSubjectPrefix = (prefix: string): string => {
 /** Event types may hold dots (`Task.Created`); a subject token may not, so dots become `_`. */
 export const typeToken = (type: string): string => type.replace(/\./g, '_');
 
-export const subjectFor = (prefix: string, context: string, type: string): string => `${prefix}.${context}.${typeToken(type)}`;
+export const subjectFor = (prefix: string, context: string, type: string): string =>
+  `${prefix}.${context}.${typeToken(type)}`;
 
-export const deadLetterSubject = (prefix: string, consumer: string): string => `${prefix}.${DEAD_LETTER_CONTEXT}.${consumer}`;
+export const deadLetterSubject = (prefix: string, consumer: string): string =>
+  `${prefix}.${DEAD_LETTER_CONTEXT}.${consumer}`;
 
 /** The context of a stream, checked: a context names a subject token and is never the dead-letter one. */
 export const contextFor = (contextOf: ContextOf, streamName: string): string => {
   const context = assertToken(`context of stream ${streamName}`, contextOf(streamName));
-  if (context === DEAD_LETTER_CONTEXT) throw new TypeError(`stream ${streamName} maps to the reserved context '${DEAD_LETTER_CONTEXT}'`);
+  if (context === DEAD_LETTER_CONTEXT)
+    throw new TypeError(`stream ${streamName} maps to the reserved context '${DEAD_LETTER_CONTEXT}'`);
   return context;
 };
 
@@ -174,7 +179,10 @@ export const subjectFilterFor = (prefix: string, filter: EventFilter | undefined
 };
 
 export const backoffDelay = (backoff: Backoff, failedAttempt: number): number => {
-  const raw = typeof backoff === 'function' ? backoff(failedAttempt) : (backoff[Math.min(failedAttempt, backoff.length) - 1] ?? 0);
+  const raw =
+    typeof backoff === 'function'
+      ? backoff(failedAttempt)
+      : (backoff[Math.min(failedAttempt, backoff.length) - 1] ?? 0);
   return Number.isFinite(raw) && raw > 0 ? Math.round(raw) : 0;
 };
 
@@ -191,9 +199,11 @@ export const resolveSubscribeOptions = (options: SubscribeOptions): ResolvedSubs
   const consumer = assertToken('consumer name', options.consumer);
   if (typeof options.handle !== 'function') throw new TypeError(`consumer ${consumer} needs a handle function`);
   const maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-  if (!Number.isSafeInteger(maxDeliveries) || maxDeliveries < 1) throw new TypeError(`maxDeliveries ${maxDeliveries} is not a whole number ≥ 1`);
+  if (!Number.isSafeInteger(maxDeliveries) || maxDeliveries < 1)
+    throw new TypeError(`maxDeliveries ${maxDeliveries} is not a whole number ≥ 1`);
   const concurrency = options.concurrency ?? 16;
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new TypeError(`concurrency ${concurrency} is not a whole number ≥ 1`);
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+    throw new TypeError(`concurrency ${concurrency} is not a whole number ≥ 1`);
   const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   if (Array.isArray(backoffMs) && backoffMs.some((ms) => typeof ms !== 'number' || !(ms >= 0))) {
     throw new TypeError('backoffMs must hold numbers of milliseconds ≥ 0');

@@ -95,7 +95,8 @@ export class EmbeddedEventBus implements EventBus {
   subscribe(options: SubscribeOptions): BusSubscription {
     const resolved = resolveSubscribeOptions(options);
     for (const s of this.subscriptions) {
-      if (s.consumer === resolved.consumer) throw new TypeError(`consumer ${resolved.consumer} is already subscribed on this bus`);
+      if (s.consumer === resolved.consumer)
+        throw new TypeError(`consumer ${resolved.consumer} is already subscribed on this bus`);
     }
     const subscription = new EmbeddedSubscription(this.options.store, resolved, {
       contextOf: this.contextOf,
@@ -111,16 +112,18 @@ export class EmbeddedEventBus implements EventBus {
 
   async deadLetters(consumer: string): Promise<DeadLetter[]> {
     const events = await this.options.store.readStream(deadLetterStream(consumer));
-    return events.filter((e) => e.type === DEAD_LETTERED).map((e) => {
-      const data = e.data;
-      return {
-        consumer,
-        event: fromWire(data.event),
-        reason: typeof data.reason === 'string' ? data.reason : '',
-        attempts: typeof data.attempts === 'number' ? data.attempts : 0,
-        deadLetteredAt: e.recordedAt,
-      };
-    });
+    return events
+      .filter((e) => e.type === DEAD_LETTERED)
+      .map((e) => {
+        const data = e.data;
+        return {
+          consumer,
+          event: fromWire(data.event),
+          reason: typeof data.reason === 'string' ? data.reason : '',
+          attempts: typeof data.attempts === 'number' ? data.attempts : 0,
+          deadLetteredAt: e.recordedAt,
+        };
+      });
   }
 
   async close(): Promise<void> {
@@ -221,8 +224,21 @@ class EmbeddedSubscription implements BusSubscription {
         await inConsumerSpan(
           `${subject} process`,
           traceparent,
-          { 'messaging.system': 'workshare-embedded', 'messaging.destination.name': subject, 'messaging.consumer.group.name': this.consumer, 'messaging.message.id': event.id },
-          async () => this.options.handle(event, { consumer: this.consumer, attempt, maxDeliveries, subject, context, traceparent }),
+          {
+            'messaging.system': 'workshare-embedded',
+            'messaging.destination.name': subject,
+            'messaging.consumer.group.name': this.consumer,
+            'messaging.message.id': event.id,
+          },
+          async () =>
+            this.options.handle(event, {
+              consumer: this.consumer,
+              attempt,
+              maxDeliveries,
+              subject,
+              context,
+              traceparent,
+            }),
         );
         await this.markSettled(event.position);
         return;
@@ -230,7 +246,17 @@ class EmbeddedSubscription implements BusSubscription {
         lastError = error;
         if (attempt < maxDeliveries) {
           const delay = backoffDelay(backoffMs, attempt);
-          this.wiring.log.warn({ consumer: this.consumer, eventId: event.id, type: event.type, attempt, retryInMs: delay, error: describeError(error) }, 'bus handler failed; retrying');
+          this.wiring.log.warn(
+            {
+              consumer: this.consumer,
+              eventId: event.id,
+              type: event.type,
+              attempt,
+              retryInMs: delay,
+              error: describeError(error),
+            },
+            'bus handler failed; retrying',
+          );
           const wait = cancellableDelay(delay);
           this.waiting = wait;
           const waited = await wait.promise;
@@ -243,25 +269,32 @@ class EmbeddedSubscription implements BusSubscription {
   }
 
   private async deadLetter(event: RecordedEvent, reason: string, attempts: number): Promise<void> {
-    this.wiring.log.error({ consumer: this.consumer, eventId: event.id, type: event.type, attempts, reason }, 'bus event dead-lettered');
+    this.wiring.log.error(
+      { consumer: this.consumer, eventId: event.id, type: event.type, attempts, reason },
+      'bus event dead-lettered',
+    );
     const wire = JSON.parse(JSON.stringify(toWire(event))) as JsonObject;
     const traceparent = typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined;
-    await this.store.append(deadLetterStream(this.consumer), [
-      {
-        id: deadLetterId(this.consumer, event.id),
-        type: DEAD_LETTERED,
-        data: { consumer: this.consumer, reason, attempts, event: wire },
-        metadata: {
-          actor: `bus:${this.consumer}`,
-          causationId: event.id,
-          ...(typeof event.metadata.correlationId === 'string' ? { correlationId: event.metadata.correlationId } : {}),
-          ...(traceparent ? { traceparent } : {}),
+    await this.store
+      .append(deadLetterStream(this.consumer), [
+        {
+          id: deadLetterId(this.consumer, event.id),
+          type: DEAD_LETTERED,
+          data: { consumer: this.consumer, reason, attempts, event: wire },
+          metadata: {
+            actor: `bus:${this.consumer}`,
+            causationId: event.id,
+            ...(typeof event.metadata.correlationId === 'string'
+              ? { correlationId: event.metadata.correlationId }
+              : {}),
+            ...(traceparent ? { traceparent } : {}),
+          },
         },
-      },
-    ]).catch((error: unknown) => {
-      // Dead-lettered already (the ledger write after it failed): the same id is refused, nothing is lost.
-      if ((error as { code?: unknown }).code !== 'eventstore.event_id_conflict') throw error;
-    });
+      ])
+      .catch((error: unknown) => {
+        // Dead-lettered already (the ledger write after it failed): the same id is refused, nothing is lost.
+        if ((error as { code?: unknown }).code !== 'eventstore.event_id_conflict') throw error;
+      });
     await this.markSettled(event.position);
   }
 

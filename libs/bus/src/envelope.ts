@@ -1,4 +1,10 @@
-import { formatPosition, parsePosition, type EventMetadata, type JsonObject, type RecordedEvent } from '@workshare/eventsourcing';
+import {
+  formatPosition,
+  parsePosition,
+  type EventMetadata,
+  type JsonObject,
+  type RecordedEvent,
+} from '@workshare/eventsourcing';
 
 /**
  * The wire form of an integration event: the store's envelope as JSON, positions as strings
@@ -51,7 +57,8 @@ const isDateText = (v: unknown): v is string => typeof v === 'string' && !Number
 
 /** Checks and rebuilds a RecordedEvent from its parsed wire form; throws a TypeError naming the bad field. */
 export const fromWire = (value: unknown): RecordedEvent => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError('envelope is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError('envelope is not a JSON object');
   const o = value as Record<string, unknown>;
   // Parsed JSON holds nothing but JSON values: checking the shape is enough.
   const data = o.data;
@@ -74,4 +81,5 @@ export const fromWire = (value: unknown): RecordedEvent => {
   };
 };
 
-export const decodeEnvelope = (bytes: Uint8Array): RecordedEvent => fromWire(JSON.parse(decoder.decode(bytes)) as unknown);
+export const decodeEnvelope = (bytes: Uint8Array): RecordedEvent =>
+  fromWire(JSON.parse(decoder.decode(bytes)) as unknown);

@@ -23,13 +23,20 @@ export interface OpenEventBusOptions {
  */
 export const openEventBus = (options: OpenEventBusOptions): EventBus => {
   const url = 'natsUrl' in options ? options.natsUrl : process.env.NATS_URL;
-  const common = { ...(options.contextOf ? { contextOf: options.contextOf } : {}), ...(options.log ? { log: options.log } : {}) };
+  const common = {
+    ...(options.contextOf ? { contextOf: options.contextOf } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
   if (!url) return new EmbeddedEventBus({ store: options.store, ...common });
   // NATS_STREAM and NATS_SUBJECT_PREFIX set apart one platform's events on a shared NATS
   // server (a test run, a second environment); the defaults are WORKSHARE and workshare.
   const env = process.env;
-  const fromEnv = { ...(env.NATS_STREAM ? { stream: env.NATS_STREAM } : {}), ...(env.NATS_SUBJECT_PREFIX ? { subjectPrefix: env.NATS_SUBJECT_PREFIX } : {}) };
+  const fromEnv = {
+    ...(env.NATS_STREAM ? { stream: env.NATS_STREAM } : {}),
+    ...(env.NATS_SUBJECT_PREFIX ? { subjectPrefix: env.NATS_SUBJECT_PREFIX } : {}),
+  };
   const bus = NatsEventBus.start({ ...fromEnv, ...options.nats, url, ...common });
-  if (options.relay !== false) bus.startRelay({ ...(typeof options.relay === 'object' ? options.relay : {}), store: options.store });
+  if (options.relay !== false)
+    bus.startRelay({ ...(typeof options.relay === 'object' ? options.relay : {}), store: options.store });
   return bus;
 };

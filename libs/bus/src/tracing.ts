@@ -27,16 +27,21 @@ export const inConsumerSpan = async <T>(
   attributes: Record<string, string | number>,
   work: () => Promise<T>,
 ): Promise<T> =>
-  tracer().startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(traceparent), async (span) => {
-    try {
-      const result = await work();
-      span.setStatus({ code: SpanStatusCode.OK });
-      return result;
-    } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  tracer().startActiveSpan(
+    name,
+    { kind: SpanKind.CONSUMER, attributes },
+    contextFromTraceparent(traceparent),
+    async (span) => {
+      try {
+        const result = await work();
+        span.setStatus({ code: SpanStatusCode.OK });
+        return result;
+      } catch (error) {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );

@@ -90,7 +90,9 @@ describe('subscribe options', () => {
 
 describe('dead-letter reasons', () => {
   it('name the error, its stable code when it has one, and its message, on one line of bounded length', () => {
-    expect(describeError(new DomainError('task.not_assigned', 'task t1 is not assigned'))).toBe('DomainError [task.not_assigned]: task t1 is not assigned');
+    expect(describeError(new DomainError('task.not_assigned', 'task t1 is not assigned'))).toBe(
+      'DomainError [task.not_assigned]: task t1 is not assigned',
+    );
     expect(describeError(new TypeError('bad'))).toBe('TypeError: bad');
     expect(describeError('plain')).toBe('plain');
     expect(describeError(new Error('x'.repeat(5_000))).length).toBe(2_000);
@@ -99,13 +101,22 @@ describe('dead-letter reasons', () => {
 
 describe('trace context', () => {
   it('makes a valid traceparent the remote parent of the consumer span', () => {
-    const parent = trace.getSpanContext(contextFromTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'));
-    expect(parent).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true });
+    const parent = trace.getSpanContext(
+      contextFromTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'),
+    );
+    expect(parent).toEqual({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+    });
   });
 
   it('ignores a missing or malformed one', () => {
     expect(trace.getSpanContext(contextFromTraceparent(undefined))).toBeUndefined();
-    expect(trace.getSpanContext(contextFromTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01'))).toBeUndefined();
+    expect(
+      trace.getSpanContext(contextFromTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01')),
+    ).toBeUndefined();
     expect(trace.getSpanContext(contextFromTraceparent('not a traceparent'))).toBeUndefined();
   });
 });

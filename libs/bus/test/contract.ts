@@ -24,9 +24,12 @@ export interface BusFixture {
 }
 
 /** Keeps the bus's log lines for assertions instead of printing them. */
-export const collectingLogger = (): BusLogger & { lines: { level: string; message: string; fields: Record<string, unknown> }[] } => {
+export const collectingLogger = (): BusLogger & {
+  lines: { level: string; message: string; fields: Record<string, unknown> }[];
+} => {
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message: string) => void lines.push({ level, message, fields });
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
+    void lines.push({ level, message, fields });
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 };
 
@@ -57,8 +60,17 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       n++;
       return { context: `t${n}x${run}`, consumer: `c${n}_${run}` };
     };
-    const append = async (stream: string, types: readonly string[], metadata: EventMetadata = {}): Promise<RecordedEvent[]> =>
-      (await f.store.append(stream, types.map((type, i) => ({ type, data: { n: i, stream }, metadata })))).events as RecordedEvent[];
+    const append = async (
+      stream: string,
+      types: readonly string[],
+      metadata: EventMetadata = {},
+    ): Promise<RecordedEvent[]> =>
+      (
+        await f.store.append(
+          stream,
+          types.map((type, i) => ({ type, data: { n: i, stream }, metadata })),
+        )
+      ).events as RecordedEvent[];
 
     beforeAll(async () => {
       f = await setup();
@@ -74,13 +86,21 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       const sub = f.bus.subscribe({ consumer, filter: { contexts: [context] }, handle: r.handle });
       try {
         await sub.ready;
-        const wanted = [...(await append(`${context}-1`, ['ThingHappened', 'ThingHappened'])), ...(await append(`${context}-2`, ['OtherHappened']))];
+        const wanted = [
+          ...(await append(`${context}-1`, ['ThingHappened', 'ThingHappened'])),
+          ...(await append(`${context}-2`, ['OtherHappened'])),
+        ];
         await append(`${other}-1`, ['ThingHappened']);
         await eventually('three events', () => r.received.length >= 3);
         await sleep(300); // room for a wrong extra delivery to show up
         expect(r.received.map((x) => x.event.id).sort()).toEqual(wanted.map((e) => e.id).sort());
         for (const { event, delivery } of r.received) {
-          expect(delivery).toMatchObject({ consumer, attempt: 1, context, subject: `${f.subjectPrefix}.${context}.${event.type}` });
+          expect(delivery).toMatchObject({
+            consumer,
+            attempt: 1,
+            context,
+            subject: `${f.subjectPrefix}.${context}.${event.type}`,
+          });
           const stored = wanted.find((e) => e.id === event.id)!;
           expect(event.streamName).toBe(stored.streamName);
           expect(event.streamVersion).toBe(stored.streamVersion);
@@ -100,12 +120,26 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       const c = fresh();
       const byType = recorder();
       const byBoth = recorder();
-      const sub1 = f.bus.subscribe({ consumer: a.consumer, filter: { types: ['Task.Created'] }, handle: byType.handle });
-      const sub2 = f.bus.subscribe({ consumer: b.consumer, filter: { types: ['Wanted', 'AlsoWanted'], contexts: [a.context, b.context] }, handle: byBoth.handle });
+      const sub1 = f.bus.subscribe({
+        consumer: a.consumer,
+        filter: { types: ['Task.Created'] },
+        handle: byType.handle,
+      });
+      const sub2 = f.bus.subscribe({
+        consumer: b.consumer,
+        filter: { types: ['Wanted', 'AlsoWanted'], contexts: [a.context, b.context] },
+        handle: byBoth.handle,
+      });
       try {
         await Promise.all([sub1.ready, sub2.ready]);
-        const created = [...(await append(`${a.context}-1`, ['Task.Created', 'Wanted'])), ...(await append(`${c.context}-1`, ['Task.Created', 'Wanted']))];
-        const both = [...(await append(`${b.context}-1`, ['AlsoWanted', 'Unwanted'])), ...(await append(`${c.context}-2`, ['AlsoWanted']))];
+        const created = [
+          ...(await append(`${a.context}-1`, ['Task.Created', 'Wanted'])),
+          ...(await append(`${c.context}-1`, ['Task.Created', 'Wanted'])),
+        ];
+        const both = [
+          ...(await append(`${b.context}-1`, ['AlsoWanted', 'Unwanted'])),
+          ...(await append(`${c.context}-2`, ['AlsoWanted'])),
+        ];
         const typeIds = created.filter((e) => e.type === 'Task.Created').map((e) => e.id);
         const bothIds = [created[1]!.id, both[0]!.id];
         await eventually('both consumers', () => byType.received.length >= 2 && byBoth.received.length >= 2);
@@ -184,7 +218,13 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       const r = recorder((_event, delivery) => {
         if (delivery.attempt < 3) throw new Error(`not yet (attempt ${delivery.attempt})`);
       });
-      const sub = f.bus.subscribe({ consumer, filter: { contexts: [context] }, handle: r.handle, maxDeliveries: 4, backoffMs: [150, 300] });
+      const sub = f.bus.subscribe({
+        consumer,
+        filter: { contexts: [context] },
+        handle: r.handle,
+        maxDeliveries: 4,
+        backoffMs: [150, 300],
+      });
       try {
         await sub.ready;
         const [event] = await append(`${context}-1`, ['Flaky']);
@@ -215,7 +255,9 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       });
       try {
         await sub.ready;
-        const [poison] = await append(`${context}-1`, ['Poison'], { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+        const [poison] = await append(`${context}-1`, ['Poison'], {
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        });
         const [fine] = await append(`${context}-2`, ['Fine']);
         await eventually('the dead letter', async () => (await f.bus.deadLetters(consumer)).length >= 1);
         await eventually('the next event', () => r.received.some((x) => x.event.id === fine!.id));
@@ -239,7 +281,12 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
     it('keeps dead letters apart per consumer and never delivers them as events', async () => {
       const { context, consumer } = fresh();
       const everything = fresh().consumer;
-      const failing = f.bus.subscribe({ consumer, filter: { contexts: [context] }, handle: () => Promise.reject(new Error('nope')), maxDeliveries: 1 });
+      const failing = f.bus.subscribe({
+        consumer,
+        filter: { contexts: [context] },
+        handle: () => Promise.reject(new Error('nope')),
+        maxDeliveries: 1,
+      });
       const all = recorder();
       const watcher = f.bus.subscribe({ consumer: everything, handle: all.handle });
       try {
@@ -249,11 +296,18 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
         const [marker] = await append(`${context}-2`, ['Marker']);
         await eventually('the marker', () => all.received.some((x) => x.event.id === marker!.id));
         await sleep(300);
-        expect((await f.bus.deadLetters(consumer))[0]).toMatchObject({ attempts: 1, reason: expect.stringContaining('nope') });
+        expect((await f.bus.deadLetters(consumer))[0]).toMatchObject({
+          attempts: 1,
+          reason: expect.stringContaining('nope'),
+        });
         expect(await f.bus.deadLetters(everything)).toEqual([]);
         const seen = all.received.filter((x) => x.event.streamName.startsWith(`${context}-`)).map((x) => x.event.id);
         expect(seen).toEqual([event!.id, marker!.id]);
-        expect(all.received.every((x) => x.delivery.context !== 'deadletter' && !x.event.streamName.startsWith('deadletter-'))).toBe(true);
+        expect(
+          all.received.every(
+            (x) => x.delivery.context !== 'deadletter' && !x.event.streamName.startsWith('deadletter-'),
+          ),
+        ).toBe(true);
       } finally {
         await Promise.all([failing.stop(), watcher.stop()]);
       }
@@ -282,14 +336,19 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       useAsyncContext();
       const { context: ctx, consumer } = fresh();
       const seen: (string | undefined)[] = [];
-      const sub = f.bus.subscribe({ consumer, filter: { contexts: [ctx] }, handle: () => {
+      const sub = f.bus.subscribe({
+        consumer,
+        filter: { contexts: [ctx] },
+        handle: () => {
           const span = trace.getSpanContext(context.active());
           seen.push(span && isSpanContextValid(span) ? span.traceId : undefined);
         },
       });
       try {
         await sub.ready;
-        await append(`${ctx}-1`, ['Traced'], { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+        await append(`${ctx}-1`, ['Traced'], {
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        });
         await append(`${ctx}-2`, ['Untraced']);
         await eventually('both events', () => seen.length >= 2);
         expect(seen).toEqual(['0af7651916cd43dd8448eb211c80319c', undefined]);
@@ -306,7 +365,12 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
         if (d.attempt === 1) throw new Error('b fails once');
       });
       const subA = f.bus.subscribe({ consumer: a.consumer, filter: { contexts: [a.context] }, handle: ra.handle });
-      const subB = f.bus.subscribe({ consumer: b.consumer, filter: { contexts: [a.context] }, handle: rb.handle, backoffMs: [50] });
+      const subB = f.bus.subscribe({
+        consumer: b.consumer,
+        filter: { contexts: [a.context] },
+        handle: rb.handle,
+        backoffMs: [50],
+      });
       try {
         await Promise.all([subA.ready, subB.ready]);
         const [event] = await append(`${a.context}-1`, ['Shared']);
@@ -326,7 +390,9 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       expect(() => f.bus.subscribe({ consumer: 'dots.are.subjects', handle })).toThrow(TypeError);
       expect(() => f.bus.subscribe({ consumer: `ok_${run}`, handle, maxDeliveries: 0 })).toThrow(/maxDeliveries/);
       expect(() => f.bus.subscribe({ consumer: `ok_${run}`, handle, backoffMs: [-1] })).toThrow(/backoffMs/);
-      expect(() => f.bus.subscribe({ consumer: `ok_${run}`, handle, filter: { contexts: ['a.b'] } })).toThrow(TypeError);
+      expect(() => f.bus.subscribe({ consumer: `ok_${run}`, handle, filter: { contexts: ['a.b'] } })).toThrow(
+        TypeError,
+      );
     });
 
     it('refuses a second subscription of the same consumer on one bus', async () => {

@@ -9,7 +9,11 @@ const event: RecordedEvent = {
   streamVersion: 3,
   position: { commit: 18446744073709551557n, prepare: 9007199254740993n },
   data: { taskId: '42', from: 'hanako', to: 'yuki', minutes: 40, note: '子どもの発熱' },
-  metadata: { actor: 'hanako', correlationId: 'c-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+  metadata: {
+    actor: 'hanako',
+    correlationId: 'c-1',
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  },
   occurredAt: new Date('2026-04-01T03:04:05.678Z'),
   recordedAt: new Date('2026-04-01T03:04:05.999Z'),
   hash: 'a'.repeat(64),

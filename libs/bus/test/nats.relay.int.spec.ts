@@ -36,8 +36,15 @@ withNats('relay to JetStream', (url) => {
     });
 
     const storedMessages = async () => {
-      const out: { subject: string; msgId: string; traceparent: string; stream: string; event: RecordedEvent; raw: Record<string, unknown> }[] = [];
-      for (let seq = 1; ; ) {
+      const out: {
+        subject: string;
+        msgId: string;
+        traceparent: string;
+        stream: string;
+        event: RecordedEvent;
+        raw: Record<string, unknown>;
+      }[] = [];
+      for (let seq = 1; ;) {
         const m = await jsm.direct.getMessage(stream, { seq, next_by_subj: `${prefix}.>` });
         if (!m) break;
         out.push({
@@ -55,13 +62,20 @@ withNats('relay to JetStream', (url) => {
 
     it('publishes each event to workshare.<context>.<EventType> with its id as Nats-Msg-Id, its traceparent, and the envelope as JSON', async () => {
       const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-      const member = (await store.append('member-42', [{ type: 'MemberRegistered', data: { memberId: '42' }, metadata: { traceparent, actor: 'op-1' } }])).events;
+      const member = (
+        await store.append('member-42', [
+          { type: 'MemberRegistered', data: { memberId: '42' }, metadata: { traceparent, actor: 'op-1' } },
+        ])
+      ).events;
       const job = (await store.append('job-7', [{ type: 'JobAccepted', data: { jobId: '7', yen: 150000 } }])).events;
       const relay = bus.startRelay({ store, relayId: 'relay-a' });
       try {
         await relay.caughtUp();
         const messages = await storedMessages();
-        expect(messages.map((m) => m.subject)).toEqual([`${prefix}.identity.MemberRegistered`, `${prefix}.job-intake.JobAccepted`]);
+        expect(messages.map((m) => m.subject)).toEqual([
+          `${prefix}.identity.MemberRegistered`,
+          `${prefix}.job-intake.JobAccepted`,
+        ]);
         expect(messages.map((m) => m.msgId)).toEqual([member[0]!.id, job[0]!.id]);
         expect(messages[0]!.traceparent).toBe(traceparent);
         expect(messages[1]!.traceparent).toBe('');
@@ -79,7 +93,12 @@ withNats('relay to JetStream', (url) => {
 
     it('publishes a page again when it failed mid-way, and JetStream drops the repeats by Nats-Msg-Id', async () => {
       const before = (await jsm.streams.info(stream)).state.messages;
-      const appended = (await store.append('job-8', Array.from({ length: 30 }, (_, i) => ({ type: 'TaskPlanned', data: { i } })))).events;
+      const appended = (
+        await store.append(
+          'job-8',
+          Array.from({ length: 30 }, (_, i) => ({ type: 'TaskPlanned', data: { i } })),
+        )
+      ).events;
       let acknowledged = 0;
       let checkpointWhenFailing: unknown = 'unset';
       const relay = bus.startRelay({
@@ -103,7 +122,9 @@ withNats('relay to JetStream', (url) => {
         expect((await jsm.streams.info(stream)).state.messages).toBe(before + 30);
         const ids = (await storedMessages()).map((m) => m.msgId);
         for (const e of appended) expect(ids.filter((id) => id === e.id)).toHaveLength(1);
-        expect(log.lines.some((l) => l.level === 'error' && String(l.fields.error).includes('lost the connection mid-page'))).toBe(true);
+        expect(
+          log.lines.some((l) => l.level === 'error' && String(l.fields.error).includes('lost the connection mid-page')),
+        ).toBe(true);
         expect(await store.readCheckpoint('relay-a')).toEqual(appended.at(-1)!.position);
       } finally {
         await relay.stop();
@@ -129,8 +150,12 @@ withNats('relay to JetStream', (url) => {
         await relay.caughtUp();
         const before = (await jsm.streams.info(stream)).state.messages;
         await store.append('deadletter-someone', [{ type: 'EventDeadLettered', data: { reason: 'x' } }]);
-        const [late] = (await store.append('member-43', [{ type: 'MemberRegistered', data: { memberId: '43' } }])).events;
-        await eventually('the late event in the stream', async () => (await jsm.streams.info(stream)).state.messages === before + 1);
+        const [late] = (await store.append('member-43', [{ type: 'MemberRegistered', data: { memberId: '43' } }]))
+          .events;
+        await eventually(
+          'the late event in the stream',
+          async () => (await jsm.streams.info(stream)).state.messages === before + 1,
+        );
         const last = (await storedMessages()).at(-1)!;
         expect(last.msgId).toBe(late!.id);
         expect(last.subject).toBe(`${prefix}.identity.MemberRegistered`);

@@ -14,9 +14,12 @@ import { NatsEventBus } from '../src/index.js';
 import { collectingLogger } from './contract.js';
 import { eventually } from './support/wait.js';
 
-const natsServer = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'].find(
-  (p): p is string => typeof p === 'string' && existsSync(p),
-);
+const natsServer = [
+  process.env.NATS_SERVER_BIN,
+  '/usr/sbin/nats-server',
+  '/usr/local/bin/nats-server',
+  '/usr/bin/nats-server',
+].find((p): p is string => typeof p === 'string' && existsSync(p));
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -30,7 +33,9 @@ const freePort = (): Promise<number> =>
   });
 
 if (!natsServer) {
-  process.stderr.write('NATS unreachable test skipped: no nats-server binary (set NATS_SERVER_BIN, or install it at /usr/sbin/nats-server)\n');
+  process.stderr.write(
+    'NATS unreachable test skipped: no nats-server binary (set NATS_SERVER_BIN, or install it at /usr/sbin/nats-server)\n',
+  );
   describe.skip('NATS unreachable at start', () => it('needs a nats-server binary', () => undefined));
 } else {
   describe('NATS unreachable at start', () => {
@@ -53,14 +58,28 @@ if (!natsServer) {
       const store = await openEventStore('embedded:memory');
       const received: RecordedEvent[] = [];
       // Nothing listens on the port: none of these calls may throw.
-      const bus = NatsEventBus.start({ url, stream: 'BUS_UNREACHABLE', subjectPrefix: 'busunreachable', log, connectRetry: { initialDelayMs: 100, maxDelayMs: 400 } });
+      const bus = NatsEventBus.start({
+        url,
+        stream: 'BUS_UNREACHABLE',
+        subjectPrefix: 'busunreachable',
+        log,
+        connectRetry: { initialDelayMs: 100, maxDelayMs: 400 },
+      });
       const relay = bus.startRelay({ store, pollIntervalMs: 10 });
       const sub = bus.subscribe({ consumer: 'late', handle: (e) => void received.push(e) });
       try {
         const failures = () => log.lines.filter((l) => l.level === 'error' && l.message.includes(url));
         await eventually('four logged connection failures', () => failures().length >= 4);
-        expect(failures()[0]!.message).toMatch(new RegExp(`NATS at ${url.replace(/[.]/g, '\\.')} is unreachable \\(.*connection refused.*\\); retrying in 100 ms`));
-        expect(failures().slice(0, 4).map((l) => l.fields.retryInMs)).toEqual([100, 200, 400, 400]);
+        expect(failures()[0]!.message).toMatch(
+          new RegExp(
+            `NATS at ${url.replace(/[.]/g, '\\.')} is unreachable \\(.*connection refused.*\\); retrying in 100 ms`,
+          ),
+        );
+        expect(
+          failures()
+            .slice(0, 4)
+            .map((l) => l.fields.retryInMs),
+        ).toEqual([100, 200, 400, 400]);
         expect(bus.failedConnectAttempts).toBeGreaterThanOrEqual(4);
         const [event] = (await store.append('member-1', [{ type: 'MemberRegistered', data: { id: '1' } }])).events;
 
@@ -81,14 +100,23 @@ if (!natsServer) {
       const url = `nats://127.0.0.1:${await freePort()}`;
       const log = collectingLogger();
       const store = await openEventStore('embedded:memory');
-      const bus = NatsEventBus.start({ url, stream: 'BUS_NEVER', subjectPrefix: 'busnever', log, connectRetry: { initialDelayMs: 50, maxDelayMs: 50 } });
+      const bus = NatsEventBus.start({
+        url,
+        stream: 'BUS_NEVER',
+        subjectPrefix: 'busnever',
+        log,
+        connectRetry: { initialDelayMs: 50, maxDelayMs: 50 },
+      });
       const relay = bus.startRelay({ store });
       bus.subscribe({ consumer: 'never', handle: () => undefined });
       try {
         await eventually('a logged connection failure', () => log.lines.some((l) => l.level === 'error'));
         const closing = bus.close().then(() => 'closed');
         let timer: NodeJS.Timeout | undefined;
-        const outcome = await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 5_000)))]);
+        const outcome = await Promise.race([
+          closing,
+          new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 5_000))),
+        ]);
         clearTimeout(timer);
         expect(outcome).toBe('closed');
         await expect(relay.done).resolves.toBeUndefined();

@@ -21,7 +21,12 @@ describe('openEventBus', () => {
 
   it('gives the NATS bus, with a relay for the store, when a server is configured (reachable or not yet)', async () => {
     const log = collectingLogger();
-    const bus = openEventBus({ store, natsUrl: 'nats://127.0.0.1:1', log, nats: { connectRetry: { initialDelayMs: 20, maxDelayMs: 20 } } });
+    const bus = openEventBus({
+      store,
+      natsUrl: 'nats://127.0.0.1:1',
+      log,
+      nats: { connectRetry: { initialDelayMs: 20, maxDelayMs: 20 } },
+    });
     expect(bus).toBeInstanceOf(NatsEventBus);
     expect(bus.kind).toBe('nats');
     await bus.close();

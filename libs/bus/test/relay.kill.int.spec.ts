@@ -37,10 +37,14 @@ interface RelayRun {
 
 const startRelayProcess = (env: Record<string, string>): RelayRun => {
   const support = join(__dirname, 'support');
-  const child = spawn(process.execPath, ['--import', join(support, 'register-ts.mjs'), join(support, 'relay-process.ts')], {
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', join(support, 'register-ts.mjs'), join(support, 'relay-process.ts')],
+    {
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines: string[] = [];
@@ -55,7 +59,8 @@ const startRelayProcess = (env: Record<string, string>): RelayRun => {
     for (;;) {
       const found = lines.find((l) => l.startsWith(word));
       if (found) return found;
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`relay process gave no "${word}" line (exit ${child.exitCode}); stderr:\n${stderr}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`relay process gave no "${word}" line (exit ${child.exitCode}); stderr:\n${stderr}`);
       await Promise.race([new Promise<void>((resolve) => listeners.push(resolve)), sleep(200)]);
     }
   };
@@ -103,7 +108,13 @@ if (missing.length > 0) {
       const prefix = uniqueName('buskill');
       const relayId = `relay_${stream}`;
       streams.push(stream, `KV_${stream}_ledger`);
-      const bus = NatsEventBus.start({ url: natsUrl, stream, subjectPrefix: prefix, duplicateWindowMs, log: collectingLogger() });
+      const bus = NatsEventBus.start({
+        url: natsUrl,
+        stream,
+        subjectPrefix: prefix,
+        duplicateWindowMs,
+        log: collectingLogger(),
+      });
       const calls = new Map<string, number>();
       let sub: BusSubscription | undefined;
       const relayEnv = {
@@ -142,7 +153,10 @@ if (missing.length > 0) {
         const second = startRelayProcess(relayEnv);
         let stats: { published: number; duplicates: number };
         try {
-          stats = JSON.parse((await second.line('caught-up')).slice('caught-up '.length)) as { published: number; duplicates: number };
+          stats = JSON.parse((await second.line('caught-up')).slice('caught-up '.length)) as {
+            published: number;
+            duplicates: number;
+          };
         } finally {
           await kill(second);
         }

@@ -19,16 +19,19 @@ export interface Actor {
 }
 
 /** A service acting on its own (its process managers), as `system:<service>`. */
-export const systemActor = (service: string): Actor => Object.freeze({ id: `system:${service}`, roles: Object.freeze([{ kind: 'system' }]) as readonly Role[] });
+export const systemActor = (service: string): Actor =>
+  Object.freeze({ id: `system:${service}`, roles: Object.freeze([{ kind: 'system' }]) as readonly Role[] });
 
 export const isOperator = (actor: Actor): boolean => actor.roles.some((r) => r.kind === 'operator');
 export const isAccountant = (actor: Actor): boolean => actor.roles.some((r) => r.kind === 'accountant');
 export const isMember = (actor: Actor): boolean => actor.roles.some((r) => r.kind === 'member');
 export const isSystem = (actor: Actor): boolean => actor.roles.some((r) => r.kind === 'system');
 /** A coordinator of this region (a coordinator of another region is not). */
-export const coordinates = (actor: Actor, regionId: string): boolean => actor.roles.some((r) => r.kind === 'coordinator' && r.regionId === regionId);
+export const coordinates = (actor: Actor, regionId: string): boolean =>
+  actor.roles.some((r) => r.kind === 'coordinator' && r.regionId === regionId);
 /** A business user acting for this business. */
-export const actsFor = (actor: Actor, businessId: string): boolean => actor.roles.some((r) => r.kind === 'business' && r.businessId === businessId);
+export const actsFor = (actor: Actor, businessId: string): boolean =>
+  actor.roles.some((r) => r.kind === 'business' && r.businessId === businessId);
 
 /**
  * Who is calling, as a verified token says (identity's VerifyToken, through the gRPC host):
@@ -58,7 +61,12 @@ const roleOf = (role: Caller['roles'][number]): Role | undefined => {
 
 /** The deciders' actor for a caller; a caller without a subject is not signed in. */
 export const actorOf = (caller: Caller): Actor => {
-  if (typeof caller !== 'object' || caller === null || typeof caller.subject !== 'string' || caller.subject.trim() === '') {
+  if (
+    typeof caller !== 'object' ||
+    caller === null ||
+    typeof caller.subject !== 'string' ||
+    caller.subject.trim() === ''
+  ) {
     throw new DomainError('auth.unauthenticated', 'sign in first', 'unauthenticated');
   }
   return { id: caller.subject, roles: (caller.roles ?? []).map(roleOf).filter((r): r is Role => r !== undefined) };

@@ -23,4 +23,3 @@ const turn = (): Promise<void> =>
 /** Resolves at once, or after one turn of the event loop when this thread has been busy `busyMs` or longer. */
 export const breathe = (busyMs: number = DEFAULT_BUSY_MS): Promise<void> | undefined =>
   performance.now() - lastTurn >= busyMs ? turn() : undefined;
-

@@ -66,7 +66,9 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
   }
 
   /** Current state of a stream, folded from its events. */
-  async load(streamName: string): Promise<{ state: State; version: number | undefined; events: RecordedEvent<Event>[] }> {
+  async load(
+    streamName: string,
+  ): Promise<{ state: State; version: number | undefined; events: RecordedEvent<Event>[] }> {
     const { decider, store } = this.options;
     const events = (await store.readStream(streamName)).map(this.upcast) as unknown as RecordedEvent<Event>[];
     let state = decider.initialState();
@@ -80,7 +82,11 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
     const now = options.now ?? (() => new Date());
     for (let attempt = 0; ; attempt++) {
       const assumeNew = attempt === 0 && options.assumeNewStream === true && options.expectedVersion === undefined;
-      const { state, version, events: history } = assumeNew ? { state: decider.initialState(), version: undefined, events: [] } : await this.load(streamName);
+      const {
+        state,
+        version,
+        events: history,
+      } = assumeNew ? { state: decider.initialState(), version: undefined, events: [] } : await this.load(streamName);
       if (options.commandId !== undefined) {
         const earlier = history.filter((e) => e.metadata.commandId === options.commandId);
         if (earlier.length > 0) return { state, events: earlier, streamVersion: version, alreadyHandled: true };
@@ -125,7 +131,10 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
           alreadyHandled: false,
         };
       } catch (error) {
-        const retry = error instanceof WrongExpectedVersionError && options.expectedVersion === undefined && attempt < this.maxRetries;
+        const retry =
+          error instanceof WrongExpectedVersionError &&
+          options.expectedVersion === undefined &&
+          attempt < this.maxRetries;
         if (!retry) throw error;
         // A stream assumed new that exists is no contention: read it at once.
         if (!assumeNew) await sleep(this.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));

@@ -14,9 +14,13 @@ const REQUEST_ID = new RegExp(`^[\\x21-\\x7e]{1,${MAX_REQUEST_ID_LENGTH}}$`);
 /** The command key stored with the events of a request: `<caller id>:<request id>`. */
 export const commandKey = (callerId: string, requestId: string): string => {
   if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) {
-    throw new ValidationError('request.invalid_request_id', `a request id is 1 to ${MAX_REQUEST_ID_LENGTH} printable ASCII characters without spaces (a UUID fits)`, {
-      field: 'request_id',
-    });
+    throw new ValidationError(
+      'request.invalid_request_id',
+      `a request id is 1 to ${MAX_REQUEST_ID_LENGTH} printable ASCII characters without spaces (a UUID fits)`,
+      {
+        field: 'request_id',
+      },
+    );
   }
   return `${callerId}:${requestId}`;
 };

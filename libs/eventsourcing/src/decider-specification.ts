@@ -41,10 +41,15 @@ export const DeciderSpecification = {
                   produced = run();
                 } catch (error) {
                   if (!(error instanceof DomainError)) throw error;
-                  deepStrictEqual({ code: error.code, ...(kind ? { kind: error.kind } : {}) }, { code, ...(kind ? { kind } : {}) });
+                  deepStrictEqual(
+                    { code: error.code, ...(kind ? { kind: error.kind } : {}) },
+                    { code, ...(kind ? { kind } : {}) },
+                  );
                   return error;
                 }
-                return fail(`expected the command to be refused with ${code}, but it produced ${JSON.stringify(produced)}`);
+                return fail(
+                  `expected the command to be refused with ${code}, but it produced ${JSON.stringify(produced)}`,
+                );
               },
             };
           },

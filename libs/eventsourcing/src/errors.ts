@@ -62,7 +62,10 @@ export class WrongExpectedVersionError extends DomainError {
 /** An event id is already stored, but not as part of this very append. */
 export class EventIdConflictError extends DomainError {
   override readonly name: string = 'EventIdConflictError';
-  constructor(readonly eventId: string, reason: string) {
+  constructor(
+    readonly eventId: string,
+    reason: string,
+  ) {
     super('eventstore.event_id_conflict', `event ${eventId}: ${reason}`, 'conflict', { eventId });
   }
 }

@@ -19,15 +19,15 @@ export interface DigestInput {
 
 /** What an event says (not where it landed), as canonical JSON: key order and whitespace do not matter. */
 export const canonicalContent = (e: DigestInput): string =>
-    canonicalJson({
-      id: e.id,
-      stream: e.streamName,
-      type: e.type,
-      schemaVersion: e.schemaVersion,
-      occurredAt: e.occurredAt.toISOString(),
-      data: e.data,
-      metadata: e.metadata as JsonObject,
-    });
+  canonicalJson({
+    id: e.id,
+    stream: e.streamName,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    occurredAt: e.occurredAt.toISOString(),
+    data: e.data,
+    metadata: e.metadata as JsonObject,
+  });
 
 /** SHA-256 of the canonical content. Computed by the writer before the append. */
 export const contentDigest = (e: DigestInput): string => sha256Hex(canonicalContent(e));

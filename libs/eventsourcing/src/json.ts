@@ -89,7 +89,11 @@ const fastCanonical = (v: unknown, depth: number): string => {
       let out = '{';
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i] as string;
-        out += (i > 0 ? ',"' : '"') + (needsEscape(key) ? JSON.stringify(key).slice(1, -1) : key) + '":' + fastCanonical((v as Record<string, unknown>)[key], depth + 1);
+        out +=
+          (i > 0 ? ',"' : '"') +
+          (needsEscape(key) ? JSON.stringify(key).slice(1, -1) : key) +
+          '":' +
+          fastCanonical((v as Record<string, unknown>)[key], depth + 1);
       }
       return `${out}}`;
     }

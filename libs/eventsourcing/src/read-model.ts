@@ -169,7 +169,8 @@ export class StreamViews<V> {
     if (event.streamVersion < expected) return;
     if (event.streamVersion > expected) return this.reload(event.streamName);
     const view = this.options.project(known?.view, event);
-    if (view !== undefined) this.views.set(event.streamName, { view, version: event.streamVersion, since: known?.since ?? event.occurredAt });
+    if (view !== undefined)
+      this.views.set(event.streamName, { view, version: event.streamVersion, since: known?.since ?? event.occurredAt });
   }
 
   /** Reads one stream from the store and replaces what is known of it (never with an older version). */

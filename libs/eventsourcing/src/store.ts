@@ -71,7 +71,11 @@ export interface Subscription {
 export interface EventStore {
   /** Which adapter this is, for logs: `postgres`, `embedded`, `kurrentdb`. */
   readonly kind: string;
-  append<E extends DomainEvent>(stream: string, events: readonly NewEvent<E>[], options?: AppendOptions): Promise<AppendResult>;
+  append<E extends DomainEvent>(
+    stream: string,
+    events: readonly NewEvent<E>[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Version of the stream's last event; undefined for a stream with no events. */
   streamVersion(stream: string): Promise<number | undefined>;

@@ -30,7 +30,9 @@ const handlerOn = (store: InMemoryEventStore, options: Options = {}) =>
   new CommandHandler<TaskCommand, TaskEvent, Task>({ store, decider: taskDecider, retryDelayMs: 0, ...options });
 
 /** A decider that counts its decisions. */
-const countingDecider = (): Decider<TaskCommand, TaskEvent, Task> & { decide: jest.Mock<TaskEvent[], [TaskCommand, Task]> } => ({
+const countingDecider = (): Decider<TaskCommand, TaskEvent, Task> & {
+  decide: jest.Mock<TaskEvent[], [TaskCommand, Task]>;
+} => ({
   ...taskDecider,
   decide: jest.fn((command: TaskCommand, state: Task) => taskDecider.decide(command, state)),
 });
@@ -150,7 +152,12 @@ describe('CommandHandler', () => {
       // then
       expect(store.appendAttempts).toEqual([]);
       expect(store.stored(STREAM)).toHaveLength(1);
-      expect(result).toEqual({ state: { holder: 'hanako', completed: false }, events: [], streamVersion: 0, alreadyHandled: false });
+      expect(result).toEqual({
+        state: { holder: 'hanako', completed: false },
+        events: [],
+        streamVersion: 0,
+        alreadyHandled: false,
+      });
     });
 
     it('lets a DomainError from the decider through and stores nothing', async () => {
@@ -226,22 +233,25 @@ describe('CommandHandler', () => {
       expect(contentOf(store.stored(STREAM))).toEqual([assigned('t1', 'hanako'), completed('t1', 'hanako')]);
     });
 
-    it.each([0, 1, 3])('gives up with WrongExpectedVersionError after maxRetries + 1 attempts (maxRetries %i)', async (maxRetries) => {
-      // given
-      const store = new InMemoryEventStore();
-      await store.seed(STREAM, [assigned('t1', 'hanako')]);
-      rivalBeforeEveryAppend(store);
+    it.each([0, 1, 3])(
+      'gives up with WrongExpectedVersionError after maxRetries + 1 attempts (maxRetries %i)',
+      async (maxRetries) => {
+        // given
+        const store = new InMemoryEventStore();
+        await store.seed(STREAM, [assigned('t1', 'hanako')]);
+        rivalBeforeEveryAppend(store);
 
-      // when
-      const outcome = handlerOn(store, { maxRetries }).handle(STREAM, handOff('t1', 'ken', 'shift change'));
+        // when
+        const outcome = handlerOn(store, { maxRetries }).handle(STREAM, handOff('t1', 'ken', 'shift change'));
 
-      // then
-      await expect(outcome).rejects.toBeInstanceOf(WrongExpectedVersionError);
-      expect(store.appendAttempts).toHaveLength(maxRetries + 1);
-      expect(store.appendAttempts.every((a) => a.outcome === 'conflict')).toBe(true);
-      expect(store.readStreamCalls).toBe(maxRetries + 1);
-      expect(store.stored(STREAM).some((e) => e.data['to'] === 'ken')).toBe(false);
-    });
+        // then
+        await expect(outcome).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        expect(store.appendAttempts).toHaveLength(maxRetries + 1);
+        expect(store.appendAttempts.every((a) => a.outcome === 'conflict')).toBe(true);
+        expect(store.readStreamCalls).toBe(maxRetries + 1);
+        expect(store.stored(STREAM).some((e) => e.data['to'] === 'ken')).toBe(false);
+      },
+    );
 
     it('retries 3 times by default (4 attempts)', async () => {
       // given
@@ -250,7 +260,10 @@ describe('CommandHandler', () => {
       rivalBeforeEveryAppend(store);
 
       // when
-      const outcome = new CommandHandler({ store, decider: taskDecider, retryDelayMs: 0 }).handle(STREAM, handOff('t1', 'ken', 'x'));
+      const outcome = new CommandHandler({ store, decider: taskDecider, retryDelayMs: 0 }).handle(
+        STREAM,
+        handOff('t1', 'ken', 'x'),
+      );
 
       // then
       await expect(outcome).rejects.toBeInstanceOf(WrongExpectedVersionError);
@@ -377,7 +390,10 @@ describe('CommandHandler', () => {
       await expect(outcome).rejects.toBeInstanceOf(WrongExpectedVersionError);
       expect(store.appendAttempts).toEqual([{ stream: STREAM, expectedVersion: 0, outcome: 'conflict' }]);
       expect(store.readStreamCalls).toBe(1);
-      expect(contentOf(store.stored(STREAM))).toEqual([assigned('t1', 'hanako'), handedOff('t1', 'hanako', 'yuki', 'sick child')]);
+      expect(contentOf(store.stored(STREAM))).toEqual([
+        assigned('t1', 'hanako'),
+        handedOff('t1', 'hanako', 'yuki', 'sick child'),
+      ]);
     });
   });
 
@@ -453,10 +469,16 @@ describe('CommandHandler', () => {
       // given
       const store = new InMemoryEventStore();
       const handler = handlerOn(store);
-      const first = await handler.handle(STREAM, assign('t1', 'hanako'), { commandId: 'cmd-1', expectedVersion: 'no_stream' });
+      const first = await handler.handle(STREAM, assign('t1', 'hanako'), {
+        commandId: 'cmd-1',
+        expectedVersion: 'no_stream',
+      });
 
       // when
-      const retried = await handler.handle(STREAM, assign('t1', 'hanako'), { commandId: 'cmd-1', expectedVersion: 'no_stream' });
+      const retried = await handler.handle(STREAM, assign('t1', 'hanako'), {
+        commandId: 'cmd-1',
+        expectedVersion: 'no_stream',
+      });
 
       // then
       expect(retried.alreadyHandled).toBe(true);
@@ -469,7 +491,9 @@ describe('CommandHandler', () => {
       await store.seed(STREAM, [assigned('t1', 'hanako')]);
       store.beforeEachAppend(async (stream, attempt) => {
         if (attempt === 1) {
-          await store.append(stream, [{ ...handedOff('t1', 'hanako', 'yuki', 'sick child'), metadata: { commandId: 'cmd-1' } }]);
+          await store.append(stream, [
+            { ...handedOff('t1', 'hanako', 'yuki', 'sick child'), metadata: { commandId: 'cmd-1' } },
+          ]);
         }
       });
 
@@ -497,7 +521,11 @@ describe('CommandHandler', () => {
       const store = new InMemoryEventStore();
       await store.append(STREAM, [assigned('t1', 'hanako')]);
       const decider = countingDecider();
-      const result = await handlerOn(store, { decider, retryDelayMs: 10_000 }).handle(STREAM, handOff('t1', 'yuki', 'sick child'), { assumeNewStream: true, now });
+      const result = await handlerOn(store, { decider, retryDelayMs: 10_000 }).handle(
+        STREAM,
+        handOff('t1', 'yuki', 'sick child'),
+        { assumeNewStream: true, now },
+      );
       expect(result.streamVersion).toBe(1);
       expect(store.readStreamCalls).toBe(1);
     });
@@ -505,8 +533,16 @@ describe('CommandHandler', () => {
     it('answers a retried request from the stream, as without the option', async () => {
       const store = new InMemoryEventStore();
       const handler = handlerOn(store);
-      const first = await handler.handle(STREAM, assign('t1', 'hanako'), { assumeNewStream: true, commandId: 'c-1', now });
-      const again = await handler.handle(STREAM, assign('t1', 'hanako'), { assumeNewStream: true, commandId: 'c-1', now });
+      const first = await handler.handle(STREAM, assign('t1', 'hanako'), {
+        assumeNewStream: true,
+        commandId: 'c-1',
+        now,
+      });
+      const again = await handler.handle(STREAM, assign('t1', 'hanako'), {
+        assumeNewStream: true,
+        commandId: 'c-1',
+        now,
+      });
       expect(again.alreadyHandled).toBe(true);
       expect(again.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
       expect(await store.readStream(STREAM)).toHaveLength(1);
@@ -552,7 +588,10 @@ describe('CommandHandler', () => {
       const metadata: EventMetadata = Object.freeze({ actor: 'coordinator-1' });
 
       // when
-      await handlerOn(new InMemoryEventStore()).handle(STREAM, assign('t1', 'hanako'), { metadata, commandId: 'cmd-1' });
+      await handlerOn(new InMemoryEventStore()).handle(STREAM, assign('t1', 'hanako'), {
+        metadata,
+        commandId: 'cmd-1',
+      });
 
       // then
       expect(metadata).toStrictEqual({ actor: 'coordinator-1' });
@@ -566,7 +605,10 @@ describe('CommandHandler', () => {
       await store.seed(STREAM, [taskAssignedV1('t1', 'hanako')]);
 
       // when
-      const result = await handlerOn(store, { upcast: taskUpcaster }).handle(STREAM, handOff('t1', 'yuki', 'sick child'));
+      const result = await handlerOn(store, { upcast: taskUpcaster }).handle(
+        STREAM,
+        handOff('t1', 'yuki', 'sick child'),
+      );
 
       // then
       expect(contentOf(result.events)).toEqual([handedOff('t1', 'hanako', 'yuki', 'sick child')]);
@@ -593,7 +635,9 @@ describe('CommandHandler', () => {
       const loaded = await handlerOn(store, { upcast: taskUpcaster }).load(STREAM);
 
       // then
-      expect(loaded.events.map(({ schemaVersion, data }) => ({ schemaVersion, data }))).toEqual([{ schemaVersion: 2, data: { taskId: 't1', to: 'hanako' } }]);
+      expect(loaded.events.map(({ schemaVersion, data }) => ({ schemaVersion, data }))).toEqual([
+        { schemaVersion: 2, data: { taskId: 't1', to: 'hanako' } },
+      ]);
       expect(loaded.state.holder).toBe('hanako');
       expect(store.stored(STREAM).map(({ schemaVersion, data }) => ({ schemaVersion, data }))).toEqual([
         { schemaVersion: 1, data: { taskId: 't1', member: 'hanako' } },
@@ -606,7 +650,9 @@ describe('CommandHandler', () => {
       await store.seed(STREAM, [{ ...taskAssignedV1('t1', 'hanako'), metadata: { commandId: 'cmd-1' } }]);
 
       // when
-      const result = await handlerOn(store, { upcast: taskUpcaster }).handle(STREAM, assign('t1', 'hanako'), { commandId: 'cmd-1' });
+      const result = await handlerOn(store, { upcast: taskUpcaster }).handle(STREAM, assign('t1', 'hanako'), {
+        commandId: 'cmd-1',
+      });
 
       // then
       expect(result.alreadyHandled).toBe(true);

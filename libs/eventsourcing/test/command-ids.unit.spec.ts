@@ -6,8 +6,15 @@ describe('request ids and command keys', () => {
     expect(commandKey('user-1', 'f3a1')).toBe('user-1:f3a1');
   });
 
-  it.each([['', 'empty'], ['with space', 'a space'], ['é', 'not ASCII'], ['x'.repeat(MAX_REQUEST_ID_LENGTH + 1), 'too long']])('refuses %j (%s)', (requestId) => {
-    expect(() => commandKey('user-1', requestId)).toThrow(expect.objectContaining({ code: 'request.invalid_request_id', kind: 'invalid' }));
+  it.each([
+    ['', 'empty'],
+    ['with space', 'a space'],
+    ['é', 'not ASCII'],
+    ['x'.repeat(MAX_REQUEST_ID_LENGTH + 1), 'too long'],
+  ])('refuses %j (%s)', (requestId) => {
+    expect(() => commandKey('user-1', requestId)).toThrow(
+      expect.objectContaining({ code: 'request.invalid_request_id', kind: 'invalid' }),
+    );
   });
 
   it('takes the longest request id allowed', () => {

@@ -20,7 +20,12 @@ const spec = DeciderSpecification.for(taskDecider);
 describe('DeciderSpecification with the task decider', () => {
   describe('then', () => {
     it('passes when the command produces exactly the expected events', () => {
-      expect(() => spec.given([]).when(assign('t1', 'hanako')).then([assigned('t1', 'hanako')])).not.toThrow();
+      expect(() =>
+        spec
+          .given([])
+          .when(assign('t1', 'hanako'))
+          .then([assigned('t1', 'hanako')]),
+      ).not.toThrow();
     });
 
     it('folds the history in order before deciding', () => {
@@ -33,7 +38,12 @@ describe('DeciderSpecification with the task decider', () => {
     });
 
     it('passes for a command that produces several events', () => {
-      expect(() => spec.given([]).when(complete('t1', 'ken')).then([assigned('t1', 'ken'), completed('t1', 'ken')])).not.toThrow();
+      expect(() =>
+        spec
+          .given([])
+          .when(complete('t1', 'ken'))
+          .then([assigned('t1', 'ken'), completed('t1', 'ken')]),
+      ).not.toThrow();
     });
 
     it.each<[string, TaskEvent[]]>([
@@ -46,7 +56,12 @@ describe('DeciderSpecification with the task decider', () => {
     });
 
     it('throws an AssertionError when the events come in another order', () => {
-      expect(() => spec.given([]).when(complete('t1', 'ken')).then([completed('t1', 'ken'), assigned('t1', 'ken')])).toThrow(AssertionError);
+      expect(() =>
+        spec
+          .given([])
+          .when(complete('t1', 'ken'))
+          .then([completed('t1', 'ken'), assigned('t1', 'ken')]),
+      ).toThrow(AssertionError);
     });
 
     it('throws an AssertionError when the history changes the outcome (history is not ignored)', () => {
@@ -59,14 +74,22 @@ describe('DeciderSpecification with the task decider', () => {
     });
 
     it('lets a refusal through as the DomainError, not as a pass', () => {
-      expect(() => spec.given([]).when(handOff('t1', 'yuki', 'sick child')).then([])).toThrow(DomainError);
+      expect(() =>
+        spec
+          .given([])
+          .when(handOff('t1', 'yuki', 'sick child'))
+          .then([]),
+      ).toThrow(DomainError);
     });
   });
 
   describe('thenThrows', () => {
     it('passes and returns the error when the command is refused with that code', () => {
       // when
-      const error = spec.given([]).when(handOff('t1', 'yuki', 'sick child')).thenThrows('task.not_assigned');
+      const error = spec
+        .given([])
+        .when(handOff('t1', 'yuki', 'sick child'))
+        .thenThrows('task.not_assigned');
 
       // then
       expect(error).toBeInstanceOf(DomainError);
@@ -75,18 +98,29 @@ describe('DeciderSpecification with the task decider', () => {
     });
 
     it('passes when code and kind both match', () => {
-      const error = spec.given([assigned('t1', 'hanako')]).when(complete('t1', 'yuki')).thenThrows('task.not_held', 'forbidden');
+      const error = spec
+        .given([assigned('t1', 'hanako')])
+        .when(complete('t1', 'yuki'))
+        .thenThrows('task.not_held', 'forbidden');
       expect(error.kind).toBe('forbidden');
     });
 
     it('throws an AssertionError for another code', () => {
-      expect(() => spec.given([]).when(handOff('t1', 'yuki', 'sick child')).thenThrows('task.completed')).toThrow(AssertionError);
+      expect(() =>
+        spec
+          .given([])
+          .when(handOff('t1', 'yuki', 'sick child'))
+          .thenThrows('task.completed'),
+      ).toThrow(AssertionError);
     });
 
     it('throws an AssertionError for the right code but another kind', () => {
-      expect(() => spec.given([assigned('t1', 'hanako')]).when(complete('t1', 'yuki')).thenThrows('task.not_held', 'rule')).toThrow(
-        AssertionError,
-      );
+      expect(() =>
+        spec
+          .given([assigned('t1', 'hanako')])
+          .when(complete('t1', 'yuki'))
+          .thenThrows('task.not_held', 'rule'),
+      ).toThrow(AssertionError);
     });
 
     it('throws an AssertionError naming the code when the command is accepted', () => {
@@ -99,9 +133,12 @@ describe('DeciderSpecification with the task decider', () => {
     });
 
     it('throws an AssertionError when the command is accepted and changes nothing', () => {
-      expect(() => spec.given([assigned('t1', 'hanako')]).when(assign('t1', 'hanako')).thenThrows('task.already_assigned')).toThrow(
-        AssertionError,
-      );
+      expect(() =>
+        spec
+          .given([assigned('t1', 'hanako')])
+          .when(assign('t1', 'hanako'))
+          .thenThrows('task.already_assigned'),
+      ).toThrow(AssertionError);
     });
 
     it('lets an error that is not a DomainError through unchanged', () => {
@@ -114,15 +151,20 @@ describe('DeciderSpecification with the task decider', () => {
       };
 
       // then
-      expect(() => DeciderSpecification.for(broken).given([]).when(assign('t1', 'hanako')).thenThrows('task.not_assigned')).toThrow(
-        TypeError,
-      );
+      expect(() =>
+        DeciderSpecification.for(broken).given([]).when(assign('t1', 'hanako')).thenThrows('task.not_assigned'),
+      ).toThrow(TypeError);
     });
   });
 
   describe('thenNothing', () => {
     it('passes when the command is accepted without events', () => {
-      expect(() => spec.given([assigned('t1', 'hanako')]).when(assign('t1', 'hanako')).thenNothing()).not.toThrow();
+      expect(() =>
+        spec
+          .given([assigned('t1', 'hanako')])
+          .when(assign('t1', 'hanako'))
+          .thenNothing(),
+      ).not.toThrow();
     });
 
     it('throws an AssertionError when the command produces events', () => {
@@ -130,7 +172,12 @@ describe('DeciderSpecification with the task decider', () => {
     });
 
     it('lets a refusal through as the DomainError', () => {
-      expect(() => spec.given([assigned('t1', 'hanako')]).when(assign('t1', 'yuki')).thenNothing()).toThrow(DomainError);
+      expect(() =>
+        spec
+          .given([assigned('t1', 'hanako')])
+          .when(assign('t1', 'yuki'))
+          .thenNothing(),
+      ).toThrow(DomainError);
     });
   });
 
@@ -147,7 +194,10 @@ describe('DeciderSpecification with the task decider', () => {
     };
     const ticks = DeciderSpecification.for(mutating);
     const ticked = (n: number): Tick => ({ type: 'Ticked', data: { n } });
-    ticks.given([ticked(1), ticked(2)]).when('Tick').then([ticked(3)]);
+    ticks
+      .given([ticked(1), ticked(2)])
+      .when('Tick')
+      .then([ticked(3)]);
 
     // then: neither a second scenario nor a second check on the same one sees earlier folds
     const step = ticks.given([ticked(1)]).when('Tick');
@@ -162,7 +212,12 @@ describe('the task decider (fixture), as given/when/then', () => {
     ['handing off an unassigned task', [], handOff('t1', 'yuki', 'x'), 'task.not_assigned'],
     ['handing off to the holder', [assigned('t1', 'hanako')], handOff('t1', 'hanako', 'x'), 'task.already_held'],
     ['completing a task held by another', [assigned('t1', 'hanako')], complete('t1', 'yuki'), 'task.not_held'],
-    ['anything on a completed task', [assigned('t1', 'hanako'), completed('t1', 'hanako')], handOff('t1', 'yuki', 'x'), 'task.completed'],
+    [
+      'anything on a completed task',
+      [assigned('t1', 'hanako'), completed('t1', 'hanako')],
+      handOff('t1', 'yuki', 'x'),
+      'task.completed',
+    ],
   ])('refuses %s', (_label, history, command, code) => {
     spec.given(history).when(command).thenThrows(code);
   });

@@ -243,13 +243,22 @@ describe('verifyChain', () => {
   it('reports a reordered pair even when their version numbers were swapped back into sequence', () => {
     // given: events 1 and 2 trade places and versions, so the versions read 0, 1, 2, 3
     const events = buildStream(4);
-    const swapped = [at(events, 0), { ...at(events, 2), streamVersion: 1 }, { ...at(events, 1), streamVersion: 2 }, at(events, 3)];
+    const swapped = [
+      at(events, 0),
+      { ...at(events, 2), streamVersion: 1 },
+      { ...at(events, 1), streamVersion: 2 },
+      at(events, 3),
+    ];
 
     // when
     const found = verifyChain(swapped);
 
     // then
-    expect(found).toEqual({ streamVersion: 1, eventId: at(events, 2).id, reason: 'previous hash does not match the event before' });
+    expect(found).toEqual({
+      streamVersion: 1,
+      eventId: at(events, 2).id,
+      reason: 'previous hash does not match the event before',
+    });
   });
 
   it('reports a wrong previous hash', () => {
@@ -273,7 +282,11 @@ describe('verifyChain', () => {
     const rechained = { ...first, previousHash: fakeStart, hash: chainHash(fakeStart, 0, contentDigest(first)) };
 
     // then
-    expect(verifyChain([rechained])).toEqual({ streamVersion: 0, eventId: first.id, reason: 'previous hash does not match the event before' });
+    expect(verifyChain([rechained])).toEqual({
+      streamVersion: 0,
+      eventId: first.id,
+      reason: 'previous hash does not match the event before',
+    });
   });
 
   it('catches an event rewritten together with its own hash, at the event after it', () => {
@@ -287,7 +300,11 @@ describe('verifyChain', () => {
     const found = verifyChain(changed(events, 1, forgedWithHash));
 
     // then
-    expect(found).toEqual({ streamVersion: 2, eventId: at(events, 2).id, reason: 'previous hash does not match the event before' });
+    expect(found).toEqual({
+      streamVersion: 2,
+      eventId: at(events, 2).id,
+      reason: 'previous hash does not match the event before',
+    });
   });
 
   it('catches a hash that is not the chain of the content, even when the next link agrees with it', () => {

@@ -12,7 +12,10 @@ const STREAM = 'task-t1';
 
 const storeWith = async (count: number): Promise<InMemoryEventStore> => {
   const store = new InMemoryEventStore();
-  const history = [assigned('t1', 'hanako'), handedOff('t1', 'hanako', 'yuki', 'sick'), completed('t1', 'yuki')].slice(0, count);
+  const history = [assigned('t1', 'hanako'), handedOff('t1', 'hanako', 'yuki', 'sick'), completed('t1', 'yuki')].slice(
+    0,
+    count,
+  );
   if (history.length > 0) await store.seed(STREAM, history);
   return store;
 };
@@ -51,7 +54,9 @@ describe('InMemoryEventStore (test fake)', () => {
     const store = await storeWith(2);
 
     // when
-    const error: unknown = await store.append(STREAM, [completed('t1', 'ken')], { expectedVersion: 0 }).catch((e: unknown) => e);
+    const error: unknown = await store
+      .append(STREAM, [completed('t1', 'ken')], { expectedVersion: 0 })
+      .catch((e: unknown) => e);
 
     // then
     expect(error).toBeInstanceOf(WrongExpectedVersionError);
@@ -64,7 +69,9 @@ describe('InMemoryEventStore (test fake)', () => {
 
     // when
     await store.append(STREAM, [assigned('t1', 'hanako')], { expectedVersion: 'no_stream' });
-    await store.append(STREAM, [handedOff('t1', 'hanako', 'yuki', 'sick'), completed('t1', 'yuki')], { expectedVersion: 0 });
+    await store.append(STREAM, [handedOff('t1', 'hanako', 'yuki', 'sick'), completed('t1', 'yuki')], {
+      expectedVersion: 0,
+    });
 
     // then
     const forwards = await store.readStream(STREAM);
@@ -120,7 +127,9 @@ describe('InMemoryEventStore (test fake)', () => {
     });
 
     // when
-    await expect(store.append(STREAM, [completed('t1', 'hanako')], { expectedVersion: 0 })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(store.append(STREAM, [completed('t1', 'hanako')], { expectedVersion: 0 })).rejects.toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
     await store.append(STREAM, [completed('t1', 'yuki')], { expectedVersion: 1 });
 
     // then

@@ -4,7 +4,8 @@ import { canonicalJson, isJsonObject, jsonProblem, type JsonValue } from '../src
 
 /** fast-check's JSON values, as ours (its objects are typed with optional members). Own keys only, "__proto__" included. */
 const asJson = (value: unknown): JsonValue => {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    return value;
   if (Array.isArray(value)) return value.map(asJson);
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asJson(v)]));
   throw new TypeError(`not JSON: ${String(value)}`);
@@ -58,7 +59,11 @@ describe('jsonProblem', () => {
     ['a class instance', { price: new Money(100) }, '$.price is a Money, not a plain object'],
     ['a boxed string', { s: new String('x') }, '$.s is a String, not a plain object'],
     ['a typed array', { bytes: new Uint8Array(2) }, '$.bytes is a Uint8Array, not a plain object'],
-    ['a deep problem', { job: { tasks: [{ id: 't1' }, { id: 't2', due: new Date(0) }] } }, '$.job.tasks[1].due is a Date'],
+    [
+      'a deep problem',
+      { job: { tasks: [{ id: 't1' }, { id: 't2', due: new Date(0) }] } },
+      '$.job.tasks[1].due is a Date',
+    ],
   ])('rejects %s, saying where', (_label, value, expected) => {
     // when
     const problem = jsonProblem(value);
@@ -98,7 +103,9 @@ describe('jsonProblem', () => {
   });
 
   it('starts paths at the given root name', () => {
-    expect(jsonProblem({ at: new Date(0) }, 'data')).toBe('data.at is a Date, not a plain object (convert it to a string or number first)');
+    expect(jsonProblem({ at: new Date(0) }, 'data')).toBe(
+      'data.at is a Date, not a plain object (convert it to a string or number first)',
+    );
   });
 
   it('reports the first problem in key order', () => {
@@ -116,7 +123,10 @@ describe('jsonProblem', () => {
     ['an empty object', {}],
     ['an empty array', []],
     ['an object without prototype', Object.assign(Object.create(null) as object, { a: 1 })],
-    ['plain nested JSON', { job: { id: 'j1', tasks: [{ id: 't1', hours: 2.5, done: false, note: null }] }, tags: ['a', 'b'] }],
+    [
+      'plain nested JSON',
+      { job: { id: 'j1', tasks: [{ id: 't1', hours: 2.5, done: false, note: null }] }, tags: ['a', 'b'] },
+    ],
   ])('accepts %s', (_label, value) => {
     expect(jsonProblem(value)).toBeUndefined();
   });
@@ -131,22 +141,31 @@ describe('jsonProblem', () => {
 
   it('property: finds a non-JSON value wherever it is nested, and names its path', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme-ascii', minLength: 1 }).filter((k) => k !== '__proto__'), fc.nat(5)), { maxLength: 6 }), (path) => {
-        // given: `undefined` buried under that path of keys and indexes
-        let value: unknown = undefined;
-        let expectedPath = '$';
-        for (let i = path.length - 1; i >= 0; i--) {
-          const step = path[i] as string | number;
-          value = typeof step === 'number' ? [...Array.from({ length: step }, () => 0), value] : { [step]: value };
-        }
-        for (const step of path) expectedPath += typeof step === 'number' ? `[${step}]` : `.${step}`;
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: 'grapheme-ascii', minLength: 1 }).filter((k) => k !== '__proto__'),
+            fc.nat(5),
+          ),
+          { maxLength: 6 },
+        ),
+        (path) => {
+          // given: `undefined` buried under that path of keys and indexes
+          let value: unknown = undefined;
+          let expectedPath = '$';
+          for (let i = path.length - 1; i >= 0; i--) {
+            const step = path[i] as string | number;
+            value = typeof step === 'number' ? [...Array.from({ length: step }, () => 0), value] : { [step]: value };
+          }
+          for (const step of path) expectedPath += typeof step === 'number' ? `[${step}]` : `.${step}`;
 
-        // when
-        const problem = jsonProblem(value);
+          // when
+          const problem = jsonProblem(value);
 
-        // then
-        expect(problem).toBe(`${expectedPath} is undefined, which JSON cannot hold`);
-      }),
+          // then
+          expect(problem).toBe(`${expectedPath} is undefined, which JSON cannot hold`);
+        },
+      ),
     );
   });
 });

@@ -101,14 +101,17 @@ describe('createUpcaster', () => {
     expect(upcast(stored)).toBe(stored);
   });
 
-  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('treats a type named %s like any unknown type', (type) => {
-    // given
-    const upcast = createUpcaster({ MemberJoined: { 1: v1ToV2 } });
-    const stored = recorded(type, 1, { a: 1 });
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    'treats a type named %s like any unknown type',
+    (type) => {
+      // given
+      const upcast = createUpcaster({ MemberJoined: { 1: v1ToV2 } });
+      const stored = recorded(type, 1, { a: 1 });
 
-    // then
-    expect(upcast(stored)).toBe(stored);
-  });
+      // then
+      expect(upcast(stored)).toBe(stored);
+    },
+  );
 
   it('keeps everything but data and schema version, and leaves the stored event as written', () => {
     // given

@@ -19,7 +19,8 @@ const MAX_48_BITS = 2 ** 48 - 1;
 /** The 12-bit rand_a field, where this implementation keeps its same-millisecond counter. */
 const counterOf = (id: string): number => parseInt(id.slice(15, 18), 16);
 
-const isSortedStrictly = (ids: readonly string[]): boolean => ids.every((id, i) => i === 0 || (ids[i - 1] as string) < id);
+const isSortedStrictly = (ids: readonly string[]): boolean =>
+  ids.every((id, i) => i === 0 || (ids[i - 1] as string) < id);
 
 describe('uuidv7', () => {
   it('is a lowercase RFC 9562 UUID of version 7 with the RFC variant', () => {
@@ -48,7 +49,14 @@ describe('uuidv7', () => {
   it.each([
     ['the epoch', 0, '00000000-0000'],
     ['the largest 48-bit time', MAX_48_BITS, 'ffffffff-ffff'],
-    ['a time beyond 32 bits of seconds', Date.UTC(2106, 1, 8), (Date.UTC(2106, 1, 8)).toString(16).padStart(12, '0').replace(/^(.{8})/, '$1-')],
+    [
+      'a time beyond 32 bits of seconds',
+      Date.UTC(2106, 1, 8),
+      Date.UTC(2106, 1, 8)
+        .toString(16)
+        .padStart(12, '0')
+        .replace(/^(.{8})/, '$1-'),
+    ],
   ])('encodes %s', async (_label, ms, prefix) => {
     // given
     const { uuidv7: make } = await freshUuidModule();
@@ -136,20 +144,23 @@ describe('uuidv7', () => {
 
   it('property: ids made for non-decreasing timestamps sort in that order and carry those timestamps', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: MAX_48_BITS }), { minLength: 1, maxLength: 60 }), async (times) => {
-        // given
-        const { uuidv7: make } = await freshUuidModule();
-        const increasing = [...times].sort((a, b) => a - b);
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: MAX_48_BITS }), { minLength: 1, maxLength: 60 }),
+        async (times) => {
+          // given
+          const { uuidv7: make } = await freshUuidModule();
+          const increasing = [...times].sort((a, b) => a - b);
 
-        // when
-        const ids = increasing.map((ms) => make(ms));
+          // when
+          const ids = increasing.map((ms) => make(ms));
 
-        // then
-        expect(isSortedStrictly(ids)).toBe(true);
-        expect([...ids].reverse().sort()).toEqual(ids);
-        expect(ids.map((id) => uuidv7Time(id).getTime())).toEqual(increasing);
-        for (const id of ids) expect(id).toMatch(V7);
-      }),
+          // then
+          expect(isSortedStrictly(ids)).toBe(true);
+          expect([...ids].reverse().sort()).toEqual(ids);
+          expect(ids.map((id) => uuidv7Time(id).getTime())).toEqual(increasing);
+          for (const id of ids) expect(id).toMatch(V7);
+        },
+      ),
       { numRuns: 200 },
     );
   });

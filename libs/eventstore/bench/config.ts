@@ -27,7 +27,9 @@ export const loadConfig = (): BenchConfig => {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  for (const b of backends) if (b !== 'postgres' && b !== 'embedded') throw new Error(`BENCH_TARGETS: unknown target ${JSON.stringify(b)} (postgres, embedded)`);
+  for (const b of backends)
+    if (b !== 'postgres' && b !== 'embedded')
+      throw new Error(`BENCH_TARGETS: unknown target ${JSON.stringify(b)} (postgres, embedded)`);
   return {
     databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     schema: 'bench_eventstore',

@@ -13,8 +13,16 @@ export interface PlainSql {
 }
 
 /** The store as services open it: openEventStore on `postgres://…` or `embedded:<dir>`. */
-export const openStore = (kind: BackendKind, location: string, schema: string, maxConnections?: number): Promise<EventStore> =>
-  openEventStore(kind === 'postgres' ? location : `embedded:${location}`, { schema, ...(maxConnections ? { maxConnections } : {}) });
+export const openStore = (
+  kind: BackendKind,
+  location: string,
+  schema: string,
+  maxConnections?: number,
+): Promise<EventStore> =>
+  openEventStore(kind === 'postgres' ? location : `embedded:${location}`, {
+    schema,
+    ...(maxConnections ? { maxConnections } : {}),
+  });
 
 const plainPostgres = (connectionString: string, max: number): PlainSql => {
   const pool = new pg.Pool({ connectionString, max, application_name: 'workshare-bench-plain' });
@@ -45,7 +53,12 @@ export class BenchDatabase {
     private readonly temporaryDir: string | undefined,
   ) {}
 
-  static async open(kind: BackendKind, databaseUrl: string, schema: string, connections: number): Promise<BenchDatabase> {
+  static async open(
+    kind: BackendKind,
+    databaseUrl: string,
+    schema: string,
+    connections: number,
+  ): Promise<BenchDatabase> {
     if (kind === 'postgres') {
       const plain = plainPostgres(databaseUrl, connections);
       await plain.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -2,13 +2,19 @@ import type { EventMetadata, JsonObject } from '@workshare/eventsourcing';
 
 export const EVENT_TYPE = 'TaskLogged';
 
-const TITLES = ['Fix the leaking tap in the community kitchen', 'Repaint the workshop door', 'Sort the seed library', 'Mend the lending-bike brakes'];
+const TITLES = [
+  'Fix the leaking tap in the community kitchen',
+  'Repaint the workshop door',
+  'Sort the seed library',
+  'Mend the lending-bike brakes',
+];
 
 /** About 300 bytes of JSON: a realistic domain event body. */
 export const eventData = (seq: number): JsonObject => ({
   taskId: `task-${seq}`,
   title: TITLES[seq % TITLES.length] ?? 'Task',
-  description: 'The tap under the sink drips; it needs a new washer and someone with a wrench. Parts are in the blue box.',
+  description:
+    'The tap under the sink drips; it needs a new washer and someone with a wrench. Parts are in the blue box.',
   hours: 1.5 + (seq % 4),
   assignee: `member-${String(seq % 10_000).padStart(4, '0')}`,
   tags: ['plumbing', 'kitchen', 'urgent'],

@@ -43,7 +43,14 @@ export const parseReadJob = (text: string | undefined): ReadJob => {
     typeof value.pageSize === 'number' &&
     typeof value.expected === 'number'
   ) {
-    return { side: value.side, kind: value.kind, location: value.location, schema: value.schema, pageSize: value.pageSize, expected: value.expected };
+    return {
+      side: value.side,
+      kind: value.kind,
+      location: value.location,
+      schema: value.schema,
+      pageSize: value.pageSize,
+      expected: value.expected,
+    };
   }
   throw new Error(`not a read job: ${text}`);
 };

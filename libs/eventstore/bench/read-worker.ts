@@ -21,7 +21,10 @@ const plainPageSql = (schema: string): string =>
      FROM ${schema}.plain_log WHERE id > $1 ORDER BY id LIMIT $2`;
 
 /** The whole log with `read(pageSize, limit)`, then its first SMALL_PAGE_EVENTS in small pages. */
-const timedRead = async (read: (pageSize: number, limit: number) => Promise<number>, pageSize: number): Promise<ReadReport> => {
+const timedRead = async (
+  read: (pageSize: number, limit: number) => Promise<number>,
+  pageSize: number,
+): Promise<ReadReport> => {
   const sampler = startRssSampler({ intervalMs: 20 });
   const started = performance.now();
   const events = await read(pageSize, Number.MAX_SAFE_INTEGER);
@@ -29,7 +32,14 @@ const timedRead = async (read: (pageSize: number, limit: number) => Promise<numb
   const peakRssBytes = sampler.stop();
   const smallStarted = performance.now();
   const smallPageEvents = await read(SMALL_PAGE_SIZE, SMALL_PAGE_EVENTS);
-  return { events, ms, peakRssBytes, startRssBytes: sampler.startBytes, smallPageEvents, smallPageMs: performance.now() - smallStarted };
+  return {
+    events,
+    ms,
+    peakRssBytes,
+    startRssBytes: sampler.startBytes,
+    smallPageEvents,
+    smallPageMs: performance.now() - smallStarted,
+  };
 };
 
 const readThroughStore = async (job: ReadJob): Promise<ReadReport> => {
@@ -55,7 +65,10 @@ const readThroughStore = async (job: ReadJob): Promise<ReadReport> => {
   }
 };
 
-const readPlain = async (job: ReadJob, query: (sql: string, params: unknown[]) => Promise<PlainRow[]>): Promise<ReadReport> =>
+const readPlain = async (
+  job: ReadJob,
+  query: (sql: string, params: unknown[]) => Promise<PlainRow[]>,
+): Promise<ReadReport> =>
   timedRead(async (pageSize, limit) => {
     const sql = plainPageSql(job.schema);
     let events = 0;
@@ -91,13 +104,16 @@ const readThroughPlainSql = async (job: ReadJob): Promise<ReadReport> => {
 const main = async (): Promise<void> => {
   const job = parseReadJob(process.argv[2]);
   const report = job.side === 'store' ? await readThroughStore(job) : await readThroughPlainSql(job);
-  if (report.events !== job.expected) throw new Error(`${job.side} read ${report.events} events; the log holds ${job.expected}`);
+  if (report.events !== job.expected)
+    throw new Error(`${job.side} read ${report.events} events; the log holds ${job.expected}`);
   const send = process.send?.bind(process);
   if (!send) {
     console.log(JSON.stringify(report));
     return;
   }
-  await new Promise<void>((resolve, reject) => send(report, undefined, undefined, (error: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    send(report, undefined, undefined, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
   process.disconnect();
 };
 

@@ -1,6 +1,15 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { atLeast, below, compareToBaseline, createProgress, formatNumber, timeIt, toMB, type BenchResult } from '@workshare/bench';
+import {
+  atLeast,
+  below,
+  compareToBaseline,
+  createProgress,
+  formatNumber,
+  timeIt,
+  toMB,
+  type BenchResult,
+} from '@workshare/bench';
 import type { BenchConfig } from './config.js';
 import type { BenchDatabase } from './database.js';
 import { EVENT_TYPE, eventData, eventMetadata } from './payload.js';
@@ -33,7 +42,8 @@ const loadLog = async (db: BenchDatabase, total: number, batchSize: number): Pro
 const copyLog = async (db: BenchDatabase): Promise<void> => {
   const s = db.schema;
   const { ms } = await timeIt(() =>
-    db.plain.query(`INSERT INTO ${s}.plain_log (event_id, stream_name, stream_version, type, schema_version, data, metadata,
+    db.plain
+      .query(`INSERT INTO ${s}.plain_log (event_id, stream_name, stream_version, type, schema_version, data, metadata,
                                                occurred_at, recorded_at, prev_hash, hash)
       SELECT event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at, recorded_at, prev_hash, hash
         FROM ${s}.events ORDER BY transaction_id, global_position`),
@@ -78,7 +88,13 @@ export const benchGlobalRead = async (db: BenchDatabase, config: BenchConfig): P
   // The embedded data folder can be opened by one process at a time.
   await db.release();
 
-  const job = { kind: db.kind, location: db.location, schema: db.schema, pageSize: config.readPageSize, expected: total };
+  const job = {
+    kind: db.kind,
+    location: db.location,
+    schema: db.schema,
+    pageSize: config.readPageSize,
+    expected: total,
+  };
   const plain = await runWorker({ ...job, side: 'plain' });
   console.log(`  read the log\n    plain: ${describe(plain)}`);
   const store = await runWorker({ ...job, side: 'store' });
@@ -112,7 +128,9 @@ export const benchGlobalRead = async (db: BenchDatabase, config: BenchConfig): P
     }),
   );
   if (db.kind === 'postgres') {
-    results.push(atLeast({ name: `eventstore/${db.kind}: streamAll read rate`, value: storeRate, unit: 'events/s', min: 100_000 }));
+    results.push(
+      atLeast({ name: `eventstore/${db.kind}: streamAll read rate`, value: storeRate, unit: 'events/s', min: 100_000 }),
+    );
   }
   results.push(
     below({

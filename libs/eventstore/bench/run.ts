@@ -51,7 +51,9 @@ const main = async (): Promise<void> => {
   for (const kind of config.backends) results.push(...(await benchBackend(kind, config)));
   recordResults(results);
   const missed = results.filter((r) => !r.met);
-  console.log(`\n${results.length - missed.length}/${results.length} targets met; total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\n${results.length - missed.length}/${results.length} targets met; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   if (missed.length > 0) console.log(`missed: ${missed.map((r) => r.name).join('; ')}`);
 };
 

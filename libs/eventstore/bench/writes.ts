@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { combineThroughput, compareToBaseline, formatNumber, measureThroughput, type BenchResult, type ThroughputResult } from '@workshare/bench';
+import {
+  combineThroughput,
+  compareToBaseline,
+  formatNumber,
+  measureThroughput,
+  type BenchResult,
+  type ThroughputResult,
+} from '@workshare/bench';
 import { uuidv7, type ExpectedVersion, type NewEvent } from '@workshare/eventsourcing';
 import type { BenchConfig } from './config.js';
 import type { BenchDatabase } from './database.js';
@@ -32,7 +39,9 @@ const compare = async (
     storeRuns.push(await measureThroughput({ concurrency, operation: store, durationMs: roundMs }));
   }
   const result = { plain: combineThroughput(plainRuns), store: combineThroughput(storeRuns) };
-  console.log(`  ${label}\n    plain: ${describe(result.plain)}\n    store: ${describe(result.store)}  → ${(result.store.unitsPerSecond / result.plain.unitsPerSecond).toFixed(2)}x`);
+  console.log(
+    `  ${label}\n    plain: ${describe(result.plain)}\n    store: ${describe(result.store)}  → ${(result.store.unitsPerSecond / result.plain.unitsPerSecond).toFixed(2)}x`,
+  );
   return result;
 };
 
@@ -54,7 +63,11 @@ const newEvent = (): NewEvent => {
 };
 
 /** Single-event appends, each writer to its own stream with expectedVersion = its last version, against one-row INSERTs. */
-export const benchSingleAppends = async (db: BenchDatabase, config: BenchConfig, concurrency: number): Promise<BenchResult> => {
+export const benchSingleAppends = async (
+  db: BenchDatabase,
+  config: BenchConfig,
+  concurrency: number,
+): Promise<BenchResult> => {
   const run = randomUUID().slice(0, 8);
   const storeWriters = writers(concurrency, `benchOne${concurrency}-${run}`);
   const plainWriters = writers(concurrency, `plainOne${concurrency}-${run}`);
@@ -91,10 +104,17 @@ const COLUMNS_PER_ROW = 7;
 
 /** `($1, $2, …, $7), ($8, …)`: the VALUES list of a multi-row INSERT. */
 const valuesList = (rows: number): string =>
-  Array.from({ length: rows }, (_, r) => `(${Array.from({ length: COLUMNS_PER_ROW }, (_, c) => `$${r * COLUMNS_PER_ROW + c + 1}`).join(', ')})`).join(', ');
+  Array.from(
+    { length: rows },
+    (_, r) => `(${Array.from({ length: COLUMNS_PER_ROW }, (_, c) => `$${r * COLUMNS_PER_ROW + c + 1}`).join(', ')})`,
+  ).join(', ');
 
 /** 100-event appends by one writer, against one multi-row INSERT of the same 100 rows. */
-export const benchBatchAppends = async (db: BenchDatabase, config: BenchConfig, batchSize = 100): Promise<BenchResult> => {
+export const benchBatchAppends = async (
+  db: BenchDatabase,
+  config: BenchConfig,
+  batchSize = 100,
+): Promise<BenchResult> => {
   const run = randomUUID().slice(0, 8);
   const storeWriter = writers(1, `benchBatch-${run}`)[0]!;
   const plainWriter = writers(1, `plainBatch-${run}`)[0]!;

@@ -1,5 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { breathe, comparePositions, START, type EventStore, type GlobalPosition, type Subscription, type SubscriptionOptions } from '@workshare/eventsourcing';
+import {
+  breathe,
+  comparePositions,
+  START,
+  type EventStore,
+  type GlobalPosition,
+  type Subscription,
+  type SubscriptionOptions,
+} from '@workshare/eventsourcing';
 
 type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 'storeCheckpoint'>;
 
@@ -25,7 +33,8 @@ export class CatchUpSubscription implements Subscription {
     /** Registers a callback the store calls after a local append; returns the unregistration. */
     listen: (wake: () => void) => () => void,
   ) {
-    if (!options.subscriptionId || typeof options.subscriptionId !== 'string') throw new TypeError('a subscription needs a subscriptionId');
+    if (!options.subscriptionId || typeof options.subscriptionId !== 'string')
+      throw new TypeError('a subscription needs a subscriptionId');
     this.unlisten = listen(() => this.wake?.());
     this.done = this.run();
     this.done.catch((error: unknown) => {
@@ -66,7 +75,12 @@ export class CatchUpSubscription implements Subscription {
           if (failed || performance.now() - savedAt >= saveEveryMs) await save();
         }
         this.settleWaiters();
-        if (page.length < batchSize && !this.stopping) await this.idle(saveEveryMs > 0 && comparePositions(saved ?? START, this.position) < 0 ? Math.min(pollMs, saveEveryMs) : pollMs);
+        if (page.length < batchSize && !this.stopping)
+          await this.idle(
+            saveEveryMs > 0 && comparePositions(saved ?? START, this.position) < 0
+              ? Math.min(pollMs, saveEveryMs)
+              : pollMs,
+          );
       }
       await save();
     } finally {

@@ -23,9 +23,14 @@ const main = async (argv: string[]): Promise<number> => {
         const head = await store.headPosition();
         console.log(`event store: ${store.kind} at ${redact(url)}`);
         console.log(`head position: ${formatPosition(head)}`);
-        const result = await verifyLog(store, { onProgress: (n) => process.stderr.write(`  checked ${n.toLocaleString('en')} events\n`) });
-        console.log(`${result.events.toLocaleString('en')} events in ${result.streams.toLocaleString('en')} streams; hash chains ${result.breaks.length === 0 ? 'intact' : 'BROKEN'}`);
-        for (const b of result.breaks.slice(0, 20)) console.log(`  ${b.streamName}@${b.streamVersion} (${b.eventId}): ${b.reason}`);
+        const result = await verifyLog(store, {
+          onProgress: (n) => process.stderr.write(`  checked ${n.toLocaleString('en')} events\n`),
+        });
+        console.log(
+          `${result.events.toLocaleString('en')} events in ${result.streams.toLocaleString('en')} streams; hash chains ${result.breaks.length === 0 ? 'intact' : 'BROKEN'}`,
+        );
+        for (const b of result.breaks.slice(0, 20))
+          console.log(`  ${b.streamName}@${b.streamVersion} (${b.eventId}): ${b.reason}`);
         return result.breaks.length === 0 ? 0 : 2;
       }
       case 'read': {

@@ -34,7 +34,13 @@ import {
 } from '@workshare/eventsourcing';
 import { LocalSubscriptions } from './catch-up-subscription.js';
 import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
-import { assertExpectedVersion, assertSameContent, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
+import {
+  assertExpectedVersion,
+  assertSameContent,
+  assertStreamName,
+  prepareEvents,
+  type PreparedEvent,
+} from './validation.js';
 
 /** The client library, loaded on first connect: the embedded and PostgreSQL stores never pay for gRPC and the native bridge. */
 type Kdb = typeof import('@kurrent/kurrentdb-client');
@@ -200,7 +206,10 @@ export class KurrentDbEventStore implements EventStore {
   static async connect(url: string, options: KurrentDbEventStoreOptions = {}): Promise<KurrentDbEventStore> {
     const match = typeof url === 'string' ? URL_SCHEME.exec(url) : null;
     if (!match) {
-      throw new ValidationError('eventstore.invalid_url', 'a KurrentDB URL starts with kurrentdb://, esdb:// or kdb://');
+      throw new ValidationError(
+        'eventstore.invalid_url',
+        'a KurrentDB URL starts with kurrentdb://, esdb:// or kdb://',
+      );
     }
     const connectionString = `kurrentdb${(match[2] ?? '').toLowerCase()}://${url.slice(match[0].length)}`;
     const kdb: Kdb = await import('@kurrent/kurrentdb-client');
@@ -248,7 +257,11 @@ export class KurrentDbEventStore implements EventStore {
    * What KurrentDB cannot tell cheaply (it keeps no index by event id) is left undetected: an id
    * stored in another stream, or in this stream further back than the window.
    */
-  async append<E extends DomainEvent>(stream: string, events: readonly NewEvent<E>[], options: AppendOptions = {}): Promise<AppendResult> {
+  async append<E extends DomainEvent>(
+    stream: string,
+    events: readonly NewEvent<E>[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     assertStreamName(stream);
     const expected = assertExpectedVersion(options.expectedVersion ?? 'any');
     const prepared = prepareEvents(stream, events);
@@ -284,7 +297,12 @@ export class KurrentDbEventStore implements EventStore {
     let found = tail.find(isOurs);
     const base = expected === 'no_stream' ? -1 : typeof expected === 'number' ? expected : undefined;
     if (!found && base !== undefined && current !== undefined && current > base) {
-      const after = await this.readRaw(stream, { direction: 'forwards', fromRevision: BigInt(base + 1), maxCount: count, requiresLeader: true });
+      const after = await this.readRaw(stream, {
+        direction: 'forwards',
+        fromRevision: BigInt(base + 1),
+        maxCount: count,
+        requiresLeader: true,
+      });
       found = after.find(isOurs);
     }
     if (found) return { done: await this.storedBatch(stream, prepared, found) };
@@ -317,7 +335,10 @@ export class KurrentDbEventStore implements EventStore {
       });
     } catch (error) {
       if (error instanceof this.kdb.WrongExpectedVersionError) {
-        return { raced: typeof error.actualState === 'bigint' && error.actualState >= 0n ? Number(error.actualState) : undefined };
+        return {
+          raced:
+            typeof error.actualState === 'bigint' && error.actualState >= 0n ? Number(error.actualState) : undefined,
+        };
       }
       if (error instanceof this.kdb.MaxAppendSizeExceededError) {
         throw new ValidationError(
@@ -337,18 +358,33 @@ export class KurrentDbEventStore implements EventStore {
     if (lastRevision !== BigInt(first + count - 1)) {
       // The server recognised the batch (the same ids right after the revision we sent, which
       // another writer, a retry of this very append, stored in between) and wrote nothing.
-      const original = await this.readRaw(stream, { direction: 'forwards', fromRevision: lastRevision - BigInt(count - 1), maxCount: count, requiresLeader: true });
+      const original = await this.readRaw(stream, {
+        direction: 'forwards',
+        fromRevision: lastRevision - BigInt(count - 1),
+        maxCount: count,
+        requiresLeader: true,
+      });
       const hit = original.find(isOurs);
-      if (!hit) throw new Error(`KurrentDB answered revision ${lastRevision} for an append to ${stream}, but the events are not there`);
+      if (!hit)
+        throw new Error(
+          `KurrentDB answered revision ${lastRevision} for an append to ${stream}, but the events are not there`,
+        );
       return { done: await this.storedBatch(stream, prepared, hit) };
     }
-    const written = await this.readRaw(stream, { direction: 'forwards', fromRevision: BigInt(first), maxCount: count, requiresLeader: true });
+    const written = await this.readRaw(stream, {
+      direction: 'forwards',
+      fromRevision: BigInt(first),
+      maxCount: count,
+      requiresLeader: true,
+    });
     if (written.length !== count || written.some((e, i) => e.id.toLowerCase() !== ids[i])) {
       throw new Error(`events appended to ${stream} at version ${first} could not be read back`);
     }
     const recorded = written.map(toRecorded);
     const tip = recorded[recorded.length - 1]!;
-    return { done: { nextExpectedVersion: tip.streamVersion, position: tip.position, events: recorded, idempotent: false } };
+    return {
+      done: { nextExpectedVersion: tip.streamVersion, position: tip.position, events: recorded, idempotent: false },
+    };
   }
 
   /** An id of the batch is stored at `found`: the same batch, answered as stored, or a conflict (of ids, or of content). */
@@ -357,9 +393,19 @@ export class KurrentDbEventStore implements EventStore {
     const foundId = found.id.toLowerCase();
     const start = Number(found.revision) - ids.indexOf(foundId);
     const stored =
-      start < 0 ? [] : await this.readRaw(stream, { direction: 'forwards', fromRevision: BigInt(start), maxCount: ids.length, requiresLeader: true });
+      start < 0
+        ? []
+        : await this.readRaw(stream, {
+            direction: 'forwards',
+            fromRevision: BigInt(start),
+            maxCount: ids.length,
+            requiresLeader: true,
+          });
     if (stored.length !== ids.length || stored.some((e, i) => e.id.toLowerCase() !== ids[i])) {
-      throw new EventIdConflictError(foundId, `already stored in ${stream} at version ${found.revision}, as part of another append`);
+      throw new EventIdConflictError(
+        foundId,
+        `already stored in ${stream} at version ${found.revision}, as part of another append`,
+      );
     }
     const recorded = stored.map(toRecorded);
     assertSameContent(prepared, recorded);
@@ -417,10 +463,20 @@ export class KurrentDbEventStore implements EventStore {
   async readCheckpoint(subscriptionId: string): Promise<GlobalPosition | undefined> {
     const stream = checkpointStream(subscriptionId);
     this.assertOpen();
-    const [last] = await this.readRaw(stream, { direction: 'backwards', fromRevision: 'end', maxCount: 1, requiresLeader: true });
+    const [last] = await this.readRaw(stream, {
+      direction: 'backwards',
+      fromRevision: 'end',
+      maxCount: 1,
+      requiresLeader: true,
+    });
     if (last === undefined) return undefined;
     const data = isPlainObject(last.data) ? last.data : {};
-    if (typeof data.commit !== 'string' || typeof data.prepare !== 'string' || !/^\d+$/.test(data.commit) || !/^\d+$/.test(data.prepare)) {
+    if (
+      typeof data.commit !== 'string' ||
+      typeof data.prepare !== 'string' ||
+      !/^\d+$/.test(data.commit) ||
+      !/^\d+$/.test(data.prepare)
+    ) {
       throw new Error(`checkpoint of subscription ${subscriptionId} (stream ${stream}) is unreadable`);
     }
     return { commit: BigInt(data.commit), prepare: BigInt(data.prepare) };
@@ -432,7 +488,10 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     await this.client.appendToStream(
       stream,
-      this.kdb.jsonEvent({ type: CHECKPOINT_EVENT_TYPE, data: { commit: position.commit.toString(), prepare: position.prepare.toString() } }),
+      this.kdb.jsonEvent({
+        type: CHECKPOINT_EVENT_TYPE,
+        data: { commit: position.commit.toString(), prepare: position.prepare.toString() },
+      }),
       { streamState: 'any' },
     );
     if (!this.cappedCheckpointStreams.has(stream)) {
@@ -477,7 +536,11 @@ export class KurrentDbEventStore implements EventStore {
    * while the caller works. KurrentDB reads `$all` from a position inclusively: each page asks for
    * one event more and drops what is not strictly past the boundary.
    */
-  private async *scanLog(direction: 'forwards' | 'backwards', from: GlobalPosition | undefined, pageSize: number): AsyncGenerator<StoredEvent> {
+  private async *scanLog(
+    direction: 'forwards' | 'backwards',
+    from: GlobalPosition | undefined,
+    pageSize: number,
+  ): AsyncGenerator<StoredEvent> {
     const forwards = direction === 'forwards';
     let boundary = from && (from.commit > 0n || from.prepare > 0n) ? from : undefined;
     for (;;) {
@@ -523,13 +586,20 @@ const storedEvent = (resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEv
     created: e.created,
     data: e.data,
     metadata: e.metadata,
-    ...(e.position ? { position: e.position } : resolved.commitPosition !== undefined ? { position: { commit: resolved.commitPosition, prepare: resolved.commitPosition } } : {}),
+    ...(e.position
+      ? { position: e.position }
+      : resolved.commitPosition !== undefined
+        ? { position: { commit: resolved.commitPosition, prepare: resolved.commitPosition } }
+        : {}),
   };
 };
 
 const checkpointStream = (subscriptionId: unknown): string => {
   if (typeof subscriptionId !== 'string' || subscriptionId.length === 0 || subscriptionId.length > 200) {
-    throw new ValidationError('eventstore.invalid_subscription_id', 'a subscription id is a non-empty string of at most 200 characters');
+    throw new ValidationError(
+      'eventstore.invalid_subscription_id',
+      'a subscription id is a non-empty string of at most 200 characters',
+    );
   }
   return `${CHECKPOINT_STREAM_PREFIX}${subscriptionId}`;
 };

@@ -27,12 +27,19 @@ export const openEventStore = async (
     case 'postgres':
     case 'postgresql':
       return SqlEventStore.open(
-        postgresDriver({ connectionString: url, ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}) }),
+        postgresDriver({
+          connectionString: url,
+          ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+        }),
         options,
       );
     case 'embedded': {
       const dir = url.slice('embedded:'.length);
-      if (!dir) throw new ValidationError('eventstore.invalid_url', 'embedded store needs a folder: embedded:<dir> (or embedded:memory)');
+      if (!dir)
+        throw new ValidationError(
+          'eventstore.invalid_url',
+          'embedded store needs a folder: embedded:<dir> (or embedded:memory)',
+        );
       return SqlEventStore.open(embeddedDriver(dir), options);
     }
     case 'kurrentdb':

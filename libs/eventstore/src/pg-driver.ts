@@ -30,7 +30,9 @@ export const postgresDriver = (options: PostgresDriverOptions): SqlDriver => {
     kind: 'postgres',
     async query<Row>(sql: string, params?: readonly unknown[], name?: string) {
       const values = params as unknown[] | undefined;
-      const result = name ? await pool.query({ name: statementName(name, sql), text: sql, values }) : await pool.query(sql, values);
+      const result = name
+        ? await pool.query({ name: statementName(name, sql), text: sql, values })
+        : await pool.query(sql, values);
       return result.rows as Row[];
     },
     async transaction(work) {

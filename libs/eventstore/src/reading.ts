@@ -1,22 +1,46 @@
-import { breathe, ValidationError, type EventStore, type GlobalPosition, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent } from '@workshare/eventsourcing';
+import {
+  breathe,
+  ValidationError,
+  type EventStore,
+  type GlobalPosition,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from '@workshare/eventsourcing';
 
 export const assertLimit = (limit: unknown, max: number): number => {
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1 || limit > max) {
-    throw new ValidationError('eventstore.invalid_read', `limit ${String(limit)} is not a whole number between 1 and ${max}`);
+    throw new ValidationError(
+      'eventstore.invalid_read',
+      `limit ${String(limit)} is not a whole number between 1 and ${max}`,
+    );
   }
   return limit;
 };
 
 export const assertPosition = (position: unknown): GlobalPosition => {
   const p = position as Partial<GlobalPosition> | null;
-  if (typeof p !== 'object' || p === null || typeof p.commit !== 'bigint' || typeof p.prepare !== 'bigint' || p.commit < 0n || p.prepare < 0n) {
-    throw new ValidationError('eventstore.invalid_position', 'a log position is {commit: bigint, prepare: bigint}, both ≥ 0');
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    typeof p.commit !== 'bigint' ||
+    typeof p.prepare !== 'bigint' ||
+    p.commit < 0n ||
+    p.prepare < 0n
+  ) {
+    throw new ValidationError(
+      'eventstore.invalid_position',
+      'a log position is {commit: bigint, prepare: bigint}, both ≥ 0',
+    );
   }
   return p as GlobalPosition;
 };
 
 /** The log after a position (all of it, or `limit` events), one page at a time: memory stays flat however long the log. */
-export async function* readAllPages(store: Pick<EventStore, 'readAll'>, options: ReadAllOptions & { pageSize?: number }): AsyncGenerator<RecordedEvent> {
+export async function* readAllPages(
+  store: Pick<EventStore, 'readAll'>,
+  options: ReadAllOptions & { pageSize?: number },
+): AsyncGenerator<RecordedEvent> {
   const pageSize = assertLimit(options.pageSize ?? 1000, 10_000);
   let left = options.limit === undefined ? Infinity : assertLimit(options.limit, Number.MAX_SAFE_INTEGER);
   let after = options.after;
@@ -32,7 +56,9 @@ export async function* readAllPages(store: Pick<EventStore, 'readAll'>, options:
 }
 
 /** readStream's options checked, for every adapter: direction, first version, limit. */
-export const assertReadStreamOptions = (options: ReadStreamOptions): { backwards: boolean; from: number | undefined; limit: number | undefined } => {
+export const assertReadStreamOptions = (
+  options: ReadStreamOptions,
+): { backwards: boolean; from: number | undefined; limit: number | undefined } => {
   const backwards = options.direction === 'backwards';
   if (options.direction !== undefined && options.direction !== 'forwards' && !backwards) {
     throw new ValidationError('eventstore.invalid_read', `direction must be 'forwards' or 'backwards'`);

@@ -119,7 +119,7 @@ CREATE TABLE %s.checkpoints (
   },
   {
     version: 2,
-    name: 'append functions that hold the store\'s appender lock',
+    name: "append functions that hold the store's appender lock",
     sql: APPEND_FUNCTIONS,
   },
   {
@@ -168,7 +168,10 @@ UNION ALL
 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, CASE WHEN c.first_write THEN true END, c.actual FROM checked c WHERE NOT c.ok`;
 
 export const sqlFor = (migration: Migration, schema: string): string =>
-  migration.sql.replaceAll('%APPEND_ONE%', appendOneSql('%s')).replaceAll('%APPENDER_LOCK%', appenderLockSql('%s')).replaceAll('%s', schema);
+  migration.sql
+    .replaceAll('%APPEND_ONE%', appendOneSql('%s'))
+    .replaceAll('%APPENDER_LOCK%', appenderLockSql('%s'))
+    .replaceAll('%s', schema);
 
 /**
  * The store's appender lock. Every append takes it, shared, before its transaction gets an id,
@@ -178,7 +181,8 @@ export const sqlFor = (migration: Migration, schema: string): string =>
  * lock (4242).
  */
 export const APPENDER_LOCK_KEY = 4243;
-export const appenderLockSql = (schema: string): string => `pg_advisory_xact_lock_shared(${APPENDER_LOCK_KEY}, hashtext('${schema}'))`;
+export const appenderLockSql = (schema: string): string =>
+  `pg_advisory_xact_lock_shared(${APPENDER_LOCK_KEY}, hashtext('${schema}'))`;
 
 /**
  * Where a global read may go up to (exclusive), as a transaction id. Run it as a statement of
@@ -210,6 +214,7 @@ SELECT coalesce(
 
 /** Schema names are interpolated into SQL: keep them to plain identifiers. */
 export const assertSchemaName = (schema: string): string => {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TypeError(`schema name ${JSON.stringify(schema)} is not a plain lower-case identifier`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new TypeError(`schema name ${JSON.stringify(schema)} is not a plain lower-case identifier`);
   return schema;
 };

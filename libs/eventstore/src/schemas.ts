@@ -17,4 +17,5 @@ export const dropPostgresSchemas = async (url: string, schemas: readonly string[
 };
 
 /** A schema name no other run uses: `<prefix>_<label>_<pid>_<time>`. */
-export const uniqueSchemaName = (prefix: string, label: string): string => assertSchemaName(`${prefix}_${label}_${process.pid}_${Date.now().toString(36)}`);
+export const uniqueSchemaName = (prefix: string, label: string): string =>
+  assertSchemaName(`${prefix}_${label}_${process.pid}_${Date.now().toString(36)}`);

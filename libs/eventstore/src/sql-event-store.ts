@@ -20,7 +20,13 @@ import { LocalSubscriptions } from './catch-up-subscription.js';
 import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, horizonSql, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
-import { assertExpectedVersion, assertSameContent, assertStreamName, prepareEvents, type PreparedEvent } from './validation.js';
+import {
+  assertExpectedVersion,
+  assertSameContent,
+  assertStreamName,
+  prepareEvents,
+  type PreparedEvent,
+} from './validation.js';
 import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
 
 interface EventRow {
@@ -71,7 +77,9 @@ const EVENT_COLUMNS = `event_id, type, schema_version, stream_name, stream_versi
 export class AppendNotFirstWriteError extends Error {
   override readonly name = 'AppendNotFirstWriteError';
   constructor() {
-    super('an append must be the first write of its transaction (it takes the appender lock before the transaction has an id)');
+    super(
+      'an append must be the first write of its transaction (it takes the appender lock before the transaction has an id)',
+    );
   }
 }
 
@@ -89,7 +97,8 @@ export const encodeAppendBatch = (prepared: readonly PreparedEvent[]): string =>
     .join(',')}]`;
 
 const mentions = (error: SqlError, constraint: string): boolean =>
-  (error as SqlError & { constraint?: string }).constraint === constraint || `${error.message} ${error.detail ?? ''}`.includes(constraint);
+  (error as SqlError & { constraint?: string }).constraint === constraint ||
+  `${error.message} ${error.detail ?? ''}`.includes(constraint);
 
 const recordedFrom = (stream: string, e: PreparedEvent, row: AppendRow): RecordedEvent => ({
   id: row.event_id,
@@ -141,7 +150,10 @@ export class SqlEventStore implements EventStore {
   private readonly appendOne: string;
   private readonly horizonQuery: string;
 
-  private constructor(private readonly db: SqlDriver, schema: string) {
+  private constructor(
+    private readonly db: SqlDriver,
+    schema: string,
+  ) {
     this.kind = db.kind;
     this.s = schema;
     this.appendOne = appendOneSql(schema);
@@ -155,13 +167,27 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(db, schema);
   }
 
-  append<E extends DomainEvent>(stream: string, events: readonly NewEvent<E>[], options: AppendOptions = {}): Promise<AppendResult> {
-    return traced('eventstore.append', { 'workshare.stream': stream, 'workshare.events': Array.isArray(events) ? events.length : 0, 'db.system': this.kind }, () =>
-      this.appendUntraced(stream, events, options),
+  append<E extends DomainEvent>(
+    stream: string,
+    events: readonly NewEvent<E>[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    return traced(
+      'eventstore.append',
+      {
+        'workshare.stream': stream,
+        'workshare.events': Array.isArray(events) ? events.length : 0,
+        'db.system': this.kind,
+      },
+      () => this.appendUntraced(stream, events, options),
     );
   }
 
-  private async appendUntraced<E extends DomainEvent>(stream: string, events: readonly NewEvent<E>[], options: AppendOptions): Promise<AppendResult> {
+  private async appendUntraced<E extends DomainEvent>(
+    stream: string,
+    events: readonly NewEvent<E>[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     assertStreamName(stream);
     const expected = assertExpectedVersion(options.expectedVersion ?? 'any');
     const prepared = prepareEvents(stream, events);
@@ -176,7 +202,11 @@ export class SqlEventStore implements EventStore {
       } catch (error) {
         if (!isSqlError(error)) throw error;
         if (error.code === '23505' && mentions(error, 'events_event_id_unique')) {
-          return this.answerRetry(stream, prepared, () => new EventIdConflictError(prepared[0]!.id, 'already stored as part of another append'));
+          return this.answerRetry(
+            stream,
+            prepared,
+            () => new EventIdConflictError(prepared[0]!.id, 'already stored as part of another append'),
+          );
         }
         if (error.code === '23505' && mentions(error, 'events_stream_version_unique')) {
           if (attempt < attempts) continue; // another writer took the version: read again and retry
@@ -187,7 +217,11 @@ export class SqlEventStore implements EventStore {
       }
       if (!Array.isArray(outcome)) {
         const actual = outcome.refused;
-        return this.answerRetry(stream, prepared, () => new WrongExpectedVersionError(stream, String(expected), actual));
+        return this.answerRetry(
+          stream,
+          prepared,
+          () => new WrongExpectedVersionError(stream, String(expected), actual),
+        );
       }
       const recorded = outcome.map((row, i) => recordedFrom(stream, prepared[i]!, row));
       this.subscriptions.appended();
@@ -197,12 +231,32 @@ export class SqlEventStore implements EventStore {
   }
 
   /** One attempt: a plain statement for one event, the append_events function for a batch. */
-  private async tryAppend(stream: string, mode: string, version: number | null, prepared: PreparedEvent[]): Promise<AppendRow[] | { refused: number | undefined }> {
+  private async tryAppend(
+    stream: string,
+    mode: string,
+    version: number | null,
+    prepared: PreparedEvent[],
+  ): Promise<AppendRow[] | { refused: number | undefined }> {
     if (prepared.length === 1) {
       const e = prepared[0]!;
-      const rows = await this.db.query<AppendRow & { refused: boolean | null; actual: string | number | bigint | null }>(
-        this.db.kind === 'embedded' ? `SELECT * FROM ${this.s}.append_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)` : this.appendOne,
-        [stream, mode, version, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.occurredAt.toISOString(), e.digest],
+      const rows = await this.db.query<
+        AppendRow & { refused: boolean | null; actual: string | number | bigint | null }
+      >(
+        this.db.kind === 'embedded'
+          ? `SELECT * FROM ${this.s}.append_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+          : this.appendOne,
+        [
+          stream,
+          mode,
+          version,
+          e.id,
+          e.type,
+          e.schemaVersion,
+          e.dataJson,
+          e.metadataJson,
+          e.occurredAt.toISOString(),
+          e.digest,
+        ],
         'append-one',
       );
       const row = rows[0]!;
@@ -227,7 +281,8 @@ export class SqlEventStore implements EventStore {
         hash: hashes[i]!,
       }));
     } catch (error) {
-      if (isSqlError(error) && error.code === 'WS001') return { refused: error.detail ? Number(error.detail) : undefined };
+      if (isSqlError(error) && error.code === 'WS001')
+        return { refused: error.detail ? Number(error.detail) : undefined };
       if (isSqlError(error) && error.code === 'WS002') throw new AppendNotFirstWriteError();
       throw error;
     }
@@ -248,7 +303,10 @@ export class SqlEventStore implements EventStore {
     const stored = rows.map(toRecorded);
     const same =
       stored.length === prepared.length &&
-      stored.every((e, i) => e.streamName === stream && e.id === prepared[i]!.id && e.streamVersion === stored[0]!.streamVersion + i);
+      stored.every(
+        (e, i) =>
+          e.streamName === stream && e.id === prepared[i]!.id && e.streamVersion === stored[0]!.streamVersion + i,
+      );
     if (!same) throw new EventIdConflictError(stored[0]!.id, 'already stored as part of another append');
     assertSameContent(prepared, stored);
     const last = stored[stored.length - 1]!;
@@ -364,7 +422,10 @@ const migrate = async (db: SqlDriver, schema: string): Promise<void> => {
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       for (const statement of splitStatements(sqlFor(migration, schema))) await query(statement);
-      await query(`INSERT INTO ${schema}.migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      await query(`INSERT INTO ${schema}.migrations (version, name) VALUES ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
     }
   });
 };

@@ -33,10 +33,17 @@ const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]*$/;
 /** `<category>-<id>`: a letter-led category, a dash, then an id without spaces or control characters. */
 export const assertStreamName = (stream: unknown): string => {
   if (typeof stream !== 'string' || stream.length === 0) {
-    throw new ValidationError('eventstore.invalid_stream_name', 'a stream name is required (a non-empty string such as "task-42")');
+    throw new ValidationError(
+      'eventstore.invalid_stream_name',
+      'a stream name is required (a non-empty string such as "task-42")',
+    );
   }
   if (stream.length > LIMITS.streamNameLength) {
-    throw new ValidationError('eventstore.invalid_stream_name', `stream name longer than ${LIMITS.streamNameLength} characters`, { stream: stream.slice(0, 40) });
+    throw new ValidationError(
+      'eventstore.invalid_stream_name',
+      `stream name longer than ${LIMITS.streamNameLength} characters`,
+      { stream: stream.slice(0, 40) },
+    );
   }
   if (!STREAM_NAME.test(stream)) {
     throw new ValidationError(
@@ -83,7 +90,8 @@ const cleanMetadata = (index: number, metadata: unknown): EventMetadata => {
   }
   // Optional fields left undefined (a missing causation id, say) are dropped, not refused.
   const clean: EventMetadata = {};
-  for (const [key, value] of Object.entries(metadata)) if (value !== undefined) clean[key] = value as EventMetadata[string];
+  for (const [key, value] of Object.entries(metadata))
+    if (value !== undefined) clean[key] = value as EventMetadata[string];
   return clean;
 };
 
@@ -104,7 +112,10 @@ export const prepareEvents = (stream: string, events: unknown): PreparedEvent[] 
     throw new ValidationError('eventstore.invalid_event', 'append needs a non-empty array of events');
   }
   if (events.length > LIMITS.eventsPerAppend) {
-    throw new ValidationError('eventstore.too_many_events', `at most ${LIMITS.eventsPerAppend} events in one append, got ${events.length}`);
+    throw new ValidationError(
+      'eventstore.too_many_events',
+      `at most ${LIMITS.eventsPerAppend} events in one append, got ${events.length}`,
+    );
   }
   const ids = new Set<string>();
   const streamJson = JSON.stringify(stream);
@@ -130,14 +141,19 @@ export const prepareEvents = (stream: string, events: unknown): PreparedEvent[] 
     const metadata = cleanMetadata(index, e.metadata);
     const metadataJson = canonical(index, metadata, 'metadata');
     const occurredAt = e.occurredAt ?? new Date();
-    if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw invalidEvent(index, 'occurredAt is not a valid Date');
+    if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime()))
+      throw invalidEvent(index, 'occurredAt is not a valid Date');
     // canonicalContent() of hash.ts, assembled from the parts already serialised (keys in sorted order).
     const content =
       `{"data":${dataJson},"id":"${id}","metadata":${metadataJson},"occurredAt":"${occurredAt.toISOString()}",` +
       `"schemaVersion":${schemaVersion},"stream":${streamJson},"type":${JSON.stringify(e.type)}}`;
     const bytes = Buffer.byteLength(content, 'utf8');
     if (bytes > LIMITS.eventBytes) {
-      throw new ValidationError('eventstore.event_too_large', `event #${index} is ${bytes} bytes; the limit is ${LIMITS.eventBytes}`, { index, bytes });
+      throw new ValidationError(
+        'eventstore.event_too_large',
+        `event #${index} is ${bytes} bytes; the limit is ${LIMITS.eventBytes}`,
+        { index, bytes },
+      );
     }
     return {
       id,

@@ -31,7 +31,8 @@ export const verifyLog = async (
     const tail = tails.get(e.streamName) ?? { version: -1, hash: GENESIS_HASH };
     const where = { streamName: e.streamName, streamVersion: e.streamVersion, eventId: e.id };
     if (e.streamVersion !== tail.version + 1) breaks.push({ ...where, reason: `expected version ${tail.version + 1}` });
-    else if (e.previousHash !== tail.hash) breaks.push({ ...where, reason: 'previous hash does not match the event before' });
+    else if (e.previousHash !== tail.hash)
+      breaks.push({ ...where, reason: 'previous hash does not match the event before' });
     else if (chainHash(tail.hash, e.streamVersion, contentDigest(e)) !== e.hash) {
       breaks.push({ ...where, reason: 'content does not match its hash (changed after it was written)' });
     }

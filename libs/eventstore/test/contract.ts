@@ -23,15 +23,21 @@ import { LIMITS } from '../src/validation.js';
 
 let counter = 0;
 /** A prefix no other test (or earlier run against the same database) uses. */
-export const uniquePrefix = (): string => `t${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const uniquePrefix = (): string =>
+  `t${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-const event = (type: string, data: Record<string, string | number | boolean | null> = {}, extra: Partial<NewEvent> = {}): NewEvent => ({
+const event = (
+  type: string,
+  data: Record<string, string | number | boolean | null> = {},
+  extra: Partial<NewEvent> = {},
+): NewEvent => ({
   type,
   data,
   ...extra,
 });
 
-const ofPrefix = (events: RecordedEvent[], prefix: string) => events.filter((e) => e.streamName.startsWith(`${prefix}`));
+const ofPrefix = (events: RecordedEvent[], prefix: string) =>
+  events.filter((e) => e.streamName.startsWith(`${prefix}`));
 
 const readWholeLog = async (store: EventStore, prefix: string): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
@@ -47,7 +53,11 @@ export interface ContractOptions {
   uniqueIdsAcrossStreams?: boolean;
 }
 
-export const eventStoreContract = (name: string, open: () => Promise<EventStore>, options: ContractOptions = {}): void => {
+export const eventStoreContract = (
+  name: string,
+  open: () => Promise<EventStore>,
+  options: ContractOptions = {},
+): void => {
   const uniqueIdsAcrossStreams = options.uniqueIdsAcrossStreams ?? true;
   describe(`event store contract: ${name}`, () => {
     let store: EventStore;
@@ -69,8 +79,22 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         const result = await store.append(
           `task-${p}`,
           [
-            event('TaskAssigned', { taskId: 't1', memberId: 'hanako' }, { metadata: { actor: 'coordinator-1', correlationId: 'c-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } }),
-            event('TaskHandedOff', { taskId: 't1', from: 'hanako', to: 'yuki', reason: 'sick child' }, { schemaVersion: 2 }),
+            event(
+              'TaskAssigned',
+              { taskId: 't1', memberId: 'hanako' },
+              {
+                metadata: {
+                  actor: 'coordinator-1',
+                  correlationId: 'c-1',
+                  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+                },
+              },
+            ),
+            event(
+              'TaskHandedOff',
+              { taskId: 't1', from: 'hanako', to: 'yuki', reason: 'sick child' },
+              { schemaVersion: 2 },
+            ),
           ],
           { expectedVersion: 'no_stream' },
         );
@@ -85,7 +109,11 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
         expect(first.streamName).toBe(`task-${p}`);
         expect(first.data).toEqual({ taskId: 't1', memberId: 'hanako' });
-        expect(first.metadata).toEqual({ actor: 'coordinator-1', correlationId: 'c-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+        expect(first.metadata).toEqual({
+          actor: 'coordinator-1',
+          correlationId: 'c-1',
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        });
         expect(first.recordedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
         expect(first.occurredAt.getTime()).toBeGreaterThanOrEqual(before);
         expect(comparePositions(first.position, second.position)).toBeLessThan(0);
@@ -114,14 +142,21 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
       });
 
       it('reads forwards and backwards, from a version, with a limit', async () => {
-        await store.append(`task-${p}`, Array.from({ length: 10 }, (_, i) => event('Step', { i })));
+        await store.append(
+          `task-${p}`,
+          Array.from({ length: 10 }, (_, i) => event('Step', { i })),
+        );
         const versions = (es: RecordedEvent[]) => es.map((e) => e.streamVersion);
         expect(versions(await store.readStream(`task-${p}`))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         expect(versions(await store.readStream(`task-${p}`, { fromVersion: 7 }))).toEqual([7, 8, 9]);
         expect(versions(await store.readStream(`task-${p}`, { fromVersion: 2, limit: 3 }))).toEqual([2, 3, 4]);
-        expect(versions(await store.readStream(`task-${p}`, { direction: 'backwards' }))).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+        expect(versions(await store.readStream(`task-${p}`, { direction: 'backwards' }))).toEqual([
+          9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+        ]);
         expect(versions(await store.readStream(`task-${p}`, { direction: 'backwards', limit: 2 }))).toEqual([9, 8]);
-        expect(versions(await store.readStream(`task-${p}`, { direction: 'backwards', fromVersion: 4, limit: 3 }))).toEqual([4, 3, 2]);
+        expect(
+          versions(await store.readStream(`task-${p}`, { direction: 'backwards', fromVersion: 4, limit: 3 })),
+        ).toEqual([4, 3, 2]);
         expect(versions(await store.readStream(`task-${p}`, { fromVersion: 10 }))).toEqual([]);
       });
 
@@ -157,14 +192,18 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         const error = await conflict('stream_exists', `s-${p}`);
         expect(error.actual).toBeUndefined();
         await store.append(`s-${p}`, [event('A')]);
-        await expect(store.append(`s-${p}`, [event('B')], { expectedVersion: 'stream_exists' })).resolves.toMatchObject({ nextExpectedVersion: 1 });
+        await expect(store.append(`s-${p}`, [event('B')], { expectedVersion: 'stream_exists' })).resolves.toMatchObject(
+          { nextExpectedVersion: 1 },
+        );
       });
 
       it('an exact version: only when the last event has it', async () => {
         await store.append(`s-${p}`, [event('A'), event('B'), event('C')]);
         expect((await conflict(1, `s-${p}`)).actual).toBe(2);
         expect((await conflict(3, `s-${p}`)).actual).toBe(2);
-        await expect(store.append(`s-${p}`, [event('D')], { expectedVersion: 2 })).resolves.toMatchObject({ nextExpectedVersion: 3 });
+        await expect(store.append(`s-${p}`, [event('D')], { expectedVersion: 2 })).resolves.toMatchObject({
+          nextExpectedVersion: 3,
+        });
         expect((await conflict(0, `other-${p}`)).actual).toBeUndefined();
       });
 
@@ -179,7 +218,8 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
           Array.from({ length: 6 }, (_, i) => store.append(`s-${p}`, [event('Racer', { i })], { expectedVersion: 0 })),
         );
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedVersionError);
+        for (const r of results)
+          if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedVersionError);
         expect(await store.streamVersion(`s-${p}`)).toBe(1);
       });
     });
@@ -192,8 +232,12 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         const again = await store.append(`s-${p}`, batch, { expectedVersion: 'no_stream' });
         expect(again.idempotent).toBe(true);
         expect(again.nextExpectedVersion).toBe(first.nextExpectedVersion);
-        expect(again.events.map((e) => [e.id, e.streamVersion, e.hash])).toEqual(first.events.map((e) => [e.id, e.streamVersion, e.hash]));
-        expect(again.events.map((e) => comparePositions(e.position, first.events[e.streamVersion]!.position))).toEqual([0, 0]);
+        expect(again.events.map((e) => [e.id, e.streamVersion, e.hash])).toEqual(
+          first.events.map((e) => [e.id, e.streamVersion, e.hash]),
+        );
+        expect(again.events.map((e) => comparePositions(e.position, first.events[e.streamVersion]!.position))).toEqual([
+          0, 0,
+        ]);
         expect(await store.readStream(`s-${p}`)).toHaveLength(2);
       });
 
@@ -209,8 +253,12 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         const a = uuidv7();
         const b = uuidv7();
         await store.append(`s-${p}`, [event('A', {}, { id: a }), event('B', {}, { id: b })]);
-        await expect(store.append(`s-${p}`, [event('B', {}, { id: b }), event('C')])).rejects.toBeInstanceOf(EventIdConflictError);
-        await expect(store.append(`s-${p}`, [event('C'), event('A', {}, { id: a })])).rejects.toBeInstanceOf(EventIdConflictError);
+        await expect(store.append(`s-${p}`, [event('B', {}, { id: b }), event('C')])).rejects.toBeInstanceOf(
+          EventIdConflictError,
+        );
+        await expect(store.append(`s-${p}`, [event('C'), event('A', {}, { id: a })])).rejects.toBeInstanceOf(
+          EventIdConflictError,
+        );
         expect(await store.readStream(`s-${p}`)).toHaveLength(2);
       });
 
@@ -232,13 +280,26 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
             (error: unknown) => error,
           );
           expect(refusal).toBeInstanceOf(EventContentConflictError);
-          expect(refusal).toMatchObject({ code: 'eventstore.event_content_conflict', kind: 'conflict', eventId: id, differs: [field] });
+          expect(refusal).toMatchObject({
+            code: 'eventstore.event_content_conflict',
+            kind: 'conflict',
+            eventId: id,
+            differs: [field],
+          });
         }
         const [stored, ...more] = await store.readStream(`s-${p}`);
         expect(more).toEqual([]);
-        expect(stored).toMatchObject({ id, type: 'HoursRecorded', schemaVersion: 1, data: { minutes: 40 }, metadata: { actor: 'member-1' } });
+        expect(stored).toMatchObject({
+          id,
+          type: 'HoursRecorded',
+          schemaVersion: 1,
+          data: { minutes: 40 },
+          metadata: { actor: 'member-1' },
+        });
         // The very same event again (key order does not matter; occurred-at left out is the try's own instant).
-        const again = await store.append(`s-${p}`, [{ type: 'HoursRecorded', data: { minutes: 40 }, id, metadata: { actor: 'member-1' } }]);
+        const again = await store.append(`s-${p}`, [
+          { type: 'HoursRecorded', data: { minutes: 40 }, id, metadata: { actor: 'member-1' } },
+        ]);
         expect(again.idempotent).toBe(true);
         expect(again.events[0]!.occurredAt.toISOString()).toBe(occurredAt.toISOString());
       });
@@ -246,18 +307,23 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
       it('a retried batch with one event changed is refused whole', async () => {
         const batch = [event('A', { n: 1 }, { id: uuidv7() }), event('B', { n: 2 }, { id: uuidv7() })];
         await store.append(`s-${p}`, batch, { expectedVersion: 'no_stream' });
-        await expect(store.append(`s-${p}`, [batch[0]!, { ...batch[1]!, data: { n: 3 } }], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(
-          EventContentConflictError,
-        );
+        await expect(
+          store.append(`s-${p}`, [batch[0]!, { ...batch[1]!, data: { n: 3 } }], { expectedVersion: 'no_stream' }),
+        ).rejects.toBeInstanceOf(EventContentConflictError);
         expect((await store.readStream(`s-${p}`)).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
       });
 
-      (uniqueIdsAcrossStreams ? it : it.skip)('an id already stored in another stream is refused and nothing is stored', async () => {
-        const a = uuidv7();
-        await store.append(`s-${p}`, [event('A', {}, { id: a })]);
-        await expect(store.append(`other-${p}`, [event('A', {}, { id: a })])).rejects.toBeInstanceOf(EventIdConflictError);
-        expect(await store.readStream(`other-${p}`)).toEqual([]);
-      });
+      (uniqueIdsAcrossStreams ? it : it.skip)(
+        'an id already stored in another stream is refused and nothing is stored',
+        async () => {
+          const a = uuidv7();
+          await store.append(`s-${p}`, [event('A', {}, { id: a })]);
+          await expect(store.append(`other-${p}`, [event('A', {}, { id: a })])).rejects.toBeInstanceOf(
+            EventIdConflictError,
+          );
+          expect(await store.readStream(`other-${p}`)).toEqual([]);
+        },
+      );
     });
 
     describe('bad input is refused whole, with a typed error, and nothing is stored', () => {
@@ -278,11 +344,14 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         ['undefined in data', () => ['task-1', [{ type: 'A', data: { note: undefined } }]]],
         ['NaN in data', () => ['task-1', [{ type: 'A', data: { hours: Number.NaN } }]]],
         ['a Date in data', () => ['task-1', [{ type: 'A', data: { at: new Date() } }]]],
-        ['a circular structure', () => {
-          const data: Record<string, unknown> = {};
-          data.self = data;
-          return ['task-1', [{ type: 'A', data }]];
-        }],
+        [
+          'a circular structure',
+          () => {
+            const data: Record<string, unknown> = {};
+            data.self = data;
+            return ['task-1', [{ type: 'A', data }]];
+          },
+        ],
         ['data that is an array', () => ['task-1', [{ type: 'A', data: [1, 2] }]]],
         ['missing data', () => ['task-1', [{ type: 'A' }]]],
         ['a missing type', () => ['task-1', [{ data: {} }]]],
@@ -294,10 +363,13 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         ['an invalid occurred-at', () => ['task-1', [{ type: 'A', data: {}, occurredAt: new Date('not a date') }]]],
         ['an occurred-at that is a string', () => ['task-1', [{ type: 'A', data: {}, occurredAt: '2026-01-01' }]]],
         ['an id that is not a UUID', () => ['task-1', [{ id: 'evt-1', type: 'A', data: {} }]]],
-        ['the same id twice in a batch', () => {
-          const id = uuidv7();
-          return ['task-1', [event('A', {}, { id }), event('B', {}, { id })]];
-        }],
+        [
+          'the same id twice in a batch',
+          () => {
+            const id = uuidv7();
+            return ['task-1', [event('A', {}, { id }), event('B', {}, { id })]];
+          },
+        ],
         ['an unknown expected-version word', () => ['task-1', [event('A')], { expectedVersion: 'latest' }]],
         ['a negative expected version', () => ['task-1', [event('A')], { expectedVersion: -1 }]],
         ['a fractional expected version', () => ['task-1', [event('A')], { expectedVersion: 1.5 }]],
@@ -307,11 +379,15 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
 
       it.each(cases)('%s', async (_title, make) => {
         const [stream, events, options] = make();
-        const unique = typeof stream === 'string' && stream.startsWith('task-') ? `task-${p}${stream.slice(5)}` : stream;
+        const unique =
+          typeof stream === 'string' && stream.startsWith('task-') ? `task-${p}${stream.slice(5)}` : stream;
         const headBefore = await store.headPosition();
         const error: unknown = await store
           .append(unique as string, events as NewEvent[], options as { expectedVersion: ExpectedVersion })
-          .then(() => undefined, (e: unknown) => e);
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect(error).toBeInstanceOf(ValidationError);
         expect((error as ValidationError).code).toMatch(/^eventstore\./);
         expect((error as ValidationError).kind).toBe('invalid');
@@ -325,7 +401,9 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         await expect(store.readStream(`task-${p}`, { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
         await expect(store.readStream(`task-${p}`, { fromVersion: -2 })).rejects.toBeInstanceOf(ValidationError);
         await expect(store.readAll({ limit: 1.5 })).rejects.toBeInstanceOf(ValidationError);
-        await expect(store.readAll({ after: { commit: 1, prepare: 2 } as never })).rejects.toBeInstanceOf(ValidationError);
+        await expect(store.readAll({ after: { commit: 1, prepare: 2 } as never })).rejects.toBeInstanceOf(
+          ValidationError,
+        );
       });
     });
 
@@ -339,9 +417,12 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         const all = ofPrefix(await store.readAll({ after: start, limit: 10_000 }), `log-${p}`);
         expect(all).toHaveLength(24);
         expect(new Set(all.map((e) => e.id)).size).toBe(24);
-        for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBeLessThan(0);
+        for (let i = 1; i < all.length; i++)
+          expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBeLessThan(0);
         for (const stream of streams) {
-          expect(all.filter((e) => e.streamName === stream).map((e) => e.streamVersion)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+          expect(all.filter((e) => e.streamName === stream).map((e) => e.streamVersion)).toEqual([
+            0, 1, 2, 3, 4, 5, 6, 7,
+          ]);
         }
         // From the middle: exactly the events after that position.
         const middle = all[11]!.position;
@@ -378,7 +459,12 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         await store.append(`sub-${p}a`, [event('E', { n: 1 }), event('E', { n: 2 })]);
         const seen: RecordedEvent[] = [];
         const subscriptionId = `projection-${p}`;
-        const first = store.subscribe({ subscriptionId, handle: collect(seen, `sub-${p}`), batchSize: 3, pollIntervalMs: 20 });
+        const first = store.subscribe({
+          subscriptionId,
+          handle: collect(seen, `sub-${p}`),
+          batchSize: 3,
+          pollIntervalMs: 20,
+        });
         await first.caughtUp();
         expect(seen.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
         await store.append(`sub-${p}b`, [event('E', { n: 3 })]);
@@ -424,11 +510,20 @@ export const eventStoreContract = (name: string, open: () => Promise<EventStore>
         await store.storeCheckpoint(subscriptionId, await store.headPosition());
         await store.append(`lazy-${p}`, [event('E', { n: 1 })]);
         const seen: RecordedEvent[] = [];
-        const lazy = store.subscribe({ subscriptionId, handle: collect(seen, `lazy-${p}`), pollIntervalMs: 20, checkpointIntervalMs: 600_000 });
+        const lazy = store.subscribe({
+          subscriptionId,
+          handle: collect(seen, `lazy-${p}`),
+          pollIntervalMs: 20,
+          checkpointIntervalMs: 600_000,
+        });
         await lazy.caughtUp();
         // caughtUp() resolves once the events are handled; the page's checkpoint is saved just after.
         let first = await store.readCheckpoint(subscriptionId);
-        for (let tries = 0; (first === undefined || comparePositions(first, seen[0]!.position) < 0) && tries < 250; tries++) {
+        for (
+          let tries = 0;
+          (first === undefined || comparePositions(first, seen[0]!.position) < 0) && tries < 250;
+          tries++
+        ) {
           await new Promise((resolve) => setTimeout(resolve, 20));
           first = await store.readCheckpoint(subscriptionId);
         }

@@ -13,7 +13,10 @@ describe('embedded store on a local folder', () => {
 
   it('keeps every event across a restart, hash chain and positions included', async () => {
     const first = await openEventStore(`embedded:${dir}`);
-    const written = await first.append('task-1', [{ type: 'TaskAssigned', data: { to: 'hanako' } }, { type: 'TaskHandedOff', data: { to: 'yuki' } }]);
+    const written = await first.append('task-1', [
+      { type: 'TaskAssigned', data: { to: 'hanako' } },
+      { type: 'TaskHandedOff', data: { to: 'yuki' } },
+    ]);
     await first.storeCheckpoint('projection-1', written.position);
     await first.close();
 
@@ -24,7 +27,9 @@ describe('embedded store on a local folder', () => {
       expect(verifyChain(events)).toBeUndefined();
       expect(await second.readCheckpoint('projection-1')).toEqual(written.position);
       // Migrations are not applied twice, and appends go on where they stopped.
-      await expect(second.append('task-1', [{ type: 'TaskCompleted', data: {} }], { expectedVersion: 1 })).resolves.toMatchObject({ nextExpectedVersion: 2 });
+      await expect(
+        second.append('task-1', [{ type: 'TaskCompleted', data: {} }], { expectedVersion: 1 }),
+      ).resolves.toMatchObject({ nextExpectedVersion: 2 });
     } finally {
       await second.close();
     }
@@ -36,7 +41,9 @@ describe('embedded store on a local folder', () => {
     await a.append('task-1', [{ type: 'A', data: {} }]);
     expect(await b.streamVersion('task-1')).toBe(0);
     await a.close();
-    await expect(b.append('task-1', [{ type: 'B', data: {} }], { expectedVersion: 0 })).resolves.toMatchObject({ nextExpectedVersion: 1 });
+    await expect(b.append('task-1', [{ type: 'B', data: {} }], { expectedVersion: 0 })).resolves.toMatchObject({
+      nextExpectedVersion: 1,
+    });
     await b.close();
   });
 });

@@ -35,7 +35,13 @@ describe('embedded store: long work lets the event loop run', () => {
   beforeAll(async () => {
     store = await openEventStore('embedded:memory');
     for (let i = 0; i < EVENTS / 500; i++) {
-      await store.append(`task-${i % 40}`, Array.from({ length: 500 }, (_, k) => ({ type: 'Worked', data: { i, k, note: 'a progress note of some length' } })));
+      await store.append(
+        `task-${i % 40}`,
+        Array.from({ length: 500 }, (_, k) => ({
+          type: 'Worked',
+          data: { i, k, note: 'a progress note of some length' },
+        })),
+      );
     }
   });
   afterAll(async () => {
@@ -74,7 +80,9 @@ describe('embedded store: long work lets the event loop run', () => {
     await client;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     expect(handled).toBe(EVENTS);
-    console.log(`catch-up of ${EVENTS} events in ${Math.round(busy.ms)} ms: ${busy.perSecond.toFixed(0)} ticks/s against ${free.perSecond.toFixed(0)} free; ${answered} HTTP answers`);
+    console.log(
+      `catch-up of ${EVENTS} events in ${Math.round(busy.ms)} ms: ${busy.perSecond.toFixed(0)} ticks/s against ${free.perSecond.toFixed(0)} free; ${answered} HTTP answers`,
+    );
     expect(busy.perSecond / free.perSecond).toBeGreaterThanOrEqual(0.35);
     expect(answered).toBeGreaterThan(busy.ms / 100);
   });
@@ -89,7 +97,9 @@ describe('embedded store: long work lets the event loop run', () => {
     const appending = await tickRate(async () => {
       for (let i = 0; i < 1500; i++) await store.append('task-appends', [{ type: 'Worked', data: { i } }]);
     });
-    console.log(`streamAll: ${reading.perSecond.toFixed(0)} ticks/s, appends: ${appending.perSecond.toFixed(0)} ticks/s, free: ${free.perSecond.toFixed(0)}`);
+    console.log(
+      `streamAll: ${reading.perSecond.toFixed(0)} ticks/s, appends: ${appending.perSecond.toFixed(0)} ticks/s, free: ${free.perSecond.toFixed(0)}`,
+    );
     expect(reading.perSecond / free.perSecond).toBeGreaterThanOrEqual(0.35);
     expect(appending.perSecond / free.perSecond).toBeGreaterThanOrEqual(0.35);
   });

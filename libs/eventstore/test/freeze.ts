@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /** Why freezing cannot work here, or undefined when it can be tried. */
 export const whyNoFreezing = (): string | undefined => {
-  if (spawnSync('gdb', ['--version'], { stdio: 'ignore' }).status !== 0) return 'gdb is not installed (Debian package gdb)';
+  if (spawnSync('gdb', ['--version'], { stdio: 'ignore' }).status !== 0)
+    return 'gdb is not installed (Debian package gdb)';
   return undefined;
 };
 
@@ -54,9 +55,14 @@ export const stallAt = async (pid: number, fn: string, ms: number): Promise<{ en
   };
   setUp(send);
   send(`break ${fn}`);
-  for (const line of ['commands', 'silent', `shell sleep ${(ms / 1000).toFixed(3)}`, 'continue', 'end', 'continue']) send(line);
+  for (const line of ['commands', 'silent', `shell sleep ${(ms / 1000).toFixed(3)}`, 'continue', 'end', 'continue'])
+    send(line);
   for (let waited = 0; !text.includes('Continuing.'); waited += 10) {
-    if (waited > TIMEOUT_MS || gdb.exitCode !== null || /The program is not being run|No such process|ptrace: /.test(text)) {
+    if (
+      waited > TIMEOUT_MS ||
+      gdb.exitCode !== null ||
+      /The program is not being run|No such process|ptrace: /.test(text)
+    ) {
       gdb.kill('SIGKILL');
       throw new Error(`gdb could not attach to ${pid}:\n${text}`);
     }

@@ -34,7 +34,13 @@ export const legacyReader = (pool: pg.Pool, schema: string) => {
         )
       ).rows as { event_id: string; commit: string; prepare: string; stream_name: string; version: number }[];
       return rows.map(
-        (r) => ({ id: r.event_id, position: { commit: BigInt(r.commit), prepare: BigInt(r.prepare) }, streamName: r.stream_name, streamVersion: r.version }) as RecordedEvent,
+        (r) =>
+          ({
+            id: r.event_id,
+            position: { commit: BigInt(r.commit), prepare: BigInt(r.prepare) },
+            streamName: r.stream_name,
+            streamVersion: r.version,
+          }) as RecordedEvent,
       );
     },
     async headPosition(): Promise<GlobalPosition> {
@@ -48,4 +54,3 @@ export const legacyReader = (pool: pg.Pool, schema: string) => {
     },
   };
 };
-

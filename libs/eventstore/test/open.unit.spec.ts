@@ -4,14 +4,23 @@ import { splitStatements } from '../src/sql-event-store.js';
 import { MIGRATIONS, sqlFor } from '../src/schema.js';
 
 describe('choosing an adapter from EVENTSTORE_URL', () => {
-  it.each([['mysql://localhost/db'], ['nonsense'], ['embedded:'], ['']])('refuses %j with a clear error', async (url) => {
-    const error: unknown = await openEventStore(url).then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe('eventstore.invalid_url');
-  });
+  it.each([['mysql://localhost/db'], ['nonsense'], ['embedded:'], ['']])(
+    'refuses %j with a clear error',
+    async (url) => {
+      const error: unknown = await openEventStore(url).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).code).toBe('eventstore.invalid_url');
+    },
+  );
 
   it('never echoes a password from the URL', async () => {
-    const error: unknown = await openEventStore('mongodb://admin:s3cret@db/x').then(() => undefined, (e: unknown) => e);
+    const error: unknown = await openEventStore('mongodb://admin:s3cret@db/x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as Error).message).not.toContain('s3cret');
   });
 
@@ -27,7 +36,12 @@ describe('migration statements', () => {
     const statements = MIGRATIONS.flatMap((m) => splitStatements(sqlFor(m, 'eventstore')));
     const fn = statements.filter((s) => s.includes('CREATE OR REPLACE FUNCTION'));
     // Migrations 2 and 3 create the same two functions (3 brings a store of migration 2 up to date).
-    expect(fn.map((s) => /CREATE OR REPLACE FUNCTION eventstore\.(\w+)/.exec(s)?.[1])).toEqual(['append_events', 'append_event', 'append_events', 'append_event']);
+    expect(fn.map((s) => /CREATE OR REPLACE FUNCTION eventstore\.(\w+)/.exec(s)?.[1])).toEqual([
+      'append_events',
+      'append_event',
+      'append_events',
+      'append_event',
+    ]);
     // Both take the store's appender lock before they write, and refuse to run after their transaction has an id.
     for (const f of fn) expect(f).toContain(`pg_advisory_xact_lock_shared(4243, hashtext('eventstore'))`);
     for (const f of fn) expect(f).toContain('pg_current_xact_id_if_assigned()');

@@ -33,16 +33,33 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
    * Like the store, a lost race for a stream version (unique violation) is retried afresh.
    */
   const appendHeldOpen = async (stream: string, count: number, holdMs: number, commit: boolean): Promise<string[]> => {
-    const prepared = prepareEvents(stream, Array.from({ length: count }, (_, i) => ({ type: 'Worked', data: { i } })));
+    const prepared = prepareEvents(
+      stream,
+      Array.from({ length: count }, (_, i) => ({ type: 'Worked', data: { i } })),
+    );
     for (;;) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         if (count === 1) {
           const e = prepared[0]!;
-          await client.query(appendOneSql(schema), [stream, 'any', null, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.occurredAt.toISOString(), e.digest]);
+          await client.query(appendOneSql(schema), [
+            stream,
+            'any',
+            null,
+            e.id,
+            e.type,
+            e.schemaVersion,
+            e.dataJson,
+            e.metadataJson,
+            e.occurredAt.toISOString(),
+            e.digest,
+          ]);
         } else {
-          await client.query(`SELECT * FROM ${schema}.append_events($1, 'any', NULL, $2::jsonb)`, [stream, encodeAppendBatch(prepared)]);
+          await client.query(`SELECT * FROM ${schema}.append_events($1, 'any', NULL, $2::jsonb)`, [
+            stream,
+            encodeAppendBatch(prepared),
+          ]);
         }
         await sleep(holdMs);
         await client.query(commit ? 'COMMIT' : 'ROLLBACK');
@@ -59,14 +76,21 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
   it('16 writers committing out of order with random delays: the subscriber sees every committed event exactly once, in stream order', async () => {
     const streams = Array.from({ length: 6 }, (_, i) => `task-race${i}`);
     const seen: RecordedEvent[] = [];
-    const subscription = store.subscribe({ subscriptionId: 'concurrency-proof', handle: (e) => void seen.push(e), batchSize: 7, pollIntervalMs: 1 });
+    const subscription = store.subscribe({
+      subscriptionId: 'concurrency-proof',
+      handle: (e) => void seen.push(e),
+      batchSize: 7,
+      pollIntervalMs: 1,
+    });
 
     const writer = async (w: number): Promise<string[]> => {
       const committed: string[] = [];
       for (let round = 0; round < 30; round++) {
         const stream = Math.random() < 0.5 ? streams[(w + round) % streams.length]! : `member-w${w}`;
         const rollback = Math.random() < 0.1;
-        committed.push(...(await appendHeldOpen(stream, 1 + Math.floor(Math.random() * 3), Math.random() * 25, !rollback)));
+        committed.push(
+          ...(await appendHeldOpen(stream, 1 + Math.floor(Math.random() * 3), Math.random() * 25, !rollback)),
+        );
       }
       return committed;
     };
@@ -78,7 +102,8 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
     const ids = seen.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length); // exactly once
     expect(new Set(ids)).toEqual(new Set(committed)); // every committed event, no rolled-back one
-    for (let i = 1; i < seen.length; i++) expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).toBeLessThan(0);
+    for (let i = 1; i < seen.length; i++)
+      expect(comparePositions(seen[i - 1]!.position, seen[i]!.position)).toBeLessThan(0);
     const byStream = new Map<string, number[]>();
     for (const e of seen) byStream.set(e.streamName, [...(byStream.get(e.streamName) ?? []), e.streamVersion]);
     for (const [, versions] of byStream) expect(versions).toEqual(versions.map((_, i) => i)); // in order, no gap
@@ -89,15 +114,27 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
     const slow = await pool.connect();
     try {
       await slow.query('BEGIN');
-      const slowEvents = prepareEvents('task-slow', [{ type: 'Slow', data: {} }, { type: 'Slower', data: {} }]);
-      const [slowRow] = (await slow.query(`SELECT * FROM ${schema}.append_events('task-slow', 'any', NULL, $1::jsonb)`, [encodeAppendBatch(slowEvents)])).rows as { global_positions: string[] }[];
+      const slowEvents = prepareEvents('task-slow', [
+        { type: 'Slow', data: {} },
+        { type: 'Slower', data: {} },
+      ]);
+      const [slowRow] = (
+        await slow.query(`SELECT * FROM ${schema}.append_events('task-slow', 'any', NULL, $1::jsonb)`, [
+          encodeAppendBatch(slowEvents),
+        ])
+      ).rows as { global_positions: string[] }[];
       const fast = await store.append('task-fast', [{ type: 'Fast', data: {} }]);
       // The later sequence number is committed and the earlier one is not yet.
       expect(BigInt(slowRow!.global_positions[0]!)).toBeLessThan(fast.position.prepare);
 
       // A naive reader, ordering by sequence number, sees the fast event and moves past the slow one.
-      const naive = await pool.query(`SELECT global_position FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position`, [head.prepare.toString()]);
-      expect(naive.rows.map((r: { global_position: string }) => BigInt(r.global_position))).toEqual([fast.position.prepare]);
+      const naive = await pool.query(
+        `SELECT global_position FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position`,
+        [head.prepare.toString()],
+      );
+      expect(naive.rows.map((r: { global_position: string }) => BigInt(r.global_position))).toEqual([
+        fast.position.prepare,
+      ]);
 
       // The store holds the fast event back while the slow transaction is open...
       expect((await store.readAll({ after: head })).map((e) => e.type)).toEqual([]);
@@ -133,7 +170,18 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
     try {
       await slow.query('BEGIN');
       const [e] = prepareEvents('task-held', [{ type: 'Held', data: {} }]);
-      await slow.query(appendOneSql(schema), ['task-held', 'any', null, e!.id, e!.type, e!.schemaVersion, e!.dataJson, e!.metadataJson, e!.occurredAt.toISOString(), e!.digest]);
+      await slow.query(appendOneSql(schema), [
+        'task-held',
+        'any',
+        null,
+        e!.id,
+        e!.type,
+        e!.schemaVersion,
+        e!.dataJson,
+        e!.metadataJson,
+        e!.occurredAt.toISOString(),
+        e!.digest,
+      ]);
       await store.append('task-after-held', [{ type: 'After', data: {} }]);
       expect(await store.readAll({ after: head })).toEqual([]);
       expect(await store.headPosition()).toEqual(head);
@@ -150,13 +198,31 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
       for (const count of [1, 3]) {
         await client.query('BEGIN');
         await client.query('SELECT pg_current_xact_id()'); // the transaction has an id before the append
-        const prepared = prepareEvents('task-late-lock', Array.from({ length: count }, (_, i) => ({ type: 'Late', data: { i } })));
+        const prepared = prepareEvents(
+          'task-late-lock',
+          Array.from({ length: count }, (_, i) => ({ type: 'Late', data: { i } })),
+        );
         if (count === 1) {
           const e = prepared[0]!;
-          const { rows } = await client.query(appendOneSql(schema), ['task-late-lock', 'any', null, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.occurredAt.toISOString(), e.digest]);
+          const { rows } = await client.query(appendOneSql(schema), [
+            'task-late-lock',
+            'any',
+            null,
+            e.id,
+            e.type,
+            e.schemaVersion,
+            e.dataJson,
+            e.metadataJson,
+            e.occurredAt.toISOString(),
+            e.digest,
+          ]);
           expect(rows).toEqual([expect.objectContaining({ refused: null, event_id: null })]);
         } else {
-          await expect(client.query(`SELECT * FROM ${schema}.append_events('task-late-lock', 'any', NULL, $1::jsonb)`, [encodeAppendBatch(prepared)])).rejects.toMatchObject({ code: 'WS002' });
+          await expect(
+            client.query(`SELECT * FROM ${schema}.append_events('task-late-lock', 'any', NULL, $1::jsonb)`, [
+              encodeAppendBatch(prepared),
+            ]),
+          ).rejects.toMatchObject({ code: 'WS002' });
         }
         await client.query('ROLLBACK');
       }

@@ -44,7 +44,8 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
     const [{ pid }] = (await frozen.query('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
     if (!isLocalBackend(pid)) {
       await frozen.end();
-      if (process.env.CI) throw new Error(`backend ${pid} is not a process of this machine: the freeze test needs a local server`);
+      if (process.env.CI)
+        throw new Error(`backend ${pid} is not a process of this machine: the freeze test needs a local server`);
       console.log(`horizon freeze test skipped: backend ${pid} of ${await url()} is not a process of this machine`);
       return;
     }
@@ -64,12 +65,25 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
       });
     const seenByStore: Seen[] = [];
     const seenByLegacy: Seen[] = [];
-    const subscriptionOptions = (id: string, into: Seen[]) => ({ subscriptionId: id, handle: (e: RecordedEvent) => void into.push(e), batchSize: 3, pollIntervalMs: 2 });
+    const subscriptionOptions = (id: string, into: Seen[]) => ({
+      subscriptionId: id,
+      handle: (e: RecordedEvent) => void into.push(e),
+      batchSize: 3,
+      pollIntervalMs: 2,
+    });
     await store.storeCheckpoint('freeze-store', head);
     const legacy = legacyReader(pool, schema);
     await legacy.storeCheckpoint('freeze-legacy', head);
-    const storeSubscription = new CatchUpSubscription(counted(store, 'store'), subscriptionOptions('freeze-store', seenByStore), () => () => undefined);
-    const legacySubscription = new CatchUpSubscription(counted(legacy, 'legacy'), subscriptionOptions('freeze-legacy', seenByLegacy), () => () => undefined);
+    const storeSubscription = new CatchUpSubscription(
+      counted(store, 'store'),
+      subscriptionOptions('freeze-store', seenByStore),
+      () => () => undefined,
+    );
+    const legacySubscription = new CatchUpSubscription(
+      counted(legacy, 'legacy'),
+      subscriptionOptions('freeze-legacy', seenByLegacy),
+      () => () => undefined,
+    );
 
     let freeze: Freeze | undefined;
     let frozenAppend: Promise<unknown> | undefined;
@@ -83,14 +97,26 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
         // lock, reads the stream, then gets its transaction id and stops before locking it.
         const [e] = prepareEvents('task-frozen', [{ type: 'Frozen', data: { attempt } }]);
         frozenId = e!.id;
-        frozenAppend = frozen.query(appendOneSql(schema), ['task-frozen', 'any', null, e!.id, e!.type, e!.schemaVersion, e!.dataJson, e!.metadataJson, e!.occurredAt.toISOString(), e!.digest]);
+        frozenAppend = frozen.query(appendOneSql(schema), [
+          'task-frozen',
+          'any',
+          null,
+          e!.id,
+          e!.type,
+          e!.schemaVersion,
+          e!.dataJson,
+          e!.metadataJson,
+          e!.occurredAt.toISOString(),
+          e!.digest,
+        ]);
         frozenAppend.catch(() => undefined);
         const backtrace = await freeze.stopped();
         // When the identity sequence has to log its next values, the transaction gets its id
         // inside nextval, holding the sequence's page: every other append then waits for it, and
         // there is no window to show. Let that one go and try again (the next values are logged).
         if (!backtrace.includes('nextval_internal')) break;
-        if (attempt === 5) throw new Error(`the append got its transaction id inside nextval ${attempt + 1} times:\n${backtrace}`);
+        if (attempt === 5)
+          throw new Error(`the append got its transaction id inside nextval ${attempt + 1} times:\n${backtrace}`);
         freeze.resume();
         await frozenAppend;
         before.push(frozenId);
@@ -111,16 +137,20 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
 
       // Later appends commit meanwhile, with larger transaction ids.
       const later: string[] = [];
-      for (let i = 0; i < 5; i++) later.push((await store.append(`task-later${i}`, [{ type: 'Later', data: { i } }])).events[0]!.id);
+      for (let i = 0; i < 5; i++)
+        later.push((await store.append(`task-later${i}`, [{ type: 'Later', data: { i } }])).events[0]!.id);
 
       // The store holds everything back, the head included.
       expect((await store.readAll({ after: head })).map((x) => x.id)).toEqual(before);
-      expect(await store.headPosition()).toEqual(before.length === 0 ? head : (await store.readAll({ after: head })).at(-1)!.position);
+      expect(await store.headPosition()).toEqual(
+        before.length === 0 ? head : (await store.readAll({ after: head })).at(-1)!.position,
+      );
       // The old horizon hands out the later commits: its readers move past the frozen append.
       expect((await legacy.readAll({ after: head })).map((x) => x.id)).toEqual([...before, ...later]);
       // Both subscriptions poll a few times in the window.
       const polled = { ...reads };
-      while (reads.store < polled.store + 3 || reads.legacy < polled.legacy + 3) await new Promise((resolve) => setTimeout(resolve, 2));
+      while (reads.store < polled.store + 3 || reads.legacy < polled.legacy + 3)
+        await new Promise((resolve) => setTimeout(resolve, 2));
       expect(seenByStore.map((x) => x.id)).toEqual(before);
       expect(seenByLegacy.map((x) => x.id)).toEqual([...before, ...later]);
 
@@ -133,12 +163,15 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
       await storeSubscription.caughtUp().catch(() => undefined);
       while (seenByStore.length < all.length) await new Promise((resolve) => setTimeout(resolve, 2));
       expect(seenByStore.map((x) => x.id)).toEqual([...before, frozenId, ...later]);
-      for (let i = 1; i < seenByStore.length; i++) expect(comparePositions(seenByStore[i - 1]!.position, seenByStore[i]!.position)).toBeLessThan(0);
+      for (let i = 1; i < seenByStore.length; i++)
+        expect(comparePositions(seenByStore[i - 1]!.position, seenByStore[i]!.position)).toBeLessThan(0);
       // The old horizon's subscription never gets it: it is behind its position.
       const pollsAfter = reads.legacy;
       while (reads.legacy < pollsAfter + 3) await new Promise((resolve) => setTimeout(resolve, 2));
       expect(seenByLegacy.map((x) => x.id)).toEqual([...before, ...later]);
-      expect(comparePositions(all[before.length]!.position, seenByLegacy[seenByLegacy.length - 1]!.position)).toBeLessThan(0);
+      expect(
+        comparePositions(all[before.length]!.position, seenByLegacy[seenByLegacy.length - 1]!.position),
+      ).toBeLessThan(0);
     } finally {
       await freeze?.release();
       await frozenAppend?.catch(() => undefined);

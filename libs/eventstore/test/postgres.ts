@@ -6,19 +6,20 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 
-export type PostgresTarget =
-  | { url: () => Promise<string>; stop: () => Promise<void> }
-  | { skipped: string };
+export type PostgresTarget = { url: () => Promise<string>; stop: () => Promise<void> } | { skipped: string };
 
 const dockerAvailable = (): boolean => Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
 
 export const postgresForTests = (): PostgresTarget => {
   const fromEnv = process.env.DATABASE_URL;
   if (fromEnv) return { url: async () => fromEnv, stop: async () => undefined };
-  if (!dockerAvailable()) return { skipped: 'DATABASE_URL is not set and no Docker engine is reachable for testcontainers' };
+  if (!dockerAvailable())
+    return { skipped: 'DATABASE_URL is not set and no Docker engine is reachable for testcontainers' };
   let container: Promise<{ getConnectionUri(): string; stop(): Promise<unknown> }> | undefined;
   const start = () =>
-    (container ??= import('@testcontainers/postgresql').then(({ PostgreSqlContainer }) => new PostgreSqlContainer('postgres:15-alpine').start()));
+    (container ??= import('@testcontainers/postgresql').then(({ PostgreSqlContainer }) =>
+      new PostgreSqlContainer('postgres:15-alpine').start(),
+    ));
   return {
     url: async () => (await start()).getConnectionUri(),
     stop: async () => {
@@ -51,7 +52,12 @@ export const withPostgres = (title: string, declare: (url: () => Promise<string>
     describe.skip(title, () => it('needs PostgreSQL', () => undefined));
     return;
   }
-  const schema = freshSchema(title.replace(/[^a-z]+/gi, '_').toLowerCase().slice(0, 20));
+  const schema = freshSchema(
+    title
+      .replace(/[^a-z]+/gi, '_')
+      .toLowerCase()
+      .slice(0, 20),
+  );
   afterAll(async () => {
     await dropSchema(await target.url(), schema);
     await target.stop();

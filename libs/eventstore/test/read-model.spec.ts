@@ -22,12 +22,18 @@ const tallies = () =>
 describe('StreamViews', () => {
   it('folds each event once, skips one seen already, and reloads a stream on a gap', async () => {
     const views = tallies();
-    const first = await store.append('tally-a', [{ type: 'One', data: {} }, { type: 'Two', data: {} }]);
+    const first = await store.append('tally-a', [
+      { type: 'One', data: {} },
+      { type: 'Two', data: {} },
+    ]);
     for (const event of first.events) await views.apply(event as RecordedEvent);
     await views.apply(first.events[1] as RecordedEvent);
     expect(views.get('tally-a')).toMatchObject({ view: { count: 2, last: 'Two' }, version: 1 });
 
-    const more = await store.append('tally-a', [{ type: 'Three', data: {} }, { type: 'Four', data: {} }]);
+    const more = await store.append('tally-a', [
+      { type: 'Three', data: {} },
+      { type: 'Four', data: {} },
+    ]);
     await views.apply(more.events[1] as RecordedEvent); // version 3 while 2 was never seen: a gap
     expect(views.get('tally-a')).toMatchObject({ view: { count: 4, last: 'Four' }, version: 3 });
   });

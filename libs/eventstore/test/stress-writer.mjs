@@ -34,7 +34,7 @@ const writer = async (w) => {
       else if (error?.code === '57P01' || /terminat/i.test(String(error?.message))) stats.killed++;
       else throw error;
       // The outcome of a killed append is unknown: read the version again.
-      for (let known = !exact; !known; ) {
+      for (let known = !exact; !known;) {
         try {
           version = await store.streamVersion(own);
           known = true;

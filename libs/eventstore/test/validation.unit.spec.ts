@@ -19,15 +19,27 @@ describe('preparing events for an append', () => {
     expect(e!.metadata).toEqual({ traceparent: 'tp', actor: 'hanako' });
     expect(JSON.parse(e!.dataJson)).toEqual({ z: [1, { b: 2, a: '"quoted"' }], a: null, 町: '藤琴' });
     expect(e!.digest).toBe(
-      contentDigest({ id: e!.id, streamName: 'task-藤里-1', type: 'TaskHandedOff', schemaVersion: 3, occurredAt, data: e!.data, metadata: e!.metadata }),
+      contentDigest({
+        id: e!.id,
+        streamName: 'task-藤里-1',
+        type: 'TaskHandedOff',
+        schemaVersion: 3,
+        occurredAt,
+        data: e!.data,
+        metadata: e!.metadata,
+      }),
     );
   });
 
   it('gives the same digest whatever the key order', () => {
     const occurredAt = new Date();
     const id = uuidv7();
-    const [a] = prepareEvents('task-1', [{ id, type: 'A', data: { x: 1, y: 2 }, metadata: { p: 1, q: 2 }, occurredAt }]);
-    const [b] = prepareEvents('task-1', [{ id, type: 'A', data: { y: 2, x: 1 }, metadata: { q: 2, p: 1 }, occurredAt }]);
+    const [a] = prepareEvents('task-1', [
+      { id, type: 'A', data: { x: 1, y: 2 }, metadata: { p: 1, q: 2 }, occurredAt },
+    ]);
+    const [b] = prepareEvents('task-1', [
+      { id, type: 'A', data: { y: 2, x: 1 }, metadata: { q: 2, p: 1 }, occurredAt },
+    ]);
     expect(a!.digest).toBe(b!.digest);
   });
 });

@@ -6,7 +6,10 @@ describe('verifying the whole log', () => {
   let store: EventStore;
   beforeAll(async () => {
     store = await openEventStore('embedded:memory');
-    await store.append('task-1', [{ type: 'A', data: { n: 1 } }, { type: 'B', data: { n: 2 } }]);
+    await store.append('task-1', [
+      { type: 'A', data: { n: 1 } },
+      { type: 'B', data: { n: 2 } },
+    ]);
     await store.append('task-2', [{ type: 'A', data: { n: 3 } }]);
     await store.append('task-1', [{ type: 'C', data: { n: 4 } }]);
   });
@@ -23,10 +26,13 @@ describe('verifying the whole log', () => {
     const tampered: Pick<EventStore, 'streamAll'> = {
       streamAll: () =>
         (async function* () {
-          for await (const e of store.streamAll()) yield (e.streamVersion === 1 && e.streamName === 'task-1' ? { ...e, data: { n: 20 } } : e) as RecordedEvent;
+          for await (const e of store.streamAll())
+            yield (e.streamVersion === 1 && e.streamName === 'task-1' ? { ...e, data: { n: 20 } } : e) as RecordedEvent;
         })(),
     };
     const result = await verifyLog(tampered);
-    expect(result.breaks).toEqual([expect.objectContaining({ streamName: 'task-1', streamVersion: 1, reason: expect.stringContaining('changed') })]);
+    expect(result.breaks).toEqual([
+      expect.objectContaining({ streamName: 'task-1', streamVersion: 1, reason: expect.stringContaining('changed') }),
+    ]);
   });
 });

@@ -16,7 +16,15 @@
 import { performance } from 'node:perf_hooks';
 import { compareToBaseline, positiveSetting, recordResults } from '@workshare/bench';
 import { identityV1 } from '@workshare/proto';
-import { compareUnary, createClient, jsonLogger, startEmptyHandlerBaseline, startGrpcServer, unauthenticated, type Caller } from '../src/index.js';
+import {
+  compareUnary,
+  createClient,
+  jsonLogger,
+  startEmptyHandlerBaseline,
+  startGrpcServer,
+  unauthenticated,
+  type Caller,
+} from '../src/index.js';
 
 const ROUNDS = 4;
 const measureMs = positiveSetting('BENCH_SECONDS', 5) * 1000;
@@ -44,16 +52,26 @@ const response: identityV1.GetMemberResponse = {
       name: '藤里 花子',
       address: '秋田県山本郡藤里町藤琴字藤琴 1-2-3',
       email: 'hanako@example.jp',
-      bankAccount: { bankCode: '0001', branchCode: '123', accountType: 1, accountNumber: '1234567', holderNameKana: 'フジサト ハナコ' },
+      bankAccount: {
+        bankCode: '0001',
+        branchCode: '123',
+        accountType: 1,
+        accountNumber: '1234567',
+        holderNameKana: 'フジサト ハナコ',
+      },
     },
   }),
 };
 
-const CALLERS: ReadonlyMap<string, Caller> = new Map([['bench-token', { subject: 'yuki', roles: [{ role: 'coordinator', region: 'fujisato' }] }]]);
+const CALLERS: ReadonlyMap<string, Caller> = new Map([
+  ['bench-token', { subject: 'yuki', roles: [{ role: 'coordinator', region: 'fujisato' }] }],
+]);
 
 const main = async (): Promise<void> => {
   const started = performance.now();
-  console.log(`grpc bench: GetMember round trips, ${concurrency} in flight, ${measureMs / 1000} s per side over ${ROUNDS} interleaved rounds`);
+  console.log(
+    `grpc bench: GetMember round trips, ${concurrency} in flight, ${measureMs / 1000} s per side over ${ROUNDS} interleaved rounds`,
+  );
 
   const baseline = await startEmptyHandlerBaseline(identityV1.IdentityServiceService, 'getMember', response);
   const server = await startGrpcServer({
@@ -77,7 +95,11 @@ const main = async (): Promise<void> => {
   const [a, b] = await Promise.all([baseline.call(request), client.getMember(request)]);
   if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error('the baseline and the host answer differently');
 
-  const { baseline: e, subject: h, describe: fmt } = await compareUnary(
+  const {
+    baseline: e,
+    subject: h,
+    describe: fmt,
+  } = await compareUnary(
     () => baseline.call(request),
     () => client.getMember(request),
     { rounds: ROUNDS, concurrency, durationMs: measureMs, warmupMs },

@@ -1,4 +1,11 @@
-import { credentials, makeGenericClientConstructor, Metadata, Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import {
+  credentials,
+  makeGenericClientConstructor,
+  Metadata,
+  Server,
+  ServerCredentials,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
 import type { ThroughputResult } from '@workshare/bench';
 import type { RequestOf, ResponseOf, UnaryMethodName } from './service.js';
 
@@ -42,7 +49,10 @@ export const compareUnary = async (
 };
 
 /** Requests per second (and latency percentiles) of `call` at a fixed concurrency. */
-export const benchUnary = async (call: () => Promise<unknown>, options: BenchUnaryOptions = {}): Promise<ThroughputResult> => {
+export const benchUnary = async (
+  call: () => Promise<unknown>,
+  options: BenchUnaryOptions = {},
+): Promise<ThroughputResult> => {
   const { measureThroughput } = await import('@workshare/bench');
   return measureThroughput({
     concurrency: options.concurrency ?? 32,
@@ -72,9 +82,13 @@ export const startEmptyHandlerBaseline = async <D extends ServiceDefinition, K e
   response: ResponseOf<D[K]>,
 ): Promise<UnaryBaseline<RequestOf<D[K]>, ResponseOf<D[K]>>> => {
   const server = new Server();
-  server.addService(definition, { [method]: (_call: unknown, callback: (error: null, value: ResponseOf<D[K]>) => void) => callback(null, response) });
+  server.addService(definition, {
+    [method]: (_call: unknown, callback: (error: null, value: ResponseOf<D[K]>) => void) => callback(null, response),
+  });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
   const address = `127.0.0.1:${port}`;
   const Client = makeGenericClientConstructor(definition, 'baseline');
@@ -84,8 +98,14 @@ export const startEmptyHandlerBaseline = async <D extends ServiceDefinition, K e
     address,
     call: (request) =>
       new Promise((resolve, reject) =>
-        client.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, new Metadata(), {}, (error, value) =>
-          error ? reject(error) : resolve(value as ResponseOf<D[K]>),
+        client.makeUnaryRequest(
+          path,
+          requestSerialize,
+          responseDeserialize,
+          request,
+          new Metadata(),
+          {},
+          (error, value) => (error ? reject(error) : resolve(value as ResponseOf<D[K]>)),
         ),
       ),
     close: () => {

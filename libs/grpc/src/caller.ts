@@ -41,7 +41,8 @@ export const bearerToken = (metadata: Metadata): string | undefined => {
   const value = metadata.get(AUTHORIZATION_KEY)[0];
   if (value === undefined) return undefined;
   const match = typeof value === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(value) : null;
-  if (!match?.[1]) throw unauthenticated('auth.malformed_authorization', 'the authorization metadata is not "Bearer <token>"');
+  if (!match?.[1])
+    throw unauthenticated('auth.malformed_authorization', 'the authorization metadata is not "Bearer <token>"');
   return match[1];
 };
 
@@ -49,7 +50,11 @@ export const bearerToken = (metadata: Metadata): string | undefined => {
  * Whether the caller holds `role`; with `scope`, only for that region or business
  * (a coordinator of one region is not a coordinator of another).
  */
-export const hasRole = (caller: Caller | undefined, role: RoleName, scope: { region?: string; businessId?: string } = {}): boolean =>
+export const hasRole = (
+  caller: Caller | undefined,
+  role: RoleName,
+  scope: { region?: string; businessId?: string } = {},
+): boolean =>
   caller?.roles.some(
     (r) =>
       r.role === role &&

@@ -95,7 +95,8 @@ const CHANNEL_DEFAULTS: Partial<GrpcClientOptions> = {
   'grpc.max_reconnect_backoff_ms': 2_000,
 };
 
-const abortReason = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : new Error('the call was aborted'));
+const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : new Error('the call was aborted');
 
 const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -117,16 +118,24 @@ const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
  * backoff and jitter (`retries`, 4 by default) within that deadline. Commands stay safe to
  * retry because they carry the caller's request id.
  */
-export const createClient = <D extends ServiceDefinition>(ctor: ClientConstructor<D>, address: string, options: CreateClientOptions = {}): ServiceClient<D> => {
+export const createClient = <D extends ServiceDefinition>(
+  ctor: ClientConstructor<D>,
+  address: string,
+  options: CreateClientOptions = {},
+): ServiceClient<D> => {
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const retries = options.retries ?? DEFAULT_RETRIES;
   const initialMs = options.backoff?.initialMs ?? 100;
   const maxMs = options.backoff?.maxMs ?? 2_000;
   const multiplier = options.backoff?.multiplier ?? 2;
   if (!(deadlineMs > 0)) throw new RangeError(`deadlineMs ${deadlineMs} is not positive`);
-  if (!Number.isSafeInteger(retries) || retries < 0) throw new RangeError(`retries ${retries} is not a whole number >= 0`);
+  if (!Number.isSafeInteger(retries) || retries < 0)
+    throw new RangeError(`retries ${retries} is not a whole number >= 0`);
 
-  const client = new ctor(address, options.credentials ?? grpcCredentials.createInsecure(), { ...CHANNEL_DEFAULTS, ...options.channelOptions });
+  const client = new ctor(address, options.credentials ?? grpcCredentials.createInsecure(), {
+    ...CHANNEL_DEFAULTS,
+    ...options.channelOptions,
+  });
 
   // "Equal jitter": half the exponential delay for sure, half at random, so that clients
   // failing together do not come back together.
@@ -140,7 +149,13 @@ export const createClient = <D extends ServiceDefinition>(ctor: ClientConstructo
     return typeof options.token === 'function' ? options.token() : options.token;
   };
 
-  const attempt = (method: MethodDefinition<unknown, unknown>, request: unknown, metadata: Metadata, deadline: number, settings: CallSettings): Promise<unknown> =>
+  const attempt = (
+    method: MethodDefinition<unknown, unknown>,
+    request: unknown,
+    metadata: Metadata,
+    deadline: number,
+    settings: CallSettings,
+  ): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const { signal } = settings;
       if (signal?.aborted) return reject(abortReason(signal));
@@ -149,15 +164,27 @@ export const createClient = <D extends ServiceDefinition>(ctor: ClientConstructo
         interceptors: [telemetryClientInterceptor({ context: settings.context, traceparent: settings.traceparent })],
       };
       const onAbort = (): void => call.cancel();
-      const call = client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, callOptions, (error, response) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (error) reject(fromServiceError(error, method.path));
-        else resolve(response);
-      });
+      const call = client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        metadata,
+        callOptions,
+        (error, response) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (error) reject(fromServiceError(error, method.path));
+          else resolve(response);
+        },
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
     });
 
-  const invoke = async (method: MethodDefinition<unknown, unknown>, request: unknown, settings: CallSettings = {}): Promise<unknown> => {
+  const invoke = async (
+    method: MethodDefinition<unknown, unknown>,
+    request: unknown,
+    settings: CallSettings = {},
+  ): Promise<unknown> => {
     const budget = settings.deadlineMs ?? deadlineMs;
     const deadline = Math.min(settings.deadline?.getTime() ?? Number.POSITIVE_INFINITY, Date.now() + budget);
     const token = await tokenFor(settings);

@@ -72,10 +72,13 @@ export class UnavailableError extends RpcError {
   override readonly name: string = 'UnavailableError';
 }
 
-const isStatus = (value: unknown): value is status => typeof value === 'number' && statusName(value) !== `STATUS_${value}`;
+const isStatus = (value: unknown): value is status =>
+  typeof value === 'number' && statusName(value) !== `STATUS_${value}`;
 
 export const isServiceError = (error: unknown): error is ServiceError =>
-  error instanceof Error && isStatus((error as Partial<ServiceError>).code) && (error as Partial<ServiceError>).metadata instanceof Metadata;
+  error instanceof Error &&
+  isStatus((error as Partial<ServiceError>).code) &&
+  (error as Partial<ServiceError>).metadata instanceof Metadata;
 
 /** The status code and trailers a server answers for an error thrown by a handler. */
 export interface MappedError {
@@ -98,16 +101,29 @@ export const toServerError = (error: unknown): MappedError => {
     const details = detailsJson(error.details);
     if (details !== undefined) metadata.set(ERROR_DETAILS_KEY, details);
     const code = statusOfKind(error.kind);
-    return { response: { name: 'DomainError', message: error.message, code, details: error.message, metadata }, errorCode: error.code, unexpected: false };
+    return {
+      response: { name: 'DomainError', message: error.message, code, details: error.message, metadata },
+      errorCode: error.code,
+      unexpected: false,
+    };
   }
   if (error instanceof DeadlineExceededError) {
     return {
-      response: { name: 'DeadlineExceededError', message: 'deadline exceeded downstream', code: status.DEADLINE_EXCEEDED, details: 'deadline exceeded downstream' },
+      response: {
+        name: 'DeadlineExceededError',
+        message: 'deadline exceeded downstream',
+        code: status.DEADLINE_EXCEEDED,
+        details: 'deadline exceeded downstream',
+      },
       errorCode: undefined,
       unexpected: false,
     };
   }
-  return { response: { name: 'Error', message: INTERNAL_MESSAGE, code: status.INTERNAL, details: INTERNAL_MESSAGE }, errorCode: undefined, unexpected: true };
+  return {
+    response: { name: 'Error', message: INTERNAL_MESSAGE, code: status.INTERNAL, details: INTERNAL_MESSAGE },
+    errorCode: undefined,
+    unexpected: true,
+  };
 };
 
 const firstString = (metadata: Metadata, key: string): string | undefined => {
@@ -119,7 +135,9 @@ const parseDetails = (json: string | undefined): Record<string, unknown> => {
   if (json === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(json);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -151,7 +169,8 @@ export const fromServiceError = (error: ServiceError, method: string): DomainErr
   if (code !== undefined && kind !== undefined) {
     return domainError(code, error.details, kind, parseDetails(firstString(error.metadata, ERROR_DETAILS_KEY)));
   }
-  if (error.code === status.DEADLINE_EXCEEDED) return new DeadlineExceededError(error.code, error.details, method, error.metadata);
+  if (error.code === status.DEADLINE_EXCEEDED)
+    return new DeadlineExceededError(error.code, error.details, method, error.metadata);
   if (error.code === status.UNAVAILABLE) return new UnavailableError(error.code, error.details, method, error.metadata);
   return new RpcError(error.code, error.details, method, error.metadata);
 };

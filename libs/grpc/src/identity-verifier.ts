@@ -59,7 +59,10 @@ export class IdentityTokenVerifierClient implements TokenVerifier {
   private readonly inFlight = new Map<string, Promise<Caller>>();
 
   constructor(options: IdentityTokenVerifierOptions) {
-    this.client = createClient(identityV1.IdentityServiceClient, options.identityAddress, { deadlineMs: 3_000, ...options.client });
+    this.client = createClient(identityV1.IdentityServiceClient, options.identityAddress, {
+      deadlineMs: 3_000,
+      ...options.client,
+    });
     this.ttlMs = options.cacheTtlMs ?? DEFAULT_VERIFIED_TTL_MS;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.now = options.now ?? Date.now;
@@ -108,4 +111,5 @@ export class IdentityTokenVerifierClient implements TokenVerifier {
 }
 
 /** Whether an error means the caller is not who she claims (as opposed to an outage). */
-export const isUnauthenticated = (error: unknown): boolean => error instanceof DomainError && error.kind === 'unauthenticated';
+export const isUnauthenticated = (error: unknown): boolean =>
+  error instanceof DomainError && error.kind === 'unauthenticated';

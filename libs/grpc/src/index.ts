@@ -8,7 +8,16 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './telemetry.js';
 export { defineService, serviceNameOf } from './service.js';
-export type { AsyncService, AuthenticatedCallContext, CallContext, RequestOf, ResponseOf, ServiceRegistration, UnaryHandler, UnaryMethodName } from './service.js';
+export type {
+  AsyncService,
+  AuthenticatedCallContext,
+  CallContext,
+  RequestOf,
+  ResponseOf,
+  ServiceRegistration,
+  UnaryHandler,
+  UnaryMethodName,
+} from './service.js';
 export * from './client.js';
 export * from './server.js';
 export * from './bench.js';

@@ -17,12 +17,18 @@ const ORDER: Readonly<Record<Level, number>> = { debug: 20, info: 30, warn: 40, 
  * JSON lines on stderr at `level` and above (default: `warn`): what a host logs when the
  * service gave it no logger of its own.
  */
-export const jsonLogger = (level: Level = 'warn', bindings: Record<string, unknown> = {}, write: (line: string) => void = (line) => void process.stderr.write(line)): Logger => {
+export const jsonLogger = (
+  level: Level = 'warn',
+  bindings: Record<string, unknown> = {},
+  write: (line: string) => void = (line) => void process.stderr.write(line),
+): Logger => {
   const at =
     (l: Level) =>
     (fields: object, message?: string): void => {
       if (ORDER[l] < ORDER[level]) return;
-      write(`${JSON.stringify({ level: l, time: new Date().toISOString(), ...bindings, ...fields, ...(message === undefined ? {} : { msg: message }) })}\n`);
+      write(
+        `${JSON.stringify({ level: l, time: new Date().toISOString(), ...bindings, ...fields, ...(message === undefined ? {} : { msg: message }) })}\n`,
+      );
     };
   return {
     debug: at('debug'),
@@ -35,4 +41,6 @@ export const jsonLogger = (level: Level = 'warn', bindings: Record<string, unkno
 
 /** An error as log fields: its name, message and stack (an unknown error's message stays here, not on the wire). */
 export const errorFields = (error: unknown): Record<string, unknown> =>
-  error instanceof Error ? { err: { type: error.name, message: error.message, stack: error.stack } } : { err: { value: String(error) } };
+  error instanceof Error
+    ? { err: { type: error.name, message: error.message, stack: error.stack } }
+    : { err: { value: String(error) } };

@@ -70,7 +70,9 @@ const reflectionPackage = (descriptors: readonly Uint8Array[]): ReflectionPackag
 const bindAddress = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 const bind = (server: Server, address: string, credentials: ServerCredentials): Promise<number> =>
-  new Promise((resolve, reject) => server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port))));
+  new Promise((resolve, reject) =>
+    server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port))),
+  );
 
 /**
  * Starts a grpc-js server hosting `services` (unary async handlers, see `defineService`),
@@ -83,7 +85,9 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<GrpcS
   const host = options.host ?? '0.0.0.0';
   const drainDelayMs = options.drainDelayMs ?? 0;
 
-  const everyMethodPublic = options.services.every((s) => Object.keys(s.definition).every((m) => s.publicMethods?.includes(m)));
+  const everyMethodPublic = options.services.every((s) =>
+    Object.keys(s.definition).every((m) => s.publicMethods?.includes(m)),
+  );
   if (options.verifier === undefined && !everyMethodPublic) {
     throw new Error(`${options.name}: a token verifier is needed, since not every method is public`);
   }
@@ -94,10 +98,15 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<GrpcS
     const name = serviceNameOf(registration.definition);
     if (serviceNames.includes(name)) throw new Error(`${options.name}: ${name} is registered twice`);
     serviceNames.push(name);
-    server.addService(registration.definition, hostImplementation(registration, { verifier: options.verifier, logger }));
+    server.addService(
+      registration.definition,
+      hostImplementation(registration, { verifier: options.verifier, logger }),
+    );
   }
 
-  const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING' as const])));
+  const health = new HealthImplementation(
+    Object.fromEntries(['', ...serviceNames].map((name) => [name, 'NOT_SERVING' as const])),
+  );
   health.addToServer(server);
 
   if (options.descriptors !== undefined && options.descriptors.length > 0) {
@@ -112,7 +121,10 @@ export const startGrpcServer = async (options: GrpcServerOptions): Promise<GrpcS
     port = await bind(server, address, options.credentials ?? ServerCredentials.createInsecure());
   } catch (error) {
     server.forceShutdown();
-    throw new Error(`${options.name}: cannot listen on ${address}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `${options.name}: cannot listen on ${address}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   for (const name of ['', ...serviceNames]) health.setStatus(name, 'SERVING');
   logger.info({ service: options.name, host, port, services: serviceNames }, 'gRPC server listening');

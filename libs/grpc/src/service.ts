@@ -1,4 +1,11 @@
-import { status, type Metadata, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  status,
+  type Metadata,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { context as otelContext, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
 import { bearerToken, unauthenticated, type Caller, type TokenVerifier } from './caller.js';
 import type { CallSettings } from './client.js';
@@ -47,11 +54,18 @@ export interface AuthenticatedCallContext extends CallContext {
 }
 
 /** A handler as an async function; a thrown DomainError becomes the status of its kind (DESIGN §2). */
-export type UnaryHandler<Request, Response, Ctx extends CallContext = AuthenticatedCallContext> = (request: Request, ctx: Ctx) => Promise<Response>;
+export type UnaryHandler<Request, Response, Ctx extends CallContext = AuthenticatedCallContext> = (
+  request: Request,
+  ctx: Ctx,
+) => Promise<Response>;
 
 /** Handlers for every unary method of a definition; those named in `Public` may be called without a token. */
 export type AsyncService<D, Public extends string = never> = {
-  [K in UnaryMethodName<D>]: UnaryHandler<RequestOf<D[K]>, ResponseOf<D[K]>, K extends Public ? CallContext : AuthenticatedCallContext>;
+  [K in UnaryMethodName<D>]: UnaryHandler<
+    RequestOf<D[K]>,
+    ResponseOf<D[K]>,
+    K extends Public ? CallContext : AuthenticatedCallContext
+  >;
 };
 
 /** A service as startGrpcServer hosts it; build one with `defineService` to have it type-checked. */
@@ -78,7 +92,8 @@ export const defineService = <D extends ServiceDefinition, const Public extends 
 export const serviceNameOf = (definition: ServiceDefinition): string => {
   const names = new Set(Object.values(definition).map((method) => splitMethodPath(method.path).service));
   const [name, ...others] = [...names];
-  if (name === undefined || others.length > 0) throw new Error(`a service definition must describe one service, not ${names.size}`);
+  if (name === undefined || others.length > 0)
+    throw new Error(`a service definition must describe one service, not ${names.size}`);
   return name;
 };
 
@@ -99,11 +114,15 @@ const deadlineOf = (call: ServerUnaryCall<unknown, unknown>): Date | undefined =
  * status (DESIGN §2). Only unary methods are supported; a method without a handler answers
  * UNIMPLEMENTED.
  */
-export const hostImplementation = (registration: ServiceRegistration, host: HostOptions): UntypedServiceImplementation => {
+export const hostImplementation = (
+  registration: ServiceRegistration,
+  host: HostOptions,
+): UntypedServiceImplementation => {
   const publicMethods = new Set(registration.publicMethods ?? []);
   const implementation: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(registration.definition)) {
-    if (method.requestStream || method.responseStream) throw new Error(`${method.path}: streaming methods are not supported by @workshare/grpc`);
+    if (method.requestStream || method.responseStream)
+      throw new Error(`${method.path}: streaming methods are not supported by @workshare/grpc`);
     const handler = registration.implementation[name];
     if (handler === undefined) {
       // grpc-js answers UNIMPLEMENTED for it (defineService does not let this happen).
@@ -127,7 +146,9 @@ export const hostImplementation = (registration: ServiceRegistration, host: Host
         } else if (!isPublic) {
           throw unauthenticated('auth.no_verifier', `${path} cannot verify tokens: the server has no token verifier`);
         }
-        const response = await otelContext.with(context, () => handler(call.request as never, callContext(call, path, caller, token, context, methodLogger)));
+        const response = await otelContext.with(context, () =>
+          handler(call.request as never, callContext(call, path, caller, token, context, methodLogger)),
+        );
         if (response === undefined || response === null) throw new Error(`${path}: the handler answered nothing`);
         callback(null, response);
         endServerSpan(span, call.cancelled ? cancelledStatus(call) : status.OK);
@@ -139,10 +160,15 @@ export const hostImplementation = (registration: ServiceRegistration, host: Host
           if (error instanceof Error) span.recordException(error);
         }
         callback(mapped.response);
-        endServerSpan(span, call.cancelled ? cancelledStatus(call) : (mapped.response.code ?? status.UNKNOWN), mapped.errorCode);
+        endServerSpan(
+          span,
+          call.cancelled ? cancelledStatus(call) : (mapped.response.code ?? status.UNKNOWN),
+          mapped.errorCode,
+        );
       }
     };
-    implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void serve(call, callback);
+    implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
+      void serve(call, callback);
   }
   return implementation;
 };
@@ -187,7 +213,10 @@ const callContext = (
     get logger() {
       if (logger === undefined) {
         const spanContext = trace.getSpanContext(context);
-        const traceId = spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext.traceId : /^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent ?? '')?.[1];
+        const traceId =
+          spanContext !== undefined && isSpanContextValid(spanContext)
+            ? spanContext.traceId
+            : /^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent ?? '')?.[1];
         logger = traceId === undefined ? methodLogger : (methodLogger.child?.({ traceId }) ?? methodLogger);
       }
       return logger;

@@ -43,7 +43,10 @@ export const splitMethodPath = (path: string): { service: string; method: string
 
 const rpcAttributes = (path: string) => {
   const { service, method } = splitMethodPath(path);
-  return { name: `${service}/${method}`, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method } };
+  return {
+    name: `${service}/${method}`,
+    attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method },
+  };
 };
 
 // OpenTelemetry semantic conventions: the codes that are the server's failure, not the caller's.
@@ -94,11 +97,13 @@ export const telemetryClientInterceptor =
     return new InterceptingCall(nextCall(callOptions), {
       start: (metadata, _listener, next) => {
         propagation.inject(trace.setSpan(parent, span), metadata, metadataSetter);
-        if (options.traceparent !== undefined && metadata.get(TRACEPARENT_KEY).length === 0) metadata.set(TRACEPARENT_KEY, options.traceparent);
+        if (options.traceparent !== undefined && metadata.get(TRACEPARENT_KEY).length === 0)
+          metadata.set(TRACEPARENT_KEY, options.traceparent);
         next(metadata, {
           onReceiveStatus: (received, nextStatus) => {
             span.setAttribute('rpc.grpc.status_code', received.code);
-            if (received.code !== status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: statusName(received.code) });
+            if (received.code !== status.OK)
+              span.setStatus({ code: SpanStatusCode.ERROR, message: statusName(received.code) });
             span.end();
             nextStatus(received);
           },

@@ -36,15 +36,28 @@ const unary = <Req, Res>(
   const authorization = options.authorization ?? (options.token !== undefined ? `Bearer ${options.token}` : undefined);
   if (authorization !== undefined) metadata.set('authorization', authorization);
   return new Promise((resolve) => {
-    client.makeUnaryRequest(path, serialize, deserialize, request, metadata, { deadline: Date.now() + (options.deadlineMs ?? 10_000) }, (error, response) => {
-      client.close();
-      if (error) {
-        const code = error.metadata?.get(ERROR_CODE_KEY)[0];
-        resolve({ ok: false, status: statusName(error.code), errorCode: typeof code === 'string' ? code : undefined, message: error.details });
-      } else {
-        resolve({ ok: true, response: response as Res });
-      }
-    });
+    client.makeUnaryRequest(
+      path,
+      serialize,
+      deserialize,
+      request,
+      metadata,
+      { deadline: Date.now() + (options.deadlineMs ?? 10_000) },
+      (error, response) => {
+        client.close();
+        if (error) {
+          const code = error.metadata?.get(ERROR_CODE_KEY)[0];
+          resolve({
+            ok: false,
+            status: statusName(error.code),
+            errorCode: typeof code === 'string' ? code : undefined,
+            message: error.details,
+          });
+        } else {
+          resolve({ ok: true, response: response as Res });
+        }
+      },
+    );
   });
 };
 
@@ -56,7 +69,11 @@ export const wireCall = <D extends ServiceDefinition, K extends UnaryMethodName<
   request: RequestOf<D[K]>,
   options: WireOptions = {},
 ): Promise<WireOutcome<ResponseOf<D[K]>>> => {
-  const m = definition[method] as unknown as { path: string; requestSerialize: (value: RequestOf<D[K]>) => Buffer; responseDeserialize: (bytes: Buffer) => ResponseOf<D[K]> };
+  const m = definition[method] as unknown as {
+    path: string;
+    requestSerialize: (value: RequestOf<D[K]>) => Buffer;
+    responseDeserialize: (bytes: Buffer) => ResponseOf<D[K]>;
+  };
   return unary(address, m.path, m.requestSerialize, m.responseDeserialize, request, options);
 };
 
@@ -73,7 +90,9 @@ export const wireCallBytes = <D extends ServiceDefinition, K extends UnaryMethod
 };
 
 /** The failure's status and error code; an error when the call succeeded. */
-export const refusal = async <T>(outcome: Promise<WireOutcome<T>>): Promise<{ status: string; errorCode: string | undefined }> => {
+export const refusal = async <T>(
+  outcome: Promise<WireOutcome<T>>,
+): Promise<{ status: string; errorCode: string | undefined }> => {
   const result = await outcome;
   if (result.ok) throw new Error(`expected the call to fail, it answered ${JSON.stringify(result.response)}`);
   return { status: result.status, errorCode: result.errorCode };

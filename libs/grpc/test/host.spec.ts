@@ -15,8 +15,24 @@ import {
   type RetryEvent,
   type ServiceClient,
 } from '../src/index.js';
-import { bearer, capturingLogger, freePort, healthCheck, rawGetMember, reflectionFilesForSymbol, reflectionListServices, type LogLine } from './support/clients.js';
-import { KINDS, newProbe, testIdentityService, testVerifier, type IdentityDefinition, type Probe } from './support/test-service.js';
+import {
+  bearer,
+  capturingLogger,
+  freePort,
+  healthCheck,
+  rawGetMember,
+  reflectionFilesForSymbol,
+  reflectionListServices,
+  type LogLine,
+} from './support/clients.js';
+import {
+  KINDS,
+  newProbe,
+  testIdentityService,
+  testVerifier,
+  type IdentityDefinition,
+  type Probe,
+} from './support/test-service.js';
 import { identityV1 } from '@workshare/proto';
 
 // The host over real loopback sockets: grpc-js server and clients, the identity contract, a
@@ -39,7 +55,10 @@ interface Started {
   verified: string[];
 }
 
-const start = async (options: Partial<GrpcServerOptions> = {}, downstream?: () => ServiceClient<IdentityDefinition>): Promise<Started> => {
+const start = async (
+  options: Partial<GrpcServerOptions> = {},
+  downstream?: () => ServiceClient<IdentityDefinition>,
+): Promise<Started> => {
   const probe = newProbe();
   const logs: LogLine[] = [];
   const verified: string[] = [];
@@ -57,7 +76,10 @@ const start = async (options: Partial<GrpcServerOptions> = {}, downstream?: () =
   return { server, probe, logs, verified };
 };
 
-const clientOf = (address: string, options: Parameters<typeof createClient>[2] = {}): ServiceClient<IdentityDefinition> => {
+const clientOf = (
+  address: string,
+  options: Parameters<typeof createClient>[2] = {},
+): ServiceClient<IdentityDefinition> => {
   const client = createClient(identityV1.IdentityServiceClient, address, { token: 'token-hanako', ...options });
   clients.push(client);
   return client;
@@ -77,7 +99,9 @@ describe('health (grpc.health.v1)', () => {
     const { server } = await start();
     expect(await healthCheck(server.address, '')).toBe('SERVING');
     expect(await healthCheck(server.address, SERVICE)).toBe('SERVING');
-    expect(await healthCheck(server.address, 'workshare.nothing.v1.NothingService')).toEqual({ code: status.NOT_FOUND });
+    expect(await healthCheck(server.address, 'workshare.nothing.v1.NothingService')).toEqual({
+      code: status.NOT_FOUND,
+    });
   });
 
   it('answers the status a service sets for itself', async () => {
@@ -103,7 +127,13 @@ describe('server reflection', () => {
     const { server } = await start();
     expect(await reflectionListServices(server.address)).toEqual([SERVICE]);
     const files = await reflectionFilesForSymbol(server.address, `${SERVICE}.GetMember`);
-    expect(files).toEqual(expect.arrayContaining(['workshare/identity/v1/identity.proto', 'workshare/common/v1/common.proto', 'google/protobuf/timestamp.proto']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'workshare/identity/v1/identity.proto',
+        'workshare/common/v1/common.proto',
+        'google/protobuf/timestamp.proto',
+      ]),
+    );
   });
 
   it('is off without descriptors', async () => {
@@ -122,25 +152,33 @@ describe('DomainError ↔ status mapping (DESIGN §2)', () => {
     unauthenticated: status.UNAUTHENTICATED,
   };
 
-  it.each(KINDS)('a thrown %s error goes on the wire as its status, with x-error-code and x-error-details', async (kind) => {
-    const { server } = await start();
-    const outcome = await rawGetMember(server.address, `throw:${kind}`, bearer('token-hanako'));
-    if (outcome.ok) throw new Error('the call succeeded');
-    expect(outcome.error.code).toBe(expectedStatus[kind]);
-    expect(statusOfKind(kind)).toBe(expectedStatus[kind]);
-    expect(outcome.error.details).toBe(`a ${kind} error for 藤里`);
-    expect(outcome.error.metadata.get(ERROR_CODE_KEY)).toEqual([`test.${kind}`]);
-    const details = outcome.error.metadata.get(ERROR_DETAILS_KEY)[0];
-    expect(typeof details).toBe('string');
-    expect(details as string).toMatch(/^[\x20-\x7e]+$/);
-    expect(JSON.parse(details as string)).toEqual({ memberId: `throw:${kind}`, town: '藤琴', limit: 7 });
-  });
+  it.each(KINDS)(
+    'a thrown %s error goes on the wire as its status, with x-error-code and x-error-details',
+    async (kind) => {
+      const { server } = await start();
+      const outcome = await rawGetMember(server.address, `throw:${kind}`, bearer('token-hanako'));
+      if (outcome.ok) throw new Error('the call succeeded');
+      expect(outcome.error.code).toBe(expectedStatus[kind]);
+      expect(statusOfKind(kind)).toBe(expectedStatus[kind]);
+      expect(outcome.error.details).toBe(`a ${kind} error for 藤里`);
+      expect(outcome.error.metadata.get(ERROR_CODE_KEY)).toEqual([`test.${kind}`]);
+      const details = outcome.error.metadata.get(ERROR_DETAILS_KEY)[0];
+      expect(typeof details).toBe('string');
+      expect(details as string).toMatch(/^[\x20-\x7e]+$/);
+      expect(JSON.parse(details as string)).toEqual({ memberId: `throw:${kind}`, town: '藤琴', limit: 7 });
+    },
+  );
 
   it.each(KINDS)('the client turns a %s status with x-error-code back into the same DomainError', async (kind) => {
     const { server, probe } = await start();
     const error = await failureOf(clientOf(server.address).getMember({ memberId: `throw:${kind}` }));
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ code: `test.${kind}`, kind, message: `a ${kind} error for 藤里`, details: { memberId: `throw:${kind}`, town: '藤琴', limit: 7 } });
+    expect(error).toMatchObject({
+      code: `test.${kind}`,
+      kind,
+      message: `a ${kind} error for 藤里`,
+      details: { memberId: `throw:${kind}`, town: '藤琴', limit: 7 },
+    });
     if (kind === 'invalid') expect(error).toBeInstanceOf(ValidationError);
     if (kind === 'not_found') expect(error).toBeInstanceOf(NotFoundError);
     if (kind === 'forbidden') expect(error).toBeInstanceOf(ForbiddenError);
@@ -160,7 +198,11 @@ describe('DomainError ↔ status mapping (DESIGN §2)', () => {
     const error = await failureOf(clientOf(server.address).getMember({ memberId: 'crash' }));
     expect(error).toBeInstanceOf(RpcError);
     expect(error).not.toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ status: status.INTERNAL, statusName: 'INTERNAL', method: '/workshare.identity.v1.IdentityService/GetMember' });
+    expect(error).toMatchObject({
+      status: status.INTERNAL,
+      statusName: 'INTERNAL',
+      method: '/workshare.identity.v1.IdentityService/GetMember',
+    });
     expect((error as Error).message).not.toContain('secret');
 
     const logged = logs.filter((l) => l.level === 'error');
@@ -207,13 +249,17 @@ describe('authentication', () => {
     expect(anonymous.regions[0]?.name).toBe('anonymous');
     const known = await clientOf(server.address, { token: 'token-hanako' }).listRegions({});
     expect(known.regions[0]?.name).toBe('hanako');
-    await expect(clientOf(server.address, { token: 'token-forged' }).listRegions({})).rejects.toMatchObject({ code: 'auth.token_invalid' });
+    await expect(clientOf(server.address, { token: 'token-forged' }).listRegions({})).rejects.toMatchObject({
+      code: 'auth.token_invalid',
+    });
     expect(probe.calls.listRegions).toBe(2);
   });
 
   it('says which address it cannot listen on', async () => {
     const { server } = await start();
-    await expect(start({ port: server.port })).rejects.toThrow(`identity-test: cannot listen on 127.0.0.1:${server.port}`);
+    await expect(start({ port: server.port })).rejects.toThrow(
+      `identity-test: cannot listen on 127.0.0.1:${server.port}`,
+    );
   });
 
   it('will not start without a verifier when some method needs a caller', async () => {
@@ -245,7 +291,9 @@ describe('deadlines', () => {
     const downstream: { client?: ServiceClient<IdentityDefinition> } = {};
     const { server, probe } = await start({}, () => downstream.client as ServiceClient<IdentityDefinition>);
     downstream.client = clientOf(server.address, { token: undefined, deadlineMs: 60_000 });
-    const { member } = await clientOf(server.address, { token: 'token-yuki', deadlineMs: 3_000 }).getMember({ memberId: 'downstream:whoami' });
+    const { member } = await clientOf(server.address, { token: 'token-yuki', deadlineMs: 3_000 }).getMember({
+      memberId: 'downstream:whoami',
+    });
     expect(member?.memberId).toBe('yuki');
     const [outer, inner] = probe.contexts;
     expect(inner?.token).toBe('token-yuki');
@@ -259,7 +307,11 @@ describe('client retries', () => {
   it('retries UNAVAILABLE until a server started late answers', async () => {
     const port = await freePort();
     const retries: RetryEvent[] = [];
-    const client = clientOf(`127.0.0.1:${port}`, { retries: 30, onRetry: (e) => retries.push(e), backoff: { initialMs: 100, maxMs: 400 } });
+    const client = clientOf(`127.0.0.1:${port}`, {
+      retries: 30,
+      onRetry: (e) => retries.push(e),
+      backoff: { initialMs: 100, maxMs: 400 },
+    });
     const answer = client.getMember({ memberId: 'm-late' });
     await new Promise((resolve) => setTimeout(resolve, 400));
     await start({ port });
@@ -272,7 +324,13 @@ describe('client retries', () => {
   it('gives up with UnavailableError after the retries allowed, backing off exponentially', async () => {
     const port = await freePort();
     const retries: RetryEvent[] = [];
-    const error = await failureOf(clientOf(`127.0.0.1:${port}`, { retries: 3, onRetry: (e) => retries.push(e), backoff: { initialMs: 40, maxMs: 1_000 } }).getMember({ memberId: 'm-1' }));
+    const error = await failureOf(
+      clientOf(`127.0.0.1:${port}`, {
+        retries: 3,
+        onRetry: (e) => retries.push(e),
+        backoff: { initialMs: 40, maxMs: 1_000 },
+      }).getMember({ memberId: 'm-1' }),
+    );
     expect(error).toBeInstanceOf(UnavailableError);
     expect(retries.map((r) => r.retry)).toEqual([1, 2, 3]);
     // Equal jitter: each wait lies between half and all of 40, 80, 160 ms.
@@ -289,7 +347,9 @@ describe('client retries', () => {
     const client = clientOf(server.address, { onRetry: (e) => retries.push(e) });
     await expect(client.getMember({ memberId: 'throw:conflict' })).rejects.toMatchObject({ kind: 'conflict' });
     await expect(client.getMember({ memberId: 'crash' })).rejects.toMatchObject({ status: status.INTERNAL });
-    await expect(client.getMember({ memberId: 'slow:2000' }, { deadlineMs: 100 })).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(client.getMember({ memberId: 'slow:2000' }, { deadlineMs: 100 })).rejects.toBeInstanceOf(
+      DeadlineExceededError,
+    );
     expect(probe.calls.getMember).toBe(3);
     expect(retries).toEqual([]);
   });

@@ -26,7 +26,11 @@ const METHOD = '/workshare.identity.v1.IdentityService/GetMember';
 
 /** What a grpc-js client reports for the response a server made of `response`. */
 const asReceived = (response: ReturnType<typeof toServerError>['response']): ServiceError =>
-  Object.assign(new Error(response.details), { code: response.code ?? status.UNKNOWN, details: response.details ?? '', metadata: response.metadata ?? new Metadata() });
+  Object.assign(new Error(response.details), {
+    code: response.code ?? status.UNKNOWN,
+    details: response.details ?? '',
+    metadata: response.metadata ?? new Metadata(),
+  });
 
 describe('DomainError → status (server side)', () => {
   it.each([
@@ -52,7 +56,11 @@ describe('DomainError → status (server side)', () => {
     const { response } = toServerError(new WrongExpectedVersionError('member-1', '3', 4));
     expect(response.code).toBe(status.ABORTED);
     expect(response.metadata?.get(ERROR_CODE_KEY)).toEqual(['eventstore.wrong_expected_version']);
-    expect(JSON.parse(response.metadata?.get(ERROR_DETAILS_KEY)[0] as string)).toEqual({ stream: 'member-1', expected: '3', actual: 4 });
+    expect(JSON.parse(response.metadata?.get(ERROR_DETAILS_KEY)[0] as string)).toEqual({
+      stream: 'member-1',
+      expected: '3',
+      actual: 4,
+    });
   });
 
   it('escapes details to printable ASCII JSON that parses back to the same value', () => {
@@ -72,7 +80,9 @@ describe('DomainError → status (server side)', () => {
   });
 
   it('keeps an error code legal as a header value', () => {
-    expect(toServerError(new DomainError('bad code\u00e9', 'm', 'rule')).response.metadata?.get(ERROR_CODE_KEY)).toEqual(['bad_code_']);
+    expect(
+      toServerError(new DomainError('bad code\u00e9', 'm', 'rule')).response.metadata?.get(ERROR_CODE_KEY),
+    ).toEqual(['bad_code_']);
   });
 
   it('answers anything else as INTERNAL with a fixed message, and flags it for the logs', () => {
@@ -86,7 +96,9 @@ describe('DomainError → status (server side)', () => {
   });
 
   it('keeps a deadline that ran out downstream as DEADLINE_EXCEEDED', () => {
-    const { response, unexpected } = toServerError(new DeadlineExceededError(status.DEADLINE_EXCEEDED, 'late', '/a.B/C'));
+    const { response, unexpected } = toServerError(
+      new DeadlineExceededError(status.DEADLINE_EXCEEDED, 'late', '/a.B/C'),
+    );
     expect(response.code).toBe(status.DEADLINE_EXCEEDED);
     expect(unexpected).toBe(false);
   });
@@ -101,12 +113,18 @@ describe('status → DomainError (client side)', () => {
   });
 
   it('makes an RpcError of a status without x-error-code, with typed classes for deadline and unavailability', () => {
-    const plain = (code: status, metadata = new Metadata()): ServiceError => Object.assign(new Error('x'), { code, details: 'detail', metadata });
+    const plain = (code: status, metadata = new Metadata()): ServiceError =>
+      Object.assign(new Error('x'), { code, details: 'detail', metadata });
     expect(fromServiceError(plain(status.DEADLINE_EXCEEDED), METHOD)).toBeInstanceOf(DeadlineExceededError);
     expect(fromServiceError(plain(status.UNAVAILABLE), METHOD)).toBeInstanceOf(UnavailableError);
     const internal = fromServiceError(plain(status.INTERNAL), METHOD);
     expect(internal).toBeInstanceOf(RpcError);
-    expect(internal).toMatchObject({ status: status.INTERNAL, statusName: 'INTERNAL', method: METHOD, message: `${METHOD}: INTERNAL: detail` });
+    expect(internal).toMatchObject({
+      status: status.INTERNAL,
+      statusName: 'INTERNAL',
+      method: METHOD,
+      message: `${METHOD}: INTERNAL: detail`,
+    });
     // A code on a status that no kind maps to is not a DomainError.
     const odd = new Metadata();
     odd.set(ERROR_CODE_KEY, 'x.y');
@@ -118,7 +136,10 @@ describe('status → DomainError (client side)', () => {
       const metadata = new Metadata();
       metadata.set(ERROR_CODE_KEY, 'x.y');
       metadata.set(ERROR_DETAILS_KEY, raw);
-      const error = fromServiceError(Object.assign(new Error('x'), { code: status.NOT_FOUND, details: 'gone', metadata }), METHOD);
+      const error = fromServiceError(
+        Object.assign(new Error('x'), { code: status.NOT_FOUND, details: 'gone', metadata }),
+        METHOD,
+      );
       expect(error).toMatchObject({ code: 'x.y', kind: 'not_found', details: {} });
     }
   });
@@ -137,9 +158,14 @@ describe('bearer tokens and roles', () => {
     expect(bearerToken(metadataWith())).toBeUndefined();
   });
 
-  it.each(['Basic abc', 'Bearer', 'Bearer ', 'Bearer a b', 'abc'])('refuses the header "%s" as unauthenticated', (value) => {
-    expect(() => bearerToken(metadataWith(value))).toThrow(expect.objectContaining({ code: 'auth.malformed_authorization', kind: 'unauthenticated' }));
-  });
+  it.each(['Basic abc', 'Bearer', 'Bearer ', 'Bearer a b', 'abc'])(
+    'refuses the header "%s" as unauthenticated',
+    (value) => {
+      expect(() => bearerToken(metadataWith(value))).toThrow(
+        expect.objectContaining({ code: 'auth.malformed_authorization', kind: 'unauthenticated' }),
+      );
+    },
+  );
 
   it('scopes a coordinator to her region and a business user to her business', () => {
     const yuki: Caller = { subject: 'yuki', roles: [{ role: 'coordinator', region: 'fujisato' }, { role: 'member' }] };
@@ -169,7 +195,9 @@ describe('service definitions', () => {
           const subject: string = ctx.caller.subject;
           return { regions: [{ region: subject, name: '', prefecture: '', towns: [] }] };
         },
-        getMember: async (request, ctx) => ({ member: identityV1.Member.fromPartial({ memberId: `${request.memberId}:${ctx.caller.subject}` }) }),
+        getMember: async (request, ctx) => ({
+          member: identityV1.Member.fromPartial({ memberId: `${request.memberId}:${ctx.caller.subject}` }),
+        }),
         login: async () => ({ accessToken: '', expiresAt: undefined, caller: undefined }),
         registerMember: async () => ({ memberId: '' }),
         updateAvailability: async () => ({}),
@@ -185,8 +213,10 @@ describe('service definitions', () => {
       { publicMethods: ['listRegions'] },
     );
     expect(registration.publicMethods).toEqual(['listRegions']);
-    // @ts-expect-error: only methods of the service can be public.
-    defineService(identityV1.IdentityServiceService, registration.implementation as never, { publicMethods: ['noSuchMethod'] });
+    defineService(identityV1.IdentityServiceService, registration.implementation as never, {
+      // @ts-expect-error: only methods of the service can be public.
+      publicMethods: ['noSuchMethod'],
+    });
   });
 });
 
@@ -197,6 +227,12 @@ describe('the default logger', () => {
     logger.debug({ a: 1 }, 'hidden');
     logger.child?.({ rpc: METHOD }).warn({ memberId: 'm-1' }, 'shown');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ level: 'warn', service: 'identity', rpc: METHOD, memberId: 'm-1', msg: 'shown' });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 'warn',
+      service: 'identity',
+      rpc: METHOD,
+      memberId: 'm-1',
+      msg: 'shown',
+    });
   });
 });

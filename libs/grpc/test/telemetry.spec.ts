@@ -53,7 +53,9 @@ describe('with an OpenTelemetry SDK in the process', () => {
 
   it('makes a server span per call, child of the client span, with the rpc attributes', async () => {
     const root = trace.getTracer('test').startSpan('root');
-    await context.with(trace.setSpan(context.active(), root), () => client('token-hanako').getMember({ memberId: 'm-1' }));
+    await context.with(trace.setSpan(context.active(), root), () =>
+      client('token-hanako').getMember({ memberId: 'm-1' }),
+    );
     root.end();
     await waitForSpans(telemetry.spans, 3);
 
@@ -70,7 +72,11 @@ describe('with an OpenTelemetry SDK in the process', () => {
         'rpc.grpc.status_code': 0,
       },
     });
-    expect(clientSpan).toMatchObject({ traceId: root.spanContext().traceId, parentSpanId: root.spanContext().spanId, attributes: { 'rpc.method': 'GetMember' } });
+    expect(clientSpan).toMatchObject({
+      traceId: root.spanContext().traceId,
+      parentSpanId: root.spanContext().spanId,
+      attributes: { 'rpc.method': 'GetMember' },
+    });
     expect(TRACER_NAME).toBe('workshare-grpc');
   });
 
@@ -79,7 +85,10 @@ describe('with an OpenTelemetry SDK in the process', () => {
     metadata.set('traceparent', TRACEPARENT);
     await rawGetMember(server.address, 'm-1', metadata);
     await waitForSpans(telemetry.spans, 1);
-    expect(byKind(telemetry.spans, SpanKind.SERVER)[0]).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', parentSpanId: 'b7ad6b7169203331' });
+    expect(byKind(telemetry.spans, SpanKind.SERVER)[0]).toMatchObject({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      parentSpanId: 'b7ad6b7169203331',
+    });
   });
 
   it('carries one trace through a handler that calls another service', async () => {

@@ -36,7 +36,11 @@ const inputs = [
   require.resolve('typescript/package.json'),
 ].sort();
 const hash = createHash('sha256');
-for (const file of inputs) hash.update(`${relative(packageDir, file)}\0`).update(readFileSync(file)).update('\0');
+for (const file of inputs)
+  hash
+    .update(`${relative(packageDir, file)}\0`)
+    .update(readFileSync(file))
+    .update('\0');
 const digest = hash.digest('hex');
 
 if (!process.argv.includes('--force') && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === digest) {

@@ -36,12 +36,19 @@ const inputsDigest = () => {
     tsProtoManifest,
     join(dirname(bufBin), '../package.json'),
   ].sort();
-  for (const file of inputs) hash.update(`${relative(repoRoot, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of inputs)
+    hash
+      .update(`${relative(repoRoot, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex');
 };
 
 const buf = (args) => {
-  const run = spawnSync(process.execPath, [bufBin, ...args], { cwd: moduleDir, stdio: ['ignore', 'inherit', 'inherit'] });
+  const run = spawnSync(process.execPath, [bufBin, ...args], {
+    cwd: moduleDir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (run.error) throw run.error;
   if (run.status !== 0) {
     console.error(`buf ${args.join(' ')} failed (exit ${run.status ?? run.signal})`);

@@ -63,9 +63,11 @@ const previousModule = () => {
   const top = git(['rev-parse', '--show-toplevel']);
   if (!top.ok) return { skip: `${repoDir} is not a git checkout` };
   const gitDir = join(top.out, '.git');
-  if (!existsSync(gitDir) || !statSync(gitDir).isDirectory()) return { skip: `${top.out} has no .git directory (a worktree or submodule)` };
+  if (!existsSync(gitDir) || !statSync(gitDir).isDirectory())
+    return { skip: `${top.out} has no .git directory (a worktree or submodule)` };
   const subdir = relative(top.out, moduleDir).split(sep).join('/');
-  if (subdir === '' || subdir.startsWith('..')) return { skip: `${moduleDir} is not inside the git checkout ${top.out}` };
+  if (subdir === '' || subdir.startsWith('..'))
+    return { skip: `${moduleDir} is not inside the git checkout ${top.out}` };
   const commit = git(['rev-parse', '--verify', '--quiet', `${against}^{commit}`]);
   if (!commit.ok) return { skip: `there is no commit ${against} (first commit, or a shallow clone)` };
   const short = commit.out.slice(0, 12);

@@ -12,7 +12,9 @@ const files = fromBinary(FileDescriptorSetSchema, descriptorSet).file;
  * the files that import them: what gRPC server reflection serves
  * (`startGrpcServer({ descriptors })` in @workshare/grpc).
  */
-export const fileDescriptorProtos: readonly Uint8Array[] = files.map((file) => toBinary(FileDescriptorProtoSchema, file));
+export const fileDescriptorProtos: readonly Uint8Array[] = files.map((file) =>
+  toBinary(FileDescriptorProtoSchema, file),
+);
 
 /** Fully qualified names of every service in the contracts, e.g. `workshare.identity.v1.IdentityService`. */
 export const serviceNames: readonly string[] = files.flatMap((file) =>

@@ -6,7 +6,8 @@ import type { Money } from './gen/workshare/common/v1/common.js';
  * the bigint the domain computes with, refusing anything that is not a whole number of yen.
  */
 export const moneyFromYen = (yen: bigint | number): Money => {
-  if (typeof yen === 'number' && !Number.isSafeInteger(yen)) throw new RangeError(`${yen} is not a whole, safe number of yen`);
+  if (typeof yen === 'number' && !Number.isSafeInteger(yen))
+    throw new RangeError(`${yen} is not a whole, safe number of yen`);
   const value = BigInt(yen);
   if (value > INT64_MAX || value < INT64_MIN) throw new RangeError(`${value} yen does not fit in int64`);
   return { yen: value.toString() };

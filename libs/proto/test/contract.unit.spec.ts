@@ -1,4 +1,12 @@
-import { commonV1, descriptorSet, fileDescriptorProtos, identityV1, moneyFromYen, serviceNames, yenFromMoney } from '../src/index.js';
+import {
+  commonV1,
+  descriptorSet,
+  fileDescriptorProtos,
+  identityV1,
+  moneyFromYen,
+  serviceNames,
+  yenFromMoney,
+} from '../src/index.js';
 
 // The generated TypeScript: messages round-trip through the wire format, the grpc-js service
 // definition names the real paths, and the descriptors for server reflection are complete.
@@ -35,7 +43,12 @@ describe('generated identity contract', () => {
 
   it('leaves personal data out of the message when it is withheld', () => {
     const decoded = identityV1.Member.decode(
-      identityV1.Member.encode(identityV1.Member.fromPartial({ memberId: 'm-2', personalDataStatus: identityV1.PersonalDataStatus.PERSONAL_DATA_STATUS_WITHHELD })).finish(),
+      identityV1.Member.encode(
+        identityV1.Member.fromPartial({
+          memberId: 'm-2',
+          personalDataStatus: identityV1.PersonalDataStatus.PERSONAL_DATA_STATUS_WITHHELD,
+        }),
+      ).finish(),
     );
     expect(decoded.personalData).toBeUndefined();
     expect(decoded.personalDataStatus).toBe(identityV1.PersonalDataStatus.PERSONAL_DATA_STATUS_WITHHELD);
@@ -44,7 +57,10 @@ describe('generated identity contract', () => {
   it('keeps a coordinator role region and a business role business id optional', () => {
     const caller: identityV1.Caller = {
       subject: 'u-1',
-      roles: [{ kind: identityV1.RoleKind.ROLE_KIND_COORDINATOR, region: 'fujisato' }, { kind: identityV1.RoleKind.ROLE_KIND_MEMBER }],
+      roles: [
+        { kind: identityV1.RoleKind.ROLE_KIND_COORDINATOR, region: 'fujisato' },
+        { kind: identityV1.RoleKind.ROLE_KIND_MEMBER },
+      ],
     };
     const decoded = identityV1.Caller.decode(identityV1.Caller.encode(caller).finish());
     expect(decoded.roles[0]).toEqual({ kind: identityV1.RoleKind.ROLE_KIND_COORDINATOR, region: 'fujisato' });
@@ -54,9 +70,20 @@ describe('generated identity contract', () => {
   it('describes the grpc-js service with the paths of package workshare.identity.v1', () => {
     const service = identityV1.IdentityServiceService;
     expect(service.getMember.path).toBe('/workshare.identity.v1.IdentityService/GetMember');
-    expect(Object.keys(service).sort()).toEqual(
-      ['forgetMember', 'getBusiness', 'getMember', 'grantRole', 'listRegions', 'login', 'registerBusiness', 'registerMember', 'registerUser', 'revokeRole', 'updateAvailability', 'verifyToken'],
-    );
+    expect(Object.keys(service).sort()).toEqual([
+      'forgetMember',
+      'getBusiness',
+      'getMember',
+      'grantRole',
+      'listRegions',
+      'login',
+      'registerBusiness',
+      'registerMember',
+      'registerUser',
+      'revokeRole',
+      'updateAvailability',
+      'verifyToken',
+    ]);
     for (const method of Object.values(service)) {
       expect(method.requestStream).toBe(false);
       expect(method.responseStream).toBe(false);
@@ -77,8 +104,16 @@ describe('descriptors for server reflection', () => {
       expect(bytes[0]).toBe(0x0a);
       return Buffer.from(bytes.subarray(2, 2 + (bytes[1] ?? 0))).toString('utf8');
     });
-    expect(names).toEqual(expect.arrayContaining(['google/protobuf/timestamp.proto', 'workshare/common/v1/common.proto', 'workshare/identity/v1/identity.proto']));
-    expect(names.indexOf('workshare/common/v1/common.proto')).toBeLessThan(names.indexOf('workshare/identity/v1/identity.proto'));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'google/protobuf/timestamp.proto',
+        'workshare/common/v1/common.proto',
+        'workshare/identity/v1/identity.proto',
+      ]),
+    );
+    expect(names.indexOf('workshare/common/v1/common.proto')).toBeLessThan(
+      names.indexOf('workshare/identity/v1/identity.proto'),
+    );
   });
 });
 

@@ -14,7 +14,8 @@ const bufBin = join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin
 
 const run = (command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> =>
   spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, PROTO_BREAKING_AGAINST: '' } });
-const buf = (args: readonly string[], cwd: string): SpawnSyncReturns<string> => run(process.execPath, [bufBin, ...args], cwd);
+const buf = (args: readonly string[], cwd: string): SpawnSyncReturns<string> =>
+  run(process.execPath, [bufBin, ...args], cwd);
 const outputOf = (r: SpawnSyncReturns<string>): string => `${r.stdout}${r.stderr}`;
 
 const scratchDirs: string[] = [];
@@ -51,7 +52,11 @@ describe('proto/ contract checks', () => {
 
   it('buf lint applies the STANDARD rules: a badly named field and an enum without a zero UNSPECIFIED value fail', () => {
     const module = copyOfModule();
-    edit(identityProto(module), 'string member_id = 1;\n  // The region she works in', 'string memberId = 1;\n  // The region she works in');
+    edit(
+      identityProto(module),
+      'string member_id = 1;\n  // The region she works in',
+      'string memberId = 1;\n  // The region she works in',
+    );
     edit(identityProto(module), 'ROLE_KIND_UNSPECIFIED = 0;', 'ROLE_KIND_NONE = 0;');
     const result = buf(['lint'], module);
     expect(result.status).not.toBe(0);
@@ -64,7 +69,11 @@ describe('proto/ contract checks', () => {
     const before = join(scratch(), 'before.binpb');
     expect(buf(['build', '-o', before], moduleDir).status).toBe(0);
 
-    edit(identityProto(module), 'string holder_name_kana = 5;', 'string holder_name_kana = 5;\n  string nickname_kana = 6;');
+    edit(
+      identityProto(module),
+      'string holder_name_kana = 5;',
+      'string holder_name_kana = 5;\n  string nickname_kana = 6;',
+    );
     const compatible = buf(['breaking', '--against', before], module);
     expect(outputOf(compatible)).toBe('');
     expect(compatible.status).toBe(0);
@@ -73,17 +82,36 @@ describe('proto/ contract checks', () => {
     edit(identityProto(module), 'string token = 1;', 'string token = 2;');
     const breaking = buf(['breaking', '--against', before], module);
     expect(breaking.status).not.toBe(0);
-    expect(outputOf(breaking)).toContain('Previously present field "2" with name "password" on message "LoginRequest" was deleted');
-    expect(outputOf(breaking)).toContain('Previously present field "1" with name "token" on message "VerifyTokenRequest" was deleted');
+    expect(outputOf(breaking)).toContain(
+      'Previously present field "2" with name "password" on message "LoginRequest" was deleted',
+    );
+    expect(outputOf(breaking)).toContain(
+      'Previously present field "1" with name "token" on message "VerifyTokenRequest" was deleted',
+    );
   });
 });
 
 describe('proto:check against the previous commit of a git history', () => {
   const git = (repo: string, ...args: string[]): void => {
-    const r = run('git', ['-C', repo, '-c', 'user.name=Proto Check', '-c', 'user.email=proto@example.invalid', '-c', 'commit.gpgsign=false', ...args], repo);
+    const r = run(
+      'git',
+      [
+        '-C',
+        repo,
+        '-c',
+        'user.name=Proto Check',
+        '-c',
+        'user.email=proto@example.invalid',
+        '-c',
+        'commit.gpgsign=false',
+        ...args,
+      ],
+      repo,
+    );
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${outputOf(r)}`);
   };
-  const check = (repo: string): SpawnSyncReturns<string> => run(process.execPath, [checkScript, '--repo', repo], packageDir);
+  const check = (repo: string): SpawnSyncReturns<string> =>
+    run(process.execPath, [checkScript, '--repo', repo], packageDir);
 
   it('skips on a first commit and on a previous commit without a module, then catches a breaking change', () => {
     if (run('git', ['--version'], tmpdir()).status !== 0) {
@@ -104,10 +132,16 @@ describe('proto:check against the previous commit of a git history', () => {
     git(repo, 'add', '.');
     git(repo, 'commit', '--quiet', '-m', 'contracts');
     const noModule = check(repo);
-    expect(outputOf(noModule)).toMatch(/skipped: the previous commit HEAD~1 \([0-9a-f]+\) has no buf module in proto\//);
+    expect(outputOf(noModule)).toMatch(
+      /skipped: the previous commit HEAD~1 \([0-9a-f]+\) has no buf module in proto\//,
+    );
     expect(noModule.status).toBe(0);
 
-    edit(identityProto(join(repo, 'proto')), 'string holder_name_kana = 5;', 'string holder_name_kana = 5;\n  string nickname_kana = 6;');
+    edit(
+      identityProto(join(repo, 'proto')),
+      'string holder_name_kana = 5;',
+      'string holder_name_kana = 5;\n  string nickname_kana = 6;',
+    );
     git(repo, 'commit', '--quiet', '-am', 'a new field');
     const compatible = check(repo);
     expect(outputOf(compatible)).toMatch(/buf breaking against HEAD~1 \([0-9a-f]+\): ok/);
@@ -117,7 +151,9 @@ describe('proto:check against the previous commit of a git history', () => {
     git(repo, 'commit', '--quiet', '-am', 'a changed type');
     const breaking = check(repo);
     expect(outputOf(breaking)).toMatch(/buf breaking against HEAD~1 .*: FAILED/);
-    expect(outputOf(breaking)).toContain('"nickname_kana" on message "BankAccount" changed type from "string" to "int32"');
+    expect(outputOf(breaking)).toContain(
+      '"nickname_kana" on message "BankAccount" changed type from "string" to "int32"',
+    );
     expect(breaking.status).toBe(1);
   });
 

@@ -52,7 +52,8 @@ export interface EnvReader {
   problem(message: string): void;
 }
 
-const set = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
+const set = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
 
 /** An EnvReader over `env`, and `done()`, which throws a ConfigError naming every problem found, if any. */
 export const envReader = (env: Env): EnvReader & { done(): void } => {
@@ -64,14 +65,17 @@ export const envReader = (env: Env): EnvReader & { done(): void } => {
       const raw = set(env[name]);
       if (raw === undefined) return fallback;
       if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        problems.push(`${name} must be ${what} (a whole number from ${min} to ${max}), got ${JSON.stringify(env[name])}`);
+        problems.push(
+          `${name} must be ${what} (a whole number from ${min} to ${max}), got ${JSON.stringify(env[name])}`,
+        );
         return fallback;
       }
       return Number(raw);
     },
     address: (name, fallback) => {
       const value = set(env[name]) ?? fallback;
-      if (!/^[^\s:[\]]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(value)) problems.push(`${name} must be host:port, got ${JSON.stringify(env[name])}`);
+      if (!/^[^\s:[\]]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(value))
+        problems.push(`${name} must be host:port, got ${JSON.stringify(env[name])}`);
       return value;
     },
     logLevel: () => {
@@ -98,20 +102,35 @@ export const readServiceConfig = <Extra extends object = Record<never, never>>(
   const read = envReader(env);
   const storeUrl = read.text('EVENTSTORE_URL') ?? DEFAULT_EVENTSTORE_URL;
   if (!/^(embedded:.+|postgres(ql)?:\/\/.+|(kurrentdb|kurrent|esdb)(\+discover)?:\/\/.+)$/i.test(storeUrl)) {
-    read.problem(`EVENTSTORE_URL must be embedded:<dir>, embedded:memory, postgres://... or kurrentdb://..., got ${JSON.stringify(storeUrl.replace(/\/\/[^@/]*@/, '//***@'))}`);
+    read.problem(
+      `EVENTSTORE_URL must be embedded:<dir>, embedded:memory, postgres://... or kurrentdb://..., got ${JSON.stringify(storeUrl.replace(/\/\/[^@/]*@/, '//***@'))}`,
+    );
   }
   const grpcPort = read.whole('GRPC_PORT', options.defaultGrpcPort, 0, 65535, 'a port');
   const grpcHost = read.text('GRPC_HOST') ?? '0.0.0.0';
   const identityAddress = read.address('IDENTITY_ADDRESS', DEFAULT_IDENTITY_ADDRESS);
   const natsUrl = read.text('NATS_URL');
-  if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\/.+/i.test(natsUrl)) read.problem('NATS_URL must be nats://host:port');
+  if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\/.+/i.test(natsUrl))
+    read.problem('NATS_URL must be nats://host:port');
   const relay = (read.text('EVENTS_RELAY') ?? 'on').toLowerCase();
-  if (relay !== 'on' && relay !== 'off') read.problem(`EVENTS_RELAY must be on or off, got ${JSON.stringify(env.EVENTS_RELAY)}`);
+  if (relay !== 'on' && relay !== 'off')
+    read.problem(`EVENTS_RELAY must be on or off, got ${JSON.stringify(env.EVENTS_RELAY)}`);
   const shutdownGraceMs = read.whole('SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000, 'a duration in ms');
   const drainDelayMs = read.whole('GRPC_DRAIN_DELAY_MS', 0, 0, 60_000, 'a duration in ms');
   const logLevel = read.logLevel();
   const extra = options.extra?.(read) ?? ({} as Extra);
 
   read.done();
-  return { storeUrl, grpcPort, grpcHost, identityAddress, natsUrl, relayEvents: relay === 'on', logLevel, shutdownGraceMs, drainDelayMs, ...extra };
+  return {
+    storeUrl,
+    grpcPort,
+    grpcHost,
+    identityAddress,
+    natsUrl,
+    relayEvents: relay === 'on',
+    logLevel,
+    shutdownGraceMs,
+    drainDelayMs,
+    ...extra,
+  };
 };

@@ -29,7 +29,9 @@ const NOT_INHERITED = ['NODE_OPTIONS', 'METRICS_PORT', 'EVENTSTORE_URL', 'GRPC_P
 
 /** Runs `<packageRoot>/dist/src/main.js` with telemetry registered, `env` over a cleaned copy of this process's. */
 export const spawnServiceProcess = (packageRoot: string, env: Readonly<Record<string, string>>): ServiceChild => {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !NOT_INHERITED.includes(key)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !NOT_INHERITED.includes(key)),
+  );
   const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', 'dist/src/main.js'], {
     cwd: packageRoot,
     env: { ...inherited, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
@@ -39,19 +41,27 @@ export const spawnServiceProcess = (packageRoot: string, env: Readonly<Record<st
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { process: child, lines, stderr, exited };
 };
 
 /** Asks `check` every 200 ms until it says yes; fails with the child's output if it exits first or time runs out. */
-export const waitForService = async (what: string, check: () => Promise<boolean>, child: ServiceChild, timeoutMs = 60_000): Promise<void> => {
+export const waitForService = async (
+  what: string,
+  check: () => Promise<boolean>,
+  child: ServiceChild,
+  timeoutMs = 60_000,
+): Promise<void> => {
   const until = Date.now() + timeoutMs;
   let exited = false;
   void child.exited.then(() => {
     exited = true;
   });
   while (Date.now() < until) {
-    if (exited) throw new Error(`the service exited before ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
+    if (exited)
+      throw new Error(`the service exited before ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -96,7 +106,11 @@ export const runServiceUntilStopped = async (
   const address = `127.0.0.1:${port}`;
   const child = spawnServiceProcess(packageRoot, { ...env, GRPC_PORT: String(port) });
   try {
-    await waitForService('health SERVING', async () => (await checkHealth(address, healthService)) === 'SERVING', child);
+    await waitForService(
+      'health SERVING',
+      async () => (await checkHealth(address, healthService)) === 'SERVING',
+      child,
+    );
     await exercise({ port, address, child });
     child.process.kill('SIGTERM');
     const exit = await child.exited;

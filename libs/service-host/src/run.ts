@@ -20,7 +20,14 @@ export interface ServiceProcess<Service, Config extends ServiceConfig> {
   /** Reads and checks the environment (throws ConfigError with every problem). */
   readConfig(env: NodeJS.ProcessEnv): Config;
   open(options: { store: EventStore; config: Config }): Promise<ServiceRuntime<Service>>;
-  serve(options: { service: Service; port: number; host: string; verifier: TokenVerifier; logger: Logger; drainDelayMs: number }): Promise<GrpcServer>;
+  serve(options: {
+    service: Service;
+    port: number;
+    host: string;
+    verifier: TokenVerifier;
+    logger: Logger;
+    drainDelayMs: number;
+  }): Promise<GrpcServer>;
   /** Its process managers on the bus. */
   consumers?(options: { service: Service; bus: EventBus; logger: ServiceLogger }): BusSubscription[];
 }
@@ -37,7 +44,9 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * something did not stop cleanly; a second signal exits at once). Logs carry ids, never
  * personal data.
  */
-export const runServiceProcess = async <Service, Config extends ServiceConfig>(definition: ServiceProcess<Service, Config>): Promise<void> => {
+export const runServiceProcess = async <Service, Config extends ServiceConfig>(
+  definition: ServiceProcess<Service, Config>,
+): Promise<void> => {
   const { name } = definition;
   const fail = (message: string): never => {
     process.stderr.write(`${name} could not start: ${message}\n`);
@@ -63,7 +72,14 @@ export const runServiceProcess = async <Service, Config extends ServiceConfig>(d
   let server: GrpcServer;
   try {
     runtime = await definition.open({ store, config });
-    server = await definition.serve({ service: runtime.service, port: config.grpcPort, host: config.grpcHost, verifier, logger: log, drainDelayMs: config.drainDelayMs });
+    server = await definition.serve({
+      service: runtime.service,
+      port: config.grpcPort,
+      host: config.grpcHost,
+      verifier,
+      logger: log,
+      drainDelayMs: config.drainDelayMs,
+    });
   } catch (error) {
     verifier.close();
     await runtime?.close().catch(() => undefined);
@@ -71,11 +87,27 @@ export const runServiceProcess = async <Service, Config extends ServiceConfig>(d
     return fail(messageOf(error));
   }
   const opened = runtime;
-  log.info({ host: config.grpcHost, port: server.port, store: store.kind, identity: config.identityAddress, services: server.serviceNames }, `${name} gRPC listening`);
+  log.info(
+    {
+      host: config.grpcHost,
+      port: server.port,
+      store: store.kind,
+      identity: config.identityAddress,
+      services: server.serviceNames,
+    },
+    `${name} gRPC listening`,
+  );
 
   const bus: EventBus = openEventBus({ store, natsUrl: config.natsUrl, relay: config.relayEvents, log });
   const subscriptions = definition.consumers?.({ service: opened.service, bus, logger: log }) ?? [];
-  log.info({ bus: bus.kind, relay: config.natsUrl !== undefined && config.relayEvents, consumers: subscriptions.map((s) => s.consumer) }, `${name} consumers started`);
+  log.info(
+    {
+      bus: bus.kind,
+      relay: config.natsUrl !== undefined && config.relayEvents,
+      consumers: subscriptions.map((s) => s.consumer),
+    },
+    `${name} consumers started`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -97,7 +129,10 @@ export const runServiceProcess = async <Service, Config extends ServiceConfig>(d
         log.info({ forced }, `${name} stopped`);
       } catch (error) {
         code = 1;
-        log.error({ err: { type: error instanceof Error ? error.name : typeof error, message: messageOf(error) } }, `${name} did not stop cleanly`);
+        log.error(
+          { err: { type: error instanceof Error ? error.name : typeof error, message: messageOf(error) } },
+          `${name} did not stop cleanly`,
+        );
       }
       await shutdownTelemetry().catch(() => undefined);
       process.exit(code);

@@ -48,19 +48,44 @@ describe('a service process’s configuration', () => {
     let error: unknown;
     try {
       readServiceConfig(
-        { GRPC_PORT: '70000', LOG_LEVEL: 'chatty', EVENTS_RELAY: 'maybe', IDENTITY_ADDRESS: 'no port', EVENTSTORE_URL: 'mysql://x', NATS_URL: 'http://x', TASK_MAX_MINUTES: '9' },
-        { defaultGrpcPort: 50053, extra: (read) => ({ maxTaskMinutes: read.whole('TASK_MAX_MINUTES', 120, 15, 480, 'minutes') }) },
+        {
+          GRPC_PORT: '70000',
+          LOG_LEVEL: 'chatty',
+          EVENTS_RELAY: 'maybe',
+          IDENTITY_ADDRESS: 'no port',
+          EVENTSTORE_URL: 'mysql://x',
+          NATS_URL: 'http://x',
+          TASK_MAX_MINUTES: '9',
+        },
+        {
+          defaultGrpcPort: 50053,
+          extra: (read) => ({ maxTaskMinutes: read.whole('TASK_MAX_MINUTES', 120, 15, 480, 'minutes') }),
+        },
       );
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['EVENTSTORE_URL', 'GRPC_PORT', 'IDENTITY_ADDRESS', 'NATS_URL', 'EVENTS_RELAY', 'LOG_LEVEL', 'TASK_MAX_MINUTES']);
+    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual([
+      'EVENTSTORE_URL',
+      'GRPC_PORT',
+      'IDENTITY_ADDRESS',
+      'NATS_URL',
+      'EVENTS_RELAY',
+      'LOG_LEVEL',
+      'TASK_MAX_MINUTES',
+    ]);
     expect((error as ConfigError).message).toContain('GRPC_PORT must be a port');
   });
 
   it('adds the service’s own settings', () => {
-    const config = readServiceConfig({ TASK_MAX_MINUTES: '45' }, { defaultGrpcPort: 50053, extra: (read) => ({ maxTaskMinutes: read.whole('TASK_MAX_MINUTES', 120, 15, 480, 'minutes') }) });
+    const config = readServiceConfig(
+      { TASK_MAX_MINUTES: '45' },
+      {
+        defaultGrpcPort: 50053,
+        extra: (read) => ({ maxTaskMinutes: read.whole('TASK_MAX_MINUTES', 120, 15, 480, 'minutes') }),
+      },
+    );
     expect(config.maxTaskMinutes).toBe(45);
     expect(config.grpcPort).toBe(50053);
   });

@@ -58,7 +58,8 @@ export function serviceNameFromEntry(entry: string | undefined): string | undefi
 }
 
 function parsePort(raw: string, variable: string): number | false {
-  if (!/^\d+$/.test(raw)) throw new TelemetryConfigError(`${variable} must be a port number (0 disables), got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw))
+    throw new TelemetryConfigError(`${variable} must be a port number (0 disables), got ${JSON.stringify(raw)}`);
   const port = Number(raw);
   if (port === 0) return false;
   if (port > 65535) throw new TelemetryConfigError(`${variable} must be at most 65535, got ${port}`);
@@ -66,7 +67,8 @@ function parsePort(raw: string, variable: string): number | false {
 }
 
 function checkedPort(port: number): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TelemetryConfigError(`metricsPort must be an integer in 0..65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TelemetryConfigError(`metricsPort must be an integer in 0..65535, got ${port}`);
   return port;
 }
 
@@ -86,7 +88,9 @@ export function otlpTracesUrl(env: Env): string | undefined {
     throw new TelemetryConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT is not a URL: ${JSON.stringify(endpoint)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new TelemetryConfigError(`OTLP traces are exported over HTTP(S); ${JSON.stringify(url)} is not an http(s) URL`);
+    throw new TelemetryConfigError(
+      `OTLP traces are exported over HTTP(S); ${JSON.stringify(url)} is not an http(s) URL`,
+    );
   }
   return parsed.href;
 }
@@ -98,10 +102,14 @@ export function resolveTelemetryConfig(
   argv: readonly string[] = process.argv,
 ): TelemetryConfig {
   const serviceName =
-    nonEmpty(options.serviceName) ?? nonEmpty(env.OTEL_SERVICE_NAME) ?? serviceNameFromEntry(argv[1] === undefined ? undefined : path.resolve(argv[1])) ?? 'workshare';
+    nonEmpty(options.serviceName) ??
+    nonEmpty(env.OTEL_SERVICE_NAME) ??
+    serviceNameFromEntry(argv[1] === undefined ? undefined : path.resolve(argv[1])) ??
+    'workshare';
 
   let port: number | false;
-  if (options.metricsPort !== undefined) port = options.metricsPort === false ? false : checkedPort(options.metricsPort);
+  if (options.metricsPort !== undefined)
+    port = options.metricsPort === false ? false : checkedPort(options.metricsPort);
   else {
     const raw = nonEmpty(env.METRICS_PORT);
     port = raw === undefined ? DEFAULT_METRICS_PORT : parsePort(raw, 'METRICS_PORT');

@@ -12,16 +12,51 @@ export const REDACTED = '[redacted]';
  */
 export const PERSONAL_DATA_KEYS: readonly string[] = [
   // who she is
-  'name', 'fullName', 'firstName', 'lastName', 'familyName', 'givenName', 'displayName', 'kana', 'nameKana', 'birthDate', 'dateOfBirth',
+  'name',
+  'fullName',
+  'firstName',
+  'lastName',
+  'familyName',
+  'givenName',
+  'displayName',
+  'kana',
+  'nameKana',
+  'birthDate',
+  'dateOfBirth',
   // where and how to reach her
-  'address', 'postalCode', 'zipCode', 'phone', 'phoneNumber', 'tel', 'email', 'emailAddress',
+  'address',
+  'postalCode',
+  'zipCode',
+  'phone',
+  'phoneNumber',
+  'tel',
+  'email',
+  'emailAddress',
   // where her money goes
-  'bankAccount', 'bank', 'bankName', 'branch', 'branchCode', 'accountNumber', 'accountHolder', 'accountHolderKana', 'accountType',
+  'bankAccount',
+  'bank',
+  'bankName',
+  'branch',
+  'branchCode',
+  'accountNumber',
+  'accountHolder',
+  'accountHolderKana',
+  'accountType',
   // her encrypted record as a whole
   'personalData',
   // credentials
-  'password', 'passwordHash', 'token', 'accessToken', 'refreshToken', 'idToken', 'secret', 'clientSecret', 'apiKey', 'privateKey',
-  'authorization', 'cookie',
+  'password',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'secret',
+  'clientSecret',
+  'apiKey',
+  'privateKey',
+  'authorization',
+  'cookie',
 ];
 
 /** How deep under the top level the keys are looked for (`member.bankAccount`, `req.headers.authorization`, ...). */
@@ -38,7 +73,8 @@ const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 't
 export function logLevelFrom(env: Readonly<Record<string, string | undefined>> = process.env): Level | 'silent' {
   const raw = env.LOG_LEVEL?.trim().toLowerCase();
   if (raw === undefined || raw === '') return 'info';
-  if (!LEVELS.includes(raw)) throw new TypeError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+  if (!LEVELS.includes(raw))
+    throw new TypeError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   return raw as Level | 'silent';
 }
 
@@ -66,7 +102,9 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
     redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
     mixin: () => {
       const ids = currentTraceIds();
-      return ids === undefined ? {} : { trace_id: ids.traceId, span_id: ids.spanId, trace_flags: `0${ids.traceFlags.toString(16)}`.slice(-2) };
+      return ids === undefined
+        ? {}
+        : { trace_id: ids.traceId, span_id: ids.spanId, trace_flags: `0${ids.traceFlags.toString(16)}`.slice(-2) };
     },
   };
   return options.destination === undefined ? pino(settings) : pino(settings, options.destination);

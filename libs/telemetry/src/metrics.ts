@@ -1,4 +1,11 @@
-import { metrics, type Attributes, type Counter, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
+import {
+  metrics,
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+} from '@opentelemetry/api';
 
 /** Name of the meter (instrumentation scope) of every instrument made by these helpers. */
 export const METER_NAME = 'workshare';
@@ -7,7 +14,10 @@ export const METER_NAME = 'workshare';
 const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
 
 function checkName(name: string): void {
-  if (!INSTRUMENT_NAME.test(name)) throw new TypeError(`not a metric name: ${JSON.stringify(name)} (a letter, then letters, digits, '_', '.', '-' or '/')`);
+  if (!INSTRUMENT_NAME.test(name))
+    throw new TypeError(
+      `not a metric name: ${JSON.stringify(name)} (a letter, then letters, digits, '_', '.', '-' or '/')`,
+    );
 }
 
 /**
@@ -53,21 +63,37 @@ export interface InstrumentOptions {
  */
 export function counter(name: string, help: string, options: InstrumentOptions = {}): MetricCounter {
   checkName(name);
-  const lazy = new LazyInstrument<Counter>((meter) => meter.createCounter(name, { description: help, unit: options.unit }));
+  const lazy = new LazyInstrument<Counter>((meter) =>
+    meter.createCounter(name, { description: help, unit: options.unit }),
+  );
   return {
     add: (value = 1, attributes) => lazy.get().add(value, attributes),
   };
 }
 
 /** A histogram with explicit bucket boundaries (seconds for durations, by convention). */
-export function histogram(name: string, help: string, buckets: readonly number[], options: InstrumentOptions = {}): MetricHistogram {
+export function histogram(
+  name: string,
+  help: string,
+  buckets: readonly number[],
+  options: InstrumentOptions = {},
+): MetricHistogram {
   checkName(name);
   const boundaries = [...buckets];
-  if (boundaries.length === 0 || boundaries.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= (boundaries[i - 1] as number)))) {
-    throw new TypeError(`histogram ${name}: buckets must be finite and strictly increasing, got ${JSON.stringify(buckets)}`);
+  if (
+    boundaries.length === 0 ||
+    boundaries.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= (boundaries[i - 1] as number)))
+  ) {
+    throw new TypeError(
+      `histogram ${name}: buckets must be finite and strictly increasing, got ${JSON.stringify(buckets)}`,
+    );
   }
   const lazy = new LazyInstrument<Histogram>((meter) =>
-    meter.createHistogram(name, { description: help, unit: options.unit, advice: { explicitBucketBoundaries: boundaries } }),
+    meter.createHistogram(name, {
+      description: help,
+      unit: options.unit,
+      advice: { explicitBucketBoundaries: boundaries },
+    }),
   );
   const record = (value: number, attributes?: Attributes) => lazy.get().record(value, attributes);
   return {

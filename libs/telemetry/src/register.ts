@@ -11,7 +11,9 @@ import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { shutdownTelemetry, flushTelemetry, startTelemetry } from './sdk.js';
 
 const warn = (msg: string): void => {
-  process.stderr.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), logger: 'telemetry', msg })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), logger: 'telemetry', msg })}\n`,
+  );
 };
 
 const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();

@@ -3,9 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
 import { core, NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetryConfigOptions } from './config.js';
 
 type InstrumentationList = NonNullable<NodeSDKConfiguration['instrumentations']>;
@@ -45,10 +57,14 @@ export interface Telemetry {
  * processor that drops spans. Spans are recorded either way, so logs carry trace ids and
  * `traceparent` flows through events even where nothing is exported.
  */
-export function createSpanProcessors(config: TelemetryConfig, overrides: Pick<TelemetryOptions, 'spanProcessors' | 'traceExporter'> = {}): SpanProcessor[] {
+export function createSpanProcessors(
+  config: TelemetryConfig,
+  overrides: Pick<TelemetryOptions, 'spanProcessors' | 'traceExporter'> = {},
+): SpanProcessor[] {
   if (overrides.spanProcessors !== undefined) return overrides.spanProcessors;
   if (overrides.traceExporter !== undefined) return [new BatchSpanProcessor(overrides.traceExporter)];
-  if (config.traceExport !== undefined) return [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.traceExport.url }))];
+  if (config.traceExport !== undefined)
+    return [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.traceExport.url }))];
   return [new NoopSpanProcessor()];
 }
 
@@ -79,7 +95,8 @@ const displayHost = (host: string | undefined): string =>
 function serveMetrics(exporter: PrometheusExporter, port: number, host: string | undefined): Promise<Server> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const pathname = (request.url ?? '/').split('?')[0];
-    if (pathname === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) exporter.getMetricsRequestHandler(request, response);
+    if (pathname === '/metrics' && (request.method === 'GET' || request.method === 'HEAD'))
+      exporter.getMetricsRequestHandler(request, response);
     else {
       response.statusCode = 404;
       response.end();
@@ -87,7 +104,11 @@ function serveMetrics(exporter: PrometheusExporter, port: number, host: string |
   });
   server.on('connection', (socket) => socket.unref());
   return new Promise((resolve, reject) => {
-    server.once('error', (error: Error) => reject(new Error(`telemetry: /metrics cannot listen on ${host ?? '*'}:${port}: ${error.message}`, { cause: error })));
+    server.once('error', (error: Error) =>
+      reject(
+        new Error(`telemetry: /metrics cannot listen on ${host ?? '*'}:${port}: ${error.message}`, { cause: error }),
+      ),
+    );
     server.listen({ port, host }, () => {
       // The endpoint alone must not keep a process alive (a one-shot command run with --import).
       server.unref();
@@ -121,7 +142,11 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
   const config = resolveTelemetryConfig(options, options.env ?? process.env);
   const spanProcessors = createSpanProcessors(config, options);
   const instrumentations: InstrumentationList =
-    options.instrumentations === false ? [] : options.instrumentations === true || options.instrumentations === undefined ? await autoInstrumentations() : options.instrumentations;
+    options.instrumentations === false
+      ? []
+      : options.instrumentations === true || options.instrumentations === undefined
+        ? await autoInstrumentations()
+        : options.instrumentations;
 
   // Detected here rather than by the SDK so that its asynchronous part has settled before the
   // first span ends: span processors would otherwise hold spans back until it does.
@@ -139,7 +164,9 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
     metricReaders: prometheus === undefined ? [] : [prometheus],
     // An empty list keeps the SDK from defaulting to an OTLP log exporter (network).
     logRecordProcessors: [],
-    textMapPropagator: new core.CompositePropagator({ propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()] }),
+    textMapPropagator: new core.CompositePropagator({
+      propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
+    }),
     instrumentations,
   });
   sdk.start();
@@ -156,7 +183,11 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
   const address = server?.address() as AddressInfo | null | undefined;
   const bound =
     address && config.metrics !== undefined
-      ? { host: displayHost(config.metrics.host), port: address.port, url: `http://${displayHost(config.metrics.host)}:${address.port}/metrics` }
+      ? {
+          host: displayHost(config.metrics.host),
+          port: address.port,
+          url: `http://${displayHost(config.metrics.host)}:${address.port}/metrics`,
+        }
       : undefined;
 
   let stopping: Promise<void> | undefined;

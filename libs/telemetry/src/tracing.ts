@@ -20,7 +20,9 @@ export const TRACER_NAME = 'workshare';
 const w3c = new core.W3CTraceContextPropagator();
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  (typeof value === 'object' || typeof value === 'function') &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function';
 
 const definedOnly = (attributes: Attributes): Attributes => {
   const result: Attributes = {};
@@ -106,7 +108,9 @@ export function withExtractedContext<T>(traceparent: string | undefined, fn: () 
 }
 
 /** Trace and span ids of the active span, when there is a valid one. */
-export function currentTraceIds(ctx: Context = context.active()): { traceId: string; spanId: string; traceFlags: number } | undefined {
+export function currentTraceIds(
+  ctx: Context = context.active(),
+): { traceId: string; spanId: string; traceFlags: number } | undefined {
   const spanContext = trace.getSpanContext(ctx);
   if (spanContext === undefined || !isSpanContextValid(spanContext)) return undefined;
   return { traceId: spanContext.traceId, spanId: spanContext.spanId, traceFlags: spanContext.traceFlags };

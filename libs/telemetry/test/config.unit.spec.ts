@@ -1,6 +1,17 @@
-import { BatchSpanProcessor, InMemorySpanExporter, NoopSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  NoopSpanProcessor,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { createSpanProcessors } from '../src/sdk.js';
-import { DEFAULT_METRICS_PORT, otlpTracesUrl, resolveTelemetryConfig, serviceNameFromEntry, TelemetryConfigError } from '../src/config.js';
+import {
+  DEFAULT_METRICS_PORT,
+  otlpTracesUrl,
+  resolveTelemetryConfig,
+  serviceNameFromEntry,
+  TelemetryConfigError,
+} from '../src/config.js';
 
 const argvOf = (script: string): string[] => ['/usr/bin/node', script];
 
@@ -19,7 +30,9 @@ describe('service name', () => {
 
   it('comes from the option, then OTEL_SERVICE_NAME, then the entry script, then "workshare"', () => {
     const entry = argvOf('/app/services/identity/dist/src/main.js');
-    expect(resolveTelemetryConfig({ serviceName: 'launcher' }, { OTEL_SERVICE_NAME: 'x' }, entry).serviceName).toBe('launcher');
+    expect(resolveTelemetryConfig({ serviceName: 'launcher' }, { OTEL_SERVICE_NAME: 'x' }, entry).serviceName).toBe(
+      'launcher',
+    );
     expect(resolveTelemetryConfig({}, { OTEL_SERVICE_NAME: 'settlement' }, entry).serviceName).toBe('settlement');
     expect(resolveTelemetryConfig({}, { OTEL_SERVICE_NAME: '  ' }, entry).serviceName).toBe('identity');
     expect(resolveTelemetryConfig({}, {}, ['/usr/bin/node']).serviceName).toBe('workshare');
@@ -31,13 +44,18 @@ describe('metrics endpoint', () => {
 
   it('listens on 9464 by default, on METRICS_PORT when set, nowhere when METRICS_PORT=0', () => {
     expect(resolveTelemetryConfig({}, {}, entry).metrics).toEqual({ port: DEFAULT_METRICS_PORT, host: undefined });
-    expect(resolveTelemetryConfig({}, { METRICS_PORT: '9500' }, entry).metrics).toEqual({ port: 9500, host: undefined });
+    expect(resolveTelemetryConfig({}, { METRICS_PORT: '9500' }, entry).metrics).toEqual({
+      port: 9500,
+      host: undefined,
+    });
     expect(resolveTelemetryConfig({}, { METRICS_PORT: '0' }, entry).metrics).toBeUndefined();
   });
 
   it('takes the port from options first: false disables, 0 asks for any free port', () => {
     expect(resolveTelemetryConfig({ metricsPort: false }, { METRICS_PORT: '9500' }, entry).metrics).toBeUndefined();
-    expect(resolveTelemetryConfig({ metricsPort: 0, metricsHost: '127.0.0.1' }, { METRICS_PORT: '9500' }, entry).metrics).toEqual({ port: 0, host: '127.0.0.1' });
+    expect(
+      resolveTelemetryConfig({ metricsPort: 0, metricsHost: '127.0.0.1' }, { METRICS_PORT: '9500' }, entry).metrics,
+    ).toEqual({ port: 0, host: '127.0.0.1' });
   });
 
   it('refuses a METRICS_PORT that is not a port', () => {
@@ -52,18 +70,28 @@ describe('OTLP trace export', () => {
     expect(resolveTelemetryConfig({}, {}, []).traceExport).toBeUndefined();
     expect(resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: '' }, []).traceExport).toBeUndefined();
     // A traces-only endpoint without the general one does not switch export on.
-    expect(resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }, []).traceExport).toBeUndefined();
-    expect(resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' }, []).traceExport).toEqual({
+    expect(
+      resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }, [])
+        .traceExport,
+    ).toBeUndefined();
+    expect(
+      resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' }, []).traceExport,
+    ).toEqual({
       url: 'http://otel-collector:4318/v1/traces',
     });
   });
 
   it('appends /v1/traces to the base endpoint, or takes the traces endpoint as is', () => {
     expect(otlpTracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/' })).toBe('http://c:4318/v1/traces');
-    expect(otlpTracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c.example/otlp' })).toBe('https://c.example/otlp/v1/traces');
-    expect(otlpTracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:4318/custom' })).toBe(
-      'http://t:4318/custom',
+    expect(otlpTracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c.example/otlp' })).toBe(
+      'https://c.example/otlp/v1/traces',
     );
+    expect(
+      otlpTracesUrl({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:4318/custom',
+      }),
+    ).toBe('http://t:4318/custom');
   });
 
   it('refuses an endpoint that is not an http(s) URL', () => {
@@ -72,7 +100,9 @@ describe('OTLP trace export', () => {
   });
 
   it('puts a batch processor (OTLP exporter) in the pipeline only when configured', async () => {
-    const withExport = createSpanProcessors(resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }, []));
+    const withExport = createSpanProcessors(
+      resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }, []),
+    );
     const withoutExport = createSpanProcessors(resolveTelemetryConfig({}, {}, []));
     expect(withExport).toHaveLength(1);
     expect(withExport[0]).toBeInstanceOf(BatchSpanProcessor);

@@ -60,7 +60,9 @@ describe('telemetry lifecycle', () => {
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const port = (squatter.address() as { port: number }).port;
     try {
-      await expect(startTelemetry({ ...quiet, metricsPort: port, spanProcessors: [] })).rejects.toThrow(`telemetry: /metrics cannot listen on 127.0.0.1:${port}`);
+      await expect(startTelemetry({ ...quiet, metricsPort: port, spanProcessors: [] })).rejects.toThrow(
+        `telemetry: /metrics cannot listen on 127.0.0.1:${port}`,
+      );
       expect(activeTelemetry()).toBeUndefined();
       expect(withSpan('not traced', {}, (span) => span.isRecording())).toBe(false);
       expect(trace.getActiveSpan()).toBeUndefined();

@@ -1,5 +1,14 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { createLogger, logLevelFrom, PERSONAL_DATA_KEYS, REDACTED, startTestTelemetry, withSpan, type LoggerOptions, type TestTelemetry } from '../src/index.js';
+import {
+  createLogger,
+  logLevelFrom,
+  PERSONAL_DATA_KEYS,
+  REDACTED,
+  startTestTelemetry,
+  withSpan,
+  type LoggerOptions,
+  type TestTelemetry,
+} from '../src/index.js';
 
 let telemetry: TestTelemetry;
 
@@ -11,7 +20,10 @@ afterAll(() => telemetry.shutdown());
 /** A logger whose JSON lines land in an array. */
 const capture = (options: Omit<LoggerOptions, 'destination'> = {}) => {
   const lines: string[] = [];
-  const logger = createLogger('identity.members', { ...options, destination: { write: (line: string) => void lines.push(line) } });
+  const logger = createLogger('identity.members', {
+    ...options,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   const records = (): Record<string, unknown>[] => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { logger, lines, records };
 };
@@ -21,7 +33,12 @@ describe('createLogger', () => {
     const { logger, records } = capture();
     logger.info({ memberId: 'm-1' }, 'member registered');
     const [record] = records();
-    expect(record).toMatchObject({ level: 'info', logger: 'identity.members', memberId: 'm-1', msg: 'member registered' });
+    expect(record).toMatchObject({
+      level: 'info',
+      logger: 'identity.members',
+      memberId: 'm-1',
+      msg: 'member registered',
+    });
     expect(String(record?.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
@@ -50,25 +67,61 @@ describe('createLogger', () => {
       bankAccount: { bankCode: '0117', branchCode: '201', accountNumber: '1234567', accountHolderKana: 'ｻﾄｳ ﾊﾅｺ' },
     };
     logger.info({ member }, 'member registered');
-    logger.info({ command: { type: 'RegisterMember', payload: { email: 'yuki@example.jp', name: '鈴木 由紀' } } }, 'command');
+    logger.info(
+      { command: { type: 'RegisterMember', payload: { email: 'yuki@example.jp', name: '鈴木 由紀' } } },
+      'command',
+    );
     logger.info({ team: [{ memberId: 'm-8', name: '高橋 美咲' }] }, 'team');
-    logger.info({ req: { headers: { authorization: 'Bearer eyJhbGciOi.secret.sig' } }, password: 'hunter2', token: 'tok' }, 'call');
+    logger.info(
+      { req: { headers: { authorization: 'Bearer eyJhbGciOi.secret.sig' } }, password: 'hunter2', token: 'tok' },
+      'call',
+    );
     logger.child({ email: 'child@example.jp', requestId: 'r-1' }).warn('child');
 
     const text = lines.join('');
-    for (const secret of ['佐藤', 'hanako@example.jp', '090-1234-5678', '018-3201', '1234567', 'ｻﾄｳ', 'yuki@example.jp', '鈴木', '高橋', 'eyJhbGciOi', 'hunter2', 'tok"', 'child@example.jp']) {
+    for (const secret of [
+      '佐藤',
+      'hanako@example.jp',
+      '090-1234-5678',
+      '018-3201',
+      '1234567',
+      'ｻﾄｳ',
+      'yuki@example.jp',
+      '鈴木',
+      '高橋',
+      'eyJhbGciOi',
+      'hunter2',
+      'tok"',
+      'child@example.jp',
+    ]) {
       expect(text).not.toContain(secret);
     }
     const [first, second, third, fourth, fifth] = records();
-    expect(first).toMatchObject({ member: { memberId: 'm-7', name: REDACTED, email: REDACTED, address: REDACTED, bankAccount: REDACTED } });
+    expect(first).toMatchObject({
+      member: { memberId: 'm-7', name: REDACTED, email: REDACTED, address: REDACTED, bankAccount: REDACTED },
+    });
     expect(second).toMatchObject({ command: { type: 'RegisterMember', payload: { email: REDACTED, name: REDACTED } } });
     expect(third).toMatchObject({ team: [{ memberId: 'm-8', name: REDACTED }] });
-    expect(fourth).toMatchObject({ req: { headers: { authorization: REDACTED } }, password: REDACTED, token: REDACTED });
+    expect(fourth).toMatchObject({
+      req: { headers: { authorization: REDACTED } },
+      password: REDACTED,
+      token: REDACTED,
+    });
     expect(fifth).toMatchObject({ email: REDACTED, requestId: 'r-1', msg: 'child' });
   });
 
   it('covers the personal data DESIGN names: name, address, bank account, and credentials', () => {
-    for (const key of ['name', 'address', 'email', 'bankAccount', 'accountNumber', 'password', 'token', 'authorization']) expect(PERSONAL_DATA_KEYS).toContain(key);
+    for (const key of [
+      'name',
+      'address',
+      'email',
+      'bankAccount',
+      'accountNumber',
+      'password',
+      'token',
+      'authorization',
+    ])
+      expect(PERSONAL_DATA_KEYS).toContain(key);
   });
 
   it('takes its level from LOG_LEVEL, refusing unknown levels', () => {

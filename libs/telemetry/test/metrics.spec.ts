@@ -11,7 +11,13 @@ const scrape = async (): Promise<string> => {
 };
 
 beforeAll(async () => {
-  telemetry = await startTelemetry({ serviceName: 'metrics-test', metricsPort: 0, metricsHost: '127.0.0.1', spanProcessors: [], instrumentations: false });
+  telemetry = await startTelemetry({
+    serviceName: 'metrics-test',
+    metricsPort: 0,
+    metricsHost: '127.0.0.1',
+    spanProcessors: [],
+    instrumentations: false,
+  });
 });
 afterAll(() => telemetry.shutdown());
 
@@ -28,12 +34,16 @@ describe('Prometheus /metrics', () => {
     const text = await scrape();
     expect(text).toContain('# HELP workshare_events_appended_total Events appended to the store');
     expect(text).toContain('# TYPE workshare_events_appended_total counter');
-    expect(text).toMatch(/^workshare_events_appended_total\{stream_category="member",otel_scope_name="workshare"\} 3$/m);
+    expect(text).toMatch(
+      /^workshare_events_appended_total\{stream_category="member",otel_scope_name="workshare"\} 3$/m,
+    );
     expect(text).toMatch(/^workshare_events_appended_total\{stream_category="task",otel_scope_name="workshare"\} 1$/m);
     expect(text).toMatch(/^target_info\{.*service_name="metrics-test"/m);
 
     appended.add(4, { stream_category: 'member' });
-    expect(await scrape()).toMatch(/^workshare_events_appended_total\{stream_category="member",otel_scope_name="workshare"\} 7$/m);
+    expect(await scrape()).toMatch(
+      /^workshare_events_appended_total\{stream_category="member",otel_scope_name="workshare"\} 7$/m,
+    );
   });
 
   it('serves a histogram with the buckets it was given', async () => {

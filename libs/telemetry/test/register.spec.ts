@@ -52,7 +52,9 @@ console.log(JSON.stringify({ ready: true, traceparent, metricsUrl: telemetry?.me
 
 const run = (command: string, args: string[], cwd: string): Promise<void> =>
   new Promise((resolve, reject) =>
-    execFile(command, args, { cwd }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve())),
+    execFile(command, args, { cwd }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(),
+    ),
   );
 
 const freePort = async (): Promise<number> => {
@@ -79,7 +81,8 @@ const startReceiver = async (port = 0): Promise<Receiver> => {
     request.on('end', () => {
       requests.push(`${request.method} ${request.url}`);
       const body = Buffer.concat(chunks);
-      if (request.url === '/v1/traces') bodies.push(request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body);
+      if (request.url === '/v1/traces')
+        bodies.push(request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body);
       response.writeHead(200, { 'content-type': 'application/x-protobuf' });
       response.end();
     });
@@ -100,7 +103,11 @@ interface Child {
 }
 
 const startChild = (env: Record<string, string>): Child => {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && key !== 'NODE_OPTIONS' && key !== 'METRICS_PORT'));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !key.startsWith('OTEL_') && key !== 'NODE_OPTIONS' && key !== 'METRICS_PORT',
+    ),
+  );
   const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
     cwd: packageRoot,
     env: { ...inherited, LOG_LEVEL: 'info', ...env },
@@ -109,19 +116,31 @@ const startChild = (env: Record<string, string>): Child => {
   const lines: string[] = [];
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const ready = new Promise<{ traceparent: string; metricsUrl?: string; serviceName: string }>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       lines.push(line);
-      const parsed = JSON.parse(line) as { ready?: boolean; traceparent: string; metricsUrl?: string; serviceName: string };
+      const parsed = JSON.parse(line) as {
+        ready?: boolean;
+        traceparent: string;
+        metricsUrl?: string;
+        serviceName: string;
+      };
       if (parsed.ready === true) resolve(parsed);
     });
-    void exited.then(({ code, signal }) => reject(new Error(`the child exited before it was ready (${code ?? signal})\n${lines.join('\n')}\n${stderr.join('')}`)));
+    void exited.then(({ code, signal }) =>
+      reject(
+        new Error(`the child exited before it was ready (${code ?? signal})\n${lines.join('\n')}\n${stderr.join('')}`),
+      ),
+    );
   });
   return { process: child, lines, stderr, ready, exited };
 };
 
-const records = (child: Child): Record<string, unknown>[] => child.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+const records = (child: Child): Record<string, unknown>[] =>
+  child.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
 beforeAll(async () => {
   // Test what a pod runs: the build output.
@@ -171,12 +190,22 @@ describe('node --import @workshare/telemetry/register', () => {
 
     // The app's log line carries the same trace id, and no personal data.
     const logLine = records(child).find((r) => r.msg === 'did work');
-    expect(logLine).toMatchObject({ logger: 'demo', memberId: 'm-1', email: '[redacted]', trace_id: traceId.toString('hex') });
+    expect(logLine).toMatchObject({
+      logger: 'demo',
+      memberId: 'm-1',
+      email: '[redacted]',
+      trace_id: traceId.toString('hex'),
+    });
     expect(child.lines.join('\n')).not.toContain('hanako@example.jp');
   });
 
   it('leaves SIGTERM to the app when it handles it; the app awaits shutdownTelemetry() and exits 0', async () => {
-    const child = startChild({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, METRICS_PORT: String(await freePort()), OTEL_SERVICE_NAME: 'named-by-env', FIXTURE_MODE: 'own-handler' });
+    const child = startChild({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      METRICS_PORT: String(await freePort()),
+      OTEL_SERVICE_NAME: 'named-by-env',
+      FIXTURE_MODE: 'own-handler',
+    });
     try {
       expect((await child.ready).serviceName).toBe('named-by-env');
       child.process.kill('SIGTERM');
@@ -184,7 +213,11 @@ describe('node --import @workshare/telemetry/register', () => {
     } finally {
       child.process.kill('SIGKILL');
     }
-    expect(records(child).map((r) => r.msg).filter((m) => typeof m === 'string' && m.startsWith('app '))).toEqual(['app draining', 'app stopped']);
+    expect(
+      records(child)
+        .map((r) => r.msg)
+        .filter((m) => typeof m === 'string' && m.startsWith('app ')),
+    ).toEqual(['app draining', 'app stopped']);
     const exported = Buffer.concat(receiver.bodies);
     expect(exported.includes('demo.work')).toBe(true);
     expect(exported.includes('named-by-env')).toBe(true);
@@ -196,7 +229,9 @@ describe('node --import @workshare/telemetry/register', () => {
     try {
       defaultCollector = await startReceiver(4318);
     } catch (error) {
-      console.log(`port 4318 is taken (${String(error)}): the check that nothing posts to the default OTLP port is skipped`);
+      console.log(
+        `port 4318 is taken (${String(error)}): the check that nothing posts to the default OTLP port is skipped`,
+      );
     }
     const child = startChild({ METRICS_PORT: '0' });
     try {

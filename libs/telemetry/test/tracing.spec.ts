@@ -1,6 +1,13 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { currentTraceIds, injectTraceparent, startTelemetry, withExtractedContext, withSpan, type Telemetry } from '../src/index.js';
+import {
+  currentTraceIds,
+  injectTraceparent,
+  startTelemetry,
+  withExtractedContext,
+  withSpan,
+  type Telemetry,
+} from '../src/index.js';
 
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry;
@@ -34,7 +41,12 @@ class DomainErrorLike extends Error {
 
 describe('withSpan', () => {
   it('records a span with its attributes, kind and service, and returns what fn returns', () => {
-    const result = withSpan('identity.RegisterMember', { 'member.id': 'm-1', 'command.attempt': 2, skipped: undefined }, () => 42, { kind: SpanKind.SERVER });
+    const result = withSpan(
+      'identity.RegisterMember',
+      { 'member.id': 'm-1', 'command.attempt': 2, skipped: undefined },
+      () => 42,
+      { kind: SpanKind.SERVER },
+    );
     expect(result).toBe(42);
     const span = finished('identity.RegisterMember');
     expect(span.attributes).toEqual({ 'member.id': 'm-1', 'command.attempt': 2 });
@@ -95,7 +107,9 @@ describe('traceparent across a process boundary', () => {
     const event = JSON.parse(stored) as { metadata: { traceparent?: string } };
     expect(event.metadata.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     await context.with(ROOT_CONTEXT, () =>
-      withExtractedContext(event.metadata.traceparent, () => withSpan('B: handle TaskHandedOff', {}, async () => undefined, { kind: SpanKind.CONSUMER })),
+      withExtractedContext(event.metadata.traceparent, () =>
+        withSpan('B: handle TaskHandedOff', {}, async () => undefined, { kind: SpanKind.CONSUMER }),
+      ),
     );
 
     const a = finished('A: append TaskHandedOff');
@@ -119,7 +133,9 @@ describe('traceparent across a process boundary', () => {
       const here = currentTraceIds();
       expect(withExtractedContext(undefined, () => currentTraceIds())).toEqual(here);
       expect(withExtractedContext('00-not-a-traceparent', () => currentTraceIds())).toEqual(here);
-      expect(withExtractedContext('00-00000000000000000000000000000000-0000000000000000-01', () => currentTraceIds())).toEqual(here);
+      expect(
+        withExtractedContext('00-00000000000000000000000000000000-0000000000000000-01', () => currentTraceIds()),
+      ).toEqual(here);
     });
   });
 

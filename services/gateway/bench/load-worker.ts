@@ -18,7 +18,12 @@ export interface LoadTarget {
 }
 
 export type LoadOrder =
-  | (LoadTarget & { readonly mode: 'closed'; readonly concurrency: number; readonly durationMs: number; readonly warmupMs: number })
+  | (LoadTarget & {
+      readonly mode: 'closed';
+      readonly concurrency: number;
+      readonly durationMs: number;
+      readonly warmupMs: number;
+    })
   | (LoadTarget & { readonly mode: 'open'; readonly ratePerSecond: number; readonly durationMs: number });
 
 export interface LoadReport {
@@ -32,12 +37,16 @@ export interface LoadReport {
 
 const post = (agent: Agent, target: LoadTarget): Promise<{ status: number; text: string }> =>
   new Promise((resolve, reject) => {
-    const req = request(target.url, { method: 'POST', agent, headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      target.url,
+      { method: 'POST', agent, headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(target.body);
   });
@@ -94,6 +103,12 @@ const run = async (order: LoadOrder): Promise<LoadReport> => {
 parentPort?.on('message', (order: LoadOrder) => {
   run(order).then(
     (report) => parentPort?.postMessage(report),
-    (error: unknown) => parentPort?.postMessage({ samplesMs: [], elapsedMs: 0, failures: 1, firstFailure: String(error) } satisfies LoadReport),
+    (error: unknown) =>
+      parentPort?.postMessage({
+        samplesMs: [],
+        elapsedMs: 0,
+        failures: 1,
+        firstFailure: String(error),
+      } satisfies LoadReport),
   );
 });

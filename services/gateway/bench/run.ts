@@ -23,7 +23,13 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { below, compareToBaseline, positiveSetting, recordResults, summarizeLatencies } from '@workshare/bench';
 import { dropPostgresSchemas, openEventStore } from '@workshare/eventstore';
-import { benchUnary, createClient, IdentityTokenVerifierClient, jsonLogger, startEmptyHandlerBaseline } from '@workshare/grpc';
+import {
+  benchUnary,
+  createClient,
+  IdentityTokenVerifierClient,
+  jsonLogger,
+  startEmptyHandlerBaseline,
+} from '@workshare/grpc';
 import { startTestCooperative } from '@workshare/identity';
 import { openJobIntakeService, startJobIntakeGrpc } from '@workshare/job-intake';
 import { jobIntakeV1 } from '@workshare/proto';
@@ -58,7 +64,8 @@ const describe = (samples: readonly number[], elapsedMs: number): string => {
 };
 
 const checked = (what: string, report: LoadReport): LoadReport => {
-  if (report.failures > 0) throw new Error(`${what}: ${report.failures} request(s) failed, the first: ${report.firstFailure}`);
+  if (report.failures > 0)
+    throw new Error(`${what}: ${report.failures} request(s) failed, the first: ${report.firstFailure}`);
   return report;
 };
 
@@ -67,13 +74,23 @@ const main = async (): Promise<void> => {
   const databaseUrl = process.env.DATABASE_URL;
   // The test cooperative bootstraps its operator once per store: every run starts from an empty schema.
   if (databaseUrl) await dropPostgresSchemas(databaseUrl, ['bench_gateway']);
-  const store = databaseUrl ? await openEventStore(databaseUrl, { schema: 'bench_gateway' }) : await openEventStore('embedded:memory');
-  console.log(`gateway bench: POST /v1/jobs, store ${databaseUrl ? 'PostgreSQL (schema bench_gateway)' : 'embedded:memory'}; ${concurrency} in flight, ${measureMs / 1000} s per side over ${ROUNDS} rounds; then ${rate}/s for ${openMs / 1000} s`);
+  const store = databaseUrl
+    ? await openEventStore(databaseUrl, { schema: 'bench_gateway' })
+    : await openEventStore('embedded:memory');
+  console.log(
+    `gateway bench: POST /v1/jobs, store ${databaseUrl ? 'PostgreSQL (schema bench_gateway)' : 'embedded:memory'}; ${concurrency} in flight, ${measureMs / 1000} s per side over ${ROUNDS} rounds; then ${rate}/s for ${openMs / 1000} s`,
+  );
   const quiet = jsonLogger('error');
   const coop = await startTestCooperative({ store });
   const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
   const jobIntake = await openJobIntakeService({ store, identityAddress: coop.identityAddress });
-  const jobIntakeServer = await startJobIntakeGrpc({ service: jobIntake.service, port: 0, host: '127.0.0.1', verifier, logger: quiet });
+  const jobIntakeServer = await startJobIntakeGrpc({
+    service: jobIntake.service,
+    port: 0,
+    host: '127.0.0.1',
+    verifier,
+    logger: quiet,
+  });
   const gateway = await startGateway({
     port: 0,
     host: '127.0.0.1',
@@ -86,11 +103,25 @@ const main = async (): Promise<void> => {
     logger: createLogger('gateway-bench', { level: 'error' }),
   });
 
-  const baseline = await startEmptyHandlerBaseline(jobIntakeV1.JobIntakeServiceService, 'submitJob', { jobId: randomUUID() });
+  const baseline = await startEmptyHandlerBaseline(jobIntakeV1.JobIntakeServiceService, 'submitJob', {
+    jobId: randomUUID(),
+  });
   const bare = Fastify();
   bare.post('/v1/jobs', async (request, reply) => {
     const body = request.body as { title: string };
-    const { jobId } = await baseline.call({ requestId: randomUUID(), businessId: '', title: body.title, description: '', workCategory: 1, pricing: undefined, amount: undefined, deadline: undefined, regionId: '', localOnlyTownId: '', skills: [] });
+    const { jobId } = await baseline.call({
+      requestId: randomUUID(),
+      businessId: '',
+      title: body.title,
+      description: '',
+      workCategory: 1,
+      pricing: undefined,
+      amount: undefined,
+      deadline: undefined,
+      regionId: '',
+      localOnlyTownId: '',
+      skills: [],
+    });
     return reply.code(201).send({ jobId });
   });
   await bare.listen({ port: 0, host: '127.0.0.1' });
@@ -110,11 +141,24 @@ const main = async (): Promise<void> => {
       localOnlyTownId: 'fujisato/fujikoto',
       skills: ['data entry'],
     });
-    const throughGateway: LoadTarget = { url: `${gateway.url}/v1/jobs`, headers: { authorization: `Bearer ${coop.business.token}`, 'content-type': 'application/json' }, body, expectStatus: 201 };
-    const throughBare: LoadTarget = { url: bareUrl, headers: { 'content-type': 'application/json' }, body, expectStatus: 201 };
+    const throughGateway: LoadTarget = {
+      url: `${gateway.url}/v1/jobs`,
+      headers: { authorization: `Bearer ${coop.business.token}`, 'content-type': 'application/json' },
+      body,
+      expectStatus: 201,
+    };
+    const throughBare: LoadTarget = {
+      url: bareUrl,
+      headers: { 'content-type': 'application/json' },
+      body,
+      expectStatus: 201,
+    };
 
     // One request first: the gateway must really answer a job id (a check, not a measurement).
-    checked('first gateway request', await load({ ...throughGateway, mode: 'open', ratePerSecond: 10, durationMs: 100 }));
+    checked(
+      'first gateway request',
+      await load({ ...throughGateway, mode: 'open', ratePerSecond: 10, durationMs: 100 }),
+    );
 
     const round = { mode: 'closed' as const, concurrency, durationMs: measureMs / ROUNDS, warmupMs: warmupMs / ROUNDS };
     const bareSamples: number[] = [];
@@ -128,30 +172,52 @@ const main = async (): Promise<void> => {
       const g = checked('gateway', await load({ ...throughGateway, ...round }));
       gatewaySamples.push(...g.samplesMs);
       gatewayMs += g.elapsedMs;
-      console.log(`round ${i + 1}/${ROUNDS}: bare ${describe(b.samplesMs, b.elapsedMs)}; gateway ${describe(g.samplesMs, g.elapsedMs)}`);
+      console.log(
+        `round ${i + 1}/${ROUNDS}: bare ${describe(b.samplesMs, b.elapsedMs)}; gateway ${describe(g.samplesMs, g.elapsedMs)}`,
+      );
     }
     console.log(`bare fastify + empty gRPC handler: ${describe(bareSamples, bareMs)}`);
     console.log(`gateway POST /v1/jobs:             ${describe(gatewaySamples, gatewayMs)}`);
 
     console.log(`open loop: ${rate} requests/s through the gateway for ${openMs / 1000} s...`);
-    const open = checked('open loop', await load({ ...throughGateway, mode: 'open', ratePerSecond: rate, durationMs: openMs }));
+    const open = checked(
+      'open loop',
+      await load({ ...throughGateway, mode: 'open', ratePerSecond: rate, durationMs: openMs }),
+    );
     const openLatency = summarizeLatencies(open.samplesMs);
-    console.log(`gateway POST /v1/jobs at ${rate}/s: p50 ${openLatency.p50.toFixed(2)} ms, p99 ${openLatency.p99.toFixed(2)} ms, max ${openLatency.max.toFixed(2)} ms (${open.samplesMs.length} requests)`);
+    console.log(
+      `gateway POST /v1/jobs at ${rate}/s: p50 ${openLatency.p50.toFixed(2)} ms, p99 ${openLatency.p99.toFixed(2)} ms, max ${openLatency.max.toFixed(2)} ms (${open.samplesMs.length} requests)`,
+    );
 
     // Where the time goes: the same SubmitJob straight to job intake over gRPC, no gateway (the
     // client shares the servers' event loop here, so this is an upper bound of the service alone).
-    const direct = createClient(jobIntakeV1.JobIntakeServiceClient, jobIntakeServer.address, { token: coop.business.token });
+    const direct = createClient(jobIntakeV1.JobIntakeServiceClient, jobIntakeServer.address, {
+      token: coop.business.token,
+    });
     const submit: jobIntakeV1.SubmitJobRequest = {
-      ...(JSON.parse(body) as { businessId: string; title: string; description: string; regionId: string; localOnlyTownId: string; skills: string[] }),
+      ...(JSON.parse(body) as {
+        businessId: string;
+        title: string;
+        description: string;
+        regionId: string;
+        localOnlyTownId: string;
+        skills: string[];
+      }),
       requestId: '',
       workCategory: jobIntakeV1.WorkCategory.WORK_CATEGORY_DATA_ENTRY,
       pricing: { kind: jobIntakeV1.PricingKind.PRICING_KIND_FIXED_PRICE, hourlyRate: undefined },
       amount: { yen: '120000' },
       deadline: new Date(Date.now() + 60 * 86_400_000),
     };
-    const alone = await benchUnary(() => direct.submitJob({ ...submit, requestId: randomUUID() }), { concurrency, durationMs: measureMs / ROUNDS, warmupMs: warmupMs / ROUNDS });
+    const alone = await benchUnary(() => direct.submitJob({ ...submit, requestId: randomUUID() }), {
+      concurrency,
+      durationMs: measureMs / ROUNDS,
+      warmupMs: warmupMs / ROUNDS,
+    });
     direct.close();
-    console.log(`job intake SubmitJob over gRPC, no gateway (diagnostic): ${describe(alone.samplesMs, alone.elapsedMs)}`);
+    console.log(
+      `job intake SubmitJob over gRPC, no gateway (diagnostic): ${describe(alone.samplesMs, alone.elapsedMs)}`,
+    );
 
     recordResults([
       compareToBaseline({
@@ -163,7 +229,12 @@ const main = async (): Promise<void> => {
         baselineValue: (bareSamples.length * 1000) / bareMs,
         minRatio: 0.5,
       }),
-      below({ name: `gateway POST /v1/jobs p99 at ${rate} requests/s (open loop)`, value: openLatency.p99, unit: 'ms', max: 50 }),
+      below({
+        name: `gateway POST /v1/jobs p99 at ${rate} requests/s (open loop)`,
+        value: openLatency.p99,
+        unit: 'ms',
+        max: 50,
+      }),
     ]);
   } finally {
     await bare.close();

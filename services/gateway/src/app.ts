@@ -62,8 +62,14 @@ const pathOf = (url: string): string => url.split('?', 1)[0] ?? url;
  * Closing the instance closes the gRPC clients.
  */
 export const buildGateway = async (options: GatewayOptions): Promise<FastifyInstance> => {
-  const upstreams: Upstreams = connectUpstreams({ ...options, ...(options.upstreamDeadlineMs !== undefined ? { deadlineMs: options.upstreamDeadlineMs } : {}) });
-  const ownVerifier = options.verifier === undefined ? new IdentityTokenVerifierClient({ identityAddress: options.identityAddress }) : undefined;
+  const upstreams: Upstreams = connectUpstreams({
+    ...options,
+    ...(options.upstreamDeadlineMs !== undefined ? { deadlineMs: options.upstreamDeadlineMs } : {}),
+  });
+  const ownVerifier =
+    options.verifier === undefined
+      ? new IdentityTokenVerifierClient({ identityAddress: options.identityAddress })
+      : undefined;
   const verifier: TokenVerifier = options.verifier ?? (ownVerifier as TokenVerifier);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   const release = (): void => {
@@ -118,17 +124,30 @@ const assemble = async (
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
     if (request.authFailure !== undefined) throw request.authFailure;
-    if (request.caller === undefined) throw unauthenticated('auth.token_missing', 'this needs `Authorization: Bearer <token>`');
+    if (request.caller === undefined)
+      throw unauthenticated('auth.token_missing', 'this needs `Authorization: Bearer <token>`');
     requireAccess(request.caller, access);
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, route: request.routeOptions.url ?? 'none', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'answered');
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'none',
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'answered',
+    );
   });
 
   app.setErrorHandler(async (error, request, reply) => {
     const answer = answerFor(error, { instance: pathOf(request.url), requestId: request.id });
     if (answer.unexpected) request.log.error({ err: error }, 'request failed');
-    else if (answer.problem.status >= 500) request.log.warn({ code: answer.problem.code, upstream: error instanceof Error ? error.message : undefined }, 'upstream failed');
+    else if (answer.problem.status >= 500)
+      request.log.warn(
+        { code: answer.problem.code, upstream: error instanceof Error ? error.message : undefined },
+        'upstream failed',
+      );
     return reply.code(answer.problem.status).headers(answer.headers).type(PROBLEM_MEDIA_TYPE).send(answer.problem);
   });
   app.setNotFoundHandler(async (request) => {
@@ -144,17 +163,31 @@ const assemble = async (
         description:
           'The public HTTP API of the Workshare cooperative platform. JSON in camelCase; money is integer yen (JSON numbers named `...Yen`, never fractional or negative, tax excluded); times are accepted as RFC 3339 with any offset and answered as ISO-8601 in Asia/Tokyo with +09:00 (the same instant); enums are lowercase snake words. Every error is `application/problem+json` (see the Problem schema for the codes). Every answer carries `X-Request-Id` (yours, if sane, or a new one). Commands accept an `Idempotency-Key` header.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /v1/auth/login.' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A token from POST /v1/auth/login.',
+          },
+        },
+      },
       tags: [
         { name: 'auth', description: 'Signing in, the caller, reference data' },
         { name: 'jobs', description: 'Jobs from businesses, from submission to closing' },
         { name: 'plans', description: 'The plan of tasks a job is cut into' },
-        { name: 'schedules', description: 'Who does which task when: assignments, hand-offs, unavailability, the history of each task' },
+        {
+          name: 'schedules',
+          description: 'Who does which task when: assignments, hand-offs, unavailability, the history of each task',
+        },
         { name: 'health', description: 'Probes' },
       ],
     },
     // Shared schemas are named by their $id in components.schemas (not def-0, def-1...).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   // Served from the package's own files: the page loads nothing from the internet.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null, deepLinking: true } });
@@ -163,11 +196,17 @@ const assemble = async (
   await app.register(fastifyRateLimit, {
     max: rateLimit.max,
     timeWindow: rateLimit.timeWindowMs,
-    keyGenerator: (request) => (request.caller !== undefined ? `subject:${request.caller.subject}` : `address:${request.ip}`),
+    keyGenerator: (request) =>
+      request.caller !== undefined ? `subject:${request.caller.subject}` : `address:${request.ip}`,
     errorResponseBuilder: (_request, context) =>
-      new HttpProblem(context.statusCode, 'request.rate_limited', `too many requests: at most ${context.max} per ${Math.round(rateLimit.timeWindowMs / 1000)} s; try again in ${context.after}`, {
-        retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
-      }),
+      new HttpProblem(
+        context.statusCode,
+        'request.rate_limited',
+        `too many requests: at most ${context.max} per ${Math.round(rateLimit.timeWindowMs / 1000)} s; try again in ${context.after}`,
+        {
+          retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+        },
+      ),
   });
 
   await app.register(async (api) => registerRoutes(api, upstreams));
@@ -185,7 +224,10 @@ const authenticate = async (request: FastifyRequest, verifier: TokenVerifier): P
   if (header === undefined) return;
   const token = BEARER.exec(header)?.[1];
   if (token === undefined) {
-    request.authFailure = unauthenticated('auth.malformed_authorization', 'the Authorization header is not "Bearer <token>"');
+    request.authFailure = unauthenticated(
+      'auth.malformed_authorization',
+      'the Authorization header is not "Bearer <token>"',
+    );
     return;
   }
   try {

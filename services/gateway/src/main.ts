@@ -47,7 +47,13 @@ const main = async (): Promise<void> => {
     return fail(error instanceof Error ? error.message : String(error));
   }
   log.info(
-    { url: gateway.url, identity: config.identityAddress, jobIntake: config.jobIntakeAddress, taskDecomposition: config.taskDecompositionAddress, teamScheduling: config.teamSchedulingAddress },
+    {
+      url: gateway.url,
+      identity: config.identityAddress,
+      jobIntake: config.jobIntakeAddress,
+      taskDecomposition: config.taskDecompositionAddress,
+      teamScheduling: config.teamSchedulingAddress,
+    },
     'gateway listening (docs at /docs, OpenAPI at /openapi.json)',
   );
 
@@ -72,7 +78,15 @@ const main = async (): Promise<void> => {
         log.info({}, 'gateway stopped');
       } catch (error) {
         code = 1;
-        log.error({ err: { type: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : String(error) } }, 'gateway did not stop cleanly');
+        log.error(
+          {
+            err: {
+              type: error instanceof Error ? error.name : typeof error,
+              message: error instanceof Error ? error.message : String(error),
+            },
+          },
+          'gateway did not stop cleanly',
+        );
       }
       await shutdownTelemetry().catch(() => undefined);
       process.exit(code);

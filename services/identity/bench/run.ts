@@ -33,7 +33,9 @@ const PASSWORD = 'bench password, long enough';
 
 const main = async (): Promise<void> => {
   const started = performance.now();
-  console.log(`identity bench: GetMember round trips, ${concurrency} in flight, ${measureMs / 1000} s per side over ${ROUNDS} interleaved rounds`);
+  console.log(
+    `identity bench: GetMember round trips, ${concurrency} in flight, ${measureMs / 1000} s per side over ${ROUNDS} interleaved rounds`,
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'identity-bench-'));
   const runtime = await openIdentityService({ env: {}, storeUrl: `embedded:${dataDir}` });
   try {
@@ -46,7 +48,13 @@ const main = async (): Promise<void> => {
         address: `秋田県山本郡藤里町${town === 'fujikoto' ? '藤琴' : '粕毛'} ベンチ番地1`,
         email,
         password: PASSWORD,
-        bankAccount: { bankCode: '9999', branchCode: '001', type: 'ordinary', number: '1234567', holder: 'フジワラ ヨウコ' },
+        bankAccount: {
+          bankCode: '9999',
+          branchCode: '001',
+          type: 'ordinary',
+          number: '1234567',
+          holder: 'フジワラ ヨウコ',
+        },
         townId: `fujisato/${town}`,
         contractType: 'contractor',
         skills: ['transcription', 'data entry', 'proofreading'],
@@ -65,15 +73,24 @@ const main = async (): Promise<void> => {
     const client = createClient(identityV1.IdentityServiceClient, server.address, { token });
     const request: identityV1.GetMemberRequest = { memberId };
     const response = await client.getMember(request);
-    if (response.member?.personalDataStatus !== identityV1.PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED || response.member.personalData?.name !== '工藤 美咲') {
+    if (
+      response.member?.personalDataStatus !== identityV1.PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED ||
+      response.member.personalData?.name !== '工藤 美咲'
+    ) {
       throw new Error('GetMember did not answer the member with her personal data');
     }
-    if (response.member.availability[0]?.dayOfWeek !== commonV1.DayOfWeek.DAY_OF_WEEK_TUESDAY) throw new Error('GetMember answered the wrong windows');
+    if (response.member.availability[0]?.dayOfWeek !== commonV1.DayOfWeek.DAY_OF_WEEK_TUESDAY)
+      throw new Error('GetMember answered the wrong windows');
     const baseline = await startEmptyHandlerBaseline(identityV1.IdentityServiceService, 'getMember', response);
     // Both answer the same bytes: a check, not a measurement.
-    if (JSON.stringify(await baseline.call(request)) !== JSON.stringify(response)) throw new Error('the baseline and the service answer differently');
+    if (JSON.stringify(await baseline.call(request)) !== JSON.stringify(response))
+      throw new Error('the baseline and the service answer differently');
 
-    const { baseline: e, subject: h, describe: fmt } = await compareUnary(
+    const {
+      baseline: e,
+      subject: h,
+      describe: fmt,
+    } = await compareUnary(
       () => baseline.call(request),
       () => client.getMember(request),
       { rounds: ROUNDS, concurrency, durationMs: measureMs, warmupMs },

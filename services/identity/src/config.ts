@@ -1,4 +1,8 @@
-import { readServiceConfig as readCommonConfig, type Env, type ServiceConfig as CommonServiceConfig } from '@workshare/service-host';
+import {
+  readServiceConfig as readCommonConfig,
+  type Env,
+  type ServiceConfig as CommonServiceConfig,
+} from '@workshare/service-host';
 import { parseSigningKey } from './adapters/jwt-tokens.js';
 import { MasterKey } from './adapters/master-key.js';
 import { DEFAULT_MAX_STALENESS_MS } from './application/directory.js';
@@ -21,7 +25,13 @@ export const readServiceConfig = (env: Env): ServiceConfig =>
   readCommonConfig(env, {
     defaultGrpcPort: DEFAULT_GRPC_PORT,
     extra: (read) => {
-      const readStalenessMs = read.whole('IDENTITY_READ_STALENESS_MS', DEFAULT_MAX_STALENESS_MS, 0, 60_000, 'a duration in ms');
+      const readStalenessMs = read.whole(
+        'IDENTITY_READ_STALENESS_MS',
+        DEFAULT_MAX_STALENESS_MS,
+        0,
+        60_000,
+        'a duration in ms',
+      );
       const masterKey = read.text('IDENTITY_MASTER_KEY');
       if (masterKey !== undefined) {
         try {
@@ -30,14 +40,18 @@ export const readServiceConfig = (env: Env): ServiceConfig =>
           read.problem('IDENTITY_MASTER_KEY must be the base64 encoding of exactly 32 bytes (openssl rand -base64 32)');
         }
       } else if (!(read.text('EVENTSTORE_URL') ?? 'embedded:').startsWith('embedded:')) {
-        read.problem('IDENTITY_MASTER_KEY is required with a PostgreSQL or KurrentDB store (base64 of 32 bytes: openssl rand -base64 32)');
+        read.problem(
+          'IDENTITY_MASTER_KEY is required with a PostgreSQL or KurrentDB store (base64 of 32 bytes: openssl rand -base64 32)',
+        );
       }
       const signingKey = read.text('IDENTITY_SIGNING_KEY');
       if (signingKey !== undefined) {
         try {
           parseSigningKey(signingKey);
         } catch (error) {
-          read.problem(error instanceof Error ? error.message : 'IDENTITY_SIGNING_KEY is not a private Ed25519 or P-256 JWK');
+          read.problem(
+            error instanceof Error ? error.message : 'IDENTITY_SIGNING_KEY is not a private Ed25519 or P-256 JWK',
+          );
         }
       }
       return { readStalenessMs };

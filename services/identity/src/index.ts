@@ -27,17 +27,44 @@ export type {
   Jwks,
 } from './application/ports.js';
 export { commandKey, idForCommand, MAX_REQUEST_ID_LENGTH } from './application/command-ids.js';
-export { IdentityDirectory, DEFAULT_MAX_STALENESS_MS, type DirectoryEntry, type DirectoryOptions } from './application/directory.js';
-export { seedDemoCooperative, DEMO_COORDINATOR_EMAIL, DEMO_BUSINESS_USER_EMAIL, DEMO_BUSINESS_USER_EMAILS, type DemoSeedResult, type DemoAccount } from './application/demo-seed.js';
+export {
+  IdentityDirectory,
+  DEFAULT_MAX_STALENESS_MS,
+  type DirectoryEntry,
+  type DirectoryOptions,
+} from './application/directory.js';
+export {
+  seedDemoCooperative,
+  DEMO_COORDINATOR_EMAIL,
+  DEMO_BUSINESS_USER_EMAIL,
+  DEMO_BUSINESS_USER_EMAILS,
+  type DemoSeedResult,
+  type DemoAccount,
+} from './application/demo-seed.js';
 
 // Composition: what the launcher and a service process call.
 export { openIdentityService, type OpenIdentityOptions, type IdentityRuntime } from './open-identity.js';
-export { startIdentityGrpc, identityGrpcService, PUBLIC_METHODS, type StartIdentityGrpcOptions } from './adapters/grpc/identity-grpc.js';
+export {
+  startIdentityGrpc,
+  identityGrpcService,
+  PUBLIC_METHODS,
+  type StartIdentityGrpcOptions,
+} from './adapters/grpc/identity-grpc.js';
 export { IdentityTokenVerifier, grpcCallerOf } from './adapters/grpc/token-verifier.js';
 export { PREFECTURE_CODES } from './adapters/grpc/messages.js';
 
 // Adapters.
-export { JwtTokenService, DEFAULT_VERIFIED_CACHE_SIZE, createTokenVerifier, callerFromClaims, generateSigningKey, parseSigningKey, DEFAULT_ISSUER, AUDIENCE, DEFAULT_TOKEN_TTL_SECONDS } from './adapters/jwt-tokens.js';
+export {
+  JwtTokenService,
+  DEFAULT_VERIFIED_CACHE_SIZE,
+  createTokenVerifier,
+  callerFromClaims,
+  generateSigningKey,
+  parseSigningKey,
+  DEFAULT_ISSUER,
+  AUDIENCE,
+  DEFAULT_TOKEN_TTL_SECONDS,
+} from './adapters/jwt-tokens.js';
 export { MasterKey, resolveMasterKey, hmacEmailIndex, MASTER_KEY_FILE } from './adapters/master-key.js';
 export { EnvelopeEncryption, DEFAULT_KEY_CACHE_SIZE } from './adapters/envelope-encryption.js';
 export { SqlKeyVault, DEFAULT_KEY_VAULT_SCHEMA } from './adapters/sql-key-vault.js';
@@ -47,10 +74,32 @@ export { ScryptPasswordHasher, DEFAULT_SCRYPT_COST, type ScryptCost } from './ad
 export { loadSigningKey } from './adapters/signing-key.js';
 
 // Domain: reference data, roles, and the deciders (for tests and other services' understanding).
-export { REGIONS, PREFECTURES, findRegion, requireRegion, requireTown, officePrefecture, type Region, type Town, type Prefecture, type PrefectureId } from './domain/regions.js';
+export {
+  REGIONS,
+  PREFECTURES,
+  findRegion,
+  requireRegion,
+  requireTown,
+  officePrefecture,
+  type Region,
+  type Town,
+  type Prefecture,
+  type PrefectureId,
+} from './domain/regions.js';
 export { parseRole, roleKey, ROLE_NAMES, isRoleName, type Role, type RoleName, type Actor } from './domain/roles.js';
-export { validateAvailability, WEEKDAYS, AVAILABILITY_TIME_ZONE, type AvailabilityWindow, type Weekday } from './domain/availability.js';
-export { parseRegistrationNumber, corporateCheckDigit, corporateRegistrationNumber, type EntityType } from './domain/registration-number.js';
+export {
+  validateAvailability,
+  WEEKDAYS,
+  AVAILABILITY_TIME_ZONE,
+  type AvailabilityWindow,
+  type Weekday,
+} from './domain/availability.js';
+export {
+  parseRegistrationNumber,
+  corporateCheckDigit,
+  corporateRegistrationNumber,
+  type EntityType,
+} from './domain/registration-number.js';
 export type { BankAccount } from './domain/personal-data.js';
 export * from './domain/account.js';
 export * from './domain/business.js';

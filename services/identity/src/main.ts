@@ -35,21 +35,37 @@ const main = async (): Promise<void> => {
 
   let runtime: Awaited<ReturnType<typeof openIdentityService>>;
   try {
-    runtime = await openIdentityService({ env: process.env, storeUrl: config.storeUrl, readStalenessMs: config.readStalenessMs });
+    runtime = await openIdentityService({
+      env: process.env,
+      storeUrl: config.storeUrl,
+      readStalenessMs: config.readStalenessMs,
+    });
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error
+        ? String((error as { code: unknown }).code)
+        : undefined;
     log.fatal({ code }, 'identity could not open its store and keys');
     return fail(error instanceof Error ? error.message : String(error));
   }
 
   let server: Awaited<ReturnType<typeof startIdentityGrpc>>;
   try {
-    server = await startIdentityGrpc({ service: runtime.service, port: config.grpcPort, host: config.grpcHost, logger: log, drainDelayMs: config.drainDelayMs });
+    server = await startIdentityGrpc({
+      service: runtime.service,
+      port: config.grpcPort,
+      host: config.grpcHost,
+      logger: log,
+      drainDelayMs: config.drainDelayMs,
+    });
   } catch (error) {
     await runtime.close().catch(() => undefined);
     return fail(error instanceof Error ? error.message : String(error));
   }
-  log.info({ host: config.grpcHost, port: server.port, store: runtime.store.kind, services: server.serviceNames }, 'identity gRPC listening');
+  log.info(
+    { host: config.grpcHost, port: server.port, store: runtime.store.kind, services: server.serviceNames },
+    'identity gRPC listening',
+  );
 
   // With NATS, this process relays the store's log to JetStream (Nats-Msg-Id = event id, so a
   // second relay over the same store only causes deduplicated repeats). EVENTS_RELAY=off leaves
@@ -77,7 +93,15 @@ const main = async (): Promise<void> => {
         log.info({ forced }, 'identity stopped');
       } catch (error) {
         code = 1;
-        log.error({ err: { type: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message : String(error) } }, 'identity did not stop cleanly');
+        log.error(
+          {
+            err: {
+              type: error instanceof Error ? error.name : typeof error,
+              message: error instanceof Error ? error.message : String(error),
+            },
+          },
+          'identity did not stop cleanly',
+        );
       }
       await shutdownTelemetry().catch(() => undefined);
       process.exit(code);

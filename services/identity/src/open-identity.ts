@@ -1,5 +1,11 @@
 import { ValidationError, type EventStore } from '@workshare/eventsourcing';
-import { DEFAULT_EVENTSTORE_URL, embeddedDriver, openEventStore, postgresDriver, type SqlDriver } from '@workshare/eventstore';
+import {
+  DEFAULT_EVENTSTORE_URL,
+  embeddedDriver,
+  openEventStore,
+  postgresDriver,
+  type SqlDriver,
+} from '@workshare/eventstore';
 import { EnvelopeEncryption } from './adapters/envelope-encryption.js';
 import { DEFAULT_ISSUER, JwtTokenService } from './adapters/jwt-tokens.js';
 import { hmacEmailIndex, resolveMasterKey } from './adapters/master-key.js';
@@ -57,7 +63,11 @@ export const openIdentityService = async (options: OpenIdentityOptions = {}): Pr
   const store = options.store ?? (await openEventStore(storeUrl));
   let keyVault: KeyVault | undefined;
   try {
-    keyVault = options.keyVault ?? (await SqlKeyVault.open(keyVaultDriver(env, storeUrl), { schema: options.keyVaultSchema ?? DEFAULT_KEY_VAULT_SCHEMA }));
+    keyVault =
+      options.keyVault ??
+      (await SqlKeyVault.open(keyVaultDriver(env, storeUrl), {
+        schema: options.keyVaultSchema ?? DEFAULT_KEY_VAULT_SCHEMA,
+      }));
     const tokens = await JwtTokenService.create(await loadSigningKey(env, keyVault, master), {
       issuer: env.IDENTITY_ISSUER?.trim() || DEFAULT_ISSUER,
       ...(options.tokenTtlSeconds !== undefined ? { ttlSeconds: options.tokenTtlSeconds } : {}),

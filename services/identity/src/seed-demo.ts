@@ -16,7 +16,12 @@ const main = async (): Promise<void> => {
     const seed = await seedDemoCooperative(runtime.service, password !== undefined ? { password } : {});
     const outcome =
       seed.status === 'seeded'
-        ? { status: seed.status, accounts: seed.accounts, businessIds: seed.businesses.map((b) => b.businessId), ...(password === undefined ? { password: seed.password } : {}) }
+        ? {
+            status: seed.status,
+            accounts: seed.accounts,
+            businessIds: seed.businesses.map((b) => b.businessId),
+            ...(password === undefined ? { password: seed.password } : {}),
+          }
         : { status: seed.status, message: seed.message, accounts: seed.accounts };
     process.stdout.write(`${JSON.stringify(outcome)}\n`);
   } finally {

@@ -63,7 +63,13 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
   // One master key and key vault for both runtimes below: they sign with the same key.
   const env = { IDENTITY_MASTER_KEY: randomBytes(32).toString('base64') };
   const keyVault = new InMemoryKeyVault();
-  const common = { env, store: options.store, storeUrl: 'embedded:memory', keyVault, scryptCost: { N: 1024, r: 8, p: 1 } } as const;
+  const common = {
+    env,
+    store: options.store,
+    storeUrl: 'embedded:memory',
+    keyVault,
+    scryptCost: { N: 1024, r: 8, p: 1 },
+  } as const;
   const runtime = await openIdentityService(common);
   const service = runtime.service;
   const server = await startIdentityGrpc({ service, port: 0, host: '127.0.0.1' });
@@ -74,13 +80,26 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
       return { caller: result.caller, actor: { id: result.caller.id, email: email(who), token: result.token } };
     };
     const user = async (operator: Caller, who: string, name: string) =>
-      (await service.registerUser(operator, { name, email: email(who), password: PASSWORD }, { commandId: randomUUID() })).userId;
+      (
+        await service.registerUser(
+          operator,
+          { name, email: email(who), password: PASSWORD },
+          { commandId: randomUUID() },
+        )
+      ).userId;
 
     await service.bootstrapOperator({ name: 'Test Operator', email: email('operator'), password: PASSWORD });
     const operator = await signIn('operator');
-    const serial = (n: number) => corporateRegistrationNumber(`97${String(Date.now()).slice(-6)}${String(n).padStart(4, '0')}`);
+    const serial = (n: number) =>
+      corporateRegistrationNumber(`97${String(Date.now()).slice(-6)}${String(n).padStart(4, '0')}`);
     const business = async (name: string, regionId: string, n: number) =>
-      (await service.registerBusiness(operator.caller, { name, registrationNumber: serial(n), regionId }, { commandId: randomUUID() })).businessId;
+      (
+        await service.registerBusiness(
+          operator.caller,
+          { name, registrationNumber: serial(n), regionId },
+          { commandId: randomUUID() },
+        )
+      ).businessId;
     const businesses = {
       fujisato: await business('白神木工 (test)', 'fujisato', 1),
       fujisatoOther: await business('藤里観光 (test)', 'fujisato', 2),
@@ -98,7 +117,13 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
             address: `${townId} 1`,
             email: email(who),
             password: PASSWORD,
-            bankAccount: { bankCode: '9999', branchCode: '001', type: 'ordinary', number: '0012345', holder: 'テスト メンバー' },
+            bankAccount: {
+              bankCode: '9999',
+              branchCode: '001',
+              type: 'ordinary',
+              number: '0012345',
+              holder: 'テスト メンバー',
+            },
             townId,
             contractType: 'contractor',
             skills,
@@ -187,8 +212,25 @@ export const startProcessTestCooperative = async (folderPrefix: string): Promise
 };
 
 /** The people of the test cooperative, by their key in `TestCooperative`. */
-export type TestPerson = 'operator' | 'accountant' | 'coordinator' | 'setagayaCoordinator' | 'business' | 'otherBusiness' | 'setagayaBusiness' | 'member';
-export const TEST_PEOPLE: readonly TestPerson[] = ['operator', 'accountant', 'coordinator', 'setagayaCoordinator', 'business', 'otherBusiness', 'setagayaBusiness', 'member'];
+export type TestPerson =
+  | 'operator'
+  | 'accountant'
+  | 'coordinator'
+  | 'setagayaCoordinator'
+  | 'business'
+  | 'otherBusiness'
+  | 'setagayaBusiness'
+  | 'member';
+export const TEST_PEOPLE: readonly TestPerson[] = [
+  'operator',
+  'accountant',
+  'coordinator',
+  'setagayaCoordinator',
+  'business',
+  'otherBusiness',
+  'setagayaBusiness',
+  'member',
+];
 
 /** The test cooperative as a service's facade sees its people. */
 export interface TestCast {
@@ -204,8 +246,14 @@ export const castOf = async (coop: TestCooperative): Promise<TestCast> => {
   const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
   try {
     const actors = Object.fromEntries(TEST_PEOPLE.map((p) => [p, coop[p]])) as Record<TestPerson, TestActor>;
-    const callers = Object.fromEntries(await Promise.all(TEST_PEOPLE.map(async (p) => [p, await verifier.verify(actors[p].token)] as const))) as Record<TestPerson, VerifiedCaller>;
-    return { callers, actors, request: (person, requestId = randomUUID()) => ({ requestId, token: actors[person].token }) };
+    const callers = Object.fromEntries(
+      await Promise.all(TEST_PEOPLE.map(async (p) => [p, await verifier.verify(actors[p].token)] as const)),
+    ) as Record<TestPerson, VerifiedCaller>;
+    return {
+      callers,
+      actors,
+      request: (person, requestId = randomUUID()) => ({ requestId, token: actors[person].token }),
+    };
   } finally {
     verifier.close();
   }

@@ -65,7 +65,14 @@ describe('the service process configuration', () => {
       IDENTITY_SIGNING_KEY: '{"kty":"RSA"}',
     });
     expect(problems).toHaveLength(6);
-    for (const name of ['EVENTSTORE_URL', 'GRPC_PORT', 'LOG_LEVEL', 'SHUTDOWN_GRACE_MS', 'IDENTITY_MASTER_KEY', 'IDENTITY_SIGNING_KEY']) {
+    for (const name of [
+      'EVENTSTORE_URL',
+      'GRPC_PORT',
+      'LOG_LEVEL',
+      'SHUTDOWN_GRACE_MS',
+      'IDENTITY_MASTER_KEY',
+      'IDENTITY_SIGNING_KEY',
+    ]) {
       expect(problems.some((p) => p.includes(name))).toBe(true);
     }
   });

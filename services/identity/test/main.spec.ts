@@ -21,7 +21,9 @@ const PASSWORD = 'correct horse battery staple';
 
 const run = (command: string, args: string[], cwd: string): Promise<void> =>
   new Promise((resolve, reject) =>
-    execFile(command, args, { cwd }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve())),
+    execFile(command, args, { cwd }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(),
+    ),
   );
 
 const freePort = async (): Promise<number> => {
@@ -42,7 +44,19 @@ interface Child {
 const startService = (env: Record<string, string>): Child => {
   // Not jest's NODE_OPTIONS (vm modules), not an OTLP endpoint or metrics port of this machine.
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !['NODE_OPTIONS', 'METRICS_PORT', 'EVENTSTORE_URL', 'IDENTITY_MASTER_KEY', 'IDENTITY_SIGNING_KEY', 'GRPC_PORT', 'NATS_URL'].includes(key)),
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !key.startsWith('OTEL_') &&
+        ![
+          'NODE_OPTIONS',
+          'METRICS_PORT',
+          'EVENTSTORE_URL',
+          'IDENTITY_MASTER_KEY',
+          'IDENTITY_SIGNING_KEY',
+          'GRPC_PORT',
+          'NATS_URL',
+        ].includes(key),
+    ),
   );
   const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', 'dist/src/main.js'], {
     cwd: packageRoot,
@@ -53,18 +67,26 @@ const startService = (env: Record<string, string>): Child => {
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { process: child, lines, stderr, exited };
 };
 
-const waitFor = async (what: string, check: () => Promise<boolean>, child: Child, timeoutMs = 60_000): Promise<void> => {
+const waitFor = async (
+  what: string,
+  check: () => Promise<boolean>,
+  child: Child,
+  timeoutMs = 60_000,
+): Promise<void> => {
   const until = Date.now() + timeoutMs;
   let exited = false;
   void child.exited.then(() => {
     exited = true;
   });
   while (Date.now() < until) {
-    if (exited) throw new Error(`the service exited before ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
+    if (exited)
+      throw new Error(`the service exited before ${what}\n${child.lines.join('\n')}\n${child.stderr.join('')}`);
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -79,8 +101,16 @@ describe('services/identity/dist/src/main.js, the service as its own process', (
     await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], packageRoot);
     dataDir = mkdtempSync(path.join(tmpdir(), 'identity-main-'));
     // The installation's first operator, made beforehand as an operator would (there is no RPC for it).
-    const runtime = await openIdentityService({ env: {}, storeUrl: `embedded:${dataDir}`, scryptCost: { N: 1024, r: 8, p: 1 } });
-    await runtime.service.bootstrapOperator({ name: '北村 彩', email: 'aya.kitamura@polaris.example', password: PASSWORD });
+    const runtime = await openIdentityService({
+      env: {},
+      storeUrl: `embedded:${dataDir}`,
+      scryptCost: { N: 1024, r: 8, p: 1 },
+    });
+    await runtime.service.bootstrapOperator({
+      name: '北村 彩',
+      email: 'aya.kitamura@polaris.example',
+      password: PASSWORD,
+    });
     await runtime.close();
   }, 180_000);
   afterAll(() => {
@@ -93,9 +123,15 @@ describe('services/identity/dist/src/main.js, the service as its own process', (
     const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: String(port) });
     let memberId = '';
     try {
-      await waitFor('health SERVING', async () => (await healthCheck(address, 'workshare.identity.v1.IdentityService')) === 'SERVING', child);
+      await waitFor(
+        'health SERVING',
+        async () => (await healthCheck(address, 'workshare.identity.v1.IdentityService')) === 'SERVING',
+        child,
+      );
       expect(await healthCheck(address)).toBe('SERVING');
-      const listening = child.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'identity gRPC listening');
+      const listening = child.lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'identity gRPC listening');
       expect(listening).toMatchObject({ host: '0.0.0.0', port, store: 'embedded', level: 'info' });
 
       const client = createClient(identityV1.IdentityServiceClient, address, { deadlineMs: 20_000 });
@@ -103,12 +139,19 @@ describe('services/identity/dist/src/main.js, the service as its own process', (
         const { regions } = await client.listRegions({});
         expect(regions.map((r) => r.region)).toEqual(['fujisato', 'setagaya', 'chofu']);
 
-        const operator = (await client.login({ email: 'aya.kitamura@polaris.example', password: PASSWORD })).accessToken;
+        const operator = (await client.login({ email: 'aya.kitamura@polaris.example', password: PASSWORD }))
+          .accessToken;
         const personalData: identityV1.PersonalData = {
           name: '工藤 美咲',
           address: '秋田県山本郡藤里町粕毛 テスト番地2',
           email: 'misaki.kudo@fujisato.example',
-          bankAccount: { bankCode: '9999', branchCode: '002', accountType: identityV1.BankAccountType.BANK_ACCOUNT_TYPE_ORDINARY, accountNumber: '7654321', holderNameKana: 'クドウ ミサキ' },
+          bankAccount: {
+            bankCode: '9999',
+            branchCode: '002',
+            accountType: identityV1.BankAccountType.BANK_ACCOUNT_TYPE_ORDINARY,
+            accountNumber: '7654321',
+            holderNameKana: 'クドウ ミサキ',
+          },
         };
         ({ memberId } = await client.registerMember(
           {
@@ -144,9 +187,17 @@ describe('services/identity/dist/src/main.js, the service as its own process', (
         client.close();
       }
       const messages = child.lines.map((l) => (JSON.parse(l) as { msg?: string }).msg);
-      expect(messages).toEqual(expect.arrayContaining(['identity gRPC listening', 'member registered', 'identity stopping: draining calls in flight', 'identity stopped']));
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          'identity gRPC listening',
+          'member registered',
+          'identity stopping: draining calls in flight',
+          'identity stopped',
+        ]),
+      );
       const logs = child.lines.join('\n') + child.stderr.join('');
-      for (const secret of ['工藤', '美咲', 'misaki.kudo', '7654321', 'クドウ', PASSWORD]) expect(logs).not.toContain(secret);
+      for (const secret of ['工藤', '美咲', 'misaki.kudo', '7654321', 'クドウ', PASSWORD])
+        expect(logs).not.toContain(secret);
       expect(logs).toContain(memberId);
     } finally {
       if (child.process.exitCode === null) child.process.kill('SIGKILL');
@@ -154,7 +205,12 @@ describe('services/identity/dist/src/main.js, the service as its own process', (
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const child = startService({ EVENTSTORE_URL: `embedded:${dataDir}`, GRPC_PORT: 'fifty', IDENTITY_MASTER_KEY: 'too-short', LOG_LEVEL: 'chatty' });
+    const child = startService({
+      EVENTSTORE_URL: `embedded:${dataDir}`,
+      GRPC_PORT: 'fifty',
+      IDENTITY_MASTER_KEY: 'too-short',
+      LOG_LEVEL: 'chatty',
+    });
     await expect(child.exited).resolves.toEqual({ code: 1, signal: null });
     const stderr = child.stderr.join('');
     expect(stderr).toContain('identity could not start');

@@ -34,8 +34,12 @@ describe('openIdentityService (composition root)', () => {
     try {
       expect(second.service.jwks()).toEqual(jwks);
       const caller = await second.service.verifyToken(token);
-      await expect(second.service.getMember(caller, memberId)).resolves.toMatchObject({ personalData: { status: 'readable', name: input.name } });
-      await expect(second.service.bootstrapOperator({ name: 'x', email: 'x@polaris.example', password: PASSWORD })).rejects.toMatchObject({
+      await expect(second.service.getMember(caller, memberId)).resolves.toMatchObject({
+        personalData: { status: 'readable', name: input.name },
+      });
+      await expect(
+        second.service.bootstrapOperator({ name: 'x', email: 'x@polaris.example', password: PASSWORD }),
+      ).rejects.toMatchObject({
         code: 'identity.already_bootstrapped',
       });
       const verification = await verifyLog(second.store);
@@ -47,9 +51,19 @@ describe('openIdentityService (composition root)', () => {
 
   it('refuses to start with a master key other than the one the vault was set up with', async () => {
     const url = `embedded:${dir}`;
-    const first = await openIdentityService({ env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() }, storeUrl: url, scryptCost: FAST });
+    const first = await openIdentityService({
+      env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() },
+      storeUrl: url,
+      scryptCost: FAST,
+    });
     await first.close();
-    await expect(openIdentityService({ env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() }, storeUrl: url, scryptCost: FAST })).rejects.toMatchObject({
+    await expect(
+      openIdentityService({
+        env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() },
+        storeUrl: url,
+        scryptCost: FAST,
+      }),
+    ).rejects.toMatchObject({
       code: 'identity.master_key_mismatch',
     });
   });
@@ -65,7 +79,9 @@ describe('openIdentityService (composition root)', () => {
       expect(runtime.service.jwks().keys[0]).toMatchObject({ x: signingKey.x });
       await runtime.service.bootstrapOperator({ name: '北村 彩', email: 'aya@polaris.example', password: PASSWORD });
       const { token } = await runtime.service.login('aya@polaris.example', PASSWORD);
-      expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({ iss: 'fujisato-test' });
+      expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({
+        iss: 'fujisato-test',
+      });
     } finally {
       await runtime.close();
     }
@@ -73,7 +89,11 @@ describe('openIdentityService (composition root)', () => {
 
   it('asks for a key vault database when the store is KurrentDB', async () => {
     await expect(
-      openIdentityService({ env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() }, storeUrl: 'kurrentdb://127.0.0.1:1?tls=false', store: {} as never }),
+      openIdentityService({
+        env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() },
+        storeUrl: 'kurrentdb://127.0.0.1:1?tls=false',
+        store: {} as never,
+      }),
     ).rejects.toMatchObject({ code: 'identity.key_vault_url_missing' });
   });
 });

@@ -1,4 +1,8 @@
-import { readServiceConfig as readCommonConfig, type Env, type ServiceConfig as CommonConfig } from '@workshare/service-host';
+import {
+  readServiceConfig as readCommonConfig,
+  type Env,
+  type ServiceConfig as CommonConfig,
+} from '@workshare/service-host';
 
 export { ConfigError, DEFAULT_IDENTITY_ADDRESS, type LogLevel } from '@workshare/service-host';
 
@@ -8,4 +12,5 @@ export type ServiceConfig = CommonConfig;
 export const DEFAULT_GRPC_PORT = 50052;
 
 /** Reads and checks the environment before anything is opened (ConfigError names every problem). */
-export const readServiceConfig = (env: Env): ServiceConfig => readCommonConfig(env, { defaultGrpcPort: DEFAULT_GRPC_PORT });
+export const readServiceConfig = (env: Env): ServiceConfig =>
+  readCommonConfig(env, { defaultGrpcPort: DEFAULT_GRPC_PORT });

@@ -4,8 +4,16 @@
 
 // Composition: what the launcher, a service process and other services' tests call.
 export { openJobIntakeService, type OpenJobIntakeOptions, type JobIntakeRuntime } from './open-job-intake.js';
-export { startJobIntakeGrpc, jobIntakeGrpcService, type StartJobIntakeGrpcOptions } from './adapters/grpc/job-intake-grpc.js';
-export { startJobIntakeConsumers, TASKS_PLANNED_CONSUMER, type JobIntakeConsumersOptions } from './application/consumers.js';
+export {
+  startJobIntakeGrpc,
+  jobIntakeGrpcService,
+  type StartJobIntakeGrpcOptions,
+} from './adapters/grpc/job-intake-grpc.js';
+export {
+  startJobIntakeConsumers,
+  TASKS_PLANNED_CONSUMER,
+  type JobIntakeConsumersOptions,
+} from './application/consumers.js';
 
 // Application: the facade, its inputs and views.
 export {

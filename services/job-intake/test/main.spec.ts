@@ -51,21 +51,40 @@ describe('services/job-intake/dist/src/main.js, the service as its own process',
             { token: coop.business.token },
           ));
           const { job } = await client.getJob({ jobId }, { token: coop.coordinator.token });
-          expect(job).toMatchObject({ jobId, status: jobIntakeV1.JobStatus.JOB_STATUS_SUBMITTED, amount: { yen: '30000' } });
+          expect(job).toMatchObject({
+            jobId,
+            status: jobIntakeV1.JobStatus.JOB_STATUS_SUBMITTED,
+            amount: { yen: '30000' },
+          });
         } finally {
           client.close();
         }
       },
     );
     expect(stopped.exit).toEqual({ code: 0, signal: null });
-    expect(stopped.listening).toMatchObject({ host: '0.0.0.0', port: stopped.port, store: 'embedded', identity: coop.identityAddress });
-    expect(stopped.messages).toEqual(expect.arrayContaining(['job-intake gRPC listening', 'job-intake consumers started', 'job submitted', 'job-intake stopping: draining calls in flight', 'job-intake stopped']));
+    expect(stopped.listening).toMatchObject({
+      host: '0.0.0.0',
+      port: stopped.port,
+      store: 'embedded',
+      identity: coop.identityAddress,
+    });
+    expect(stopped.messages).toEqual(
+      expect.arrayContaining([
+        'job-intake gRPC listening',
+        'job-intake consumers started',
+        'job submitted',
+        'job-intake stopping: draining calls in flight',
+        'job-intake stopped',
+      ]),
+    );
     expect(stopped.output).not.toContain('秘密の社内文書');
     expect(stopped.output).toContain(jobId);
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${coop.dataDir}` });
+    const { exit, stderr } = await startWithBadConfiguration(packageRoot, {
+      EVENTSTORE_URL: `embedded:${coop.dataDir}`,
+    });
     expect(exit).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('job-intake could not start');
     expect(stderr).toContain('GRPC_PORT must be a port');

@@ -63,7 +63,10 @@ const DEMO_WINDOW_MINUTES = 40;
  * dependencies; a task that depended on a cut task depends on all its parts): what a
  * coordinator does so that the work fits her team's short windows.
  */
-export const cutToWindow = (tasks: readonly taskDecompositionV1.Task[], minutes: number): taskDecompositionV1.TaskDraft[] => {
+export const cutToWindow = (
+  tasks: readonly taskDecompositionV1.Task[],
+  minutes: number,
+): taskDecompositionV1.TaskDraft[] => {
   const partsOf = new Map<string, string[]>();
   const drafts: taskDecompositionV1.TaskDraft[] = [];
   for (const task of tasks) {
@@ -72,7 +75,14 @@ export const cutToWindow = (tasks: readonly taskDecompositionV1.Task[], minutes:
     partsOf.set(task.key, keys);
     keys.forEach((key, i) => {
       const share = Math.floor(task.estimatedMinutes / count) + (i < task.estimatedMinutes % count ? 1 : 0);
-      drafts.push({ key, title: count === 1 ? task.title : `${task.title} (${i + 1}/${count})`, estimatedMinutes: share, skills: task.skills, dependsOn: task.dependsOn, deadline: task.deadline });
+      drafts.push({
+        key,
+        title: count === 1 ? task.title : `${task.title} (${i + 1}/${count})`,
+        estimatedMinutes: share,
+        skills: task.skills,
+        dependsOn: task.dependsOn,
+        deadline: task.deadline,
+      });
     });
   }
   return drafts.map((draft) => ({ ...draft, dependsOn: draft.dependsOn.flatMap((key) => partsOf.get(key) ?? [key]) }));
@@ -95,11 +105,19 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
   }
   identity.close();
 
-  const asCoordinator = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: coordinatorToken });
-  const asBusiness = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: businessToken });
+  const asCoordinator = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, {
+    token: coordinatorToken,
+  });
+  const asBusiness = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, {
+    token: businessToken,
+  });
   const asMaitake = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: maitakeToken });
-  const plans = createClient(taskDecompositionV1.TaskDecompositionServiceClient, options.taskDecompositionAddress, { token: coordinatorToken });
-  const schedules = createClient(teamSchedulingV1.TeamSchedulingServiceClient, options.teamSchedulingAddress, { token: coordinatorToken });
+  const plans = createClient(taskDecompositionV1.TaskDecompositionServiceClient, options.taskDecompositionAddress, {
+    token: coordinatorToken,
+  });
+  const schedules = createClient(teamSchedulingV1.TeamSchedulingServiceClient, options.teamSchedulingAddress, {
+    token: coordinatorToken,
+  });
   try {
     const [woodworks, maitake, tourism] = options.businessIds;
     if (!woodworks || !maitake || !tourism) throw new Error('the demo jobs need the three demo businesses');
@@ -148,14 +166,19 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
         tasks: cutToWindow(plan.tasks, DEMO_WINDOW_MINUTES),
         expectedVersion: plan.version,
       });
-      await plans.confirmPlan({ requestId: 'demo-job-catalogue-plan', jobId: catalogue.jobId, expectedVersion: revised.plan?.version ?? plan.version });
+      await plans.confirmPlan({
+        requestId: 'demo-job-catalogue-plan',
+        jobId: catalogue.jobId,
+        expectedVersion: revised.plan?.version ?? plan.version,
+      });
     }
 
     const transcription = await asMaitake.submitJob({
       requestId: 'demo-job-oral-history',
       businessId: maitake,
       title: 'まいたけ農家の聞き書き 文字起こし (oral-history transcription)',
-      description: '藤琴の生産者 6 名への聞き取り録音 (計 5 時間) を文字に起こす。地元の言葉が多いため藤琴在住の方に限る。',
+      description:
+        '藤琴の生産者 6 名への聞き取り録音 (計 5 時間) を文字に起こす。地元の言葉が多いため藤琴在住の方に限る。',
       workCategory: WorkCategory.WORK_CATEGORY_TRANSCRIPTION,
       pricing: { kind: PricingKind.PRICING_KIND_HOURLY, hourlyRate: moneyFromYen(1_200) },
       amount: moneyFromYen(36_000),
@@ -188,9 +211,22 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
 
     const statusOf = async (jobId: string) => {
       const { job } = await asCoordinator.getJob({ jobId });
-      return { jobId, title: job?.title ?? '', status: jobIntakeV1.jobStatusToJSON(job?.status ?? jobIntakeV1.JobStatus.JOB_STATUS_UNSPECIFIED).replace('JOB_STATUS_', '').toLowerCase() };
+      return {
+        jobId,
+        title: job?.title ?? '',
+        status: jobIntakeV1
+          .jobStatusToJSON(job?.status ?? jobIntakeV1.JobStatus.JOB_STATUS_UNSPECIFIED)
+          .replace('JOB_STATUS_', '')
+          .toLowerCase(),
+      };
     };
-    const handOff = await demoHandOff(schedules, catalogue.jobId, members, options.planTimeoutMs ?? 15_000, options.teamSchedulingAddress);
+    const handOff = await demoHandOff(
+      schedules,
+      catalogue.jobId,
+      members,
+      options.planTimeoutMs ?? 15_000,
+      options.teamSchedulingAddress,
+    );
     return {
       jobs: [await statusOf(catalogue.jobId), await statusOf(transcription.jobId), await statusOf(leaflet.jobId)],
       ...(handOff ? { handOff } : {}),
@@ -219,8 +255,14 @@ const demoHandOff = async (
   let assigned: teamSchedulingV1.ScheduledTask | undefined;
   for (;;) {
     const { tasks } = await schedules.getJobSchedule({ jobId });
-    assigned = tasks.find((t) => t.status === teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_ASSIGNED && members.has(t.memberId));
-    if (assigned !== undefined || (tasks.length > 0 && tasks.every((t) => t.status !== teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_WAITING))) break;
+    assigned = tasks.find(
+      (t) => t.status === teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_ASSIGNED && members.has(t.memberId),
+    );
+    if (
+      assigned !== undefined ||
+      (tasks.length > 0 && tasks.every((t) => t.status !== teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_WAITING))
+    )
+      break;
     if (Date.now() > until) break;
     await sleep(100);
   }

@@ -1,5 +1,17 @@
 // The launcher as a library: the whole platform in one process (what `npm start` runs on the
 // embedded store, and what e2e/ drives through the gateway), and the service plan.
-export { startEmbeddedPlatform, DEMO_PASSWORD_DEFAULT, type EmbeddedPlatform, type EmbeddedPlatformOptions } from './platform.js';
+export {
+  startEmbeddedPlatform,
+  DEMO_PASSWORD_DEFAULT,
+  type EmbeddedPlatform,
+  type EmbeddedPlatformOptions,
+} from './platform.js';
 export { seedDemoJobs, type DemoJob, type DemoJobsOptions } from './demo-jobs.js';
-export { SERVICES, planServices, processEnvironment, addressVariable, type ServiceSpec, type ServicePlan } from './plan.js';
+export {
+  SERVICES,
+  planServices,
+  processEnvironment,
+  addressVariable,
+  type ServiceSpec,
+  type ServicePlan,
+} from './plan.js';

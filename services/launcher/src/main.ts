@@ -21,8 +21,12 @@ const log = createLogger('launcher');
 
 /** The demo's jobs and its hand-off, as printed. */
 const demoWorkLines = (work: DemoWork): string[] => [
-  ...(work.jobs.length > 0 ? ['', 'Demo jobs:', ...work.jobs.map((j) => `  ${j.jobId}  ${j.status.padEnd(12)} ${j.title}`)] : []),
-  ...(work.handOff ? [`  hand-off: ${work.handOff.fromEmail} (sick child) → ${work.handOff.toEmail}, task ${work.handOff.taskId}`] : []),
+  ...(work.jobs.length > 0
+    ? ['', 'Demo jobs:', ...work.jobs.map((j) => `  ${j.jobId}  ${j.status.padEnd(12)} ${j.title}`)]
+    : []),
+  ...(work.handOff
+    ? [`  hand-off: ${work.handOff.fromEmail} (sick child) → ${work.handOff.toEmail}, task ${work.handOff.taskId}`]
+    : []),
 ];
 
 /** What the platform holds, to be closed in reverse order. */
@@ -88,7 +92,10 @@ const waitUntilReady = async (gatewayUrl: string, timeoutMs: number): Promise<vo
       () => 0,
     );
     if (status === 200) return;
-    if (Date.now() > until) throw new Error(`the platform was not ready within ${timeoutMs / 1000} s (${gatewayUrl}/readyz answered ${status || 'nothing'})`);
+    if (Date.now() > until)
+      throw new Error(
+        `the platform was not ready within ${timeoutMs / 1000} s (${gatewayUrl}/readyz answered ${status || 'nothing'})`,
+      );
     await sleep(250);
   }
 };
@@ -104,7 +111,11 @@ interface SeedOutcome {
 /** Runs identity's demo seeder as a process of its own on the shared store; its JSON answer. */
 const runSeeder = (root: string, seeders: Set<ChildProcess>): Promise<SeedOutcome> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['services/identity/dist/src/seed-demo.js'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const child = spawn(process.execPath, ['services/identity/dist/src/seed-demo.js'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
     seeders.add(child);
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -120,14 +131,20 @@ const runSeeder = (root: string, seeders: Set<ChildProcess>): Promise<SeedOutcom
   });
 
 /** The demo on separate processes: identity's seeder, then the jobs through the gRPC APIs. */
-const seedDistributedDemo = async (root: string, plans: readonly ServicePlan[], seeders: Set<ChildProcess>): Promise<void> => {
+const seedDistributedDemo = async (
+  root: string,
+  plans: readonly ServicePlan[],
+  seeders: Set<ChildProcess>,
+): Promise<void> => {
   const password = process.env.WORKSHARE_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
   process.env.WORKSHARE_DEMO_PASSWORD = password;
   const seed = await runSeeder(root, seeders);
   const address = (name: string) => `127.0.0.1:${plans.find((p) => p.name === name)!.port}`;
   const lines = [
     '',
-    seed.status === 'seeded' ? 'Demo cooperative of Fujisato (藤里町) seeded. Its accounts:' : `Demo cooperative of Fujisato (藤里町): ${seed.message ?? seed.status}. Its accounts:`,
+    seed.status === 'seeded'
+      ? 'Demo cooperative of Fujisato (藤里町) seeded. Its accounts:'
+      : `Demo cooperative of Fujisato (藤里町): ${seed.message ?? seed.status}. Its accounts:`,
     ...seed.accounts.map((a) => `  ${a.email.padEnd(44)} ${a.role}`),
     `  password for every demo account: ${password}${seed.status === 'seeded' ? '' : ' (if it was seeded with this password)'}`,
   ];
@@ -167,7 +184,9 @@ const startDistributed = async (plans: ServicePlan[]): Promise<Running> => {
       process.exitCode = 1;
       void running.stop().then(() => process.exit(1));
     });
-    console.log(`  ${plan.name.padEnd(19)} ${plan.protocol === 'http' ? 'HTTP' : 'gRPC'} 0.0.0.0:${plan.port}, metrics :${plan.metricsPort} (pid ${child.pid})`);
+    console.log(
+      `  ${plan.name.padEnd(19)} ${plan.protocol === 'http' ? 'HTTP' : 'gRPC'} 0.0.0.0:${plan.port}, metrics :${plan.metricsPort} (pid ${child.pid})`,
+    );
   }
   const running: Running = {
     stop: async () => {
@@ -188,7 +207,9 @@ const startDistributed = async (plans: ServicePlan[]): Promise<Running> => {
   if (gateway) {
     await waitUntilReady(`http://127.0.0.1:${gateway.port}`, 120_000);
     if (process.env.WORKSHARE_DEMO !== 'off') await seedDistributedDemo(root, plans, seeders);
-    console.log(`\nWorkshare is running (one process per service). HTTP API http://127.0.0.1:${gateway.port} (docs: /docs). Ctrl-C stops it.`);
+    console.log(
+      `\nWorkshare is running (one process per service). HTTP API http://127.0.0.1:${gateway.port} (docs: /docs). Ctrl-C stops it.`,
+    );
   }
   log.info({ services: plans.map((p) => p.name), ready: true }, 'workshare ready');
   return running;
@@ -199,14 +220,19 @@ const main = async (): Promise<void> => {
   const natsUrl = process.env.NATS_URL;
   const embeddedStore = storeUrl.startsWith('embedded:');
   if (embeddedStore && natsUrl) {
-    throw new Error('NATS_URL is set but the event store is embedded: an embedded store serves one process; set EVENTSTORE_URL=postgres://... to run the services as separate processes');
+    throw new Error(
+      'NATS_URL is set but the event store is embedded: an embedded store serves one process; set EVENTSTORE_URL=postgres://... to run the services as separate processes',
+    );
   }
   let running: Running;
   if (embeddedStore) running = await startEmbedded(storeUrl);
   else {
     const plans = planServices(SERVICES, process.env);
     const anyPort = plans.find((p) => p.port === 0);
-    if (anyPort) throw new Error(`${anyPort.name}: port 0 works in the one-process mode only; separate processes must know each other's ports`);
+    if (anyPort)
+      throw new Error(
+        `${anyPort.name}: port 0 works in the one-process mode only; separate processes must know each other's ports`,
+      );
     running = await startDistributed(plans);
   }
   let signalled = false;

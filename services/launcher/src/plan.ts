@@ -36,14 +36,18 @@ export const addressVariable = (service: string): string => `${upperName(service
  * Ports from the defaults, overridden by `<SERVICE>_PORT` (e.g. IDENTITY_PORT=0 for any free
  * port in the one-process mode). Bad values are refused with the variable's name.
  */
-export const planServices = (services: readonly ServiceSpec[], env: Readonly<Record<string, string | undefined>>): ServicePlan[] =>
+export const planServices = (
+  services: readonly ServiceSpec[],
+  env: Readonly<Record<string, string | undefined>>,
+): ServicePlan[] =>
   services.map((spec, index) => {
     const variable = envName(spec.name);
     const raw = env[variable];
     let port = spec.port;
     if (raw !== undefined && raw !== '') {
       port = Number(raw);
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${variable}=${raw} is not a port number (0-65535)`);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new Error(`${variable}=${raw} is not a port number (0-65535)`);
     }
     return { ...spec, port, metricsPort: METRICS_BASE + index };
   });

@@ -8,11 +8,26 @@ import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { startGateway } from '@workshare/gateway';
 import { IdentityTokenVerifierClient, type GrpcServer } from '@workshare/grpc';
-import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL, openIdentityService, seedDemoCooperative, startIdentityGrpc, type DemoSeedResult } from '@workshare/identity';
+import {
+  DEMO_BUSINESS_USER_EMAILS,
+  DEMO_COORDINATOR_EMAIL,
+  openIdentityService,
+  seedDemoCooperative,
+  startIdentityGrpc,
+  type DemoSeedResult,
+} from '@workshare/identity';
 import { openJobIntakeService, startJobIntakeConsumers, startJobIntakeGrpc } from '@workshare/job-intake';
 import { createLogger } from '@workshare/telemetry';
-import { openTaskDecompositionService, startTaskDecompositionConsumers, startTaskDecompositionGrpc } from '@workshare/task-decomposition';
-import { openTeamSchedulingService, startTeamSchedulingConsumers, startTeamSchedulingGrpc } from '@workshare/team-scheduling';
+import {
+  openTaskDecompositionService,
+  startTaskDecompositionConsumers,
+  startTaskDecompositionGrpc,
+} from '@workshare/task-decomposition';
+import {
+  openTeamSchedulingService,
+  startTeamSchedulingConsumers,
+  startTeamSchedulingGrpc,
+} from '@workshare/team-scheduling';
 import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
 import { planServices, SERVICES, type ServicePlan } from './plan.js';
 
@@ -58,7 +73,8 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
   const bus = openEventBus({ store, natsUrl: undefined });
   const closers: (() => Promise<unknown>)[] = [() => store.close(), () => bus.close()];
   const stop = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => log.error({ err: error }, 'while stopping'));
+    for (const close of closers.reverse())
+      await close().catch((error: unknown) => log.error({ err: error }, 'while stopping'));
   };
   const served = (server: GrpcServer): string => {
     closers.push(() => server.shutdown(5_000));
@@ -67,24 +83,43 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
   try {
     const identity = await openIdentityService({ store, storeUrl: options.storeUrl });
     closers.push(() => identity.close());
-    const identityAddress = served(await startIdentityGrpc({ service: identity.service, port: planOf(plans, 'identity').port, host }));
+    const identityAddress = served(
+      await startIdentityGrpc({ service: identity.service, port: planOf(plans, 'identity').port, host }),
+    );
     const verifier = new IdentityTokenVerifierClient({ identityAddress });
     closers.push(async () => verifier.close());
 
     const jobIntake = await openJobIntakeService({ store, identityAddress });
     closers.push(() => jobIntake.close());
-    const jobIntakeAddress = served(await startJobIntakeGrpc({ service: jobIntake.service, port: planOf(plans, 'job-intake').port, host, verifier }));
+    const jobIntakeAddress = served(
+      await startJobIntakeGrpc({ service: jobIntake.service, port: planOf(plans, 'job-intake').port, host, verifier }),
+    );
 
     const maxTaskMinutes = options.maxTaskMinutes ?? (env.TASK_MAX_MINUTES ? Number(env.TASK_MAX_MINUTES) : undefined);
-    const decomposition = await openTaskDecompositionService({ store, ...(maxTaskMinutes !== undefined ? { maxTaskMinutes } : {}) });
+    const decomposition = await openTaskDecompositionService({
+      store,
+      ...(maxTaskMinutes !== undefined ? { maxTaskMinutes } : {}),
+    });
     closers.push(() => decomposition.close());
     const taskDecompositionAddress = served(
-      await startTaskDecompositionGrpc({ service: decomposition.service, port: planOf(plans, 'task-decomposition').port, host, verifier }),
+      await startTaskDecompositionGrpc({
+        service: decomposition.service,
+        port: planOf(plans, 'task-decomposition').port,
+        host,
+        verifier,
+      }),
     );
 
     const scheduling = await openTeamSchedulingService({ store });
     closers.push(() => scheduling.close());
-    const teamSchedulingAddress = served(await startTeamSchedulingGrpc({ service: scheduling.service, port: planOf(plans, 'team-scheduling').port, host, verifier }));
+    const teamSchedulingAddress = served(
+      await startTeamSchedulingGrpc({
+        service: scheduling.service,
+        port: planOf(plans, 'team-scheduling').port,
+        host,
+        verifier,
+      }),
+    );
 
     // Process managers: JobAccepted → a proposed plan; TasksPlanned → the job starts and its
     // tasks are scheduled; members come from identity's events; a declared absence hands off.
@@ -104,7 +139,9 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       teamSchedulingAddress,
       port: planOf(plans, 'gateway').port,
       host,
-      ...(options.rateLimitPerMinute !== undefined ? { rateLimit: { max: options.rateLimitPerMinute, timeWindowMs: 60_000 } } : {}),
+      ...(options.rateLimitPerMinute !== undefined
+        ? { rateLimit: { max: options.rateLimitPerMinute, timeWindowMs: 60_000 } }
+        : {}),
     });
     closers.push(() => gateway.close());
 
@@ -133,7 +170,12 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
     return {
       store,
       bus,
-      addresses: { identity: identityAddress, 'job-intake': jobIntakeAddress, 'task-decomposition': taskDecompositionAddress, 'team-scheduling': teamSchedulingAddress },
+      addresses: {
+        identity: identityAddress,
+        'job-intake': jobIntakeAddress,
+        'task-decomposition': taskDecompositionAddress,
+        'team-scheduling': teamSchedulingAddress,
+      },
       gatewayUrl: gateway.url,
       ...(demo ? { demo } : {}),
       stop,

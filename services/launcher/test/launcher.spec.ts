@@ -24,7 +24,19 @@ const start = (dataDir: string): Promise<Started> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
       cwd: root,
-      env: { ...process.env, EVENTSTORE_URL: `embedded:${dataDir}`, NATS_URL: '', IDENTITY_PORT: '0', JOB_INTAKE_PORT: '0', TASK_DECOMPOSITION_PORT: '0', GATEWAY_PORT: '0', TEAM_SCHEDULING_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn', WORKSHARE_DEMO_PASSWORD: 'test-demo-password' },
+      env: {
+        ...process.env,
+        EVENTSTORE_URL: `embedded:${dataDir}`,
+        NATS_URL: '',
+        IDENTITY_PORT: '0',
+        JOB_INTAKE_PORT: '0',
+        TASK_DECOMPOSITION_PORT: '0',
+        GATEWAY_PORT: '0',
+        TEAM_SCHEDULING_PORT: '0',
+        METRICS_PORT: '0',
+        LOG_LEVEL: 'warn',
+        WORKSHARE_DEMO_PASSWORD: 'test-demo-password',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -71,10 +83,15 @@ describe('npm start: the platform in one process', () => {
       const login = await anonymous.login({ email: email!, password: 'test-demo-password' });
       anonymous.close();
       expect(login.accessToken.split('.')).toHaveLength(3);
-      const signedIn = createClient(identityV1.IdentityServiceClient, `127.0.0.1:${first.port}`, { token: login.accessToken });
+      const signedIn = createClient(identityV1.IdentityServiceClient, `127.0.0.1:${first.port}`, {
+        token: login.accessToken,
+      });
       const { member } = await signedIn.getMember({ memberId: login.caller!.subject });
       signedIn.close();
-      expect(member).toMatchObject({ region: 'fujisato', personalDataStatus: identityV1.PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED });
+      expect(member).toMatchObject({
+        region: 'fujisato',
+        personalDataStatus: identityV1.PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED,
+      });
     } finally {
       expect(await stop(first)).toBe(0);
     }
@@ -84,7 +101,9 @@ describe('npm start: the platform in one process', () => {
       expect(second.output()).toContain('seeded before');
       const client = createClient(identityV1.IdentityServiceClient, `127.0.0.1:${second.port}`);
       const email = /^\s+(\S+@fujisato\.example)\s+member, coordinator of fujisato$/m.exec(second.output())?.[1];
-      await expect(client.login({ email: email!, password: 'test-demo-password' })).resolves.toMatchObject({ accessToken: expect.any(String) });
+      await expect(client.login({ email: email!, password: 'test-demo-password' })).resolves.toMatchObject({
+        accessToken: expect.any(String),
+      });
       client.close();
     } finally {
       expect(await stop(second)).toBe(0);

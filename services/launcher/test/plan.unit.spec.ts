@@ -3,7 +3,10 @@ import { planServices, processEnvironment, SERVICES } from '../src/plan.js';
 describe('planning the services', () => {
   it('gives each service its conventional port and a metrics port of its own', () => {
     const plans = planServices(SERVICES, {});
-    expect(plans.find((p) => p.name === 'identity')).toMatchObject({ port: 50051, entry: 'services/identity/dist/src/main.js' });
+    expect(plans.find((p) => p.name === 'identity')).toMatchObject({
+      port: 50051,
+      entry: 'services/identity/dist/src/main.js',
+    });
     expect(new Set(plans.map((p) => p.metricsPort)).size).toBe(plans.length);
     expect(plans.every((p) => p.metricsPort !== 9464)).toBe(true);
   });
@@ -23,7 +26,13 @@ describe('the environment of a service run as its own process', () => {
 
   it('tells every service where the gRPC services listen, and its own ports', () => {
     const env = processEnvironment(byName('job-intake'), plans);
-    expect(env).toMatchObject({ GRPC_PORT: '50052', IDENTITY_ADDRESS: '127.0.0.1:50051', JOB_INTAKE_ADDRESS: '127.0.0.1:50052', TASK_DECOMPOSITION_ADDRESS: '127.0.0.1:50053', OTEL_SERVICE_NAME: 'job-intake' });
+    expect(env).toMatchObject({
+      GRPC_PORT: '50052',
+      IDENTITY_ADDRESS: '127.0.0.1:50051',
+      JOB_INTAKE_ADDRESS: '127.0.0.1:50052',
+      TASK_DECOMPOSITION_ADDRESS: '127.0.0.1:50053',
+      OTEL_SERVICE_NAME: 'job-intake',
+    });
     expect(env.METRICS_PORT).toBe(String(byName('job-intake').metricsPort));
   });
 

@@ -24,7 +24,13 @@ describe('one trace from a gRPC command to the bus consumer', () => {
     telemetry = await startTestTelemetry();
     store = await openEventStore('embedded:memory');
     bus = openEventBus({ store, natsUrl: undefined });
-    identity = await openIdentityService({ store, storeUrl: 'embedded:memory', keyVault: new InMemoryKeyVault(), scryptCost: { N: 1024, r: 8, p: 1 }, env: {} });
+    identity = await openIdentityService({
+      store,
+      storeUrl: 'embedded:memory',
+      keyVault: new InMemoryKeyVault(),
+      scryptCost: { N: 1024, r: 8, p: 1 },
+      env: {},
+    });
     server = await startIdentityGrpc({ service: identity.service, port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -36,7 +42,11 @@ describe('one trace from a gRPC command to the bus consumer', () => {
   });
 
   it('links the client call, the server call, the append and the handler', async () => {
-    await identity.service.bootstrapOperator({ name: 'Operator', email: 'operator@trace.example', password: 'a long password 1' });
+    await identity.service.bootstrapOperator({
+      name: 'Operator',
+      email: 'operator@trace.example',
+      password: 'a long password 1',
+    });
     const anonymous = createClient(identityV1.IdentityServiceClient, `127.0.0.1:${server.port}`);
     const { accessToken } = await anonymous.login({ email: 'operator@trace.example', password: 'a long password 1' });
     anonymous.close();
@@ -50,7 +60,12 @@ describe('one trace from a gRPC command to the bus consumer', () => {
       handle: (event) => void seen.push({ event, traceId: trace.getActiveSpan()?.spanContext().traceId }),
     });
     const { traceId, userId } = await withSpan('test.register-user', {}, async (span) => {
-      const response = await client.registerUser({ requestId: randomUUID(), name: 'Accountant', email: 'accountant@trace.example', password: 'another long password' });
+      const response = await client.registerUser({
+        requestId: randomUUID(),
+        name: 'Accountant',
+        email: 'accountant@trace.example',
+        password: 'another long password',
+      });
       return { traceId: span.spanContext().traceId, userId: response.userId };
     });
     client.close();

@@ -1,5 +1,13 @@
-import { readServiceConfig as readCommonConfig, type Env, type ServiceConfig as CommonConfig } from '@workshare/service-host';
-import { DEFAULT_MAX_TASK_MINUTES, MAX_TASK_MAX_MINUTES, MIN_TASK_MAX_MINUTES } from './application/task-decomposition-service.js';
+import {
+  readServiceConfig as readCommonConfig,
+  type Env,
+  type ServiceConfig as CommonConfig,
+} from '@workshare/service-host';
+import {
+  DEFAULT_MAX_TASK_MINUTES,
+  MAX_TASK_MAX_MINUTES,
+  MIN_TASK_MAX_MINUTES,
+} from './application/task-decomposition-service.js';
 
 export { ConfigError, DEFAULT_IDENTITY_ADDRESS, type LogLevel } from '@workshare/service-host';
 
@@ -15,5 +23,13 @@ export const DEFAULT_GRPC_PORT = 50053;
 export const readServiceConfig = (env: Env): ServiceConfig =>
   readCommonConfig(env, {
     defaultGrpcPort: DEFAULT_GRPC_PORT,
-    extra: (read) => ({ maxTaskMinutes: read.whole('TASK_MAX_MINUTES', DEFAULT_MAX_TASK_MINUTES, MIN_TASK_MAX_MINUTES, MAX_TASK_MAX_MINUTES, 'the longest a task may be, in minutes') }),
+    extra: (read) => ({
+      maxTaskMinutes: read.whole(
+        'TASK_MAX_MINUTES',
+        DEFAULT_MAX_TASK_MINUTES,
+        MIN_TASK_MAX_MINUTES,
+        MAX_TASK_MAX_MINUTES,
+        'the longest a task may be, in minutes',
+      ),
+    }),
   });

@@ -1,8 +1,16 @@
 // The task decomposition service: the plans that cut accepted jobs into tasks of one window.
 
 // Composition: what the launcher and a service process call.
-export { openTaskDecompositionService, type OpenTaskDecompositionOptions, type TaskDecompositionRuntime } from './open-task-decomposition.js';
-export { startTaskDecompositionGrpc, taskDecompositionGrpcService, type StartTaskDecompositionGrpcOptions } from './adapters/grpc/task-decomposition-grpc.js';
+export {
+  openTaskDecompositionService,
+  type OpenTaskDecompositionOptions,
+  type TaskDecompositionRuntime,
+} from './open-task-decomposition.js';
+export {
+  startTaskDecompositionGrpc,
+  taskDecompositionGrpcService,
+  type StartTaskDecompositionGrpcOptions,
+} from './adapters/grpc/task-decomposition-grpc.js';
 export {
   startTaskDecompositionConsumers,
   reactToJobEvent,
@@ -11,7 +19,13 @@ export {
   type TaskDecompositionConsumersOptions,
   type ProcessLogger,
 } from './application/process-manager.js';
-export { readServiceConfig, ConfigError, DEFAULT_GRPC_PORT, DEFAULT_IDENTITY_ADDRESS, type ServiceConfig } from './config.js';
+export {
+  readServiceConfig,
+  ConfigError,
+  DEFAULT_GRPC_PORT,
+  DEFAULT_IDENTITY_ADDRESS,
+  type ServiceConfig,
+} from './config.js';
 
 // Application: the facade, its inputs and views.
 export {
@@ -26,10 +40,34 @@ export {
 } from './application/task-decomposition-service.js';
 export type { PlanView, TaskView } from './application/views.js';
 export { commandKey, MAX_REQUEST_ID_LENGTH } from './application/command-ids.js';
-export { acceptedJobOf, inspectionOf, cancellationOf, JOB_EVENT_TYPES, type JobInspection, type JobCancellation } from './application/job-events.js';
+export {
+  acceptedJobOf,
+  inspectionOf,
+  cancellationOf,
+  JOB_EVENT_TYPES,
+  type JobInspection,
+  type JobCancellation,
+} from './application/job-events.js';
 
 // Domain: the rules, the templates, the decider and its events (for other services' tests).
-export { validatePlan, MAX_TASKS_PER_ROUND, MAX_TITLE_LENGTH, TASK_KEY_PATTERN, type TaskDraft, type PlanConstraints, type PlanViolation, type PlanViolationCode } from './domain/plan-rules.js';
-export { proposeTasks, TEMPLATES, CATEGORY_SKILL, WORK_CATEGORIES, isWorkCategory, type WorkCategory, type JobToPlan } from './domain/templates.js';
+export {
+  validatePlan,
+  MAX_TASKS_PER_ROUND,
+  MAX_TITLE_LENGTH,
+  TASK_KEY_PATTERN,
+  type TaskDraft,
+  type PlanConstraints,
+  type PlanViolation,
+  type PlanViolationCode,
+} from './domain/plan-rules.js';
+export {
+  proposeTasks,
+  TEMPLATES,
+  CATEGORY_SKILL,
+  WORK_CATEGORIES,
+  isWorkCategory,
+  type WorkCategory,
+  type JobToPlan,
+} from './domain/templates.js';
 export { mayPlan, mayReadPlan, type Actor, type ActorRole, type PlanScope } from './domain/access.js';
 export * from './domain/plan.js';

@@ -19,7 +19,9 @@ export interface TaskDecompositionRuntime {
  * keeps no state of its own between calls (each command loads its plan's stream), so closing
  * it leaves the store, which belongs to its opener, open.
  */
-export const openTaskDecompositionService = async (options: OpenTaskDecompositionOptions): Promise<TaskDecompositionRuntime> => {
+export const openTaskDecompositionService = async (
+  options: OpenTaskDecompositionOptions,
+): Promise<TaskDecompositionRuntime> => {
   const service = new TaskDecompositionService({
     store: options.store,
     ...(options.maxTaskMinutes !== undefined ? { maxTaskMinutes: options.maxTaskMinutes } : {}),

@@ -29,18 +29,41 @@ describe('service configuration', () => {
         TASK_MAX_MINUTES: '45',
         LOG_LEVEL: 'DEBUG',
       }),
-    ).toMatchObject({ storeUrl: 'postgres://postgres@db:5432/workshare', grpcPort: 0, grpcHost: '127.0.0.1', identityAddress: 'identity:50051', natsUrl: 'nats://nats:4222', relayEvents: false, maxTaskMinutes: 45, logLevel: 'debug' });
+    ).toMatchObject({
+      storeUrl: 'postgres://postgres@db:5432/workshare',
+      grpcPort: 0,
+      grpcHost: '127.0.0.1',
+      identityAddress: 'identity:50051',
+      natsUrl: 'nats://nats:4222',
+      relayEvents: false,
+      maxTaskMinutes: 45,
+      logLevel: 'debug',
+    });
   });
 
   it('refuses bad values, naming every problem', () => {
     let error: unknown;
     try {
-      readServiceConfig({ TASK_MAX_MINUTES: '14', GRPC_PORT: '70000', EVENTS_RELAY: 'maybe', LOG_LEVEL: 'loud', IDENTITY_ADDRESS: 'no port', EVENTSTORE_URL: 'mysql://x' });
+      readServiceConfig({
+        TASK_MAX_MINUTES: '14',
+        GRPC_PORT: '70000',
+        EVENTS_RELAY: 'maybe',
+        LOG_LEVEL: 'loud',
+        IDENTITY_ADDRESS: 'no port',
+        EVENTSTORE_URL: 'mysql://x',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['EVENTSTORE_URL', 'GRPC_PORT', 'IDENTITY_ADDRESS', 'EVENTS_RELAY', 'LOG_LEVEL', 'TASK_MAX_MINUTES']);
+    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual([
+      'EVENTSTORE_URL',
+      'GRPC_PORT',
+      'IDENTITY_ADDRESS',
+      'EVENTS_RELAY',
+      'LOG_LEVEL',
+      'TASK_MAX_MINUTES',
+    ]);
     expect(() => readServiceConfig({ TASK_MAX_MINUTES: '481' })).toThrow(ConfigError);
     expect(readServiceConfig({ TASK_MAX_MINUTES: '480' }).maxTaskMinutes).toBe(480);
   });
@@ -51,6 +74,9 @@ describe('expected_version at the edge', () => {
     expect(expectedVersionOf('0')).toBe(0);
     expect(expectedVersionOf('12')).toBe(12);
     expect(expectedVersionOf('-1')).toBeUndefined();
-    for (const bad of ['-2', '', '1.5', '99999999999999999999']) expect(() => expectedVersionOf(bad)).toThrow(expect.objectContaining({ code: 'request.invalid_expected_version' }));
+    for (const bad of ['-2', '', '1.5', '99999999999999999999'])
+      expect(() => expectedVersionOf(bad)).toThrow(
+        expect.objectContaining({ code: 'request.invalid_expected_version' }),
+      );
   });
 });

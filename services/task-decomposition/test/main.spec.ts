@@ -31,9 +31,13 @@ describe('services/task-decomposition/dist/src/main.js, the service as its own p
       'workshare.taskdecomposition.v1.TaskDecompositionService',
       async ({ address }) => {
         expect(await healthCheck(address)).toBe('SERVING');
-        const client = createClient(taskDecompositionV1.TaskDecompositionServiceClient, address, { deadlineMs: 20_000 });
+        const client = createClient(taskDecompositionV1.TaskDecompositionServiceClient, address, {
+          deadlineMs: 20_000,
+        });
         try {
-          await expect(client.getPlan({ jobId: randomUUID() }, { token: coop.coordinator.token })).rejects.toMatchObject({ code: 'plan.not_found' });
+          await expect(
+            client.getPlan({ jobId: randomUUID() }, { token: coop.coordinator.token }),
+          ).rejects.toMatchObject({ code: 'plan.not_found' });
           await expect(client.getPlan({ jobId: randomUUID() })).rejects.toMatchObject({ code: 'auth.token_missing' });
         } finally {
           client.close();
@@ -41,14 +45,26 @@ describe('services/task-decomposition/dist/src/main.js, the service as its own p
       },
     );
     expect(stopped.exit).toEqual({ code: 0, signal: null });
-    expect(stopped.listening).toMatchObject({ host: '0.0.0.0', port: stopped.port, store: 'embedded', identity: coop.identityAddress });
+    expect(stopped.listening).toMatchObject({
+      host: '0.0.0.0',
+      port: stopped.port,
+      store: 'embedded',
+      identity: coop.identityAddress,
+    });
     expect(stopped.messages).toEqual(
-      expect.arrayContaining(['task-decomposition gRPC listening', 'task-decomposition consumers started', 'task-decomposition stopping: draining calls in flight', 'task-decomposition stopped']),
+      expect.arrayContaining([
+        'task-decomposition gRPC listening',
+        'task-decomposition consumers started',
+        'task-decomposition stopping: draining calls in flight',
+        'task-decomposition stopped',
+      ]),
     );
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${coop.dataDir}` });
+    const { exit, stderr } = await startWithBadConfiguration(packageRoot, {
+      EVENTSTORE_URL: `embedded:${coop.dataDir}`,
+    });
     expect(exit).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('task-decomposition could not start');
     expect(stderr).toContain('GRPC_PORT must be a port');

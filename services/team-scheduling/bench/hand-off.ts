@@ -5,7 +5,14 @@
  * kept predecessors give fixed ends, kept successors bound the deadline, and continuity points
  * at her and at the members on the same jobs.
  */
-import type { Assignment, Interval, Schedule, SchedulingMember, SchedulingProblem, SchedulingTask } from '../src/domain/scheduler/model.js';
+import type {
+  Assignment,
+  Interval,
+  Schedule,
+  SchedulingMember,
+  SchedulingProblem,
+  SchedulingTask,
+} from '../src/domain/scheduler/model.js';
 import { MINUTE_MS } from '../src/domain/scheduler/windows.js';
 
 export interface HandOff {
@@ -74,10 +81,12 @@ export class HandOffs {
       for (const dep of t.dependsOn) {
         const before = this.assignmentByTask.get(dep);
         if (before && !affectedIds.has(dep)) fixedEnds[dep] = before.end;
-        else if (!before && this.problem.fixedEnds && Object.hasOwn(this.problem.fixedEnds, dep)) fixedEnds[dep] = this.problem.fixedEnds[dep] as number;
+        else if (!before && this.problem.fixedEnds && Object.hasOwn(this.problem.fixedEnds, dep))
+          fixedEnds[dep] = this.problem.fixedEnds[dep] as number;
       }
       let deadline = t.deadline;
-      for (const s of this.successors.get(taskId) ?? []) if (!affectedIds.has(s.taskId)) deadline = Math.min(deadline, s.start);
+      for (const s of this.successors.get(taskId) ?? [])
+        if (!affectedIds.has(s.taskId)) deadline = Math.min(deadline, s.start);
       tasks.push({ ...t, deadline });
       previousHolders[taskId] = memberId;
       if (!jobHolders[t.jobId]) {
@@ -102,8 +111,12 @@ export class HandOffs {
 }
 
 /** One hand-off of a plan (see HandOffs to make many of the same plan). */
-export const handOffProblem = (problem: SchedulingProblem, schedule: Schedule, memberId: string, period: Interval): HandOff =>
-  new HandOffs(problem, schedule).handOff(memberId, period);
+export const handOffProblem = (
+  problem: SchedulingProblem,
+  schedule: Schedule,
+  memberId: string,
+  period: Interval,
+): HandOff => new HandOffs(problem, schedule).handOff(memberId, period);
 
 const span = (a: Assignment): Interval => ({ start: a.start, end: a.end });
 

@@ -3,7 +3,13 @@
  * pseudo-random generator (mulberry32), small instances (up to 8 members × 20 tasks, generous
  * deadlines) and the week-long instance of 20,000 tasks over 2,000 members.
  */
-import type { SchedulingMember, SchedulingProblem, SchedulingTask, WeeklyWindow, Weekday } from '../src/domain/scheduler/model.js';
+import type {
+  SchedulingMember,
+  SchedulingProblem,
+  SchedulingTask,
+  WeeklyWindow,
+  Weekday,
+} from '../src/domain/scheduler/model.js';
 import { DAY_MS, MINUTE_MS, TOKYO_OFFSET_MS, WEEKDAYS } from '../src/domain/scheduler/windows.js';
 
 export interface Random {
@@ -44,10 +50,16 @@ export const seededRandom = (seed: number): Random => {
 /** Monday 2026-04-06 00:00 Asia/Tokyo. */
 export const MONDAY = Date.UTC(2026, 3, 6) - TOKYO_OFFSET_MS;
 
-const clock = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const clock = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /** A window of `minutes` on a random day, starting on a 10-minute boundary, within the day. */
-export const randomWindow = (random: Random, minMinutes: number, maxMinutes: number, day: Weekday = random.pick(WEEKDAYS)): WeeklyWindow => {
+export const randomWindow = (
+  random: Random,
+  minMinutes: number,
+  maxMinutes: number,
+  day: Weekday = random.pick(WEEKDAYS),
+): WeeklyWindow => {
   const length = random.int(Math.ceil(minMinutes / 10), Math.floor(maxMinutes / 10)) * 10;
   const start = random.int(0, (1440 - length) / 10) * 10;
   return { day, start: clock(start), end: clock(start + length) };
@@ -107,7 +119,16 @@ export const smallInstance = (random: Random, options: SmallInstanceOptions = {}
   return { notBefore, members, tasks };
 };
 
-export const BENCH_SKILLS = ['data entry', 'transcription', 'proofreading', 'translation', 'writing', 'design', 'illustration', 'research'] as const;
+export const BENCH_SKILLS = [
+  'data entry',
+  'transcription',
+  'proofreading',
+  'translation',
+  'writing',
+  'design',
+  'illustration',
+  'research',
+] as const;
 export const BENCH_TOWNS = [
   'fujisato/fujikoto',
   'fujisato/kasuge',
@@ -160,7 +181,17 @@ export const weekInstance = (random: Random, options: WeekInstanceOptions): Sche
     const deadline = notBefore + random.int(2 * 24, 7 * 24) * 60 * MINUTE_MS;
     const first = tasks.length;
     for (let k = 0; k < size; k++) {
-      const dependsOn = k === 0 ? [] : [...new Set(Array.from({ length: random.int(0, 2) }, () => (tasks[first + random.int(0, k - 1)] as SchedulingTask).taskId))];
+      const dependsOn =
+        k === 0
+          ? []
+          : [
+              ...new Set(
+                Array.from(
+                  { length: random.int(0, 2) },
+                  () => (tasks[first + random.int(0, k - 1)] as SchedulingTask).taskId,
+                ),
+              ),
+            ];
       tasks.push({
         taskId: `${jobId}-${String(k).padStart(2, '0')}`,
         jobId,

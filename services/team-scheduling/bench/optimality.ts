@@ -38,7 +38,9 @@ export const fairnessLowerBound = (highs: Highs, problem: SchedulingProblem): Fa
   const { members, tasks } = problem;
   const existing = problem.existingLoads ?? {};
   const wishedTotal = members.reduce((sum, m) => sum + m.wishedMinutesPerWeek, 0);
-  const total = tasks.reduce((sum, t) => sum + t.estimatedMinutes, 0) + members.reduce((sum, m) => sum + (existing[m.memberId] ?? 0), 0);
+  const total =
+    tasks.reduce((sum, t) => sum + t.estimatedMinutes, 0) +
+    members.reduce((sum, m) => sum + (existing[m.memberId] ?? 0), 0);
   const horizon = Math.max(problem.notBefore, ...tasks.map((t) => t.deadline));
   const terms: string[][] = members.map(() => []);
   const taskRows: string[] = [];
@@ -67,10 +69,24 @@ export const fairnessLowerBound = (highs: Highs, problem: SchedulingProblem): Fa
     if (load === '') {
       rows.push(` under_${j}: z >= ${number(target)}`, ` over_${j}: z >= ${number(-target)}`);
     } else {
-      rows.push(` under_${j}: ${load} + z >= ${number(target)}`, ` over_${j}: ${load} - z <= ${number(target)}`, ` capacity_${j}: ${load} <= ${number(capacity)}`);
+      rows.push(
+        ` under_${j}: ${load} + z >= ${number(target)}`,
+        ` over_${j}: ${load} - z <= ${number(target)}`,
+        ` capacity_${j}: ${load} <= ${number(capacity)}`,
+      );
     }
   });
-  const lp = ['Minimize', ' deviation: z', 'Subject To', ...rows, 'Bounds', ' z >= 0', 'Binary', ` ${binaries.join(' ')}`, 'End'].join('\n');
+  const lp = [
+    'Minimize',
+    ' deviation: z',
+    'Subject To',
+    ...rows,
+    'Bounds',
+    ' z >= 0',
+    'Binary',
+    ` ${binaries.join(' ')}`,
+    'End',
+  ].join('\n');
   const solution = highs.solve(lp, { output_flag: false, time_limit: 20, mip_rel_gap: 1e-6 });
   return { status: solution.Status, value: solution.Status === 'Optimal' ? solution.ObjectiveValue : Number.NaN };
 };
@@ -99,7 +115,12 @@ export const withinTenPercent = (value: number, optimum: number): boolean => val
  * Runs the scheduler and first-fit on `count` small instances (seeds first, first + 1, ...)
  * against the optimum; throws if either plan breaks a hard rule.
  */
-export const measureOptimality = (highs: Highs, count: number, firstSeed = 1, onInstance?: (done: number) => void): OptimalityOutcome => {
+export const measureOptimality = (
+  highs: Highs,
+  count: number,
+  firstSeed = 1,
+  onInstance?: (done: number) => void,
+): OptimalityOutcome => {
   let compared = 0;
   let within = 0;
   let ratioSum = 0;
@@ -114,9 +135,13 @@ export const measureOptimality = (highs: Highs, count: number, firstSeed = 1, on
     const problem = smallInstance(seededRandom(seed));
     const schedule = planSchedule(problem);
     const baseline = firstFit(problem);
-    for (const [who, plan] of [['the scheduler', schedule], ['first-fit', baseline]] as const) {
+    for (const [who, plan] of [
+      ['the scheduler', schedule],
+      ['first-fit', baseline],
+    ] as const) {
       const violations = checkSchedule(problem, plan);
-      if (violations.length > 0) throw new Error(`${who} breaks a hard rule on small instance ${seed}: ${violations.join('; ')}`);
+      if (violations.length > 0)
+        throw new Error(`${who} breaks a hard rule on small instance ${seed}: ${violations.join('; ')}`);
     }
     onInstance?.(k + 1);
     if (schedule.unassignable.length > 0) continue;

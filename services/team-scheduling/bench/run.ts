@@ -15,7 +15,17 @@
  * a rule; a missed target is reported (met: false), not failed.
  */
 import { performance } from 'node:perf_hooks';
-import { atLeast, below, positiveWholeSetting, recordResults, roundTo, startRssSampler, summarizeLatencies, toMB, type BenchResult } from '@workshare/bench';
+import {
+  atLeast,
+  below,
+  positiveWholeSetting,
+  recordResults,
+  roundTo,
+  startRssSampler,
+  summarizeLatencies,
+  toMB,
+  type BenchResult,
+} from '@workshare/bench';
 import { checkSchedule, fairnessObjective } from '../src/domain/scheduler/fairness.js';
 import { firstFit } from '../src/domain/scheduler/first-fit.js';
 import type { Schedule, SchedulingProblem } from '../src/domain/scheduler/model.js';
@@ -34,7 +44,13 @@ const ROUNDS = 3;
 const format = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 /** A figure where lower is better, judged against the baseline's figure in the same run. */
-const lowerThanBaseline = (name: string, value: number, unit: string, baseline: string, baselineValue: number): BenchResult => ({
+const lowerThanBaseline = (
+  name: string,
+  value: number,
+  unit: string,
+  baseline: string,
+  baselineValue: number,
+): BenchResult => ({
   name,
   value: roundTo(value),
   unit,
@@ -47,10 +63,12 @@ const lowerThanBaseline = (name: string, value: number, unit: string, baseline: 
 
 const mustKeepRules = (what: string, problem: SchedulingProblem, schedule: Schedule): void => {
   const violations = checkSchedule(problem, schedule);
-  if (violations.length > 0) throw new Error(`${what} breaks ${violations.length} hard rule(s): ${violations.slice(0, 5).join('; ')}`);
+  if (violations.length > 0)
+    throw new Error(`${what} breaks ${violations.length} hard rule(s): ${violations.slice(0, 5).join('; ')}`);
 };
 
-const median = (samples: readonly number[]): number => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
+const median = (samples: readonly number[]): number =>
+  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
 
 const main = async (): Promise<void> => {
   const results: BenchResult[] = [];
@@ -59,7 +77,9 @@ const main = async (): Promise<void> => {
   // 1. A week of work.
   const week = weekInstance(seededRandom(SEED), { members: MEMBERS, tasks: TASKS });
   const windows = week.members.reduce((sum, m) => sum + m.windows.length, 0);
-  console.log(`instance: ${format(week.tasks.length)} tasks in ${format(new Set(week.tasks.map((t) => t.jobId)).size)} jobs, ${format(windows)} weekly windows`);
+  console.log(
+    `instance: ${format(week.tasks.length)} tasks in ${format(new Set(week.tasks.map((t) => t.jobId)).size)} jobs, ${format(windows)} weekly windows`,
+  );
   const sampler = startRssSampler();
   const schedulerMs: number[] = [];
   const firstFitMs: number[] = [];
@@ -78,7 +98,9 @@ const main = async (): Promise<void> => {
       schedulerMs.push(ms);
       firstFitMs.push(baselineMs);
     }
-    console.log(`${round === 0 ? 'warm-up' : `round ${round}/${ROUNDS}`}: scheduler ${format(ms)} ms, first-fit ${format(baselineMs)} ms`);
+    console.log(
+      `${round === 0 ? 'warm-up' : `round ${round}/${ROUNDS}`}: scheduler ${format(ms)} ms, first-fit ${format(baselineMs)} ms`,
+    );
   }
   const peak = sampler.stop();
   if (!plan || !baselinePlan) throw new Error('no plan');
@@ -100,7 +122,13 @@ const main = async (): Promise<void> => {
       max: 2_000,
     }),
     below({ name: `team-scheduling: plan ${scale}, peak RSS`, value: toMB(peak), unit: 'MB', max: 500 }),
-    lowerThanBaseline(`team-scheduling: fairness (largest deviation), ${scale}`, fairness, 'minutes', 'greedy first-fit', baselineFairness),
+    lowerThanBaseline(
+      `team-scheduling: fairness (largest deviation), ${scale}`,
+      fairness,
+      'minutes',
+      'greedy first-fit',
+      baselineFairness,
+    ),
     atLeast({
       name: `team-scheduling: tasks planned, ${scale}`,
       value: plan.assignments.length,
@@ -166,14 +194,18 @@ const main = async (): Promise<void> => {
   console.log(
     `optimality: ${optimality.within} / ${optimality.compared} compared instances within 10% of the optimum (${format(optimality.rate * 100)}%), mean ratio ${optimality.meanRatio.toFixed(3)}; first-fit ${optimality.firstFitWithin} / ${optimality.firstFitCompared}, mean ratio ${optimality.firstFitMeanRatio.toFixed(2)} (${format((performance.now() - started) / 1000)} s)`,
   );
-  for (const miss of optimality.worst) console.log(`  beyond 10%: seed ${miss.seed}, ${format(miss.heuristic)} vs optimum ${format(miss.optimum)} minutes`);
+  for (const miss of optimality.worst)
+    console.log(
+      `  beyond 10%: seed ${miss.seed}, ${format(miss.heuristic)} vs optimum ${format(miss.optimum)} minutes`,
+    );
   results.push(
     atLeast({
       name: 'team-scheduling: small instances within 10% of the optimal fairness',
       value: optimality.rate * 100,
       unit: '%',
       baseline: 'greedy first-fit, same instances',
-      baselineValue: optimality.firstFitCompared > 0 ? (optimality.firstFitWithin / optimality.firstFitCompared) * 100 : null,
+      baselineValue:
+        optimality.firstFitCompared > 0 ? (optimality.firstFitWithin / optimality.firstFitCompared) * 100 : null,
       min: 95,
     }),
   );

@@ -3,8 +3,16 @@
 // skill grants, every change of hands an event with its actor and reason.
 
 // Composition: what the launcher, a service process and other services' tests call.
-export { openTeamSchedulingService, type OpenTeamSchedulingOptions, type TeamSchedulingRuntime } from './open-team-scheduling.js';
-export { startTeamSchedulingGrpc, teamSchedulingGrpcService, type StartTeamSchedulingGrpcOptions } from './adapters/grpc/team-scheduling-grpc.js';
+export {
+  openTeamSchedulingService,
+  type OpenTeamSchedulingOptions,
+  type TeamSchedulingRuntime,
+} from './open-team-scheduling.js';
+export {
+  startTeamSchedulingGrpc,
+  teamSchedulingGrpcService,
+  type StartTeamSchedulingGrpcOptions,
+} from './adapters/grpc/team-scheduling-grpc.js';
 export {
   startTeamSchedulingConsumers,
   IDENTITY_CONSUMER,
@@ -14,10 +22,22 @@ export {
   type TeamSchedulingConsumersOptions,
   type ProcessLogger,
 } from './application/consumers.js';
-export { readServiceConfig, ConfigError, DEFAULT_GRPC_PORT, DEFAULT_IDENTITY_ADDRESS, type ServiceConfig } from './config.js';
+export {
+  readServiceConfig,
+  ConfigError,
+  DEFAULT_GRPC_PORT,
+  DEFAULT_IDENTITY_ADDRESS,
+  type ServiceConfig,
+} from './config.js';
 
 // Application: the facade, its views and the read model.
-export { TeamSchedulingService, ScheduleInvariantError, type TeamSchedulingServiceOptions, type Scheduler, type EventCause } from './application/team-scheduling-service.js';
+export {
+  TeamSchedulingService,
+  ScheduleInvariantError,
+  type TeamSchedulingServiceOptions,
+  type Scheduler,
+  type EventCause,
+} from './application/team-scheduling-service.js';
 export type { Caller, RequestContext } from './application/caller.js';
 export type { TaskView, JobScheduleView, MemberLoad, TaskHistoryEntry, HistoryKind } from './application/views.js';
 export { Roster } from './application/roster.js';

@@ -34,21 +34,35 @@ describe('services/team-scheduling/dist/src/main.js, the service as its own proc
         const client = createClient(teamSchedulingV1.TeamSchedulingServiceClient, address, { deadlineMs: 20_000 });
         try {
           expect((await client.listMyTasks({}, { token: coop.member.token })).tasks).toEqual([]);
-          await expect(client.getJobSchedule({ jobId: randomUUID() }, { token: coop.coordinator.token })).rejects.toMatchObject({ code: 'job.not_found' });
+          await expect(
+            client.getJobSchedule({ jobId: randomUUID() }, { token: coop.coordinator.token }),
+          ).rejects.toMatchObject({ code: 'job.not_found' });
         } finally {
           client.close();
         }
       },
     );
     expect(stopped.exit).toEqual({ code: 0, signal: null });
-    expect(stopped.listening).toMatchObject({ host: '0.0.0.0', port: stopped.port, store: 'embedded', identity: coop.identityAddress });
+    expect(stopped.listening).toMatchObject({
+      host: '0.0.0.0',
+      port: stopped.port,
+      store: 'embedded',
+      identity: coop.identityAddress,
+    });
     expect(stopped.messages).toEqual(
-      expect.arrayContaining(['team-scheduling gRPC listening', 'team-scheduling consumers started', 'team-scheduling stopping: draining calls in flight', 'team-scheduling stopped']),
+      expect.arrayContaining([
+        'team-scheduling gRPC listening',
+        'team-scheduling consumers started',
+        'team-scheduling stopping: draining calls in flight',
+        'team-scheduling stopped',
+      ]),
     );
   }, 120_000);
 
   it('refuses bad configuration with a clear message and exit code 1, before it opens anything', async () => {
-    const { exit, stderr } = await startWithBadConfiguration(packageRoot, { EVENTSTORE_URL: `embedded:${coop.dataDir}` });
+    const { exit, stderr } = await startWithBadConfiguration(packageRoot, {
+      EVENTSTORE_URL: `embedded:${coop.dataDir}`,
+    });
     expect(exit).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('team-scheduling could not start');
     expect(stderr).toContain('GRPC_PORT must be a port');

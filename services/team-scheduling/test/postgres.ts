@@ -12,7 +12,9 @@ export const dropSchemas = dropPostgresSchemas;
 export const withPostgres = (title: string, declare: (url: string) => void): void => {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.log(`${title} skipped: DATABASE_URL is not set (CI sets it; locally: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)`);
+    console.log(
+      `${title} skipped: DATABASE_URL is not set (CI sets it; locally: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)`,
+    );
     describe.skip(title, () => it('needs PostgreSQL', () => undefined));
     return;
   }

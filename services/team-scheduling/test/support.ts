@@ -11,7 +11,8 @@ export const DAY_MS = 86_400_000;
 export const MINUTE_MS = 60_000;
 
 /** The same window every day of the week (Asia/Tokyo). */
-export const everyDay = (start: string, end: string): WeeklyWindow[] => (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({ day, start, end }));
+export const everyDay = (start: string, end: string): WeeklyWindow[] =>
+  (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({ day, start, end }));
 
 export interface MemberSpec {
   readonly memberId?: string;
@@ -65,7 +66,10 @@ export interface PlanSpec {
 }
 
 /** TasksPlanned on `plan-<jobId>`, as task decomposition confirms a plan: the job id and the task ids. */
-export const planTasks = async (store: EventStore, spec: PlanSpec): Promise<{ jobId: string; taskIds: string[]; eventId: string }> => {
+export const planTasks = async (
+  store: EventStore,
+  spec: PlanSpec,
+): Promise<{ jobId: string; taskIds: string[]; eventId: string }> => {
   const jobId = spec.jobId ?? randomUUID();
   const taskIds = spec.tasks.map((t) => t.taskId ?? randomUUID());
   const deadline = new Date(Date.now() + 14 * DAY_MS);
@@ -89,7 +93,9 @@ export const planTasks = async (store: EventStore, spec: PlanSpec): Promise<{ jo
     tasks,
     plannedBy: 'coordinator-test',
   };
-  await store.append(`plan-${jobId}`, [{ id: eventId, type: 'TasksPlanned', data, metadata: { actor: 'coordinator-test', correlationId: jobId } }]);
+  await store.append(`plan-${jobId}`, [
+    { id: eventId, type: 'TasksPlanned', data, metadata: { actor: 'coordinator-test', correlationId: jobId } },
+  ]);
   return { jobId, taskIds, eventId };
 };
 
@@ -101,7 +107,11 @@ export const jobEvent = async (store: EventStore, jobId: string, type: string, d
 };
 
 /** Polls `check` until it answers something other than undefined (the bus polls every 20 ms in tests). */
-export const eventually = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> => {
+export const eventually = async <T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

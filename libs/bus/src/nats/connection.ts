@@ -62,7 +62,15 @@ export class NatsLink {
           throw new Error(`NATS connection to ${redactUrl(this.url)} closed before it was made`);
         }
         this.nc = nc;
-        this.log.info({ url: redactUrl(this.url), server: nc.info?.server_name, version: nc.info?.version, failedAttempts: this.attempts }, 'connected to NATS');
+        this.log.info(
+          {
+            url: redactUrl(this.url),
+            server: nc.info?.server_name,
+            version: nc.info?.version,
+            failedAttempts: this.attempts,
+          },
+          'connected to NATS',
+        );
         void this.watch(nc);
         return nc;
       } catch (error) {
@@ -84,7 +92,8 @@ export class NatsLink {
   /** Logs disconnections and reconnections, so an outage later on is visible too. */
   private async watch(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
-      if (status.type === 'disconnect') this.log.warn({ url: redactUrl(this.url) }, 'disconnected from NATS; reconnecting');
+      if (status.type === 'disconnect')
+        this.log.warn({ url: redactUrl(this.url) }, 'disconnected from NATS; reconnecting');
       else if (status.type === 'reconnect') this.log.info({ url: redactUrl(this.url) }, 'reconnected to NATS');
     }
   }

@@ -31,8 +31,14 @@ export class NatsLedger {
     this.stream = `KV_${bucket}`;
   }
 
-  static async open(requests: JetStreamRequests, jsm: JetStreamManager, bucket: string, ttlMs = 7 * 24 * 3600 * 1000): Promise<NatsLedger> {
-    if (!BUCKET.test(bucket)) throw new TypeError(`ledger bucket ${JSON.stringify(bucket)} must be letters, digits, '_' or '-'`);
+  static async open(
+    requests: JetStreamRequests,
+    jsm: JetStreamManager,
+    bucket: string,
+    ttlMs = 7 * 24 * 3600 * 1000,
+  ): Promise<NatsLedger> {
+    if (!BUCKET.test(bucket))
+      throw new TypeError(`ledger bucket ${JSON.stringify(bucket)} must be letters, digits, '_' or '-'`);
     const stream = `KV_${bucket}`;
     try {
       await jsm.streams.info(stream);

@@ -1,4 +1,13 @@
-import { jetstream, jetstreamManager, JetStreamApiCodes, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamApiCodes,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { RecordedEvent } from '@workshare/eventsourcing';
 import {
@@ -128,10 +137,17 @@ export class NatsEventBus implements EventBus {
       try {
         const jsm = await jetstreamManager(nc);
         await ensureStream(jsm, this.stream, [`${this.subjectPrefix}.>`], {
-          ...(this.options.duplicateWindowMs !== undefined ? { duplicateWindowMs: this.options.duplicateWindowMs } : {}),
+          ...(this.options.duplicateWindowMs !== undefined
+            ? { duplicateWindowMs: this.options.duplicateWindowMs }
+            : {}),
         });
         const requests = new JetStreamRequests(nc);
-        const ledger = await NatsLedger.open(requests, jsm, this.options.ledgerBucket ?? `${this.stream}_ledger`, this.options.ledgerTtlMs);
+        const ledger = await NatsLedger.open(
+          requests,
+          jsm,
+          this.options.ledgerBucket ?? `${this.stream}_ledger`,
+          this.options.ledgerTtlMs,
+        );
         return { nc, js, jsm, requests, ledger };
       } catch (error) {
         if (this.closed) throw error;
@@ -151,7 +167,8 @@ export class NatsEventBus implements EventBus {
     if (this.closed) throw new Error('the bus is closed');
     const resolved = resolveSubscribeOptions(options);
     for (const s of this.subscriptions) {
-      if (s.consumer === resolved.consumer) throw new TypeError(`consumer ${resolved.consumer} is already subscribed on this bus`);
+      if (s.consumer === resolved.consumer)
+        throw new TypeError(`consumer ${resolved.consumer} is already subscribed on this bus`);
     }
     const subscription = new NatsSubscription(this.infra, resolved, {
       stream: this.stream,
@@ -168,7 +185,12 @@ export class NatsEventBus implements EventBus {
   startRelay(options: RelayOptions): EventRelay {
     if (this.closed) throw new Error('the bus is closed');
     const relay = new EventRelay(
-      { requests: async () => (await this.infra).requests, subjectPrefix: this.subjectPrefix, contextOf: this.contextOf, log: this.log },
+      {
+        requests: async () => (await this.infra).requests,
+        subjectPrefix: this.subjectPrefix,
+        contextOf: this.contextOf,
+        log: this.log,
+      },
       options,
     );
     this.relays.add(relay);
@@ -180,7 +202,7 @@ export class NatsEventBus implements EventBus {
     const { jsm } = await this.infra;
     const subject = deadLetterSubject(this.subjectPrefix, assertToken('consumer name', consumer));
     const letters: DeadLetter[] = [];
-    for (let seq = 1; ; ) {
+    for (let seq = 1; ;) {
       const stored = await jsm.direct.getMessage(this.stream, { seq, next_by_subj: subject });
       if (!stored) break;
       const attempts = Number(stored.header?.get(DEAD_LETTER_HEADERS.attempts) ?? '0');
@@ -273,7 +295,8 @@ class NatsSubscription implements BusSubscription {
     // JetStream's own redelivery schedule, used when a delivery ends without ack or nak (a crash,
     // a hang): each entry is the time allowed for that delivery plus the backoff before the next.
     const backoff: number[] = [];
-    for (let attempt = 1; attempt < maxDeliveries + SPARE_DELIVERIES; attempt++) backoff.push(nanos(ackWait + backoffDelay(backoffMs, attempt)));
+    for (let attempt = 1; attempt < maxDeliveries + SPARE_DELIVERIES; attempt++)
+      backoff.push(nanos(ackWait + backoffDelay(backoffMs, attempt)));
     return {
       durable_name: this.consumer,
       ack_policy: 'explicit',
@@ -298,7 +321,14 @@ class NatsSubscription implements BusSubscription {
           'bus consumer exists with another subject filter; delete it to apply the new filter',
         );
       }
-      const { durable_name: _durable, deliver_policy: _deliver, replay_policy: _replay, ack_policy: _ack, filter_subject: _filter, ...updatable } = config;
+      const {
+        durable_name: _durable,
+        deliver_policy: _deliver,
+        replay_policy: _replay,
+        ack_policy: _ack,
+        filter_subject: _filter,
+        ...updatable
+      } = config;
       await jsm.consumers.update(this.wiring.stream, this.consumer, updatable);
     } catch (error) {
       if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
@@ -331,7 +361,10 @@ class NatsSubscription implements BusSubscription {
         if (!this.stopping) throw new Error('the JetStream consumer stopped delivering');
       } catch (error) {
         if (this.stopping) break;
-        this.wiring.log.error({ consumer: this.consumer, retryInMs: delay, error: describeError(error) }, 'bus consumer failed; restarting it');
+        this.wiring.log.error(
+          { consumer: this.consumer, retryInMs: delay, error: describeError(error) },
+          'bus consumer failed; restarting it',
+        );
         const wait = cancellableDelay(delay);
         this.waiting = wait;
         await wait.promise;
@@ -363,7 +396,12 @@ class NatsSubscription implements BusSubscription {
   }
 
   /** Waits for the stream's previous event, then takes this one's turn; resolves once the chain may move on. */
-  private async takeTurn(previous: Promise<void> | undefined, m: JsMsg, prepared: Prepared, infra: Infra): Promise<{ rest?: Promise<void> }> {
+  private async takeTurn(
+    previous: Promise<void> | undefined,
+    m: JsMsg,
+    prepared: Prepared,
+    infra: Infra,
+  ): Promise<{ rest?: Promise<void> }> {
     if (previous) await previous;
     return this.inTurn(m, prepared, infra);
   }
@@ -371,14 +409,19 @@ class NatsSubscription implements BusSubscription {
   /** Waits for the message's remaining work (ledger write, ack); a failure anywhere leaves it for redelivery. */
   private async finish(turn: Promise<{ rest?: Promise<void> }>, m: JsMsg): Promise<void> {
     try {
-      await (await turn).rest;
+      await (
+        await turn
+      ).rest;
     } catch (error) {
       this.unsettled(m, error);
     }
   }
 
   private unsettled(m: JsMsg, error: unknown): void {
-    this.wiring.log.error({ consumer: this.consumer, seq: m.seq, error: describeError(error) }, 'bus could not settle a message; it will be redelivered');
+    this.wiring.log.error(
+      { consumer: this.consumer, seq: m.seq, error: describeError(error) },
+      'bus could not settle a message; it will be redelivered',
+    );
     m.nak(backoffDelay(this.options.backoffMs, Math.max(1, m.info.deliveryCount)));
   }
 
@@ -417,24 +460,44 @@ class NatsSubscription implements BusSubscription {
     const here = this.recent.get(event.id);
     if (here) {
       // Settled by this process a moment ago, its ledger entry not stored yet (in flight, or its write failed).
-      return { rest: infra.ledger.record(this.consumer, event.id, here).then(() => infra.requests.later(() => m.ack())) };
+      return {
+        rest: infra.ledger.record(this.consumer, event.id, here).then(() => infra.requests.later(() => m.ack())),
+      };
     }
     const { maxDeliveries } = this.options;
     if (attempt > maxDeliveries) {
-      const reason = this.lastErrors.get(event.id) ?? `no outcome after ${maxDeliveries} deliveries (the handler timed out or its process stopped)`;
+      const reason =
+        this.lastErrors.get(event.id) ??
+        `no outcome after ${maxDeliveries} deliveries (the handler timed out or its process stopped)`;
       await this.deadLetter(m, event, reason, maxDeliveries);
       return {};
     }
-    const traceparent = m.headers?.get('traceparent') || (typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined);
-    while (this.handling >= this.options.concurrency) await new Promise<void>((resolve) => this.handlerWaiters.push(resolve));
+    const traceparent =
+      m.headers?.get('traceparent') ||
+      (typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined);
+    while (this.handling >= this.options.concurrency)
+      await new Promise<void>((resolve) => this.handlerWaiters.push(resolve));
     this.handling++;
     const keepAlive = setInterval(() => m.working(), Math.max(100, Math.floor(this.wiring.ackWaitMs / 3)));
     try {
       await inConsumerSpan(
         `${m.subject} process`,
         traceparent,
-        { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'messaging.consumer.group.name': this.consumer, 'messaging.message.id': event.id },
-        async () => this.options.handle(event, { consumer: this.consumer, attempt, maxDeliveries, subject: m.subject, context, traceparent }),
+        {
+          'messaging.system': 'nats',
+          'messaging.destination.name': m.subject,
+          'messaging.consumer.group.name': this.consumer,
+          'messaging.message.id': event.id,
+        },
+        async () =>
+          this.options.handle(event, {
+            consumer: this.consumer,
+            attempt,
+            maxDeliveries,
+            subject: m.subject,
+            context,
+            traceparent,
+          }),
       );
     } catch (error) {
       const reason = describeError(error);
@@ -443,7 +506,10 @@ class NatsSubscription implements BusSubscription {
       } else {
         this.lastErrors.set(event.id, reason);
         const delay = backoffDelay(this.options.backoffMs, attempt);
-        this.wiring.log.warn({ consumer: this.consumer, eventId: event.id, type: event.type, attempt, retryInMs: delay, error: reason }, 'bus handler failed; retrying');
+        this.wiring.log.warn(
+          { consumer: this.consumer, eventId: event.id, type: event.type, attempt, retryInMs: delay, error: reason },
+          'bus handler failed; retrying',
+        );
         m.nak(delay);
       }
       return {};
@@ -454,7 +520,9 @@ class NatsSubscription implements BusSubscription {
     }
     this.remember(event.id, 'handled');
     this.lastErrors.delete(event.id);
-    return { rest: infra.ledger.record(this.consumer, event.id, 'handled').then(() => infra.requests.later(() => m.ack())) };
+    return {
+      rest: infra.ledger.record(this.consumer, event.id, 'handled').then(() => infra.requests.later(() => m.ack())),
+    };
   }
 
   private remember(eventId: string, outcome: LedgerOutcome): void {
@@ -463,9 +531,17 @@ class NatsSubscription implements BusSubscription {
   }
 
   /** Publishes the message to the consumer's dead-letter subject with the reason, records it in the ledger, and terminates it. */
-  private async deadLetter(m: JsMsg, event: RecordedEvent | undefined, reason: string, attempts: number): Promise<void> {
+  private async deadLetter(
+    m: JsMsg,
+    event: RecordedEvent | undefined,
+    reason: string,
+    attempts: number,
+  ): Promise<void> {
     const { js, ledger } = await this.infra;
-    this.wiring.log.error({ consumer: this.consumer, eventId: event?.id, seq: m.seq, attempts, reason }, 'bus event dead-lettered');
+    this.wiring.log.error(
+      { consumer: this.consumer, eventId: event?.id, seq: m.seq, attempts, reason },
+      'bus event dead-lettered',
+    );
     const h = headers();
     h.set(DEAD_LETTER_HEADERS.reason, oneLine(reason));
     h.set(DEAD_LETTER_HEADERS.attempts, String(attempts));

@@ -1,7 +1,22 @@
 import { headers } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
-import { comparePositions, formatPosition, START, type EventStore, type GlobalPosition, type RecordedEvent } from '@workshare/eventsourcing';
-import { cancellableDelay, contextFor, describeError, isBusInternalStream, subjectFor, type BusLogger, type ContextOf } from '../bus.js';
+import {
+  comparePositions,
+  formatPosition,
+  START,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+} from '@workshare/eventsourcing';
+import {
+  cancellableDelay,
+  contextFor,
+  describeError,
+  isBusInternalStream,
+  subjectFor,
+  type BusLogger,
+  type ContextOf,
+} from '../bus.js';
 import { encodeEnvelope } from '../envelope.js';
 import type { JetStreamRequests, PublishAck } from './requests.js';
 
@@ -127,7 +142,10 @@ export class EventRelay {
           this.position = last; // every publish of the page is acknowledged
         }
         const unsaved = comparePositions(this.position, this.saved) > 0;
-        if (unsaved && (page.length === 0 || this.waiters.length > 0 || performance.now() - this.savedAt >= checkpointEveryMs)) {
+        if (
+          unsaved &&
+          (page.length === 0 || this.waiters.length > 0 || performance.now() - this.savedAt >= checkpointEveryMs)
+        ) {
           const position = this.position;
           await this.options.store.storeCheckpoint(this.relayId, position);
           this.saved = position;
@@ -140,7 +158,12 @@ export class EventRelay {
       } catch (error) {
         if (this.stopping) break;
         this.wiring.log.error(
-          { relayId: this.relayId, checkpoint: formatPosition(this.saved), retryInMs: retryMs, error: describeError(error) },
+          {
+            relayId: this.relayId,
+            checkpoint: formatPosition(this.saved),
+            retryInMs: retryMs,
+            error: describeError(error),
+          },
           'relay could not publish a page; retrying it from the last acknowledged position',
         );
         await this.pause(retryMs);
@@ -162,7 +185,11 @@ export class EventRelay {
       if (isBusInternalStream(event.streamName)) continue;
       let subject: string;
       try {
-        subject = subjectFor(this.wiring.subjectPrefix, contextFor(this.wiring.contextOf, event.streamName), event.type);
+        subject = subjectFor(
+          this.wiring.subjectPrefix,
+          contextFor(this.wiring.contextOf, event.streamName),
+          event.type,
+        );
       } catch (error) {
         failure = { error };
         break;

@@ -1,4 +1,11 @@
-import { createInbox, headers as newHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  createInbox,
+  headers as newHeaders,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 
 /** JetStream's answer to a publish: where the message is stored, and whether it was a duplicate. */
 export interface PublishAck {
@@ -51,10 +58,20 @@ export class JetStreamRequests {
     void nc.closed().then(() => this.close());
   }
 
-  private call(subject: string, payload: Uint8Array | string, headers: MsgHdrs | undefined, settle: (msg: Msg, resolve: (v: unknown) => void, reject: (e: Error) => void) => void): Promise<unknown> {
+  private call(
+    subject: string,
+    payload: Uint8Array | string,
+    headers: MsgHdrs | undefined,
+    settle: (msg: Msg, resolve: (v: unknown) => void, reject: (e: Error) => void) => void,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const token = (this.next++).toString(36);
-      this.pending.set(token, { subject, expires: Date.now() + this.timeoutMs, settle: (msg) => settle(msg, resolve, reject), reject });
+      this.pending.set(token, {
+        subject,
+        expires: Date.now() + this.timeoutMs,
+        settle: (msg) => settle(msg, resolve, reject),
+        reject,
+      });
       this.later(() => {
         try {
           this.nc.publish(subject, payload, { reply: `${this.inbox}.${token}`, ...(headers ? { headers } : {}) });
@@ -82,7 +99,11 @@ export class JetStreamRequests {
   };
 
   /** A JetStream publish, resolved with its acknowledgement (`msgId` sets `Nats-Msg-Id` for the stream's dedupe). */
-  async publish(subject: string, payload: Uint8Array | string, options: { msgId?: string; headers?: MsgHdrs } = {}): Promise<PublishAck> {
+  async publish(
+    subject: string,
+    payload: Uint8Array | string,
+    options: { msgId?: string; headers?: MsgHdrs } = {},
+  ): Promise<PublishAck> {
     let headers = options.headers;
     if (options.msgId) {
       headers ??= newHeaders();
@@ -90,26 +111,44 @@ export class JetStreamRequests {
     }
     return (await this.call(subject, payload, headers, (msg, resolve, reject) => {
       if (msg.headers?.code === 503) return reject(new Error(`no JetStream stream takes ${subject} (no responders)`));
-      let answer: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { description?: unknown; err_code?: unknown } };
+      let answer: {
+        stream?: unknown;
+        seq?: unknown;
+        duplicate?: unknown;
+        error?: { description?: unknown; err_code?: unknown };
+      };
       try {
         answer = JSON.parse(decoder.decode(msg.data)) as typeof answer;
       } catch {
         return reject(new Error(`JetStream answered a publish to ${subject} with something other than JSON`));
       }
-      if (answer.error) return reject(new Error(`JetStream refused a publish to ${subject}: ${String(answer.error.description)} (${String(answer.error.err_code)})`));
+      if (answer.error)
+        return reject(
+          new Error(
+            `JetStream refused a publish to ${subject}: ${String(answer.error.description)} (${String(answer.error.err_code)})`,
+          ),
+        );
       resolve({ stream: String(answer.stream), seq: Number(answer.seq), duplicate: answer.duplicate === true });
     })) as PublishAck;
   }
 
   /** The last message stored on `subject` in `stream` (a KV get), or undefined. Needs `allow_direct` on the stream. */
   async lastBySubject(stream: string, subject: string): Promise<Uint8Array | undefined> {
-    return (await this.call(`${this.apiPrefix}.DIRECT.GET.${stream}.${subject}`, '', undefined, (msg, resolve, reject) => {
-      const code = msg.headers?.code ?? 0;
-      if (code === 404) return resolve(undefined);
-      if (code === 503) return reject(new Error(`no JetStream stream ${stream} answers direct gets (no responders)`));
-      if (code >= 400) return reject(new Error(`direct get of ${subject} from ${stream} failed: ${code} ${msg.headers?.description ?? ''}`));
-      resolve(msg.data);
-    })) as Uint8Array | undefined;
+    return (await this.call(
+      `${this.apiPrefix}.DIRECT.GET.${stream}.${subject}`,
+      '',
+      undefined,
+      (msg, resolve, reject) => {
+        const code = msg.headers?.code ?? 0;
+        if (code === 404) return resolve(undefined);
+        if (code === 503) return reject(new Error(`no JetStream stream ${stream} answers direct gets (no responders)`));
+        if (code >= 400)
+          return reject(
+            new Error(`direct get of ${subject} from ${stream} failed: ${code} ${msg.headers?.description ?? ''}`),
+          );
+        resolve(msg.data);
+      },
+    )) as Uint8Array | undefined;
   }
 
   private sweep(): void {

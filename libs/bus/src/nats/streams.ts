@@ -1,7 +1,8 @@
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
-export const isApiError = (error: unknown, code: number): boolean => error instanceof JetStreamApiError && error.code === code;
+export const isApiError = (error: unknown, code: number): boolean =>
+  error instanceof JetStreamApiError && error.code === code;
 
 const STREAM_NAME_IN_USE = 10058;
 

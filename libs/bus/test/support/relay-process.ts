@@ -13,7 +13,11 @@ const env = (name: string): string => {
   return value;
 };
 
-const quiet: BusLogger = { info: () => undefined, warn: () => undefined, error: (fields, message) => void process.stderr.write(`${message} ${JSON.stringify(fields)}\n`) };
+const quiet: BusLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: (fields, message) => void process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
+};
 
 const store = await openEventStore(env('RELAY_DATABASE_URL'), { schema: env('RELAY_SCHEMA'), maxConnections: 2 });
 const bus = NatsEventBus.start({

@@ -15,7 +15,12 @@ export async function resolve(specifier, context, nextResolve) {
     const file = join(repoRoot, 'libs', workspace[1], 'src', 'index.ts');
     if (existsSync(file)) return { url: pathToFileURL(file).href, shortCircuit: true };
   }
-  if (/^\.{1,2}\//.test(specifier) && specifier.endsWith('.js') && context.parentURL && context.parentURL.endsWith('.ts')) {
+  if (
+    /^\.{1,2}\//.test(specifier) &&
+    specifier.endsWith('.js') &&
+    context.parentURL &&
+    context.parentURL.endsWith('.ts')
+  ) {
     const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
     if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
   }

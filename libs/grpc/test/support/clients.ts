@@ -9,7 +9,11 @@ import type { Logger } from '../../src/index.js';
 export type RawOutcome<T> = { ok: true; response: T; trailers: Metadata } | { ok: false; error: ServiceError };
 
 /** GetMember through the generated grpc-js client, with the metadata given (no deadline, no retries). */
-export const rawGetMember = (address: string, memberId: string, metadata = new Metadata()): Promise<RawOutcome<identityV1.GetMemberResponse>> => {
+export const rawGetMember = (
+  address: string,
+  memberId: string,
+  metadata = new Metadata(),
+): Promise<RawOutcome<identityV1.GetMemberResponse>> => {
   const client = new identityV1.IdentityServiceClient(address, credentials.createInsecure());
   return new Promise((resolve) => {
     let trailers = new Metadata();
@@ -149,10 +153,16 @@ const reflect = (address: string, request: Buffer): Promise<Field[]> => {
 export const reflectionListServices = async (address: string): Promise<string[]> => {
   const response = await reflect(address, stringField(7, '*'));
   const list = response.find((f) => f.field === 6)?.bytes;
-  if (list === undefined) throw new Error(`no list_services_response in fields ${response.map((f) => f.field).join(',')}`);
+  if (list === undefined)
+    throw new Error(`no list_services_response in fields ${response.map((f) => f.field).join(',')}`);
   return fieldsOf(list)
     .filter((f) => f.field === 1 && f.bytes)
-    .map((f) => fieldsOf(f.bytes as Buffer).find((n) => n.field === 1)?.bytes?.toString('utf8') ?? '');
+    .map(
+      (f) =>
+        fieldsOf(f.bytes as Buffer)
+          .find((n) => n.field === 1)
+          ?.bytes?.toString('utf8') ?? '',
+    );
 };
 
 /** ServerReflectionRequest{file_containing_symbol} → the names of the files answered (the file and its imports). */
@@ -162,7 +172,12 @@ export const reflectionFilesForSymbol = async (address: string, symbol: string):
   if (files === undefined) throw new Error(`no file_descriptor_response for ${symbol}`);
   return fieldsOf(files)
     .filter((f) => f.field === 1 && f.bytes)
-    .map((f) => fieldsOf(f.bytes as Buffer).find((n) => n.field === 1)?.bytes?.toString('utf8') ?? '');
+    .map(
+      (f) =>
+        fieldsOf(f.bytes as Buffer)
+          .find((n) => n.field === 1)
+          ?.bytes?.toString('utf8') ?? '',
+    );
 };
 
 /** A free loopback port (taken, then released), for a server started later. */

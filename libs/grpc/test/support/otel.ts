@@ -37,14 +37,23 @@ export class W3CTraceparentPropagator implements TextMapPropagator {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(ctx);
     if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
-    setter.set(carrier, 'traceparent', `00-${spanContext.traceId}-${spanContext.spanId}-0${(spanContext.traceFlags & TraceFlags.SAMPLED).toString(16)}`);
+    setter.set(
+      carrier,
+      'traceparent',
+      `00-${spanContext.traceId}-${spanContext.spanId}-0${(spanContext.traceFlags & TraceFlags.SAMPLED).toString(16)}`,
+    );
   }
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     const raw = getter.get(carrier, 'traceparent');
     const value = Array.isArray(raw) ? raw[0] : raw;
     const match = value === undefined ? null : TRACEPARENT.exec(value.trim());
     if (!match || match[1] === 'ff') return ctx;
-    const spanContext: SpanContext = { traceId: match[2] as string, spanId: match[3] as string, traceFlags: parseInt(match[4] as string, 16), isRemote: true };
+    const spanContext: SpanContext = {
+      traceId: match[2] as string,
+      spanId: match[3] as string,
+      traceFlags: parseInt(match[4] as string, 16),
+      isRemote: true,
+    };
     return isSpanContextValid(spanContext) ? trace.setSpanContext(ctx, spanContext) : ctx;
   }
   fields(): string[] {
@@ -57,12 +66,18 @@ export class AsyncLocalStorageContextManager implements ContextManager {
   active(): Context {
     return this.storage.getStore() ?? ROOT_CONTEXT;
   }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     return this.storage.run(ctx, () => fn.apply(thisArg, args));
   }
   bind<T>(ctx: Context, target: T): T {
     if (typeof target !== 'function') return target;
-    const run = (...args: unknown[]): unknown => this.with(ctx, () => (target as (...a: unknown[]) => unknown)(...args));
+    const run = (...args: unknown[]): unknown =>
+      this.with(ctx, () => (target as (...a: unknown[]) => unknown)(...args));
     return run as T;
   }
   enable(): this {

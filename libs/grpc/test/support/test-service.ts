@@ -1,6 +1,13 @@
 import { DomainError, type ErrorKind } from '@workshare/eventsourcing';
 import { identityV1 } from '@workshare/proto';
-import { defineService, unauthenticated, type CallContext, type Caller, type ServiceClient, type TokenVerifier } from '../../src/index.js';
+import {
+  defineService,
+  unauthenticated,
+  type CallContext,
+  type Caller,
+  type ServiceClient,
+  type TokenVerifier,
+} from '../../src/index.js';
 
 // A test implementation of the identity contract whose GetMember does what its member id
 // says, to drive the host through every path: `throw:<kind>`, `crash`, `slow:<ms>`,
@@ -62,14 +69,19 @@ const notUsedHere = async (): Promise<never> => {
   throw new DomainError('test.not_used', 'this method is not used by the host tests', 'rule');
 };
 
-export const testIdentityService = (probe: Probe, downstream: () => ServiceClient<IdentityDefinition> | undefined = () => undefined) =>
+export const testIdentityService = (
+  probe: Probe,
+  downstream: () => ServiceClient<IdentityDefinition> | undefined = () => undefined,
+) =>
   defineService(
     identityV1.IdentityServiceService,
     {
       listRegions: async (_request, ctx) => {
         probe.calls.listRegions = (probe.calls.listRegions ?? 0) + 1;
         probe.contexts.push(ctx);
-        return { regions: [{ region: 'fujisato', name: ctx.caller?.subject ?? 'anonymous', prefecture: 'JP-05', towns: [] }] };
+        return {
+          regions: [{ region: 'fujisato', name: ctx.caller?.subject ?? 'anonymous', prefecture: 'JP-05', towns: [] }],
+        };
       },
       login: async (request) => ({ accessToken: `token-${request.email}`, caller: undefined, expiresAt: undefined }),
       getMember: async ({ memberId }, ctx) => {
@@ -79,7 +91,11 @@ export const testIdentityService = (probe: Probe, downstream: () => ServiceClien
         switch (verb) {
           case 'throw': {
             const kind = argument as ErrorKind;
-            throw new DomainError(`test.${kind}`, `a ${kind} error for 藤里`, kind, { memberId, town: '藤琴', limit: 7 });
+            throw new DomainError(`test.${kind}`, `a ${kind} error for 藤里`, kind, {
+              memberId,
+              town: '藤琴',
+              limit: 7,
+            });
           }
           case 'crash':
             throw new Error('secret: 藤里 花子, 秋田県山本郡藤里町');

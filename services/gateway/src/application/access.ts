@@ -13,7 +13,9 @@ export type Access = 'public' | 'authenticated' | readonly RoleName[];
 export const requireAccess = (caller: Caller, access: Exclude<Access, 'public'>): void => {
   if (access === 'authenticated') return;
   if (access.some((role) => hasRole(caller, role))) return;
-  throw new ForbiddenError('auth.forbidden_role', `this needs one of the roles: ${access.join(', ')}`, { roles: [...access] });
+  throw new ForbiddenError('auth.forbidden_role', `this needs one of the roles: ${access.join(', ')}`, {
+    roles: [...access],
+  });
 };
 
 /**

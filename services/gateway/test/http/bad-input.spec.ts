@@ -7,7 +7,14 @@
  * their DomainErrors by kind, an upstream down (503), too slow (504) or failing (500).
  */
 import { randomUUID } from 'node:crypto';
-import { defineService, IdentityTokenVerifierClient, jsonLogger, startGrpcServer, type AsyncService, type GrpcServer } from '@workshare/grpc';
+import {
+  defineService,
+  IdentityTokenVerifierClient,
+  jsonLogger,
+  startGrpcServer,
+  type AsyncService,
+  type GrpcServer,
+} from '@workshare/grpc';
 import { jobIntakeV1 } from '@workshare/proto';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../../src/index.js';
@@ -19,7 +26,13 @@ let jobId: string;
 beforeAll(async () => {
   h = await startHarness({ bodyLimitBytes: 4 * 1024 });
   jobId = await h.submitJob();
-  h.doubles.taskDecomposition.propose({ jobId, businessId: h.coop.businesses.fujisato, regionId: 'fujisato', estimatedMinutes: 240, deadline: new Date(Date.now() + 20 * 86_400_000) });
+  h.doubles.taskDecomposition.propose({
+    jobId,
+    businessId: h.coop.businesses.fujisato,
+    regionId: 'fujisato',
+    estimatedMinutes: 240,
+    deadline: new Date(Date.now() + 20 * 86_400_000),
+  });
 });
 afterAll(async () => h?.close());
 
@@ -44,14 +57,26 @@ interface RouteCase {
 }
 
 const later = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-const task = (overrides: Record<string, unknown> = {}) => ({ key: 'sort', title: 'Sort', estimatedMinutes: 60, skills: ['data entry'], dependsOn: [], deadline: later(10), ...overrides });
+const task = (overrides: Record<string, unknown> = {}) => ({
+  key: 'sort',
+  title: 'Sort',
+  estimatedMinutes: 60,
+  skills: ['data entry'],
+  dependsOn: [],
+  deadline: later(10),
+  ...overrides,
+});
 
 const ROUTES: readonly RouteCase[] = [
   {
     method: 'POST',
     path: '/v1/auth/login',
     body: { email: 'someone@test.example', password: 'secret' },
-    badBodies: { 'missing password': { email: 'someone@test.example' }, 'password not a string': { email: 'a@b.c', password: 12345678 }, 'unknown field': { email: 'a@b.c', password: 'x', remember: true } },
+    badBodies: {
+      'missing password': { email: 'someone@test.example' },
+      'password not a string': { email: 'a@b.c', password: 12345678 },
+      'unknown field': { email: 'a@b.c', password: 'x', remember: true },
+    },
   },
   { method: 'GET', path: '/v1/regions' },
   { method: 'GET', path: '/v1/me', as: 'member' },
@@ -80,7 +105,14 @@ const ROUTES: readonly RouteCase[] = [
     },
   },
   { method: 'GET', path: '/v1/jobs?status=submitted', as: 'business', wrongRole: 'member' },
-  { method: 'GET', path: '/v1/jobs/{job}', as: 'business', wrongRole: 'member', outsider: { who: 'setagayaCoordinator', code: 'job.forbidden' }, unknownCode: 'job.not_found' },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{job}',
+    as: 'business',
+    wrongRole: 'member',
+    outsider: { who: 'setagayaCoordinator', code: 'job.forbidden' },
+    unknownCode: 'job.not_found',
+  },
   {
     method: 'POST',
     path: '/v1/jobs/{job}/quote',
@@ -101,7 +133,14 @@ const ROUTES: readonly RouteCase[] = [
       'unknown field': { discount: 10 },
     },
   },
-  { method: 'POST', path: '/v1/jobs/{job}/accept', as: 'business', wrongRole: 'coordinator', outsider: { who: 'otherBusiness', code: 'job.forbidden' }, unknownCode: 'job.not_found' },
+  {
+    method: 'POST',
+    path: '/v1/jobs/{job}/accept',
+    as: 'business',
+    wrongRole: 'coordinator',
+    outsider: { who: 'otherBusiness', code: 'job.forbidden' },
+    unknownCode: 'job.not_found',
+  },
   {
     method: 'POST',
     path: '/v1/jobs/{job}/decline',
@@ -110,9 +149,21 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'otherBusiness', code: 'job.forbidden' },
     unknownCode: 'job.not_found',
     body: { reason: 'too dear' },
-    badBodies: { 'missing reason': { reason: undefined }, 'empty reason': { reason: '' }, 'reason not a string': { reason: 42 }, 'unknown field': { mood: 'sad' } },
+    badBodies: {
+      'missing reason': { reason: undefined },
+      'empty reason': { reason: '' },
+      'reason not a string': { reason: 42 },
+      'unknown field': { mood: 'sad' },
+    },
   },
-  { method: 'POST', path: '/v1/jobs/{job}/start', as: 'coordinator', wrongRole: 'business', outsider: { who: 'setagayaCoordinator', code: 'job.forbidden' }, unknownCode: 'job.not_found' },
+  {
+    method: 'POST',
+    path: '/v1/jobs/{job}/start',
+    as: 'coordinator',
+    wrongRole: 'business',
+    outsider: { who: 'setagayaCoordinator', code: 'job.forbidden' },
+    unknownCode: 'job.not_found',
+  },
   {
     method: 'POST',
     path: '/v1/jobs/{job}/deliver',
@@ -131,9 +182,20 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'otherBusiness', code: 'job.forbidden' },
     unknownCode: 'job.not_found',
     body: { accepted: true },
-    badBodies: { 'missing accepted': { accepted: undefined, reason: 'x' }, 'accepted as a string': { accepted: 'yes' }, 'unknown field': { stars: 5 } },
+    badBodies: {
+      'missing accepted': { accepted: undefined, reason: 'x' },
+      'accepted as a string': { accepted: 'yes' },
+      'unknown field': { stars: 5 },
+    },
   },
-  { method: 'POST', path: '/v1/jobs/{job}/close', as: 'coordinator', wrongRole: 'business', outsider: { who: 'setagayaCoordinator', code: 'job.forbidden' }, unknownCode: 'job.not_found' },
+  {
+    method: 'POST',
+    path: '/v1/jobs/{job}/close',
+    as: 'coordinator',
+    wrongRole: 'business',
+    outsider: { who: 'setagayaCoordinator', code: 'job.forbidden' },
+    unknownCode: 'job.not_found',
+  },
   {
     method: 'POST',
     path: '/v1/jobs/{job}/cancel',
@@ -142,9 +204,20 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'setagayaCoordinator', code: 'job.forbidden' },
     unknownCode: 'job.not_found',
     body: { reason: 'not needed' },
-    badBodies: { 'missing reason': { reason: undefined }, 'reason not a string': { reason: false }, 'unknown field': { refund: true } },
+    badBodies: {
+      'missing reason': { reason: undefined },
+      'reason not a string': { reason: false },
+      'unknown field': { refund: true },
+    },
   },
-  { method: 'GET', path: '/v1/jobs/{job}/plan', as: 'coordinator', wrongRole: 'member', outsider: { who: 'setagayaCoordinator', code: 'plan.forbidden' }, unknownCode: 'plan.not_found' },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{job}/plan',
+    as: 'coordinator',
+    wrongRole: 'member',
+    outsider: { who: 'setagayaCoordinator', code: 'plan.forbidden' },
+    unknownCode: 'plan.not_found',
+  },
   {
     method: 'PUT',
     path: '/v1/jobs/{job}/plan',
@@ -152,7 +225,10 @@ const ROUTES: readonly RouteCase[] = [
     wrongRole: 'business',
     outsider: { who: 'setagayaCoordinator', code: 'plan.forbidden' },
     unknownCode: 'plan.not_found',
-    body: { expectedVersion: 5, tasks: [task({ estimatedMinutes: 120 }), task({ key: 'enter', estimatedMinutes: 120, dependsOn: ['sort'] })] },
+    body: {
+      expectedVersion: 5,
+      tasks: [task({ estimatedMinutes: 120 }), task({ key: 'enter', estimatedMinutes: 120, dependsOn: ['sort'] })],
+    },
     badBodies: {
       'missing tasks': { tasks: undefined },
       'negative version': { expectedVersion: -1 },
@@ -172,20 +248,33 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'setagayaCoordinator', code: 'plan.forbidden' },
     unknownCode: 'plan.not_found',
     body: { expectedVersion: 5 },
-    badBodies: { 'missing version': { expectedVersion: undefined }, 'version as a string': { expectedVersion: '5' }, 'fractional version': { expectedVersion: 1.5 } },
+    badBodies: {
+      'missing version': { expectedVersion: undefined },
+      'version as a string': { expectedVersion: '5' },
+      'fractional version': { expectedVersion: 1.5 },
+    },
   },
 ];
 
 const actor = (who: Who) => h.coop[who];
 const pathOf = (route: RouteCase, id = jobId) => route.path.replace('{job}', id);
-const validBody = (route: RouteCase): Record<string, unknown> | undefined => (route.path === '/v1/jobs' ? jobBody(h.coop) : route.body);
+const validBody = (route: RouteCase): Record<string, unknown> | undefined =>
+  route.path === '/v1/jobs' ? jobBody(h.coop) : route.body;
 const hasBody = (route: RouteCase) => route.method !== 'GET';
 
 /** What the services behind hold, and how many calls reached them. */
-const observe = () => ({ stored: h.doubles.jobIntake.snapshot() + h.doubles.taskDecomposition.snapshot(), calls: h.doubles.jobIntake.calls.length + h.doubles.taskDecomposition.calls.length });
+const observe = () => ({
+  stored: h.doubles.jobIntake.snapshot() + h.doubles.taskDecomposition.snapshot(),
+  calls: h.doubles.jobIntake.calls.length + h.doubles.taskDecomposition.calls.length,
+});
 
 /** Runs `request`, expects the problem, and that nothing was stored (and, if `reachesService` is false, no call was made). */
-const refused = async (request: () => Promise<import('fastify').LightMyRequestResponse>, status: number, code: string, reachesService = false) => {
+const refused = async (
+  request: () => Promise<import('fastify').LightMyRequestResponse>,
+  status: number,
+  code: string,
+  reachesService = false,
+) => {
   const before = observe();
   const problem = expectProblem(await request(), status, code);
   const after = observe();
@@ -199,13 +288,21 @@ const expiredToken = (token: string): string => {
   const [header, payload, signature] = token.split('.') as [string, string, string];
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
   const past = Math.floor(Date.now() / 1000) - 3600;
-  return [header, Buffer.from(JSON.stringify({ ...claims, iat: past - 3600, exp: past })).toString('base64url'), signature].join('.');
+  return [
+    header,
+    Buffer.from(JSON.stringify({ ...claims, iat: past - 3600, exp: past })).toString('base64url'),
+    signature,
+  ].join('.');
 };
 
 describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (_name, route) => {
-  const send = (init: { who?: Who | string; body?: unknown; payload?: string; headers?: Record<string, string>; id?: string } = {}) =>
+  const send = (
+    init: { who?: Who | string; body?: unknown; payload?: string; headers?: Record<string, string>; id?: string } = {},
+  ) =>
     h.call(route.method, pathOf(route, init.id), {
-      ...(init.who !== undefined ? { as: typeof init.who === 'string' && init.who in h.coop ? actor(init.who as Who) : init.who } : {}),
+      ...(init.who !== undefined
+        ? { as: typeof init.who === 'string' && init.who in h.coop ? actor(init.who as Who) : init.who }
+        : {}),
       ...(init.body !== undefined ? { body: init.body } : {}),
       ...(init.payload !== undefined ? { payload: init.payload } : {}),
       ...(init.headers !== undefined ? { headers: init.headers } : {}),
@@ -215,7 +312,11 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
   if (asCaller !== undefined) {
     it('no token: 401 auth.token_missing with WWW-Authenticate', async () => {
       const before = observe();
-      const response = await h.call(route.method, pathOf(route), validBody(route) !== undefined ? { body: validBody(route) } : {});
+      const response = await h.call(
+        route.method,
+        pathOf(route),
+        validBody(route) !== undefined ? { body: validBody(route) } : {},
+      );
       expectProblem(response, 401, 'auth.token_missing');
       expect(response.headers['www-authenticate']).toBe('Bearer realm="workshare"');
       expect(observe()).toEqual(before);
@@ -225,7 +326,14 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
       const body = validBody(route);
       await refused(() => send({ who: expiredToken(actor(asCaller).token), body }), 401, 'auth.invalid_token');
       await refused(() => send({ who: `${actor(asCaller).token.slice(0, -4)}AAAA`, body }), 401, 'auth.invalid_token');
-      await refused(() => h.call(route.method, pathOf(route), { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'auth.malformed_authorization');
+      await refused(
+        () =>
+          h.call(route.method, pathOf(route), {
+            headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+          }),
+        401,
+        'auth.malformed_authorization',
+      );
     });
 
     if (route.wrongRole !== undefined) {
@@ -238,18 +346,32 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
     if (route.outsider !== undefined) {
       const { who, code } = route.outsider;
       it(`a ${who} (another region or business): 403 ${code}, nothing stored`, async () => {
-        await refused(() => send({ who, body: validBody(route) }), 403, code, code.startsWith('job.') || code.startsWith('plan.'));
+        await refused(
+          () => send({ who, body: validBody(route) }),
+          403,
+          code,
+          code.startsWith('job.') || code.startsWith('plan.'),
+        );
       });
     }
   }
 
   if (route.path.includes('{job}')) {
     it('a job id that is not a UUID: 400 request.invalid, no call made', async () => {
-      const problem = await refused(() => send({ who: asCaller, body: validBody(route), id: 'job-42' }), 400, 'request.invalid');
+      const problem = await refused(
+        () => send({ who: asCaller, body: validBody(route), id: 'job-42' }),
+        400,
+        'request.invalid',
+      );
       expect(problem.errors).toEqual([{ field: 'params.jobId', message: expect.stringContaining('uuid') }]);
     });
     it(`an unknown job id: 404 ${route.unknownCode}, nothing stored`, async () => {
-      await refused(() => send({ who: asCaller, body: validBody(route), id: randomUUID() }), 404, route.unknownCode as string, true);
+      await refused(
+        () => send({ who: asCaller, body: validBody(route), id: randomUUID() }),
+        404,
+        route.unknownCode as string,
+        true,
+      );
     });
   }
 
@@ -257,7 +379,10 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
     for (const [what, patch] of Object.entries(route.badBodies)) {
       it(`body with ${what}: 400 request.invalid naming the field, no call made`, async () => {
         const base = route.path === '/v1/auth/login' ? {} : (validBody(route) ?? {});
-        const body = JSON.parse(JSON.stringify({ ...base, ...(patch as Record<string, unknown>) })) as Record<string, unknown>;
+        const body = JSON.parse(JSON.stringify({ ...base, ...(patch as Record<string, unknown>) })) as Record<
+          string,
+          unknown
+        >;
         const problem = await refused(() => send({ who: asCaller, body }), 400, 'request.invalid');
         const errors = problem.errors as { field: string; message: string }[];
         expect(errors.length).toBeGreaterThan(0);
@@ -271,11 +396,28 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
       await refused(() => send({ who: asCaller, payload: '{"reason": "unterminated' }), 400, 'request.malformed_json');
     });
     it('a body over the limit: 413 request.too_large, no call made', async () => {
-      await refused(() => send({ who: asCaller, payload: JSON.stringify({ padding: 'x'.repeat(5 * 1024) }) }), 413, 'request.too_large');
+      await refused(
+        () => send({ who: asCaller, payload: JSON.stringify({ padding: 'x'.repeat(5 * 1024) }) }),
+        413,
+        'request.too_large',
+      );
     });
     it('a body that is not JSON: 415 request.unsupported_media_type, no call made', async () => {
-      await refused(() => send({ who: asCaller, payload: 'reason=too dear', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'request.unsupported_media_type');
-      await refused(() => send({ who: asCaller, payload: 'too dear', headers: { 'content-type': 'text/plain' } }), 415, 'request.unsupported_media_type');
+      await refused(
+        () =>
+          send({
+            who: asCaller,
+            payload: 'reason=too dear',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }),
+        415,
+        'request.unsupported_media_type',
+      );
+      await refused(
+        () => send({ who: asCaller, payload: 'too dear', headers: { 'content-type': 'text/plain' } }),
+        415,
+        'request.unsupported_media_type',
+      );
     });
     if (route.body === undefined && route.path !== '/v1/jobs') {
       it('takes no body: anything but nothing or {} is 400 request.invalid', async () => {
@@ -296,24 +438,60 @@ describe('GET /v1/jobs query', () => {
     ['regionId=Fuji%20sato', 'querystring.regionId'],
     ['colour=red', 'querystring.colour'],
   ])('%s: 400 request.invalid naming %s', async (query, field) => {
-    const problem = await refused(() => h.call('GET', `/v1/jobs?${query}`, { as: h.coop.business }), 400, 'request.invalid');
+    const problem = await refused(
+      () => h.call('GET', `/v1/jobs?${query}`, { as: h.coop.business }),
+      400,
+      'request.invalid',
+    );
     expect(problem.errors).toEqual([expect.objectContaining({ field })]);
   });
 });
 
 describe('Idempotency-Key', () => {
   it('longer than 200 characters or with spaces: 400 request.invalid, no call made', async () => {
-    await refused(() => h.call('POST', '/v1/jobs', { as: h.coop.business, body: jobBody(h.coop), headers: { 'idempotency-key': 'k'.repeat(201) } }), 400, 'request.invalid');
-    await refused(() => h.call('POST', '/v1/jobs', { as: h.coop.business, body: jobBody(h.coop), headers: { 'idempotency-key': 'two words' } }), 400, 'request.invalid');
+    await refused(
+      () =>
+        h.call('POST', '/v1/jobs', {
+          as: h.coop.business,
+          body: jobBody(h.coop),
+          headers: { 'idempotency-key': 'k'.repeat(201) },
+        }),
+      400,
+      'request.invalid',
+    );
+    await refused(
+      () =>
+        h.call('POST', '/v1/jobs', {
+          as: h.coop.business,
+          body: jobBody(h.coop),
+          headers: { 'idempotency-key': 'two words' },
+        }),
+      400,
+      'request.invalid',
+    );
   });
 });
 
 describe('errors of the services and the network', () => {
   it('a DomainError of a service keeps its code and gets the status of its kind (rule: 422, invalid: 400)', async () => {
     // Accepting a job that is not quoted breaks a rule of the job.
-    await refused(() => h.call('POST', `/v1/jobs/${jobId}/accept`, { as: h.coop.business }), 422, 'job.not_acceptable', true);
+    await refused(
+      () => h.call('POST', `/v1/jobs/${jobId}/accept`, { as: h.coop.business }),
+      422,
+      'job.not_acceptable',
+      true,
+    );
     // A deadline in the past is the service's own validation.
-    await refused(() => h.call('POST', '/v1/jobs', { as: h.coop.business, body: jobBody(h.coop, { deadline: '2020-01-01T00:00:00+09:00' }) }), 400, 'job.deadline_passed', true);
+    await refused(
+      () =>
+        h.call('POST', '/v1/jobs', {
+          as: h.coop.business,
+          body: jobBody(h.coop, { deadline: '2020-01-01T00:00:00+09:00' }),
+        }),
+      400,
+      'job.deadline_passed',
+      true,
+    );
   });
 
   it('an unknown route: 404 route.not_found; an unknown method on a known path too', async () => {
@@ -339,7 +517,9 @@ describe('errors of the services and the network', () => {
         logger: jsonLogger('error', {}, () => undefined),
         services: [
           defineService(jobIntakeV1.JobIntakeServiceService, {
-            ...(h.doubles.jobIntake.registration.implementation as unknown as AsyncService<typeof jobIntakeV1.JobIntakeServiceService>),
+            ...(h.doubles.jobIntake.registration.implementation as unknown as AsyncService<
+              typeof jobIntakeV1.JobIntakeServiceService
+            >),
             getJob: async (_request, ctx) => {
               await new Promise((resolve) => setTimeout(resolve, 1_000));
               ctx.signal.throwIfAborted();
@@ -348,13 +528,27 @@ describe('errors of the services and the network', () => {
             listJobs: async () => {
               throw new Error('database password is hunter2');
             },
-            acceptQuote: async () => ({ terms: { fee: { yen: '12.5' }, deliveryDate: new Date(), inspectionDate: new Date(), paymentDate: new Date(), acceptedAt: new Date() } }),
+            acceptQuote: async () => ({
+              terms: {
+                fee: { yen: '12.5' },
+                deliveryDate: new Date(),
+                inspectionDate: new Date(),
+                paymentDate: new Date(),
+                acceptedAt: new Date(),
+              },
+            }),
           }),
         ],
       });
       failing = await buildGateway({ ...h.options, jobIntakeAddress: misbehaving.address, upstreamDeadlineMs: 300 });
       // Nothing listens on port 1 of loopback.
-      down = await buildGateway({ ...h.options, jobIntakeAddress: '127.0.0.1:1', taskDecompositionAddress: '127.0.0.1:1', teamSchedulingAddress: '127.0.0.1:1', upstreamDeadlineMs: 300 });
+      down = await buildGateway({
+        ...h.options,
+        jobIntakeAddress: '127.0.0.1:1',
+        taskDecompositionAddress: '127.0.0.1:1',
+        teamSchedulingAddress: '127.0.0.1:1',
+        upstreamDeadlineMs: 300,
+      });
     });
     afterAll(async () => {
       await failing?.close();
@@ -363,7 +557,8 @@ describe('errors of the services and the network', () => {
       verifier?.close();
     });
 
-    const inject = (app: FastifyInstance, method: 'GET' | 'POST', url: string) => app.inject({ method, url, headers: { authorization: `Bearer ${h.coop.business.token}` } });
+    const inject = (app: FastifyInstance, method: 'GET' | 'POST', url: string) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${h.coop.business.token}` } });
 
     it('an upstream that cannot be reached: 503 upstream.unavailable with Retry-After; /readyz says which', async () => {
       const response = await inject(down, 'GET', `/v1/jobs/${jobId}`);
@@ -371,7 +566,14 @@ describe('errors of the services and the network', () => {
       expect(response.headers['retry-after']).toBe('1');
       const ready = await down.inject({ method: 'GET', url: '/readyz' });
       const problem = expectProblem(ready, 503, 'upstream.unavailable');
-      expect(problem.details).toEqual({ upstreams: { identity: 'serving', jobIntake: 'unavailable', taskDecomposition: 'unavailable', teamScheduling: 'unavailable' } });
+      expect(problem.details).toEqual({
+        upstreams: {
+          identity: 'serving',
+          jobIntake: 'unavailable',
+          taskDecomposition: 'unavailable',
+          teamScheduling: 'unavailable',
+        },
+      });
     });
 
     it('an upstream too slow for the deadline: 504 upstream.timeout', async () => {

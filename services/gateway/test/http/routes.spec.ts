@@ -20,20 +20,30 @@ const TOKYO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+09:00$/;
 
 describe('auth and reference routes', () => {
   it('POST /v1/auth/login exchanges a password for a token that identity signed', async () => {
-    const response = await h.call('POST', '/v1/auth/login', { body: { email: h.coop.coordinator.email, password: h.coop.password } });
+    const response = await h.call('POST', '/v1/auth/login', {
+      body: { email: h.coop.coordinator.email, password: h.coop.password },
+    });
     expect(response.statusCode).toBe(200);
-    const body = response.json() as { accessToken: string; expiresAt: string; caller: { subject: string; roles: unknown[] } };
+    const body = response.json() as {
+      accessToken: string;
+      expiresAt: string;
+      caller: { subject: string; roles: unknown[] };
+    };
     expect(body.expiresAt).toMatch(TOKYO_TIME);
     expect(new Date(body.expiresAt).getTime()).toBeGreaterThan(Date.now());
     expect(body.caller.subject).toBe(h.coop.coordinator.id);
-    expect(body.caller.roles).toEqual(expect.arrayContaining([{ role: 'coordinator', region: 'fujisato' }, { role: 'member' }]));
+    expect(body.caller.roles).toEqual(
+      expect.arrayContaining([{ role: 'coordinator', region: 'fujisato' }, { role: 'member' }]),
+    );
     // The new token works on a route that needs one.
     const me = await h.call('GET', '/v1/me', { as: body.accessToken });
     expect(me.json()).toMatchObject({ subject: h.coop.coordinator.id });
   });
 
   it('POST /v1/auth/login refuses a wrong password with 401 and WWW-Authenticate', async () => {
-    const response = await h.call('POST', '/v1/auth/login', { body: { email: h.coop.coordinator.email, password: 'not the password' } });
+    const response = await h.call('POST', '/v1/auth/login', {
+      body: { email: h.coop.coordinator.email, password: 'not the password' },
+    });
     const problem = expectProblem(response, 401, (response.json() as { code: string }).code);
     expect(String(problem.code)).toMatch(/\./);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -42,15 +52,22 @@ describe('auth and reference routes', () => {
   it('GET /v1/regions is public and names towns as <region>/<town>', async () => {
     const response = await h.call('GET', '/v1/regions');
     expect(response.statusCode).toBe(200);
-    const { regions } = response.json() as { regions: { regionId: string; prefecture: string; towns: { townId: string }[] }[] };
+    const { regions } = response.json() as {
+      regions: { regionId: string; prefecture: string; towns: { townId: string }[] }[];
+    };
     const fujisato = regions.find((r) => r.regionId === 'fujisato');
     expect(fujisato?.prefecture).toBe('JP-05');
-    expect(fujisato?.towns.map((t) => t.townId)).toEqual(expect.arrayContaining(['fujisato/fujikoto', 'fujisato/kasuge', 'fujisato/tara']));
+    expect(fujisato?.towns.map((t) => t.townId)).toEqual(
+      expect.arrayContaining(['fujisato/fujikoto', 'fujisato/kasuge', 'fujisato/tara']),
+    );
   });
 
   it('GET /v1/me answers the verified caller, and needs a token', async () => {
     const me = await h.call('GET', '/v1/me', { as: h.coop.business });
-    expect(me.json()).toEqual({ subject: h.coop.business.id, roles: [{ role: 'business', businessId: h.coop.businesses.fujisato }] });
+    expect(me.json()).toEqual({
+      subject: h.coop.business.id,
+      roles: [{ role: 'business', businessId: h.coop.businesses.fujisato }],
+    });
     expectProblem(await h.call('GET', '/v1/me'), 401, 'auth.token_missing');
   });
 });
@@ -66,7 +83,12 @@ describe('a job from submission to closing', () => {
     expect(response.headers.location).toBe(`/v1/jobs/${jobId}`);
     const submitted = h.doubles.jobIntake.calls.at(-1);
     expect(submitted).toMatchObject({ method: 'submitJob', subject: h.coop.business.id });
-    expect(submitted?.request).toMatchObject({ amount: { yen: '120000' }, workCategory: 1, localOnlyTownId: 'fujisato/fujikoto', deadline: new Date(deadline) });
+    expect(submitted?.request).toMatchObject({
+      amount: { yen: '120000' },
+      workCategory: 1,
+      localOnlyTownId: 'fujisato/fujikoto',
+      deadline: new Date(deadline),
+    });
 
     const job = await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.business });
     expect(job.statusCode).toBe(200);
@@ -85,16 +107,31 @@ describe('a job from submission to closing', () => {
   });
 
   it('hourly pricing carries its rate both ways', async () => {
-    const id = await h.submitJob({ pricing: { kind: 'hourly', hourlyRateYen: 1_500 }, workCategory: 'transcription', localOnlyTownId: undefined });
+    const id = await h.submitJob({
+      pricing: { kind: 'hourly', hourlyRateYen: 1_500 },
+      workCategory: 'transcription',
+      localOnlyTownId: undefined,
+    });
     const job = (await h.call('GET', `/v1/jobs/${id}`, { as: h.coop.coordinator })).json() as Record<string, unknown>;
-    expect(job).toMatchObject({ pricing: { kind: 'hourly', hourlyRateYen: 1_500 }, workCategory: 'transcription', localOnlyTownId: null });
+    expect(job).toMatchObject({
+      pricing: { kind: 'hourly', hourlyRateYen: 1_500 },
+      workCategory: 'transcription',
+      localOnlyTownId: null,
+    });
   });
 
   it('GET /v1/jobs lists what the caller may see, filtered, page by page', async () => {
-    const mine = (await h.call('GET', '/v1/jobs?status=submitted&pageSize=1', { as: h.coop.business })).json() as { jobs: { jobId: string }[]; nextPageToken: string | null };
+    const mine = (await h.call('GET', '/v1/jobs?status=submitted&pageSize=1', { as: h.coop.business })).json() as {
+      jobs: { jobId: string }[];
+      nextPageToken: string | null;
+    };
     expect(mine.jobs).toHaveLength(1);
     expect(mine.nextPageToken).not.toBeNull();
-    const next = (await h.call('GET', `/v1/jobs?status=submitted&pageSize=1&pageToken=${mine.nextPageToken}`, { as: h.coop.business })).json() as { jobs: { jobId: string }[] };
+    const next = (
+      await h.call('GET', `/v1/jobs?status=submitted&pageSize=1&pageToken=${mine.nextPageToken}`, {
+        as: h.coop.business,
+      })
+    ).json() as { jobs: { jobId: string }[] };
     expect(next.jobs.map((j) => j.jobId)).toContain(jobId);
     const listed = h.doubles.jobIntake.calls.filter((c) => c.method === 'listJobs').at(-1);
     expect(listed?.request).toMatchObject({ status: 1, page: { pageSize: 1, pageToken: mine.nextPageToken } });
@@ -111,23 +148,49 @@ describe('a job from submission to closing', () => {
   });
 
   it('POST quote (coordinator of the region): 204; other regions and other roles are refused', async () => {
-    const quote = { amountYen: 110_000, estimatedMinutes: 600, deliveryDate: '2027-03-20T12:00:00+09:00', note: 'two weeks of evenings' };
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/quote`, { as: h.coop.setagayaCoordinator, body: quote }), 403, 'job.forbidden');
+    const quote = {
+      amountYen: 110_000,
+      estimatedMinutes: 600,
+      deliveryDate: '2027-03-20T12:00:00+09:00',
+      note: 'two weeks of evenings',
+    };
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/quote`, { as: h.coop.setagayaCoordinator, body: quote }),
+      403,
+      'job.forbidden',
+    );
     const before = h.doubles.jobIntake.calls.length;
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/quote`, { as: h.coop.business, body: quote }), 403, 'auth.forbidden_role');
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/quote`, { as: h.coop.business, body: quote }),
+      403,
+      'auth.forbidden_role',
+    );
     expect(h.doubles.jobIntake.calls.length).toBe(before);
 
     const response = await h.call('POST', `/v1/jobs/${jobId}/quote`, { as: h.coop.coordinator, body: quote });
     expect(response.statusCode).toBe(204);
     expect(response.body).toBe('');
-    const job = (await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.business })).json() as { status: string; quote: Record<string, unknown> };
+    const job = (await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.business })).json() as {
+      status: string;
+      quote: Record<string, unknown>;
+    };
     expect(job.status).toBe('quoted');
-    expect(job.quote).toMatchObject({ amountYen: 110_000, estimatedMinutes: 600, deliveryDate: '2027-03-20T12:00:00.000+09:00', note: 'two weeks of evenings', quotedBy: h.coop.coordinator.id });
+    expect(job.quote).toMatchObject({
+      amountYen: 110_000,
+      estimatedMinutes: 600,
+      deliveryDate: '2027-03-20T12:00:00.000+09:00',
+      note: 'two weeks of evenings',
+      quotedBy: h.coop.coordinator.id,
+    });
     expect(job.quote.quotedAt).toMatch(TOKYO_TIME);
   });
 
   it('POST accept (the business): the order terms', async () => {
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/accept`, { as: h.coop.coordinator }), 403, 'auth.forbidden_role');
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/accept`, { as: h.coop.coordinator }),
+      403,
+      'auth.forbidden_role',
+    );
     expectProblem(await h.call('POST', `/v1/jobs/${jobId}/accept`, { as: h.coop.otherBusiness }), 403, 'job.forbidden');
     const response = await h.call('POST', `/v1/jobs/${jobId}/accept`, { as: h.coop.business });
     expect(response.statusCode).toBe(200);
@@ -144,33 +207,110 @@ describe('a job from submission to closing', () => {
   });
 
   it('the plan: GET, PUT (revise), POST confirm', async () => {
-    h.doubles.taskDecomposition.propose({ jobId, businessId: h.coop.businesses.fujisato, regionId: 'fujisato', estimatedMinutes: 240, deadline: new Date('2027-03-20T03:00:00Z') });
+    h.doubles.taskDecomposition.propose({
+      jobId,
+      businessId: h.coop.businesses.fujisato,
+      regionId: 'fujisato',
+      estimatedMinutes: 240,
+      deadline: new Date('2027-03-20T03:00:00Z'),
+    });
     const plan = await h.call('GET', `/v1/jobs/${jobId}/plan`, { as: h.coop.business });
     expect(plan.statusCode).toBe(200);
-    expect(plan.json()).toMatchObject({ jobId, status: 'proposed', round: 1, jobEstimatedMinutes: 240, jobDeadline: '2027-03-20T12:00:00.000+09:00', maxTaskMinutes: 120, reworkReason: null, cancelReason: null, version: 0 });
+    expect(plan.json()).toMatchObject({
+      jobId,
+      status: 'proposed',
+      round: 1,
+      jobEstimatedMinutes: 240,
+      jobDeadline: '2027-03-20T12:00:00.000+09:00',
+      maxTaskMinutes: 120,
+      reworkReason: null,
+      cancelReason: null,
+      version: 0,
+    });
     expectProblem(await h.call('GET', `/v1/jobs/${jobId}/plan`, { as: h.coop.otherBusiness }), 403, 'plan.forbidden');
 
     const tasks = [
-      { key: 'sort', title: 'Sort the forms', estimatedMinutes: 60, skills: ['data entry'], dependsOn: [], deadline: '2027-03-10T21:00:00+09:00' },
-      { key: 'enter-a', title: 'Enter forms 1-600', estimatedMinutes: 90, skills: ['data entry'], dependsOn: ['sort'], deadline: '2027-03-15T21:00:00+09:00' },
-      { key: 'enter-b', title: 'Enter forms 601-1200', estimatedMinutes: 90, skills: ['data entry'], dependsOn: ['sort'], deadline: '2027-03-15T21:00:00+09:00' },
+      {
+        key: 'sort',
+        title: 'Sort the forms',
+        estimatedMinutes: 60,
+        skills: ['data entry'],
+        dependsOn: [],
+        deadline: '2027-03-10T21:00:00+09:00',
+      },
+      {
+        key: 'enter-a',
+        title: 'Enter forms 1-600',
+        estimatedMinutes: 90,
+        skills: ['data entry'],
+        dependsOn: ['sort'],
+        deadline: '2027-03-15T21:00:00+09:00',
+      },
+      {
+        key: 'enter-b',
+        title: 'Enter forms 601-1200',
+        estimatedMinutes: 90,
+        skills: ['data entry'],
+        dependsOn: ['sort'],
+        deadline: '2027-03-15T21:00:00+09:00',
+      },
     ];
-    expectProblem(await h.call('PUT', `/v1/jobs/${jobId}/plan`, { as: h.coop.business, body: { expectedVersion: 0, tasks } }), 403, 'auth.forbidden_role');
-    expectProblem(await h.call('PUT', `/v1/jobs/${jobId}/plan`, { as: h.coop.setagayaCoordinator, body: { expectedVersion: 0, tasks } }), 403, 'plan.forbidden');
-    const revised = await h.call('PUT', `/v1/jobs/${jobId}/plan`, { as: h.coop.coordinator, body: { expectedVersion: 0, tasks } });
+    expectProblem(
+      await h.call('PUT', `/v1/jobs/${jobId}/plan`, { as: h.coop.business, body: { expectedVersion: 0, tasks } }),
+      403,
+      'auth.forbidden_role',
+    );
+    expectProblem(
+      await h.call('PUT', `/v1/jobs/${jobId}/plan`, {
+        as: h.coop.setagayaCoordinator,
+        body: { expectedVersion: 0, tasks },
+      }),
+      403,
+      'plan.forbidden',
+    );
+    const revised = await h.call('PUT', `/v1/jobs/${jobId}/plan`, {
+      as: h.coop.coordinator,
+      body: { expectedVersion: 0, tasks },
+    });
     expect(revised.statusCode).toBe(200);
-    expect(revised.json()).toMatchObject({ version: 1, tasks: [{ key: 'sort', taskId: null, deadline: '2027-03-10T21:00:00.000+09:00', round: 1 }, { key: 'enter-a' }, { key: 'enter-b' }] });
-    const sent = h.doubles.taskDecomposition.calls.at(-1)?.request as { expectedVersion: string; tasks: { deadline: Date }[] };
+    expect(revised.json()).toMatchObject({
+      version: 1,
+      tasks: [
+        { key: 'sort', taskId: null, deadline: '2027-03-10T21:00:00.000+09:00', round: 1 },
+        { key: 'enter-a' },
+        { key: 'enter-b' },
+      ],
+    });
+    const sent = h.doubles.taskDecomposition.calls.at(-1)?.request as {
+      expectedVersion: string;
+      tasks: { deadline: Date }[];
+    };
     expect(sent.expectedVersion).toBe('0');
     expect(sent.tasks[0]?.deadline).toEqual(new Date('2027-03-10T12:00:00Z'));
 
     // A stale version is the service's conflict: 409 with its code.
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/plan/confirm`, { as: h.coop.coordinator, body: { expectedVersion: 0 } }), 409, 'plan.version_mismatch');
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/plan/confirm`, { as: h.coop.coordinator, body: { expectedVersion: 0 } }),
+      409,
+      'plan.version_mismatch',
+    );
     // A plan the service finds invalid: 400 with its reasons in details.
-    const invalid = await h.call('PUT', `/v1/jobs/${jobId}/plan`, { as: h.coop.coordinator, body: { expectedVersion: 1, tasks: tasks.slice(1) } });
-    expect(expectProblem(invalid, 400, 'plan.invalid').details).toEqual({ reasons: ['enter-a depends on unknown sort', 'enter-b depends on unknown sort', 'the estimates add up to 180, not 240'] });
+    const invalid = await h.call('PUT', `/v1/jobs/${jobId}/plan`, {
+      as: h.coop.coordinator,
+      body: { expectedVersion: 1, tasks: tasks.slice(1) },
+    });
+    expect(expectProblem(invalid, 400, 'plan.invalid').details).toEqual({
+      reasons: [
+        'enter-a depends on unknown sort',
+        'enter-b depends on unknown sort',
+        'the estimates add up to 180, not 240',
+      ],
+    });
 
-    const confirmed = await h.call('POST', `/v1/jobs/${jobId}/plan/confirm`, { as: h.coop.coordinator, body: { expectedVersion: 1 } });
+    const confirmed = await h.call('POST', `/v1/jobs/${jobId}/plan/confirm`, {
+      as: h.coop.coordinator,
+      body: { expectedVersion: 1 },
+    });
     expect(confirmed.statusCode).toBe(200);
     const body = confirmed.json() as { status: string; tasks: { taskId: string | null; dependsOn: string[] }[] };
     expect(body.status).toBe('confirmed');
@@ -182,22 +322,62 @@ describe('a job from submission to closing', () => {
     expectProblem(await h.call('POST', `/v1/jobs/${jobId}/start`, { as: h.coop.business }), 403, 'auth.forbidden_role');
     expect((await h.call('POST', `/v1/jobs/${jobId}/start`, { as: h.coop.coordinator })).statusCode).toBe(204);
     // A rule broken at the service (started twice): 422 with its code.
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/start`, { as: h.coop.coordinator, body: {} }), 422, 'job.not_startable');
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/start`, { as: h.coop.coordinator, body: {} }),
+      422,
+      'job.not_startable',
+    );
 
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/deliver`, { as: h.coop.business, body: {} }), 403, 'auth.forbidden_role');
-    expect((await h.call('POST', `/v1/jobs/${jobId}/deliver`, { as: h.coop.coordinator, body: { note: 'all 1,200 entered' } })).statusCode).toBe(204);
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/deliver`, { as: h.coop.business, body: {} }),
+      403,
+      'auth.forbidden_role',
+    );
+    expect(
+      (
+        await h.call('POST', `/v1/jobs/${jobId}/deliver`, {
+          as: h.coop.coordinator,
+          body: { note: 'all 1,200 entered' },
+        })
+      ).statusCode,
+    ).toBe(204);
     expect(h.doubles.jobIntake.calls.at(-1)?.request).toMatchObject({ note: 'all 1,200 entered' });
 
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/inspection`, { as: h.coop.coordinator, body: { accepted: true } }), 403, 'auth.forbidden_role');
-    expectProblem(await h.call('POST', `/v1/jobs/${jobId}/inspection`, { as: h.coop.business, body: { accepted: false } }), 400, 'job.rejection_reason_required');
-    expect((await h.call('POST', `/v1/jobs/${jobId}/inspection`, { as: h.coop.business, body: { accepted: false, reason: '30 forms missing' } })).statusCode).toBe(204);
-    expect(((await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.business })).json() as { status: string }).status).toBe('in_progress');
-    expect((await h.call('POST', `/v1/jobs/${jobId}/deliver`, { as: h.coop.coordinator, body: {} })).statusCode).toBe(204);
-    expect((await h.call('POST', `/v1/jobs/${jobId}/inspection`, { as: h.coop.business, body: { accepted: true } })).statusCode).toBe(204);
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/inspection`, { as: h.coop.coordinator, body: { accepted: true } }),
+      403,
+      'auth.forbidden_role',
+    );
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${jobId}/inspection`, { as: h.coop.business, body: { accepted: false } }),
+      400,
+      'job.rejection_reason_required',
+    );
+    expect(
+      (
+        await h.call('POST', `/v1/jobs/${jobId}/inspection`, {
+          as: h.coop.business,
+          body: { accepted: false, reason: '30 forms missing' },
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      ((await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.business })).json() as { status: string }).status,
+    ).toBe('in_progress');
+    expect((await h.call('POST', `/v1/jobs/${jobId}/deliver`, { as: h.coop.coordinator, body: {} })).statusCode).toBe(
+      204,
+    );
+    expect(
+      (await h.call('POST', `/v1/jobs/${jobId}/inspection`, { as: h.coop.business, body: { accepted: true } }))
+        .statusCode,
+    ).toBe(204);
 
     expectProblem(await h.call('POST', `/v1/jobs/${jobId}/close`, { as: h.coop.business }), 403, 'auth.forbidden_role');
     expect((await h.call('POST', `/v1/jobs/${jobId}/close`, { as: h.coop.coordinator })).statusCode).toBe(204);
-    const job = (await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.business })).json() as { status: string; inspections: { accepted: boolean; reason: string }[] };
+    const job = (await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.business })).json() as {
+      status: string;
+      inspections: { accepted: boolean; reason: string }[];
+    };
     expect(job.status).toBe('closed');
     expect(job.inspections.map((i) => [i.accepted, i.reason])).toEqual([
       [false, '30 forms missing'],
@@ -207,16 +387,50 @@ describe('a job from submission to closing', () => {
 
   it('decline (the business) and cancel (business or coordinator)', async () => {
     const declined = await h.submitJob();
-    await h.call('POST', `/v1/jobs/${declined}/quote`, { as: h.coop.coordinator, body: { amountYen: 200_000, estimatedMinutes: 600, deliveryDate: '2027-03-20T12:00:00+09:00' } });
-    expectProblem(await h.call('POST', `/v1/jobs/${declined}/decline`, { as: h.coop.coordinator, body: { reason: 'too dear' } }), 403, 'auth.forbidden_role');
-    expect((await h.call('POST', `/v1/jobs/${declined}/decline`, { as: h.coop.business, body: { reason: 'too dear' } })).statusCode).toBe(204);
-    expect((await h.call('GET', `/v1/jobs/${declined}`, { as: h.coop.business })).json()).toMatchObject({ status: 'declined', reason: 'too dear' });
+    await h.call('POST', `/v1/jobs/${declined}/quote`, {
+      as: h.coop.coordinator,
+      body: { amountYen: 200_000, estimatedMinutes: 600, deliveryDate: '2027-03-20T12:00:00+09:00' },
+    });
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${declined}/decline`, { as: h.coop.coordinator, body: { reason: 'too dear' } }),
+      403,
+      'auth.forbidden_role',
+    );
+    expect(
+      (await h.call('POST', `/v1/jobs/${declined}/decline`, { as: h.coop.business, body: { reason: 'too dear' } }))
+        .statusCode,
+    ).toBe(204);
+    expect((await h.call('GET', `/v1/jobs/${declined}`, { as: h.coop.business })).json()).toMatchObject({
+      status: 'declined',
+      reason: 'too dear',
+    });
 
     const cancelled = await h.submitJob();
-    expectProblem(await h.call('POST', `/v1/jobs/${cancelled}/cancel`, { as: h.coop.member, body: { reason: 'no longer needed' } }), 403, 'auth.forbidden_role');
-    expectProblem(await h.call('POST', `/v1/jobs/${cancelled}/cancel`, { as: h.coop.setagayaCoordinator, body: { reason: 'no longer needed' } }), 403, 'job.forbidden');
-    expect((await h.call('POST', `/v1/jobs/${cancelled}/cancel`, { as: h.coop.business, body: { reason: 'no longer needed' } })).statusCode).toBe(204);
-    expect((await h.call('GET', `/v1/jobs/${cancelled}`, { as: h.coop.coordinator })).json()).toMatchObject({ status: 'cancelled', reason: 'no longer needed' });
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${cancelled}/cancel`, { as: h.coop.member, body: { reason: 'no longer needed' } }),
+      403,
+      'auth.forbidden_role',
+    );
+    expectProblem(
+      await h.call('POST', `/v1/jobs/${cancelled}/cancel`, {
+        as: h.coop.setagayaCoordinator,
+        body: { reason: 'no longer needed' },
+      }),
+      403,
+      'job.forbidden',
+    );
+    expect(
+      (
+        await h.call('POST', `/v1/jobs/${cancelled}/cancel`, {
+          as: h.coop.business,
+          body: { reason: 'no longer needed' },
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect((await h.call('GET', `/v1/jobs/${cancelled}`, { as: h.coop.coordinator })).json()).toMatchObject({
+      status: 'cancelled',
+      reason: 'no longer needed',
+    });
   });
 
   it('a member may not read jobs or plans at all (403 at the gateway, no call made)', async () => {
@@ -224,7 +438,11 @@ describe('a job from submission to closing', () => {
     expectProblem(await h.call('GET', '/v1/jobs', { as: h.coop.member }), 403, 'auth.forbidden_role');
     expectProblem(await h.call('GET', `/v1/jobs/${jobId}`, { as: h.coop.member }), 403, 'auth.forbidden_role');
     expectProblem(await h.call('GET', `/v1/jobs/${jobId}/plan`, { as: h.coop.member }), 403, 'auth.forbidden_role');
-    expectProblem(await h.call('POST', '/v1/jobs', { as: h.coop.member, body: jobBody(h.coop) }), 403, 'auth.forbidden_role');
+    expectProblem(
+      await h.call('POST', '/v1/jobs', { as: h.coop.member, body: jobBody(h.coop) }),
+      403,
+      'auth.forbidden_role',
+    );
     expect(h.doubles.jobIntake.calls.length + h.doubles.taskDecomposition.calls.length).toBe(before);
   });
 });
@@ -232,24 +450,44 @@ describe('a job from submission to closing', () => {
 describe('submission scope at the edge', () => {
   it('a business may submit only for a business she acts for, a coordinator only in her region', async () => {
     const before = h.doubles.jobIntake.calls.length;
-    expectProblem(await h.call('POST', '/v1/jobs', { as: h.coop.otherBusiness, body: jobBody(h.coop) }), 403, 'auth.forbidden_business');
     expectProblem(
-      await h.call('POST', '/v1/jobs', { as: h.coop.setagayaCoordinator, body: jobBody(h.coop, { businessId: h.coop.businesses.fujisatoOther }) }),
+      await h.call('POST', '/v1/jobs', { as: h.coop.otherBusiness, body: jobBody(h.coop) }),
+      403,
+      'auth.forbidden_business',
+    );
+    expectProblem(
+      await h.call('POST', '/v1/jobs', {
+        as: h.coop.setagayaCoordinator,
+        body: jobBody(h.coop, { businessId: h.coop.businesses.fujisatoOther }),
+      }),
       403,
       'auth.forbidden_region',
     );
     expect(h.doubles.jobIntake.calls.length).toBe(before);
     // The coordinator of fujisato may bring a job for a business of her region.
-    expect((await h.call('POST', '/v1/jobs', { as: h.coop.coordinator, body: jobBody(h.coop, { businessId: h.coop.businesses.fujisatoOther }) })).statusCode).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/v1/jobs', {
+          as: h.coop.coordinator,
+          body: jobBody(h.coop, { businessId: h.coop.businesses.fujisatoOther }),
+        })
+      ).statusCode,
+    ).toBe(201);
   });
 });
 
 describe('request ids and idempotency keys', () => {
   it('a sane X-Request-Id is kept, answered and passed on as x-request-id; an insane one is replaced', async () => {
-    const response = await h.call('GET', '/v1/jobs', { as: h.coop.business, headers: { 'x-request-id': 'trace-me-42' } });
+    const response = await h.call('GET', '/v1/jobs', {
+      as: h.coop.business,
+      headers: { 'x-request-id': 'trace-me-42' },
+    });
     expect(response.headers['x-request-id']).toBe('trace-me-42');
     expect(h.doubles.jobIntake.calls.at(-1)?.requestId).toBe('trace-me-42');
-    const replaced = await h.call('GET', '/v1/jobs', { as: h.coop.business, headers: { 'x-request-id': 'x'.repeat(129) } });
+    const replaced = await h.call('GET', '/v1/jobs', {
+      as: h.coop.business,
+      headers: { 'x-request-id': 'x'.repeat(129) },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const spaced = await h.call('GET', '/healthz', { headers: { 'x-request-id': 'has space' } });
     expect(spaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -270,7 +508,10 @@ describe('request ids and idempotency keys', () => {
     // Without a key, each request is a new command with a fresh id.
     await h.submitJob();
     await h.submitJob();
-    const [a, b] = h.doubles.jobIntake.calls.filter((c) => c.method === 'submitJob').slice(-2).map((c) => (c.request as { requestId: string }).requestId);
+    const [a, b] = h.doubles.jobIntake.calls
+      .filter((c) => c.method === 'submitJob')
+      .slice(-2)
+      .map((c) => (c.request as { requestId: string }).requestId);
     expect(a).toMatch(/^[0-9a-f-]{36}$/);
     expect(a).not.toBe(b);
   });
@@ -281,7 +522,10 @@ describe('health, OpenAPI and docs', () => {
     expect((await h.call('GET', '/healthz')).json()).toEqual({ status: 'up' });
     const ready = await h.call('GET', '/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', upstreams: { identity: 'serving', jobIntake: 'serving', taskDecomposition: 'serving', teamScheduling: 'serving' } });
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      upstreams: { identity: 'serving', jobIntake: 'serving', taskDecomposition: 'serving', teamScheduling: 'serving' },
+    });
   });
 
   it('GET /openapi.json documents every route of the API with its schemas', async () => {
@@ -290,9 +534,20 @@ describe('health, OpenAPI and docs', () => {
     const probe = Fastify();
     for (const schema of SHARED_SCHEMAS) probe.addSchema(schema);
     probe.addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) if (method !== 'HEAD') declared.push({ method: method.toLowerCase(), url: route.url, schema: (route.schema ?? {}) as Record<string, unknown> });
+      for (const method of [route.method].flat())
+        if (method !== 'HEAD')
+          declared.push({
+            method: method.toLowerCase(),
+            url: route.url,
+            schema: (route.schema ?? {}) as Record<string, unknown>,
+          });
     });
-    const upstreams = connectUpstreams({ identityAddress: '127.0.0.1:1', jobIntakeAddress: '127.0.0.1:1', taskDecompositionAddress: '127.0.0.1:1', teamSchedulingAddress: '127.0.0.1:1' });
+    const upstreams = connectUpstreams({
+      identityAddress: '127.0.0.1:1',
+      jobIntakeAddress: '127.0.0.1:1',
+      taskDecompositionAddress: '127.0.0.1:1',
+      teamSchedulingAddress: '127.0.0.1:1',
+    });
     await probe.register(async (api) => registerRoutes(api, upstreams));
     await probe.ready();
     upstreams.close();
@@ -301,24 +556,39 @@ describe('health, OpenAPI and docs', () => {
 
     const response = await h.call('GET', '/openapi.json');
     expect(response.statusCode).toBe(200);
-    const document = response.json() as { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, unknown> } };
+    const document = response.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(document.openapi).toMatch(/^3\./);
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Job', 'Plan', 'Caller', 'OrderTerms', 'ScheduledTask', 'TaskHistoryEntry']));
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['Problem', 'Job', 'Plan', 'Caller', 'OrderTerms', 'ScheduledTask', 'TaskHistoryEntry']),
+    );
     for (const route of declared) {
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       const operation = document.paths[path]?.[route.method];
-      expect({ route: `${route.method} ${path}`, documented: operation !== undefined }).toEqual({ route: `${route.method} ${path}`, documented: true });
+      expect({ route: `${route.method} ${path}`, documented: operation !== undefined }).toEqual({
+        route: `${route.method} ${path}`,
+        documented: true,
+      });
       const responses = operation?.responses as Record<string, unknown>;
       expect(Object.keys(responses)).toEqual(expect.arrayContaining(['4XX', '5XX']));
       expect(Object.keys(responses).some((code) => /^2\d\d$/.test(code))).toBe(true);
       // Every route that takes a body documents it, with unknown fields refused.
       if (route.schema.body !== undefined) {
-        const body = (operation?.requestBody as { content: Record<string, { schema: { additionalProperties?: boolean } }> }).content['application/json']?.schema;
+        const body = (
+          operation?.requestBody as { content: Record<string, { schema: { additionalProperties?: boolean } }> }
+        ).content['application/json']?.schema;
         expect(body?.additionalProperties).toBe(false);
       }
-      for (const name of route.url.match(/(?<=:)\w+/g) ?? []) expect(operation?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name, in: 'path' })]));
+      for (const name of route.url.match(/(?<=:)\w+/g) ?? [])
+        expect(operation?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name, in: 'path' })]));
       // Every command says how to retry it safely.
-      if (route.method !== 'get' && route.url !== '/v1/auth/login') expect(operation?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]));
+      if (route.method !== 'get' && route.url !== '/v1/auth/login')
+        expect(operation?.parameters).toEqual(
+          expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]),
+        );
     }
     // Bodies for every command that takes one.
     const withBody = declared.filter((r) => r.schema.body !== undefined).map((r) => `${r.method} ${r.url}`);
@@ -351,7 +621,8 @@ describe('health, OpenAPI and docs', () => {
 
   it('GET /docs answers an HTML page that loads nothing from the internet', async () => {
     let response = await h.call('GET', '/docs');
-    if (response.statusCode >= 300 && response.statusCode < 400) response = await h.call('GET', String(response.headers.location));
+    if (response.statusCode >= 300 && response.statusCode < 400)
+      response = await h.call('GET', String(response.headers.location));
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/html/);
     expect(response.body).toMatch(/swagger/i);

@@ -42,8 +42,22 @@ interface RouteCase {
 const later = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 const ROUTES: readonly RouteCase[] = [
-  { method: 'POST', path: '/v1/jobs/{job}/schedule', as: 'coordinator', wrongRole: 'business', outsider: { who: 'setagayaCoordinator', code: 'schedule.forbidden' }, unknown: { job: 'schedule.not_found' } },
-  { method: 'GET', path: '/v1/jobs/{job}/schedule', as: 'coordinator', wrongRole: 'member', outsider: { who: 'otherBusiness', code: 'schedule.forbidden' }, unknown: { job: 'schedule.not_found' } },
+  {
+    method: 'POST',
+    path: '/v1/jobs/{job}/schedule',
+    as: 'coordinator',
+    wrongRole: 'business',
+    outsider: { who: 'setagayaCoordinator', code: 'schedule.forbidden' },
+    unknown: { job: 'schedule.not_found' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{job}/schedule',
+    as: 'coordinator',
+    wrongRole: 'member',
+    outsider: { who: 'otherBusiness', code: 'schedule.forbidden' },
+    unknown: { job: 'schedule.not_found' },
+  },
   {
     method: 'GET',
     path: '/v1/members/{member}/schedule',
@@ -107,17 +121,32 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'setagayaCoordinator', code: 'task.forbidden' },
     unknown: { task: 'task.not_found' },
     body: () => ({ memberId: h.coop.member.id, reason: 'continuity' }),
-    badBodies: { 'missing memberId': { memberId: undefined }, 'memberId not a UUID': { memberId: 'hanako' }, 'memberId a number': { memberId: 7 }, 'missing reason': { reason: undefined } },
+    badBodies: {
+      'missing memberId': { memberId: undefined },
+      'memberId not a UUID': { memberId: 'hanako' },
+      'memberId a number': { memberId: 7 },
+      'missing reason': { reason: undefined },
+    },
     unknownInBody: { 'an unknown member': [{ memberId: randomUUID() }, 'member.not_found'] },
   },
-  { method: 'GET', path: '/v1/tasks/{task}/history', as: 'member', outsider: { who: 'setagayaCoordinator', code: 'task.forbidden' }, unknown: { task: 'task.not_found' } },
+  {
+    method: 'GET',
+    path: '/v1/tasks/{task}/history',
+    as: 'member',
+    outsider: { who: 'setagayaCoordinator', code: 'task.forbidden' },
+    unknown: { task: 'task.not_found' },
+  },
   {
     method: 'GET',
     path: '/v1/tasks/{task}/holder',
     as: 'accountant',
     outsider: { who: 'otherBusiness', code: 'task.forbidden' },
     unknown: { task: 'task.not_found' },
-    badQueries: { 'at=yesterday': 'querystring.at', 'at=2026-04-01': 'querystring.at', 'at=2026-04-01T00:00:00Z&who=me': 'querystring.who' },
+    badQueries: {
+      'at=yesterday': 'querystring.at',
+      'at=2026-04-01': 'querystring.at',
+      'at=2026-04-01T00:00:00Z&who=me': 'querystring.who',
+    },
   },
   {
     method: 'PUT',
@@ -145,7 +174,13 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'setagayaCoordinator', code: 'member.forbidden' },
     unknown: { member: 'member.not_found' },
     body: () => ({ skill: 'transcription', jobId, reason: 'accepted work' }),
-    badBodies: { 'missing skill': { skill: undefined }, 'a skill too long': { skill: 's'.repeat(101) }, 'jobId not a UUID': { jobId: 'job-42' }, 'missing reason': { reason: undefined }, 'unknown field': { level: 3 } },
+    badBodies: {
+      'missing skill': { skill: undefined },
+      'a skill too long': { skill: 's'.repeat(101) },
+      'jobId not a UUID': { jobId: 'job-42' },
+      'missing reason': { reason: undefined },
+      'unknown field': { level: 3 },
+    },
     unknownInBody: { 'an unknown job': [{ jobId: randomUUID() }, 'schedule.not_found'] },
   },
   {
@@ -156,7 +191,11 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'setagayaCoordinator', code: 'task.forbidden' },
     unknown: { task: 'task.not_found' },
     body: () => ({ traineeMemberId: h.coop.coordinator.id, reason: 'shadowing' }),
-    badBodies: { 'missing trainee': { traineeMemberId: undefined }, 'trainee not a UUID': { traineeMemberId: 'new member' }, 'reason not a string': { reason: true } },
+    badBodies: {
+      'missing trainee': { traineeMemberId: undefined },
+      'trainee not a UUID': { traineeMemberId: 'new member' },
+      'reason not a string': { reason: true },
+    },
     unknownInBody: { 'an unknown trainee': [{ traineeMemberId: randomUUID() }, 'member.not_found'] },
   },
   {
@@ -167,7 +206,12 @@ const ROUTES: readonly RouteCase[] = [
     outsider: { who: 'setagayaCoordinator', code: 'schedule.forbidden' },
     unknown: { job: 'schedule.not_found' },
     body: () => ({ partnerRegionId: 'setagaya', reason: 'no proofreader here' }),
-    badBodies: { 'missing partner': { partnerRegionId: undefined }, 'a partner that is no region slug': { partnerRegionId: 'Setagaya City' }, 'missing reason': { reason: undefined }, 'unknown field': { until: later(3) } },
+    badBodies: {
+      'missing partner': { partnerRegionId: undefined },
+      'a partner that is no region slug': { partnerRegionId: 'Setagaya City' },
+      'missing reason': { reason: undefined },
+      'unknown field': { until: later(3) },
+    },
   },
 ];
 
@@ -177,17 +221,35 @@ beforeAll(async () => {
   const ts = h.doubles.teamScheduling;
   ts.enrol({ memberId: h.coop.member.id, regionId: 'fujisato', townId: 'fujisato/fujikoto', skills: ['data entry'] });
   // Without the job's skill, the coordinator leaves every task to the member.
-  ts.enrol({ memberId: h.coop.coordinator.id, regionId: 'fujisato', townId: 'fujisato/kasuge', skills: ['coordination'] });
-  ts.enrol({ memberId: h.coop.setagayaCoordinator.id, regionId: 'setagaya', townId: 'setagaya/sangenjaya', skills: ['data entry'] });
+  ts.enrol({
+    memberId: h.coop.coordinator.id,
+    regionId: 'fujisato',
+    townId: 'fujisato/kasuge',
+    skills: ['coordination'],
+  });
+  ts.enrol({
+    memberId: h.coop.setagayaCoordinator.id,
+    regionId: 'setagaya',
+    townId: 'setagaya/sangenjaya',
+    skills: ['data entry'],
+  });
   jobId = randomUUID();
   [taskId] = ts.plan({
     jobId,
     businessId: h.coop.businesses.fujisato,
     regionId: 'fujisato',
-    tasks: [{ title: 'Enter the forms', estimatedMinutes: 60, skills: ['data entry'], deadline: new Date(Date.now() + 20 * 86_400_000) }],
+    tasks: [
+      {
+        title: 'Enter the forms',
+        estimatedMinutes: 60,
+        skills: ['data entry'],
+        deadline: new Date(Date.now() + 20 * 86_400_000),
+      },
+    ],
   }) as [string];
   const scheduled = await h.call('POST', `/v1/jobs/${jobId}/schedule`, { as: h.coop.coordinator });
-  if (scheduled.statusCode !== 200 || ts.tasks.get(taskId)?.task.memberId !== h.coop.member.id) throw new Error(`the task was not scheduled to the member: ${scheduled.body}`);
+  if (scheduled.statusCode !== 200 || ts.tasks.get(taskId)?.task.memberId !== h.coop.member.id)
+    throw new Error(`the task was not scheduled to the member: ${scheduled.body}`);
 });
 afterAll(async () => h?.close());
 
@@ -201,7 +263,12 @@ const hasBody = (route: RouteCase) => route.method !== 'GET';
 const observe = () => ({ stored: h.doubles.teamScheduling.snapshot(), calls: h.doubles.teamScheduling.calls.length });
 
 /** Runs `request`, expects the problem, and that nothing was stored (and, unless `reachesService`, no call was made). */
-const refused = async (request: () => Promise<LightMyRequestResponse>, status: number, code: string, reachesService = false) => {
+const refused = async (
+  request: () => Promise<LightMyRequestResponse>,
+  status: number,
+  code: string,
+  reachesService = false,
+) => {
   const before = observe();
   const problem = expectProblem(await request(), status, code);
   const after = observe();
@@ -212,7 +279,16 @@ const refused = async (request: () => Promise<LightMyRequestResponse>, status: n
 };
 
 describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (_name, route) => {
-  const send = (init: { who?: Who | string; body?: unknown; payload?: string; headers?: Record<string, string>; ids?: Partial<Record<Param, string>>; query?: string } = {}) =>
+  const send = (
+    init: {
+      who?: Who | string;
+      body?: unknown;
+      payload?: string;
+      headers?: Record<string, string>;
+      ids?: Partial<Record<Param, string>>;
+      query?: string;
+    } = {},
+  ) =>
     h.call(route.method, `${pathOf(route, init.ids)}${init.query !== undefined ? `?${init.query}` : ''}`, {
       ...(init.who !== undefined ? { as: init.who in h.coop ? actor(init.who as Who) : init.who } : {}),
       ...(init.body !== undefined ? { body: init.body } : {}),
@@ -231,8 +307,16 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
 
   it('an expired token, a forged one, a non-Bearer header: 401, no call made', async () => {
     await refused(() => send({ who: h.coop.expiredToken, body: body() }), 401, 'auth.token_expired');
-    await refused(() => send({ who: `${actor(route.as).token.slice(0, -4)}AAAA`, body: body() }), 401, 'auth.invalid_token');
-    await refused(() => send({ body: body(), headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'auth.malformed_authorization');
+    await refused(
+      () => send({ who: `${actor(route.as).token.slice(0, -4)}AAAA`, body: body() }),
+      401,
+      'auth.invalid_token',
+    );
+    await refused(
+      () => send({ body: body(), headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }),
+      401,
+      'auth.malformed_authorization',
+    );
   });
 
   if (route.wrongRole !== undefined) {
@@ -251,13 +335,21 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
 
   if (route.selfOnly === true) {
     it('a member naming another member: 403 auth.forbidden_member, no call made', async () => {
-      await refused(() => send({ who: 'member', body: body(), ids: { member: h.coop.coordinator.id } }), 403, 'auth.forbidden_member');
+      await refused(
+        () => send({ who: 'member', body: body(), ids: { member: h.coop.coordinator.id } }),
+        403,
+        'auth.forbidden_member',
+      );
     });
   }
 
   for (const [param, code] of Object.entries(route.unknown ?? {}) as [Param, string][]) {
     it(`a ${param} id that is not a UUID: 400 request.invalid naming params.${param}Id, no call made`, async () => {
-      const problem = await refused(() => send({ who: route.as, body: body(), ids: { [param]: `${param}-42` } }), 400, 'request.invalid');
+      const problem = await refused(
+        () => send({ who: route.as, body: body(), ids: { [param]: `${param}-42` } }),
+        400,
+        'request.invalid',
+      );
       expect(problem.errors).toEqual([{ field: `params.${param}Id`, message: expect.stringContaining('uuid') }]);
     });
     it(`an unknown ${param} id: 404 ${code}, nothing stored`, async () => {
@@ -293,10 +385,23 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
       await refused(() => send({ who: route.as, payload: '{"reason": "unterminated' }), 400, 'request.malformed_json');
     });
     it('a body over the limit: 413 request.too_large, no call made', async () => {
-      await refused(() => send({ who: route.as, payload: JSON.stringify({ reason: 'x'.repeat(5 * 1024) }) }), 413, 'request.too_large');
+      await refused(
+        () => send({ who: route.as, payload: JSON.stringify({ reason: 'x'.repeat(5 * 1024) }) }),
+        413,
+        'request.too_large',
+      );
     });
     it('a body that is not JSON: 415 request.unsupported_media_type, no call made', async () => {
-      await refused(() => send({ who: route.as, payload: 'reason=sick', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'request.unsupported_media_type');
+      await refused(
+        () =>
+          send({
+            who: route.as,
+            payload: 'reason=sick',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }),
+        415,
+        'request.unsupported_media_type',
+      );
     });
     if (route.body === undefined) {
       it('takes no body: anything but nothing or {} is 400 request.invalid, no call made', async () => {
@@ -305,7 +410,11 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
       });
     } else {
       it('no body at all, or a JSON array: 400, no call made', async () => {
-        await refused(() => send({ who: route.as, payload: '', headers: { 'content-type': 'application/json' } }), 400, 'request.malformed_json');
+        await refused(
+          () => send({ who: route.as, payload: '', headers: { 'content-type': 'application/json' } }),
+          400,
+          'request.malformed_json',
+        );
         await refused(() => send({ who: route.as, body: [] }), 400, 'request.invalid');
       });
     }
@@ -315,16 +424,48 @@ describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as 
 describe('Idempotency-Key on team-scheduling commands', () => {
   it('longer than 200 characters or with spaces: 400 request.invalid, no call made', async () => {
     const body = { reason: 'sick child' };
-    await refused(() => h.call('POST', `/v1/tasks/${taskId}/hand-off`, { as: h.coop.member, body, headers: { 'idempotency-key': 'k'.repeat(201) } }), 400, 'request.invalid');
-    await refused(() => h.call('POST', `/v1/tasks/${taskId}/hand-off`, { as: h.coop.member, body, headers: { 'idempotency-key': 'two words' } }), 400, 'request.invalid');
+    await refused(
+      () =>
+        h.call('POST', `/v1/tasks/${taskId}/hand-off`, {
+          as: h.coop.member,
+          body,
+          headers: { 'idempotency-key': 'k'.repeat(201) },
+        }),
+      400,
+      'request.invalid',
+    );
+    await refused(
+      () =>
+        h.call('POST', `/v1/tasks/${taskId}/hand-off`, {
+          as: h.coop.member,
+          body,
+          headers: { 'idempotency-key': 'two words' },
+        }),
+      400,
+      'request.invalid',
+    );
   });
 });
 
 describe('the errors of team scheduling', () => {
   it('a rule of the service keeps its code, with 422: a hand-off by a teammate who does not hold the task', async () => {
     // The coordinator is of the task's team but does not hold it.
-    await refused(() => h.call('POST', `/v1/tasks/${taskId}/hand-off`, { as: h.coop.coordinator, body: { reason: 'sick child' } }), 422, 'task.not_held', true);
+    await refused(
+      () => h.call('POST', `/v1/tasks/${taskId}/hand-off`, { as: h.coop.coordinator, body: { reason: 'sick child' } }),
+      422,
+      'task.not_held',
+      true,
+    );
     // Sharing with the job's own region is the service's validation: 400.
-    await refused(() => h.call('POST', `/v1/jobs/${jobId}/sharing`, { as: h.coop.coordinator, body: { partnerRegionId: 'fujisato', reason: 'x' } }), 400, 'schedule.same_region', true);
+    await refused(
+      () =>
+        h.call('POST', `/v1/jobs/${jobId}/sharing`, {
+          as: h.coop.coordinator,
+          body: { partnerRegionId: 'fujisato', reason: 'x' },
+        }),
+      400,
+      'schedule.same_region',
+      true,
+    );
   });
 });

@@ -11,7 +11,13 @@ let gateway: RunningGateway;
 
 beforeAll(async () => {
   h = await startHarness();
-  gateway = await startGateway({ ...h.options, port: 0, host: '127.0.0.1', rateLimit: { max: 6, timeWindowMs: 60_000 }, bodyLimitBytes: 2_048 });
+  gateway = await startGateway({
+    ...h.options,
+    port: 0,
+    host: '127.0.0.1',
+    rateLimit: { max: 6, timeWindowMs: 60_000 },
+    bodyLimitBytes: 2_048,
+  });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -20,13 +26,19 @@ afterAll(async () => {
 
 const json = (token: string | undefined, body?: unknown): RequestInit => ({
   method: body === undefined ? 'GET' : 'POST',
-  headers: { ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+  headers: {
+    ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
+    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+  },
   ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
 });
 
 it('listens on the port it was given and answers over HTTP: login, a job, its Location', async () => {
   expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  const login = await fetch(`${gateway.url}/v1/auth/login`, json(undefined, { email: h.coop.business.email, password: h.coop.password }));
+  const login = await fetch(
+    `${gateway.url}/v1/auth/login`,
+    json(undefined, { email: h.coop.business.email, password: h.coop.password }),
+  );
   expect(login.status).toBe(200);
   expect(login.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   const { accessToken } = (await login.json()) as { accessToken: string };
@@ -40,7 +52,10 @@ it('listens on the port it was given and answers over HTTP: login, a job, its Lo
 });
 
 it('refuses a body over the limit with 413 problem+json before reading it all', async () => {
-  const response = await fetch(`${gateway.url}/v1/jobs`, json(h.coop.coordinator.token, { ...jobBody(h.coop), description: 'x'.repeat(4_096) }));
+  const response = await fetch(
+    `${gateway.url}/v1/jobs`,
+    json(h.coop.coordinator.token, { ...jobBody(h.coop), description: 'x'.repeat(4_096) }),
+  );
   expect(response.status).toBe(413);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(((await response.json()) as { code: string }).code).toBe('request.too_large');
@@ -59,7 +74,12 @@ it('limits each identity on its own: the 7th request of a minute is 429 with Ret
   expect(limited.status).toBe(429);
   expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(await limited.json()).toMatchObject({ status: 429, code: 'request.rate_limited', type: 'urn:workshare:problem:request.rate_limited', instance: '/v1/me' });
+  expect(await limited.json()).toMatchObject({
+    status: 429,
+    code: 'request.rate_limited',
+    type: 'urn:workshare:problem:request.rate_limited',
+    instance: '/v1/me',
+  });
   // Same address, another identity: not limited.
   expect((await fetch(`${gateway.url}/v1/me`, json(h.coop.operator.token))).status).toBe(200);
   // Probes are never limited.
@@ -67,7 +87,8 @@ it('limits each identity on its own: the 7th request of a minute is 429 with Ret
 });
 
 it('limits logins per client address, wrong passwords included', async () => {
-  const attempt = () => fetch(`${gateway.url}/v1/auth/login`, json(undefined, { email: h.coop.member.email, password: 'guess' }));
+  const attempt = () =>
+    fetch(`${gateway.url}/v1/auth/login`, json(undefined, { email: h.coop.member.email, password: 'guess' }));
   const statuses: number[] = [];
   // The first test logged in once from this address already.
   for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);

@@ -15,7 +15,11 @@ export interface Harness {
   readonly app: FastifyInstance;
   /** The options the gateway was built with (to build another one in front of the same services). */
   readonly options: GatewayOptions;
-  call(method: string, url: string, init?: { as?: TestActor | string; body?: unknown; payload?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: string,
+    url: string,
+    init?: { as?: TestActor | string; body?: unknown; payload?: string; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   /** Submits a job as `as` (default the fujisato business) through the gateway; its id. */
   submitJob(overrides?: Record<string, unknown>, as?: TestActor): Promise<string>;
   close(): Promise<void>;
@@ -59,13 +63,18 @@ export const startHarness = async (overrides: Partial<GatewayOptions> = {}): Pro
   }
   const call: Harness['call'] = (method, url, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };
-    if (init.as !== undefined) headers.authorization = `Bearer ${typeof init.as === 'string' ? init.as : init.as.token}`;
+    if (init.as !== undefined)
+      headers.authorization = `Bearer ${typeof init.as === 'string' ? init.as : init.as.token}`;
     if (init.body !== undefined || init.payload !== undefined) headers['content-type'] ??= 'application/json';
     return app.inject({
       method: method as 'GET',
       url,
       headers,
-      ...(init.payload !== undefined ? { payload: init.payload } : init.body !== undefined ? { payload: JSON.stringify(init.body) } : {}),
+      ...(init.payload !== undefined
+        ? { payload: init.payload }
+        : init.body !== undefined
+          ? { payload: JSON.stringify(init.body) }
+          : {}),
     });
   };
   return {
@@ -76,7 +85,8 @@ export const startHarness = async (overrides: Partial<GatewayOptions> = {}): Pro
     call,
     submitJob: async (jobOverrides = {}, as = coop.business) => {
       const response = await call('POST', '/v1/jobs', { as, body: jobBody(coop, jobOverrides) });
-      if (response.statusCode !== 201) throw new Error(`submitting a job answered ${response.statusCode}: ${response.body}`);
+      if (response.statusCode !== 201)
+        throw new Error(`submitting a job answered ${response.statusCode}: ${response.body}`);
       return (response.json() as { jobId: string }).jobId;
     },
     close: async () => {
@@ -89,11 +99,20 @@ export const startHarness = async (overrides: Partial<GatewayOptions> = {}): Pro
 };
 
 /** Asserts a problem+json answer with the status and code given; the problem. */
-export const expectProblem = (response: LightMyRequestResponse, status: number, code: string): Record<string, unknown> => {
+export const expectProblem = (
+  response: LightMyRequestResponse,
+  status: number,
+  code: string,
+): Record<string, unknown> => {
   const problem = response.json() as Record<string, unknown>;
   expect({ status: response.statusCode, code: problem.code }).toEqual({ status, code });
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(problem).toMatchObject({ type: `urn:workshare:problem:${code}`, status, code, requestId: response.headers['x-request-id'] });
+  expect(problem).toMatchObject({
+    type: `urn:workshare:problem:${code}`,
+    status,
+    code,
+    requestId: response.headers['x-request-id'],
+  });
   expect(typeof problem.title).toBe('string');
   expect(typeof problem.detail).toBe('string');
   return problem;

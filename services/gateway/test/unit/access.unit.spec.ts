@@ -12,21 +12,33 @@ describe('access at the edge', () => {
 
   it('a route for some roles lets in a holder of any of them, and refuses others with auth.forbidden_role', () => {
     expect(() => requireAccess(coordinator, ['business', 'coordinator'])).not.toThrow();
-    expect(() => requireAccess(business, ['coordinator'])).toThrow(expect.objectContaining({ code: 'auth.forbidden_role', kind: 'forbidden' }));
-    expect(() => requireAccess(member, ['business', 'coordinator', 'accountant', 'operator'])).toThrow(expect.objectContaining({ code: 'auth.forbidden_role' }));
+    expect(() => requireAccess(business, ['coordinator'])).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_role', kind: 'forbidden' }),
+    );
+    expect(() => requireAccess(member, ['business', 'coordinator', 'accountant', 'operator'])).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_role' }),
+    );
   });
 
   it('a business submits only for a business she acts for; a coordinator only in her region', () => {
     expect(() => requireSubmitter(business, 'biz-1', 'fujisato')).not.toThrow();
-    expect(() => requireSubmitter(business, 'biz-2', 'fujisato')).toThrow(expect.objectContaining({ code: 'auth.forbidden_business' }));
+    expect(() => requireSubmitter(business, 'biz-2', 'fujisato')).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_business' }),
+    );
     expect(() => requireSubmitter(coordinator, 'biz-9', 'fujisato')).not.toThrow();
-    expect(() => requireSubmitter(coordinator, 'biz-9', 'setagaya')).toThrow(expect.objectContaining({ code: 'auth.forbidden_region' }));
+    expect(() => requireSubmitter(coordinator, 'biz-9', 'setagaya')).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_region' }),
+    );
   });
 
   it('a member acts on her own schedule only; a coordinator on any member’s (the service checks her region)', () => {
     expect(() => requireSelfOrCoordinator(member, 'm1')).not.toThrow();
-    expect(() => requireSelfOrCoordinator(member, 'm2')).toThrow(expect.objectContaining({ code: 'auth.forbidden_member', kind: 'forbidden', details: { memberId: 'm2' } }));
+    expect(() => requireSelfOrCoordinator(member, 'm2')).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_member', kind: 'forbidden', details: { memberId: 'm2' } }),
+    );
     expect(() => requireSelfOrCoordinator(coordinator, 'm2')).not.toThrow();
-    expect(() => requireSelfOrCoordinator(business, 'm1')).toThrow(expect.objectContaining({ code: 'auth.forbidden_member' }));
+    expect(() => requireSelfOrCoordinator(business, 'm1')).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_member' }),
+    );
   });
 });

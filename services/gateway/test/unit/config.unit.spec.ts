@@ -29,18 +29,37 @@ describe('the gateway process configuration', () => {
       LOG_LEVEL: 'WARN',
       SHUTDOWN_GRACE_MS: '3000',
     });
-    expect(config).toMatchObject({ port: 9090, host: '127.0.0.1', identityAddress: 'identity:50051', taskDecompositionAddress: '[::1]:50053', teamSchedulingAddress: 'team-scheduling:50054', rateLimitPerMinute: 1200, bodyLimitBytes: 131_072, logLevel: 'warn', shutdownGraceMs: 3000 });
+    expect(config).toMatchObject({
+      port: 9090,
+      host: '127.0.0.1',
+      identityAddress: 'identity:50051',
+      taskDecompositionAddress: '[::1]:50053',
+      teamSchedulingAddress: 'team-scheduling:50054',
+      rateLimitPerMinute: 1200,
+      bodyLimitBytes: 131_072,
+      logLevel: 'warn',
+      shutdownGraceMs: 3000,
+    });
   });
 
   it('reports every problem at once', () => {
     let error: unknown;
     try {
-      readGatewayConfig({ PORT: 'eighty', GATEWAY_RATE_LIMIT_PER_MINUTE: '0', GATEWAY_BODY_LIMIT_BYTES: '-1', JOB_INTAKE_ADDRESS: 'no-port', TEAM_SCHEDULING_ADDRESS: 'team scheduling:50054', LOG_LEVEL: 'loud' });
+      readGatewayConfig({
+        PORT: 'eighty',
+        GATEWAY_RATE_LIMIT_PER_MINUTE: '0',
+        GATEWAY_BODY_LIMIT_BYTES: '-1',
+        JOB_INTAKE_ADDRESS: 'no-port',
+        TEAM_SCHEDULING_ADDRESS: 'team scheduling:50054',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(6);
-    expect((error as ConfigError).problems).toContainEqual(expect.stringContaining('TEAM_SCHEDULING_ADDRESS must be host:port'));
+    expect((error as ConfigError).problems).toContainEqual(
+      expect.stringContaining('TEAM_SCHEDULING_ADDRESS must be host:port'),
+    );
   });
 });

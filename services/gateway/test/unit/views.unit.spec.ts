@@ -88,8 +88,15 @@ describe('proto messages in the API’s words', () => {
   });
 
   it('list filters left out are the proto defaults (no filter)', () => {
-    expect(listJobsRequest({})).toEqual({ page: { pageSize: 0, pageToken: '' }, regionId: '', businessId: '', status: jobIntakeV1.JobStatus.JOB_STATUS_UNSPECIFIED });
-    expect(listJobsRequest({ status: 'delivered', pageSize: 20 }).status).toBe(jobIntakeV1.JobStatus.JOB_STATUS_DELIVERED);
+    expect(listJobsRequest({})).toEqual({
+      page: { pageSize: 0, pageToken: '' },
+      regionId: '',
+      businessId: '',
+      status: jobIntakeV1.JobStatus.JOB_STATUS_UNSPECIFIED,
+    });
+    expect(listJobsRequest({ status: 'delivered', pageSize: 20 }).status).toBe(
+      jobIntakeV1.JobStatus.JOB_STATUS_DELIVERED,
+    );
   });
 
   it('a cancelled plan says why', () => {
@@ -107,7 +114,14 @@ describe('proto messages in the API’s words', () => {
       cancelReason: 'the business closed',
       version: '3',
     });
-    expect(plan).toMatchObject({ status: 'cancelled', cancelReason: 'the business closed', reworkReason: null, localOnlyTownId: 'fujisato/tara', jobDeadline: '2026-07-01T00:00:00.000+09:00', version: 3 });
+    expect(plan).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'the business closed',
+      reworkReason: null,
+      localOnlyTownId: 'fujisato/tara',
+      jobDeadline: '2026-07-01T00:00:00.000+09:00',
+      version: 3,
+    });
   });
 });
 
@@ -149,24 +163,74 @@ describe('schedules in the API’s words', () => {
 
   it('an unassignable task says why; a waiting one has no holder', () => {
     const reasons = [{ code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/tara transcribes' }];
-    const unassignable = scheduledTaskView(scheduled({ status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_UNASSIGNABLE, memberId: '', span: undefined, teamRegionId: '', reasons }));
-    expect(unassignable).toMatchObject({ status: 'unassignable', memberId: null, span: null, teamRegionId: null, reasons });
-    expect(scheduledTaskView(scheduled({ status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_WAITING, memberId: '', span: undefined })).status).toBe('waiting');
+    const unassignable = scheduledTaskView(
+      scheduled({
+        status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_UNASSIGNABLE,
+        memberId: '',
+        span: undefined,
+        teamRegionId: '',
+        reasons,
+      }),
+    );
+    expect(unassignable).toMatchObject({
+      status: 'unassignable',
+      memberId: null,
+      span: null,
+      teamRegionId: null,
+      reasons,
+    });
+    expect(
+      scheduledTaskView(
+        scheduled({
+          status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_WAITING,
+          memberId: '',
+          span: undefined,
+        }),
+      ).status,
+    ).toBe('waiting');
   });
 
   it('a service breaking its contract is an error, never a guess: unknown status, assigned without holder or span, half a span, unknown history kind', () => {
-    expect(() => scheduledTaskView(scheduled({ status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_UNSPECIFIED }))).toThrow(/unknown assignment status/);
+    expect(() =>
+      scheduledTaskView(scheduled({ status: teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_UNSPECIFIED })),
+    ).toThrow(/unknown assignment status/);
     expect(() => scheduledTaskView(scheduled({ memberId: '' }))).toThrow(/without its member or span/);
     expect(() => scheduledTaskView(scheduled({ span: undefined }))).toThrow(/without its member or span/);
     expect(() => scheduledTaskView(scheduled({ span: { start: new Date(), end: undefined } }))).toThrow(/no span end/);
     expect(() => scheduledTaskView(scheduled({ deadline: undefined }))).toThrow(/no task deadline/);
-    expect(() => historyView({ entries: [{ kind: 'teleported', memberId: '', fromMemberId: '', actor: 'a', reason: '', progressNote: '', at: new Date(), span: undefined, reasons: [] }] })).toThrow(/unknown history kind/);
+    expect(() =>
+      historyView({
+        entries: [
+          {
+            kind: 'teleported',
+            memberId: '',
+            fromMemberId: '',
+            actor: 'a',
+            reason: '',
+            progressNote: '',
+            at: new Date(),
+            span: undefined,
+            reasons: [],
+          },
+        ],
+      }),
+    ).toThrow(/unknown history kind/);
   });
 
   it('a history entry: kind as given, who from whom, note and times in Tokyo', () => {
     const view = historyView({
       entries: [
-        { kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: new Date('2026-06-01T05:00:00Z'), span: undefined, reasons: [] },
+        {
+          kind: 'handed_off',
+          memberId: 'm2',
+          fromMemberId: 'm1',
+          actor: 'm1',
+          reason: 'sick child',
+          progressNote: 'half done',
+          at: new Date('2026-06-01T05:00:00Z'),
+          span: undefined,
+          reasons: [],
+        },
         {
           kind: 'unassignable',
           memberId: '',
@@ -176,13 +240,25 @@ describe('schedules in the API’s words', () => {
           progressNote: '',
           at: new Date('2026-06-01T06:00:00Z'),
           span: undefined,
-          reasons: [{ code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/fujikoto has the skill translation' }],
+          reasons: [
+            { code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/fujikoto has the skill translation' },
+          ],
         },
       ],
     });
     expect(view).toEqual({
       entries: [
-        { kind: 'handed_off', memberId: 'm2', fromMemberId: 'm1', actor: 'm1', reason: 'sick child', progressNote: 'half done', at: '2026-06-01T14:00:00.000+09:00', span: null, reasons: [] },
+        {
+          kind: 'handed_off',
+          memberId: 'm2',
+          fromMemberId: 'm1',
+          actor: 'm1',
+          reason: 'sick child',
+          progressNote: 'half done',
+          at: '2026-06-01T14:00:00.000+09:00',
+          span: null,
+          reasons: [],
+        },
         {
           kind: 'unassignable',
           memberId: null,
@@ -192,7 +268,9 @@ describe('schedules in the API’s words', () => {
           progressNote: null,
           at: '2026-06-01T15:00:00.000+09:00',
           span: null,
-          reasons: [{ code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/fujikoto has the skill translation' }],
+          reasons: [
+            { code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/fujikoto has the skill translation' },
+          ],
         },
       ],
     });
@@ -200,27 +278,49 @@ describe('schedules in the API’s words', () => {
 
   it('a member’s schedule: the Tokyo week of now by default; a period given is read as instants, to after from', () => {
     const now = new Date('2026-04-08T03:00:00Z');
-    expect(memberScheduleRequest('m1', {}, now)).toEqual({ memberId: 'm1', from: new Date('2026-04-05T15:00:00Z'), to: new Date('2026-04-12T15:00:00Z') });
-    expect(memberScheduleRequest('m1', { from: '2026-04-01T00:00:00+09:00', to: '2026-04-02T00:00:00Z' }, now)).toEqual({
+    expect(memberScheduleRequest('m1', {}, now)).toEqual({
       memberId: 'm1',
-      from: new Date('2026-03-31T15:00:00Z'),
-      to: new Date('2026-04-02T00:00:00Z'),
+      from: new Date('2026-04-05T15:00:00Z'),
+      to: new Date('2026-04-12T15:00:00Z'),
     });
-    expect(() => memberScheduleRequest('m1', { from: '2026-04-02T00:00:00Z', to: '2026-04-02T09:00:00+09:00' }, now)).toThrow(
-      expect.objectContaining({ code: 'request.invalid', details: { errors: [{ field: 'querystring.to', message: 'must be after from' }] } }),
+    expect(memberScheduleRequest('m1', { from: '2026-04-01T00:00:00+09:00', to: '2026-04-02T00:00:00Z' }, now)).toEqual(
+      {
+        memberId: 'm1',
+        from: new Date('2026-03-31T15:00:00Z'),
+        to: new Date('2026-04-02T00:00:00Z'),
+      },
+    );
+    expect(() =>
+      memberScheduleRequest('m1', { from: '2026-04-02T00:00:00Z', to: '2026-04-02T09:00:00+09:00' }, now),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'request.invalid',
+        details: { errors: [{ field: 'querystring.to', message: 'must be after from' }] },
+      }),
     );
   });
 
   it('an unavailability: instants, to after from', () => {
-    expect(declareUnavailableRequest('r1', 'm1', { from: '2026-04-01T09:00:00+09:00', to: '2026-04-04T09:00:00+09:00', reason: 'sick child' })).toEqual({
+    expect(
+      declareUnavailableRequest('r1', 'm1', {
+        from: '2026-04-01T09:00:00+09:00',
+        to: '2026-04-04T09:00:00+09:00',
+        reason: 'sick child',
+      }),
+    ).toEqual({
       requestId: 'r1',
       memberId: 'm1',
       from: new Date('2026-04-01T00:00:00Z'),
       to: new Date('2026-04-04T00:00:00Z'),
       reason: 'sick child',
     });
-    expect(() => declareUnavailableRequest('r1', 'm1', { from: '2026-04-04T00:00:00Z', to: '2026-04-01T00:00:00Z', reason: 'x' })).toThrow(
-      expect.objectContaining({ code: 'request.invalid', details: { errors: [{ field: 'body.to', message: 'must be after from' }] } }),
+    expect(() =>
+      declareUnavailableRequest('r1', 'm1', { from: '2026-04-04T00:00:00Z', to: '2026-04-01T00:00:00Z', reason: 'x' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'request.invalid',
+        details: { errors: [{ field: 'body.to', message: 'must be after from' }] },
+      }),
     );
   });
 });

@@ -17,13 +17,19 @@ export const seal = (key: Uint8Array, plaintext: Uint8Array, aad: string): strin
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return [VERSION, nonce.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    VERSION,
+    nonce.toString('base64url'),
+    ciphertext.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 };
 
 /** The plaintext, or a SealError when the text is malformed, the key wrong, or anything was changed. */
 export const open = (key: Uint8Array, sealed: string, aad: string): Buffer => {
   const parts = typeof sealed === 'string' ? sealed.split('.') : [];
-  if (parts.length !== 4 || parts[0] !== VERSION) throw new SealError('not a sealed value (v1.<nonce>.<ciphertext>.<tag>)');
+  if (parts.length !== 4 || parts[0] !== VERSION)
+    throw new SealError('not a sealed value (v1.<nonce>.<ciphertext>.<tag>)');
   const [, nonce, ciphertext, tag] = parts.map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer, Buffer];
   if (nonce.length !== 12 || tag.length !== 16) throw new SealError('sealed value has a malformed nonce or tag');
   try {

@@ -39,7 +39,11 @@ export class EnvelopeEncryption implements PersonalDataProtector {
     if (key === undefined) return { status: 'shredded' };
     const data: unknown = JSON.parse(open(key, sealed, dataPurpose(ownerId)).toString('utf8'));
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new DomainError('identity.personal_data_unreadable', `personal data of ${ownerId} is not an object`, 'rule');
+      throw new DomainError(
+        'identity.personal_data_unreadable',
+        `personal data of ${ownerId} is not an object`,
+        'rule',
+      );
     }
     return { status: 'readable', data: data as JsonObject };
   }
@@ -55,7 +59,11 @@ export class EnvelopeEncryption implements PersonalDataProtector {
     if (stored.state === 'destroyed') return undefined;
     if (stored.state === 'absent') {
       // Not forgotten, yet no key: the vault is not the one these events were written with.
-      throw new DomainError('identity.data_key_missing', `no data key for ${ownerId} in the key vault (is it the vault of this store?)`, 'rule');
+      throw new DomainError(
+        'identity.data_key_missing',
+        `no data key for ${ownerId} in the key vault (is it the vault of this store?)`,
+        'rule',
+      );
     }
     const key = this.master.unwrap(stored.wrapped, keyPurpose(ownerId));
     if (this.cacheSize > 0) {

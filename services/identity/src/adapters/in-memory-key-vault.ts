@@ -7,7 +7,8 @@ export class InMemoryKeyVault implements KeyVault {
   private readonly secrets = new Map<string, string>();
 
   async storeKey(ownerId: string, wrapped: string): Promise<void> {
-    if (this.keys.has(ownerId)) throw new DomainError('identity.data_key_exists', `${ownerId} has (or had) a data key already`, 'conflict');
+    if (this.keys.has(ownerId))
+      throw new DomainError('identity.data_key_exists', `${ownerId} has (or had) a data key already`, 'conflict');
     this.keys.set(ownerId, { state: 'active', wrapped });
   }
 

@@ -1,5 +1,20 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, createLocalJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { DomainError, type JsonObject } from '@workshare/eventsourcing';
 import { makeCaller, type Caller } from '../application/caller.js';
 import type { IssuedToken, Jwks, TokenService, VerifiedToken } from '../application/ports.js';
@@ -18,12 +33,17 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
 const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
 
 /** A fresh private signing key (Ed25519) as a JWK, for IDENTITY_SIGNING_KEY or the key vault. */
-export const generateSigningKey = (): JsonObject => generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JsonObject;
+export const generateSigningKey = (): JsonObject =>
+  generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JsonObject;
 
 const algorithmOf = (jwk: JsonObject): 'EdDSA' | 'ES256' => {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
-  throw new DomainError('identity.invalid_signing_key', 'the signing key must be an Ed25519 (OKP) or P-256 (EC) private JWK', 'invalid');
+  throw new DomainError(
+    'identity.invalid_signing_key',
+    'the signing key must be an Ed25519 (OKP) or P-256 (EC) private JWK',
+    'invalid',
+  );
 };
 
 /** Parses IDENTITY_SIGNING_KEY (a private JWK as JSON). */
@@ -32,10 +52,18 @@ export const parseSigningKey = (text: string): JsonObject => {
   try {
     jwk = JSON.parse(text);
   } catch {
-    throw new DomainError('identity.invalid_signing_key', 'IDENTITY_SIGNING_KEY is not JSON (a private JWK is expected)', 'invalid');
+    throw new DomainError(
+      'identity.invalid_signing_key',
+      'IDENTITY_SIGNING_KEY is not JSON (a private JWK is expected)',
+      'invalid',
+    );
   }
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk) || typeof (jwk as JsonObject).d !== 'string') {
-    throw new DomainError('identity.invalid_signing_key', 'IDENTITY_SIGNING_KEY must be a private JWK (with "d")', 'invalid');
+    throw new DomainError(
+      'identity.invalid_signing_key',
+      'IDENTITY_SIGNING_KEY must be a private JWK (with "d")',
+      'invalid',
+    );
   }
   algorithmOf(jwk as JsonObject);
   return jwk as JsonObject;
@@ -63,7 +91,8 @@ export const callerFromClaims = (payload: JWTPayload): Caller => {
   if (!names || !names.every(isRoleName)) throw bad('roles');
   if (!regions) throw bad('regions');
   if (names.includes('coordinator') !== regions.length > 0) throw bad('coordinator role and regions disagree');
-  if (names.includes('business') !== (typeof businessId === 'string' && businessId !== '')) throw bad('business role and businessId disagree');
+  if (names.includes('business') !== (typeof businessId === 'string' && businessId !== ''))
+    throw bad('business role and businessId disagree');
   if (region !== undefined && typeof region !== 'string') throw bad('region');
   const roles: Role[] = names.flatMap((name): Role[] => {
     switch (name) {
@@ -80,8 +109,10 @@ export const callerFromClaims = (payload: JWTPayload): Caller => {
 
 const verifyError = (error: unknown): DomainError => {
   if (error instanceof DomainError) return error;
-  if (error instanceof joseErrors.JWTExpired) return unauthenticated('auth.token_expired', 'the token has expired: sign in again');
-  if (error instanceof joseErrors.JOSEError) return unauthenticated('auth.invalid_token', `the token is not valid (${error.code})`);
+  if (error instanceof joseErrors.JWTExpired)
+    return unauthenticated('auth.token_expired', 'the token has expired: sign in again');
+  if (error instanceof joseErrors.JOSEError)
+    return unauthenticated('auth.invalid_token', `the token is not valid (${error.code})`);
   return unauthenticated('auth.invalid_token', 'the token is not valid');
 };
 
@@ -136,7 +167,8 @@ export class JwtTokenService implements TokenService {
   }
 
   async issue(caller: Caller): Promise<IssuedToken> {
-    if (caller.kind === 'system') throw new DomainError('auth.no_token_for_system', 'the system does not sign in', 'rule');
+    if (caller.kind === 'system')
+      throw new DomainError('auth.no_token_for_system', 'the system does not sign in', 'rule');
     const issuedAt = Math.floor(this.now().getTime() / 1000);
     const expiresAt = issuedAt + this.ttlSeconds;
     const token = await new SignJWT(claimsOf(caller))
@@ -156,7 +188,8 @@ export class JwtTokenService implements TokenService {
   }
 
   async inspect(token: string): Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token === '') throw unauthenticated('auth.missing_token', 'no token: sign in first');
+    if (typeof token !== 'string' || token === '')
+      throw unauthenticated('auth.missing_token', 'no token: sign in first');
     const now = this.now();
     const known = this.verified.get(token);
     if (known !== undefined && known.expiresAt.getTime() > now.getTime()) return known;
@@ -193,11 +226,16 @@ export class JwtTokenService implements TokenService {
  * Verification for other services, with the identity service's public JWKS only:
  * `const verify = createTokenVerifier({ jwks }); const caller = await verify(token)`.
  */
-export const createTokenVerifier = (options: { jwks: Jwks; issuer?: string; now?: () => Date }): ((token: string) => Promise<Caller>) => {
+export const createTokenVerifier = (options: {
+  jwks: Jwks;
+  issuer?: string;
+  now?: () => Date;
+}): ((token: string) => Promise<Caller>) => {
   const keys = createLocalJWKSet({ keys: options.jwks.keys as unknown as JWK[] });
   const issuer = options.issuer ?? DEFAULT_ISSUER;
   return async (token) => {
-    if (typeof token !== 'string' || token === '') throw unauthenticated('auth.missing_token', 'no token: sign in first');
+    if (typeof token !== 'string' || token === '')
+      throw unauthenticated('auth.missing_token', 'no token: sign in first');
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer,

@@ -16,7 +16,11 @@ export class MasterKey {
     const trimmed = typeof text === 'string' ? text.trim() : '';
     const key = Buffer.from(trimmed, 'base64');
     if (!/^[A-Za-z0-9+/]{43}=?$/.test(trimmed) || key.length !== 32) {
-      throw new DomainError('identity.invalid_master_key', 'IDENTITY_MASTER_KEY must be the base64 encoding of exactly 32 bytes (openssl rand -base64 32)', 'invalid');
+      throw new DomainError(
+        'identity.invalid_master_key',
+        'IDENTITY_MASTER_KEY must be the base64 encoding of exactly 32 bytes (openssl rand -base64 32)',
+        'invalid',
+      );
     }
     return new MasterKey(key);
   }

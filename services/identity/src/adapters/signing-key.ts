@@ -11,7 +11,11 @@ export const SIGNING_KEY_SECRET = 'token-signing-key';
  * otherwise one generated on first start and kept in the key vault, wrapped by the master key
  * (the first of several processes starting together wins; the others use its key).
  */
-export const loadSigningKey = async (env: Readonly<Record<string, string | undefined>>, vault: KeyVault, master: MasterKey): Promise<JsonObject> => {
+export const loadSigningKey = async (
+  env: Readonly<Record<string, string | undefined>>,
+  vault: KeyVault,
+  master: MasterKey,
+): Promise<JsonObject> => {
   const configured = env.IDENTITY_SIGNING_KEY;
   if (configured !== undefined && configured.trim() !== '') return parseSigningKey(configured);
   const purpose = `secret:${SIGNING_KEY_SECRET}`;

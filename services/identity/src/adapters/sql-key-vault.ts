@@ -19,7 +19,8 @@ export class SqlKeyVault implements KeyVault {
 
   static async open(db: SqlDriver, options: { schema?: string } = {}): Promise<SqlKeyVault> {
     const schema = options.schema ?? DEFAULT_KEY_VAULT_SCHEMA;
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TypeError(`schema name ${JSON.stringify(schema)} is not a plain lower-case identifier`);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+      throw new TypeError(`schema name ${JSON.stringify(schema)} is not a plain lower-case identifier`);
     await db.transaction(async (query) => {
       // Several processes may start together: one creates, the others wait and find it made.
       await query(`SELECT pg_advisory_xact_lock(4243, hashtext($1))`, [schema]);
@@ -45,7 +46,8 @@ export class SqlKeyVault implements KeyVault {
       `INSERT INTO ${this.s}.data_keys (owner_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (owner_id) DO NOTHING RETURNING owner_id`,
       [ownerId, wrapped],
     );
-    if (rows.length === 0) throw new DomainError('identity.data_key_exists', `${ownerId} has (or had) a data key already`, 'conflict');
+    if (rows.length === 0)
+      throw new DomainError('identity.data_key_exists', `${ownerId} has (or had) a data key already`, 'conflict');
   }
 
   async fetchKey(ownerId: string): Promise<StoredKey> {
@@ -68,8 +70,13 @@ export class SqlKeyVault implements KeyVault {
   }
 
   async storeSecretOnce(name: string, wrapped: string): Promise<string> {
-    await this.db.query(`INSERT INTO ${this.s}.secrets (name, wrapped) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, wrapped]);
-    const rows = await this.db.query<{ wrapped: string }>(`SELECT wrapped FROM ${this.s}.secrets WHERE name = $1`, [name]);
+    await this.db.query(`INSERT INTO ${this.s}.secrets (name, wrapped) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
+      name,
+      wrapped,
+    ]);
+    const rows = await this.db.query<{ wrapped: string }>(`SELECT wrapped FROM ${this.s}.secrets WHERE name = $1`, [
+      name,
+    ]);
     return rows[0]!.wrapped;
   }
 

@@ -23,9 +23,15 @@ const VISIBLE: Readonly<Record<MemberAccess, { email: boolean; address: boolean;
   accountant: { email: false, address: true, bankAccount: true },
 };
 
-export const visiblePersonalData = (access: MemberAccess, data: Omit<MemberPersonalData, 'passwordHash'>): ReadablePersonalData => {
+export const visiblePersonalData = (
+  access: MemberAccess,
+  data: Omit<MemberPersonalData, 'passwordHash'>,
+): ReadablePersonalData => {
   const see = VISIBLE[access];
-  const view: { status: 'readable'; name: string; email?: string; address?: string; bankAccount?: BankAccount } = { status: 'readable', name: data.name };
+  const view: { status: 'readable'; name: string; email?: string; address?: string; bankAccount?: BankAccount } = {
+    status: 'readable',
+    name: data.name,
+  };
   if (see.email) view.email = data.email;
   if (see.address) view.address = data.address;
   if (see.bankAccount) view.bankAccount = { ...data.bankAccount };
@@ -33,4 +39,5 @@ export const visiblePersonalData = (access: MemberAccess, data: Omit<MemberPerso
 };
 
 /** Lists of a region's members: its coordinators, operators, the accountant. */
-export const mayListMembers = (actor: Actor, regionId: string): boolean => isOperator(actor) || isAccountant(actor) || coordinates(actor, regionId);
+export const mayListMembers = (actor: Actor, regionId: string): boolean =>
+  isOperator(actor) || isAccountant(actor) || coordinates(actor, regionId);

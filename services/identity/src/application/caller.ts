@@ -31,7 +31,10 @@ export const makeCaller = (id: string, kind: Caller['kind'], roles: readonly Rol
 export const actorOf = (caller: Caller): Actor => ({ id: caller.id, roles: caller.roles });
 
 /** The identity service itself, for the one-time bootstrap of the first operator. */
-export const SYSTEM_ACTOR: Actor = Object.freeze({ id: 'system:bootstrap', roles: Object.freeze([{ kind: 'operator' }]) as readonly Role[] });
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  id: 'system:bootstrap',
+  roles: Object.freeze([{ kind: 'operator' }]) as readonly Role[],
+});
 
 /** What a caller may pass along with a write so that its events can be traced. */
 export interface RequestContext {

@@ -21,8 +21,17 @@ export interface DemoAccount {
 }
 
 export type DemoSeedResult =
-  | { readonly status: 'seeded'; readonly password: string; readonly accounts: readonly DemoAccount[]; readonly businesses: readonly BusinessView[] }
-  | { readonly status: 'already_seeded' | 'incomplete'; readonly message: string; readonly accounts: readonly DemoAccount[] };
+  | {
+      readonly status: 'seeded';
+      readonly password: string;
+      readonly accounts: readonly DemoAccount[];
+      readonly businesses: readonly BusinessView[];
+    }
+  | {
+      readonly status: 'already_seeded' | 'incomplete';
+      readonly message: string;
+      readonly accounts: readonly DemoAccount[];
+    };
 
 type DemoMember = {
   readonly key: string;
@@ -37,18 +46,137 @@ type DemoMember = {
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 const MEMBERS: readonly DemoMember[] = [
-  { key: 'yoko.fujiwara', name: '藤原 陽子', kana: 'フジワラ ヨウコ', town: 'fujikoto', contractType: 'contractor', skills: ['transcription', 'data entry', 'coordination'], windows: [['weekdays', '09:30', '11:30']] },
-  { key: 'misaki.kudo', name: '工藤 美咲', kana: 'クドウ ミサキ', town: 'fujikoto', contractType: 'employee', skills: ['data entry', 'proofreading'], windows: [['weekdays', '13:00', '13:40'], ['weekdays', '21:00', '22:00']] },
-  { key: 'kana.narita', name: '成田 加奈', kana: 'ナリタ カナ', town: 'fujikoto', contractType: 'contractor', skills: ['illustration', 'design'], windows: [['tue', '10:00', '12:00'], ['thu', '10:00', '12:00'], ['sat', '20:30', '22:00']] },
-  { key: 'yumi.komatsu', name: '小松 由美', kana: 'コマツ ユミ', town: 'fujikoto', contractType: 'employee', skills: ['data entry'], windows: [['weekdays', '12:45', '13:30']] },
-  { key: 'sakura.kikuchi', name: '菊地 さくら', kana: 'キクチ サクラ', town: 'fujikoto', contractType: 'contractor', skills: ['translation', 'writing'], windows: [['mon', '20:00', '22:00'], ['wed', '20:00', '22:00'], ['fri', '20:00', '22:00']] },
-  { key: 'naoko.miura', name: '三浦 直子', kana: 'ミウラ ナオコ', town: 'fujikoto', contractType: 'contractor', skills: ['transcription'], windows: [['weekdays', '14:00', '15:00']] },
-  { key: 'megumi.hatakeyama', name: '畠山 恵', kana: 'ハタケヤマ メグミ', town: 'kasuge', contractType: 'employee', skills: ['data entry', 'spreadsheets'], windows: [['weekdays', '10:00', '11:00'], ['weekdays', '21:30', '22:30']] },
-  { key: 'rina.sato', name: '佐藤 里奈', kana: 'サトウ リナ', town: 'kasuge', contractType: 'contractor', skills: ['writing', 'proofreading'], windows: [['tue', '13:00', '15:00'], ['thu', '13:00', '15:00']] },
-  { key: 'chiharu.ito', name: '伊藤 千春', kana: 'イトウ チハル', town: 'kasuge', contractType: 'contractor', skills: ['design', 'illustration'], windows: [['sat', '09:00', '11:00'], ['sun', '09:00', '11:00']] },
-  { key: 'tomoko.suzuki', name: '鈴木 智子', kana: 'スズキ トモコ', town: 'kasuge', contractType: 'employee', skills: ['transcription', 'data entry'], windows: [['weekdays', '13:10', '13:50']] },
-  { key: 'mai.saito', name: '斎藤 舞', kana: 'サイトウ マイ', town: 'kasuge', contractType: 'contractor', skills: ['translation'], windows: [['mon', '21:00', '23:00'], ['thu', '21:00', '23:00']] },
-  { key: 'ryo.shindo', name: '進藤 亮', kana: 'シンドウ リョウ', town: 'kasuge', contractType: 'employee', skills: ['data entry', 'photography'], windows: [['weekdays', '16:00', '17:00']] },
+  {
+    key: 'yoko.fujiwara',
+    name: '藤原 陽子',
+    kana: 'フジワラ ヨウコ',
+    town: 'fujikoto',
+    contractType: 'contractor',
+    skills: ['transcription', 'data entry', 'coordination'],
+    windows: [['weekdays', '09:30', '11:30']],
+  },
+  {
+    key: 'misaki.kudo',
+    name: '工藤 美咲',
+    kana: 'クドウ ミサキ',
+    town: 'fujikoto',
+    contractType: 'employee',
+    skills: ['data entry', 'proofreading'],
+    windows: [
+      ['weekdays', '13:00', '13:40'],
+      ['weekdays', '21:00', '22:00'],
+    ],
+  },
+  {
+    key: 'kana.narita',
+    name: '成田 加奈',
+    kana: 'ナリタ カナ',
+    town: 'fujikoto',
+    contractType: 'contractor',
+    skills: ['illustration', 'design'],
+    windows: [
+      ['tue', '10:00', '12:00'],
+      ['thu', '10:00', '12:00'],
+      ['sat', '20:30', '22:00'],
+    ],
+  },
+  {
+    key: 'yumi.komatsu',
+    name: '小松 由美',
+    kana: 'コマツ ユミ',
+    town: 'fujikoto',
+    contractType: 'employee',
+    skills: ['data entry'],
+    windows: [['weekdays', '12:45', '13:30']],
+  },
+  {
+    key: 'sakura.kikuchi',
+    name: '菊地 さくら',
+    kana: 'キクチ サクラ',
+    town: 'fujikoto',
+    contractType: 'contractor',
+    skills: ['translation', 'writing'],
+    windows: [
+      ['mon', '20:00', '22:00'],
+      ['wed', '20:00', '22:00'],
+      ['fri', '20:00', '22:00'],
+    ],
+  },
+  {
+    key: 'naoko.miura',
+    name: '三浦 直子',
+    kana: 'ミウラ ナオコ',
+    town: 'fujikoto',
+    contractType: 'contractor',
+    skills: ['transcription'],
+    windows: [['weekdays', '14:00', '15:00']],
+  },
+  {
+    key: 'megumi.hatakeyama',
+    name: '畠山 恵',
+    kana: 'ハタケヤマ メグミ',
+    town: 'kasuge',
+    contractType: 'employee',
+    skills: ['data entry', 'spreadsheets'],
+    windows: [
+      ['weekdays', '10:00', '11:00'],
+      ['weekdays', '21:30', '22:30'],
+    ],
+  },
+  {
+    key: 'rina.sato',
+    name: '佐藤 里奈',
+    kana: 'サトウ リナ',
+    town: 'kasuge',
+    contractType: 'contractor',
+    skills: ['writing', 'proofreading'],
+    windows: [
+      ['tue', '13:00', '15:00'],
+      ['thu', '13:00', '15:00'],
+    ],
+  },
+  {
+    key: 'chiharu.ito',
+    name: '伊藤 千春',
+    kana: 'イトウ チハル',
+    town: 'kasuge',
+    contractType: 'contractor',
+    skills: ['design', 'illustration'],
+    windows: [
+      ['sat', '09:00', '11:00'],
+      ['sun', '09:00', '11:00'],
+    ],
+  },
+  {
+    key: 'tomoko.suzuki',
+    name: '鈴木 智子',
+    kana: 'スズキ トモコ',
+    town: 'kasuge',
+    contractType: 'employee',
+    skills: ['transcription', 'data entry'],
+    windows: [['weekdays', '13:10', '13:50']],
+  },
+  {
+    key: 'mai.saito',
+    name: '斎藤 舞',
+    kana: 'サイトウ マイ',
+    town: 'kasuge',
+    contractType: 'contractor',
+    skills: ['translation'],
+    windows: [
+      ['mon', '21:00', '23:00'],
+      ['thu', '21:00', '23:00'],
+    ],
+  },
+  {
+    key: 'ryo.shindo',
+    name: '進藤 亮',
+    kana: 'シンドウ リョウ',
+    town: 'kasuge',
+    contractType: 'employee',
+    skills: ['data entry', 'photography'],
+    windows: [['weekdays', '16:00', '17:00']],
+  },
 ];
 
 const COORDINATOR = 'yoko.fujiwara';
@@ -65,9 +193,21 @@ const USERS = {
  * corporate numbers: bases starting 9901, a registry office code no office has.
  */
 const BUSINESSES = [
-  { name: '白神ウッドワークス株式会社', base: '990101000001', contact: { name: '高橋 健', email: 'ken.takahashi@shirakami-woodworks.example' } },
-  { name: '藤琴川まいたけ合同会社', base: '990101000002', contact: { name: '小山 里美', email: 'satomi.koyama@fujikotogawa-maitake.example' } },
-  { name: '粕毛ふるさと観光有限会社', base: '990101000003', contact: { name: '武田 浩二', email: 'koji.takeda@kasuge-kanko.example' } },
+  {
+    name: '白神ウッドワークス株式会社',
+    base: '990101000001',
+    contact: { name: '高橋 健', email: 'ken.takahashi@shirakami-woodworks.example' },
+  },
+  {
+    name: '藤琴川まいたけ合同会社',
+    base: '990101000002',
+    contact: { name: '小山 里美', email: 'satomi.koyama@fujikotogawa-maitake.example' },
+  },
+  {
+    name: '粕毛ふるさと観光有限会社',
+    base: '990101000003',
+    contact: { name: '武田 浩二', email: 'koji.takeda@kasuge-kanko.example' },
+  },
 ] as const;
 /** The business users, in the businesses' order. */
 export const DEMO_BUSINESS_USER_EMAILS: readonly string[] = BUSINESSES.map((b) => b.contact.email);
@@ -77,12 +217,17 @@ export const DEMO_BUSINESS_USER_EMAIL = DEMO_BUSINESS_USER_EMAILS[0]!;
 const memberEmail = (m: DemoMember) => `${m.key}@fujisato.example`;
 
 const windowsOf = (m: DemoMember): AvailabilityWindow[] =>
-  m.windows.flatMap(([day, start, end]) => (day === 'weekdays' ? WEEKDAYS : [day as Weekday]).map((d) => ({ day: d, start, end })));
+  m.windows.flatMap(([day, start, end]) =>
+    (day === 'weekdays' ? WEEKDAYS : [day as Weekday]).map((d) => ({ day: d, start, end })),
+  );
 
 const demoAccounts = (): DemoAccount[] => [
   { role: 'operator (Polaris)', name: USERS.operator.name, email: USERS.operator.email },
   ...MEMBERS.map((m) => ({
-    role: m.key === COORDINATOR ? 'member, coordinator of fujisato' : `member (${m.town === 'fujikoto' ? 'Fujikoto 藤琴' : 'Kasuge 粕毛'})`,
+    role:
+      m.key === COORDINATOR
+        ? 'member, coordinator of fujisato'
+        : `member (${m.town === 'fujikoto' ? 'Fujikoto 藤琴' : 'Kasuge 粕毛'})`,
     name: m.name,
     email: memberEmail(m),
   })),
@@ -95,7 +240,13 @@ const memberInput = (m: DemoMember, index: number): RegisterMemberInput => ({
   address: `秋田県山本郡藤里町${m.town === 'fujikoto' ? '藤琴' : '粕毛'} デモ番地${index + 1}`,
   email: memberEmail(m),
   password: '',
-  bankAccount: { bankCode: '9999', branchCode: m.town === 'fujikoto' ? '001' : '002', type: 'ordinary', number: String(1000001 + index).padStart(7, '0'), holder: m.kana },
+  bankAccount: {
+    bankCode: '9999',
+    branchCode: m.town === 'fujikoto' ? '001' : '002',
+    type: 'ordinary',
+    number: String(1000001 + index).padStart(7, '0'),
+    holder: m.kana,
+  },
   townId: `fujisato/${m.town}`,
   contractType: m.contractType,
   skills: m.skills,
@@ -107,15 +258,23 @@ const memberInput = (m: DemoMember, index: number): RegisterMemberInput => ({
  * would), once. All demo accounts share one password: `options.password`, or a random one
  * returned with the accounts (print it: it is not stored anywhere in clear).
  */
-export const seedDemoCooperative = async (service: IdentityService, options: { password?: string } = {}): Promise<DemoSeedResult> => {
+export const seedDemoCooperative = async (
+  service: IdentityService,
+  options: { password?: string } = {},
+): Promise<DemoSeedResult> => {
   const claim = await service.claimDemoSeed();
   if (claim === 'seeded') {
-    return { status: 'already_seeded', message: 'the demo cooperative was seeded before; its password was printed then', accounts: demoAccounts() };
+    return {
+      status: 'already_seeded',
+      message: 'the demo cooperative was seeded before; its password was printed then',
+      accounts: demoAccounts(),
+    };
   }
   if (claim === 'incomplete') {
     return {
       status: 'incomplete',
-      message: 'a demo seed began on this store and did not finish: start again on an empty store to get the whole demo',
+      message:
+        'a demo seed began on this store and did not finish: start again on an empty store to get the whole demo',
       accounts: demoAccounts(),
     };
   }
@@ -146,14 +305,25 @@ export const seedDemoCooperative = async (service: IdentityService, options: { p
   }
   const businesses: BusinessView[] = [];
   for (const b of BUSINESSES) {
-    businesses.push(await service.registerBusiness(coordinator, { name: b.name, registrationNumber: corporateRegistrationNumber(b.base), regionId: 'fujisato' }));
+    businesses.push(
+      await service.registerBusiness(coordinator, {
+        name: b.name,
+        registrationNumber: corporateRegistrationNumber(b.base),
+        regionId: 'fujisato',
+      }),
+    );
   }
 
   const { userId: accountantId } = await service.registerUser(operator, { ...USERS.accountant, password });
   await service.grantRole(operator, accountantId, { kind: 'accountant' }, 'the cooperative’s accountant (税理士)');
   for (const [index, b] of BUSINESSES.entries()) {
     const { userId } = await service.registerUser(operator, { ...b.contact, password });
-    await service.grantRole(operator, userId, { kind: 'business', businessId: businesses[index]!.businessId }, 'contact person of the business');
+    await service.grantRole(
+      operator,
+      userId,
+      { kind: 'business', businessId: businesses[index]!.businessId },
+      'contact person of the business',
+    );
   }
 
   await service.completeDemoSeed();

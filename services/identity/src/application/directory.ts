@@ -1,8 +1,23 @@
-import { FollowedReadModel, StreamViews, type EventStore, type LogFollowerOptions, type RecordedEvent, type StreamView } from '@workshare/eventsourcing';
+import {
+  FollowedReadModel,
+  StreamViews,
+  type EventStore,
+  type LogFollowerOptions,
+  type RecordedEvent,
+  type StreamView,
+} from '@workshare/eventsourcing';
 import { accountDecider, type AccountEvent, type AccountState } from '../domain/account.js';
 import { businessDecider, type BusinessEvent, type BusinessState } from '../domain/business.js';
 
-const ACCOUNT_EVENTS = new Set<string>(['MemberRegistered', 'UserRegistered', 'MemberAvailabilityUpdated', 'RoleGranted', 'RoleRevoked', 'MemberForgotten', 'UserForgotten']);
+const ACCOUNT_EVENTS = new Set<string>([
+  'MemberRegistered',
+  'UserRegistered',
+  'MemberAvailabilityUpdated',
+  'RoleGranted',
+  'RoleRevoked',
+  'MemberForgotten',
+  'UserForgotten',
+]);
 const BUSINESS_EVENTS = new Set<string>(['BusinessRegistered']);
 
 /** One stream as the directory knows it: its folded state, the version it is folded to, when it began. */
@@ -19,7 +34,11 @@ const entryOf = <S>(known: StreamView<S> | undefined): DirectoryEntry<S> | undef
   known === undefined ? undefined : { state: known.view, version: known.version, registeredAt: known.since };
 
 const kindOf = (streamName: string): Kind | undefined =>
-  streamName.startsWith('member-') || streamName.startsWith('user-') ? 'account' : streamName.startsWith('business-') ? 'business' : undefined;
+  streamName.startsWith('member-') || streamName.startsWith('user-')
+    ? 'account'
+    : streamName.startsWith('business-')
+      ? 'business'
+      : undefined;
 
 /** How stale reads may be for other processes' writes: see LogFollowerOptions. 0: every read waits for a pass. */
 export type DirectoryOptions = LogFollowerOptions;
@@ -46,11 +65,13 @@ export class IdentityDirectory extends FollowedReadModel {
     super(store, options);
     this.accounts = new StreamViews<AccountState>(store, {
       accepts: (event) => kindOf(event.streamName) === 'account' && ACCOUNT_EVENTS.has(event.type),
-      project: (state, event) => accountDecider.evolve(state ?? accountDecider.initialState(), event as unknown as AccountEvent),
+      project: (state, event) =>
+        accountDecider.evolve(state ?? accountDecider.initialState(), event as unknown as AccountEvent),
     });
     this.businesses = new StreamViews<BusinessState>(store, {
       accepts: (event) => kindOf(event.streamName) === 'business' && BUSINESS_EVENTS.has(event.type),
-      project: (state, event) => businessDecider.evolve(state ?? businessDecider.initialState(), event as unknown as BusinessEvent),
+      project: (state, event) =>
+        businessDecider.evolve(state ?? businessDecider.initialState(), event as unknown as BusinessEvent),
     });
   }
 
@@ -84,7 +105,8 @@ export class IdentityDirectory extends FollowedReadModel {
   membersOf(regionId: string): Extract<AccountState, { status: 'active' | 'forgotten' }>[] {
     const members: Extract<AccountState, { status: 'active' | 'forgotten' }>[] = [];
     for (const [stream, { view: state }] of this.accounts.entries()) {
-      if (stream.startsWith('member-') && state.status !== 'unregistered' && state.profile?.regionId === regionId) members.push(state);
+      if (stream.startsWith('member-') && state.status !== 'unregistered' && state.profile?.regionId === regionId)
+        members.push(state);
     }
     return members;
   }

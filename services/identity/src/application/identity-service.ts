@@ -26,7 +26,13 @@ import {
   type RegisterUser,
 } from '../domain/account.js';
 import type { AvailabilityWindow } from '../domain/availability.js';
-import { businessDecider, businessStream, type BusinessEvent, type BusinessState, type RegisterBusiness } from '../domain/business.js';
+import {
+  businessDecider,
+  businessStream,
+  type BusinessEvent,
+  type BusinessState,
+  type RegisterBusiness,
+} from '../domain/business.js';
 import {
   checkPasswordPolicy,
   normaliseEmail,
@@ -55,7 +61,15 @@ import { memberAccess, mayListMembers, visiblePersonalData } from './access.js';
 import { makeCaller, SYSTEM_ACTOR, type Caller, type RequestContext } from './caller.js';
 import { commandKey, idForCommand } from './command-ids.js';
 import { IdentityDirectory } from './directory.js';
-import type { EmailIndex, IssuedToken, Jwks, PasswordHasher, PersonalDataProtector, TokenService, VerifiedToken } from './ports.js';
+import type {
+  EmailIndex,
+  IssuedToken,
+  Jwks,
+  PasswordHasher,
+  PersonalDataProtector,
+  TokenService,
+  VerifiedToken,
+} from './ports.js';
 import type { BusinessView, MemberSummary, MemberView, RegionView, UserView } from './views.js';
 
 export interface IdentityServiceOptions {
@@ -113,7 +127,8 @@ export type DemoSeedClaim = 'claimed' | 'seeded' | 'incomplete';
 
 const DEMO_SEED_STREAM = 'identityDemoSeed-fujisato';
 
-const invalidCredentials = () => new DomainError('auth.invalid_credentials', 'email or password is wrong', 'unauthenticated');
+const invalidCredentials = () =>
+  new DomainError('auth.invalid_credentials', 'email or password is wrong', 'unauthenticated');
 
 const businessView = (state: Extract<BusinessState, { status: 'registered' }>): BusinessView => ({
   businessId: state.id,
@@ -126,7 +141,8 @@ const businessView = (state: Extract<BusinessState, { status: 'registered' }>): 
 
 const stringField = (data: JsonObject, field: string): string => {
   const value = data[field];
-  if (typeof value !== 'string') throw new DomainError('identity.personal_data_unreadable', `sealed personal data has no ${field}`, 'rule');
+  if (typeof value !== 'string')
+    throw new DomainError('identity.personal_data_unreadable', `sealed personal data has no ${field}`, 'rule');
   return value;
 };
 
@@ -160,7 +176,10 @@ export class IdentityService {
     this.emails = new CommandHandler({ store, decider: emailReservation });
     this.registrationNumbers = new CommandHandler({ store, decider: registrationNumberReservation });
     this.bootstrap = new CommandHandler({ store, decider: operatorBootstrapReservation });
-    this.directory = new IdentityDirectory(store, options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {});
+    this.directory = new IdentityDirectory(
+      store,
+      options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
+    );
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? (() => uuidv7());
   }
@@ -185,14 +204,29 @@ export class IdentityService {
     const personal = this.parseUser(input);
     const userId = this.newId();
     const stream = userStream(userId);
-    const command = (personalData: string): RegisterUser => ({ type: 'RegisterUser', userId, emailDigest: personal.emailDigest, personalData, by: SYSTEM_ACTOR });
+    const command = (personalData: string): RegisterUser => ({
+      type: 'RegisterUser',
+      userId,
+      emailDigest: personal.emailDigest,
+      personalData,
+      by: SYSTEM_ACTOR,
+    });
     accountDecider.decide(command(''), accountDecider.initialState());
     const metadata = this.metadata(SYSTEM_ACTOR);
-    await this.bootstrap.handle(OPERATOR_BOOTSTRAP_STREAM, { type: 'Reserve', owner: stream }, { metadata, now: this.now });
+    await this.bootstrap.handle(
+      OPERATOR_BOOTSTRAP_STREAM,
+      { type: 'Reserve', owner: stream },
+      { metadata, now: this.now },
+    );
     await this.register(stream, personal.emailDigest, command, personal.seal, metadata);
     const granted = await this.accounts.handle(
       stream,
-      { type: 'GrantRole', role: { kind: 'operator' }, reason: 'first operator of this installation (bootstrap)', by: SYSTEM_ACTOR },
+      {
+        type: 'GrantRole',
+        role: { kind: 'operator' },
+        reason: 'first operator of this installation (bootstrap)',
+        by: SYSTEM_ACTOR,
+      },
       { metadata, now: this.now },
     );
     await this.directory.observe(granted.events);
@@ -200,7 +234,11 @@ export class IdentityService {
   }
 
   /** Registers a member of a region: by an operator or a coordinator of that region. */
-  async registerMember(caller: Caller, input: RegisterMemberInput, context?: RequestContext): Promise<{ memberId: string }> {
+  async registerMember(
+    caller: Caller,
+    input: RegisterMemberInput,
+    context?: RequestContext,
+  ): Promise<{ memberId: string }> {
     const actor = await this.actorOf(caller);
     const key = this.commandKeyOf(actor.id, context);
     const memberId = key === undefined ? this.newId() : idForCommand('member', key);
@@ -212,7 +250,13 @@ export class IdentityService {
     });
   }
 
-  private async registerNewMember(actor: Actor, memberId: string, input: RegisterMemberInput, metadata: EventMetadata, key: string | undefined): Promise<void> {
+  private async registerNewMember(
+    actor: Actor,
+    memberId: string,
+    input: RegisterMemberInput,
+    metadata: EventMetadata,
+    key: string | undefined,
+  ): Promise<void> {
     const email = normaliseEmail(input.email);
     const personal = {
       name: parseName(input.name),
@@ -252,7 +296,13 @@ export class IdentityService {
     return this.once(stream, async () => {
       if (key !== undefined && (await this.handledBefore(stream, key))) return { userId };
       const personal = this.parseUser(input);
-      const command = (personalData: string): RegisterUser => ({ type: 'RegisterUser', userId, emailDigest: personal.emailDigest, personalData, by: actor });
+      const command = (personalData: string): RegisterUser => ({
+        type: 'RegisterUser',
+        userId,
+        emailDigest: personal.emailDigest,
+        personalData,
+        by: actor,
+      });
       accountDecider.decide(command(''), accountDecider.initialState());
       await this.register(stream, personal.emailDigest, command, personal.seal, this.metadata(actor, context), key);
       return { userId };
@@ -266,7 +316,14 @@ export class IdentityService {
     const access = memberAccess(actor, { id: account.id, regionId: profile.regionId });
     if (!access) throw new ForbiddenError('member.forbidden', 'you may not read this member');
     if (account.status === 'forgotten') {
-      return { memberId: account.id, status: 'forgotten', access, regionId: profile.regionId, registeredAt, personalData: { status: 'forgotten' } };
+      return {
+        memberId: account.id,
+        status: 'forgotten',
+        access,
+        regionId: profile.regionId,
+        registeredAt,
+        personalData: { status: 'forgotten' },
+      };
     }
     const unsealed = await this.options.protector.open(memberStream(account.id), account.personalData);
     return {
@@ -298,8 +355,10 @@ export class IdentityService {
   async getUser(caller: Caller, userId: string): Promise<UserView> {
     const actor = await this.readerOf(caller);
     const { account } = await this.knownAccount('user', userId);
-    if (actor.id !== account.id && !actor.roles.some((r) => r.kind === 'operator')) throw new ForbiddenError('user.forbidden', 'you may not read this user');
-    if (account.status === 'forgotten') return { userId: account.id, status: 'forgotten', personalData: { status: 'forgotten' } };
+    if (actor.id !== account.id && !actor.roles.some((r) => r.kind === 'operator'))
+      throw new ForbiddenError('user.forbidden', 'you may not read this user');
+    if (account.status === 'forgotten')
+      return { userId: account.id, status: 'forgotten', personalData: { status: 'forgotten' } };
     const unsealed = await this.options.protector.open(userStream(account.id), account.personalData);
     return {
       userId: account.id,
@@ -308,14 +367,19 @@ export class IdentityService {
       personalData:
         unsealed.status === 'shredded'
           ? { status: 'forgotten' }
-          : { status: 'readable', name: stringField(unsealed.data, 'name'), email: stringField(unsealed.data, 'email') },
+          : {
+              status: 'readable',
+              name: stringField(unsealed.data, 'name'),
+              email: stringField(unsealed.data, 'email'),
+            },
     };
   }
 
   /** A region's members, without personal data: for its coordinators, operators and the accountant. */
   async listMembers(caller: Caller, regionId: string): Promise<MemberSummary[]> {
     const actor = await this.readerOf(caller);
-    if (!mayListMembers(actor, regionId)) throw new ForbiddenError('member.forbidden', `you may not list the members of ${regionId}`);
+    if (!mayListMembers(actor, regionId))
+      throw new ForbiddenError('member.forbidden', `you may not list the members of ${regionId}`);
     const members = this.directory.membersOf(regionId);
     return members.map((m): MemberSummary => {
       const p = m.profile!;
@@ -342,31 +406,60 @@ export class IdentityService {
   ): Promise<{ memberId: string; availability: AvailabilityWindow[]; changed: boolean }> {
     const actor = await this.actorOf(caller);
     this.assertId('member', memberId);
-    const result = await this.accounts.handle(memberStream(memberId), { type: 'UpdateAvailability', availability, by: actor }, this.handleOptions(actor, context));
+    const result = await this.accounts.handle(
+      memberStream(memberId),
+      { type: 'UpdateAvailability', availability, by: actor },
+      this.handleOptions(actor, context),
+    );
     await this.directory.observe(result.events);
     const state = result.state as Account;
-    return { memberId, availability: state.profile!.availability.map((w) => ({ ...w })), changed: result.events.length > 0 };
+    return {
+      memberId,
+      availability: state.profile!.availability.map((w) => ({ ...w })),
+      changed: result.events.length > 0,
+    };
   }
 
   /** Operators grant roles to members and users; every grant is an event with its actor and reason. */
-  async grantRole(caller: Caller, accountId: string, role: Role, reason: string, context?: RequestContext): Promise<{ roles: Role[] }> {
+  async grantRole(
+    caller: Caller,
+    accountId: string,
+    role: Role,
+    reason: string,
+    context?: RequestContext,
+  ): Promise<{ roles: Role[] }> {
     const actor = await this.actorOf(caller);
     const parsed = parseRole(role);
     if (parsed.kind === 'business') {
       const { state } = await this.businesses.load(businessStream(this.assertId('business', parsed.businessId)));
-      if (state.status !== 'registered') throw new NotFoundError('business.not_found', `no business ${parsed.businessId}`);
+      if (state.status !== 'registered')
+        throw new NotFoundError('business.not_found', `no business ${parsed.businessId}`);
     }
     const stream = await this.locateAccount(accountId);
-    const result = await this.accounts.handle(stream, { type: 'GrantRole', role: parsed, reason, by: actor }, this.handleOptions(actor, context));
+    const result = await this.accounts.handle(
+      stream,
+      { type: 'GrantRole', role: parsed, reason, by: actor },
+      this.handleOptions(actor, context),
+    );
     await this.directory.observe(result.events);
     return { roles: (result.state as Account).roles.map((r) => ({ ...r })) };
   }
 
-  async revokeRole(caller: Caller, accountId: string, role: Role, reason: string, context?: RequestContext): Promise<{ roles: Role[] }> {
+  async revokeRole(
+    caller: Caller,
+    accountId: string,
+    role: Role,
+    reason: string,
+    context?: RequestContext,
+  ): Promise<{ roles: Role[] }> {
     const actor = await this.actorOf(caller);
     const parsed = parseRole(role);
     const stream = await this.locateAccount(accountId);
-    const result = await this.accounts.handle(stream, { type: 'RevokeRole', role: parsed, reason, by: actor }, this.handleOptions(actor, context));
+    const result = await this.accounts.handle(
+      stream,
+      { type: 'RevokeRole', role: parsed, reason, by: actor },
+      this.handleOptions(actor, context),
+    );
     await this.directory.observe(result.events);
     return { roles: (result.state as Account).roles.map((r) => ({ ...r })) };
   }
@@ -387,7 +480,11 @@ export class IdentityService {
   // ---- businesses ---------------------------------------------------------------------------
 
   /** By an operator or a coordinator of the business's region; the registration number is unique. */
-  async registerBusiness(caller: Caller, input: RegisterBusinessInput, context?: RequestContext): Promise<BusinessView> {
+  async registerBusiness(
+    caller: Caller,
+    input: RegisterBusinessInput,
+    context?: RequestContext,
+  ): Promise<BusinessView> {
     const actor = await this.actorOf(caller);
     const key = this.commandKeyOf(actor.id, context);
     const businessId = key === undefined ? this.newId() : idForCommand('business', key);
@@ -395,7 +492,9 @@ export class IdentityService {
     const earlier = async (): Promise<BusinessView | undefined> => {
       if (key === undefined) return undefined;
       const { state, events } = await this.businesses.load(stream);
-      return state.status === 'registered' && events.some((e) => e.metadata.commandId === key) ? businessView(state) : undefined;
+      return state.status === 'registered' && events.some((e) => e.metadata.commandId === key)
+        ? businessView(state)
+        : undefined;
     };
     return this.once(stream, async () => {
       const before = await earlier();
@@ -413,9 +512,18 @@ export class IdentityService {
       const [decided] = businessDecider.decide(command, businessDecider.initialState());
       const metadata = this.metadata(actor, context);
       const numberStream = registrationNumberStream(decided!.data.registrationNumber);
-      await this.registrationNumbers.handle(numberStream, { type: 'Reserve', owner: stream }, { metadata, now: this.now });
+      await this.registrationNumbers.handle(
+        numberStream,
+        { type: 'Reserve', owner: stream },
+        { metadata, now: this.now },
+      );
       try {
-        const result = await this.businesses.handle(stream, command, { expectedVersion: 'no_stream', metadata, now: this.now, ...(key !== undefined ? { commandId: key } : {}) });
+        const result = await this.businesses.handle(stream, command, {
+          expectedVersion: 'no_stream',
+          metadata,
+          now: this.now,
+          ...(key !== undefined ? { commandId: key } : {}),
+        });
         await this.directory.observe(result.events);
         return businessView(result.state as Extract<BusinessState, { status: 'registered' }>);
       } catch (error) {
@@ -423,7 +531,13 @@ export class IdentityService {
         const twin = await earlier().catch(() => undefined);
         if (twin !== undefined) return twin;
         // Best effort: if this fails, the number stays reserved by a business that does not exist, which only blocks its reuse.
-        await this.releaseReservation(this.registrationNumbers, numberStream, stream, 'the business registration did not complete', metadata).catch(() => undefined);
+        await this.releaseReservation(
+          this.registrationNumbers,
+          numberStream,
+          stream,
+          'the business registration did not complete',
+          metadata,
+        ).catch(() => undefined);
         throw error;
       }
     });
@@ -433,7 +547,8 @@ export class IdentityService {
   async getBusiness(caller: Caller, businessId: string): Promise<BusinessView> {
     await this.readerOf(caller);
     const entry = await this.directory.business(businessStream(this.assertId('business', businessId)));
-    if (entry === undefined || entry.state.status !== 'registered') throw new NotFoundError('business.not_found', `no business ${businessId}`);
+    if (entry === undefined || entry.state.status !== 'registered')
+      throw new NotFoundError('business.not_found', `no business ${businessId}`);
     return businessView(entry.state);
   }
 
@@ -466,7 +581,12 @@ export class IdentityService {
     const unsealed = await this.options.protector.open(reservation.holder, state.personalData);
     if (unsealed.status !== 'readable') return refuse();
     const hash = unsealed.data.passwordHash;
-    if (typeof password !== 'string' || typeof hash !== 'string' || !(await this.options.passwords.verify(password, hash))) throw invalidCredentials();
+    if (
+      typeof password !== 'string' ||
+      typeof hash !== 'string' ||
+      !(await this.options.passwords.verify(password, hash))
+    )
+      throw invalidCredentials();
     const caller = makeCaller(state.id, state.kind, state.roles, state.profile?.regionId);
     return { ...(await this.options.tokens.issue(caller)), caller };
   }
@@ -497,9 +617,13 @@ export class IdentityService {
   /** Claims the one-time demo seed: `claimed` (go ahead), `seeded` (done before), `incomplete` (begun, never finished). */
   async claimDemoSeed(): Promise<DemoSeedClaim> {
     try {
-      await this.options.store.append(DEMO_SEED_STREAM, [{ type: 'DemoSeedStarted', data: {}, metadata: { actor: SYSTEM_ACTOR.id } }], {
-        expectedVersion: 'no_stream',
-      });
+      await this.options.store.append(
+        DEMO_SEED_STREAM,
+        [{ type: 'DemoSeedStarted', data: {}, metadata: { actor: SYSTEM_ACTOR.id } }],
+        {
+          expectedVersion: 'no_stream',
+        },
+      );
       return 'claimed';
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'eventstore.wrong_expected_version') throw error;
@@ -509,7 +633,11 @@ export class IdentityService {
   }
 
   async completeDemoSeed(): Promise<void> {
-    await this.options.store.append(DEMO_SEED_STREAM, [{ type: 'DemoSeedCompleted', data: {}, metadata: { actor: SYSTEM_ACTOR.id } }], { expectedVersion: 0 });
+    await this.options.store.append(
+      DEMO_SEED_STREAM,
+      [{ type: 'DemoSeedCompleted', data: {}, metadata: { actor: SYSTEM_ACTOR.id } }],
+      { expectedVersion: 0 },
+    );
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -520,13 +648,19 @@ export class IdentityService {
    */
   private async actorOf(caller: Caller): Promise<Actor> {
     const { state } = await this.accounts.load(this.callerStream(caller));
-    if (state.status !== 'active') throw new DomainError('auth.account_inactive', 'this account no longer exists', 'unauthenticated');
+    if (state.status !== 'active')
+      throw new DomainError('auth.account_inactive', 'this account no longer exists', 'unauthenticated');
     return { id: state.id, roles: state.roles };
   }
 
   /** The caller's account stream; refuses anything that is not a signed-in member or user. */
   private callerStream(caller: Caller): string {
-    if (typeof caller !== 'object' || caller === null || (caller.kind !== 'member' && caller.kind !== 'user') || !isUuid(caller.id)) {
+    if (
+      typeof caller !== 'object' ||
+      caller === null ||
+      (caller.kind !== 'member' && caller.kind !== 'user') ||
+      !isUuid(caller.id)
+    ) {
       throw new DomainError('auth.unauthenticated', 'sign in first', 'unauthenticated');
     }
     return accountStream(caller.kind, caller.id);
@@ -540,7 +674,8 @@ export class IdentityService {
     const stream = this.callerStream(caller);
     await this.directory.ensureFresh();
     const entry = await this.directory.account(stream);
-    if (entry === undefined || entry.state.status !== 'active') throw new DomainError('auth.account_inactive', 'this account no longer exists', 'unauthenticated');
+    if (entry === undefined || entry.state.status !== 'active')
+      throw new DomainError('auth.account_inactive', 'this account no longer exists', 'unauthenticated');
     return entry.state;
   }
 
@@ -553,7 +688,8 @@ export class IdentityService {
   private async knownAccount(kind: AccountKind, id: string): Promise<{ account: Account; registeredAt: Date }> {
     this.assertId(kind, id);
     const entry = await this.directory.account(accountStream(kind, id));
-    if (entry === undefined || entry.state.status === 'unregistered' || entry.state.kind !== kind) throw new NotFoundError(`${kind}.not_found`, `no ${kind} ${id}`);
+    if (entry === undefined || entry.state.status === 'unregistered' || entry.state.kind !== kind)
+      throw new NotFoundError(`${kind}.not_found`, `no ${kind} ${id}`);
     return { account: entry.state, registeredAt: entry.registeredAt };
   }
 
@@ -586,7 +722,8 @@ export class IdentityService {
     metadata: EventMetadata,
   ): Promise<void> {
     const { state } = await handler.load(reservationStream);
-    if (state.holder === owner) await handler.handle(reservationStream, { type: 'Release', owner, reason }, { metadata, now: this.now });
+    if (state.holder === owner)
+      await handler.handle(reservationStream, { type: 'Release', owner, reason }, { metadata, now: this.now });
   }
 
   private parseUser(input: RegisterUserInput): { emailDigest: string; seal: () => Promise<JsonObject> } {
@@ -624,17 +761,34 @@ export class IdentityService {
     try {
       await dataKey.persist();
       keyStored = true;
-      const result = await this.accounts.handle(stream, command(sealed), { expectedVersion: 'no_stream', metadata, now: this.now, ...(key !== undefined ? { commandId: key } : {}) });
+      const result = await this.accounts.handle(stream, command(sealed), {
+        expectedVersion: 'no_stream',
+        metadata,
+        now: this.now,
+        ...(key !== undefined ? { commandId: key } : {}),
+      });
       await this.directory.observe(result.events);
     } catch (error) {
       if (key !== undefined && (await this.handledBefore(stream, key).catch(() => false))) return;
       if (keyStored) await this.options.protector.shred(stream).catch(() => undefined);
-      await this.releaseReservation(this.emails, emailStream, stream, 'the registration did not complete', metadata).catch(() => undefined);
+      await this.releaseReservation(
+        this.emails,
+        emailStream,
+        stream,
+        'the registration did not complete',
+        metadata,
+      ).catch(() => undefined);
       throw error;
     }
   }
 
-  private async forget(kind: AccountKind, caller: Caller, id: string, reason: string, context?: RequestContext): Promise<void> {
+  private async forget(
+    kind: AccountKind,
+    caller: Caller,
+    id: string,
+    reason: string,
+    context?: RequestContext,
+  ): Promise<void> {
     const stream = accountStream(kind, this.assertId(kind, id));
     this.callerStream(caller); // a signed-in member or user, or refused
     const key = this.commandKeyOf(caller.id, context);
@@ -643,7 +797,13 @@ export class IdentityService {
       const { state, events } = await this.accounts.load(stream);
       if (state.status === 'forgotten' && events.some((e) => e.metadata.commandId === key)) {
         await this.directory.observe(events);
-        await this.releaseReservation(this.emails, emailReservationStream(state.emailDigest), stream, 'the account was forgotten', { actor: caller.id });
+        await this.releaseReservation(
+          this.emails,
+          emailReservationStream(state.emailDigest),
+          stream,
+          'the account was forgotten',
+          { actor: caller.id },
+        );
         return;
       }
     }
@@ -656,7 +816,13 @@ export class IdentityService {
     const options = this.handleOptions(actor, context);
     const result = await this.accounts.handle(stream, command, options);
     await this.directory.observe(result.events);
-    await this.releaseReservation(this.emails, emailReservationStream(account.emailDigest), stream, 'the account was forgotten', options.metadata);
+    await this.releaseReservation(
+      this.emails,
+      emailReservationStream(account.emailDigest),
+      stream,
+      'the account was forgotten',
+      options.metadata,
+    );
   }
 
   private assertId(what: string, id: string): string {
@@ -667,7 +833,8 @@ export class IdentityService {
   private async existingAccount(kind: AccountKind, id: string): Promise<Account> {
     this.assertId(kind, id);
     const { state } = await this.accounts.load(accountStream(kind, id));
-    if (state.status === 'unregistered' || state.kind !== kind) throw new NotFoundError(`${kind}.not_found`, `no ${kind} ${id}`);
+    if (state.status === 'unregistered' || state.kind !== kind)
+      throw new NotFoundError(`${kind}.not_found`, `no ${kind} ${id}`);
     return state;
   }
 

@@ -68,7 +68,8 @@ export type UserView =
       readonly userId: string;
       readonly status: 'active';
       readonly roles: readonly Role[];
-      readonly personalData: { readonly status: 'readable'; readonly name: string; readonly email: string } | ForgottenPersonalData;
+      readonly personalData:
+        { readonly status: 'readable'; readonly name: string; readonly email: string } | ForgottenPersonalData;
     }
   | { readonly userId: string; readonly status: 'forgotten'; readonly personalData: ForgottenPersonalData };
 
@@ -86,6 +87,10 @@ export type RegionView = {
   readonly id: string;
   readonly name: string;
   readonly nameJa: string;
-  readonly office: { readonly name: string; readonly nameJa: string; readonly prefecture: { readonly id: PrefectureId; readonly name: string; readonly nameJa: string } };
+  readonly office: {
+    readonly name: string;
+    readonly nameJa: string;
+    readonly prefecture: { readonly id: PrefectureId; readonly name: string; readonly nameJa: string };
+  };
   readonly towns: readonly { readonly id: string; readonly name: string; readonly nameJa: string }[];
 };

@@ -1,5 +1,17 @@
-import { DomainError, ForbiddenError, NotFoundError, ValidationError, type Decider, type DomainEvent } from '@workshare/eventsourcing';
-import { AVAILABILITY_TIME_ZONE, sameAvailability, validateAvailability, type AvailabilityWindow } from './availability.js';
+import {
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type Decider,
+  type DomainEvent,
+} from '@workshare/eventsourcing';
+import {
+  AVAILABILITY_TIME_ZONE,
+  sameAvailability,
+  validateAvailability,
+  type AvailabilityWindow,
+} from './availability.js';
 import { requireRegion, requireTown, officePrefecture, type PrefectureId } from './regions.js';
 import { holds, isOperator, managesRegion, roleKey, type Actor, type Role } from './roles.js';
 
@@ -39,17 +51,33 @@ export type MemberRegistered = DomainEvent<
     registeredBy: string;
   }
 >;
-export type UserRegistered = DomainEvent<'UserRegistered', { userId: string; emailDigest: string; personalData: string; registeredBy: string }>;
+export type UserRegistered = DomainEvent<
+  'UserRegistered',
+  { userId: string; emailDigest: string; personalData: string; registeredBy: string }
+>;
 export type MemberAvailabilityUpdated = DomainEvent<
   'MemberAvailabilityUpdated',
   { memberId: string; availability: AvailabilityWindow[]; timeZone: typeof AVAILABILITY_TIME_ZONE; updatedBy: string }
 >;
-export type RoleGranted = DomainEvent<'RoleGranted', { accountId: string; role: Role; grantedBy: string; reason: string }>;
-export type RoleRevoked = DomainEvent<'RoleRevoked', { accountId: string; role: Role; revokedBy: string; reason: string }>;
+export type RoleGranted = DomainEvent<
+  'RoleGranted',
+  { accountId: string; role: Role; grantedBy: string; reason: string }
+>;
+export type RoleRevoked = DomainEvent<
+  'RoleRevoked',
+  { accountId: string; role: Role; revokedBy: string; reason: string }
+>;
 export type MemberForgotten = DomainEvent<'MemberForgotten', { memberId: string; forgottenBy: string; reason: string }>;
 export type UserForgotten = DomainEvent<'UserForgotten', { userId: string; forgottenBy: string; reason: string }>;
 
-export type AccountEvent = MemberRegistered | UserRegistered | MemberAvailabilityUpdated | RoleGranted | RoleRevoked | MemberForgotten | UserForgotten;
+export type AccountEvent =
+  | MemberRegistered
+  | UserRegistered
+  | MemberAvailabilityUpdated
+  | RoleGranted
+  | RoleRevoked
+  | MemberForgotten
+  | UserForgotten;
 
 // ---- commands -----------------------------------------------------------------------------
 
@@ -77,11 +105,22 @@ export type UpdateAvailability = {
   readonly availability: readonly AvailabilityWindow[];
   readonly by: Actor;
 };
-export type GrantRole = { readonly type: 'GrantRole'; readonly role: Role; readonly reason: string; readonly by: Actor };
-export type RevokeRole = { readonly type: 'RevokeRole'; readonly role: Role; readonly reason: string; readonly by: Actor };
+export type GrantRole = {
+  readonly type: 'GrantRole';
+  readonly role: Role;
+  readonly reason: string;
+  readonly by: Actor;
+};
+export type RevokeRole = {
+  readonly type: 'RevokeRole';
+  readonly role: Role;
+  readonly reason: string;
+  readonly by: Actor;
+};
 export type ForgetAccount = { readonly type: 'ForgetAccount'; readonly reason: string; readonly by: Actor };
 
-export type AccountCommand = RegisterMember | RegisterUser | UpdateAvailability | GrantRole | RevokeRole | ForgetAccount;
+export type AccountCommand =
+  RegisterMember | RegisterUser | UpdateAvailability | GrantRole | RevokeRole | ForgetAccount;
 
 // ---- state --------------------------------------------------------------------------------
 
@@ -113,7 +152,8 @@ export type AccountState = { readonly status: 'unregistered' } | Account;
 const reasonOf = (reason: string, code: string): string => {
   const text = typeof reason === 'string' ? reason.trim() : '';
   if (text === '') throw new ValidationError(code, 'a reason is required');
-  if (text.length > MAX_REASON_LENGTH) throw new ValidationError(code, `a reason has at most ${MAX_REASON_LENGTH} characters`);
+  if (text.length > MAX_REASON_LENGTH)
+    throw new ValidationError(code, `a reason has at most ${MAX_REASON_LENGTH} characters`);
   return text;
 };
 
@@ -123,13 +163,19 @@ const validateSkills = (skills: readonly string[]): string[] => {
   const names = skills.map((s, index) => {
     const name = typeof s === 'string' ? s.normalize('NFKC').trim() : '';
     if (name === '') throw new ValidationError('member.invalid_skill', `skill #${index} has no name`, { index });
-    if (name.length > MAX_SKILL_LENGTH) throw new ValidationError('member.invalid_skill', `skill #${index} is longer than ${MAX_SKILL_LENGTH} characters`, { index });
+    if (name.length > MAX_SKILL_LENGTH)
+      throw new ValidationError(
+        'member.invalid_skill',
+        `skill #${index} is longer than ${MAX_SKILL_LENGTH} characters`,
+        { index },
+      );
     return name;
   });
   const seen = new Set<string>();
   for (const name of names) {
     const key = name.toLowerCase();
-    if (seen.has(key)) throw new ValidationError('member.duplicate_skill', `skill ${JSON.stringify(name)} is listed twice`);
+    if (seen.has(key))
+      throw new ValidationError('member.duplicate_skill', `skill ${JSON.stringify(name)} is listed twice`);
     seen.add(key);
   }
   return names;
@@ -137,22 +183,30 @@ const validateSkills = (skills: readonly string[]): string[] => {
 
 const validateContractType = (contractType: unknown): ContractType => {
   if (!CONTRACT_TYPES.includes(contractType as ContractType)) {
-    throw new ValidationError('member.invalid_contract_type', `the contract type is "contractor" (業務委託) or "employee" (パート雇用)`);
+    throw new ValidationError(
+      'member.invalid_contract_type',
+      `the contract type is "contractor" (業務委託) or "employee" (パート雇用)`,
+    );
   }
   return contractType as ContractType;
 };
 
 const existing = (state: AccountState): Account => {
   if (state.status === 'unregistered') throw new NotFoundError('account.not_found', 'no such account');
-  if (state.status === 'forgotten') throw new DomainError('account.forgotten', `account ${state.id} has been forgotten`, 'rule');
+  if (state.status === 'forgotten')
+    throw new DomainError('account.forgotten', `account ${state.id} has been forgotten`, 'rule');
   return state;
 };
 
 const decideRegisterMember = (cmd: RegisterMember, state: AccountState): AccountEvent[] => {
-  if (state.status !== 'unregistered') throw new DomainError('account.already_registered', `account ${cmd.memberId} is already registered`, 'rule');
+  if (state.status !== 'unregistered')
+    throw new DomainError('account.already_registered', `account ${cmd.memberId} is already registered`, 'rule');
   const town = requireTown(cmd.townId);
   if (!managesRegion(cmd.by, town.regionId)) {
-    throw new ForbiddenError('account.forbidden', `only an operator or a coordinator of ${town.regionId} registers its members`);
+    throw new ForbiddenError(
+      'account.forbidden',
+      `only an operator or a coordinator of ${town.regionId} registers its members`,
+    );
   }
   const contractType = validateContractType(cmd.contractType);
   const skills = validateSkills(cmd.skills);
@@ -178,20 +232,44 @@ const decideRegisterMember = (cmd: RegisterMember, state: AccountState): Account
 };
 
 const decideRegisterUser = (cmd: RegisterUser, state: AccountState): AccountEvent[] => {
-  if (state.status !== 'unregistered') throw new DomainError('account.already_registered', `account ${cmd.userId} is already registered`, 'rule');
+  if (state.status !== 'unregistered')
+    throw new DomainError('account.already_registered', `account ${cmd.userId} is already registered`, 'rule');
   if (!isOperator(cmd.by)) throw new ForbiddenError('account.forbidden', 'only an operator registers users');
-  return [{ type: 'UserRegistered', data: { userId: cmd.userId, emailDigest: cmd.emailDigest, personalData: cmd.personalData, registeredBy: cmd.by.id } }];
+  return [
+    {
+      type: 'UserRegistered',
+      data: {
+        userId: cmd.userId,
+        emailDigest: cmd.emailDigest,
+        personalData: cmd.personalData,
+        registeredBy: cmd.by.id,
+      },
+    },
+  ];
 };
 
 const decideUpdateAvailability = (cmd: UpdateAvailability, state: AccountState): AccountEvent[] => {
   const account = existing(state);
-  if (account.profile === undefined) throw new DomainError('account.not_a_member', `account ${account.id} is not a member: it has no availability`, 'rule');
+  if (account.profile === undefined)
+    throw new DomainError(
+      'account.not_a_member',
+      `account ${account.id} is not a member: it has no availability`,
+      'rule',
+    );
   if (cmd.by.id !== account.id && !managesRegion(cmd.by, account.profile.regionId)) {
-    throw new ForbiddenError('account.forbidden', `only the member herself, a coordinator of ${account.profile.regionId} or an operator changes her availability`);
+    throw new ForbiddenError(
+      'account.forbidden',
+      `only the member herself, a coordinator of ${account.profile.regionId} or an operator changes her availability`,
+    );
   }
   const availability = validateAvailability(cmd.availability);
   if (sameAvailability(availability, account.profile.availability)) return [];
-  return [{ type: 'MemberAvailabilityUpdated', data: { memberId: account.id, availability, timeZone: AVAILABILITY_TIME_ZONE, updatedBy: cmd.by.id } }];
+  return [
+    {
+      type: 'MemberAvailabilityUpdated',
+      data: { memberId: account.id, availability, timeZone: AVAILABILITY_TIME_ZONE, updatedBy: cmd.by.id },
+    },
+  ];
 };
 
 const decideGrantRole = (cmd: GrantRole, state: AccountState): AccountEvent[] => {
@@ -199,16 +277,29 @@ const decideGrantRole = (cmd: GrantRole, state: AccountState): AccountEvent[] =>
   if (!isOperator(cmd.by)) throw new ForbiddenError('role.forbidden', 'only an operator grants roles');
   const reason = reasonOf(cmd.reason, 'role.reason_required');
   const { role } = cmd;
-  if (role.kind === 'member') throw new ValidationError('role.not_grantable', 'the member role comes with a member registration; it is not granted');
-  if (holds(account.roles, role)) throw new DomainError('role.already_granted', `account ${account.id} already holds ${roleKey(role)}`, 'rule');
+  if (role.kind === 'member')
+    throw new ValidationError(
+      'role.not_grantable',
+      'the member role comes with a member registration; it is not granted',
+    );
+  if (holds(account.roles, role))
+    throw new DomainError('role.already_granted', `account ${account.id} already holds ${roleKey(role)}`, 'rule');
   if (role.kind === 'coordinator') {
     requireRegion(role.regionId);
     if (account.profile?.regionId !== role.regionId) {
-      throw new DomainError('role.not_resident', `a coordinator of ${role.regionId} must be a member living there`, 'rule');
+      throw new DomainError(
+        'role.not_resident',
+        `a coordinator of ${role.regionId} must be a member living there`,
+        'rule',
+      );
     }
   }
   if (role.kind === 'business' && account.roles.some((r) => r.kind === 'business')) {
-    throw new DomainError('role.one_business_only', `account ${account.id} already acts for another business; revoke that first`, 'rule');
+    throw new DomainError(
+      'role.one_business_only',
+      `account ${account.id} already acts for another business; revoke that first`,
+      'rule',
+    );
   }
   return [{ type: 'RoleGranted', data: { accountId: account.id, role, grantedBy: cmd.by.id, reason } }];
 };
@@ -217,14 +308,17 @@ const decideRevokeRole = (cmd: RevokeRole, state: AccountState): AccountEvent[] 
   const account = existing(state);
   if (!isOperator(cmd.by)) throw new ForbiddenError('role.forbidden', 'only an operator revokes roles');
   const reason = reasonOf(cmd.reason, 'role.reason_required');
-  if (cmd.role.kind === 'member') throw new ValidationError('role.not_revocable', 'the member role is not revoked: forget the member instead');
-  if (!holds(account.roles, cmd.role)) throw new DomainError('role.not_held', `account ${account.id} does not hold ${roleKey(cmd.role)}`, 'rule');
+  if (cmd.role.kind === 'member')
+    throw new ValidationError('role.not_revocable', 'the member role is not revoked: forget the member instead');
+  if (!holds(account.roles, cmd.role))
+    throw new DomainError('role.not_held', `account ${account.id} does not hold ${roleKey(cmd.role)}`, 'rule');
   return [{ type: 'RoleRevoked', data: { accountId: account.id, role: cmd.role, revokedBy: cmd.by.id, reason } }];
 };
 
 const decideForget = (cmd: ForgetAccount, state: AccountState): AccountEvent[] => {
   if (state.status === 'unregistered') throw new NotFoundError('account.not_found', 'no such account');
-  if (state.status === 'forgotten') throw new DomainError('account.already_forgotten', `account ${state.id} has already been forgotten`, 'rule');
+  if (state.status === 'forgotten')
+    throw new DomainError('account.already_forgotten', `account ${state.id} has already been forgotten`, 'rule');
   if (cmd.by.id !== state.id && !isOperator(cmd.by)) {
     throw new ForbiddenError('account.forbidden', 'only the person herself or an operator has an account forgotten');
   }
@@ -276,7 +370,15 @@ export const evolveAccount = (state: AccountState, event: AccountEvent): Account
     }
     case 'UserRegistered': {
       const d = event.data;
-      return { status: 'active', kind: 'user', id: d.userId, emailDigest: d.emailDigest, personalData: d.personalData, roles: [], profile: undefined };
+      return {
+        status: 'active',
+        kind: 'user',
+        id: d.userId,
+        emailDigest: d.emailDigest,
+        personalData: d.personalData,
+        roles: [],
+        profile: undefined,
+      };
     }
     case 'MemberAvailabilityUpdated':
       if (state.status === 'unregistered' || state.profile === undefined) return state;
@@ -305,4 +407,5 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
 /** Stream names: `member-<id>` for members, `user-<id>` for users. */
 export const memberStream = (memberId: string): string => `member-${memberId}`;
 export const userStream = (userId: string): string => `user-${userId}`;
-export const accountStream = (kind: AccountKind, id: string): string => (kind === 'member' ? memberStream(id) : userStream(id));
+export const accountStream = (kind: AccountKind, id: string): string =>
+  kind === 'member' ? memberStream(id) : userStream(id);

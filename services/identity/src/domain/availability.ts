@@ -25,7 +25,8 @@ const minutes = (text: string, pattern: RegExp): number | undefined => {
   return Number(hours) * 60 + Number(mins);
 };
 
-const describe = (w: { day: unknown; start: unknown; end: unknown }): string => `${String(w.day)} ${String(w.start)}–${String(w.end)}`;
+const describe = (w: { day: unknown; start: unknown; end: unknown }): string =>
+  `${String(w.day)} ${String(w.start)}–${String(w.end)}`;
 
 /**
  * Checks a week of windows and returns them in order (by day, then start). Refuses, with the
@@ -37,12 +38,20 @@ const describe = (w: { day: unknown; start: unknown; end: unknown }): string => 
 export const validateAvailability = (windows: readonly AvailabilityWindow[]): AvailabilityWindow[] => {
   if (!Array.isArray(windows)) throw new ValidationError('availability.invalid', 'availability is a list of windows');
   if (windows.length > MAX_WINDOWS) {
-    throw new ValidationError('availability.too_many', `at most ${MAX_WINDOWS} availability windows a week (got ${windows.length})`);
+    throw new ValidationError(
+      'availability.too_many',
+      `at most ${MAX_WINDOWS} availability windows a week (got ${windows.length})`,
+    );
   }
   const spans = windows.map((w, index) => {
-    if (typeof w !== 'object' || w === null) throw new ValidationError('availability.invalid', `window #${index} is not {day, start, end}`, { index });
+    if (typeof w !== 'object' || w === null)
+      throw new ValidationError('availability.invalid', `window #${index} is not {day, start, end}`, { index });
     if (!(WEEKDAYS as readonly unknown[]).includes(w.day)) {
-      throw new ValidationError('availability.unknown_day', `window #${index} (${describe(w)}): day must be one of ${WEEKDAYS.join(', ')}`, { index });
+      throw new ValidationError(
+        'availability.unknown_day',
+        `window #${index} (${describe(w)}): day must be one of ${WEEKDAYS.join(', ')}`,
+        { index },
+      );
     }
     const start = typeof w.start === 'string' ? minutes(w.start, START_TIME) : undefined;
     const end = typeof w.end === 'string' ? minutes(w.end, END_TIME) : undefined;
@@ -60,7 +69,12 @@ export const validateAvailability = (windows: readonly AvailabilityWindow[]): Av
         { index },
       );
     }
-    if (end === start) throw new ValidationError('availability.zero_length', `window #${index} (${describe(w)}) is empty: it ends when it starts`, { index });
+    if (end === start)
+      throw new ValidationError(
+        'availability.zero_length',
+        `window #${index} (${describe(w)}) is empty: it ends when it starts`,
+        { index },
+      );
     return { window: { day: w.day, start: w.start, end: w.end }, dayIndex: WEEKDAYS.indexOf(w.day), start, end, index };
   });
   spans.sort((a, b) => a.dayIndex - b.dayIndex || a.start - b.start || a.end - b.end);

@@ -52,7 +52,10 @@ export type BusinessState =
 
 const parseEntityType = (value: unknown): EntityType => {
   if (!ENTITY_TYPES.includes(value as EntityType)) {
-    throw new ValidationError('business.invalid_entity_type', 'a business is a "corporation" (法人) or a "sole_proprietor" (個人事業者)');
+    throw new ValidationError(
+      'business.invalid_entity_type',
+      'a business is a "corporation" (法人) or a "sole_proprietor" (個人事業者)',
+    );
   }
   return value as EntityType;
 };
@@ -60,7 +63,8 @@ const parseEntityType = (value: unknown): EntityType => {
 const parseBusinessName = (value: unknown): string => {
   const name = typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : '';
   if (name === '') throw new ValidationError('business.name_required', 'a business needs a name');
-  if (name.length > MAX_BUSINESS_NAME) throw new ValidationError('business.name_too_long', `a business name has at most ${MAX_BUSINESS_NAME} characters`);
+  if (name.length > MAX_BUSINESS_NAME)
+    throw new ValidationError('business.name_too_long', `a business name has at most ${MAX_BUSINESS_NAME} characters`);
   return name;
 };
 
@@ -73,9 +77,16 @@ const parseBusinessAddress = (value: unknown, entityType: EntityType): string | 
   const address = typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : undefined;
   if (address === undefined) throw new ValidationError('business.invalid_address', 'a business address is text');
   if (address === '') return undefined;
-  if (address.length > MAX_BUSINESS_ADDRESS) throw new ValidationError('business.address_too_long', `a business address has at most ${MAX_BUSINESS_ADDRESS} characters`);
+  if (address.length > MAX_BUSINESS_ADDRESS)
+    throw new ValidationError(
+      'business.address_too_long',
+      `a business address has at most ${MAX_BUSINESS_ADDRESS} characters`,
+    );
   if (entityType === 'sole_proprietor') {
-    throw new ValidationError('business.address_is_personal_data', 'a sole proprietor’s address is personal data: it is not kept with the business (leave it out)');
+    throw new ValidationError(
+      'business.address_is_personal_data',
+      'a sole proprietor’s address is personal data: it is not kept with the business (leave it out)',
+    );
   }
   return address;
 };
@@ -83,10 +94,18 @@ const parseBusinessAddress = (value: unknown, entityType: EntityType): string | 
 export const decideBusiness = (command: BusinessCommand, state: BusinessState): BusinessEvent[] => {
   switch (command.type) {
     case 'RegisterBusiness': {
-      if (state.status !== 'unregistered') throw new DomainError('business.already_registered', `business ${command.businessId} is already registered`, 'rule');
+      if (state.status !== 'unregistered')
+        throw new DomainError(
+          'business.already_registered',
+          `business ${command.businessId} is already registered`,
+          'rule',
+        );
       const region = requireRegion(command.regionId);
       if (!managesRegion(command.by, region.id)) {
-        throw new ForbiddenError('business.forbidden', `only an operator or a coordinator of ${region.id} registers its businesses`);
+        throw new ForbiddenError(
+          'business.forbidden',
+          `only an operator or a coordinator of ${region.id} registers its businesses`,
+        );
       }
       const name = parseBusinessName(command.name);
       const entityType = parseEntityType(command.entityType);

@@ -38,12 +38,14 @@ export type UserPersonalData = {
 
 export const LIMITS = Object.freeze({ name: 100, address: 300, email: 254, passwordMin: 10, passwordMax: 200 });
 
-const text = (value: unknown): string => (typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : '');
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : '';
 
 export const parseName = (value: unknown): string => {
   const name = text(value);
   if (name === '') throw new ValidationError('personal_data.name_required', 'a name is required');
-  if (name.length > LIMITS.name) throw new ValidationError('personal_data.name_too_long', `a name has at most ${LIMITS.name} characters`);
+  if (name.length > LIMITS.name)
+    throw new ValidationError('personal_data.name_too_long', `a name has at most ${LIMITS.name} characters`);
   return name;
 };
 
@@ -71,7 +73,8 @@ export const normaliseEmail = (value: unknown): string => {
   return email;
 };
 
-const digits = (value: unknown): string => (typeof value === 'string' ? value.normalize('NFKC').trim() : typeof value === 'number' ? String(value) : '');
+const digits = (value: unknown): string =>
+  typeof value === 'string' ? value.normalize('NFKC').trim() : typeof value === 'number' ? String(value) : '';
 
 // Full-width katakana (ァ..ヴ, ヵ, ヶ, ヷ..ヺ), the long vowel mark, and single spaces between words.
 const KATAKANA_NAME = /^[\u30A1-\u30FA\u30FC]+( [\u30A1-\u30FA\u30FC]+)*$/;
@@ -85,23 +88,34 @@ const KATAKANA_NAME = /^[\u30A1-\u30FA\u30FC]+( [\u30A1-\u30FA\u30FC]+)*$/;
  */
 export const parseBankAccount = (input: unknown): BankAccount => {
   if (typeof input !== 'object' || input === null) {
-    throw new ValidationError('bank_account.required', 'a bank account is required: {bankCode, branchCode, type, number, holder}');
+    throw new ValidationError(
+      'bank_account.required',
+      'a bank account is required: {bankCode, branchCode, type, number, holder}',
+    );
   }
   const { bankCode, branchCode, type, number, holder } = input as Record<string, unknown>;
   const bank = digits(bankCode);
-  if (!/^\d{4}$/.test(bank)) throw new ValidationError('bank_account.invalid_bank_code', 'the bank code (金融機関コード) is 4 digits');
+  if (!/^\d{4}$/.test(bank))
+    throw new ValidationError('bank_account.invalid_bank_code', 'the bank code (金融機関コード) is 4 digits');
   const branch = digits(branchCode);
-  if (!/^\d{3}$/.test(branch)) throw new ValidationError('bank_account.invalid_branch_code', 'the branch code (支店コード) is 3 digits');
+  if (!/^\d{3}$/.test(branch))
+    throw new ValidationError('bank_account.invalid_branch_code', 'the branch code (支店コード) is 3 digits');
   if (type !== 'ordinary' && type !== 'current') {
     throw new ValidationError('bank_account.invalid_type', 'the account type is "ordinary" (普通) or "current" (当座)');
   }
   const accountNumber = digits(number);
   if (!/^\d{7}$/.test(accountNumber)) {
-    throw new ValidationError('bank_account.invalid_number', 'the account number (口座番号) is exactly 7 digits (pad a shorter one with leading zeros)');
+    throw new ValidationError(
+      'bank_account.invalid_number',
+      'the account number (口座番号) is exactly 7 digits (pad a shorter one with leading zeros)',
+    );
   }
   const holderName = text(holder);
   if (!KATAKANA_NAME.test(holderName)) {
-    throw new ValidationError('bank_account.invalid_holder', 'the account holder (口座名義) is written in katakana, as the bank holds it (ヤマダ ハナコ)');
+    throw new ValidationError(
+      'bank_account.invalid_holder',
+      'the account holder (口座名義) is written in katakana, as the bank holds it (ヤマダ ハナコ)',
+    );
   }
   return { bankCode: bank, branchCode: branch, type, number: accountNumber, holder: holderName };
 };

@@ -76,9 +76,13 @@ export const findRegion = (regionId: string): Region | undefined => REGIONS.find
 export const requireRegion = (regionId: string): Region => {
   const region = findRegion(regionId);
   if (!region) {
-    throw new ValidationError('region.unknown', `unknown region ${JSON.stringify(regionId)} (known: ${REGIONS.map((r) => r.id).join(', ')})`, {
-      regionId,
-    });
+    throw new ValidationError(
+      'region.unknown',
+      `unknown region ${JSON.stringify(regionId)} (known: ${REGIONS.map((r) => r.id).join(', ')})`,
+      {
+        regionId,
+      },
+    );
   }
   return region;
 };
@@ -90,7 +94,11 @@ export const requireRegion = (regionId: string): Region => {
 export const requireTown = (townId: string): Town => {
   const slash = townId.indexOf('/');
   if (slash <= 0) {
-    throw new ValidationError('town.unknown', `town ${JSON.stringify(townId)} is not <region>/<town>, such as fujisato/fujikoto`, { townId });
+    throw new ValidationError(
+      'town.unknown',
+      `town ${JSON.stringify(townId)} is not <region>/<town>, such as fujisato/fujikoto`,
+      { townId },
+    );
   }
   const region = requireRegion(townId.slice(0, slash));
   const town = region.towns.find((t) => t.id === townId);

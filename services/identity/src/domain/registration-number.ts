@@ -23,7 +23,8 @@ export const ENTITY_TYPES: readonly EntityType[] = ['corporation', 'sole_proprie
 
 /** The check digit (1–9) of a 12-digit corporate number base. */
 export const corporateCheckDigit = (base12: string): number => {
-  if (!/^\d{12}$/.test(base12)) throw new TypeError(`a corporate number base is 12 digits, got ${JSON.stringify(base12)}`);
+  if (!/^\d{12}$/.test(base12))
+    throw new TypeError(`a corporate number base is 12 digits, got ${JSON.stringify(base12)}`);
   let sum = 0;
   for (let n = 1; n <= 12; n++) {
     const digit = base12.charCodeAt(12 - n) - 48;

@@ -24,16 +24,20 @@ export interface ReservationRules {
   readonly what: string;
 }
 
-export const reservationDecider = (rules: ReservationRules): Decider<ReservationCommand, ReservationEvent, ReservationState> => ({
+export const reservationDecider = (
+  rules: ReservationRules,
+): Decider<ReservationCommand, ReservationEvent, ReservationState> => ({
   initialState: () => ({ holder: undefined }),
   decide(command, state) {
     switch (command.type) {
       case 'Reserve':
         if (state.holder === command.owner) return [];
-        if (state.holder !== undefined) throw new DomainError(rules.takenCode, `${rules.what} is already in use`, 'rule');
+        if (state.holder !== undefined)
+          throw new DomainError(rules.takenCode, `${rules.what} is already in use`, 'rule');
         return [{ type: 'ReservationMade', data: { owner: command.owner } }];
       case 'Release':
-        if (state.holder !== command.owner) throw new DomainError('reservation.not_held', `${rules.what} is not held by ${command.owner}`, 'rule');
+        if (state.holder !== command.owner)
+          throw new DomainError('reservation.not_held', `${rules.what} is not held by ${command.owner}`, 'rule');
         return [{ type: 'ReservationReleased', data: { owner: command.owner, reason: command.reason } }];
     }
   },
@@ -48,9 +52,15 @@ export const reservationDecider = (rules: ReservationRules): Decider<Reservation
 });
 
 export const emailReservation = reservationDecider({ takenCode: 'account.duplicate_email', what: 'this email' });
-export const registrationNumberReservation = reservationDecider({ takenCode: 'business.duplicate_registration_number', what: 'this registration number' });
+export const registrationNumberReservation = reservationDecider({
+  takenCode: 'business.duplicate_registration_number',
+  what: 'this registration number',
+});
 /** The one-time bootstrap of the first operator, reserved like a unique value. */
-export const operatorBootstrapReservation = reservationDecider({ takenCode: 'identity.already_bootstrapped', what: 'the first operator' });
+export const operatorBootstrapReservation = reservationDecider({
+  takenCode: 'identity.already_bootstrapped',
+  what: 'the first operator',
+});
 
 export const emailReservationStream = (emailDigest: string): string => `accountEmail-${emailDigest}`;
 export const registrationNumberStream = (registrationNumber: string): string => `businessNumber-${registrationNumber}`;

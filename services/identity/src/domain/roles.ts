@@ -16,7 +16,8 @@ export type RoleName = Role['kind'];
 
 export const ROLE_NAMES: readonly RoleName[] = ['member', 'coordinator', 'business', 'accountant', 'operator'];
 
-export const isRoleName = (value: unknown): value is RoleName => typeof value === 'string' && (ROLE_NAMES as readonly string[]).includes(value);
+export const isRoleName = (value: unknown): value is RoleName =>
+  typeof value === 'string' && (ROLE_NAMES as readonly string[]).includes(value);
 
 /** Who is acting, as the deciders see it: an account id and the roles it holds right now. */
 export type Actor = { readonly id: string; readonly roles: readonly Role[] };
@@ -45,7 +46,8 @@ export const coordinates = (actor: Actor, regionId: string): boolean =>
   actor.roles.some((r) => r.kind === 'coordinator' && r.regionId === regionId);
 
 /** Operators manage every region; a coordinator manages hers only. */
-export const managesRegion = (actor: Actor, regionId: string): boolean => isOperator(actor) || coordinates(actor, regionId);
+export const managesRegion = (actor: Actor, regionId: string): boolean =>
+  isOperator(actor) || coordinates(actor, regionId);
 
 /**
  * A role from untrusted input (gRPC, JSON): its shape is checked, its references (region,
@@ -53,7 +55,8 @@ export const managesRegion = (actor: Actor, regionId: string): boolean => isOper
  */
 export const parseRole = (input: unknown): Role => {
   const invalid = (why: string) => new ValidationError('role.invalid', `not a role: ${why}`);
-  if (typeof input !== 'object' || input === null) throw invalid('expected an object such as {"kind": "coordinator", "regionId": "fujisato"}');
+  if (typeof input !== 'object' || input === null)
+    throw invalid('expected an object such as {"kind": "coordinator", "regionId": "fujisato"}');
   const { kind, regionId, businessId } = input as Record<string, unknown>;
   switch (kind) {
     case 'member':
@@ -64,7 +67,8 @@ export const parseRole = (input: unknown): Role => {
       if (typeof regionId !== 'string' || regionId.trim() === '') throw invalid('a coordinator role needs a regionId');
       return { kind, regionId };
     case 'business':
-      if (typeof businessId !== 'string' || businessId.trim() === '') throw invalid('a business role needs a businessId');
+      if (typeof businessId !== 'string' || businessId.trim() === '')
+        throw invalid('a business role needs a businessId');
       return { kind, businessId };
     default:
       throw invalid(`unknown kind ${JSON.stringify(kind)} (one of ${ROLE_NAMES.join(', ')})`);

@@ -28,7 +28,9 @@ describe('AES-256-GCM sealing', () => {
     const parts = sealed.split('.');
     const ciphertext = Buffer.from(parts[2]!, 'base64url');
     ciphertext[0] = ciphertext[0]! ^ 1;
-    expect(() => open(key, [parts[0], parts[1], ciphertext.toString('base64url'), parts[3]].join('.'), 'member-1')).toThrow(SealError);
+    expect(() =>
+      open(key, [parts[0], parts[1], ciphertext.toString('base64url'), parts[3]].join('.'), 'member-1'),
+    ).toThrow(SealError);
     expect(() => open(key, 'garbage', 'member-1')).toThrow(SealError);
   });
 });
@@ -41,7 +43,10 @@ describe('envelope encryption (one data key per person)', () => {
     const sealed = draft.seal({ name: '藤原 陽子' });
     await expect(protector.open('member-1', sealed)).rejects.toMatchObject({ code: 'identity.data_key_missing' });
     await draft.persist();
-    await expect(protector.open('member-1', sealed)).resolves.toEqual({ status: 'readable', data: { name: '藤原 陽子' } });
+    await expect(protector.open('member-1', sealed)).resolves.toEqual({
+      status: 'readable',
+      data: { name: '藤原 陽子' },
+    });
     await protector.shred('member-1');
     await expect(protector.open('member-1', sealed)).resolves.toEqual({ status: 'shredded' });
   });
@@ -59,7 +64,9 @@ describe('envelope encryption (one data key per person)', () => {
     await vault.storeKey('member-2', stored.wrapped);
     await expect(protector.open('member-2', sealed)).rejects.toThrow(SealError);
     // Another master key cannot unwrap it.
-    await expect(new EnvelopeEncryption(vault, MasterKey.generate()).open('member-1', sealed)).rejects.toThrow(SealError);
+    await expect(new EnvelopeEncryption(vault, MasterKey.generate()).open('member-1', sealed)).rejects.toThrow(
+      SealError,
+    );
   });
 
   it('keeps data keys in use unwrapped in memory, a bounded number, and drops a key as it shreds it', async () => {
@@ -102,8 +109,12 @@ describe('master key', () => {
   it('reads base64 of exactly 32 bytes, and nothing else', () => {
     const text = MasterKey.generate().toBase64();
     expect(MasterKey.fromBase64(text).toBase64()).toBe(text);
-    expect(() => MasterKey.fromBase64(Buffer.alloc(16).toString('base64'))).toThrow(expect.objectContaining({ code: 'identity.invalid_master_key' }));
-    expect(() => MasterKey.fromBase64('not base64 at all!')).toThrow(expect.objectContaining({ code: 'identity.invalid_master_key' }));
+    expect(() => MasterKey.fromBase64(Buffer.alloc(16).toString('base64'))).toThrow(
+      expect.objectContaining({ code: 'identity.invalid_master_key' }),
+    );
+    expect(() => MasterKey.fromBase64('not base64 at all!')).toThrow(
+      expect.objectContaining({ code: 'identity.invalid_master_key' }),
+    );
   });
 
   it('comes from IDENTITY_MASTER_KEY when set', () => {
@@ -112,7 +123,9 @@ describe('master key', () => {
   });
 
   it('is required for a store other than the embedded one', () => {
-    expect(() => resolveMasterKey({}, 'postgres://x@y/z')).toThrow(expect.objectContaining({ code: 'identity.master_key_missing' }));
+    expect(() => resolveMasterKey({}, 'postgres://x@y/z')).toThrow(
+      expect.objectContaining({ code: 'identity.master_key_missing' }),
+    );
   });
 
   it('is generated once for an embedded store folder, kept there readable by its owner only', () => {
@@ -133,8 +146,12 @@ describe('master key', () => {
     const master = MasterKey.generate();
     const index = hmacEmailIndex(master);
     expect(index.digest('yoko@fujisato.example')).toMatch(/^[0-9a-f]{64}$/);
-    expect(index.digest('yoko@fujisato.example')).toBe(hmacEmailIndex(MasterKey.fromBase64(master.toBase64())).digest('yoko@fujisato.example'));
-    expect(index.digest('yoko@fujisato.example')).not.toBe(hmacEmailIndex(MasterKey.generate()).digest('yoko@fujisato.example'));
+    expect(index.digest('yoko@fujisato.example')).toBe(
+      hmacEmailIndex(MasterKey.fromBase64(master.toBase64())).digest('yoko@fujisato.example'),
+    );
+    expect(index.digest('yoko@fujisato.example')).not.toBe(
+      hmacEmailIndex(MasterKey.generate()).digest('yoko@fujisato.example'),
+    );
     expect(index.digest('yoko@fujisato.example')).not.toBe(index.digest('misaki@fujisato.example'));
   });
 });

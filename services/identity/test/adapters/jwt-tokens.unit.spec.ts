@@ -1,16 +1,28 @@
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import type { JsonObject } from '@workshare/eventsourcing';
-import { callerFromClaims, createTokenVerifier, generateSigningKey, JwtTokenService, parseSigningKey } from '../../src/adapters/jwt-tokens.js';
+import {
+  callerFromClaims,
+  createTokenVerifier,
+  generateSigningKey,
+  JwtTokenService,
+  parseSigningKey,
+} from '../../src/adapters/jwt-tokens.js';
 import { makeCaller } from '../../src/application/caller.js';
 
 const ID = '01900000-0000-7000-8000-000000000001';
-const coordinator = makeCaller(ID, 'member', [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }], 'fujisato');
+const coordinator = makeCaller(
+  ID,
+  'member',
+  [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
+  'fujisato',
+);
 const businessUser = makeCaller(ID, 'user', [{ kind: 'business', businessId: 'b-1' }]);
 const at = (iso: string) => () => new Date(iso);
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const payloadOf = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+const payloadOf = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 describe('signed tokens', () => {
   let tokens: JwtTokenService;
@@ -22,10 +34,21 @@ describe('signed tokens', () => {
     const { token, expiresAt } = await tokens.issue(coordinator);
     await expect(tokens.verify(token)).resolves.toEqual(coordinator);
     const claims = payloadOf(token);
-    expect(claims).toMatchObject({ iss: 'workshare-identity', aud: 'workshare', sub: ID, kind: 'member', roles: ['member', 'coordinator'], regions: ['fujisato'], region: 'fujisato' });
+    expect(claims).toMatchObject({
+      iss: 'workshare-identity',
+      aud: 'workshare',
+      sub: ID,
+      kind: 'member',
+      roles: ['member', 'coordinator'],
+      regions: ['fujisato'],
+      region: 'fujisato',
+    });
     expect((claims.exp as number) - (claims.iat as number)).toBe(8 * 3600);
     expect(expiresAt.getTime()).toBe((claims.exp as number) * 1000);
-    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'EdDSA', kid: tokens.jwks().keys[0]!.kid });
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({
+      alg: 'EdDSA',
+      kid: tokens.jwks().keys[0]!.kid,
+    });
   });
 
   it('carries a business user’s business', async () => {
@@ -38,8 +61,12 @@ describe('signed tokens', () => {
     const key = generateSigningKey();
     const issuer = await JwtTokenService.create(key, { now: at('2026-01-05T00:00:00Z') });
     const { token } = await issuer.issue(coordinator);
-    await expect((await JwtTokenService.create(key, { now: at('2026-01-05T07:59:00Z') })).verify(token)).resolves.toEqual(coordinator);
-    await expect((await JwtTokenService.create(key, { now: at('2026-01-05T08:00:01Z') })).verify(token)).rejects.toMatchObject({
+    await expect(
+      (await JwtTokenService.create(key, { now: at('2026-01-05T07:59:00Z') })).verify(token),
+    ).resolves.toEqual(coordinator);
+    await expect(
+      (await JwtTokenService.create(key, { now: at('2026-01-05T08:00:01Z') })).verify(token),
+    ).rejects.toMatchObject({
       code: 'auth.token_expired',
       kind: 'unauthenticated',
     });
@@ -69,23 +96,41 @@ describe('signed tokens', () => {
     const [header, payload, signature] = first.split('.') as [string, string, string];
     const flipped = Buffer.from(signature, 'base64url');
     flipped[0] = flipped[0]! ^ 1;
-    await expect(service.inspect(`${header}.${payload}.${flipped.toString('base64url')}`)).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await expect(service.inspect(`${header}.${payload}.${flipped.toString('base64url')}`)).rejects.toMatchObject({
+      code: 'auth.invalid_token',
+    });
   });
 
   it('refuses a token whose claims were changed (an extra role), or whose signature was', async () => {
     const { token } = await tokens.issue(makeCaller(ID, 'member', [{ kind: 'member' }], 'fujisato'));
     const [header, payload, signature] = token.split('.') as [string, string, string];
-    const promoted = b64({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), roles: ['member', 'operator'] });
-    await expect(tokens.verify(`${header}.${promoted}.${signature}`)).rejects.toMatchObject({ code: 'auth.invalid_token', kind: 'unauthenticated' });
+    const promoted = b64({
+      ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+      roles: ['member', 'operator'],
+    });
+    await expect(tokens.verify(`${header}.${promoted}.${signature}`)).rejects.toMatchObject({
+      code: 'auth.invalid_token',
+      kind: 'unauthenticated',
+    });
     const flipped = Buffer.from(signature, 'base64url');
     flipped[0] = flipped[0]! ^ 1;
-    await expect(tokens.verify(`${header}.${payload}.${flipped.toString('base64url')}`)).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await expect(tokens.verify(`${header}.${payload}.${flipped.toString('base64url')}`)).rejects.toMatchObject({
+      code: 'auth.invalid_token',
+    });
   });
 
   it('refuses a token signed with another key, an unsigned one, and garbage', async () => {
     const stranger = await JwtTokenService.create(generateSigningKey());
-    await expect(tokens.verify((await stranger.issue(coordinator)).token)).rejects.toMatchObject({ code: 'auth.invalid_token' });
-    const unsigned = new UnsecuredJWT({ kind: 'member', roles: ['operator'], regions: [] }).setSubject(ID).setIssuer('workshare-identity').setAudience('workshare').setIssuedAt().setExpirationTime('1h').encode();
+    await expect(tokens.verify((await stranger.issue(coordinator)).token)).rejects.toMatchObject({
+      code: 'auth.invalid_token',
+    });
+    const unsigned = new UnsecuredJWT({ kind: 'member', roles: ['operator'], regions: [] })
+      .setSubject(ID)
+      .setIssuer('workshare-identity')
+      .setAudience('workshare')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .encode();
     await expect(tokens.verify(unsigned)).rejects.toMatchObject({ code: 'auth.invalid_token' });
     await expect(tokens.verify('not.a.token')).rejects.toMatchObject({ code: 'auth.invalid_token' });
     await expect(tokens.verify('')).rejects.toMatchObject({ code: 'auth.missing_token' });
@@ -95,7 +140,9 @@ describe('signed tokens', () => {
     const key = generateSigningKey();
     const other = await JwtTokenService.create(key, { issuer: 'someone-else' });
     const ours = await JwtTokenService.create(key);
-    await expect(ours.verify((await other.issue(coordinator)).token)).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await expect(ours.verify((await other.issue(coordinator)).token)).rejects.toMatchObject({
+      code: 'auth.invalid_token',
+    });
     const foreignAudience = await new SignJWT({ kind: 'member', roles: ['member'], regions: [] })
       .setProtectedHeader({ alg: 'EdDSA' })
       .setSubject(ID)
@@ -115,7 +162,9 @@ describe('signed tokens', () => {
     const verify = createTokenVerifier({ jwks });
     await expect(verify((await tokens.issue(coordinator)).token)).resolves.toEqual(coordinator);
     const stranger = await JwtTokenService.create(generateSigningKey());
-    await expect(verify((await stranger.issue(coordinator)).token)).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await expect(verify((await stranger.issue(coordinator)).token)).rejects.toMatchObject({
+      code: 'auth.invalid_token',
+    });
   });
 
   it('signs ES256 with a P-256 key from IDENTITY_SIGNING_KEY', async () => {
@@ -130,9 +179,13 @@ describe('signed tokens', () => {
     expect(() => parseSigningKey('{')).toThrow(expect.objectContaining({ code: 'identity.invalid_signing_key' }));
     const publicOnly: JsonObject = { ...generateSigningKey() };
     delete publicOnly.d;
-    expect(() => parseSigningKey(JSON.stringify(publicOnly))).toThrow(expect.objectContaining({ code: 'identity.invalid_signing_key' }));
+    expect(() => parseSigningKey(JSON.stringify(publicOnly))).toThrow(
+      expect.objectContaining({ code: 'identity.invalid_signing_key' }),
+    );
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-    expect(() => parseSigningKey(JSON.stringify(rsa))).toThrow(expect.objectContaining({ code: 'identity.invalid_signing_key' }));
+    expect(() => parseSigningKey(JSON.stringify(rsa))).toThrow(
+      expect.objectContaining({ code: 'identity.invalid_signing_key' }),
+    );
   });
 
   it('refuses claims that do not fit together', () => {

@@ -1,7 +1,11 @@
 import type { KeyVault } from '../../src/application/ports.js';
 
 /** What every key vault adapter must do; run on the in-memory, embedded and PostgreSQL vaults. */
-export const describeKeyVaultContract = (name: string, open: () => Promise<KeyVault>, close: (vault: KeyVault) => Promise<void> = (v) => v.close()): void => {
+export const describeKeyVaultContract = (
+  name: string,
+  open: () => Promise<KeyVault>,
+  close: (vault: KeyVault) => Promise<void> = (v) => v.close(),
+): void => {
   describe(`key vault contract: ${name}`, () => {
     let vault: KeyVault;
     let n = 0;
@@ -55,7 +59,10 @@ export const describeKeyVaultContract = (name: string, open: () => Promise<KeyVa
       const name = `secret-${owner()}`;
       await expect(vault.storeSecretOnce(name, 'one')).resolves.toBe('one');
       await expect(vault.storeSecretOnce(name, 'two')).resolves.toBe('one');
-      const racing = await Promise.all([vault.storeSecretOnce(`${name}-race`, 'a'), vault.storeSecretOnce(`${name}-race`, 'b')]);
+      const racing = await Promise.all([
+        vault.storeSecretOnce(`${name}-race`, 'a'),
+        vault.storeSecretOnce(`${name}-race`, 'b'),
+      ]);
       expect(racing[0]).toBe(racing[1]);
     });
   });

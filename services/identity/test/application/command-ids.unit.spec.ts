@@ -8,9 +8,14 @@ describe('request ids and the ids they derive', () => {
     expect(commandKey('op-2', 'r-1')).not.toBe(commandKey('op-1', 'r-1'));
   });
 
-  it.each([[''], ['with space'], ['x'.repeat(MAX_REQUEST_ID_LENGTH + 1)], ['改行\n'], ['ｒｅｑ']])('refuses the request id %j', (requestId) => {
-    expect(() => commandKey('op-1', requestId)).toThrow(expect.objectContaining({ code: 'request.invalid_request_id', kind: 'invalid' }));
-  });
+  it.each([[''], ['with space'], ['x'.repeat(MAX_REQUEST_ID_LENGTH + 1)], ['改行\n'], ['ｒｅｑ']])(
+    'refuses the request id %j',
+    (requestId) => {
+      expect(() => commandKey('op-1', requestId)).toThrow(
+        expect.objectContaining({ code: 'request.invalid_request_id', kind: 'invalid' }),
+      );
+    },
+  );
 
   it('derives a stable UUID (version 8) per kind and key, different for any other kind or key', () => {
     fc.assert(

@@ -54,7 +54,10 @@ describe('the demo cooperative of Fujisato', () => {
     expect(towns.filter((t) => t === 'fujisato/kasuge')).toHaveLength(6);
     const coordinators = members.filter((m) => m.status === 'active' && m.roles.some((r) => r.kind === 'coordinator'));
     expect(coordinators).toHaveLength(1);
-    expect(coordinators[0]).toMatchObject({ townId: 'fujisato/fujikoto', roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] });
+    expect(coordinators[0]).toMatchObject({
+      townId: 'fujisato/fujikoto',
+      roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
+    });
     const contractTypes = new Set(members.map((m) => (m.status === 'active' ? m.contractType : '')));
     expect(contractTypes).toEqual(new Set(['contractor', 'employee']));
   });
@@ -66,7 +69,11 @@ describe('the demo cooperative of Fujisato', () => {
       expect(parseRegistrationNumber(b.registrationNumber, 'corporation')).toBe(b.registrationNumber);
       expect(b.regionId).toBe('fujisato');
     }
-    const users = ['ken.takahashi@shirakami-woodworks.example', 'satomi.koyama@fujikotogawa-maitake.example', 'koji.takeda@kasuge-kanko.example'];
+    const users = [
+      'ken.takahashi@shirakami-woodworks.example',
+      'satomi.koyama@fujikotogawa-maitake.example',
+      'koji.takeda@kasuge-kanko.example',
+    ];
     expect(DEMO_BUSINESS_USER_EMAILS).toEqual(users);
     for (const [index, email] of users.entries()) {
       const businessUser = (await service.login(email, seeded.password)).caller;
@@ -80,7 +87,10 @@ describe('the demo cooperative of Fujisato', () => {
     const [first] = await service.listMembers(accountant, 'fujisato');
     await expect(service.getMember(accountant, first!.memberId)).resolves.toMatchObject({
       access: 'accountant',
-      personalData: { status: 'readable', bankAccount: { number: expect.stringMatching(/^\d{7}$/), holder: expect.stringMatching(/^[ァ-ヶー ]+$/) } },
+      personalData: {
+        status: 'readable',
+        bankAccount: { number: expect.stringMatching(/^\d{7}$/), holder: expect.stringMatching(/^[ァ-ヶー ]+$/) },
+      },
     });
   });
 

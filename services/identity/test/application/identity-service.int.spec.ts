@@ -14,7 +14,9 @@ withPostgres('identity on PostgreSQL', (url) => {
     await dropSchemas(url, [storeSchema, keySchema, contractSchema]);
   });
 
-  describeKeyVaultContract('SQL on PostgreSQL', () => SqlKeyVault.open(postgresDriver({ connectionString: url, maxConnections: 4 }), { schema: contractSchema }));
+  describeKeyVaultContract('SQL on PostgreSQL', () =>
+    SqlKeyVault.open(postgresDriver({ connectionString: url, maxConnections: 4 }), { schema: contractSchema }),
+  );
 
   describeIdentityService('PostgreSQL store, SQL key vault', async () => {
     const store = await openEventStore(url, { schema: storeSchema });
@@ -33,7 +35,8 @@ withPostgres('identity on PostgreSQL', (url) => {
       service: runtime.service,
       store,
       vault,
-      keyCount: async () => Number((await driver.query<{ n: string }>(`SELECT count(*) AS n FROM ${keySchema}.data_keys`))[0]!.n),
+      keyCount: async () =>
+        Number((await driver.query<{ n: string }>(`SELECT count(*) AS n FROM ${keySchema}.data_keys`))[0]!.n),
       advanceClock: (ms) => {
         offset += ms;
       },

@@ -25,7 +25,8 @@ const PASSWORD = 'correct horse battery staple';
 let sequence = 0;
 const unique = () => `${Date.now().toString(36)}${(sequence++).toString(36)}`;
 /** A valid corporate registration number not used before in this run (bases 99…: no registry office has them). */
-const freshRegistrationNumber = () => corporateRegistrationNumber(`99${String(Date.now()).slice(-6)}${String(sequence++ % 10_000).padStart(4, '0')}`);
+const freshRegistrationNumber = () =>
+  corporateRegistrationNumber(`99${String(Date.now()).slice(-6)}${String(sequence++ % 10_000).padStart(4, '0')}`);
 
 export const memberInput = (overrides: Partial<RegisterMemberInput> = {}): RegisterMemberInput => ({
   name: '藤原 陽子',
@@ -49,7 +50,8 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
     let service: IdentityService;
     let operator: Caller;
 
-    const signIn = async (email: string, password = PASSWORD): Promise<Caller> => (await service.login(email, password)).caller;
+    const signIn = async (email: string, password = PASSWORD): Promise<Caller> =>
+      (await service.login(email, password)).caller;
     const allEvents = async (): Promise<RecordedEvent[]> => {
       const events: RecordedEvent[] = [];
       for await (const e of env.store.streamAll()) events.push(e);
@@ -88,7 +90,8 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('makes the first operator once, and never again', async () => {
         expect(operator).toMatchObject({ kind: 'user', roles: [{ kind: 'operator' }] });
         await refusedWithNothingStored(
-          () => service.bootstrapOperator({ name: '偽 者', email: `mallory.${unique()}@evil.example`, password: PASSWORD }),
+          () =>
+            service.bootstrapOperator({ name: '偽 者', email: `mallory.${unique()}@evil.example`, password: PASSWORD }),
           'identity.already_bootstrapped',
         );
       });
@@ -104,7 +107,13 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
     describe('registering a member and reading her back', () => {
       it('registers a member and shows her everything of her own', async () => {
         const { memberId, input, caller } = await newMember();
-        expect(caller).toMatchObject({ id: memberId, kind: 'member', roles: [{ kind: 'member' }], homeRegion: 'fujisato', regions: [] });
+        expect(caller).toMatchObject({
+          id: memberId,
+          kind: 'member',
+          roles: [{ kind: 'member' }],
+          homeRegion: 'fujisato',
+          regions: [],
+        });
         const view = await service.getMember(caller, memberId);
         const [registered] = await env.store.readStream(`member-${memberId}`);
         expect(view).toEqual({
@@ -120,20 +129,49 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           availability: input.availability,
           timeZone: 'Asia/Tokyo',
           roles: [{ kind: 'member' }],
-          personalData: { status: 'readable', name: input.name, email: input.email, address: input.address, bankAccount: input.bankAccount },
+          personalData: {
+            status: 'readable',
+            name: input.name,
+            email: input.email,
+            address: input.address,
+            bankAccount: input.bankAccount,
+          },
         });
       });
 
       it('never puts personal data in plain text into an event', async () => {
-        const { input } = await newMember({ name: '工藤 美咲', address: '秋田県山本郡藤里町粕毛 秘密の番地7', townId: 'fujisato/kasuge' });
+        const { input } = await newMember({
+          name: '工藤 美咲',
+          address: '秋田県山本郡藤里町粕毛 秘密の番地7',
+          townId: 'fujisato/kasuge',
+        });
         const events = await allEvents();
         const registered = events.at(-1);
         expect(registered?.type).toBe('MemberRegistered');
         // The sealed data and the email digest are ciphertext and HMAC: random-looking, checked by their form...
-        expect(registered?.data).toMatchObject({ personalData: expect.stringMatching(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/), emailDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        expect(registered?.data).toMatchObject({
+          personalData: expect.stringMatching(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/),
+          emailDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
+        });
         // ...and everything else of every event must not hold a word of her.
-        const readable = JSON.stringify(events.map((e) => ({ stream: e.streamName, type: e.type, data: { ...e.data, personalData: null, emailDigest: null }, metadata: e.metadata })));
-        for (const secret of ['工藤 美咲', '秘密の番地', input.email, input.email.split('@')[0], input.bankAccount.number, input.bankAccount.holder, PASSWORD, 'scrypt']) {
+        const readable = JSON.stringify(
+          events.map((e) => ({
+            stream: e.streamName,
+            type: e.type,
+            data: { ...e.data, personalData: null, emailDigest: null },
+            metadata: e.metadata,
+          })),
+        );
+        for (const secret of [
+          '工藤 美咲',
+          '秘密の番地',
+          input.email,
+          input.email.split('@')[0],
+          input.bankAccount.number,
+          input.bankAccount.holder,
+          PASSWORD,
+          'scrypt',
+        ]) {
           expect(readable).not.toContain(secret);
         }
       });
@@ -141,17 +179,31 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('shows each reader only what she needs of the personal data', async () => {
         const { memberId, input } = await newMember();
         const coordinator = await newMember();
-        await service.grantRole(operator, coordinator.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
+        await service.grantRole(
+          operator,
+          coordinator.memberId,
+          { kind: 'coordinator', regionId: 'fujisato' },
+          'runs Fujisato',
+        );
         const coordinatorCaller = await signIn(coordinator.input.email);
         const accountant = await newUser({ kind: 'accountant' });
 
         const asOperator = await service.getMember(operator, memberId);
-        expect(asOperator).toMatchObject({ access: 'operator', personalData: { email: input.email, bankAccount: input.bankAccount, address: input.address } });
+        expect(asOperator).toMatchObject({
+          access: 'operator',
+          personalData: { email: input.email, bankAccount: input.bankAccount, address: input.address },
+        });
         const asCoordinator = await service.getMember(coordinatorCaller, memberId);
-        expect(asCoordinator).toMatchObject({ access: 'coordinator', personalData: { status: 'readable', name: input.name, email: input.email, address: input.address } });
+        expect(asCoordinator).toMatchObject({
+          access: 'coordinator',
+          personalData: { status: 'readable', name: input.name, email: input.email, address: input.address },
+        });
         expect(asCoordinator.personalData).not.toHaveProperty('bankAccount');
         const asAccountant = await service.getMember(accountant.caller, memberId);
-        expect(asAccountant).toMatchObject({ access: 'accountant', personalData: { name: input.name, bankAccount: input.bankAccount, address: input.address } });
+        expect(asAccountant).toMatchObject({
+          access: 'accountant',
+          personalData: { name: input.name, bankAccount: input.bankAccount, address: input.address },
+        });
         expect(asAccountant.personalData).not.toHaveProperty('email');
       });
 
@@ -159,31 +211,59 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const { memberId } = await newMember();
         const neighbour = await newMember();
         const tokyoMember = await newMember({ townId: 'setagaya/shimokitazawa' });
-        await service.grantRole(operator, tokyoMember.memberId, { kind: 'coordinator', regionId: 'setagaya' }, 'runs Setagaya');
+        await service.grantRole(
+          operator,
+          tokyoMember.memberId,
+          { kind: 'coordinator', regionId: 'setagaya' },
+          'runs Setagaya',
+        );
         const tokyoCoordinator = await signIn(tokyoMember.input.email);
         const businessUser = await newUser();
         for (const reader of [neighbour.caller, tokyoCoordinator, businessUser.caller]) {
-          await expect(service.getMember(reader, memberId)).rejects.toMatchObject({ code: 'member.forbidden', kind: 'forbidden' });
+          await expect(service.getMember(reader, memberId)).rejects.toMatchObject({
+            code: 'member.forbidden',
+            kind: 'forbidden',
+          });
         }
       });
 
       it('answers not found for an unknown or malformed member id, and refuses an unsigned caller', async () => {
-        await expect(service.getMember(operator, '01900000-0000-7000-8000-0000000000ff')).rejects.toMatchObject({ code: 'member.not_found', kind: 'not_found' });
+        await expect(service.getMember(operator, '01900000-0000-7000-8000-0000000000ff')).rejects.toMatchObject({
+          code: 'member.not_found',
+          kind: 'not_found',
+        });
         await expect(service.getMember(operator, operator.id)).rejects.toMatchObject({ code: 'member.not_found' });
-        await expect(service.getMember(operator, 'no such id')).rejects.toMatchObject({ code: 'member.invalid_id', kind: 'invalid' });
+        await expect(service.getMember(operator, 'no such id')).rejects.toMatchObject({
+          code: 'member.invalid_id',
+          kind: 'invalid',
+        });
         const forged: Caller = { ...operator, id: '01900000-0000-7000-8000-0000000000fe' };
         await expect(service.getMember(forged, operator.id)).rejects.toMatchObject({ kind: 'unauthenticated' });
       });
 
       it('lets a coordinator register members of her region only', async () => {
         const local = await newMember();
-        await service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'hand-over to local members');
+        await service.grantRole(
+          operator,
+          local.memberId,
+          { kind: 'coordinator', regionId: 'fujisato' },
+          'hand-over to local members',
+        );
         const coordinator = await signIn(local.input.email);
         expect(coordinator.regions).toEqual(['fujisato']);
         const { memberId } = await service.registerMember(coordinator, memberInput({ townId: 'fujisato/tara' }));
-        await expect(service.getMember(coordinator, memberId)).resolves.toMatchObject({ townId: 'fujisato/tara', access: 'coordinator' });
-        await refusedWithNothingStored(() => service.registerMember(coordinator, memberInput({ townId: 'chofu/kokuryo' })), 'account.forbidden');
-        await refusedWithNothingStored(() => service.registerMember(local.caller, memberInput({ townId: 'chofu/kokuryo' })), 'account.forbidden');
+        await expect(service.getMember(coordinator, memberId)).resolves.toMatchObject({
+          townId: 'fujisato/tara',
+          access: 'coordinator',
+        });
+        await refusedWithNothingStored(
+          () => service.registerMember(coordinator, memberInput({ townId: 'chofu/kokuryo' })),
+          'account.forbidden',
+        );
+        await refusedWithNothingStored(
+          () => service.registerMember(local.caller, memberInput({ townId: 'chofu/kokuryo' })),
+          'account.forbidden',
+        );
       });
 
       it('stamps every event with the actor and the request’s trace context', async () => {
@@ -198,9 +278,18 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
     describe('bad input is refused with a clear error, and nothing is stored', () => {
       it('refuses a duplicate email (whatever its case and spaces), storing nothing', async () => {
         const { input } = await newMember();
-        await refusedWithNothingStored(() => service.registerMember(operator, memberInput({ email: input.email })), 'account.duplicate_email');
-        await refusedWithNothingStored(() => service.registerMember(operator, memberInput({ email: `  ${input.email.toUpperCase()} ` })), 'account.duplicate_email');
-        await refusedWithNothingStored(() => service.registerUser(operator, { name: '北村 彩', email: input.email, password: PASSWORD }), 'account.duplicate_email');
+        await refusedWithNothingStored(
+          () => service.registerMember(operator, memberInput({ email: input.email })),
+          'account.duplicate_email',
+        );
+        await refusedWithNothingStored(
+          () => service.registerMember(operator, memberInput({ email: `  ${input.email.toUpperCase()} ` })),
+          'account.duplicate_email',
+        );
+        await refusedWithNothingStored(
+          () => service.registerUser(operator, { name: '北村 彩', email: input.email, password: PASSWORD }),
+          'account.duplicate_email',
+        );
       });
 
       it('lets exactly one of two simultaneous registrations of an email through', async () => {
@@ -210,17 +299,76 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           service.registerMember(operator, memberInput({ email })),
         ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'account.duplicate_email' } });
+        expect(results.find((r) => r.status === 'rejected')).toMatchObject({
+          reason: { code: 'account.duplicate_email' },
+        });
       });
 
       it.each<[string, Partial<RegisterMemberInput>, string]>([
-        ['a bank account number of 6 digits', { bankAccount: { bankCode: '9999', branchCode: '001', type: 'ordinary', number: '123456', holder: 'フジワラ ヨウコ' } }, 'bank_account.invalid_number'],
-        ['a bank account number of 8 digits', { bankAccount: { bankCode: '9999', branchCode: '001', type: 'ordinary', number: '12345678', holder: 'フジワラ ヨウコ' } }, 'bank_account.invalid_number'],
-        ['a holder name not in katakana', { bankAccount: { bankCode: '9999', branchCode: '001', type: 'ordinary', number: '1234567', holder: 'Fujiwara Yoko' } }, 'bank_account.invalid_holder'],
-        ['overlapping windows', { availability: [{ day: 'tue', start: '10:00', end: '11:00' }, { day: 'tue', start: '10:59', end: '12:00' }] }, 'availability.overlap'],
-        ['an inverted window', { availability: [{ day: 'tue', start: '11:00', end: '10:00' }] }, 'availability.inverted'],
-        ['a zero-length window', { availability: [{ day: 'tue', start: '11:00', end: '11:00' }] }, 'availability.zero_length'],
-        ['a malformed time', { availability: [{ day: 'tue', start: '11h', end: '12:00' }] }, 'availability.malformed_time'],
+        [
+          'a bank account number of 6 digits',
+          {
+            bankAccount: {
+              bankCode: '9999',
+              branchCode: '001',
+              type: 'ordinary',
+              number: '123456',
+              holder: 'フジワラ ヨウコ',
+            },
+          },
+          'bank_account.invalid_number',
+        ],
+        [
+          'a bank account number of 8 digits',
+          {
+            bankAccount: {
+              bankCode: '9999',
+              branchCode: '001',
+              type: 'ordinary',
+              number: '12345678',
+              holder: 'フジワラ ヨウコ',
+            },
+          },
+          'bank_account.invalid_number',
+        ],
+        [
+          'a holder name not in katakana',
+          {
+            bankAccount: {
+              bankCode: '9999',
+              branchCode: '001',
+              type: 'ordinary',
+              number: '1234567',
+              holder: 'Fujiwara Yoko',
+            },
+          },
+          'bank_account.invalid_holder',
+        ],
+        [
+          'overlapping windows',
+          {
+            availability: [
+              { day: 'tue', start: '10:00', end: '11:00' },
+              { day: 'tue', start: '10:59', end: '12:00' },
+            ],
+          },
+          'availability.overlap',
+        ],
+        [
+          'an inverted window',
+          { availability: [{ day: 'tue', start: '11:00', end: '10:00' }] },
+          'availability.inverted',
+        ],
+        [
+          'a zero-length window',
+          { availability: [{ day: 'tue', start: '11:00', end: '11:00' }] },
+          'availability.zero_length',
+        ],
+        [
+          'a malformed time',
+          { availability: [{ day: 'tue', start: '11h', end: '12:00' }] },
+          'availability.malformed_time',
+        ],
         ['an unknown region', { townId: 'hokkaido/sapporo' }, 'region.unknown'],
         ['an unknown town', { townId: 'fujisato/shibuya' }, 'town.unknown'],
         ['an unknown contract type', { contractType: 'intern' as never }, 'member.invalid_contract_type'],
@@ -234,12 +382,21 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       });
 
       it('reports bad input as invalid (INVALID_ARGUMENT / 400 at the edge)', async () => {
-        await expect(service.registerMember(operator, memberInput({ townId: 'fujisato/nowhere' }))).rejects.toMatchObject({ kind: 'invalid' });
+        await expect(
+          service.registerMember(operator, memberInput({ townId: 'fujisato/nowhere' })),
+        ).rejects.toMatchObject({ kind: 'invalid' });
       });
 
       it('leaves a refused email free for a correct registration', async () => {
         const email = `retry.${unique()}@fujisato.example`;
-        await refusedWithNothingStored(() => service.registerMember(operator, memberInput({ email, availability: [{ day: 'mon', start: '10:00', end: '09:00' }] })), 'availability.inverted');
+        await refusedWithNothingStored(
+          () =>
+            service.registerMember(
+              operator,
+              memberInput({ email, availability: [{ day: 'mon', start: '10:00', end: '09:00' }] }),
+            ),
+          'availability.inverted',
+        );
         await expect(service.registerMember(operator, memberInput({ email }))).resolves.toHaveProperty('memberId');
       });
     });
@@ -255,7 +412,9 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         await expect(service.registerMember(operator, input, { commandId: 'register-yoko' })).resolves.toEqual(first);
         expect(await env.store.headPosition()).toEqual(head);
         expect(await env.keyCount()).toBe(keys);
-        expect((await env.store.readStream(`member-${first.memberId}`)).map((e) => e.metadata.commandId)).toEqual([`${operator.id}:register-yoko`]);
+        expect((await env.store.readStream(`member-${first.memberId}`)).map((e) => e.metadata.commandId)).toEqual([
+          `${operator.id}:register-yoko`,
+        ]);
         await expect(signIn(input.email)).resolves.toMatchObject({ id: first.memberId });
       });
 
@@ -271,27 +430,50 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
 
       it('keeps request ids apart per caller: the same id from two callers is two requests', async () => {
         const coordinator = await newMember({ townId: 'setagaya/sangenjaya' });
-        await service.grantRole(operator, coordinator.memberId, { kind: 'coordinator', regionId: 'setagaya' }, 'runs Setagaya');
+        await service.grantRole(
+          operator,
+          coordinator.memberId,
+          { kind: 'coordinator', regionId: 'setagaya' },
+          'runs Setagaya',
+        );
         const byCoordinator = await signIn(coordinator.input.email);
-        const one = await service.registerMember(operator, memberInput({ townId: 'setagaya/sangenjaya' }), { commandId: 'same-id' });
-        const two = await service.registerMember(byCoordinator, memberInput({ townId: 'setagaya/shimokitazawa' }), { commandId: 'same-id' });
+        const one = await service.registerMember(operator, memberInput({ townId: 'setagaya/sangenjaya' }), {
+          commandId: 'same-id',
+        });
+        const two = await service.registerMember(byCoordinator, memberInput({ townId: 'setagaya/shimokitazawa' }), {
+          commandId: 'same-id',
+        });
         expect(two.memberId).not.toBe(one.memberId);
       });
 
       it('answers a refused registration again as refused, and lets the corrected request through under the same id', async () => {
         const input = memberInput({ availability: [{ day: 'tue', start: '11:00', end: '10:00' }] });
-        await refusedWithNothingStored(() => service.registerMember(operator, input, { commandId: 'fix-me' }), 'availability.inverted');
+        await refusedWithNothingStored(
+          () => service.registerMember(operator, input, { commandId: 'fix-me' }),
+          'availability.inverted',
+        );
         const fixed = await service.registerMember(operator, { ...input, availability: [] }, { commandId: 'fix-me' });
         await expect(service.getMember(operator, fixed.memberId)).resolves.toMatchObject({ availability: [] });
       });
 
       it('registers a user and a business once', async () => {
         const email = `user.${unique()}@polaris.example`;
-        const user = await service.registerUser(operator, { name: '北村 彩', email, password: PASSWORD }, { commandId: 'user-1' });
-        await expect(service.registerUser(operator, { name: '北村 彩', email, password: PASSWORD }, { commandId: 'user-1' })).resolves.toEqual(user);
+        const user = await service.registerUser(
+          operator,
+          { name: '北村 彩', email, password: PASSWORD },
+          { commandId: 'user-1' },
+        );
+        await expect(
+          service.registerUser(operator, { name: '北村 彩', email, password: PASSWORD }, { commandId: 'user-1' }),
+        ).resolves.toEqual(user);
         expect(await countEvents(`user-${user.userId}`)).toBe(1);
 
-        const input = { name: '藤里木工株式会社', registrationNumber: freshRegistrationNumber(), regionId: 'fujisato', address: '秋田県山本郡藤里町藤琴 1' };
+        const input = {
+          name: '藤里木工株式会社',
+          registrationNumber: freshRegistrationNumber(),
+          regionId: 'fujisato',
+          address: '秋田県山本郡藤里町藤琴 1',
+        };
         const business = await service.registerBusiness(operator, input, { commandId: 'business-1' });
         expect(business).toMatchObject({ address: '秋田県山本郡藤里町藤琴 1' });
         const head = await env.store.headPosition();
@@ -302,15 +484,26 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
 
       it('grants a role once, and answers a member’s retried forgetting though she is forgotten by then', async () => {
         const { memberId, caller } = await newMember();
-        await service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato', { commandId: 'grant-1' });
-        await expect(service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato', { commandId: 'grant-1' })).resolves.toMatchObject({
+        await service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato', {
+          commandId: 'grant-1',
+        });
+        await expect(
+          service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato', {
+            commandId: 'grant-1',
+          }),
+        ).resolves.toMatchObject({
           roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
         });
         await service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-1' });
         const events = await countEvents(`member-${memberId}`);
-        await expect(service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-1' })).resolves.toBeUndefined();
+        await expect(
+          service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-1' }),
+        ).resolves.toBeUndefined();
         expect(await countEvents(`member-${memberId}`)).toBe(events);
-        await refusedWithNothingStored(() => service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-2' }), 'auth.account_inactive');
+        await refusedWithNothingStored(
+          () => service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-2' }),
+          'auth.account_inactive',
+        );
       });
     });
 
@@ -323,7 +516,14 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         await service.forgetMember(caller, memberId, 'leaving the cooperative');
 
         const view = await service.getMember(operator, memberId);
-        expect(view).toEqual({ memberId, status: 'forgotten', access: 'operator', regionId: 'fujisato', registeredAt: before[0]!.occurredAt, personalData: { status: 'forgotten' } });
+        expect(view).toEqual({
+          memberId,
+          status: 'forgotten',
+          access: 'operator',
+          regionId: 'fujisato',
+          registeredAt: before[0]!.occurredAt,
+          personalData: { status: 'forgotten' },
+        });
         const after = await env.store.readStream(stream);
         expect(after.slice(0, before.length)).toEqual(before);
         expect(after.map((e) => e.type)).toEqual([...before.map((e) => e.type), 'MemberForgotten']);
@@ -332,8 +532,13 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         await expect(env.vault.fetchKey(stream)).resolves.toMatchObject({ state: 'destroyed' });
 
         // She can no longer sign in, nor act with the token she still holds.
-        await expect(service.login(input.email, input.password)).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
-        await expect(service.getMember(caller, memberId)).rejects.toMatchObject({ code: 'auth.account_inactive', kind: 'unauthenticated' });
+        await expect(service.login(input.email, input.password)).rejects.toMatchObject({
+          code: 'auth.invalid_credentials',
+        });
+        await expect(service.getMember(caller, memberId)).rejects.toMatchObject({
+          code: 'auth.account_inactive',
+          kind: 'unauthenticated',
+        });
         // Her email is free again: she may come back one day, as a new member.
         const again = await service.registerMember(operator, memberInput({ email: input.email }));
         expect(again.memberId).not.toBe(memberId);
@@ -343,25 +548,40 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('lets an operator forget a member, and refuses twice', async () => {
         const { memberId } = await newMember();
         await service.forgetMember(operator, memberId, 'asked in writing');
-        await refusedWithNothingStored(() => service.forgetMember(operator, memberId, 'again'), 'account.already_forgotten');
+        await refusedWithNothingStored(
+          () => service.forgetMember(operator, memberId, 'again'),
+          'account.already_forgotten',
+        );
       });
 
       it('refuses a coordinator or another member, and then touches neither the key nor the history', async () => {
         const { memberId } = await newMember();
         const coordinator = await newMember();
-        await service.grantRole(operator, coordinator.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
+        await service.grantRole(
+          operator,
+          coordinator.memberId,
+          { kind: 'coordinator', regionId: 'fujisato' },
+          'runs Fujisato',
+        );
         const other = await newMember();
         for (const by of [await signIn(coordinator.input.email), other.caller]) {
           await refusedWithNothingStored(() => service.forgetMember(by, memberId, 'tidying up'), 'account.forbidden');
         }
         await refusedWithNothingStored(() => service.forgetMember(operator, memberId, '  '), 'account.reason_required');
-        await expect(service.getMember(operator, memberId)).resolves.toMatchObject({ status: 'active', personalData: { status: 'readable' } });
+        await expect(service.getMember(operator, memberId)).resolves.toMatchObject({
+          status: 'active',
+          personalData: { status: 'readable' },
+        });
       });
 
       it('forgets a user too', async () => {
         const user = await newUser({ kind: 'accountant' });
         await service.forgetUser(operator, user.userId, 'contract ended');
-        await expect(service.getUser(operator, user.userId)).resolves.toEqual({ userId: user.userId, status: 'forgotten', personalData: { status: 'forgotten' } });
+        await expect(service.getUser(operator, user.userId)).resolves.toEqual({
+          userId: user.userId,
+          status: 'forgotten',
+          personalData: { status: 'forgotten' },
+        });
         await expect(service.login(user.email, PASSWORD)).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
       });
     });
@@ -369,56 +589,125 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
     describe('roles', () => {
       it('grants and revokes with actor and reason, and a revoked coordinator stops at once, old token or not', async () => {
         const local = await newMember();
-        await expect(service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'hand-over')).resolves.toEqual({
+        await expect(
+          service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'hand-over'),
+        ).resolves.toEqual({
           roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
         });
         const coordinator = await signIn(local.input.email);
         await service.registerMember(coordinator, memberInput());
-        await service.revokeRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'stepped down');
+        await service.revokeRole(
+          operator,
+          local.memberId,
+          { kind: 'coordinator', regionId: 'fujisato' },
+          'stepped down',
+        );
         await refusedWithNothingStored(() => service.registerMember(coordinator, memberInput()), 'account.forbidden');
         const events = await env.store.readStream(`member-${local.memberId}`);
         expect(events.slice(1).map((e) => [e.type, e.data])).toEqual([
-          ['RoleGranted', { accountId: local.memberId, role: { kind: 'coordinator', regionId: 'fujisato' }, grantedBy: operator.id, reason: 'hand-over' }],
-          ['RoleRevoked', { accountId: local.memberId, role: { kind: 'coordinator', regionId: 'fujisato' }, revokedBy: operator.id, reason: 'stepped down' }],
+          [
+            'RoleGranted',
+            {
+              accountId: local.memberId,
+              role: { kind: 'coordinator', regionId: 'fujisato' },
+              grantedBy: operator.id,
+              reason: 'hand-over',
+            },
+          ],
+          [
+            'RoleRevoked',
+            {
+              accountId: local.memberId,
+              role: { kind: 'coordinator', regionId: 'fujisato' },
+              revokedBy: operator.id,
+              reason: 'stepped down',
+            },
+          ],
         ]);
       });
 
       it('refuses coordinator of a region she does not live in, double grants, revoking what is not held, and non-operators', async () => {
         const local = await newMember();
-        await refusedWithNothingStored(() => service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'chofu' }, 'x'), 'role.not_resident');
+        await refusedWithNothingStored(
+          () => service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'chofu' }, 'x'),
+          'role.not_resident',
+        );
         await service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x');
-        await refusedWithNothingStored(() => service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x'), 'role.already_granted');
-        await refusedWithNothingStored(() => service.revokeRole(operator, local.memberId, { kind: 'operator' }, 'x'), 'role.not_held');
+        await refusedWithNothingStored(
+          () => service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x'),
+          'role.already_granted',
+        );
+        await refusedWithNothingStored(
+          () => service.revokeRole(operator, local.memberId, { kind: 'operator' }, 'x'),
+          'role.not_held',
+        );
         const coordinator = await signIn(local.input.email);
         const other = await newMember();
-        await refusedWithNothingStored(() => service.grantRole(coordinator, other.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x'), 'role.forbidden');
-        await refusedWithNothingStored(() => service.grantRole(operator, other.memberId, { kind: 'king' } as never, 'x'), 'role.invalid');
+        await refusedWithNothingStored(
+          () => service.grantRole(coordinator, other.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x'),
+          'role.forbidden',
+        );
+        await refusedWithNothingStored(
+          () => service.grantRole(operator, other.memberId, { kind: 'king' } as never, 'x'),
+          'role.invalid',
+        );
       });
 
       it('grants a business role only for a business that exists, to an account that exists', async () => {
         const user = await newUser();
         await refusedWithNothingStored(
-          () => service.grantRole(operator, user.userId, { kind: 'business', businessId: '01900000-0000-7000-8000-0000000000aa' }, 'x'),
+          () =>
+            service.grantRole(
+              operator,
+              user.userId,
+              { kind: 'business', businessId: '01900000-0000-7000-8000-0000000000aa' },
+              'x',
+            ),
           'business.not_found',
         );
-        await refusedWithNothingStored(() => service.grantRole(operator, '01900000-0000-7000-8000-0000000000ab', { kind: 'accountant' }, 'x'), 'account.not_found');
-        const business = await service.registerBusiness(operator, { name: '藤琴川まいたけ合同会社', registrationNumber: freshRegistrationNumber(), regionId: 'fujisato' });
-        await service.grantRole(operator, user.userId, { kind: 'business', businessId: business.businessId }, 'contact person');
-        await expect(signIn(user.email)).resolves.toMatchObject({ businessId: business.businessId, roles: [{ kind: 'business', businessId: business.businessId }] });
+        await refusedWithNothingStored(
+          () => service.grantRole(operator, '01900000-0000-7000-8000-0000000000ab', { kind: 'accountant' }, 'x'),
+          'account.not_found',
+        );
+        const business = await service.registerBusiness(operator, {
+          name: '藤琴川まいたけ合同会社',
+          registrationNumber: freshRegistrationNumber(),
+          regionId: 'fujisato',
+        });
+        await service.grantRole(
+          operator,
+          user.userId,
+          { kind: 'business', businessId: business.businessId },
+          'contact person',
+        );
+        await expect(signIn(user.email)).resolves.toMatchObject({
+          businessId: business.businessId,
+          roles: [{ kind: 'business', businessId: business.businessId }],
+        });
       });
     });
 
     describe('availability', () => {
       it('lets a member change her windows, and refuses overlapping ones', async () => {
         const { memberId, caller } = await newMember();
-        const windows = [{ day: 'wed' as const, start: '20:00', end: '21:00' }, { day: 'tue' as const, start: '09:00', end: '09:45' }];
-        await expect(service.updateAvailability(caller, memberId, windows)).resolves.toEqual({ memberId, availability: [windows[1], windows[0]], changed: true });
+        const windows = [
+          { day: 'wed' as const, start: '20:00', end: '21:00' },
+          { day: 'tue' as const, start: '09:00', end: '09:45' },
+        ];
+        await expect(service.updateAvailability(caller, memberId, windows)).resolves.toEqual({
+          memberId,
+          availability: [windows[1], windows[0]],
+          changed: true,
+        });
         await expect(service.updateAvailability(caller, memberId, windows)).resolves.toMatchObject({ changed: false });
         await refusedWithNothingStored(
-          () => service.updateAvailability(caller, memberId, [...windows, { day: 'wed', start: '20:30', end: '22:00' }]),
+          () =>
+            service.updateAvailability(caller, memberId, [...windows, { day: 'wed', start: '20:30', end: '22:00' }]),
           'availability.overlap',
         );
-        await expect(service.getMember(caller, memberId)).resolves.toMatchObject({ availability: [windows[1], windows[0]] });
+        await expect(service.getMember(caller, memberId)).resolves.toMatchObject({
+          availability: [windows[1], windows[0]],
+        });
       });
 
       it('answers a retried command (same command id) without deciding it twice', async () => {
@@ -426,39 +715,88 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const windows = [{ day: 'fri' as const, start: '13:00', end: '13:40' }];
         await service.updateAvailability(caller, memberId, windows, { commandId: 'retry-1' });
         const head = await env.store.headPosition();
-        await expect(service.updateAvailability(caller, memberId, windows, { commandId: 'retry-1' })).resolves.toMatchObject({ changed: true });
+        await expect(
+          service.updateAvailability(caller, memberId, windows, { commandId: 'retry-1' }),
+        ).resolves.toMatchObject({ changed: true });
         expect(await env.store.headPosition()).toEqual(head);
       });
 
       it('refuses a request id that is not 1 to 200 printable characters, before anything is stored', async () => {
         const { memberId, caller } = await newMember();
         for (const commandId of ['', 'has space', 'x'.repeat(201), 'ｒｅｑ']) {
-          await refusedWithNothingStored(() => service.updateAvailability(caller, memberId, [], { commandId }), 'request.invalid_request_id');
+          await refusedWithNothingStored(
+            () => service.updateAvailability(caller, memberId, [], { commandId }),
+            'request.invalid_request_id',
+          );
         }
       });
 
       it('refuses someone else’s change', async () => {
         const { memberId } = await newMember();
         const other = await newMember();
-        await refusedWithNothingStored(() => service.updateAvailability(other.caller, memberId, []), 'account.forbidden');
+        await refusedWithNothingStored(
+          () => service.updateAvailability(other.caller, memberId, []),
+          'account.forbidden',
+        );
       });
     });
 
     describe('businesses', () => {
       it('registers a business with a valid registration number, and refuses a malformed or duplicate one', async () => {
         const number = freshRegistrationNumber();
-        const business = await service.registerBusiness(operator, { name: '白神ウッドワークス株式会社', registrationNumber: number, regionId: 'fujisato' });
-        expect(business).toMatchObject({ name: '白神ウッドワークス株式会社', registrationNumber: number, entityType: 'corporation', regionId: 'fujisato' });
+        const business = await service.registerBusiness(operator, {
+          name: '白神ウッドワークス株式会社',
+          registrationNumber: number,
+          regionId: 'fujisato',
+        });
+        expect(business).toMatchObject({
+          name: '白神ウッドワークス株式会社',
+          registrationNumber: number,
+          entityType: 'corporation',
+          regionId: 'fujisato',
+        });
         const member = await newMember();
         await expect(service.getBusiness(member.caller, business.businessId)).resolves.toEqual(business);
         await expect(service.listBusinesses(member.caller, 'fujisato')).resolves.toContainEqual(business);
         await expect(service.listBusinesses(member.caller, 'chofu')).resolves.not.toContainEqual(business);
 
-        await refusedWithNothingStored(() => service.registerBusiness(operator, { name: '二重登録株式会社', registrationNumber: number, regionId: 'fujisato' }), 'business.duplicate_registration_number');
+        await refusedWithNothingStored(
+          () =>
+            service.registerBusiness(operator, {
+              name: '二重登録株式会社',
+              registrationNumber: number,
+              regionId: 'fujisato',
+            }),
+          'business.duplicate_registration_number',
+        );
         const typo = `T${(Number(number[1]) % 9) + 1}${number.slice(2)}`;
-        await refusedWithNothingStored(() => service.registerBusiness(operator, { name: '誤記株式会社', registrationNumber: typo, regionId: 'fujisato' }), 'business.registration_number_check_digit');
-        await refusedWithNothingStored(() => service.registerBusiness(operator, { name: '誤記株式会社', registrationNumber: 'T12345', regionId: 'fujisato' }), 'business.registration_number_malformed');
-        await refusedWithNothingStored(() => service.registerBusiness(member.caller, { name: '無権限株式会社', registrationNumber: freshRegistrationNumber(), regionId: 'fujisato' }), 'business.forbidden');
+        await refusedWithNothingStored(
+          () =>
+            service.registerBusiness(operator, {
+              name: '誤記株式会社',
+              registrationNumber: typo,
+              regionId: 'fujisato',
+            }),
+          'business.registration_number_check_digit',
+        );
+        await refusedWithNothingStored(
+          () =>
+            service.registerBusiness(operator, {
+              name: '誤記株式会社',
+              registrationNumber: 'T12345',
+              regionId: 'fujisato',
+            }),
+          'business.registration_number_malformed',
+        );
+        await refusedWithNothingStored(
+          () =>
+            service.registerBusiness(member.caller, {
+              name: '無権限株式会社',
+              registrationNumber: freshRegistrationNumber(),
+              regionId: 'fujisato',
+            }),
+          'business.forbidden',
+        );
       });
     });
 
@@ -472,9 +810,15 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         expect(list.map((m) => m.memberId).sort()).toEqual([local.memberId, neighbour.memberId].sort());
         expect(JSON.stringify(list)).not.toContain(neighbour.input.name);
         await expect(service.listMembers(coordinator, 'fujisato')).rejects.toMatchObject({ code: 'member.forbidden' });
-        await expect(service.listMembers(neighbour.caller, 'chofu')).rejects.toMatchObject({ code: 'member.forbidden' });
+        await expect(service.listMembers(neighbour.caller, 'chofu')).rejects.toMatchObject({
+          code: 'member.forbidden',
+        });
         await service.forgetMember(neighbour.caller, neighbour.memberId, 'moving away');
-        await expect(service.listMembers(operator, 'chofu')).resolves.toContainEqual({ memberId: neighbour.memberId, status: 'forgotten', regionId: 'chofu' });
+        await expect(service.listMembers(operator, 'chofu')).resolves.toContainEqual({
+          memberId: neighbour.memberId,
+          status: 'forgotten',
+          regionId: 'chofu',
+        });
       });
     });
 
@@ -484,9 +828,16 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const { token, caller } = await service.login(` ${input.email.toUpperCase()} `, input.password);
         await expect(service.verifyToken(token)).resolves.toEqual(caller);
         expect(caller.id).toBe(memberId);
-        await expect(service.login(input.email, 'wrong password, sorry')).rejects.toMatchObject({ code: 'auth.invalid_credentials', kind: 'unauthenticated' });
-        await expect(service.login(`nobody.${unique()}@fujisato.example`, input.password)).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
-        await expect(service.login('not an email', input.password)).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
+        await expect(service.login(input.email, 'wrong password, sorry')).rejects.toMatchObject({
+          code: 'auth.invalid_credentials',
+          kind: 'unauthenticated',
+        });
+        await expect(service.login(`nobody.${unique()}@fujisato.example`, input.password)).rejects.toMatchObject({
+          code: 'auth.invalid_credentials',
+        });
+        await expect(service.login('not an email', input.password)).rejects.toMatchObject({
+          code: 'auth.invalid_credentials',
+        });
       });
 
       it('refuses a tampered token and an expired one', async () => {
@@ -495,10 +846,16 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const [header, payload, signature] = token.split('.') as [string, string, string];
         const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
         const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, roles: ['member', 'operator'] })).toString('base64url')}.${signature}`;
-        await expect(service.verifyToken(tampered)).rejects.toMatchObject({ code: 'auth.invalid_token', kind: 'unauthenticated' });
+        await expect(service.verifyToken(tampered)).rejects.toMatchObject({
+          code: 'auth.invalid_token',
+          kind: 'unauthenticated',
+        });
         env.advanceClock(8 * 3600 * 1000 + 1000);
         try {
-          await expect(service.verifyToken(token)).rejects.toMatchObject({ code: 'auth.token_expired', kind: 'unauthenticated' });
+          await expect(service.verifyToken(token)).rejects.toMatchObject({
+            code: 'auth.token_expired',
+            kind: 'unauthenticated',
+          });
         } finally {
           env.advanceClock(-(8 * 3600 * 1000 + 1000));
         }
@@ -512,7 +869,10 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         await service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
         await expect(service.inspectToken(token)).resolves.toMatchObject({ caller: { regions: ['fujisato'] } });
         await service.forgetMember(operator, memberId, 'left');
-        await expect(service.inspectToken(token)).rejects.toMatchObject({ code: 'auth.account_inactive', kind: 'unauthenticated' });
+        await expect(service.inspectToken(token)).rejects.toMatchObject({
+          code: 'auth.account_inactive',
+          kind: 'unauthenticated',
+        });
       });
 
       it('publishes the public key for other services', () => {

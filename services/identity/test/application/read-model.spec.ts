@@ -51,10 +51,14 @@ describe('queries from the read model', () => {
     // The lazy reader pod (60 s) sees its own writes at once: granted, then revoked.
     await writer.getMember(operator, memberId);
     await writer.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
-    await expect(writer.getMember(operator, memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] });
+    await expect(writer.getMember(operator, memberId)).resolves.toMatchObject({
+      roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
+    });
 
     // The fresh pod saw everything, and sees the revocation made by the other pod on its next read.
-    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] });
+    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({
+      roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
+    });
     await writer.revokeRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'hand-over done');
     await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }] });
     await reader.forgetMember(operator, memberId, 'left');
@@ -173,8 +177,12 @@ describe('the directory', () => {
     await directory.observe(first.events);
     await directory.observe(first.events);
     expect((await directory.account(stream))?.version).toBe(0);
-    await store.append(stream, [{ type: 'RoleGranted', data: { accountId: id, role: { kind: 'accountant' }, grantedBy: 'op', reason: 'x' } }]);
-    const third = await store.append(stream, [{ type: 'RoleGranted', data: { accountId: id, role: { kind: 'operator' }, grantedBy: 'op', reason: 'y' } }]);
+    await store.append(stream, [
+      { type: 'RoleGranted', data: { accountId: id, role: { kind: 'accountant' }, grantedBy: 'op', reason: 'x' } },
+    ]);
+    const third = await store.append(stream, [
+      { type: 'RoleGranted', data: { accountId: id, role: { kind: 'operator' }, grantedBy: 'op', reason: 'y' } },
+    ]);
     await directory.observe(third.events); // version 2 while it knows 0: a gap, so the stream is read again
     const entry = await directory.account(stream);
     expect(entry?.version).toBe(2);

@@ -28,10 +28,28 @@ import {
 const spec = DeciderSpecification.for(accountDecider);
 
 const coordinatorOfFujisato: Role = { kind: 'coordinator', regionId: 'fujisato' };
-const updateAvailability = (availability: AvailabilityWindow[], by = herself): AccountCommand => ({ type: 'UpdateAvailability', availability, by });
-const grant = (role: Role, reason = 'needed', by = operator): AccountCommand => ({ type: 'GrantRole', role, reason, by });
-const revoke = (role: Role, reason = 'no longer needed', by = operator): AccountCommand => ({ type: 'RevokeRole', role, reason, by });
-const forget = (by = herself, reason = 'leaving the cooperative'): AccountCommand => ({ type: 'ForgetAccount', reason, by });
+const updateAvailability = (availability: AvailabilityWindow[], by = herself): AccountCommand => ({
+  type: 'UpdateAvailability',
+  availability,
+  by,
+});
+const grant = (role: Role, reason = 'needed', by = operator): AccountCommand => ({
+  type: 'GrantRole',
+  role,
+  reason,
+  by,
+});
+const revoke = (role: Role, reason = 'no longer needed', by = operator): AccountCommand => ({
+  type: 'RevokeRole',
+  role,
+  reason,
+  by,
+});
+const forget = (by = herself, reason = 'leaving the cooperative'): AccountCommand => ({
+  type: 'ForgetAccount',
+  reason,
+  by,
+});
 
 describe('account decider', () => {
   describe('RegisterMember', () => {
@@ -40,14 +58,24 @@ describe('account decider', () => {
     });
 
     it('lets a coordinator register members of her own region', () => {
-      spec.given([]).when(registerMember({ by: fujisatoCoordinator })).then([memberRegistered({ registeredBy: fujisatoCoordinator.id })]);
+      spec
+        .given([])
+        .when(registerMember({ by: fujisatoCoordinator }))
+        .then([memberRegistered({ registeredBy: fujisatoCoordinator.id })]);
     });
 
     it('derives region and the Tokyo office prefecture from a Tokyo town', () => {
       spec
         .given([])
         .when(registerMember({ townId: 'chofu/sengawa', contractType: 'employee' }))
-        .then([memberRegistered({ townId: 'chofu/sengawa', regionId: 'chofu', prefecture: 'tokyo', contractType: 'employee' })]);
+        .then([
+          memberRegistered({
+            townId: 'chofu/sengawa',
+            regionId: 'chofu',
+            prefecture: 'tokyo',
+            contractType: 'employee',
+          }),
+        ]);
     });
 
     it('keeps availability sorted by day and time and skill names trimmed', () => {
@@ -59,7 +87,10 @@ describe('account decider', () => {
     });
 
     it('accepts a member with no skills and no windows yet', () => {
-      spec.given([]).when(registerMember({ skills: [], availability: [] })).then([memberRegistered({ skills: [], availability: [] })]);
+      spec
+        .given([])
+        .when(registerMember({ skills: [], availability: [] }))
+        .then([memberRegistered({ skills: [], availability: [] })]);
     });
 
     it.each([
@@ -70,15 +101,24 @@ describe('account decider', () => {
     });
 
     it('refuses an unknown region', () => {
-      spec.given([]).when(registerMember({ townId: 'osaka/namba' })).thenThrows('region.unknown', 'invalid');
+      spec
+        .given([])
+        .when(registerMember({ townId: 'osaka/namba' }))
+        .thenThrows('region.unknown', 'invalid');
     });
 
     it('refuses an unknown town of a known region', () => {
-      spec.given([]).when(registerMember({ townId: 'fujisato/sangenjaya' })).thenThrows('town.unknown', 'invalid');
+      spec
+        .given([])
+        .when(registerMember({ townId: 'fujisato/sangenjaya' }))
+        .thenThrows('town.unknown', 'invalid');
     });
 
     it('refuses a town id that is not <region>/<town>', () => {
-      spec.given([]).when(registerMember({ townId: 'fujikoto' })).thenThrows('town.unknown', 'invalid');
+      spec
+        .given([])
+        .when(registerMember({ townId: 'fujikoto' }))
+        .thenThrows('town.unknown', 'invalid');
     });
 
     it.each([
@@ -105,11 +145,17 @@ describe('account decider', () => {
     });
 
     it('refuses skills that are not a list', () => {
-      spec.given([]).when(registerMember({ skills: 'transcription' as never })).thenThrows('member.invalid_skill', 'invalid');
+      spec
+        .given([])
+        .when(registerMember({ skills: 'transcription' as never }))
+        .thenThrows('member.invalid_skill', 'invalid');
     });
 
     it('refuses a skill listed twice (case-insensitively)', () => {
-      spec.given([]).when(registerMember({ skills: ['Design', 'design'] })).thenThrows('member.duplicate_skill', 'invalid');
+      spec
+        .given([])
+        .when(registerMember({ skills: ['Design', 'design'] }))
+        .thenThrows('member.duplicate_skill', 'invalid');
     });
 
     it('refuses more than 30 skills', () => {
@@ -131,7 +177,13 @@ describe('account decider', () => {
   });
 
   describe('RegisterUser', () => {
-    const registerUser = (by = operator): AccountCommand => ({ type: 'RegisterUser', userId: USER, emailDigest: DIGEST, personalData: SEALED, by });
+    const registerUser = (by = operator): AccountCommand => ({
+      type: 'RegisterUser',
+      userId: USER,
+      emailDigest: DIGEST,
+      personalData: SEALED,
+      by,
+    });
 
     it('registers a user by an operator', () => {
       spec.given([]).when(registerUser()).then([userRegistered()]);
@@ -161,28 +213,49 @@ describe('account decider', () => {
       ['a coordinator of her region', fujisatoCoordinator],
       ['an operator', operator],
     ])('records new windows set by %s', (_who, by) => {
-      spec.given([memberRegistered()]).when(updateAvailability([evening, lunch], by)).then([updated([lunch, evening], by.id)]);
+      spec
+        .given([memberRegistered()])
+        .when(updateAvailability([evening, lunch], by))
+        .then([updated([lunch, evening], by.id)]);
     });
 
     it('records nothing when the windows are those she has (in any order)', () => {
-      spec.given([memberRegistered({ availability: [lunch, bedtime] })]).when(updateAvailability([bedtime, lunch])).thenNothing();
+      spec
+        .given([memberRegistered({ availability: [lunch, bedtime] })])
+        .when(updateAvailability([bedtime, lunch]))
+        .thenNothing();
     });
 
     it('compares with the latest update, not the registration', () => {
-      spec.given([memberRegistered(), updated([evening], MEMBER)]).when(updateAvailability([evening])).thenNothing();
-      spec.given([memberRegistered(), updated([evening], MEMBER)]).when(updateAvailability([lunch])).then([updated([lunch], MEMBER)]);
+      spec
+        .given([memberRegistered(), updated([evening], MEMBER)])
+        .when(updateAvailability([evening]))
+        .thenNothing();
+      spec
+        .given([memberRegistered(), updated([evening], MEMBER)])
+        .when(updateAvailability([lunch]))
+        .then([updated([lunch], MEMBER)]);
     });
 
     it('refuses an account that does not exist', () => {
-      spec.given([]).when(updateAvailability([lunch])).thenThrows('account.not_found', 'not_found');
+      spec
+        .given([])
+        .when(updateAvailability([lunch]))
+        .thenThrows('account.not_found', 'not_found');
     });
 
     it('refuses a forgotten member', () => {
-      spec.given([memberRegistered(), memberForgotten()]).when(updateAvailability([lunch])).thenThrows('account.forgotten', 'rule');
+      spec
+        .given([memberRegistered(), memberForgotten()])
+        .when(updateAvailability([lunch]))
+        .thenThrows('account.forgotten', 'rule');
     });
 
     it('refuses a user, who has no availability', () => {
-      spec.given([userRegistered()]).when(updateAvailability([lunch], operator)).thenThrows('account.not_a_member', 'rule');
+      spec
+        .given([userRegistered()])
+        .when(updateAvailability([lunch], operator))
+        .thenThrows('account.not_a_member', 'rule');
     });
 
     it.each([
@@ -190,7 +263,10 @@ describe('account decider', () => {
       ['a coordinator of another region', setagayaCoordinator],
       ['the accountant (read-only)', accountant],
     ])('refuses a change by %s', (_who, by) => {
-      spec.given([memberRegistered()]).when(updateAvailability([bedtime], by)).thenThrows('account.forbidden', 'forbidden');
+      spec
+        .given([memberRegistered()])
+        .when(updateAvailability([bedtime], by))
+        .thenThrows('account.forbidden', 'forbidden');
     });
 
     it('refuses overlapping windows', () => {
@@ -214,16 +290,26 @@ describe('account decider', () => {
       ['operator', { kind: 'operator' }],
       ['business user', { kind: 'business', businessId: 'b-1' }],
     ])('grants a user the %s role', (_name, role) => {
-      spec.given([userRegistered()]).when(grant(role)).then([roleGranted(USER, role)]);
+      spec
+        .given([userRegistered()])
+        .when(grant(role))
+        .then([roleGranted(USER, role)]);
     });
 
     it('trims the reason', () => {
-      spec.given([userRegistered()]).when(grant({ kind: 'accountant' }, '  tax adviser  ')).then([roleGranted(USER, { kind: 'accountant' }, 'tax adviser')]);
+      spec
+        .given([userRegistered()])
+        .when(grant({ kind: 'accountant' }, '  tax adviser  '))
+        .then([roleGranted(USER, { kind: 'accountant' }, 'tax adviser')]);
     });
 
     it('grants again a role that was revoked', () => {
       spec
-        .given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato), roleRevoked(MEMBER, coordinatorOfFujisato)])
+        .given([
+          memberRegistered(),
+          roleGranted(MEMBER, coordinatorOfFujisato),
+          roleRevoked(MEMBER, coordinatorOfFujisato),
+        ])
         .when(grant(coordinatorOfFujisato, 'back from leave'))
         .then([roleGranted(MEMBER, coordinatorOfFujisato, 'back from leave')]);
     });
@@ -231,15 +317,24 @@ describe('account decider', () => {
     it('lets a business user change business once the old role is revoked', () => {
       const old: Role = { kind: 'business', businessId: 'b-1' };
       const next: Role = { kind: 'business', businessId: 'b-2' };
-      spec.given([userRegistered(), roleGranted(USER, old), roleRevoked(USER, old)]).when(grant(next)).then([roleGranted(USER, next)]);
+      spec
+        .given([userRegistered(), roleGranted(USER, old), roleRevoked(USER, old)])
+        .when(grant(next))
+        .then([roleGranted(USER, next)]);
     });
 
     it('refuses an account that does not exist', () => {
-      spec.given([]).when(grant({ kind: 'accountant' })).thenThrows('account.not_found', 'not_found');
+      spec
+        .given([])
+        .when(grant({ kind: 'accountant' }))
+        .thenThrows('account.not_found', 'not_found');
     });
 
     it('refuses a forgotten account', () => {
-      spec.given([userRegistered(), userForgotten()]).when(grant({ kind: 'accountant' })).thenThrows('account.forgotten', 'rule');
+      spec
+        .given([userRegistered(), userForgotten()])
+        .when(grant({ kind: 'accountant' }))
+        .thenThrows('account.forgotten', 'rule');
     });
 
     it.each([
@@ -247,26 +342,41 @@ describe('account decider', () => {
       ['the accountant', accountant],
       ['the member herself', herself],
     ])('refuses a grant by %s (operators only)', (_who, by) => {
-      spec.given([memberRegistered()]).when(grant(coordinatorOfFujisato, 'self-promotion', by)).thenThrows('role.forbidden', 'forbidden');
+      spec
+        .given([memberRegistered()])
+        .when(grant(coordinatorOfFujisato, 'self-promotion', by))
+        .thenThrows('role.forbidden', 'forbidden');
     });
 
     it.each([
       ['an empty', '   '],
       ['a too long', 'x'.repeat(501)],
     ])('refuses %s reason', (_what, reason) => {
-      spec.given([memberRegistered()]).when(grant(coordinatorOfFujisato, reason)).thenThrows('role.reason_required', 'invalid');
+      spec
+        .given([memberRegistered()])
+        .when(grant(coordinatorOfFujisato, reason))
+        .thenThrows('role.reason_required', 'invalid');
     });
 
     it('refuses to grant the member role', () => {
-      spec.given([userRegistered()]).when(grant({ kind: 'member' })).thenThrows('role.not_grantable', 'invalid');
+      spec
+        .given([userRegistered()])
+        .when(grant({ kind: 'member' }))
+        .thenThrows('role.not_grantable', 'invalid');
     });
 
     it('refuses a role already held', () => {
-      spec.given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato)]).when(grant(coordinatorOfFujisato)).thenThrows('role.already_granted', 'rule');
+      spec
+        .given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato)])
+        .when(grant(coordinatorOfFujisato))
+        .thenThrows('role.already_granted', 'rule');
     });
 
     it('refuses coordinator of a region the member does not live in', () => {
-      spec.given([memberRegistered()]).when(grant({ kind: 'coordinator', regionId: 'setagaya' })).thenThrows('role.not_resident', 'rule');
+      spec
+        .given([memberRegistered()])
+        .when(grant({ kind: 'coordinator', regionId: 'setagaya' }))
+        .thenThrows('role.not_resident', 'rule');
     });
 
     it('refuses coordinator to a user, who lives in no region of ours', () => {
@@ -274,7 +384,10 @@ describe('account decider', () => {
     });
 
     it('refuses coordinator of an unknown region', () => {
-      spec.given([memberRegistered()]).when(grant({ kind: 'coordinator', regionId: 'atlantis' })).thenThrows('region.unknown', 'invalid');
+      spec
+        .given([memberRegistered()])
+        .when(grant({ kind: 'coordinator', regionId: 'atlantis' }))
+        .thenThrows('region.unknown', 'invalid');
     });
 
     it('refuses a second business', () => {
@@ -295,17 +408,28 @@ describe('account decider', () => {
 
     it('revokes only the role named (the others stay)', () => {
       spec
-        .given([userRegistered(), roleGranted(USER, { kind: 'accountant' }), roleGranted(USER, { kind: 'operator' }), roleRevoked(USER, { kind: 'accountant' })])
+        .given([
+          userRegistered(),
+          roleGranted(USER, { kind: 'accountant' }),
+          roleGranted(USER, { kind: 'operator' }),
+          roleRevoked(USER, { kind: 'accountant' }),
+        ])
         .when(revoke({ kind: 'operator' }))
         .then([roleRevoked(USER, { kind: 'operator' })]);
     });
 
     it('refuses an account that does not exist', () => {
-      spec.given([]).when(revoke({ kind: 'accountant' })).thenThrows('account.not_found', 'not_found');
+      spec
+        .given([])
+        .when(revoke({ kind: 'accountant' }))
+        .thenThrows('account.not_found', 'not_found');
     });
 
     it('refuses a forgotten account', () => {
-      spec.given([memberRegistered(), memberForgotten()]).when(revoke(coordinatorOfFujisato)).thenThrows('account.forgotten', 'rule');
+      spec
+        .given([memberRegistered(), memberForgotten()])
+        .when(revoke(coordinatorOfFujisato))
+        .thenThrows('account.forgotten', 'rule');
     });
 
     it('refuses a revocation by a non-operator', () => {
@@ -316,11 +440,17 @@ describe('account decider', () => {
     });
 
     it('refuses a revocation without a reason', () => {
-      spec.given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato)]).when(revoke(coordinatorOfFujisato, '')).thenThrows('role.reason_required', 'invalid');
+      spec
+        .given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato)])
+        .when(revoke(coordinatorOfFujisato, ''))
+        .thenThrows('role.reason_required', 'invalid');
     });
 
     it('refuses to revoke the member role', () => {
-      spec.given([memberRegistered()]).when(revoke({ kind: 'member' })).thenThrows('role.not_revocable', 'invalid');
+      spec
+        .given([memberRegistered()])
+        .when(revoke({ kind: 'member' }))
+        .thenThrows('role.not_revocable', 'invalid');
     });
 
     it('refuses to revoke a role not held', () => {
@@ -329,7 +459,11 @@ describe('account decider', () => {
 
     it('refuses to revoke a role twice', () => {
       spec
-        .given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato), roleRevoked(MEMBER, coordinatorOfFujisato)])
+        .given([
+          memberRegistered(),
+          roleGranted(MEMBER, coordinatorOfFujisato),
+          roleRevoked(MEMBER, coordinatorOfFujisato),
+        ])
         .when(revoke(coordinatorOfFujisato))
         .thenThrows('role.not_held', 'rule');
     });
@@ -344,22 +478,34 @@ describe('account decider', () => {
 
   describe('ForgetAccount', () => {
     it('forgets a member at her own request', () => {
-      spec.given([memberRegistered()]).when(forget(herself, ' leaving the cooperative ')).then([memberForgotten(MEMBER, 'leaving the cooperative')]);
+      spec
+        .given([memberRegistered()])
+        .when(forget(herself, ' leaving the cooperative '))
+        .then([memberForgotten(MEMBER, 'leaving the cooperative')]);
     });
 
     it('forgets a member at an operator’s hand', () => {
-      spec.given([memberRegistered()]).when(forget(operator, 'asked by letter')).then([memberForgotten(operator.id, 'asked by letter')]);
+      spec
+        .given([memberRegistered()])
+        .when(forget(operator, 'asked by letter'))
+        .then([memberForgotten(operator.id, 'asked by letter')]);
     });
 
     it.each([
       ['an operator', operator],
       ['the user herself', theUser],
     ])('forgets a user by %s', (_who, by) => {
-      spec.given([userRegistered()]).when(forget(by, 'left Polaris')).then([userForgotten(by.id, 'left Polaris')]);
+      spec
+        .given([userRegistered()])
+        .when(forget(by, 'left Polaris'))
+        .then([userForgotten(by.id, 'left Polaris')]);
     });
 
     it('forgets a member holding roles', () => {
-      spec.given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato)]).when(forget()).then([memberForgotten()]);
+      spec
+        .given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato)])
+        .when(forget())
+        .then([memberForgotten()]);
     });
 
     it('refuses an account that does not exist', () => {
@@ -367,7 +513,10 @@ describe('account decider', () => {
     });
 
     it('refuses to forget twice', () => {
-      spec.given([memberRegistered(), memberForgotten()]).when(forget(operator)).thenThrows('account.already_forgotten', 'rule');
+      spec
+        .given([memberRegistered(), memberForgotten()])
+        .when(forget(operator))
+        .thenThrows('account.already_forgotten', 'rule');
     });
 
     it.each([
@@ -394,12 +543,18 @@ describe('account decider', () => {
       ]) {
         state = accountDecider.evolve(state, e);
       }
-      expect(state).toMatchObject({ status: 'active', kind: 'member', id: MEMBER, roles: [{ kind: 'member' }, { kind: 'operator' }] });
+      expect(state).toMatchObject({
+        status: 'active',
+        kind: 'member',
+        id: MEMBER,
+        roles: [{ kind: 'member' }, { kind: 'operator' }],
+      });
     });
 
     it('drops every role when the account is forgotten, and keeps the sealed data as it was', () => {
       let state = accountDecider.initialState();
-      for (const e of [memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato), memberForgotten()]) state = accountDecider.evolve(state, e);
+      for (const e of [memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato), memberForgotten()])
+        state = accountDecider.evolve(state, e);
       expect(state).toMatchObject({ status: 'forgotten', roles: [], personalData: SEALED });
     });
   });

@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { DomainError } from '@workshare/eventsourcing';
-import { validateAvailability, WEEKDAYS, type AvailabilityWindow, type Weekday } from '../../src/domain/availability.js';
+import {
+  validateAvailability,
+  WEEKDAYS,
+  type AvailabilityWindow,
+  type Weekday,
+} from '../../src/domain/availability.js';
 
-const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const hhmm = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const toMinutes = (t: string): number => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
 
 const codeOf = (windows: AvailabilityWindow[]): string | undefined => {
@@ -43,16 +49,22 @@ describe('weekly availability windows (Asia/Tokyo)', () => {
   describe('properties', () => {
     it('accepts any set of windows that do not overlap (touching is fine), in any order, and sorts them', () => {
       fc.assert(
-        fc.property(validWeek.chain((w) => fc.shuffledSubarray(w, { minLength: w.length, maxLength: w.length })), (windows) => {
-          const result = validateAvailability(windows);
-          expect(result).toHaveLength(windows.length);
-          expect(new Set(result.map((w) => `${w.day} ${w.start}-${w.end}`))).toEqual(new Set(windows.map((w) => `${w.day} ${w.start}-${w.end}`)));
-          for (let i = 1; i < result.length; i++) {
-            const [a, b] = [result[i - 1]!, result[i]!];
-            const order = WEEKDAYS.indexOf(a.day) - WEEKDAYS.indexOf(b.day) || toMinutes(a.start) - toMinutes(b.start);
-            expect(order).toBeLessThan(0);
-          }
-        }),
+        fc.property(
+          validWeek.chain((w) => fc.shuffledSubarray(w, { minLength: w.length, maxLength: w.length })),
+          (windows) => {
+            const result = validateAvailability(windows);
+            expect(result).toHaveLength(windows.length);
+            expect(new Set(result.map((w) => `${w.day} ${w.start}-${w.end}`))).toEqual(
+              new Set(windows.map((w) => `${w.day} ${w.start}-${w.end}`)),
+            );
+            for (let i = 1; i < result.length; i++) {
+              const [a, b] = [result[i - 1]!, result[i]!];
+              const order =
+                WEEKDAYS.indexOf(a.day) - WEEKDAYS.indexOf(b.day) || toMinutes(a.start) - toMinutes(b.start);
+              expect(order).toBeLessThan(0);
+            }
+          },
+        ),
       );
     });
 
@@ -67,7 +79,10 @@ describe('weekly availability windows (Asia/Tokyo)', () => {
               .integer({ min: s, max: e - 1 })
               .chain((start) => fc.integer({ min: start + 1, max: 1440 }).map((end) => ({ start, end })))
               .chain(({ start, end }) =>
-                fc.shuffledSubarray([...windows, { day: target.day, start: hhmm(start), end: hhmm(end) }], { minLength: windows.length + 1, maxLength: windows.length + 1 }),
+                fc.shuffledSubarray([...windows, { day: target.day, start: hhmm(start), end: hhmm(end) }], {
+                  minLength: windows.length + 1,
+                  maxLength: windows.length + 1,
+                }),
               );
           }),
         );
@@ -76,10 +91,17 @@ describe('weekly availability windows (Asia/Tokyo)', () => {
 
     it('refuses any window whose end is not after its start', () => {
       fc.assert(
-        fc.property(fc.constantFrom(...WEEKDAYS), fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 0, max: 1439 }), (day, a, b) => {
-          const [start, end] = a >= b ? [a, b] : [b, a];
-          expect(codeOf([{ day, start: hhmm(start), end: hhmm(end) }])).toBe(start === end ? 'availability.zero_length' : 'availability.inverted');
-        }),
+        fc.property(
+          fc.constantFrom(...WEEKDAYS),
+          fc.integer({ min: 0, max: 1439 }),
+          fc.integer({ min: 0, max: 1439 }),
+          (day, a, b) => {
+            const [start, end] = a >= b ? [a, b] : [b, a];
+            expect(codeOf([{ day, start: hhmm(start), end: hhmm(end) }])).toBe(
+              start === end ? 'availability.zero_length' : 'availability.inverted',
+            );
+          },
+        ),
       );
     });
   });
@@ -98,7 +120,12 @@ describe('weekly availability windows (Asia/Tokyo)', () => {
     });
 
     it('accepts a window to midnight written 24:00, and the same hours on different days', () => {
-      expect(codeOf([{ day: 'sat', start: '23:00', end: '24:00' }, { day: 'sun', start: '23:00', end: '24:00' }])).toBeUndefined();
+      expect(
+        codeOf([
+          { day: 'sat', start: '23:00', end: '24:00' },
+          { day: 'sun', start: '23:00', end: '24:00' },
+        ]),
+      ).toBeUndefined();
     });
 
     it.each([
@@ -114,7 +141,9 @@ describe('weekly availability windows (Asia/Tokyo)', () => {
     });
 
     it('refuses a window across midnight as inverted, and says to split it', () => {
-      expect(() => validateAvailability([{ day: 'mon', start: '23:00', end: '01:00' }])).toThrow(/across midnight is two windows/);
+      expect(() => validateAvailability([{ day: 'mon', start: '23:00', end: '01:00' }])).toThrow(
+        /across midnight is two windows/,
+      );
     });
 
     it('names both windows of an overlap', () => {
@@ -128,7 +157,11 @@ describe('weekly availability windows (Asia/Tokyo)', () => {
 
     it('refuses an unknown day and more than 70 windows', () => {
       expect(codeOf([{ day: 'Monday' as Weekday, start: '09:00', end: '10:00' }])).toBe('availability.unknown_day');
-      const many = Array.from({ length: 71 }, (_, i): AvailabilityWindow => ({ day: WEEKDAYS[i % 7]!, start: hhmm(i * 10), end: hhmm(i * 10 + 5) }));
+      const many = Array.from({ length: 71 }, (_, i): AvailabilityWindow => ({
+        day: WEEKDAYS[i % 7]!,
+        start: hhmm(i * 10),
+        end: hhmm(i * 10 + 5),
+      }));
       expect(codeOf(many)).toBe('availability.too_many');
     });
 

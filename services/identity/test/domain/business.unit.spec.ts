@@ -18,7 +18,9 @@ const register = (overrides: Partial<RegisterBusiness> = {}): RegisterBusiness =
   ...overrides,
 });
 
-const registered = (overrides: Partial<Extract<BusinessEvent, { type: 'BusinessRegistered' }>['data']> = {}): BusinessEvent => ({
+const registered = (
+  overrides: Partial<Extract<BusinessEvent, { type: 'BusinessRegistered' }>['data']> = {},
+): BusinessEvent => ({
   type: 'BusinessRegistered',
   data: {
     businessId: ID,
@@ -38,7 +40,10 @@ describe('business decider', () => {
     });
 
     it('lets a coordinator register a business of her region', () => {
-      spec.given([]).when(register({ by: fujisatoCoordinator })).then([registered({ registeredBy: fujisatoCoordinator.id })]);
+      spec
+        .given([])
+        .when(register({ by: fujisatoCoordinator }))
+        .then([registered({ registeredBy: fujisatoCoordinator.id })]);
     });
 
     it('normalises the number as people write it (lower-case t, hyphens, full-width digits) and the name', () => {
@@ -46,14 +51,19 @@ describe('business decider', () => {
         .given([])
         .when(register({ registrationNumber: 't7-0000-1205-0002', name: '  白神ウッドワークス株式会社 ' }))
         .then([registered()]);
-      spec.given([]).when(register({ registrationNumber: 'Ｔ７０００0１２０５０００２' })).then([registered()]);
+      spec
+        .given([])
+        .when(register({ registrationNumber: 'Ｔ７０００0１２０５０００２' }))
+        .then([registered()]);
     });
 
     it('checks only the form of a sole proprietor’s number (it carries no check digit to verify)', () => {
       spec
         .given([])
         .when(register({ entityType: 'sole_proprietor', registrationNumber: 'T1234567890123', name: 'ふじさと写真室' }))
-        .then([registered({ entityType: 'sole_proprietor', registrationNumber: 'T1234567890123', name: 'ふじさと写真室' })]);
+        .then([
+          registered({ entityType: 'sole_proprietor', registrationNumber: 'T1234567890123', name: 'ふじさと写真室' }),
+        ]);
     });
 
     it('refuses an id already registered', () => {
@@ -61,7 +71,10 @@ describe('business decider', () => {
     });
 
     it('refuses an unknown region', () => {
-      spec.given([]).when(register({ regionId: 'osaka' })).thenThrows('region.unknown', 'invalid');
+      spec
+        .given([])
+        .when(register({ regionId: 'osaka' }))
+        .thenThrows('region.unknown', 'invalid');
     });
 
     it.each([
@@ -73,15 +86,24 @@ describe('business decider', () => {
     });
 
     it('refuses a business without a name', () => {
-      spec.given([]).when(register({ name: '   ' })).thenThrows('business.name_required', 'invalid');
+      spec
+        .given([])
+        .when(register({ name: '   ' }))
+        .thenThrows('business.name_required', 'invalid');
     });
 
     it('refuses a name longer than 200 characters', () => {
-      spec.given([]).when(register({ name: '株'.repeat(201) })).thenThrows('business.name_too_long', 'invalid');
+      spec
+        .given([])
+        .when(register({ name: '株'.repeat(201) }))
+        .thenThrows('business.name_too_long', 'invalid');
     });
 
     it('refuses an unknown entity type', () => {
-      spec.given([]).when(register({ entityType: 'partnership' as never })).thenThrows('business.invalid_entity_type', 'invalid');
+      spec
+        .given([])
+        .when(register({ entityType: 'partnership' as never }))
+        .thenThrows('business.invalid_entity_type', 'invalid');
     });
 
     it.each([
@@ -91,7 +113,10 @@ describe('business decider', () => {
       ['with a letter among the digits', 'T70000120500O2'],
       ['empty', ''],
     ])('refuses a malformed registration number (%s)', (_what, registrationNumber) => {
-      spec.given([]).when(register({ registrationNumber })).thenThrows('business.registration_number_malformed', 'invalid');
+      spec
+        .given([])
+        .when(register({ registrationNumber }))
+        .thenThrows('business.registration_number_malformed', 'invalid');
     });
 
     it('keeps a corporation’s address, normalised, and leaves it out when empty', () => {
@@ -99,23 +124,41 @@ describe('business decider', () => {
         .given([])
         .when(register({ address: '  秋田県山本郡藤里町藤琴　字藤琴 1 ' }))
         .then([registered({ address: '秋田県山本郡藤里町藤琴 字藤琴 1' })]);
-      spec.given([]).when(register({ address: '  ' })).then([registered()]);
+      spec
+        .given([])
+        .when(register({ address: '  ' }))
+        .then([registered()]);
     });
 
     it('refuses a sole proprietor’s address: it is personal data, never kept in clear', () => {
       spec
         .given([])
-        .when(register({ entityType: 'sole_proprietor', registrationNumber: 'T1234567890123', address: '秋田県山本郡藤里町粕毛 1' }))
+        .when(
+          register({
+            entityType: 'sole_proprietor',
+            registrationNumber: 'T1234567890123',
+            address: '秋田県山本郡藤里町粕毛 1',
+          }),
+        )
         .thenThrows('business.address_is_personal_data', 'invalid');
     });
 
     it('refuses an address longer than 300 characters, or one that is not text', () => {
-      spec.given([]).when(register({ address: '町'.repeat(301) })).thenThrows('business.address_too_long', 'invalid');
-      spec.given([]).when(register({ address: 42 as never })).thenThrows('business.invalid_address', 'invalid');
+      spec
+        .given([])
+        .when(register({ address: '町'.repeat(301) }))
+        .thenThrows('business.address_too_long', 'invalid');
+      spec
+        .given([])
+        .when(register({ address: 42 as never }))
+        .thenThrows('business.invalid_address', 'invalid');
     });
 
     it('refuses a corporation whose check digit does not match', () => {
-      spec.given([]).when(register({ registrationNumber: 'T6000012050002' })).thenThrows('business.registration_number_check_digit', 'invalid');
+      spec
+        .given([])
+        .when(register({ registrationNumber: 'T6000012050002' }))
+        .thenThrows('business.registration_number_check_digit', 'invalid');
     });
   });
 });

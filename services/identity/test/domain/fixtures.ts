@@ -9,8 +9,14 @@ export const SEALED = 'v1.bm9uY2U.Y2lwaGVy.dGFn';
 export const DIGEST = 'a'.repeat(64);
 
 export const operator: Actor = { id: 'op-1', roles: [{ kind: 'operator' }] };
-export const fujisatoCoordinator: Actor = { id: 'co-1', roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] };
-export const setagayaCoordinator: Actor = { id: 'co-2', roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'setagaya' }] };
+export const fujisatoCoordinator: Actor = {
+  id: 'co-1',
+  roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
+};
+export const setagayaCoordinator: Actor = {
+  id: 'co-2',
+  roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'setagaya' }],
+};
 export const accountant: Actor = { id: 'acc-1', roles: [{ kind: 'accountant' }] };
 export const herself: Actor = { id: MEMBER, roles: [{ kind: 'member' }] };
 export const anotherMember: Actor = { id: OTHER_MEMBER, roles: [{ kind: 'member' }] };
@@ -62,7 +68,12 @@ export const roleGranted = (accountId: string, role: Role, reason = 'needed', by
   data: { accountId, role, grantedBy: by, reason },
 });
 
-export const roleRevoked = (accountId: string, role: Role, reason = 'no longer needed', by = operator.id): AccountEvent => ({
+export const roleRevoked = (
+  accountId: string,
+  role: Role,
+  reason = 'no longer needed',
+  by = operator.id,
+): AccountEvent => ({
   type: 'RoleRevoked',
   data: { accountId, role, revokedBy: by, reason },
 });

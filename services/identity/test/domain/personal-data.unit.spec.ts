@@ -1,5 +1,11 @@
 import { DomainError } from '@workshare/eventsourcing';
-import { checkPasswordPolicy, normaliseEmail, parseAddress, parseBankAccount, parseName } from '../../src/domain/personal-data.js';
+import {
+  checkPasswordPolicy,
+  normaliseEmail,
+  parseAddress,
+  parseBankAccount,
+  parseName,
+} from '../../src/domain/personal-data.js';
 
 const account = { bankCode: '0001', branchCode: '123', type: 'ordinary', number: '1234567', holder: 'フジワラ ヨウコ' };
 
@@ -57,9 +63,12 @@ describe('personal data checks', () => {
       expect(normaliseEmail('  Yoko.Fujiwara@Fujisato.Example ')).toBe('yoko.fujiwara@fujisato.example');
     });
 
-    it.each(['', 'yoko', 'yoko@', '@fujisato.example', 'yoko@fujisato', 'yo ko@fujisato.example', 'a@b@c.example'])('refuses %j', (email) => {
-      expect(codeOf(() => normaliseEmail(email))).toBe('invalid:personal_data.invalid_email');
-    });
+    it.each(['', 'yoko', 'yoko@', '@fujisato.example', 'yoko@fujisato', 'yo ko@fujisato.example', 'a@b@c.example'])(
+      'refuses %j',
+      (email) => {
+        expect(codeOf(() => normaliseEmail(email))).toBe('invalid:personal_data.invalid_email');
+      },
+    );
   });
 
   describe('name, address, password', () => {

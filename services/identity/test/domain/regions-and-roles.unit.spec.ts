@@ -41,8 +41,11 @@ describe('roles from untrusted input', () => {
     expect(roleKey(parseRole(input))).toBe(key);
   });
 
-  it.each([null, 'operator', { kind: 'king' }, { kind: 'coordinator' }, { kind: 'business', businessId: '' }])('refuses %j', (input) => {
-    expect(() => parseRole(input)).toThrow(DomainError);
-    expect(() => parseRole(input)).toThrow(expect.objectContaining({ code: 'role.invalid', kind: 'invalid' }));
-  });
+  it.each([null, 'operator', { kind: 'king' }, { kind: 'coordinator' }, { kind: 'business', businessId: '' }])(
+    'refuses %j',
+    (input) => {
+      expect(() => parseRole(input)).toThrow(DomainError);
+      expect(() => parseRole(input)).toThrow(expect.objectContaining({ code: 'role.invalid', kind: 'invalid' }));
+    },
+  );
 });

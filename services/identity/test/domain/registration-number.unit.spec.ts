@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { DomainError } from '@workshare/eventsourcing';
-import { corporateCheckDigit, corporateRegistrationNumber, parseRegistrationNumber } from '../../src/domain/registration-number.js';
+import {
+  corporateCheckDigit,
+  corporateRegistrationNumber,
+  parseRegistrationNumber,
+} from '../../src/domain/registration-number.js';
 
 const base12 = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 12, maxLength: 12 }).map((d) => d.join(''));
 
@@ -51,16 +55,21 @@ describe('qualified-invoice registration number', () => {
 
     it('any single-digit change is refused, except 0↔9 among the twelve, which mod 9 cannot see', () => {
       fc.assert(
-        fc.property(base12, fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 9 }), (base, position, shift) => {
-          const number = corporateRegistrationNumber(base);
-          const digits = number.slice(1).split('').map(Number);
-          const old = digits[position]!;
-          const changed = (old + shift) % 10;
-          digits[position] = changed;
-          const altered = `T${digits.join('')}`;
-          const invisible = position > 0 && old + changed === 9 && (old === 0 || old === 9);
-          expect(refusal(altered)).toBe(invisible ? undefined : 'business.registration_number_check_digit');
-        }),
+        fc.property(
+          base12,
+          fc.integer({ min: 0, max: 12 }),
+          fc.integer({ min: 1, max: 9 }),
+          (base, position, shift) => {
+            const number = corporateRegistrationNumber(base);
+            const digits = number.slice(1).split('').map(Number);
+            const old = digits[position]!;
+            const changed = (old + shift) % 10;
+            digits[position] = changed;
+            const altered = `T${digits.join('')}`;
+            const invisible = position > 0 && old + changed === 9 && (old === 0 || old === 9);
+            expect(refusal(altered)).toBe(invisible ? undefined : 'business.registration_number_check_digit');
+          },
+        ),
         { numRuns: 2000 },
       );
     });

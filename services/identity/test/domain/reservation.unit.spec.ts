@@ -9,38 +9,62 @@ import {
 
 const spec = DeciderSpecification.for(emailReservation);
 const made = (owner: string): ReservationEvent => ({ type: 'ReservationMade', data: { owner } });
-const released = (owner: string, reason = 'forgotten'): ReservationEvent => ({ type: 'ReservationReleased', data: { owner, reason } });
+const released = (owner: string, reason = 'forgotten'): ReservationEvent => ({
+  type: 'ReservationReleased',
+  data: { owner, reason },
+});
 const reserve = (owner: string): ReservationCommand => ({ type: 'Reserve', owner });
 const release = (owner: string, reason = 'forgotten'): ReservationCommand => ({ type: 'Release', owner, reason });
 
 describe('reservation decider (unique email)', () => {
   it('reserves a free value for its owner', () => {
-    spec.given([]).when(reserve('member-a')).then([made('member-a')]);
+    spec
+      .given([])
+      .when(reserve('member-a'))
+      .then([made('member-a')]);
   });
 
   it('reserves a value again after it was released, for anyone', () => {
-    spec.given([made('member-a'), released('member-a')]).when(reserve('member-b')).then([made('member-b')]);
+    spec
+      .given([made('member-a'), released('member-a')])
+      .when(reserve('member-b'))
+      .then([made('member-b')]);
   });
 
   it('answers a repeated reservation by the same owner with nothing (a retry)', () => {
-    spec.given([made('member-a')]).when(reserve('member-a')).thenNothing();
+    spec
+      .given([made('member-a')])
+      .when(reserve('member-a'))
+      .thenNothing();
   });
 
   it('refuses a value held by another owner: a duplicate email', () => {
-    spec.given([made('member-a')]).when(reserve('member-b')).thenThrows('account.duplicate_email', 'rule');
+    spec
+      .given([made('member-a')])
+      .when(reserve('member-b'))
+      .thenThrows('account.duplicate_email', 'rule');
   });
 
   it('releases a value held by its owner', () => {
-    spec.given([made('member-a')]).when(release('member-a')).then([released('member-a')]);
+    spec
+      .given([made('member-a')])
+      .when(release('member-a'))
+      .then([released('member-a')]);
   });
 
   it('refuses a release by another owner', () => {
-    spec.given([made('member-a')]).when(release('member-b')).thenThrows('reservation.not_held', 'rule');
+    spec
+      .given([made('member-a')])
+      .when(release('member-b'))
+      .thenThrows('reservation.not_held', 'rule');
   });
 
   it('refuses to release a free value', () => {
     spec.given([]).when(release('member-a')).thenThrows('reservation.not_held', 'rule');
-    spec.given([made('member-a'), released('member-a')]).when(release('member-a')).thenThrows('reservation.not_held', 'rule');
+    spec
+      .given([made('member-a'), released('member-a')])
+      .when(release('member-a'))
+      .thenThrows('reservation.not_held', 'rule');
   });
 });
 
@@ -53,6 +77,9 @@ describe('the other reservations refuse with their own codes', () => {
   });
 
   it('a second bootstrap of the first operator', () => {
-    DeciderSpecification.for(operatorBootstrapReservation).given([made('user-a')]).when(reserve('user-b')).thenThrows('identity.already_bootstrapped', 'rule');
+    DeciderSpecification.for(operatorBootstrapReservation)
+      .given([made('user-a')])
+      .when(reserve('user-b'))
+      .thenThrows('identity.already_bootstrapped', 'rule');
   });
 });

@@ -26,7 +26,8 @@ withPostgres('identity over gRPC on PostgreSQL', (url) => {
     return {
       service: runtime.service,
       store,
-      keyCount: async () => Number((await driver.query<{ n: string }>(`SELECT count(*) AS n FROM ${keySchema}.data_keys`))[0]!.n),
+      keyCount: async () =>
+        Number((await driver.query<{ n: string }>(`SELECT count(*) AS n FROM ${keySchema}.data_keys`))[0]!.n),
       close: async () => {
         await runtime.close();
         await vault.close();

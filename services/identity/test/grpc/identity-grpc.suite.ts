@@ -26,7 +26,8 @@ const { DayOfWeek } = commonV1;
 
 let sequence = 0;
 const unique = () => `${Date.now().toString(36)}${(sequence++).toString(36)}`;
-const freshRegistrationNumber = () => corporateRegistrationNumber(`98${String(Date.now()).slice(-6)}${String(sequence++ % 10_000).padStart(4, '0')}`);
+const freshRegistrationNumber = () =>
+  corporateRegistrationNumber(`98${String(Date.now()).slice(-6)}${String(sequence++ % 10_000).padStart(4, '0')}`);
 
 const bankAccount = (overrides: Partial<identityV1.BankAccount> = {}): identityV1.BankAccount => ({
   bankCode: '9999',
@@ -45,11 +46,17 @@ const personalData = (overrides: Partial<identityV1.PersonalData> = {}): identit
   ...overrides,
 });
 
-const window = (dayOfWeek: commonV1.DayOfWeek, start: string, end: string): commonV1.WeeklyWindow => ({ dayOfWeek, start, end });
+const window = (dayOfWeek: commonV1.DayOfWeek, start: string, end: string): commonV1.WeeklyWindow => ({
+  dayOfWeek,
+  start,
+  end,
+});
 const LUNCH = window(DayOfWeek.DAY_OF_WEEK_MONDAY, '13:00', '13:40');
 const BEDTIME = window(DayOfWeek.DAY_OF_WEEK_MONDAY, '21:00', '22:00');
 
-const memberRequest = (overrides: Partial<identityV1.RegisterMemberRequest> = {}): identityV1.RegisterMemberRequest => ({
+const memberRequest = (
+  overrides: Partial<identityV1.RegisterMemberRequest> = {},
+): identityV1.RegisterMemberRequest => ({
   requestId: randomUUID(),
   region: 'fujisato',
   town: 'fujikoto',
@@ -74,7 +81,8 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
     /** Personal data that went over the wire in these tests: none of it may reach a log line. */
     const secrets: string[] = [PASSWORD];
 
-    const login = async (email: string, password = PASSWORD): Promise<string> => (await client.login({ email, password })).accessToken;
+    const login = async (email: string, password = PASSWORD): Promise<string> =>
+      (await client.login({ email, password })).accessToken;
 
     /** Registers a member (as the operator unless told) and signs her in. */
     const newMember = async (overrides: Partial<identityV1.RegisterMemberRequest> = {}, token = operatorToken) => {
@@ -88,8 +96,15 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
     const newUser = async (role?: identityV1.Role) => {
       const email = `user.${unique()}@polaris.example`;
       secrets.push(email);
-      const { userId } = await client.registerUser({ requestId: randomUUID(), name: '佐々木 誠', email, password: PASSWORD }, { token: operatorToken });
-      if (role) await client.grantRole({ requestId: randomUUID(), userId, role, reason: 'needed for the tests' }, { token: operatorToken });
+      const { userId } = await client.registerUser(
+        { requestId: randomUUID(), name: '佐々木 誠', email, password: PASSWORD },
+        { token: operatorToken },
+      );
+      if (role)
+        await client.grantRole(
+          { requestId: randomUUID(), userId, role, reason: 'needed for the tests' },
+          { token: operatorToken },
+        );
       return { userId, email, token: await login(email) };
     };
 
@@ -100,7 +115,11 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
       keys: await env.keyCount(),
     });
     /** The call must be refused with this status and code, and the store and key vault must be as they were. */
-    const refusedWithNothingStored = async (call: () => Promise<WireOutcome<unknown>>, status: string, errorCode: string): Promise<void> => {
+    const refusedWithNothingStored = async (
+      call: () => Promise<WireOutcome<unknown>>,
+      status: string,
+      errorCode: string,
+    ): Promise<void> => {
       const before = await snapshot();
       expect(await refusal(call())).toEqual({ status, errorCode });
       expect(await snapshot()).toEqual(before);
@@ -116,11 +135,20 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
       });
       address = server.address;
       client = createClient(identityV1.IdentityServiceClient, address, { deadlineMs: 20_000 });
-      await env.service.bootstrapOperator({ name: '北村 彩', email: 'aya.kitamura@polaris.example', password: PASSWORD });
+      await env.service.bootstrapOperator({
+        name: '北村 彩',
+        email: 'aya.kitamura@polaris.example',
+        password: PASSWORD,
+      });
       operatorToken = await login('aya.kitamura@polaris.example');
       const coordinator = await newMember({ town: 'kasuge' });
       await client.grantRole(
-        { requestId: randomUUID(), userId: coordinator.memberId, role: { kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'fujisato' }, reason: 'hand-over to a local member' },
+        {
+          requestId: randomUUID(),
+          userId: coordinator.memberId,
+          role: { kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'fujisato' },
+          reason: 'hand-over to a local member',
+        },
         { token: operatorToken },
       );
       fujisatoCoordinatorToken = await login(coordinator.email);
@@ -161,7 +189,10 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
           [`nobody.${unique()}@polaris.example`, PASSWORD],
           ['', ''],
         ] as const) {
-          expect(await refusal(wire(address, 'login', { email, password }))).toEqual({ status: 'UNAUTHENTICATED', errorCode: 'auth.invalid_credentials' });
+          expect(await refusal(wire(address, 'login', { email, password }))).toEqual({
+            status: 'UNAUTHENTICATED',
+            errorCode: 'auth.invalid_credentials',
+          });
         }
       });
 
@@ -190,8 +221,14 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
       it('GetMember: her coordinator reads her name and contact but not her bank account; the accountant no email', async () => {
         const { memberId, request } = await newMember();
         const { member: seenByCoordinator } = await client.getMember({ memberId }, { token: fujisatoCoordinatorToken });
-        expect(seenByCoordinator).toMatchObject({ personalDataStatus: PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED });
-        expect(seenByCoordinator!.personalData).toEqual({ name: request.personalData!.name, address: request.personalData!.address, email: request.personalData!.email });
+        expect(seenByCoordinator).toMatchObject({
+          personalDataStatus: PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED,
+        });
+        expect(seenByCoordinator!.personalData).toEqual({
+          name: request.personalData!.name,
+          address: request.personalData!.address,
+          email: request.personalData!.email,
+        });
         const accountant = await newUser({ kind: RoleKind.ROLE_KIND_ACCOUNTANT });
         const { member: seenByAccountant } = await client.getMember({ memberId }, { token: accountant.token });
         expect(seenByAccountant!.personalData).toEqual({ ...request.personalData!, email: '' });
@@ -199,8 +236,14 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
 
       it('UpdateAvailability: she replaces her windows; GetMember shows them in order', async () => {
         const { memberId, token } = await newMember();
-        const windows = [window(DayOfWeek.DAY_OF_WEEK_WEDNESDAY, '20:00', '21:00'), window(DayOfWeek.DAY_OF_WEEK_TUESDAY, '09:00', '09:45'), window(DayOfWeek.DAY_OF_WEEK_SUNDAY, '23:00', '24:00')];
-        await expect(client.updateAvailability({ requestId: randomUUID(), memberId, availability: windows }, { token })).resolves.toEqual({});
+        const windows = [
+          window(DayOfWeek.DAY_OF_WEEK_WEDNESDAY, '20:00', '21:00'),
+          window(DayOfWeek.DAY_OF_WEEK_TUESDAY, '09:00', '09:45'),
+          window(DayOfWeek.DAY_OF_WEEK_SUNDAY, '23:00', '24:00'),
+        ];
+        await expect(
+          client.updateAvailability({ requestId: randomUUID(), memberId, availability: windows }, { token }),
+        ).resolves.toEqual({});
         const { member } = await client.getMember({ memberId }, { token });
         expect(member!.availability).toEqual([windows[1], windows[0], windows[2]]);
       });
@@ -208,42 +251,87 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
       it('RegisterUser, GrantRole and RevokeRole: a role works at once, and stops at once when revoked', async () => {
         const { memberId } = await newMember();
         const accountant = await newUser();
-        expect(await refusal(wire(address, 'getMember', { memberId }, accountant.token))).toEqual({ status: 'PERMISSION_DENIED', errorCode: 'member.forbidden' });
+        expect(await refusal(wire(address, 'getMember', { memberId }, accountant.token))).toEqual({
+          status: 'PERMISSION_DENIED',
+          errorCode: 'member.forbidden',
+        });
         const role = { kind: RoleKind.ROLE_KIND_ACCOUNTANT };
-        await expect(client.grantRole({ requestId: randomUUID(), userId: accountant.userId, role, reason: 'the cooperative’s accountant' }, { token: operatorToken })).resolves.toEqual({});
-        await expect(client.getMember({ memberId }, { token: accountant.token })).resolves.toHaveProperty('member.memberId', memberId);
-        expect((await client.login({ email: accountant.email, password: PASSWORD })).caller).toEqual({ subject: accountant.userId, roles: [role] });
-        await expect(client.revokeRole({ requestId: randomUUID(), userId: accountant.userId, role, reason: 'contract ended' }, { token: operatorToken })).resolves.toEqual({});
+        await expect(
+          client.grantRole(
+            { requestId: randomUUID(), userId: accountant.userId, role, reason: 'the cooperative’s accountant' },
+            { token: operatorToken },
+          ),
+        ).resolves.toEqual({});
+        await expect(client.getMember({ memberId }, { token: accountant.token })).resolves.toHaveProperty(
+          'member.memberId',
+          memberId,
+        );
+        expect((await client.login({ email: accountant.email, password: PASSWORD })).caller).toEqual({
+          subject: accountant.userId,
+          roles: [role],
+        });
+        await expect(
+          client.revokeRole(
+            { requestId: randomUUID(), userId: accountant.userId, role, reason: 'contract ended' },
+            { token: operatorToken },
+          ),
+        ).resolves.toEqual({});
         // The token still names the role; the service loads the roles held now.
-        expect(await refusal(wire(address, 'getMember', { memberId }, accountant.token))).toEqual({ status: 'PERMISSION_DENIED', errorCode: 'member.forbidden' });
+        expect(await refusal(wire(address, 'getMember', { memberId }, accountant.token))).toEqual({
+          status: 'PERMISSION_DENIED',
+          errorCode: 'member.forbidden',
+        });
       });
 
       it('RegisterBusiness and GetBusiness: a registration number with a valid check digit, and the address', async () => {
         const registrationNumber = freshRegistrationNumber();
         const { businessId } = await client.registerBusiness(
-          { requestId: randomUUID(), name: '白神ウッドワークス株式会社', registrationNumber, region: 'fujisato', address: '秋田県山本郡藤里町藤琴 1' },
+          {
+            requestId: randomUUID(),
+            name: '白神ウッドワークス株式会社',
+            registrationNumber,
+            region: 'fujisato',
+            address: '秋田県山本郡藤里町藤琴 1',
+          },
           { token: fujisatoCoordinatorToken },
         );
         const { token } = await newMember();
         await expect(client.getBusiness({ businessId }, { token })).resolves.toEqual({
-          business: { businessId, name: '白神ウッドワークス株式会社', registrationNumber, region: 'fujisato', address: '秋田県山本郡藤里町藤琴 1' },
+          business: {
+            businessId,
+            name: '白神ウッドワークス株式会社',
+            registrationNumber,
+            region: 'fujisato',
+            address: '秋田県山本郡藤里町藤琴 1',
+          },
         });
-        expect(await refusal(wire(address, 'getBusiness', { businessId: randomUUID() }, token))).toEqual({ status: 'NOT_FOUND', errorCode: 'business.not_found' });
+        expect(await refusal(wire(address, 'getBusiness', { businessId: randomUUID() }, token))).toEqual({
+          status: 'NOT_FOUND',
+          errorCode: 'business.not_found',
+        });
       });
 
       it('VerifyToken: whom a token identifies (the roles held now) and until when', async () => {
         const { memberId, token } = await newMember();
-        const { expiresAt } = await client.login({ email: (await client.getMember({ memberId }, { token })).member!.personalData!.email, password: PASSWORD });
+        const { expiresAt } = await client.login({
+          email: (await client.getMember({ memberId }, { token })).member!.personalData!.email,
+          password: PASSWORD,
+        });
         const answer = await client.verifyToken({ token }, { token: operatorToken });
         expect(answer.caller).toEqual({ subject: memberId, roles: [{ kind: RoleKind.ROLE_KIND_MEMBER }] });
         expect(Math.abs(answer.expiresAt!.getTime() - expiresAt!.getTime())).toBeLessThan(5_000);
-        expect(await refusal(wire(address, 'verifyToken', { token: 'not.a.token' }, operatorToken))).toEqual({ status: 'UNAUTHENTICATED', errorCode: 'auth.invalid_token' });
+        expect(await refusal(wire(address, 'verifyToken', { token: 'not.a.token' }, operatorToken))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.invalid_token',
+        });
       });
 
       it('ForgetMember, then GetMember: FORGOTTEN, no personal data; her history stays', async () => {
         const { memberId, token, email } = await newMember();
         const before = await env.store.readStream(`member-${memberId}`);
-        await expect(client.forgetMember({ requestId: randomUUID(), memberId, reason: 'leaving the cooperative' }, { token })).resolves.toEqual({});
+        await expect(
+          client.forgetMember({ requestId: randomUUID(), memberId, reason: 'leaving the cooperative' }, { token }),
+        ).resolves.toEqual({});
         const { member } = await client.getMember({ memberId }, { token: operatorToken });
         expect(member).toEqual({
           memberId,
@@ -260,54 +348,155 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
         const after = await env.store.readStream(`member-${memberId}`);
         expect(after.map((e) => e.type)).toEqual([...before.map((e) => e.type), 'MemberForgotten']);
         // Her token no longer works, nor her password.
-        expect(await refusal(wire(address, 'getMember', { memberId }, token))).toEqual({ status: 'UNAUTHENTICATED', errorCode: 'auth.account_inactive' });
-        expect(await refusal(wire(address, 'verifyToken', { token }, operatorToken))).toEqual({ status: 'UNAUTHENTICATED', errorCode: 'auth.account_inactive' });
-        expect(await refusal(wire(address, 'login', { email, password: PASSWORD }))).toEqual({ status: 'UNAUTHENTICATED', errorCode: 'auth.invalid_credentials' });
+        expect(await refusal(wire(address, 'getMember', { memberId }, token))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.account_inactive',
+        });
+        expect(await refusal(wire(address, 'verifyToken', { token }, operatorToken))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.account_inactive',
+        });
+        expect(await refusal(wire(address, 'login', { email, password: PASSWORD }))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.invalid_credentials',
+        });
       });
     });
 
     describe('authorisation', () => {
       it('a coordinator of Fujisato cannot read a member of Setagaya: PERMISSION_DENIED', async () => {
         const setagaya = await newMember({ region: 'setagaya', town: 'sangenjaya' });
-        expect(await refusal(wire(address, 'getMember', { memberId: setagaya.memberId }, fujisatoCoordinatorToken))).toEqual({ status: 'PERMISSION_DENIED', errorCode: 'member.forbidden' });
+        expect(
+          await refusal(wire(address, 'getMember', { memberId: setagaya.memberId }, fujisatoCoordinatorToken)),
+        ).toEqual({ status: 'PERMISSION_DENIED', errorCode: 'member.forbidden' });
         // Nor can a member read another member.
         const other = await newMember();
-        expect(await refusal(wire(address, 'getMember', { memberId: setagaya.memberId }, other.token))).toEqual({ status: 'PERMISSION_DENIED', errorCode: 'member.forbidden' });
+        expect(await refusal(wire(address, 'getMember', { memberId: setagaya.memberId }, other.token))).toEqual({
+          status: 'PERMISSION_DENIED',
+          errorCode: 'member.forbidden',
+        });
       });
 
       it('a coordinator of Fujisato cannot register a member in Setagaya, nor a member anyone: nothing stored', async () => {
-        await refusedWithNothingStored(() => wire(address, 'registerMember', memberRequest({ region: 'setagaya', town: 'sangenjaya' }), fujisatoCoordinatorToken), 'PERMISSION_DENIED', 'account.forbidden');
-        const member = await newMember();
-        await refusedWithNothingStored(() => wire(address, 'registerMember', memberRequest(), member.token), 'PERMISSION_DENIED', 'account.forbidden');
         await refusedWithNothingStored(
-          () => wire(address, 'forgetMember', { requestId: randomUUID(), memberId: member.memberId, reason: 'prank' }, fujisatoCoordinatorToken),
+          () =>
+            wire(
+              address,
+              'registerMember',
+              memberRequest({ region: 'setagaya', town: 'sangenjaya' }),
+              fujisatoCoordinatorToken,
+            ),
+          'PERMISSION_DENIED',
+          'account.forbidden',
+        );
+        const member = await newMember();
+        await refusedWithNothingStored(
+          () => wire(address, 'registerMember', memberRequest(), member.token),
           'PERMISSION_DENIED',
           'account.forbidden',
         );
         await refusedWithNothingStored(
-          () => wire(address, 'grantRole', { requestId: randomUUID(), userId: member.memberId, role: { kind: RoleKind.ROLE_KIND_OPERATOR }, reason: 'self-promotion' }, member.token),
+          () =>
+            wire(
+              address,
+              'forgetMember',
+              { requestId: randomUUID(), memberId: member.memberId, reason: 'prank' },
+              fujisatoCoordinatorToken,
+            ),
+          'PERMISSION_DENIED',
+          'account.forbidden',
+        );
+        await refusedWithNothingStored(
+          () =>
+            wire(
+              address,
+              'grantRole',
+              {
+                requestId: randomUUID(),
+                userId: member.memberId,
+                role: { kind: RoleKind.ROLE_KIND_OPERATOR },
+                reason: 'self-promotion',
+              },
+              member.token,
+            ),
           'PERMISSION_DENIED',
           'role.forbidden',
         );
       });
 
-      const protectedCalls: Record<Exclude<MethodName, 'listRegions' | 'login'>, (address: string, token?: string) => Promise<WireOutcome<unknown>>> = {
+      const protectedCalls: Record<
+        Exclude<MethodName, 'listRegions' | 'login'>,
+        (address: string, token?: string) => Promise<WireOutcome<unknown>>
+      > = {
         registerMember: (a, t) => wire(a, 'registerMember', memberRequest(), t),
         getMember: (a, t) => wire(a, 'getMember', { memberId: randomUUID() }, t),
-        updateAvailability: (a, t) => wire(a, 'updateAvailability', { requestId: randomUUID(), memberId: randomUUID(), availability: [] }, t),
-        forgetMember: (a, t) => wire(a, 'forgetMember', { requestId: randomUUID(), memberId: randomUUID(), reason: 'x' }, t),
-        registerUser: (a, t) => wire(a, 'registerUser', { requestId: randomUUID(), name: 'x', email: `x.${unique()}@example.jp`, password: PASSWORD }, t),
-        grantRole: (a, t) => wire(a, 'grantRole', { requestId: randomUUID(), userId: randomUUID(), role: { kind: RoleKind.ROLE_KIND_ACCOUNTANT }, reason: 'x' }, t),
-        revokeRole: (a, t) => wire(a, 'revokeRole', { requestId: randomUUID(), userId: randomUUID(), role: { kind: RoleKind.ROLE_KIND_ACCOUNTANT }, reason: 'x' }, t),
-        registerBusiness: (a, t) => wire(a, 'registerBusiness', { requestId: randomUUID(), name: 'x', registrationNumber: freshRegistrationNumber(), region: 'fujisato', address: '' }, t),
+        updateAvailability: (a, t) =>
+          wire(a, 'updateAvailability', { requestId: randomUUID(), memberId: randomUUID(), availability: [] }, t),
+        forgetMember: (a, t) =>
+          wire(a, 'forgetMember', { requestId: randomUUID(), memberId: randomUUID(), reason: 'x' }, t),
+        registerUser: (a, t) =>
+          wire(
+            a,
+            'registerUser',
+            { requestId: randomUUID(), name: 'x', email: `x.${unique()}@example.jp`, password: PASSWORD },
+            t,
+          ),
+        grantRole: (a, t) =>
+          wire(
+            a,
+            'grantRole',
+            {
+              requestId: randomUUID(),
+              userId: randomUUID(),
+              role: { kind: RoleKind.ROLE_KIND_ACCOUNTANT },
+              reason: 'x',
+            },
+            t,
+          ),
+        revokeRole: (a, t) =>
+          wire(
+            a,
+            'revokeRole',
+            {
+              requestId: randomUUID(),
+              userId: randomUUID(),
+              role: { kind: RoleKind.ROLE_KIND_ACCOUNTANT },
+              reason: 'x',
+            },
+            t,
+          ),
+        registerBusiness: (a, t) =>
+          wire(
+            a,
+            'registerBusiness',
+            {
+              requestId: randomUUID(),
+              name: 'x',
+              registrationNumber: freshRegistrationNumber(),
+              region: 'fujisato',
+              address: '',
+            },
+            t,
+          ),
         getBusiness: (a, t) => wire(a, 'getBusiness', { businessId: randomUUID() }, t),
         verifyToken: (a, t) => wire(a, 'verifyToken', { token: operatorToken }, t),
       };
 
-      it.each(Object.keys(protectedCalls) as (keyof typeof protectedCalls)[])('%s without a token, or with a bad one: UNAUTHENTICATED, nothing stored', async (method) => {
-        await refusedWithNothingStored(() => protectedCalls[method](address), 'UNAUTHENTICATED', 'auth.token_missing');
-        await refusedWithNothingStored(() => protectedCalls[method](address, `${operatorToken.slice(0, -4)}AAAA`), 'UNAUTHENTICATED', 'auth.invalid_token');
-      });
+      it.each(Object.keys(protectedCalls) as (keyof typeof protectedCalls)[])(
+        '%s without a token, or with a bad one: UNAUTHENTICATED, nothing stored',
+        async (method) => {
+          await refusedWithNothingStored(
+            () => protectedCalls[method](address),
+            'UNAUTHENTICATED',
+            'auth.token_missing',
+          );
+          await refusedWithNothingStored(
+            () => protectedCalls[method](address, `${operatorToken.slice(0, -4)}AAAA`),
+            'UNAUTHENTICATED',
+            'auth.invalid_token',
+          );
+        },
+      );
     });
 
     describe('bad input: the right status and code, and nothing stored', () => {
@@ -315,31 +504,132 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
       const invalid = 'INVALID_ARGUMENT';
       const memberCases: readonly Case[] = [
         ['no request_id', () => memberRequest({ requestId: '' }), invalid, 'request.missing_field'],
-        ['a request_id with a space', () => memberRequest({ requestId: 'two words' }), invalid, 'request.invalid_request_id'],
+        [
+          'a request_id with a space',
+          () => memberRequest({ requestId: 'two words' }),
+          invalid,
+          'request.invalid_request_id',
+        ],
         ['no region', () => memberRequest({ region: '' }), invalid, 'request.missing_field'],
         ['no town', () => memberRequest({ town: ' ' }), invalid, 'request.missing_field'],
         ['no personal_data', () => memberRequest({ personalData: undefined }), invalid, 'request.missing_field'],
-        ['no bank account', () => memberRequest({ personalData: personalData({ bankAccount: undefined }) }), invalid, 'request.missing_field'],
-        ['no name', () => memberRequest({ personalData: personalData({ name: '' }) }), invalid, 'personal_data.name_required'],
-        ['no address', () => memberRequest({ personalData: personalData({ address: '' }) }), invalid, 'personal_data.address_required'],
-        ['a malformed email', () => memberRequest({ personalData: personalData({ email: 'yoko at fujisato' }) }), invalid, 'personal_data.invalid_email'],
+        [
+          'no bank account',
+          () => memberRequest({ personalData: personalData({ bankAccount: undefined }) }),
+          invalid,
+          'request.missing_field',
+        ],
+        [
+          'no name',
+          () => memberRequest({ personalData: personalData({ name: '' }) }),
+          invalid,
+          'personal_data.name_required',
+        ],
+        [
+          'no address',
+          () => memberRequest({ personalData: personalData({ address: '' }) }),
+          invalid,
+          'personal_data.address_required',
+        ],
+        [
+          'a malformed email',
+          () => memberRequest({ personalData: personalData({ email: 'yoko at fujisato' }) }),
+          invalid,
+          'personal_data.invalid_email',
+        ],
         ['a short password', () => memberRequest({ password: 'short' }), invalid, 'password.too_short'],
         ['an unknown region', () => memberRequest({ region: 'osaka', town: 'namba' }), invalid, 'region.unknown'],
         ['an unknown town', () => memberRequest({ town: 'shibuya' }), invalid, 'town.unknown'],
         ['a town of another region', () => memberRequest({ town: 'sengawa' }), invalid, 'town.unknown'],
-        ['an office prefecture not the region’s', () => memberRequest({ officePrefecture: 'JP-13' }), invalid, 'member.office_prefecture_mismatch'],
-        ['no contract type', () => memberRequest({ contractType: ContractType.CONTRACT_TYPE_UNSPECIFIED }), invalid, 'member.invalid_contract_type'],
-        ['a bank account of 6 digits', () => memberRequest({ personalData: personalData({ bankAccount: bankAccount({ accountNumber: '123456' }) }) }), invalid, 'bank_account.invalid_number'],
-        ['a bank account of 8 digits', () => memberRequest({ personalData: personalData({ bankAccount: bankAccount({ accountNumber: '12345678' }) }) }), invalid, 'bank_account.invalid_number'],
-        ['a bank account with a letter', () => memberRequest({ personalData: personalData({ bankAccount: bankAccount({ accountNumber: '12345a7' }) }) }), invalid, 'bank_account.invalid_number'],
-        ['a savings account', () => memberRequest({ personalData: personalData({ bankAccount: bankAccount({ accountType: BankAccountType.BANK_ACCOUNT_TYPE_SAVINGS }) }) }), invalid, 'bank_account.invalid_type'],
-        ['a bank code of 3 digits', () => memberRequest({ personalData: personalData({ bankAccount: bankAccount({ bankCode: '999' }) }) }), invalid, 'bank_account.invalid_bank_code'],
-        ['a holder not in katakana', () => memberRequest({ personalData: personalData({ bankAccount: bankAccount({ holderNameKana: 'Fujiwara Yoko' }) }) }), invalid, 'bank_account.invalid_holder'],
-        ['an inverted window', () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_FRIDAY, '14:00', '13:00')] }), invalid, 'availability.inverted'],
-        ['an empty window', () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_FRIDAY, '14:00', '14:00')] }), invalid, 'availability.zero_length'],
-        ['overlapping windows', () => memberRequest({ availability: [LUNCH, window(DayOfWeek.DAY_OF_WEEK_MONDAY, '13:30', '14:00')] }), invalid, 'availability.overlap'],
-        ['a window without a day', () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_UNSPECIFIED, '10:00', '11:00')] }), invalid, 'availability.unknown_day'],
-        ['a malformed time', () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_MONDAY, '9:00', '10:00')] }), invalid, 'availability.malformed_time'],
+        [
+          'an office prefecture not the region’s',
+          () => memberRequest({ officePrefecture: 'JP-13' }),
+          invalid,
+          'member.office_prefecture_mismatch',
+        ],
+        [
+          'no contract type',
+          () => memberRequest({ contractType: ContractType.CONTRACT_TYPE_UNSPECIFIED }),
+          invalid,
+          'member.invalid_contract_type',
+        ],
+        [
+          'a bank account of 6 digits',
+          () =>
+            memberRequest({ personalData: personalData({ bankAccount: bankAccount({ accountNumber: '123456' }) }) }),
+          invalid,
+          'bank_account.invalid_number',
+        ],
+        [
+          'a bank account of 8 digits',
+          () =>
+            memberRequest({ personalData: personalData({ bankAccount: bankAccount({ accountNumber: '12345678' }) }) }),
+          invalid,
+          'bank_account.invalid_number',
+        ],
+        [
+          'a bank account with a letter',
+          () =>
+            memberRequest({ personalData: personalData({ bankAccount: bankAccount({ accountNumber: '12345a7' }) }) }),
+          invalid,
+          'bank_account.invalid_number',
+        ],
+        [
+          'a savings account',
+          () =>
+            memberRequest({
+              personalData: personalData({
+                bankAccount: bankAccount({ accountType: BankAccountType.BANK_ACCOUNT_TYPE_SAVINGS }),
+              }),
+            }),
+          invalid,
+          'bank_account.invalid_type',
+        ],
+        [
+          'a bank code of 3 digits',
+          () => memberRequest({ personalData: personalData({ bankAccount: bankAccount({ bankCode: '999' }) }) }),
+          invalid,
+          'bank_account.invalid_bank_code',
+        ],
+        [
+          'a holder not in katakana',
+          () =>
+            memberRequest({
+              personalData: personalData({ bankAccount: bankAccount({ holderNameKana: 'Fujiwara Yoko' }) }),
+            }),
+          invalid,
+          'bank_account.invalid_holder',
+        ],
+        [
+          'an inverted window',
+          () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_FRIDAY, '14:00', '13:00')] }),
+          invalid,
+          'availability.inverted',
+        ],
+        [
+          'an empty window',
+          () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_FRIDAY, '14:00', '14:00')] }),
+          invalid,
+          'availability.zero_length',
+        ],
+        [
+          'overlapping windows',
+          () => memberRequest({ availability: [LUNCH, window(DayOfWeek.DAY_OF_WEEK_MONDAY, '13:30', '14:00')] }),
+          invalid,
+          'availability.overlap',
+        ],
+        [
+          'a window without a day',
+          () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_UNSPECIFIED, '10:00', '11:00')] }),
+          invalid,
+          'availability.unknown_day',
+        ],
+        [
+          'a malformed time',
+          () => memberRequest({ availability: [window(DayOfWeek.DAY_OF_WEEK_MONDAY, '9:00', '10:00')] }),
+          invalid,
+          'availability.malformed_time',
+        ],
       ];
 
       it.each(memberCases)('RegisterMember with %s', async (_what, request, status, code) => {
@@ -349,8 +639,22 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
       it('RegisterMember with an email already in use: FAILED_PRECONDITION, nothing stored; the email stays hers', async () => {
         const { email, memberId } = await newMember();
         const again = memberRequest({ personalData: personalData({ email: email.toUpperCase() }) });
-        await refusedWithNothingStored(() => wire(address, 'registerMember', again, operatorToken), 'FAILED_PRECONDITION', 'account.duplicate_email');
-        await refusedWithNothingStored(() => wire(address, 'registerUser', { requestId: randomUUID(), name: '別人', email, password: PASSWORD }, operatorToken), 'FAILED_PRECONDITION', 'account.duplicate_email');
+        await refusedWithNothingStored(
+          () => wire(address, 'registerMember', again, operatorToken),
+          'FAILED_PRECONDITION',
+          'account.duplicate_email',
+        );
+        await refusedWithNothingStored(
+          () =>
+            wire(
+              address,
+              'registerUser',
+              { requestId: randomUUID(), name: '別人', email, password: PASSWORD },
+              operatorToken,
+            ),
+          'FAILED_PRECONDITION',
+          'account.duplicate_email',
+        );
         expect((await client.login({ email, password: PASSWORD })).caller?.subject).toBe(memberId);
       });
 
@@ -358,12 +662,35 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
         const { memberId, token } = await newMember();
         const stream = `member-${memberId}`;
         const version = await env.store.streamVersion(stream);
-        const update = (availability: commonV1.WeeklyWindow[], overrides: Partial<identityV1.UpdateAvailabilityRequest> = {}) => () =>
-          wire(address, 'updateAvailability', { requestId: randomUUID(), memberId, availability, ...overrides }, token);
-        await refusedWithNothingStored(update([window(DayOfWeek.DAY_OF_WEEK_TUESDAY, '12:00', '11:00')]), invalid, 'availability.inverted');
-        await refusedWithNothingStored(update([LUNCH, window(DayOfWeek.DAY_OF_WEEK_MONDAY, '12:00', '13:01')]), invalid, 'availability.overlap');
-        await refusedWithNothingStored(update([window(DayOfWeek.DAY_OF_WEEK_UNSPECIFIED, '12:00', '13:00')]), invalid, 'availability.unknown_day');
-        await refusedWithNothingStored(update([window(DayOfWeek.DAY_OF_WEEK_MONDAY, '12:00', '25:00')]), invalid, 'availability.malformed_time');
+        const update =
+          (availability: commonV1.WeeklyWindow[], overrides: Partial<identityV1.UpdateAvailabilityRequest> = {}) =>
+          () =>
+            wire(
+              address,
+              'updateAvailability',
+              { requestId: randomUUID(), memberId, availability, ...overrides },
+              token,
+            );
+        await refusedWithNothingStored(
+          update([window(DayOfWeek.DAY_OF_WEEK_TUESDAY, '12:00', '11:00')]),
+          invalid,
+          'availability.inverted',
+        );
+        await refusedWithNothingStored(
+          update([LUNCH, window(DayOfWeek.DAY_OF_WEEK_MONDAY, '12:00', '13:01')]),
+          invalid,
+          'availability.overlap',
+        );
+        await refusedWithNothingStored(
+          update([window(DayOfWeek.DAY_OF_WEEK_UNSPECIFIED, '12:00', '13:00')]),
+          invalid,
+          'availability.unknown_day',
+        );
+        await refusedWithNothingStored(
+          update([window(DayOfWeek.DAY_OF_WEEK_MONDAY, '12:00', '25:00')]),
+          invalid,
+          'availability.malformed_time',
+        );
         await refusedWithNothingStored(update([], { requestId: '' }), invalid, 'request.missing_field');
         await refusedWithNothingStored(update([], { memberId: '' }), invalid, 'request.missing_field');
         await refusedWithNothingStored(update([], { memberId: 'member-42' }), invalid, 'member.invalid_id');
@@ -373,16 +700,43 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
 
       it('ForgetMember without a reason or member, or twice: nothing stored', async () => {
         const { memberId, token } = await newMember();
-        await refusedWithNothingStored(() => wire(address, 'forgetMember', { requestId: randomUUID(), memberId, reason: ' ' }, token), invalid, 'request.missing_field');
-        await refusedWithNothingStored(() => wire(address, 'forgetMember', { requestId: randomUUID(), memberId: '', reason: 'x' }, token), invalid, 'request.missing_field');
-        await refusedWithNothingStored(() => wire(address, 'forgetMember', { requestId: '', memberId, reason: 'x' }, token), invalid, 'request.missing_field');
+        await refusedWithNothingStored(
+          () => wire(address, 'forgetMember', { requestId: randomUUID(), memberId, reason: ' ' }, token),
+          invalid,
+          'request.missing_field',
+        );
+        await refusedWithNothingStored(
+          () => wire(address, 'forgetMember', { requestId: randomUUID(), memberId: '', reason: 'x' }, token),
+          invalid,
+          'request.missing_field',
+        );
+        await refusedWithNothingStored(
+          () => wire(address, 'forgetMember', { requestId: '', memberId, reason: 'x' }, token),
+          invalid,
+          'request.missing_field',
+        );
         await client.forgetMember({ requestId: randomUUID(), memberId, reason: 'leaving' }, { token: operatorToken });
-        await refusedWithNothingStored(() => wire(address, 'forgetMember', { requestId: randomUUID(), memberId, reason: 'again' }, operatorToken), 'FAILED_PRECONDITION', 'account.already_forgotten');
+        await refusedWithNothingStored(
+          () => wire(address, 'forgetMember', { requestId: randomUUID(), memberId, reason: 'again' }, operatorToken),
+          'FAILED_PRECONDITION',
+          'account.already_forgotten',
+        );
       });
 
       it('RegisterUser with a malformed email, a short password or no request id: nothing stored', async () => {
         const user = (overrides: Partial<identityV1.RegisterUserRequest>) => () =>
-          wire(address, 'registerUser', { requestId: randomUUID(), name: '佐々木 誠', email: `user.${unique()}@polaris.example`, password: PASSWORD, ...overrides }, operatorToken);
+          wire(
+            address,
+            'registerUser',
+            {
+              requestId: randomUUID(),
+              name: '佐々木 誠',
+              email: `user.${unique()}@polaris.example`,
+              password: PASSWORD,
+              ...overrides,
+            },
+            operatorToken,
+          );
         await refusedWithNothingStored(user({ email: 'not-an-email' }), invalid, 'personal_data.invalid_email');
         await refusedWithNothingStored(user({ password: '123' }), invalid, 'password.too_short');
         await refusedWithNothingStored(user({ name: '' }), invalid, 'personal_data.name_required');
@@ -391,48 +745,151 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
 
       it('GrantRole and RevokeRole with a missing, unknown or impossible role: nothing stored', async () => {
         const { memberId } = await newMember();
-        const grant = (role: identityV1.Role | undefined, overrides: Partial<identityV1.GrantRoleRequest> = {}) => () =>
-          wire(address, 'grantRole', { requestId: randomUUID(), userId: memberId, role, reason: 'needed', ...overrides }, operatorToken);
+        const grant =
+          (role: identityV1.Role | undefined, overrides: Partial<identityV1.GrantRoleRequest> = {}) =>
+          () =>
+            wire(
+              address,
+              'grantRole',
+              { requestId: randomUUID(), userId: memberId, role, reason: 'needed', ...overrides },
+              operatorToken,
+            );
         await refusedWithNothingStored(grant(undefined), invalid, 'request.missing_field');
         await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_UNSPECIFIED }), invalid, 'role.invalid');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_COORDINATOR }), invalid, 'request.missing_field');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'osaka' }), invalid, 'region.unknown');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'setagaya' }), 'FAILED_PRECONDITION', 'role.not_resident');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_MEMBER }), invalid, 'role.not_grantable');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_BUSINESS, businessId: randomUUID() }), 'NOT_FOUND', 'business.not_found');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_ACCOUNTANT }, { reason: '' }), invalid, 'request.missing_field');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_ACCOUNTANT }, { userId: randomUUID() }), 'NOT_FOUND', 'account.not_found');
-        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_ACCOUNTANT }, { userId: '' }), invalid, 'request.missing_field');
         await refusedWithNothingStored(
-          () => wire(address, 'revokeRole', { requestId: randomUUID(), userId: memberId, role: { kind: RoleKind.ROLE_KIND_ACCOUNTANT }, reason: 'x' }, operatorToken),
+          grant({ kind: RoleKind.ROLE_KIND_COORDINATOR }),
+          invalid,
+          'request.missing_field',
+        );
+        await refusedWithNothingStored(
+          grant({ kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'osaka' }),
+          invalid,
+          'region.unknown',
+        );
+        await refusedWithNothingStored(
+          grant({ kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'setagaya' }),
+          'FAILED_PRECONDITION',
+          'role.not_resident',
+        );
+        await refusedWithNothingStored(grant({ kind: RoleKind.ROLE_KIND_MEMBER }), invalid, 'role.not_grantable');
+        await refusedWithNothingStored(
+          grant({ kind: RoleKind.ROLE_KIND_BUSINESS, businessId: randomUUID() }),
+          'NOT_FOUND',
+          'business.not_found',
+        );
+        await refusedWithNothingStored(
+          grant({ kind: RoleKind.ROLE_KIND_ACCOUNTANT }, { reason: '' }),
+          invalid,
+          'request.missing_field',
+        );
+        await refusedWithNothingStored(
+          grant({ kind: RoleKind.ROLE_KIND_ACCOUNTANT }, { userId: randomUUID() }),
+          'NOT_FOUND',
+          'account.not_found',
+        );
+        await refusedWithNothingStored(
+          grant({ kind: RoleKind.ROLE_KIND_ACCOUNTANT }, { userId: '' }),
+          invalid,
+          'request.missing_field',
+        );
+        await refusedWithNothingStored(
+          () =>
+            wire(
+              address,
+              'revokeRole',
+              { requestId: randomUUID(), userId: memberId, role: { kind: RoleKind.ROLE_KIND_ACCOUNTANT }, reason: 'x' },
+              operatorToken,
+            ),
           'FAILED_PRECONDITION',
           'role.not_held',
         );
-        await refusedWithNothingStored(() => wire(address, 'revokeRole', { requestId: randomUUID(), userId: memberId, role: undefined, reason: 'x' }, operatorToken), invalid, 'request.missing_field');
+        await refusedWithNothingStored(
+          () =>
+            wire(
+              address,
+              'revokeRole',
+              { requestId: randomUUID(), userId: memberId, role: undefined, reason: 'x' },
+              operatorToken,
+            ),
+          invalid,
+          'request.missing_field',
+        );
       });
 
       it('RegisterBusiness with a malformed or mistyped registration number, a duplicate, or an unknown region: nothing stored', async () => {
         const number = freshRegistrationNumber();
         const business = (overrides: Partial<identityV1.RegisterBusinessRequest>) => () =>
-          wire(address, 'registerBusiness', { requestId: randomUUID(), name: '藤琴川まいたけ合同会社', registrationNumber: freshRegistrationNumber(), region: 'fujisato', address: '', ...overrides }, operatorToken);
+          wire(
+            address,
+            'registerBusiness',
+            {
+              requestId: randomUUID(),
+              name: '藤琴川まいたけ合同会社',
+              registrationNumber: freshRegistrationNumber(),
+              region: 'fujisato',
+              address: '',
+              ...overrides,
+            },
+            operatorToken,
+          );
         const typo = `T${(Number(number[1]) % 9) + 1}${number.slice(2)}`;
-        await refusedWithNothingStored(business({ registrationNumber: 'T12345' }), invalid, 'business.registration_number_malformed');
-        await refusedWithNothingStored(business({ registrationNumber: number.slice(1) }), invalid, 'business.registration_number_malformed');
-        await refusedWithNothingStored(business({ registrationNumber: typo }), invalid, 'business.registration_number_check_digit');
+        await refusedWithNothingStored(
+          business({ registrationNumber: 'T12345' }),
+          invalid,
+          'business.registration_number_malformed',
+        );
+        await refusedWithNothingStored(
+          business({ registrationNumber: number.slice(1) }),
+          invalid,
+          'business.registration_number_malformed',
+        );
+        await refusedWithNothingStored(
+          business({ registrationNumber: typo }),
+          invalid,
+          'business.registration_number_check_digit',
+        );
         await refusedWithNothingStored(business({ region: '' }), invalid, 'request.missing_field');
         await refusedWithNothingStored(business({ region: 'osaka' }), invalid, 'region.unknown');
         await refusedWithNothingStored(business({ name: '' }), invalid, 'business.name_required');
         await refusedWithNothingStored(business({ requestId: '' }), invalid, 'request.missing_field');
-        await client.registerBusiness({ requestId: randomUUID(), name: '白神ウッドワークス株式会社', registrationNumber: number, region: 'fujisato', address: '' }, { token: operatorToken });
-        await refusedWithNothingStored(business({ registrationNumber: number }), 'FAILED_PRECONDITION', 'business.duplicate_registration_number');
+        await client.registerBusiness(
+          {
+            requestId: randomUUID(),
+            name: '白神ウッドワークス株式会社',
+            registrationNumber: number,
+            region: 'fujisato',
+            address: '',
+          },
+          { token: operatorToken },
+        );
+        await refusedWithNothingStored(
+          business({ registrationNumber: number }),
+          'FAILED_PRECONDITION',
+          'business.duplicate_registration_number',
+        );
       });
 
       it('queries with a missing or malformed id', async () => {
-        expect(await refusal(wire(address, 'getMember', { memberId: '' }, operatorToken))).toEqual({ status: invalid, errorCode: 'request.missing_field' });
-        expect(await refusal(wire(address, 'getMember', { memberId: 'yoko' }, operatorToken))).toEqual({ status: invalid, errorCode: 'member.invalid_id' });
-        expect(await refusal(wire(address, 'getMember', { memberId: randomUUID() }, operatorToken))).toEqual({ status: 'NOT_FOUND', errorCode: 'member.not_found' });
-        expect(await refusal(wire(address, 'getBusiness', { businessId: '' }, operatorToken))).toEqual({ status: invalid, errorCode: 'request.missing_field' });
-        expect(await refusal(wire(address, 'verifyToken', { token: '' }, operatorToken))).toEqual({ status: invalid, errorCode: 'request.missing_field' });
+        expect(await refusal(wire(address, 'getMember', { memberId: '' }, operatorToken))).toEqual({
+          status: invalid,
+          errorCode: 'request.missing_field',
+        });
+        expect(await refusal(wire(address, 'getMember', { memberId: 'yoko' }, operatorToken))).toEqual({
+          status: invalid,
+          errorCode: 'member.invalid_id',
+        });
+        expect(await refusal(wire(address, 'getMember', { memberId: randomUUID() }, operatorToken))).toEqual({
+          status: 'NOT_FOUND',
+          errorCode: 'member.not_found',
+        });
+        expect(await refusal(wire(address, 'getBusiness', { businessId: '' }, operatorToken))).toEqual({
+          status: invalid,
+          errorCode: 'request.missing_field',
+        });
+        expect(await refusal(wire(address, 'verifyToken', { token: '' }, operatorToken))).toEqual({
+          status: invalid,
+          errorCode: 'request.missing_field',
+        });
       });
     });
 
@@ -443,9 +900,16 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
         const first = await client.registerMember(request, { token: operatorToken });
         const before = await snapshot();
         await expect(client.registerMember(request, { token: operatorToken })).resolves.toEqual(first);
-        await expect(Promise.all([client.registerMember(request, { token: operatorToken }), client.registerMember(request, { token: operatorToken })])).resolves.toEqual([first, first]);
+        await expect(
+          Promise.all([
+            client.registerMember(request, { token: operatorToken }),
+            client.registerMember(request, { token: operatorToken }),
+          ]),
+        ).resolves.toEqual([first, first]);
         expect(await snapshot()).toEqual(before);
-        expect((await env.store.readStream(`member-${first.memberId}`)).map((e) => e.type)).toEqual(['MemberRegistered']);
+        expect((await env.store.readStream(`member-${first.memberId}`)).map((e) => e.type)).toEqual([
+          'MemberRegistered',
+        ]);
       });
 
       it('UpdateAvailability, GrantRole, RegisterBusiness and ForgetMember: once each', async () => {
@@ -458,17 +922,54 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
           expect(await snapshot()).toEqual(before);
           return first;
         };
-        await once(() => client.updateAvailability({ requestId: 'update-1', memberId, availability: [window(DayOfWeek.DAY_OF_WEEK_THURSDAY, '10:00', '11:00')] }, { token }));
-        // Granted twice, it would be refused the second time (role.already_granted).
-        await once(() => client.grantRole({ requestId: 'grant-1', userId: memberId, role: { kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'fujisato' }, reason: 'runs Fujisato' }, { token: operatorToken }));
         await once(() =>
-          client.registerBusiness({ requestId: 'business-1', name: '粕毛ふるさと観光有限会社', registrationNumber: freshRegistrationNumber(), region: 'fujisato', address: '' }, { token: operatorToken }),
+          client.updateAvailability(
+            {
+              requestId: 'update-1',
+              memberId,
+              availability: [window(DayOfWeek.DAY_OF_WEEK_THURSDAY, '10:00', '11:00')],
+            },
+            { token },
+          ),
+        );
+        // Granted twice, it would be refused the second time (role.already_granted).
+        await once(() =>
+          client.grantRole(
+            {
+              requestId: 'grant-1',
+              userId: memberId,
+              role: { kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'fujisato' },
+              reason: 'runs Fujisato',
+            },
+            { token: operatorToken },
+          ),
+        );
+        await once(() =>
+          client.registerBusiness(
+            {
+              requestId: 'business-1',
+              name: '粕毛ふるさと観光有限会社',
+              registrationNumber: freshRegistrationNumber(),
+              region: 'fujisato',
+              address: '',
+            },
+            { token: operatorToken },
+          ),
         );
         // She is forgotten by the first call; her retry is answered all the same.
         await once(() => client.forgetMember({ requestId: 'forget-1', memberId, reason: 'leaving' }, { token }));
-        expect((await env.store.readStream(stream)).map((e) => e.type)).toEqual(['MemberRegistered', 'MemberAvailabilityUpdated', 'RoleGranted', 'MemberForgotten']);
+        expect((await env.store.readStream(stream)).map((e) => e.type)).toEqual([
+          'MemberRegistered',
+          'MemberAvailabilityUpdated',
+          'RoleGranted',
+          'MemberForgotten',
+        ]);
         // The same request id from another caller is another request (here refused: she is forgotten already).
-        expect(await refusal(wire(address, 'forgetMember', { requestId: 'forget-1', memberId, reason: 'leaving' }, operatorToken))).toEqual({
+        expect(
+          await refusal(
+            wire(address, 'forgetMember', { requestId: 'forget-1', memberId, reason: 'leaving' }, operatorToken),
+          ),
+        ).toEqual({
           status: 'FAILED_PRECONDITION',
           errorCode: 'account.already_forgotten',
         });

@@ -30,7 +30,13 @@ const request = (overrides: Partial<identityV1.RegisterMemberRequest> = {}): ide
     name: '鈴木 智子',
     address: '東京都調布市仙川町 1',
     email: 'tomoko@example.jp',
-    bankAccount: { bankCode: '0001', branchCode: '002', accountType: BankAccountType.BANK_ACCOUNT_TYPE_CHECKING, accountNumber: '0000001', holderNameKana: 'スズキ トモコ' },
+    bankAccount: {
+      bankCode: '0001',
+      branchCode: '002',
+      accountType: BankAccountType.BANK_ACCOUNT_TYPE_CHECKING,
+      accountNumber: '0000001',
+      holderNameKana: 'スズキ トモコ',
+    },
   },
   password: 'p'.repeat(12),
   ...overrides,
@@ -68,17 +74,34 @@ describe('proto messages ↔ the facade', () => {
     ['another office', { officePrefecture: 'JP-05' }, 'member.office_prefecture_mismatch', { region: 'chofu' }],
     ['no contract type', { contractType: ContractType.CONTRACT_TYPE_UNSPECIFIED }, 'member.invalid_contract_type', {}],
     ['an unknown contract type', { contractType: 9 as identityV1.ContractType }, 'member.invalid_contract_type', {}],
-    ['a day out of range', { availability: [{ dayOfWeek: 8 as commonV1.DayOfWeek, start: '09:00', end: '10:00' }] }, 'availability.unknown_day', { index: 0 }],
+    [
+      'a day out of range',
+      { availability: [{ dayOfWeek: 8 as commonV1.DayOfWeek, start: '09:00', end: '10:00' }] },
+      'availability.unknown_day',
+      { index: 0 },
+    ],
   ])('refuses %s at the edge', (_what, overrides, code, details) => {
-    expect(errorOf(() => registerMemberInput(request(overrides as Partial<identityV1.RegisterMemberRequest>)))).toMatchObject({ code, kind: 'invalid', details });
+    expect(
+      errorOf(() => registerMemberInput(request(overrides as Partial<identityV1.RegisterMemberRequest>))),
+    ).toMatchObject({ code, kind: 'invalid', details });
   });
 
   it('refuses a savings or unspecified bank account type, and a missing bank account', () => {
-    const withBank = (bankAccount: identityV1.BankAccount | undefined) => request({ personalData: { ...request().personalData!, bankAccount } });
+    const withBank = (bankAccount: identityV1.BankAccount | undefined) =>
+      request({ personalData: { ...request().personalData!, bankAccount } });
     const bank = request().personalData!.bankAccount!;
-    expect(errorOf(() => registerMemberInput(withBank({ ...bank, accountType: BankAccountType.BANK_ACCOUNT_TYPE_SAVINGS })))).toMatchObject({ code: 'bank_account.invalid_type' });
-    expect(errorOf(() => registerMemberInput(withBank({ ...bank, accountType: BankAccountType.BANK_ACCOUNT_TYPE_UNSPECIFIED })))).toMatchObject({ code: 'bank_account.invalid_type' });
-    expect(errorOf(() => registerMemberInput(withBank(undefined)))).toMatchObject({ code: 'request.missing_field', details: { field: 'personal_data.bank_account' } });
+    expect(
+      errorOf(() => registerMemberInput(withBank({ ...bank, accountType: BankAccountType.BANK_ACCOUNT_TYPE_SAVINGS }))),
+    ).toMatchObject({ code: 'bank_account.invalid_type' });
+    expect(
+      errorOf(() =>
+        registerMemberInput(withBank({ ...bank, accountType: BankAccountType.BANK_ACCOUNT_TYPE_UNSPECIFIED })),
+      ),
+    ).toMatchObject({ code: 'bank_account.invalid_type' });
+    expect(errorOf(() => registerMemberInput(withBank(undefined)))).toMatchObject({
+      code: 'request.missing_field',
+      details: { field: 'personal_data.bank_account' },
+    });
   });
 
   it('maps every day of the week both ways', () => {
@@ -90,7 +113,10 @@ describe('proto messages ↔ the facade', () => {
 
   it('names regions by slug, Japanese name and ISO prefecture; towns by their slug within the region', () => {
     const setagaya = REGIONS.find((r) => r.id === 'setagaya')!;
-    const view = { ...setagaya, office: { ...setagaya.office, prefecture: { id: 'tokyo' as const, name: 'Tokyo', nameJa: '東京都' } } };
+    const view = {
+      ...setagaya,
+      office: { ...setagaya.office, prefecture: { id: 'tokyo' as const, name: 'Tokyo', nameJa: '東京都' } },
+    };
     expect(regionMessage(view)).toEqual({
       region: 'setagaya',
       name: '東京都世田谷区',
@@ -104,12 +130,27 @@ describe('proto messages ↔ the facade', () => {
   });
 
   it('maps roles both ways, and refuses an unspecified one or one without its region or business', () => {
-    const roles = [{ kind: 'member' }, { kind: 'coordinator', regionId: 'chofu' }, { kind: 'business', businessId: 'b-1' }, { kind: 'accountant' }, { kind: 'operator' }] as const;
+    const roles = [
+      { kind: 'member' },
+      { kind: 'coordinator', regionId: 'chofu' },
+      { kind: 'business', businessId: 'b-1' },
+      { kind: 'accountant' },
+      { kind: 'operator' },
+    ] as const;
     for (const role of roles) expect(roleOf(roleMessage(role))).toEqual(role);
     expect(errorOf(() => roleOf({ kind: RoleKind.ROLE_KIND_UNSPECIFIED }))).toMatchObject({ code: 'role.invalid' });
-    expect(errorOf(() => roleOf({ kind: RoleKind.ROLE_KIND_COORDINATOR, region: ' ' }))).toMatchObject({ code: 'request.missing_field', details: { field: 'role.region' } });
-    expect(errorOf(() => roleOf({ kind: RoleKind.ROLE_KIND_BUSINESS }))).toMatchObject({ code: 'request.missing_field', details: { field: 'role.business_id' } });
-    expect(errorOf(() => roleOf(undefined))).toMatchObject({ code: 'request.missing_field', details: { field: 'role' } });
+    expect(errorOf(() => roleOf({ kind: RoleKind.ROLE_KIND_COORDINATOR, region: ' ' }))).toMatchObject({
+      code: 'request.missing_field',
+      details: { field: 'role.region' },
+    });
+    expect(errorOf(() => roleOf({ kind: RoleKind.ROLE_KIND_BUSINESS }))).toMatchObject({
+      code: 'request.missing_field',
+      details: { field: 'role.business_id' },
+    });
+    expect(errorOf(() => roleOf(undefined))).toMatchObject({
+      code: 'request.missing_field',
+      details: { field: 'role' },
+    });
   });
 
   it('leaves a business address out when empty', () => {
@@ -149,12 +190,24 @@ describe('proto messages ↔ the facade', () => {
 
 describe('the identity token verifier of the gRPC host', () => {
   it('gives the host subject and roles, and the handlers the identity caller behind them', async () => {
-    const caller = makeCaller('01900000-0000-7000-8000-000000000001', 'member', [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }], 'fujisato');
-    const verifier = new IdentityTokenVerifier({ verifyToken: async (token) => (token === 'good' ? caller : Promise.reject(new Error('bad'))) });
+    const caller = makeCaller(
+      '01900000-0000-7000-8000-000000000001',
+      'member',
+      [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
+      'fujisato',
+    );
+    const verifier = new IdentityTokenVerifier({
+      verifyToken: async (token) => (token === 'good' ? caller : Promise.reject(new Error('bad'))),
+    });
     const hostCaller = await verifier.verify('good');
-    expect(hostCaller).toEqual({ subject: caller.id, roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] });
+    expect(hostCaller).toEqual({
+      subject: caller.id,
+      roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }],
+    });
     expect(await verifier.verify('good')).toBe(hostCaller);
     expect(verifier.callerOf(hostCaller)).toBe(caller);
-    expect(() => verifier.callerOf({ subject: caller.id, roles: [] })).toThrow(expect.objectContaining({ code: 'auth.unknown_caller', kind: 'unauthenticated' }));
+    expect(() => verifier.callerOf({ subject: caller.id, roles: [] })).toThrow(
+      expect.objectContaining({ code: 'auth.unknown_caller', kind: 'unauthenticated' }),
+    );
   });
 });

@@ -23,8 +23,14 @@ describe('IdentityTokenVerifierClient', () => {
   it('gives the caller and her roles as identity holds them', async () => {
     const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
     try {
-      await expect(verifier.verify(coop.coordinator.token)).resolves.toEqual({ subject: coop.coordinator.id, roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] });
-      await expect(verifier.verify(coop.business.token)).resolves.toEqual({ subject: coop.business.id, roles: [{ role: 'business', businessId: coop.businesses.fujisato }] });
+      await expect(verifier.verify(coop.coordinator.token)).resolves.toEqual({
+        subject: coop.coordinator.id,
+        roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }],
+      });
+      await expect(verifier.verify(coop.business.token)).resolves.toEqual({
+        subject: coop.business.id,
+        roles: [{ role: 'business', businessId: coop.businesses.fujisato }],
+      });
       const member = await verifier.verify(coop.member.token);
       expect(member.roles).toEqual([{ role: 'member' }]);
     } finally {
@@ -44,7 +50,11 @@ describe('IdentityTokenVerifierClient', () => {
 
   it('remembers a verified token for its TTL only, then asks again (a revoked role reaches it)', async () => {
     let now = Date.now();
-    const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress, cacheTtlMs: 1_000, now: () => now });
+    const verifier = new IdentityTokenVerifierClient({
+      identityAddress: coop.identityAddress,
+      cacheTtlMs: 1_000,
+      now: () => now,
+    });
     try {
       const first = await verifier.verify(coop.accountant.token);
       expect(await verifier.verify(coop.accountant.token)).toBe(first);
@@ -58,7 +68,10 @@ describe('IdentityTokenVerifierClient', () => {
   });
 
   it('reports identity being down as an outage, not a refusal', async () => {
-    const verifier = new IdentityTokenVerifierClient({ identityAddress: '127.0.0.1:1', client: { retries: 0, deadlineMs: 500 } });
+    const verifier = new IdentityTokenVerifierClient({
+      identityAddress: '127.0.0.1:1',
+      client: { retries: 0, deadlineMs: 500 },
+    });
     try {
       const error = await verifier.verify(coop.operator.token).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Error);

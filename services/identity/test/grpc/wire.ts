@@ -12,6 +12,11 @@ type ResponseOfMethod<K extends MethodName> = ResponseOf<Definition[K]>;
 export { refusal, type WireOutcome } from '@workshare/grpc';
 
 /** One unary call with a bare client; a token, when given, as `authorization: Bearer`. */
-export const wire = <K extends MethodName>(address: string, method: K, request: RequestOfMethod<K>, token?: string): Promise<WireOutcome<ResponseOfMethod<K>>> =>
+export const wire = <K extends MethodName>(
+  address: string,
+  method: K,
+  request: RequestOfMethod<K>,
+  token?: string,
+): Promise<WireOutcome<ResponseOfMethod<K>>> =>
   wireCall(identityV1.IdentityServiceService, address, method, request, token === undefined ? {} : { token });
 export { checkHealth as healthCheck } from '@workshare/grpc';

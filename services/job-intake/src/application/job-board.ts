@@ -1,4 +1,10 @@
-import { FollowedReadModel, StreamViews, type EventStore, type LogFollowerOptions, type RecordedEvent } from '@workshare/eventsourcing';
+import {
+  FollowedReadModel,
+  StreamViews,
+  type EventStore,
+  type LogFollowerOptions,
+  type RecordedEvent,
+} from '@workshare/eventsourcing';
 import { isJobEvent, projectJob, type JobView } from './job-view.js';
 
 export { DEFAULT_MAX_STALENESS_MS } from '@workshare/eventsourcing';
@@ -14,7 +20,10 @@ export class JobBoard extends FollowedReadModel {
 
   constructor(store: Pick<EventStore, 'readAll' | 'readStream'>, options: LogFollowerOptions = {}) {
     super(store, options);
-    this.views = new StreamViews<JobView>(store, { accepts: isJobEvent, project: (known, event) => projectJob(known, event as Parameters<typeof projectJob>[1]) });
+    this.views = new StreamViews<JobView>(store, {
+      accepts: isJobEvent,
+      project: (known, event) => projectJob(known, event as Parameters<typeof projectJob>[1]),
+    });
   }
 
   protected apply(event: RecordedEvent): Promise<void> {

@@ -1,4 +1,12 @@
-import { CommandHandler, DomainError, isUuid, ValidationError, type EventMetadata, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
+import {
+  CommandHandler,
+  DomainError,
+  isUuid,
+  ValidationError,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from '@workshare/eventsourcing';
 import { SYSTEM_ACTOR, type Actor } from '../domain/actor.js';
 import {
   isJob,
@@ -79,10 +87,14 @@ export const MAX_PAGE_SIZE = 200;
 
 type PageCursor = { readonly at: number; readonly id: string };
 
-const encodeCursor = (view: JobView): string => Buffer.from(JSON.stringify({ at: view.submittedAt.getTime(), id: view.jobId }), 'utf8').toString('base64url');
+const encodeCursor = (view: JobView): string =>
+  Buffer.from(JSON.stringify({ at: view.submittedAt.getTime(), id: view.jobId }), 'utf8').toString('base64url');
 
 const decodeCursor = (token: string): PageCursor => {
-  const bad = () => new ValidationError('request.invalid_page_token', 'the page token is not one this service gave', { field: 'page_token' });
+  const bad = () =>
+    new ValidationError('request.invalid_page_token', 'the page token is not one this service gave', {
+      field: 'page_token',
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
@@ -96,7 +108,8 @@ const decodeCursor = (token: string): PageCursor => {
 };
 
 /** Newest first; jobs submitted at the same moment in a fixed order (by id, descending). */
-const newestFirst = (a: { at: number; id: string }, b: { at: number; id: string }): number => (a.at !== b.at ? b.at - a.at : a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const newestFirst = (a: { at: number; id: string }, b: { at: number; id: string }): number =>
+  a.at !== b.at ? b.at - a.at : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 const sortKey = (view: JobView) => ({ at: view.submittedAt.getTime(), id: view.jobId });
 
 /**
@@ -112,7 +125,10 @@ export class JobIntakeService {
 
   constructor(private readonly options: JobIntakeServiceOptions) {
     this.jobs = new CommandHandler({ store: options.store, decider: jobDecider });
-    this.board = new JobBoard(options.store, options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {});
+    this.board = new JobBoard(
+      options.store,
+      options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
+    );
     this.now = options.now ?? (() => new Date());
   }
 
@@ -125,8 +141,14 @@ export class JobIntakeService {
     const key = commandKey(actor.id, request.requestId);
     const jobId = jobIdForCommand(key);
     const stream = jobStream(jobId);
-    if (!isUuid(input.businessId)) throw new ValidationError('job.invalid_business_id', `${JSON.stringify(input.businessId)} is not a business id`, { field: 'businessId' });
-    const [regions, business] = await Promise.all([this.options.identity.regions(), this.options.identity.business(input.businessId, request.token)]);
+    if (!isUuid(input.businessId))
+      throw new ValidationError('job.invalid_business_id', `${JSON.stringify(input.businessId)} is not a business id`, {
+        field: 'businessId',
+      });
+    const [regions, business] = await Promise.all([
+      this.options.identity.regions(),
+      this.options.identity.business(input.businessId, request.token),
+    ]);
     const at = this.now();
     await this.run(
       stream,
@@ -162,7 +184,11 @@ export class JobIntakeService {
   }
 
   /** The job's business accepts the quote: the order terms are fixed (and answered, on a retry too). */
-  async acceptQuote(caller: Caller, jobId: string, request: RequestContext): Promise<AcceptedTerms & { readonly acceptedAt: Date }> {
+  async acceptQuote(
+    caller: Caller,
+    jobId: string,
+    request: RequestContext,
+  ): Promise<AcceptedTerms & { readonly acceptedAt: Date }> {
     const actor = actorOf(caller);
     const result = await this.command(jobId, actor, request, { type: 'AcceptQuote', by: actor, at: this.now() });
     const accepted = result.events.find((e) => e.type === 'JobAccepted');
@@ -190,7 +216,12 @@ export class JobIntakeService {
 
   async inspectJob(caller: Caller, jobId: string, inspection: InspectionInput, request: RequestContext): Promise<void> {
     const actor = actorOf(caller);
-    await this.command(jobId, actor, request, { type: 'InspectJob', accepted: inspection.accepted, reason: inspection.reason, by: actor });
+    await this.command(jobId, actor, request, {
+      type: 'InspectJob',
+      accepted: inspection.accepted,
+      reason: inspection.reason,
+      by: actor,
+    });
   }
 
   async closeJob(caller: Caller, jobId: string, request: RequestContext): Promise<void> {
@@ -208,13 +239,20 @@ export class JobIntakeService {
    * round 1). Idempotent by the event's id; a job that cannot start (started by its coordinator
    * already, or cancelled meanwhile) is left as it is.
    */
-  async startPlannedJob(jobId: string, cause: { readonly eventId: string; readonly correlationId?: string; readonly traceparent?: string }): Promise<PlannedStart> {
+  async startPlannedJob(
+    jobId: string,
+    cause: { readonly eventId: string; readonly correlationId?: string; readonly traceparent?: string },
+  ): Promise<PlannedStart> {
     const stream = jobStream(this.jobIdOf(jobId));
     const metadata: EventMetadata = { actor: SYSTEM_ACTOR.id, causationId: cause.eventId };
     if (cause.correlationId !== undefined) metadata.correlationId = cause.correlationId;
     if (cause.traceparent !== undefined) metadata.traceparent = cause.traceparent;
     try {
-      const result = await this.jobs.handle(stream, { type: 'StartJob', by: SYSTEM_ACTOR }, { commandId: cause.eventId, metadata, now: this.now });
+      const result = await this.jobs.handle(
+        stream,
+        { type: 'StartJob', by: SYSTEM_ACTOR },
+        { commandId: cause.eventId, metadata, now: this.now },
+      );
       await this.board.observe(result.events);
       return result.alreadyHandled ? 'already_handled' : 'started';
     } catch (error) {
@@ -239,9 +277,15 @@ export class JobIntakeService {
   async listJobs(caller: Caller, query: ListJobsQuery = {}): Promise<JobPage> {
     const actor = actorOf(caller);
     const pageSize = query.pageSize === undefined || query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 0) throw new ValidationError('request.invalid_page_size', 'the page size is a whole number ≥ 0', { field: 'page_size' });
+    if (!Number.isSafeInteger(pageSize) || pageSize < 0)
+      throw new ValidationError('request.invalid_page_size', 'the page size is a whole number ≥ 0', {
+        field: 'page_size',
+      });
     const size = Math.min(pageSize, MAX_PAGE_SIZE);
-    if (query.status !== undefined && !JOB_STATUSES.includes(query.status)) throw new ValidationError('job.invalid_status', `status is one of ${JOB_STATUSES.join(', ')}`, { field: 'status' });
+    if (query.status !== undefined && !JOB_STATUSES.includes(query.status))
+      throw new ValidationError('job.invalid_status', `status is one of ${JOB_STATUSES.join(', ')}`, {
+        field: 'status',
+      });
     const cursor = query.pageToken ? decodeCursor(query.pageToken) : undefined;
     await this.board.ensureFresh();
     const everything = seesAllJobs(actor);
@@ -268,7 +312,8 @@ export class JobIntakeService {
   // ---- internals ----------------------------------------------------------------------------
 
   private jobIdOf(jobId: string): string {
-    if (!isUuid(jobId)) throw new ValidationError('job.invalid_id', `${JSON.stringify(jobId)} is not a job id`, { field: 'job_id' });
+    if (!isUuid(jobId))
+      throw new ValidationError('job.invalid_id', `${JSON.stringify(jobId)} is not a job id`, { field: 'job_id' });
     return jobId;
   }
 
@@ -285,7 +330,12 @@ export class JobIntakeService {
     if (request.correlationId) metadata.correlationId = request.correlationId;
     if (request.causationId) metadata.causationId = request.causationId;
     if (request.traceparent) metadata.traceparent = request.traceparent;
-    const result = await this.jobs.handle(stream, command, { commandId: key, metadata, now: this.now, assumeNewStream });
+    const result = await this.jobs.handle(stream, command, {
+      commandId: key,
+      metadata,
+      now: this.now,
+      assumeNewStream,
+    });
     await this.board.observe(result.events as readonly RecordedEvent[]);
     return result;
   }

@@ -14,7 +14,8 @@ export interface JobView extends Job {
 
 const JOB_EVENTS = new Set<string>(JOB_EVENT_TYPES);
 
-export const isJobEvent = (event: RecordedEvent): event is RecordedEvent<JobEvent> => event.streamName.startsWith('job-') && JOB_EVENTS.has(event.type);
+export const isJobEvent = (event: RecordedEvent): event is RecordedEvent<JobEvent> =>
+  event.streamName.startsWith('job-') && JOB_EVENTS.has(event.type);
 
 /**
  * Folds one more recorded event of the job's stream into its view (the decider's own evolve,
@@ -30,12 +31,28 @@ export const projectJob = (view: JobView | undefined, event: RecordedEvent<JobEv
     ...state,
     inspections:
       domainEvent.type === 'JobInspected'
-        ? [...inspections, { accepted: domainEvent.data.accepted, reason: domainEvent.data.reason, inspectedBy: domainEvent.data.inspectedBy, inspectedAt: at }]
+        ? [
+            ...inspections,
+            {
+              accepted: domainEvent.data.accepted,
+              reason: domainEvent.data.reason,
+              inspectedBy: domainEvent.data.inspectedBy,
+              inspectedAt: at,
+            },
+          ]
         : inspections,
     submittedAt: view?.submittedAt ?? at,
     updatedAt: at,
-    ...(domainEvent.type === 'JobQuoted' ? { quotedAt: at } : view?.quotedAt !== undefined ? { quotedAt: view.quotedAt } : {}),
-    ...(domainEvent.type === 'JobAccepted' ? { acceptedAt: at } : view?.acceptedAt !== undefined ? { acceptedAt: view.acceptedAt } : {}),
+    ...(domainEvent.type === 'JobQuoted'
+      ? { quotedAt: at }
+      : view?.quotedAt !== undefined
+        ? { quotedAt: view.quotedAt }
+        : {}),
+    ...(domainEvent.type === 'JobAccepted'
+      ? { acceptedAt: at }
+      : view?.acceptedAt !== undefined
+        ? { acceptedAt: view.acceptedAt }
+        : {}),
     version: event.streamVersion,
   };
 };

@@ -15,14 +15,33 @@ import { orderTermsFor } from './order-terms.js';
 // ---- reference values -----------------------------------------------------------------------
 
 /** What kind of work a job is; it decides the decomposition template and, later, withholding tax. */
-export const WORK_CATEGORIES = ['data_entry', 'transcription', 'writing', 'design', 'translation', 'illustration', 'proofreading'] as const;
+export const WORK_CATEGORIES = [
+  'data_entry',
+  'transcription',
+  'writing',
+  'design',
+  'translation',
+  'illustration',
+  'proofreading',
+] as const;
 export type WorkCategory = (typeof WORK_CATEGORIES)[number];
-export const isWorkCategory = (value: unknown): value is WorkCategory => typeof value === 'string' && (WORK_CATEGORIES as readonly string[]).includes(value);
+export const isWorkCategory = (value: unknown): value is WorkCategory =>
+  typeof value === 'string' && (WORK_CATEGORIES as readonly string[]).includes(value);
 
 /** 請負 (a fixed price for the result) or 準委任 (paid by the hour). */
 export type Pricing = { readonly kind: 'fixed_price' } | { readonly kind: 'hourly'; readonly hourlyRateYen: bigint };
 
-export const JOB_STATUSES = ['submitted', 'quoted', 'accepted', 'declined', 'in_progress', 'delivered', 'inspected', 'closed', 'cancelled'] as const;
+export const JOB_STATUSES = [
+  'submitted',
+  'quoted',
+  'accepted',
+  'declined',
+  'in_progress',
+  'delivered',
+  'inspected',
+  'closed',
+  'cancelled',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** A region served and its towns (`<region>/<town>`), as identity lists them. */
@@ -121,7 +140,8 @@ export interface CancelJob {
   readonly by: Actor;
 }
 
-export type JobCommand = SubmitJob | QuoteJob | AcceptQuote | DeclineQuote | StartJob | DeliverJob | InspectJob | CloseJob | CancelJob;
+export type JobCommand =
+  SubmitJob | QuoteJob | AcceptQuote | DeclineQuote | StartJob | DeliverJob | InspectJob | CloseJob | CancelJob;
 
 // ---- events (the integration contract: money as decimal strings of yen, times ISO-8601 UTC) ----
 
@@ -147,7 +167,14 @@ export type JobSubmitted = {
 
 export type JobQuoted = {
   readonly type: 'JobQuoted';
-  readonly data: { jobId: string; amountYen: string; estimatedMinutes: number; deliveryDate: string; note: string; quotedBy: string };
+  readonly data: {
+    jobId: string;
+    amountYen: string;
+    estimatedMinutes: number;
+    deliveryDate: string;
+    note: string;
+    quotedBy: string;
+  };
 };
 
 /** Carries everything task decomposition needs to propose a plan. */
@@ -171,14 +198,35 @@ export type JobAccepted = {
   };
 };
 
-export type QuoteDeclined = { readonly type: 'QuoteDeclined'; readonly data: { jobId: string; reason: string; declinedBy: string } };
+export type QuoteDeclined = {
+  readonly type: 'QuoteDeclined';
+  readonly data: { jobId: string; reason: string; declinedBy: string };
+};
 export type JobStarted = { readonly type: 'JobStarted'; readonly data: { jobId: string; startedBy: string } };
-export type JobDelivered = { readonly type: 'JobDelivered'; readonly data: { jobId: string; note: string; deliveredBy: string } };
-export type JobInspected = { readonly type: 'JobInspected'; readonly data: { jobId: string; accepted: boolean; reason: string; inspectedBy: string } };
+export type JobDelivered = {
+  readonly type: 'JobDelivered';
+  readonly data: { jobId: string; note: string; deliveredBy: string };
+};
+export type JobInspected = {
+  readonly type: 'JobInspected';
+  readonly data: { jobId: string; accepted: boolean; reason: string; inspectedBy: string };
+};
 export type JobClosed = { readonly type: 'JobClosed'; readonly data: { jobId: string; closedBy: string } };
-export type JobCancelled = { readonly type: 'JobCancelled'; readonly data: { jobId: string; reason: string; cancelledBy: string } };
+export type JobCancelled = {
+  readonly type: 'JobCancelled';
+  readonly data: { jobId: string; reason: string; cancelledBy: string };
+};
 
-export type JobEvent = JobSubmitted | JobQuoted | JobAccepted | QuoteDeclined | JobStarted | JobDelivered | JobInspected | JobClosed | JobCancelled;
+export type JobEvent =
+  | JobSubmitted
+  | JobQuoted
+  | JobAccepted
+  | QuoteDeclined
+  | JobStarted
+  | JobDelivered
+  | JobInspected
+  | JobClosed
+  | JobCancelled;
 export const JOB_EVENT_TYPES: readonly JobEvent['type'][] = [
   'JobSubmitted',
   'JobQuoted',
@@ -245,26 +293,41 @@ export const isJob = (state: JobState): state is Job => state.status !== 'none';
 
 const codePoints = (text: string): number => [...text].length;
 
-const invalid = (code: string, field: string, message: string, details: Record<string, unknown> = {}): ValidationError =>
-  new ValidationError(code, message, { field, ...details });
+const invalid = (
+  code: string,
+  field: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): ValidationError => new ValidationError(code, message, { field, ...details });
 
 const text = (value: string, field: string, code: string, options: { min: number; max: number }): string => {
   const trimmed = typeof value === 'string' ? value.trim() : '';
   if (typeof value !== 'string' || codePoints(trimmed) < options.min || codePoints(trimmed) > options.max) {
-    throw invalid(code, field, options.min > 0 ? `${field} must be ${options.min} to ${options.max} characters` : `${field} must be at most ${options.max} characters`);
+    throw invalid(
+      code,
+      field,
+      options.min > 0
+        ? `${field} must be ${options.min} to ${options.max} characters`
+        : `${field} must be at most ${options.max} characters`,
+    );
   }
   return trimmed;
 };
 
 const yen = (value: bigint, field: string): bigint => {
   if (typeof value !== 'bigint' || value < LIMITS.minAmountYen || value > LIMITS.maxAmountYen) {
-    throw invalid('job.invalid_amount', field, `${field} must be a whole number of yen from ${LIMITS.minAmountYen} to ${LIMITS.maxAmountYen}`);
+    throw invalid(
+      'job.invalid_amount',
+      field,
+      `${field} must be a whole number of yen from ${LIMITS.minAmountYen} to ${LIMITS.maxAmountYen}`,
+    );
   }
   return value;
 };
 
 const instant = (value: Date, field: string, code: string): Date => {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw invalid(code, field, `${field} is not a point in time`);
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw invalid(code, field, `${field} is not a point in time`);
   return value;
 };
 
@@ -275,21 +338,30 @@ const skillsOf = (skills: readonly string[]): string[] => {
   const trimmed = skills.map((s, index) => {
     const skill = typeof s === 'string' ? s.trim() : '';
     if (skill === '' || codePoints(skill) > LIMITS.skillLength) {
-      throw invalid('job.invalid_skills', 'skills', `skills[${index}] must be 1 to ${LIMITS.skillLength} characters`, { index });
+      throw invalid('job.invalid_skills', 'skills', `skills[${index}] must be 1 to ${LIMITS.skillLength} characters`, {
+        index,
+      });
     }
     return skill;
   });
-  if (new Set(trimmed).size !== trimmed.length) throw invalid('job.invalid_skills', 'skills', 'skills must be distinct');
+  if (new Set(trimmed).size !== trimmed.length)
+    throw invalid('job.invalid_skills', 'skills', 'skills must be distinct');
   return trimmed;
 };
 
 const pricingOf = (pricing: Pricing): PricingData => {
   if (pricing?.kind === 'fixed_price') {
-    if ('hourlyRateYen' in pricing) throw invalid('job.invalid_pricing', 'pricing', 'a fixed price (請負) job has no hourly rate');
+    if ('hourlyRateYen' in pricing)
+      throw invalid('job.invalid_pricing', 'pricing', 'a fixed price (請負) job has no hourly rate');
     return { kind: 'fixed_price' };
   }
-  if (pricing?.kind === 'hourly') return { kind: 'hourly', hourlyRateYen: yen(pricing.hourlyRateYen, 'pricing.hourlyRateYen').toString() };
-  throw invalid('job.invalid_pricing', 'pricing', 'pricing is fixed_price (請負) or hourly (準委任) with an hourly rate');
+  if (pricing?.kind === 'hourly')
+    return { kind: 'hourly', hourlyRateYen: yen(pricing.hourlyRateYen, 'pricing.hourlyRateYen').toString() };
+  throw invalid(
+    'job.invalid_pricing',
+    'pricing',
+    'pricing is fixed_price (請負) or hourly (準委任) with an hourly rate',
+  );
 };
 
 // ---- decide ---------------------------------------------------------------------------------
@@ -321,20 +393,34 @@ const submit = (command: SubmitJob, state: JobState): JobEvent[] => {
     throw forbidden('a job is submitted by its business, a coordinator of its region or an operator');
   }
   const title = text(command.title, 'title', 'job.invalid_title', { min: 1, max: LIMITS.titleLength });
-  const description = text(command.description, 'description', 'job.invalid_description', { min: 0, max: LIMITS.descriptionLength });
-  if (!isWorkCategory(command.workCategory)) throw invalid('job.invalid_work_category', 'workCategory', `work category is one of ${WORK_CATEGORIES.join(', ')}`);
+  const description = text(command.description, 'description', 'job.invalid_description', {
+    min: 0,
+    max: LIMITS.descriptionLength,
+  });
+  if (!isWorkCategory(command.workCategory))
+    throw invalid('job.invalid_work_category', 'workCategory', `work category is one of ${WORK_CATEGORIES.join(', ')}`);
   const pricing = pricingOf(command.pricing);
   const amountYen = yen(command.amountYen, 'amountYen');
   const deadline = instant(command.deadline, 'deadline', 'job.invalid_deadline');
-  if (deadline.getTime() <= command.at.getTime()) throw invalid('job.invalid_deadline', 'deadline', 'the deadline must be in the future');
+  if (deadline.getTime() <= command.at.getTime())
+    throw invalid('job.invalid_deadline', 'deadline', 'the deadline must be in the future');
   const region = command.regions.find((r) => r.id === command.regionId);
-  if (region === undefined) throw invalid('job.unknown_region', 'regionId', `${JSON.stringify(command.regionId)} is not a region served`);
+  if (region === undefined)
+    throw invalid('job.unknown_region', 'regionId', `${JSON.stringify(command.regionId)} is not a region served`);
   if (command.regionId !== command.businessRegionId) {
-    throw invalid('job.region_mismatch', 'regionId', `the business is served by the cooperative of ${command.businessRegionId}, not ${command.regionId}`);
+    throw invalid(
+      'job.region_mismatch',
+      'regionId',
+      `the business is served by the cooperative of ${command.businessRegionId}, not ${command.regionId}`,
+    );
   }
   const town = command.localOnlyTownId;
   if (town !== null && !region.townIds.includes(town)) {
-    throw invalid('job.unknown_town', 'localOnlyTownId', `${JSON.stringify(town)} is not a town of ${region.id} (towns are named <region>/<town>)`);
+    throw invalid(
+      'job.unknown_town',
+      'localOnlyTownId',
+      `${JSON.stringify(town)} is not a town of ${region.id} (towns are named <region>/<town>)`,
+    );
   }
   return [
     {
@@ -361,19 +447,39 @@ const quote = (command: QuoteJob, job: Job): JobEvent[] => {
   requireCoordinator(job, command.by, 'quote');
   requireStatus(job, ['submitted', 'quoted'], 'job.not_quotable', 'quoted');
   const amountYen = yen(command.amountYen, 'amountYen');
-  if (!Number.isSafeInteger(command.estimatedMinutes) || command.estimatedMinutes < 1 || command.estimatedMinutes > LIMITS.maxEstimatedMinutes) {
-    throw invalid('job.invalid_estimated_minutes', 'estimatedMinutes', `the estimate is a whole number of minutes from 1 to ${LIMITS.maxEstimatedMinutes}`);
+  if (
+    !Number.isSafeInteger(command.estimatedMinutes) ||
+    command.estimatedMinutes < 1 ||
+    command.estimatedMinutes > LIMITS.maxEstimatedMinutes
+  ) {
+    throw invalid(
+      'job.invalid_estimated_minutes',
+      'estimatedMinutes',
+      `the estimate is a whole number of minutes from 1 to ${LIMITS.maxEstimatedMinutes}`,
+    );
   }
   const deliveryDate = instant(command.deliveryDate, 'deliveryDate', 'job.invalid_delivery_date');
-  if (deliveryDate.getTime() <= command.at.getTime()) throw invalid('job.invalid_delivery_date', 'deliveryDate', 'the delivery date must be in the future');
+  if (deliveryDate.getTime() <= command.at.getTime())
+    throw invalid('job.invalid_delivery_date', 'deliveryDate', 'the delivery date must be in the future');
   if (deliveryDate.getTime() > job.deadline.getTime()) {
-    throw invalid('job.delivery_after_deadline', 'deliveryDate', `the delivery date must be at or before the job's deadline ${job.deadline.toISOString()}`);
+    throw invalid(
+      'job.delivery_after_deadline',
+      'deliveryDate',
+      `the delivery date must be at or before the job's deadline ${job.deadline.toISOString()}`,
+    );
   }
   const note = text(command.note, 'note', 'job.invalid_note', { min: 0, max: LIMITS.noteLength });
   return [
     {
       type: 'JobQuoted',
-      data: { jobId: job.jobId, amountYen: amountYen.toString(), estimatedMinutes: command.estimatedMinutes, deliveryDate: deliveryDate.toISOString(), note, quotedBy: command.by.id },
+      data: {
+        jobId: job.jobId,
+        amountYen: amountYen.toString(),
+        estimatedMinutes: command.estimatedMinutes,
+        deliveryDate: deliveryDate.toISOString(),
+        note,
+        quotedBy: command.by.id,
+      },
     },
   ];
 };
@@ -383,7 +489,8 @@ const accept = (command: AcceptQuote, job: Job): JobEvent[] => {
   requireStatus(job, ['quoted'], 'job.not_acceptable', 'accepted');
   const offered = job.quote!;
   // A quote whose delivery date has passed promises what can no longer be kept: ask for a new one.
-  if (offered.deliveryDate.getTime() <= command.at.getTime()) throw refuse('job.quote_expired', 'the quote’s delivery date has passed: ask the coordinator to quote again');
+  if (offered.deliveryDate.getTime() <= command.at.getTime())
+    throw refuse('job.quote_expired', 'the quote’s delivery date has passed: ask the coordinator to quote again');
   const terms = orderTermsFor(offered);
   return [
     {
@@ -416,7 +523,8 @@ const decline = (command: DeclineQuote, job: Job): JobEvent[] => {
 };
 
 const start = (command: StartJob, job: Job): JobEvent[] => {
-  if (!coordinates(command.by, job.regionId) && !isSystem(command.by)) throw forbidden(`only a coordinator of ${job.regionId} may start this job`);
+  if (!coordinates(command.by, job.regionId) && !isSystem(command.by))
+    throw forbidden(`only a coordinator of ${job.regionId} may start this job`);
   requireStatus(job, ['accepted'], 'job.not_startable', 'started');
   return [{ type: 'JobStarted', data: { jobId: job.jobId, startedBy: command.by.id } }];
 };
@@ -431,12 +539,20 @@ const deliver = (command: DeliverJob, job: Job): JobEvent[] => {
 const inspect = (command: InspectJob, job: Job): JobEvent[] => {
   requireBusiness(job, command.by, 'inspect the delivered work');
   requireStatus(job, ['delivered'], 'job.not_inspectable', 'inspected');
-  if (typeof command.accepted !== 'boolean') throw invalid('job.invalid_inspection', 'accepted', 'an inspection accepts the work or rejects it');
+  if (typeof command.accepted !== 'boolean')
+    throw invalid('job.invalid_inspection', 'accepted', 'an inspection accepts the work or rejects it');
   if (command.accepted && typeof command.reason === 'string' && command.reason.trim() !== '') {
     throw invalid('job.unexpected_reason', 'reason', 'a reason is given only when the work is rejected');
   }
-  const reason = command.accepted ? '' : text(command.reason, 'reason', 'job.invalid_reason', { min: 1, max: LIMITS.reasonLength });
-  return [{ type: 'JobInspected', data: { jobId: job.jobId, accepted: command.accepted, reason, inspectedBy: command.by.id } }];
+  const reason = command.accepted
+    ? ''
+    : text(command.reason, 'reason', 'job.invalid_reason', { min: 1, max: LIMITS.reasonLength });
+  return [
+    {
+      type: 'JobInspected',
+      data: { jobId: job.jobId, accepted: command.accepted, reason, inspectedBy: command.by.id },
+    },
+  ];
 };
 
 const close = (command: CloseJob, job: Job): JobEvent[] => {
@@ -448,10 +564,12 @@ const close = (command: CloseJob, job: Job): JobEvent[] => {
 const cancel = (command: CancelJob, job: Job): JobEvent[] => {
   const { by } = command;
   const coordinator = coordinates(by, job.regionId);
-  if (!coordinator && !actsFor(by, job.businessId)) throw forbidden('a job is cancelled by its business or a coordinator of its region');
+  if (!coordinator && !actsFor(by, job.businessId))
+    throw forbidden('a job is cancelled by its business or a coordinator of its region');
   requireStatus(job, ['submitted', 'quoted', 'accepted'], 'job.not_cancellable', 'cancelled');
   // Once accepted, the cooperative has committed to the work: only its coordinator may call it off.
-  if (job.status === 'accepted' && !coordinator) throw forbidden(`an accepted job is cancelled by a coordinator of ${job.regionId} only`);
+  if (job.status === 'accepted' && !coordinator)
+    throw forbidden(`an accepted job is cancelled by a coordinator of ${job.regionId} only`);
   const reason = text(command.reason, 'reason', 'job.invalid_reason', { min: 1, max: LIMITS.reasonLength });
   return [{ type: 'JobCancelled', data: { jobId: job.jobId, reason, cancelledBy: by.id } }];
 };
@@ -481,7 +599,8 @@ export const decide = (command: JobCommand, state: JobState): JobEvent[] => {
 
 // ---- evolve ---------------------------------------------------------------------------------
 
-const pricingFrom = (data: PricingData): Pricing => (data.kind === 'hourly' ? { kind: 'hourly', hourlyRateYen: BigInt(data.hourlyRateYen) } : { kind: 'fixed_price' });
+const pricingFrom = (data: PricingData): Pricing =>
+  data.kind === 'hourly' ? { kind: 'hourly', hourlyRateYen: BigInt(data.hourlyRateYen) } : { kind: 'fixed_price' };
 
 export const evolve = (state: JobState, event: JobEvent): JobState => {
   if (event.type === 'JobSubmitted') {
@@ -510,7 +629,13 @@ export const evolve = (state: JobState, event: JobEvent): JobState => {
       return {
         ...state,
         status: 'quoted',
-        quote: { amountYen: BigInt(d.amountYen), estimatedMinutes: d.estimatedMinutes, deliveryDate: new Date(d.deliveryDate), note: d.note, quotedBy: d.quotedBy },
+        quote: {
+          amountYen: BigInt(d.amountYen),
+          estimatedMinutes: d.estimatedMinutes,
+          deliveryDate: new Date(d.deliveryDate),
+          note: d.note,
+          quotedBy: d.quotedBy,
+        },
       };
     }
     case 'JobAccepted': {
@@ -536,7 +661,11 @@ export const evolve = (state: JobState, event: JobEvent): JobState => {
     case 'JobInspected': {
       const { accepted, reason, inspectedBy } = event.data;
       // A rejection sends the job back to work (rework); the inspection stays on record.
-      return { ...state, status: accepted ? 'inspected' : 'in_progress', inspections: [...state.inspections, { accepted, reason, inspectedBy }] };
+      return {
+        ...state,
+        status: accepted ? 'inspected' : 'in_progress',
+        inspections: [...state.inspections, { accepted, reason, inspectedBy }],
+      };
     }
     case 'JobClosed':
       return { ...state, status: 'closed' };

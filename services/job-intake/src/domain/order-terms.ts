@@ -32,7 +32,8 @@ export const lastDayOfNextTokyoMonth = (instant: Date): Date => {
   return new Date(lastDay - TOKYO_OFFSET_MS);
 };
 
-export const inspectionDateFor = (deliveryDate: Date): Date => new Date(deliveryDate.getTime() + INSPECTION_PERIOD_DAYS * DAY_MS);
+export const inspectionDateFor = (deliveryDate: Date): Date =>
+  new Date(deliveryDate.getTime() + INSPECTION_PERIOD_DAYS * DAY_MS);
 
 /**
  * 月末締め翌月末払い: work delivered in a Tokyo month is paid on the last day of the next Tokyo

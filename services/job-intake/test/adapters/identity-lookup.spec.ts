@@ -19,13 +19,24 @@ afterAll(async () => {
 describe('IdentityGrpcLookup', () => {
   it('finds a business and remembers it for its TTL only (identity is not asked again meanwhile)', async () => {
     let now = Date.now();
-    const lookup = new IdentityGrpcLookup({ identityAddress: coop.identityAddress, businessTtlMs: 1_000, now: () => now });
+    const lookup = new IdentityGrpcLookup({
+      identityAddress: coop.identityAddress,
+      businessTtlMs: 1_000,
+      now: () => now,
+    });
     try {
-      await expect(lookup.business(coop.businesses.fujisato, coop.business.token)).resolves.toEqual({ businessId: coop.businesses.fujisato, regionId: 'fujisato' });
+      await expect(lookup.business(coop.businesses.fujisato, coop.business.token)).resolves.toEqual({
+        businessId: coop.businesses.fujisato,
+        regionId: 'fujisato',
+      });
       // A token identity would refuse: answered from memory, so identity was not asked.
-      await expect(lookup.business(coop.businesses.fujisato, 'not-a-token')).resolves.toMatchObject({ regionId: 'fujisato' });
+      await expect(lookup.business(coop.businesses.fujisato, 'not-a-token')).resolves.toMatchObject({
+        regionId: 'fujisato',
+      });
       now += 1_001;
-      await expect(lookup.business(coop.businesses.fujisato, 'not-a-token')).rejects.toMatchObject({ kind: 'unauthenticated' });
+      await expect(lookup.business(coop.businesses.fujisato, 'not-a-token')).rejects.toMatchObject({
+        kind: 'unauthenticated',
+      });
     } finally {
       lookup.close();
     }

@@ -8,7 +8,11 @@ const job = { businessId: 'b-1', regionId: 'fujisato' };
 describe('who sees a job', () => {
   it.each([
     ['its business', { subject: 'u', roles: [{ role: 'business', businessId: 'b-1' }] }, true],
-    ['a coordinator of its region', { subject: 'u', roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] }, true],
+    [
+      'a coordinator of its region',
+      { subject: 'u', roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] },
+      true,
+    ],
     ['the accountant', { subject: 'u', roles: [{ role: 'accountant' }] }, true],
     ['an operator', { subject: 'u', roles: [{ role: 'operator' }] }, true],
     ['another business', { subject: 'u', roles: [{ role: 'business', businessId: 'b-2' }] }, false],

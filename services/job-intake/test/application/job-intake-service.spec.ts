@@ -53,7 +53,12 @@ const submitAs = async (person: Person, overrides: Partial<SubmitJobInput> = {})
 /** A fujisato job brought to `accepted`. */
 const acceptedJob = async (): Promise<string> => {
   const jobId = await submitAs('business');
-  await service().quoteJob(as('coordinator'), jobId, { amountYen: 75_000n, estimatedMinutes: 600, deliveryDate: daysFromNow(30), note: '' }, cast.request('coordinator'));
+  await service().quoteJob(
+    as('coordinator'),
+    jobId,
+    { amountYen: 75_000n, estimatedMinutes: 600, deliveryDate: daysFromNow(30), note: '' },
+    cast.request('coordinator'),
+  );
   await service().acceptQuote(as('business'), jobId, cast.request('business'));
   return jobId;
 };
@@ -65,14 +70,24 @@ describe('the life of a job', () => {
     expect((await s.getJob(as('business'), jobId)).status).toBe('submitted');
 
     const deliveryDate = daysFromNow(30);
-    await s.quoteJob(as('coordinator'), jobId, { amountYen: 75_000n, estimatedMinutes: 600, deliveryDate, note: '英訳 2 名で担当' }, cast.request('coordinator'));
+    await s.quoteJob(
+      as('coordinator'),
+      jobId,
+      { amountYen: 75_000n, estimatedMinutes: 600, deliveryDate, note: '英訳 2 名で担当' },
+      cast.request('coordinator'),
+    );
     const terms = await s.acceptQuote(as('business'), jobId, cast.request('business'));
     expect(terms).toMatchObject({ feeYen: 75_000n, deliveryDate, acceptedBy: as('business').subject });
     expect(terms.paymentDate.getTime() - deliveryDate.getTime()).toBeLessThanOrEqual(60 * 86_400_000);
 
     await s.startJob(as('coordinator'), jobId, cast.request('coordinator'));
     await s.deliverJob(as('coordinator'), jobId, '初稿', cast.request('coordinator'));
-    await s.inspectJob(as('business'), jobId, { accepted: false, reason: '固有名詞の表記揺れ' }, cast.request('business'));
+    await s.inspectJob(
+      as('business'),
+      jobId,
+      { accepted: false, reason: '固有名詞の表記揺れ' },
+      cast.request('business'),
+    );
     expect((await s.getJob(as('business'), jobId)).status).toBe('in_progress');
     await s.deliverJob(as('coordinator'), jobId, '修正版', cast.request('coordinator'));
     await s.inspectJob(as('business'), jobId, { accepted: true, reason: '' }, cast.request('business'));
@@ -95,27 +110,58 @@ describe('the life of a job', () => {
     expect(view.updatedAt.getTime()).toBeGreaterThanOrEqual(view.submittedAt.getTime());
 
     const events = await store.readStream(`job-${jobId}`);
-    expect(events.map((e) => e.type)).toEqual(['JobSubmitted', 'JobQuoted', 'JobAccepted', 'JobStarted', 'JobDelivered', 'JobInspected', 'JobDelivered', 'JobInspected', 'JobClosed']);
-    expect(events[2]!.data).toMatchObject({ jobId, regionId: 'fujisato', localOnlyTownId: 'fujisato/fujikoto', workCategory: 'translation', estimatedMinutes: 600, feeYen: '75000' });
-    expect(events.every((e) => typeof e.metadata.actor === 'string' && typeof e.metadata.commandId === 'string')).toBe(true);
+    expect(events.map((e) => e.type)).toEqual([
+      'JobSubmitted',
+      'JobQuoted',
+      'JobAccepted',
+      'JobStarted',
+      'JobDelivered',
+      'JobInspected',
+      'JobDelivered',
+      'JobInspected',
+      'JobClosed',
+    ]);
+    expect(events[2]!.data).toMatchObject({
+      jobId,
+      regionId: 'fujisato',
+      localOnlyTownId: 'fujisato/fujikoto',
+      workCategory: 'translation',
+      estimatedMinutes: 600,
+      feeYen: '75000',
+    });
+    expect(events.every((e) => typeof e.metadata.actor === 'string' && typeof e.metadata.commandId === 'string')).toBe(
+      true,
+    );
   });
 
   it('is declined, or cancelled, with the reason kept', async () => {
     const s = service();
     const declinedJob = await submitAs('business');
-    await s.quoteJob(as('coordinator'), declinedJob, { amountYen: 90_000n, estimatedMinutes: 600, deliveryDate: daysFromNow(20), note: '' }, cast.request('coordinator'));
+    await s.quoteJob(
+      as('coordinator'),
+      declinedJob,
+      { amountYen: 90_000n, estimatedMinutes: 600, deliveryDate: daysFromNow(20), note: '' },
+      cast.request('coordinator'),
+    );
     await s.declineQuote(as('business'), declinedJob, '予算超過', cast.request('business'));
     expect(await s.getJob(as('business'), declinedJob)).toMatchObject({ status: 'declined', reason: '予算超過' });
 
     const cancelledJob = await acceptedJob();
-    await expect(s.cancelJob(as('business'), cancelledJob, '不要になった', cast.request('business'))).rejects.toMatchObject({ code: 'job.forbidden' });
+    await expect(
+      s.cancelJob(as('business'), cancelledJob, '不要になった', cast.request('business')),
+    ).rejects.toMatchObject({ code: 'job.forbidden' });
     await s.cancelJob(as('coordinator'), cancelledJob, '担い手が見つからない', cast.request('coordinator'));
-    expect(await s.getJob(as('business'), cancelledJob)).toMatchObject({ status: 'cancelled', reason: '担い手が見つからない' });
+    expect(await s.getJob(as('business'), cancelledJob)).toMatchObject({
+      status: 'cancelled',
+      reason: '担い手が見つからない',
+    });
   });
 
   it('refuses a business identity does not know, storing nothing', async () => {
     const head = await store.headPosition();
-    await expect(service().submitJob(as('operator'), jobInput({ businessId: randomUUID() }), cast.request('operator'))).rejects.toMatchObject({
+    await expect(
+      service().submitJob(as('operator'), jobInput({ businessId: randomUUID() }), cast.request('operator')),
+    ).rejects.toMatchObject({
       code: 'business.not_found',
       kind: 'not_found',
     });
@@ -148,14 +194,25 @@ describe('retries (request ids)', () => {
     const accept = cast.request('business');
     const terms = await service().acceptQuote(as('business'), jobId, accept);
     expect(await service().acceptQuote(as('business'), jobId, accept)).toEqual(terms);
-    expect((await store.readStream(`job-${jobId}`)).map((e) => e.type)).toEqual(['JobSubmitted', 'JobQuoted', 'JobAccepted']);
+    expect((await store.readStream(`job-${jobId}`)).map((e) => e.type)).toEqual([
+      'JobSubmitted',
+      'JobQuoted',
+      'JobAccepted',
+    ]);
   });
 
   it('refuses a request id that is not 1–200 printable characters', async () => {
-    await expect(service().submitJob(as('business'), jobInput(), { requestId: 'has space', token: cast.actors.business.token })).rejects.toMatchObject({
+    await expect(
+      service().submitJob(as('business'), jobInput(), { requestId: 'has space', token: cast.actors.business.token }),
+    ).rejects.toMatchObject({
       code: 'request.invalid_request_id',
     });
-    await expect(service().submitJob(as('business'), jobInput(), { requestId: 'x'.repeat(201), token: cast.actors.business.token })).rejects.toMatchObject({
+    await expect(
+      service().submitJob(as('business'), jobInput(), {
+        requestId: 'x'.repeat(201),
+        token: cast.actors.business.token,
+      }),
+    ).rejects.toMatchObject({
       code: 'request.invalid_request_id',
     });
   });
@@ -171,13 +228,25 @@ describe('who sees a job', () => {
     expect((await service().getJob(as(person), jobId)).jobId).toBe(jobId);
   });
 
-  it.each<Person>(['otherBusiness', 'setagayaCoordinator', 'setagayaBusiness', 'member'])('%s may not', async (person) => {
-    await expect(service().getJob(as(person), jobId)).rejects.toMatchObject({ code: 'job.forbidden', kind: 'forbidden' });
-  });
+  it.each<Person>(['otherBusiness', 'setagayaCoordinator', 'setagayaBusiness', 'member'])(
+    '%s may not',
+    async (person) => {
+      await expect(service().getJob(as(person), jobId)).rejects.toMatchObject({
+        code: 'job.forbidden',
+        kind: 'forbidden',
+      });
+    },
+  );
 
   it('an unknown job is not found; a malformed id is refused', async () => {
-    await expect(service().getJob(as('operator'), randomUUID())).rejects.toMatchObject({ code: 'job.not_found', kind: 'not_found' });
-    await expect(service().getJob(as('operator'), 'job-1')).rejects.toMatchObject({ code: 'job.invalid_id', kind: 'invalid' });
+    await expect(service().getJob(as('operator'), randomUUID())).rejects.toMatchObject({
+      code: 'job.not_found',
+      kind: 'not_found',
+    });
+    await expect(service().getJob(as('operator'), 'job-1')).rejects.toMatchObject({
+      code: 'job.invalid_id',
+      kind: 'invalid',
+    });
   });
 });
 
@@ -207,7 +276,8 @@ describe('listing jobs', () => {
 
     expect(await idsOf('setagayaCoordinator')).toEqual([setagayaJob]);
     expect(await idsOf('member')).toEqual([]);
-    for (const person of ['accountant', 'operator'] as const) expect(await idsOf(person)).toEqual(expect.arrayContaining([...fujisatoJobs, otherJob, setagayaJob]));
+    for (const person of ['accountant', 'operator'] as const)
+      expect(await idsOf(person)).toEqual(expect.arrayContaining([...fujisatoJobs, otherJob, setagayaJob]));
   });
 
   it('filters by region, business and status, within what the caller may see', async () => {
@@ -216,7 +286,12 @@ describe('listing jobs', () => {
     expect(await idsOf('setagayaCoordinator', { regionId: 'fujisato' })).toEqual([]);
     const quotedOnes = await idsOf('accountant', { status: 'quoted' });
     expect(quotedOnes).not.toContain(fujisatoJobs[0]);
-    await service().quoteJob(as('coordinator'), fujisatoJobs[0]!, { amountYen: 1_000n, estimatedMinutes: 60, deliveryDate: daysFromNow(10), note: '' }, cast.request('coordinator'));
+    await service().quoteJob(
+      as('coordinator'),
+      fujisatoJobs[0]!,
+      { amountYen: 1_000n, estimatedMinutes: 60, deliveryDate: daysFromNow(10), note: '' },
+      cast.request('coordinator'),
+    );
     expect(await idsOf('accountant', { status: 'quoted' })).toContain(fujisatoJobs[0]);
   });
 
@@ -236,15 +311,22 @@ describe('listing jobs', () => {
   });
 
   it('refuses a page token it did not give, and a negative page size', async () => {
-    await expect(service().listJobs(as('business'), { pageToken: 'bm90LWEtdG9rZW4' })).rejects.toMatchObject({ code: 'request.invalid_page_token', kind: 'invalid' });
-    await expect(service().listJobs(as('business'), { pageSize: -1 })).rejects.toMatchObject({ code: 'request.invalid_page_size' });
+    await expect(service().listJobs(as('business'), { pageToken: 'bm90LWEtdG9rZW4' })).rejects.toMatchObject({
+      code: 'request.invalid_page_token',
+      kind: 'invalid',
+    });
+    await expect(service().listJobs(as('business'), { pageSize: -1 })).rejects.toMatchObject({
+      code: 'request.invalid_page_size',
+    });
   });
 
   it('sees the writes of another process of this service (the board catches up from the log)', async () => {
     const other = await openJobIntakeService({ store, identityAddress: coop.identityAddress, readStalenessMs: 0 });
     try {
       const jobId = await submitAs('business', { title: '別プロセスから見える' });
-      expect((await other.service.listJobs(as('business'), { pageSize: 200 })).jobs.map((j) => j.jobId)).toContain(jobId);
+      expect((await other.service.listJobs(as('business'), { pageSize: 200 })).jobs.map((j) => j.jobId)).toContain(
+        jobId,
+      );
     } finally {
       await other.close();
     }
@@ -266,7 +348,19 @@ describe('the process manager (TasksPlanned → StartJob)', () => {
   const tasksPlanned = async (jobId: string, round: number) => {
     const [event] = (
       await store.append(`plan-${jobId}`, [
-        { type: 'TasksPlanned', data: { jobId, businessId: coop.businesses.fujisato, regionId: 'fujisato', localOnlyTownId: null, workCategory: 'translation', round, tasks: [], plannedBy: cast.callers.coordinator.subject } },
+        {
+          type: 'TasksPlanned',
+          data: {
+            jobId,
+            businessId: coop.businesses.fujisato,
+            regionId: 'fujisato',
+            localOnlyTownId: null,
+            workCategory: 'translation',
+            round,
+            tasks: [],
+            plannedBy: cast.callers.coordinator.subject,
+          },
+        },
       ])
     ).events;
     return event!;
@@ -287,7 +381,11 @@ describe('the process manager (TasksPlanned → StartJob)', () => {
     const events = await store.readStream(`job-${jobId}`);
     const startedEvent = events.find((e) => e.type === 'JobStarted')!;
     expect(startedEvent.data).toEqual({ jobId, startedBy: 'system:job-intake' });
-    expect(startedEvent.metadata).toMatchObject({ actor: 'system:job-intake', commandId: planned.id, causationId: planned.id });
+    expect(startedEvent.metadata).toMatchObject({
+      actor: 'system:job-intake',
+      commandId: planned.id,
+      causationId: planned.id,
+    });
   });
 
   it('is idempotent: the same event handled again starts nothing more', async () => {

@@ -7,8 +7,14 @@ export const OTHER_BUSINESS = '01900000-0000-7000-8000-00000000b002';
 
 export const business: Actor = { id: 'user-biz', roles: [{ kind: 'business', businessId: BUSINESS }] };
 export const otherBusiness: Actor = { id: 'user-other-biz', roles: [{ kind: 'business', businessId: OTHER_BUSINESS }] };
-export const coordinator: Actor = { id: 'co-fujisato', roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }] };
-export const setagayaCoordinator: Actor = { id: 'co-setagaya', roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'setagaya' }] };
+export const coordinator: Actor = {
+  id: 'co-fujisato',
+  roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
+};
+export const setagayaCoordinator: Actor = {
+  id: 'co-setagaya',
+  roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'setagaya' }],
+};
 export const operator: Actor = { id: 'op', roles: [{ kind: 'operator' }] };
 export const accountant: Actor = { id: 'acc', roles: [{ kind: 'accountant' }] };
 export const member: Actor = { id: 'mem', roles: [{ kind: 'member' }] };
@@ -65,7 +71,15 @@ export const submitted = (overrides: Partial<Extract<JobEvent, { type: 'JobSubmi
 
 export const quoted = (overrides: Partial<Extract<JobEvent, { type: 'JobQuoted' }>['data']> = {}): JobEvent => ({
   type: 'JobQuoted',
-  data: { jobId: JOB, amountYen: '220000', estimatedMinutes: 900, deliveryDate: DELIVERY.toISOString(), note: '', quotedBy: coordinator.id, ...overrides },
+  data: {
+    jobId: JOB,
+    amountYen: '220000',
+    estimatedMinutes: 900,
+    deliveryDate: DELIVERY.toISOString(),
+    note: '',
+    quotedBy: coordinator.id,
+    ...overrides,
+  },
 });
 
 export const accepted = (): JobEvent => ({
@@ -89,12 +103,27 @@ export const accepted = (): JobEvent => ({
   },
 });
 
-export const started = (by: Actor = coordinator): JobEvent => ({ type: 'JobStarted', data: { jobId: JOB, startedBy: by.id } });
-export const delivered = (note = ''): JobEvent => ({ type: 'JobDelivered', data: { jobId: JOB, note, deliveredBy: coordinator.id } });
-export const inspected = (ok: boolean, reason = ''): JobEvent => ({ type: 'JobInspected', data: { jobId: JOB, accepted: ok, reason, inspectedBy: business.id } });
+export const started = (by: Actor = coordinator): JobEvent => ({
+  type: 'JobStarted',
+  data: { jobId: JOB, startedBy: by.id },
+});
+export const delivered = (note = ''): JobEvent => ({
+  type: 'JobDelivered',
+  data: { jobId: JOB, note, deliveredBy: coordinator.id },
+});
+export const inspected = (ok: boolean, reason = ''): JobEvent => ({
+  type: 'JobInspected',
+  data: { jobId: JOB, accepted: ok, reason, inspectedBy: business.id },
+});
 export const closed = (): JobEvent => ({ type: 'JobClosed', data: { jobId: JOB, closedBy: coordinator.id } });
-export const declined = (reason = 'over budget'): JobEvent => ({ type: 'QuoteDeclined', data: { jobId: JOB, reason, declinedBy: business.id } });
-export const cancelled = (by: Actor = business, reason = 'no longer needed'): JobEvent => ({ type: 'JobCancelled', data: { jobId: JOB, reason, cancelledBy: by.id } });
+export const declined = (reason = 'over budget'): JobEvent => ({
+  type: 'QuoteDeclined',
+  data: { jobId: JOB, reason, declinedBy: business.id },
+});
+export const cancelled = (by: Actor = business, reason = 'no longer needed'): JobEvent => ({
+  type: 'JobCancelled',
+  data: { jobId: JOB, reason, cancelledBy: by.id },
+});
 
 /** Histories that leave the job in each status. */
 export const HISTORY = {

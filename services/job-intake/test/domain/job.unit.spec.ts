@@ -46,7 +46,12 @@ const accept = (by: Actor = business, at: Date = NOW): JobCommand => ({ type: 'A
 const decline = (reason = 'over budget', by: Actor = business): JobCommand => ({ type: 'DeclineQuote', reason, by });
 const start = (by: Actor = coordinator): JobCommand => ({ type: 'StartJob', by });
 const deliver = (note = '', by: Actor = coordinator): JobCommand => ({ type: 'DeliverJob', note, by });
-const inspect = (ok: boolean, reason = '', by: Actor = business): JobCommand => ({ type: 'InspectJob', accepted: ok, reason, by });
+const inspect = (ok: boolean, reason = '', by: Actor = business): JobCommand => ({
+  type: 'InspectJob',
+  accepted: ok,
+  reason,
+  by,
+});
 const close = (by: Actor = coordinator): JobCommand => ({ type: 'CloseJob', by });
 const cancel = (by: Actor = business, reason = 'no longer needed'): JobCommand => ({ type: 'CancelJob', reason, by });
 
@@ -59,8 +64,14 @@ describe('job decider', () => {
     });
 
     it('lets a coordinator of the job’s region take a job down for a local business, and an operator', () => {
-      spec.given([]).when(submit({ by: coordinator })).then([submitted({ submittedBy: coordinator.id })]);
-      spec.given([]).when(submit({ by: operator })).then([submitted({ submittedBy: operator.id })]);
+      spec
+        .given([])
+        .when(submit({ by: coordinator }))
+        .then([submitted({ submittedBy: coordinator.id })]);
+      spec
+        .given([])
+        .when(submit({ by: operator }))
+        .then([submitted({ submittedBy: operator.id })]);
     });
 
     it('records hourly pricing (準委任) with its rate, a local-only town, and trims the texts', () => {
@@ -75,15 +86,27 @@ describe('job decider', () => {
             skills: [' transcription ', 'data entry'],
           }),
         )
-        .then([submitted({ pricing: { kind: 'hourly', hourlyRateYen: '1500' }, localOnlyTownId: 'fujisato/kasuge', skills: ['transcription', 'data entry'] })]);
+        .then([
+          submitted({
+            pricing: { kind: 'hourly', hourlyRateYen: '1500' },
+            localOnlyTownId: 'fujisato/kasuge',
+            skills: ['transcription', 'data entry'],
+          }),
+        ]);
     });
 
     it('takes the limits themselves: a 200-character title, 10,000 characters of description, ¥1 and ¥1,000,000,000,000, 20 skills', () => {
       const title = '藤'.repeat(200);
       const description = 'x'.repeat(10_000);
       const skills = Array.from({ length: 20 }, (_, i) => `skill-${i}`);
-      spec.given([]).when(submit({ title, description, amountYen: 1_000_000_000_000n, skills })).then([submitted({ title, description, amountYen: '1000000000000', skills })]);
-      spec.given([]).when(submit({ amountYen: 1n })).then([submitted({ amountYen: '1' })]);
+      spec
+        .given([])
+        .when(submit({ title, description, amountYen: 1_000_000_000_000n, skills }))
+        .then([submitted({ title, description, amountYen: '1000000000000', skills })]);
+      spec
+        .given([])
+        .when(submit({ amountYen: 1n }))
+        .then([submitted({ amountYen: '1' })]);
     });
 
     it('refuses a job id already submitted', () => {
@@ -102,20 +125,45 @@ describe('job decider', () => {
     it.each<[string, Parameters<typeof submit>[0], string, string]>([
       ['an empty title', { title: '   ' }, 'job.invalid_title', 'title'],
       ['a title of 201 characters', { title: 'x'.repeat(201) }, 'job.invalid_title', 'title'],
-      ['a description of 10,001 characters', { description: 'x'.repeat(10_001) }, 'job.invalid_description', 'description'],
+      [
+        'a description of 10,001 characters',
+        { description: 'x'.repeat(10_001) },
+        'job.invalid_description',
+        'description',
+      ],
       ['an unknown work category', { workCategory: 'gardening' as never }, 'job.invalid_work_category', 'workCategory'],
-      ['an hourly rate of ¥0', { pricing: { kind: 'hourly', hourlyRateYen: 0n } }, 'job.invalid_amount', 'pricing.hourlyRateYen'],
-      ['a fixed price carrying an hourly rate', { pricing: { kind: 'fixed_price', hourlyRateYen: 1_000n } as never }, 'job.invalid_pricing', 'pricing'],
+      [
+        'an hourly rate of ¥0',
+        { pricing: { kind: 'hourly', hourlyRateYen: 0n } },
+        'job.invalid_amount',
+        'pricing.hourlyRateYen',
+      ],
+      [
+        'a fixed price carrying an hourly rate',
+        { pricing: { kind: 'fixed_price', hourlyRateYen: 1_000n } as never },
+        'job.invalid_pricing',
+        'pricing',
+      ],
       ['a pricing of no known kind', { pricing: { kind: 'barter' } as never }, 'job.invalid_pricing', 'pricing'],
       ['an amount of ¥0', { amountYen: 0n }, 'job.invalid_amount', 'amountYen'],
       ['a negative amount', { amountYen: -5n }, 'job.invalid_amount', 'amountYen'],
       ['an amount above ¥1,000,000,000,000', { amountYen: 1_000_000_000_001n }, 'job.invalid_amount', 'amountYen'],
-      ['an amount that is not a bigint (a float crept in)', { amountYen: 1.5 as never }, 'job.invalid_amount', 'amountYen'],
+      [
+        'an amount that is not a bigint (a float crept in)',
+        { amountYen: 1.5 as never },
+        'job.invalid_amount',
+        'amountYen',
+      ],
       ['a deadline that is now', { deadline: NOW }, 'job.invalid_deadline', 'deadline'],
       ['a deadline in the past', { deadline: new Date('2026-03-01T00:00:00Z') }, 'job.invalid_deadline', 'deadline'],
       ['a deadline that is no time', { deadline: new Date('nonsense') }, 'job.invalid_deadline', 'deadline'],
       ['an unknown region', { regionId: 'atlantis', businessRegionId: 'atlantis' }, 'job.unknown_region', 'regionId'],
-      ['a region that does not serve the business', { regionId: 'setagaya', by: business }, 'job.region_mismatch', 'regionId'],
+      [
+        'a region that does not serve the business',
+        { regionId: 'setagaya', by: business },
+        'job.region_mismatch',
+        'regionId',
+      ],
       ['a town of another region', { localOnlyTownId: 'setagaya/sangenjaya' }, 'job.unknown_town', 'localOnlyTownId'],
       ['a town slug without its region', { localOnlyTownId: 'kasuge' }, 'job.unknown_town', 'localOnlyTownId'],
       ['no skills', { skills: [] }, 'job.invalid_skills', 'skills'],
@@ -142,7 +190,10 @@ describe('job decider', () => {
     });
 
     it('takes a delivery date on the deadline itself', () => {
-      spec.given(history('submitted')).when(quote({ deliveryDate: DEADLINE })).then([quoted({ deliveryDate: DEADLINE.toISOString() })]);
+      spec
+        .given(history('submitted'))
+        .when(quote({ deliveryDate: DEADLINE }))
+        .then([quoted({ deliveryDate: DEADLINE.toISOString() })]);
     });
 
     it('refuses a job that does not exist', () => {
@@ -169,7 +220,11 @@ describe('job decider', () => {
       ['a fractional estimate', { estimatedMinutes: 90.5 }, 'job.invalid_estimated_minutes'],
       ['a delivery date that is now', { deliveryDate: NOW }, 'job.invalid_delivery_date'],
       ['a delivery date in the past', { deliveryDate: new Date('2026-01-01T00:00:00Z') }, 'job.invalid_delivery_date'],
-      ['a delivery date after the deadline', { deliveryDate: new Date(DEADLINE.getTime() + 1) }, 'job.delivery_after_deadline'],
+      [
+        'a delivery date after the deadline',
+        { deliveryDate: new Date(DEADLINE.getTime() + 1) },
+        'job.delivery_after_deadline',
+      ],
       ['a note of 2,001 characters', { note: 'x'.repeat(LIMITS.noteLength + 1) }, 'job.invalid_note'],
     ])('refuses %s', (_, overrides, code) => {
       spec.given(history('submitted')).when(quote(overrides)).thenThrows(code, 'invalid');
@@ -182,7 +237,10 @@ describe('job decider', () => {
     });
 
     it('accepts the latest quote when there were several', () => {
-      const [event] = jobDecider.decide(accept(), fold(jobDecider, [...history('quoted'), quoted({ amountYen: '199000', estimatedMinutes: 800 })]));
+      const [event] = jobDecider.decide(
+        accept(),
+        fold(jobDecider, [...history('quoted'), quoted({ amountYen: '199000', estimatedMinutes: 800 })]),
+      );
       expect(event).toMatchObject({ type: 'JobAccepted', data: { feeYen: '199000', estimatedMinutes: 800 } });
     });
 
@@ -209,7 +267,10 @@ describe('job decider', () => {
 
   describe('DeclineQuote', () => {
     it('declines the quote with a reason (trimmed)', () => {
-      spec.given(history('quoted')).when(decline('  over budget ')).then([declined('over budget')]);
+      spec
+        .given(history('quoted'))
+        .when(decline('  over budget '))
+        .then([declined('over budget')]);
     });
 
     it.each([
@@ -237,7 +298,10 @@ describe('job decider', () => {
     });
 
     it('starts it for the process manager once its tasks are planned (the system)', () => {
-      spec.given(history('accepted')).when(start(system)).then([started(system)]);
+      spec
+        .given(history('accepted'))
+        .when(start(system))
+        .then([started(system)]);
     });
 
     it.each([
@@ -255,11 +319,17 @@ describe('job decider', () => {
 
   describe('DeliverJob', () => {
     it('delivers a job in progress, with a note', () => {
-      spec.given(history('in_progress')).when(deliver(' 納品します ')).then([delivered('納品します')]);
+      spec
+        .given(history('in_progress'))
+        .when(deliver(' 納品します '))
+        .then([delivered('納品します')]);
     });
 
     it('delivers again after a rejected inspection (rework)', () => {
-      spec.given([...history('delivered'), inspected(false, '誤字が多い')]).when(deliver()).then([delivered()]);
+      spec
+        .given([...history('delivered'), inspected(false, '誤字が多い')])
+        .when(deliver())
+        .then([delivered()]);
     });
 
     it.each([
@@ -275,26 +345,41 @@ describe('job decider', () => {
     });
 
     it('refuses a note of 2,001 characters', () => {
-      spec.given(history('in_progress')).when(deliver('x'.repeat(2_001))).thenThrows('job.invalid_note', 'invalid');
+      spec
+        .given(history('in_progress'))
+        .when(deliver('x'.repeat(2_001)))
+        .thenThrows('job.invalid_note', 'invalid');
     });
   });
 
   describe('InspectJob', () => {
     it('accepts delivered work', () => {
-      spec.given(history('delivered')).when(inspect(true)).then([inspected(true)]);
+      spec
+        .given(history('delivered'))
+        .when(inspect(true))
+        .then([inspected(true)]);
     });
 
     it('rejects delivered work with a reason, which sends the job back to work', () => {
-      spec.given(history('delivered')).when(inspect(false, ' 誤字が多い ')).then([inspected(false, '誤字が多い')]);
+      spec
+        .given(history('delivered'))
+        .when(inspect(false, ' 誤字が多い '))
+        .then([inspected(false, '誤字が多い')]);
       const state = fold(jobDecider, [...history('delivered'), inspected(false, '誤字が多い')]);
-      expect(state).toMatchObject({ status: 'in_progress', inspections: [{ accepted: false, reason: '誤字が多い', inspectedBy: business.id }] });
+      expect(state).toMatchObject({
+        status: 'in_progress',
+        inspections: [{ accepted: false, reason: '誤字が多い', inspectedBy: business.id }],
+      });
     });
 
     it.each([
       ['the coordinator', coordinator],
       ['another business', otherBusiness],
     ])('refuses %s', (_, by) => {
-      spec.given(history('delivered')).when(inspect(true, '', by)).thenThrows('job.forbidden', 'forbidden');
+      spec
+        .given(history('delivered'))
+        .when(inspect(true, '', by))
+        .thenThrows('job.forbidden', 'forbidden');
     });
 
     it.each(statusesBut('delivered'))('refuses a %s job', (status) => {
@@ -303,7 +388,10 @@ describe('job decider', () => {
 
     it('refuses a rejection without a reason, or with one of 1,001 characters', () => {
       spec.given(history('delivered')).when(inspect(false, '  ')).thenThrows('job.invalid_reason', 'invalid');
-      spec.given(history('delivered')).when(inspect(false, 'x'.repeat(1_001))).thenThrows('job.invalid_reason', 'invalid');
+      spec
+        .given(history('delivered'))
+        .when(inspect(false, 'x'.repeat(1_001)))
+        .thenThrows('job.invalid_reason', 'invalid');
     });
 
     it('refuses a reason on an acceptance (a reason says why work was rejected)', () => {
@@ -330,12 +418,21 @@ describe('job decider', () => {
 
   describe('CancelJob', () => {
     it.each(['submitted', 'quoted'] as const)('lets the business or the coordinator cancel a %s job', (status) => {
-      spec.given(history(status)).when(cancel(business)).then([cancelled(business)]);
-      spec.given(history(status)).when(cancel(coordinator)).then([cancelled(coordinator)]);
+      spec
+        .given(history(status))
+        .when(cancel(business))
+        .then([cancelled(business)]);
+      spec
+        .given(history(status))
+        .when(cancel(coordinator))
+        .then([cancelled(coordinator)]);
     });
 
     it('lets the coordinator cancel an accepted job, before work starts', () => {
-      spec.given(history('accepted')).when(cancel(coordinator, '  担い手が見つからない ')).then([cancelled(coordinator, '担い手が見つからない')]);
+      spec
+        .given(history('accepted'))
+        .when(cancel(coordinator, '  担い手が見つからない '))
+        .then([cancelled(coordinator, '担い手が見つからない')]);
     });
 
     it('refuses the business once the job is accepted', () => {
@@ -386,7 +483,13 @@ describe('job decider', () => {
         localOnlyTownId: null,
         skills: ['transcription'],
         submittedBy: business.id,
-        quote: { amountYen: 220_000n, estimatedMinutes: 900, deliveryDate: DELIVERY, note: '', quotedBy: coordinator.id },
+        quote: {
+          amountYen: 220_000n,
+          estimatedMinutes: 900,
+          deliveryDate: DELIVERY,
+          note: '',
+          quotedBy: coordinator.id,
+        },
         terms: {
           feeYen: 220_000n,
           deliveryDate: DELIVERY,

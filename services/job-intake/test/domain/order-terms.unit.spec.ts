@@ -41,7 +41,9 @@ describe('order terms', () => {
       ['the first of July', '2026-07-01T00:00:00', '2026-08-30'],
     ])('%s is paid on day 60, not at the end of the next month', (_, delivery, payment) => {
       expect(paymentDateFor(tokyo(delivery))).toEqual(tokyoMidnight(payment));
-      expect(lastDayOfNextTokyoMonth(tokyo(delivery)).getTime()).toBeGreaterThan(paymentDateFor(tokyo(delivery)).getTime());
+      expect(lastDayOfNextTokyoMonth(tokyo(delivery)).getTime()).toBeGreaterThan(
+        paymentDateFor(tokyo(delivery)).getTime(),
+      );
     });
 
     it('the first of a month whose next month-end is 60 days on or fewer keeps the end of the next month', () => {
@@ -68,7 +70,11 @@ describe('order terms', () => {
   });
 
   it('property: payment is due at or after delivery and at most 60 days after it, on a Tokyo midnight', () => {
-    const deliveries = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true });
+    const deliveries = fc.date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2100-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    });
     fc.assert(
       fc.property(deliveries, (delivery) => {
         const payment = paymentDateFor(delivery);
@@ -78,7 +84,10 @@ describe('order terms', () => {
         expect(startOfTokyoDay(payment)).toEqual(payment);
         // It is the end of the next month, unless that is too late.
         const monthEnd = lastDayOfNextTokyoMonth(delivery);
-        expect(payment.getTime() === monthEnd.getTime() || monthEnd.getTime() - delivery.getTime() > MAX_PAYMENT_DAYS * DAY_MS).toBe(true);
+        expect(
+          payment.getTime() === monthEnd.getTime() ||
+            monthEnd.getTime() - delivery.getTime() > MAX_PAYMENT_DAYS * DAY_MS,
+        ).toBe(true);
       }),
       { numRuns: 2_000 },
     );

@@ -47,12 +47,19 @@ afterAll(async () => {
 });
 
 it('answers with a fresh token, and refuses the same token once it has expired', async () => {
-  await identity.service.bootstrapOperator({ name: 'Test Operator', email: 'operator@expiry.example', password: 'expiry-test-password' });
+  await identity.service.bootstrapOperator({
+    name: 'Test Operator',
+    email: 'operator@expiry.example',
+    password: 'expiry-test-password',
+  });
   const { token } = await identity.service.login('operator@expiry.example', 'expiry-test-password');
   const request = { regionId: '', businessId: '', status: 0 };
   const fresh = await wire(server.address, 'listJobs', request, token);
   expect(fresh.ok).toBe(true);
 
   clock = new Date(clock.getTime() + 61_000);
-  expect(await refusal(wire(server.address, 'listJobs', request, token))).toEqual({ status: 'UNAUTHENTICATED', errorCode: 'auth.token_expired' });
+  expect(await refusal(wire(server.address, 'listJobs', request, token))).toEqual({
+    status: 'UNAUTHENTICATED',
+    errorCode: 'auth.token_expired',
+  });
 });

@@ -1,5 +1,14 @@
 import { jobIntakeV1 } from '@workshare/proto';
-import { instantOf, listJobsQuery, pricingOf, requestIdOf, statusFilterOf, submitJobInput, workCategoryOf, yenOf } from '../../src/adapters/grpc/messages.js';
+import {
+  instantOf,
+  listJobsQuery,
+  pricingOf,
+  requestIdOf,
+  statusFilterOf,
+  submitJobInput,
+  workCategoryOf,
+  yenOf,
+} from '../../src/adapters/grpc/messages.js';
 
 const { WorkCategory, PricingKind, JobStatus } = jobIntakeV1;
 
@@ -32,18 +41,33 @@ describe('request checks at the edge', () => {
 
   it('enums left unspecified are refused', () => {
     expect(workCategoryOf(WorkCategory.WORK_CATEGORY_PROOFREADING)).toBe('proofreading');
-    refusedWith(() => workCategoryOf(WorkCategory.WORK_CATEGORY_UNSPECIFIED), 'job.invalid_work_category', 'work_category');
+    refusedWith(
+      () => workCategoryOf(WorkCategory.WORK_CATEGORY_UNSPECIFIED),
+      'job.invalid_work_category',
+      'work_category',
+    );
     refusedWith(() => pricingOf({ kind: PricingKind.PRICING_KIND_UNSPECIFIED }), 'job.invalid_pricing', 'pricing.kind');
     expect(statusFilterOf(JobStatus.JOB_STATUS_UNSPECIFIED)).toBeUndefined();
     expect(statusFilterOf(JobStatus.JOB_STATUS_IN_PROGRESS)).toBe('in_progress');
   });
 
   it('pricing: hourly needs its rate, fixed price carries none', () => {
-    expect(pricingOf({ kind: PricingKind.PRICING_KIND_HOURLY, hourlyRate: { yen: '1500' } })).toEqual({ kind: 'hourly', hourlyRateYen: 1500n });
+    expect(pricingOf({ kind: PricingKind.PRICING_KIND_HOURLY, hourlyRate: { yen: '1500' } })).toEqual({
+      kind: 'hourly',
+      hourlyRateYen: 1500n,
+    });
     expect(pricingOf({ kind: PricingKind.PRICING_KIND_FIXED_PRICE })).toEqual({ kind: 'fixed_price' });
     refusedWith(() => pricingOf(undefined), 'request.missing_field', 'pricing');
-    refusedWith(() => pricingOf({ kind: PricingKind.PRICING_KIND_HOURLY }), 'request.missing_field', 'pricing.hourly_rate');
-    refusedWith(() => pricingOf({ kind: PricingKind.PRICING_KIND_FIXED_PRICE, hourlyRate: { yen: '0' } }), 'job.invalid_pricing', 'pricing.hourly_rate');
+    refusedWith(
+      () => pricingOf({ kind: PricingKind.PRICING_KIND_HOURLY }),
+      'request.missing_field',
+      'pricing.hourly_rate',
+    );
+    refusedWith(
+      () => pricingOf({ kind: PricingKind.PRICING_KIND_FIXED_PRICE, hourlyRate: { yen: '0' } }),
+      'job.invalid_pricing',
+      'pricing.hourly_rate',
+    );
   });
 
   it('an empty local-only town means none; empty list filters mean none', () => {
@@ -62,7 +86,14 @@ describe('request checks at the edge', () => {
     });
     expect(input.localOnlyTownId).toBeNull();
     expect(listJobsQuery({ regionId: '', businessId: '', status: 0 })).toEqual({});
-    expect(listJobsQuery({ page: { pageSize: 10, pageToken: 'x' }, regionId: 'fujisato', businessId: '', status: JobStatus.JOB_STATUS_CLOSED })).toEqual({
+    expect(
+      listJobsQuery({
+        page: { pageSize: 10, pageToken: 'x' },
+        regionId: 'fujisato',
+        businessId: '',
+        status: JobStatus.JOB_STATUS_CLOSED,
+      }),
+    ).toEqual({
       regionId: 'fujisato',
       status: 'closed',
       pageSize: 10,

@@ -12,7 +12,10 @@ import { isWorkCategory } from '../domain/templates.js';
 export const JOB_EVENT_TYPES = ['JobAccepted', 'JobInspected', 'JobCancelled'] as const;
 
 const malformed = (event: RecordedEvent, why: string): ValidationError =>
-  new ValidationError('plan.malformed_job_event', `${event.type} ${event.id}: ${why}`, { eventId: event.id, type: event.type });
+  new ValidationError('plan.malformed_job_event', `${event.type} ${event.id}: ${why}`, {
+    eventId: event.id,
+    type: event.type,
+  });
 
 const text = (event: RecordedEvent, data: JsonObject, field: string): string => {
   const value = data[field];
@@ -23,7 +26,8 @@ const text = (event: RecordedEvent, data: JsonObject, field: string): string => 
 const isoTime = (event: RecordedEvent, data: JsonObject, field: string): string => {
   const value = text(event, data, field);
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) throw malformed(event, `${field} is not an ISO-8601 time`);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms))
+    throw malformed(event, `${field} is not an ISO-8601 time`);
   return new Date(ms).toISOString();
 };
 
@@ -31,7 +35,8 @@ const isoTime = (event: RecordedEvent, data: JsonObject, field: string): string 
 const jobIdOf = (event: RecordedEvent): string => {
   const jobId = text(event, event.data, 'jobId');
   if (!isUuid(jobId)) throw malformed(event, 'jobId is not a UUID');
-  if (event.streamName !== `job-${jobId}`) throw malformed(event, `jobId ${jobId} is not the id of stream ${event.streamName}`);
+  if (event.streamName !== `job-${jobId}`)
+    throw malformed(event, `jobId ${jobId} is not the id of stream ${event.streamName}`);
   return jobId;
 };
 
@@ -39,7 +44,8 @@ const jobIdOf = (event: RecordedEvent): string => {
 const minutes = (event: RecordedEvent, data: JsonObject, field: string): number => {
   const value = data[field];
   const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw malformed(event, `${field} is not a whole number of minutes ≥ 1`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)
+    throw malformed(event, `${field} is not a whole number of minutes ≥ 1`);
   return n;
 };
 
@@ -50,9 +56,11 @@ export const acceptedJobOf = (event: RecordedEvent): AcceptedJob => {
   const workCategory = data.workCategory;
   if (!isWorkCategory(workCategory)) throw malformed(event, 'workCategory is not a known work category');
   const skills = data.skills;
-  if (!Array.isArray(skills) || !skills.every((s): s is string => typeof s === 'string')) throw malformed(event, 'skills is not a list of strings');
+  if (!Array.isArray(skills) || !skills.every((s): s is string => typeof s === 'string'))
+    throw malformed(event, 'skills is not a list of strings');
   const town = data.localOnlyTownId;
-  if (town !== null && town !== undefined && typeof town !== 'string') throw malformed(event, 'localOnlyTownId is not a string or null');
+  if (town !== null && town !== undefined && typeof town !== 'string')
+    throw malformed(event, 'localOnlyTownId is not a string or null');
   return {
     jobId,
     businessId: text(event, data, 'businessId'),

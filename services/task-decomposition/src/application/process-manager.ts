@@ -38,12 +38,19 @@ const contextOf = (event: RecordedEvent): CommandContext => ({
  * acknowledged, since delivering the event again cannot change the answer; anything else (a
  * store outage, a malformed event) is thrown for the bus to retry and, in the end, dead-letter.
  */
-export const reactToJobEvent = async (service: TaskDecompositionService, event: RecordedEvent, logger: ProcessLogger = silent): Promise<void> => {
+export const reactToJobEvent = async (
+  service: TaskDecompositionService,
+  event: RecordedEvent,
+  logger: ProcessLogger = silent,
+): Promise<void> => {
   try {
     switch (event.type) {
       case 'JobAccepted': {
         const plan = await service.proposePlan(acceptedJobOf(event), contextOf(event));
-        logger.info({ jobId: plan.jobId, round: plan.round, tasks: plan.tasks.length, eventId: event.id }, 'plan proposed');
+        logger.info(
+          { jobId: plan.jobId, round: plan.round, tasks: plan.tasks.length, eventId: event.id },
+          'plan proposed',
+        );
         return;
       }
       case 'JobInspected': {
@@ -64,7 +71,10 @@ export const reactToJobEvent = async (service: TaskDecompositionService, event: 
     }
   } catch (error) {
     if (error instanceof DomainError && (error.kind === 'rule' || error.kind === 'not_found')) {
-      logger.warn({ eventId: event.id, type: event.type, code: error.code }, 'job event refused by the plan: acknowledged');
+      logger.warn(
+        { eventId: event.id, type: event.type, code: error.code },
+        'job event refused by the plan: acknowledged',
+      );
       return;
     }
     throw error;

@@ -1,6 +1,23 @@
-import { CommandHandler, ForbiddenError, isUuid, NotFoundError, ValidationError, WrongExpectedVersionError, type EventMetadata, type EventStore } from '@workshare/eventsourcing';
+import {
+  CommandHandler,
+  ForbiddenError,
+  isUuid,
+  NotFoundError,
+  ValidationError,
+  WrongExpectedVersionError,
+  type EventMetadata,
+  type EventStore,
+} from '@workshare/eventsourcing';
 import { mayReadPlan, mayReadSomePlan, type Actor } from '../domain/access.js';
-import { planDecider, planStream, type AcceptedJob, type Plan, type PlanCommand, type PlanEvent, type PlanState } from '../domain/plan.js';
+import {
+  planDecider,
+  planStream,
+  type AcceptedJob,
+  type Plan,
+  type PlanCommand,
+  type PlanEvent,
+  type PlanState,
+} from '../domain/plan.js';
 import type { TaskDraft } from '../domain/plan-rules.js';
 import type { PlanView } from './views.js';
 
@@ -50,7 +67,8 @@ const metadataOf = (ctx: CommandContext): EventMetadata => {
 };
 
 const checkJobId = (jobId: string): string => {
-  if (!isUuid(jobId)) throw new ValidationError('plan.invalid_job_id', 'a job id is a UUID', { jobId: String(jobId).slice(0, 64) });
+  if (!isUuid(jobId))
+    throw new ValidationError('plan.invalid_job_id', 'a job id is a UUID', { jobId: String(jobId).slice(0, 64) });
   return jobId;
 };
 
@@ -63,7 +81,16 @@ const viewOf = (plan: Plan, version: number): PlanView => ({
   status: plan.status,
   tasks: [
     ...plan.planned.map((t) => ({ ...t })),
-    ...plan.drafts.map((d) => ({ taskId: undefined, key: d.key, title: d.title, estimatedMinutes: d.estimatedMinutes, skills: d.skills, dependsOn: d.dependsOn, deadline: d.deadline, round: plan.round })),
+    ...plan.drafts.map((d) => ({
+      taskId: undefined,
+      key: d.key,
+      title: d.title,
+      estimatedMinutes: d.estimatedMinutes,
+      skills: d.skills,
+      dependsOn: d.dependsOn,
+      deadline: d.deadline,
+      round: plan.round,
+    })),
   ],
   round: plan.round,
   jobEstimatedMinutes: plan.jobEstimatedMinutes,
@@ -89,7 +116,9 @@ export class TaskDecompositionService {
   constructor(options: TaskDecompositionServiceOptions) {
     const max = options.maxTaskMinutes ?? DEFAULT_MAX_TASK_MINUTES;
     if (!Number.isSafeInteger(max) || max < MIN_TASK_MAX_MINUTES || max > MAX_TASK_MAX_MINUTES) {
-      throw new RangeError(`maxTaskMinutes must be a whole number from ${MIN_TASK_MAX_MINUTES} to ${MAX_TASK_MAX_MINUTES}, got ${max}`);
+      throw new RangeError(
+        `maxTaskMinutes must be a whole number from ${MIN_TASK_MAX_MINUTES} to ${MAX_TASK_MAX_MINUTES}, got ${max}`,
+      );
     }
     this.maxTaskMinutes = max;
     this.now = options.now;
@@ -99,23 +128,43 @@ export class TaskDecompositionService {
   /** The plan as the actor may see it: a coordinator of its region, its business, the accountant, operators. */
   async getPlan(actor: Actor, jobId: string): Promise<PlanView> {
     checkJobId(jobId);
-    if (!mayReadSomePlan(actor)) throw new ForbiddenError('plan.forbidden', 'plans are read by coordinators, businesses, the accountant and operators');
+    if (!mayReadSomePlan(actor))
+      throw new ForbiddenError(
+        'plan.forbidden',
+        'plans are read by coordinators, businesses, the accountant and operators',
+      );
     const { state, version } = await this.handler.load(planStream(jobId));
-    if (state.status === 'none' || version === undefined) throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
-    if (!mayReadPlan(actor, state)) throw new ForbiddenError('plan.forbidden', 'this plan is read by a coordinator of its region, its business, the accountant and operators', { jobId });
+    if (state.status === 'none' || version === undefined)
+      throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
+    if (!mayReadPlan(actor, state))
+      throw new ForbiddenError(
+        'plan.forbidden',
+        'this plan is read by a coordinator of its region, its business, the accountant and operators',
+        { jobId },
+      );
     return viewOf(state, version);
   }
 
   /** Replaces the open round's drafts (a coordinator of the job's region); the whole plan is checked first. */
   async revisePlan(actor: Actor, input: RevisePlanInput, ctx: CommandContext = {}): Promise<PlanView> {
     checkJobId(input.jobId);
-    return this.run(input.jobId, { type: 'RevisePlan', jobId: input.jobId, tasks: input.tasks, by: actor }, { actor: actor.id, ...ctx }, input.expectedVersion);
+    return this.run(
+      input.jobId,
+      { type: 'RevisePlan', jobId: input.jobId, tasks: input.tasks, by: actor },
+      { actor: actor.id, ...ctx },
+      input.expectedVersion,
+    );
   }
 
   /** Confirms the open round (a coordinator of the job's region): TasksPlanned. */
   async confirmPlan(actor: Actor, input: ConfirmPlanInput, ctx: CommandContext = {}): Promise<PlanView> {
     checkJobId(input.jobId);
-    return this.run(input.jobId, { type: 'ConfirmPlan', jobId: input.jobId, by: actor }, { actor: actor.id, ...ctx }, input.expectedVersion);
+    return this.run(
+      input.jobId,
+      { type: 'ConfirmPlan', jobId: input.jobId, by: actor },
+      { actor: actor.id, ...ctx },
+      input.expectedVersion,
+    );
   }
 
   /** JobAccepted: the template's plan as round 1; once per job. */
@@ -137,14 +186,25 @@ export class TaskDecompositionService {
     return state.status === 'none' || version === undefined ? undefined : viewOf(state, version);
   }
 
-  private async run(jobId: string, command: PlanCommand, ctx: CommandContext, expectedVersion?: number): Promise<PlanView> {
+  private async run(
+    jobId: string,
+    command: PlanCommand,
+    ctx: CommandContext,
+    expectedVersion?: number,
+  ): Promise<PlanView> {
     const { state, version } = await this.handle(jobId, command, ctx, expectedVersion);
     // Every command but CancelPlan leaves a plan or is refused by the decider.
-    if (state.status === 'none' || version === undefined) throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
+    if (state.status === 'none' || version === undefined)
+      throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
     return viewOf(state, version);
   }
 
-  private async handle(jobId: string, command: PlanCommand, ctx: CommandContext, expectedVersion?: number): Promise<{ state: PlanState; version: number | undefined }> {
+  private async handle(
+    jobId: string,
+    command: PlanCommand,
+    ctx: CommandContext,
+    expectedVersion?: number,
+  ): Promise<{ state: PlanState; version: number | undefined }> {
     try {
       const result = await this.handler.handle(planStream(jobId), command, {
         metadata: metadataOf(ctx),
@@ -155,7 +215,8 @@ export class TaskDecompositionService {
       return { state: result.state, version: result.streamVersion };
     } catch (error) {
       // An expected version for a plan that does not exist: the job is unknown, not edited by someone else.
-      if (error instanceof WrongExpectedVersionError && error.actual === undefined) throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
+      if (error instanceof WrongExpectedVersionError && error.actual === undefined)
+        throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
       throw error;
     }
   }

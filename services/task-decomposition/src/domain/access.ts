@@ -23,7 +23,8 @@ export interface PlanScope {
   readonly businessId: string;
 }
 
-export const coordinates = (actor: Actor, regionId: string): boolean => actor.roles.some((r) => r.role === 'coordinator' && r.region === regionId);
+export const coordinates = (actor: Actor, regionId: string): boolean =>
+  actor.roles.some((r) => r.role === 'coordinator' && r.region === regionId);
 
 /** Revise and confirm: a coordinator of the job's region. */
 export const mayPlan = (actor: Actor, scope: PlanScope): boolean => coordinates(actor, scope.regionId);

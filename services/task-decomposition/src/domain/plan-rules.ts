@@ -78,13 +78,21 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
   if (drafts.length === 0) return [{ code: 'plan.empty', message: 'a plan has at least one task' }];
   const violations: PlanViolation[] = [];
   if (drafts.length > MAX_TASKS_PER_ROUND) {
-    violations.push({ code: 'plan.too_many_tasks', message: `a round has at most ${MAX_TASKS_PER_ROUND} tasks, this one has ${drafts.length}` });
+    violations.push({
+      code: 'plan.too_many_tasks',
+      message: `a round has at most ${MAX_TASKS_PER_ROUND} tasks, this one has ${drafts.length}`,
+    });
   }
 
   // The first task of each key is the one dependencies refer to; later ones are duplicates.
   const indexOfKey = new Map<string, number>();
   drafts.forEach((d, i) => {
-    if (indexOfKey.has(d.key)) violations.push({ code: 'plan.duplicate_key', key: d.key, message: `two tasks are named ${JSON.stringify(d.key)}` });
+    if (indexOfKey.has(d.key))
+      violations.push({
+        code: 'plan.duplicate_key',
+        key: d.key,
+        message: `two tasks are named ${JSON.stringify(d.key)}`,
+      });
     else indexOfKey.set(d.key, i);
   });
 
@@ -97,30 +105,66 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
 
   drafts.forEach((d, i) => {
     const key = d.key;
-    if (!TASK_KEY_PATTERN.test(key)) violations.push({ code: 'plan.invalid_key', key, message: `key ${JSON.stringify(key)} is 1 to 40 letters, digits, '-' or '_'` });
+    if (!TASK_KEY_PATTERN.test(key))
+      violations.push({
+        code: 'plan.invalid_key',
+        key,
+        message: `key ${JSON.stringify(key)} is 1 to 40 letters, digits, '-' or '_'`,
+      });
     const title = d.title.trim();
     if (title === '') violations.push({ code: 'plan.title_missing', key, message: `task ${key} has no title` });
-    else if (title.length > MAX_TITLE_LENGTH) violations.push({ code: 'plan.title_too_long', key, message: `task ${key}: a title has at most ${MAX_TITLE_LENGTH} characters` });
+    else if (title.length > MAX_TITLE_LENGTH)
+      violations.push({
+        code: 'plan.title_too_long',
+        key,
+        message: `task ${key}: a title has at most ${MAX_TITLE_LENGTH} characters`,
+      });
     if (!Number.isSafeInteger(d.estimatedMinutes) || d.estimatedMinutes < 1) {
       everyEstimateValid = false;
-      violations.push({ code: 'plan.estimate_invalid', key, message: `task ${key}: the estimate is a whole number of minutes, at least 1` });
+      violations.push({
+        code: 'plan.estimate_invalid',
+        key,
+        message: `task ${key}: the estimate is a whole number of minutes, at least 1`,
+      });
     } else {
       total += d.estimatedMinutes;
       if (d.estimatedMinutes > constraints.maxTaskMinutes) {
-        violations.push({ code: 'plan.task_too_long', key, message: `task ${key} takes ${d.estimatedMinutes} minutes: one window is at most ${constraints.maxTaskMinutes}` });
+        violations.push({
+          code: 'plan.task_too_long',
+          key,
+          message: `task ${key} takes ${d.estimatedMinutes} minutes: one window is at most ${constraints.maxTaskMinutes}`,
+        });
       }
     }
     if (d.skills.length === 0 || d.skills.some((s) => s.trim() === '')) {
-      violations.push({ code: 'plan.skills_missing', key, message: `task ${key} names its skills (at least one, none empty)` });
+      violations.push({
+        code: 'plan.skills_missing',
+        key,
+        message: `task ${key} names its skills (at least one, none empty)`,
+      });
     }
     const deadline = deadlines[i] as number;
-    if (Number.isNaN(deadline)) violations.push({ code: 'plan.deadline_invalid', key, message: `task ${key}: the deadline is not an ISO-8601 time` });
-    else if (deadline > jobDeadline) violations.push({ code: 'plan.deadline_after_job', key, message: `task ${key} is due after the job's deadline ${constraints.jobDeadline}` });
+    if (Number.isNaN(deadline))
+      violations.push({
+        code: 'plan.deadline_invalid',
+        key,
+        message: `task ${key}: the deadline is not an ISO-8601 time`,
+      });
+    else if (deadline > jobDeadline)
+      violations.push({
+        code: 'plan.deadline_after_job',
+        key,
+        message: `task ${key} is due after the job's deadline ${constraints.jobDeadline}`,
+      });
 
     const seen = new Set<string>();
     for (const dependency of d.dependsOn) {
       if (seen.has(dependency)) {
-        violations.push({ code: 'plan.duplicate_dependency', key, message: `task ${key} names ${JSON.stringify(dependency)} twice` });
+        violations.push({
+          code: 'plan.duplicate_dependency',
+          key,
+          message: `task ${key} names ${JSON.stringify(dependency)} twice`,
+        });
         continue;
       }
       seen.add(dependency);
@@ -130,20 +174,33 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
       }
       const j = indexOfKey.get(dependency);
       if (j === undefined) {
-        violations.push({ code: 'plan.unknown_dependency', key, message: `task ${key} depends on ${JSON.stringify(dependency)}, which is not in the plan` });
+        violations.push({
+          code: 'plan.unknown_dependency',
+          key,
+          message: `task ${key} depends on ${JSON.stringify(dependency)}, which is not in the plan`,
+        });
         continue;
       }
       (dependsOn[i] as number[]).push(j);
       const before = deadlines[j] as number;
       if (!Number.isNaN(deadline) && !Number.isNaN(before) && deadline < before) {
-        violations.push({ code: 'plan.deadline_before_predecessor', key, message: `task ${key} is due before ${dependency}, which must be done first` });
+        violations.push({
+          code: 'plan.deadline_before_predecessor',
+          key,
+          message: `task ${key} is due before ${dependency}, which must be done first`,
+        });
       }
     }
   });
 
   for (const cycle of cyclesOf(dependsOn)) {
     const keys = cycle.map((i) => (drafts[i] as TaskDraft).key);
-    violations.push({ code: 'plan.cycle', key: keys[0] as string, keys, message: `tasks ${keys.join(', ')} wait for each other: dependencies must form no cycle` });
+    violations.push({
+      code: 'plan.cycle',
+      key: keys[0] as string,
+      keys,
+      message: `tasks ${keys.join(', ')} wait for each other: dependencies must form no cycle`,
+    });
   }
 
   if (everyEstimateValid && constraints.round === 1 && total !== constraints.jobEstimatedMinutes) {

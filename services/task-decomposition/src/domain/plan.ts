@@ -1,4 +1,11 @@
-import { DomainError, ForbiddenError, NotFoundError, ValidationError, nameBasedUuid, type Decider } from '@workshare/eventsourcing';
+import {
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  nameBasedUuid,
+  type Decider,
+} from '@workshare/eventsourcing';
 import { mayPlan, type Actor } from './access.js';
 import { validatePlan, type PlanViolation, type TaskDraft } from './plan-rules.js';
 import { proposeTasks, type WorkCategory } from './templates.js';
@@ -88,7 +95,10 @@ export type PlanProposed = {
     tasks: TaskDraft[];
   };
 };
-export type PlanRevised = { readonly type: 'PlanRevised'; readonly data: { jobId: string; round: number; tasks: TaskDraft[]; revisedBy: string } };
+export type PlanRevised = {
+  readonly type: 'PlanRevised';
+  readonly data: { jobId: string; round: number; tasks: TaskDraft[]; revisedBy: string };
+};
 export type TasksPlanned = {
   readonly type: 'TasksPlanned';
   readonly data: {
@@ -102,11 +112,20 @@ export type TasksPlanned = {
     plannedBy: string;
   };
 };
-export type ReworkRequested = { readonly type: 'ReworkRequested'; readonly data: { jobId: string; round: number; reason: string } };
+export type ReworkRequested = {
+  readonly type: 'ReworkRequested';
+  readonly data: { jobId: string; round: number; reason: string };
+};
 export type PlanCancelled = { readonly type: 'PlanCancelled'; readonly data: { jobId: string; reason: string } };
 export type PlanEvent = PlanProposed | PlanRevised | TasksPlanned | ReworkRequested | PlanCancelled;
 
-export const PLAN_EVENT_TYPES: readonly PlanEvent['type'][] = ['PlanProposed', 'PlanRevised', 'TasksPlanned', 'ReworkRequested', 'PlanCancelled'];
+export const PLAN_EVENT_TYPES: readonly PlanEvent['type'][] = [
+  'PlanProposed',
+  'PlanRevised',
+  'TasksPlanned',
+  'ReworkRequested',
+  'PlanCancelled',
+];
 
 // ---- state ----------------------------------------------------------------------------------
 
@@ -160,7 +179,8 @@ const isOpen = (plan: Plan): boolean => plan.status === 'proposed' || plan.statu
  * A task's id across the platform, derived from (job, round, key): a retried confirmation and
  * a replay name the same tasks. UUID version 8 (RFC 9562, custom) from SHA-256.
  */
-export const taskIdFor = (jobId: string, round: number, key: string): string => nameBasedUuid(`workshare-task/${jobId}/${round}/${key}`);
+export const taskIdFor = (jobId: string, round: number, key: string): string =>
+  nameBasedUuid(`workshare-task/${jobId}/${round}/${key}`);
 
 export const invalidPlan = (violations: readonly PlanViolation[]): ValidationError =>
   new ValidationError(
@@ -182,9 +202,17 @@ const constraintsOf = (plan: Plan) => ({
 /** The plan, for a coordinator's command: it exists, she runs its region, and its round is open. */
 const openPlanFor = (state: PlanState, jobId: string, by: Actor): Plan => {
   if (state.status === 'none') throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
-  if (!mayPlan(by, state)) throw new ForbiddenError('plan.forbidden', `only a coordinator of ${state.regionId} plans this job`, { jobId });
-  if (state.status === 'cancelled') throw new DomainError('plan.cancelled', `job ${jobId} was cancelled: nothing more is planned`, 'rule', { jobId });
-  if (!isOpen(state)) throw new DomainError('plan.not_open', `round ${state.round} of job ${jobId} is confirmed: no round is open`, 'rule', { jobId, round: state.round });
+  if (!mayPlan(by, state))
+    throw new ForbiddenError('plan.forbidden', `only a coordinator of ${state.regionId} plans this job`, { jobId });
+  if (state.status === 'cancelled')
+    throw new DomainError('plan.cancelled', `job ${jobId} was cancelled: nothing more is planned`, 'rule', { jobId });
+  if (!isOpen(state))
+    throw new DomainError(
+      'plan.not_open',
+      `round ${state.round} of job ${jobId} is confirmed: no round is open`,
+      'rule',
+      { jobId, round: state.round },
+    );
   return state;
 };
 
@@ -226,13 +254,23 @@ export const decide = (command: PlanCommand, state: PlanState): PlanEvent[] => {
       const plan = openPlanFor(state, command.jobId, command.by);
       const violations = validatePlan(command.tasks, constraintsOf(plan));
       if (violations.length > 0) throw invalidPlan(violations);
-      return [{ type: 'PlanRevised', data: { jobId: plan.jobId, round: plan.round, tasks: command.tasks.map(copyDraft), revisedBy: command.by.id } }];
+      return [
+        {
+          type: 'PlanRevised',
+          data: { jobId: plan.jobId, round: plan.round, tasks: command.tasks.map(copyDraft), revisedBy: command.by.id },
+        },
+      ];
     }
 
     case 'ConfirmPlan': {
       const plan = openPlanFor(state, command.jobId, command.by);
       if (plan.drafts.length === 0) {
-        throw new DomainError('plan.no_tasks', `round ${plan.round} has no tasks yet: revise the plan with the remaining work first`, 'rule', { jobId: plan.jobId, round: plan.round });
+        throw new DomainError(
+          'plan.no_tasks',
+          `round ${plan.round} has no tasks yet: revise the plan with the remaining work first`,
+          'rule',
+          { jobId: plan.jobId, round: plan.round },
+        );
       }
       const violations = validatePlan(plan.drafts, constraintsOf(plan));
       if (violations.length > 0) throw invalidPlan(violations);
@@ -263,8 +301,12 @@ export const decide = (command: PlanCommand, state: PlanState): PlanEvent[] => {
     }
 
     case 'RequestRework': {
-      if (state.status === 'none') throw new NotFoundError('plan.not_found', `job ${command.jobId} has no plan`, { jobId: command.jobId });
-      if (state.status === 'cancelled') throw new DomainError('plan.cancelled', `job ${command.jobId} was cancelled: nothing more is planned`, 'rule', { jobId: command.jobId });
+      if (state.status === 'none')
+        throw new NotFoundError('plan.not_found', `job ${command.jobId} has no plan`, { jobId: command.jobId });
+      if (state.status === 'cancelled')
+        throw new DomainError('plan.cancelled', `job ${command.jobId} was cancelled: nothing more is planned`, 'rule', {
+          jobId: command.jobId,
+        });
       // A confirmed plan opens the next round; a round still open (work delivered before it
       // was confirmed) stays the round where the remaining work is planned.
       const round = state.status === 'confirmed' ? state.round + 1 : state.round;
@@ -306,13 +348,30 @@ export const evolve = (state: PlanState, event: PlanEvent): PlanState => {
       if (state.status === 'none') return state;
       const { round, tasks } = event.data;
       const keyOf = new Map(tasks.map((t) => [t.taskId, t.key]));
-      const planned: PlannedTask[] = tasks.map((t) => ({ ...t, dependsOn: t.dependsOn.map((id) => keyOf.get(id) ?? id), round }));
-      return { ...state, status: 'confirmed', round, drafts: [], planned: [...state.planned, ...planned], reworkReason: null };
+      const planned: PlannedTask[] = tasks.map((t) => ({
+        ...t,
+        dependsOn: t.dependsOn.map((id) => keyOf.get(id) ?? id),
+        round,
+      }));
+      return {
+        ...state,
+        status: 'confirmed',
+        round,
+        drafts: [],
+        planned: [...state.planned, ...planned],
+        reworkReason: null,
+      };
     }
     case 'ReworkRequested': {
       if (state.status === 'none') return state;
       const { round, reason } = event.data;
-      return { ...state, status: 'rework_needed', drafts: round > state.round ? [] : state.drafts, round, reworkReason: reason };
+      return {
+        ...state,
+        status: 'rework_needed',
+        drafts: round > state.round ? [] : state.drafts,
+        round,
+        reworkReason: reason,
+      };
     }
     case 'PlanCancelled':
       if (state.status === 'none') return state;

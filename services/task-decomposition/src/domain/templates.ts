@@ -5,10 +5,19 @@ import type { TaskDraft } from './plan-rules.js';
  * deterministic: the same job and window give the same plan, on every replay.
  */
 
-export const WORK_CATEGORIES = ['data_entry', 'transcription', 'writing', 'design', 'translation', 'illustration', 'proofreading'] as const;
+export const WORK_CATEGORIES = [
+  'data_entry',
+  'transcription',
+  'writing',
+  'design',
+  'translation',
+  'illustration',
+  'proofreading',
+] as const;
 export type WorkCategory = (typeof WORK_CATEGORIES)[number];
 
-export const isWorkCategory = (value: unknown): value is WorkCategory => typeof value === 'string' && (WORK_CATEGORIES as readonly string[]).includes(value);
+export const isWorkCategory = (value: unknown): value is WorkCategory =>
+  typeof value === 'string' && (WORK_CATEGORIES as readonly string[]).includes(value);
 
 /** The skill word of each category, as members name their skills. */
 export const CATEGORY_SKILL: Readonly<Record<WorkCategory, string>> = {
@@ -131,7 +140,10 @@ export const proposeTasks = (job: JobToPlan, maxTaskMinutes: number): TaskDraft[
   phases.forEach(({ phase, minutes }, p) => {
     done += minutes;
     // Floored to the millisecond, never later than the deadline; the last phase is due at the deadline exactly.
-    const due = p === phases.length - 1 || span === 0 ? new Date(end) : new Date(start + Math.floor((span * done) / job.estimatedMinutes));
+    const due =
+      p === phases.length - 1 || span === 0
+        ? new Date(end)
+        : new Date(start + Math.floor((span * done) / job.estimatedMinutes));
     const deadline = due.toISOString();
     const parts = chunk(minutes, maxTaskMinutes);
     const current: { key: string; from: number; to: number }[] = [];
@@ -144,7 +156,9 @@ export const proposeTasks = (job: JobToPlan, maxTaskMinutes: number): TaskDraft[
       // Waits for the parts of the phase before covering the same stretch of the work
       // (compared as fractions of each phase, in integers: from/minutes vs f/prevMinutes).
       const prevMinutes = previous.length > 0 ? (previous[previous.length - 1] as { to: number }).to : 0;
-      const dependsOn = previous.filter((q) => q.from * minutes < to * prevMinutes && from * prevMinutes < q.to * minutes).map((q) => q.key);
+      const dependsOn = previous
+        .filter((q) => q.from * minutes < to * prevMinutes && from * prevMinutes < q.to * minutes)
+        .map((q) => q.key);
       drafts.push({
         key,
         title: parts.length === 1 ? phase.title : `${phase.title} (part ${i + 1} of ${parts.length})`,

@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { EmbeddedEventBus, type BusSubscription } from '@workshare/bus';
 import { uuidv7, type EventStore, type JsonObject } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { JOBS_CONSUMER, PROCESS_MANAGER_ACTOR, reactToJobEvent, startTaskDecompositionConsumers } from '../../src/application/process-manager.js';
+import {
+  JOBS_CONSUMER,
+  PROCESS_MANAGER_ACTOR,
+  reactToJobEvent,
+  startTaskDecompositionConsumers,
+} from '../../src/application/process-manager.js';
 import { TaskDecompositionService } from '../../src/application/task-decomposition-service.js';
 import { planStream } from '../../src/domain/plan.js';
 import { coordinator } from '../domain/fixtures.js';
@@ -36,7 +41,15 @@ describe('process manager (embedded bus)', () => {
   let subscriptions: BusSubscription[];
 
   const appendJobEvent = async (jobId: string, type: string, data: JsonObject, id = uuidv7()) => {
-    await store.append(`job-${jobId}`, [{ id, type, data, metadata: { actor: 'job-intake-test', correlationId: jobId }, occurredAt: new Date('2026-06-01T00:00:00.000Z') }]);
+    await store.append(`job-${jobId}`, [
+      {
+        id,
+        type,
+        data,
+        metadata: { actor: 'job-intake-test', correlationId: jobId },
+        occurredAt: new Date('2026-06-01T00:00:00.000Z'),
+      },
+    ]);
     return id;
   };
 
@@ -71,28 +84,53 @@ describe('process manager (embedded bus)', () => {
     const [event] = await eventually(jobId, 1);
     expect(event).toMatchObject({
       type: 'PlanProposed',
-      data: { jobId, regionId: 'fujisato', localOnlyTownId: 'fujisato/fujikoto', workCategory: 'transcription', jobEstimatedMinutes: 400, maxTaskMinutes: 90, round: 1 },
+      data: {
+        jobId,
+        regionId: 'fujisato',
+        localOnlyTownId: 'fujisato/fujikoto',
+        workCategory: 'transcription',
+        jobEstimatedMinutes: 400,
+        maxTaskMinutes: 90,
+        round: 1,
+      },
       metadata: { commandId: eventId, causationId: eventId, correlationId: jobId, actor: PROCESS_MANAGER_ACTOR },
     });
     const plan = await service.getPlan(coordinator, jobId);
     expect(plan.status).toBe('proposed');
     expect(plan.tasks.reduce((sum, t) => sum + t.estimatedMinutes, 0)).toBe(400);
-    expect(plan.tasks.every((t) => t.estimatedMinutes <= 90 && t.skills.includes('transcription') && t.skills.includes('japanese'))).toBe(true);
+    expect(
+      plan.tasks.every(
+        (t) => t.estimatedMinutes <= 90 && t.skills.includes('transcription') && t.skills.includes('japanese'),
+      ),
+    ).toBe(true);
   });
 
   it('JobInspected rejected → a rework round once confirmed; accepted → nothing; JobCancelled → cancelled', async () => {
     const jobId = randomUUID();
-    await appendJobEvent(jobId, 'JobAccepted', accepted(jobId, { workCategory: 'data_entry', estimatedMinutes: 100, localOnlyTownId: null }));
+    await appendJobEvent(
+      jobId,
+      'JobAccepted',
+      accepted(jobId, { workCategory: 'data_entry', estimatedMinutes: 100, localOnlyTownId: null }),
+    );
     await eventually(jobId, 1);
     const confirmed = await service.confirmPlan(coordinator, { jobId, expectedVersion: 0 });
     expect(confirmed).toMatchObject({ status: 'confirmed', round: 1, localOnlyTownId: null });
 
     await appendJobEvent(jobId, 'JobInspected', { jobId, accepted: true, reason: '', inspectedBy: 'business-user' });
-    await appendJobEvent(jobId, 'JobInspected', { jobId, accepted: false, reason: '郵便番号の誤り', inspectedBy: 'business-user' });
+    await appendJobEvent(jobId, 'JobInspected', {
+      jobId,
+      accepted: false,
+      reason: '郵便番号の誤り',
+      inspectedBy: 'business-user',
+    });
     const events = await eventually(jobId, 3);
     expect(events.map((e) => e.type)).toEqual(['PlanProposed', 'TasksPlanned', 'ReworkRequested']);
     expect(events[2]!.data).toEqual({ jobId, round: 2, reason: '郵便番号の誤り' });
-    await expect(service.getPlan(coordinator, jobId)).resolves.toMatchObject({ status: 'rework_needed', round: 2, reworkReason: '郵便番号の誤り' });
+    await expect(service.getPlan(coordinator, jobId)).resolves.toMatchObject({
+      status: 'rework_needed',
+      round: 2,
+      reworkReason: '郵便番号の誤り',
+    });
 
     await appendJobEvent(jobId, 'JobCancelled', { jobId, reason: 'the business withdrew', cancelledBy: 'coordinator' });
     const all = await eventually(jobId, 4);
@@ -109,7 +147,11 @@ describe('process manager (embedded bus)', () => {
     expect((await planEvents(jobId)).map((e) => e.metadata.commandId)).toEqual([eventId]);
 
     const neverAccepted = randomUUID();
-    await appendJobEvent(neverAccepted, 'JobCancelled', { jobId: neverAccepted, reason: 'no budget', cancelledBy: 'business-user' });
+    await appendJobEvent(neverAccepted, 'JobCancelled', {
+      jobId: neverAccepted,
+      reason: 'no budget',
+      cancelledBy: 'business-user',
+    });
     // The consumer settles events in log order: once a later job's plan appears, this one was handled.
     const marker = randomUUID();
     await appendJobEvent(marker, 'JobAccepted', accepted(marker));
@@ -123,7 +165,9 @@ describe('process manager (embedded bus)', () => {
     const warnings: unknown[] = [];
     await appendJobEvent(jobId, 'JobInspected', { jobId, accepted: false, reason: 'x', inspectedBy: 'b' });
     const [inspection] = await store.readStream(`job-${jobId}`);
-    await expect(reactToJobEvent(service, inspection!, { info: () => undefined, warn: (fields) => void warnings.push(fields) })).resolves.toBeUndefined();
+    await expect(
+      reactToJobEvent(service, inspection!, { info: () => undefined, warn: (fields) => void warnings.push(fields) }),
+    ).resolves.toBeUndefined();
     expect(warnings).toEqual([{ eventId: inspection!.id, type: 'JobInspected', code: 'plan.not_found' }]);
 
     const other = randomUUID();

@@ -7,8 +7,14 @@ import type { TaskDraft } from '../../src/domain/plan-rules.js';
 export const JOB_ID = '01960000-0000-7000-8000-00000000a001';
 export const BUSINESS_ID = '01960000-0000-7000-8000-00000000b001';
 
-export const coordinator: Actor = { id: 'coordinator-fujisato', roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] };
-export const setagayaCoordinator: Actor = { id: 'coordinator-setagaya', roles: [{ role: 'member' }, { role: 'coordinator', region: 'setagaya' }] };
+export const coordinator: Actor = {
+  id: 'coordinator-fujisato',
+  roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }],
+};
+export const setagayaCoordinator: Actor = {
+  id: 'coordinator-setagaya',
+  roles: [{ role: 'member' }, { role: 'coordinator', region: 'setagaya' }],
+};
 export const business: Actor = { id: 'business-user', roles: [{ role: 'business', businessId: BUSINESS_ID }] };
 export const operator: Actor = { id: 'operator', roles: [{ role: 'operator' }] };
 
@@ -51,12 +57,36 @@ const LAST = '2026-04-10T09:00:00.000Z';
 
 /** A hand-written plan of 300 minutes: two entry tasks, then a check. */
 export const drafts = (): TaskDraft[] => [
-  { key: 'a', title: 'Enter records 1-150', estimatedMinutes: 120, skills: ['data entry'], dependsOn: [], deadline: DUE },
-  { key: 'b', title: 'Enter records 151-300', estimatedMinutes: 120, skills: ['data entry'], dependsOn: [], deadline: DUE },
-  { key: 'check', title: 'Check every record', estimatedMinutes: 60, skills: ['data entry'], dependsOn: ['a', 'b'], deadline: LAST },
+  {
+    key: 'a',
+    title: 'Enter records 1-150',
+    estimatedMinutes: 120,
+    skills: ['data entry'],
+    dependsOn: [],
+    deadline: DUE,
+  },
+  {
+    key: 'b',
+    title: 'Enter records 151-300',
+    estimatedMinutes: 120,
+    skills: ['data entry'],
+    dependsOn: [],
+    deadline: DUE,
+  },
+  {
+    key: 'check',
+    title: 'Check every record',
+    estimatedMinutes: 60,
+    skills: ['data entry'],
+    dependsOn: ['a', 'b'],
+    deadline: LAST,
+  },
 ];
 
-export const revised = (tasks: TaskDraft[] = drafts(), round = 1, by = coordinator): PlanEvent => ({ type: 'PlanRevised', data: { jobId: JOB_ID, round, tasks, revisedBy: by.id } });
+export const revised = (tasks: TaskDraft[] = drafts(), round = 1, by = coordinator): PlanEvent => ({
+  type: 'PlanRevised',
+  data: { jobId: JOB_ID, round, tasks, revisedBy: by.id },
+});
 
 export const plannedTasks = (tasks: TaskDraft[], round: number): PlannedTaskData[] =>
   tasks.map((t) => ({
@@ -71,14 +101,43 @@ export const plannedTasks = (tasks: TaskDraft[], round: number): PlannedTaskData
 
 export const planned = (tasks: TaskDraft[] = drafts(), round = 1, by = coordinator): PlanEvent => ({
   type: 'TasksPlanned',
-  data: { jobId: JOB_ID, businessId: BUSINESS_ID, regionId: 'fujisato', localOnlyTownId: null, workCategory: 'data_entry', round, tasks: plannedTasks(tasks, round), plannedBy: by.id },
+  data: {
+    jobId: JOB_ID,
+    businessId: BUSINESS_ID,
+    regionId: 'fujisato',
+    localOnlyTownId: null,
+    workCategory: 'data_entry',
+    round,
+    tasks: plannedTasks(tasks, round),
+    plannedBy: by.id,
+  },
 });
 
-export const reworkRequested = (round: number, reason = 'records 40-60 have wrong postcodes'): PlanEvent => ({ type: 'ReworkRequested', data: { jobId: JOB_ID, round, reason } });
-export const cancelled = (reason = 'the business closed the project'): PlanEvent => ({ type: 'PlanCancelled', data: { jobId: JOB_ID, reason } });
+export const reworkRequested = (round: number, reason = 'records 40-60 have wrong postcodes'): PlanEvent => ({
+  type: 'ReworkRequested',
+  data: { jobId: JOB_ID, round, reason },
+});
+export const cancelled = (reason = 'the business closed the project'): PlanEvent => ({
+  type: 'PlanCancelled',
+  data: { jobId: JOB_ID, reason },
+});
 
 /** The remaining work of a rework round: fix 20 records (any positive total). */
 export const reworkDrafts = (): TaskDraft[] => [
-  { key: 'fix', title: 'Fix the postcodes of records 40-60', estimatedMinutes: 30, skills: ['data entry'], dependsOn: [], deadline: DUE },
-  { key: 'recheck', title: 'Check the fixed records', estimatedMinutes: 15, skills: ['data entry'], dependsOn: ['fix'], deadline: LAST },
+  {
+    key: 'fix',
+    title: 'Fix the postcodes of records 40-60',
+    estimatedMinutes: 30,
+    skills: ['data entry'],
+    dependsOn: [],
+    deadline: DUE,
+  },
+  {
+    key: 'recheck',
+    title: 'Check the fixed records',
+    estimatedMinutes: 15,
+    skills: ['data entry'],
+    dependsOn: ['fix'],
+    deadline: LAST,
+  },
 ];

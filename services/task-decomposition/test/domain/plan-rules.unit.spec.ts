@@ -1,11 +1,23 @@
-import { MAX_TASKS_PER_ROUND, validatePlan, type PlanConstraints, type TaskDraft } from '../../src/domain/plan-rules.js';
+import {
+  MAX_TASKS_PER_ROUND,
+  validatePlan,
+  type PlanConstraints,
+  type TaskDraft,
+} from '../../src/domain/plan-rules.js';
 import { drafts } from './fixtures.js';
 
-const ROUND_1: PlanConstraints = { maxTaskMinutes: 120, jobDeadline: '2026-04-10T09:00:00.000Z', jobEstimatedMinutes: 300, round: 1 };
+const ROUND_1: PlanConstraints = {
+  maxTaskMinutes: 120,
+  jobDeadline: '2026-04-10T09:00:00.000Z',
+  jobEstimatedMinutes: 300,
+  round: 1,
+};
 const REWORK: PlanConstraints = { ...ROUND_1, round: 2 };
 
-const codes = (tasks: TaskDraft[], constraints = ROUND_1) => validatePlan(tasks, constraints).map((v) => [v.code, v.key ?? null]);
-const withTask = (index: number, change: Partial<TaskDraft>): TaskDraft[] => drafts().map((t, i) => (i === index ? { ...t, ...change } : t));
+const codes = (tasks: TaskDraft[], constraints = ROUND_1) =>
+  validatePlan(tasks, constraints).map((v) => [v.code, v.key ?? null]);
+const withTask = (index: number, change: Partial<TaskDraft>): TaskDraft[] =>
+  drafts().map((t, i) => (i === index ? { ...t, ...change } : t));
 
 describe('validatePlan', () => {
   it('accepts a valid plan: a DAG, one window each, due in order by the deadline, adding up, skills named', () => {
@@ -18,18 +30,33 @@ describe('validatePlan', () => {
   });
 
   it(`plan.too_many_tasks: more than ${MAX_TASKS_PER_ROUND} in a round`, () => {
-    const many = Array.from({ length: MAX_TASKS_PER_ROUND + 1 }, (_, i): TaskDraft => ({ key: `t${i}`, title: 'Enter', estimatedMinutes: 1, skills: ['data entry'], dependsOn: [], deadline: ROUND_1.jobDeadline }));
+    const many = Array.from({ length: MAX_TASKS_PER_ROUND + 1 }, (_, i): TaskDraft => ({
+      key: `t${i}`,
+      title: 'Enter',
+      estimatedMinutes: 1,
+      skills: ['data entry'],
+      dependsOn: [],
+      deadline: ROUND_1.jobDeadline,
+    }));
     expect(codes(many, REWORK)).toEqual([['plan.too_many_tasks', null]]);
     expect(codes(many.slice(1), REWORK)).toEqual([]);
   });
 
   it('plan.duplicate_key and plan.invalid_key', () => {
-    expect(codes(withTask(1, { key: 'a' }))).toEqual([['plan.duplicate_key', 'a'], ['plan.unknown_dependency', 'check']]);
+    expect(codes(withTask(1, { key: 'a' }))).toEqual([
+      ['plan.duplicate_key', 'a'],
+      ['plan.unknown_dependency', 'check'],
+    ]);
     expect(codes(withTask(2, { key: 'a', dependsOn: [] }))).toEqual([['plan.duplicate_key', 'a']]);
     for (const key of ['', 'has space', 'ä', 'x'.repeat(41), 'a/b']) {
-      expect(codes(withTask(0, { key }), REWORK)).toEqual([['plan.invalid_key', key], ['plan.unknown_dependency', 'check']]);
+      expect(codes(withTask(0, { key }), REWORK)).toEqual([
+        ['plan.invalid_key', key],
+        ['plan.unknown_dependency', 'check'],
+      ]);
     }
-    expect(codes(withTask(0, { key: 'A-z_09'.padEnd(40, 'x') }), REWORK)).toEqual([['plan.unknown_dependency', 'check']]);
+    expect(codes(withTask(0, { key: 'A-z_09'.padEnd(40, 'x') }), REWORK)).toEqual([
+      ['plan.unknown_dependency', 'check'],
+    ]);
   });
 
   it('plan.title_missing and plan.title_too_long', () => {
@@ -39,7 +66,8 @@ describe('validatePlan', () => {
   });
 
   it('plan.estimate_invalid: a whole number of minutes, at least 1 (the total is then not judged)', () => {
-    for (const estimatedMinutes of [0, -5, 1.5, Number.NaN]) expect(codes(withTask(0, { estimatedMinutes }))).toEqual([['plan.estimate_invalid', 'a']]);
+    for (const estimatedMinutes of [0, -5, 1.5, Number.NaN])
+      expect(codes(withTask(0, { estimatedMinutes }))).toEqual([['plan.estimate_invalid', 'a']]);
   });
 
   it('plan.task_too_long: longer than one window', () => {
@@ -47,7 +75,10 @@ describe('validatePlan', () => {
     tasks[0] = { ...tasks[0]!, estimatedMinutes: 121 };
     tasks[2] = { ...tasks[2]!, estimatedMinutes: 59 };
     expect(codes(tasks)).toEqual([['plan.task_too_long', 'a']]);
-    expect(codes(drafts(), { ...ROUND_1, maxTaskMinutes: 119 })).toEqual([['plan.task_too_long', 'a'], ['plan.task_too_long', 'b']]);
+    expect(codes(drafts(), { ...ROUND_1, maxTaskMinutes: 119 })).toEqual([
+      ['plan.task_too_long', 'a'],
+      ['plan.task_too_long', 'b'],
+    ]);
   });
 
   it('plan.skills_missing: none, or an empty one', () => {
@@ -63,8 +94,23 @@ describe('validatePlan', () => {
 
   it('plan.cycle: reports each cycle once with exactly the tasks on it, not those merely waiting for it', () => {
     const deadline = ROUND_1.jobDeadline;
-    const task = (key: string, dependsOn: string[]): TaskDraft => ({ key, title: key, estimatedMinutes: 10, skills: ['x'], dependsOn, deadline });
-    const tasks = [task('p', ['r']), task('q', ['p']), task('r', ['q']), task('after', ['r']), task('s', ['t']), task('t', ['s']), task('free', [])];
+    const task = (key: string, dependsOn: string[]): TaskDraft => ({
+      key,
+      title: key,
+      estimatedMinutes: 10,
+      skills: ['x'],
+      dependsOn,
+      deadline,
+    });
+    const tasks = [
+      task('p', ['r']),
+      task('q', ['p']),
+      task('r', ['q']),
+      task('after', ['r']),
+      task('s', ['t']),
+      task('t', ['s']),
+      task('free', []),
+    ];
     const violations = validatePlan(tasks, REWORK);
     expect(violations.map((v) => [v.code, v.keys])).toEqual([
       ['plan.cycle', ['p', 'q', 'r']],
@@ -74,19 +120,31 @@ describe('validatePlan', () => {
 
   it('plan.cycle on a long chain closed at its end (no recursion limits)', () => {
     const n = 1_500;
-    const tasks = Array.from({ length: n }, (_, i): TaskDraft => ({ key: `t${i}`, title: 't', estimatedMinutes: 1, skills: ['x'], dependsOn: [`t${(i + 1) % n}`], deadline: ROUND_1.jobDeadline }));
+    const tasks = Array.from({ length: n }, (_, i): TaskDraft => ({
+      key: `t${i}`,
+      title: 't',
+      estimatedMinutes: 1,
+      skills: ['x'],
+      dependsOn: [`t${(i + 1) % n}`],
+      deadline: ROUND_1.jobDeadline,
+    }));
     const [cycle] = validatePlan(tasks, REWORK);
     expect(cycle?.code).toBe('plan.cycle');
     expect(cycle?.keys).toHaveLength(n);
   });
 
-  it("plan.deadline_after_job and plan.deadline_invalid", () => {
-    expect(codes(withTask(2, { deadline: '2026-04-10T09:00:00.001Z' }))).toEqual([['plan.deadline_after_job', 'check']]);
+  it('plan.deadline_after_job and plan.deadline_invalid', () => {
+    expect(codes(withTask(2, { deadline: '2026-04-10T09:00:00.001Z' }))).toEqual([
+      ['plan.deadline_after_job', 'check'],
+    ]);
     expect(codes(withTask(0, { deadline: 'next tuesday' }))).toEqual([['plan.deadline_invalid', 'a']]);
   });
 
   it('plan.deadline_before_predecessor: due before a task it waits for', () => {
-    expect(codes(withTask(2, { deadline: '2026-04-07T09:00:00.000Z' }))).toEqual([['plan.deadline_before_predecessor', 'check'], ['plan.deadline_before_predecessor', 'check']]);
+    expect(codes(withTask(2, { deadline: '2026-04-07T09:00:00.000Z' }))).toEqual([
+      ['plan.deadline_before_predecessor', 'check'],
+      ['plan.deadline_before_predecessor', 'check'],
+    ]);
     expect(codes(withTask(2, { deadline: drafts()[0]!.deadline }))).toEqual([]);
   });
 
@@ -98,9 +156,30 @@ describe('validatePlan', () => {
 
   it('reports every violation at once', () => {
     const tasks: TaskDraft[] = [
-      { key: 'a', title: '', estimatedMinutes: 500, skills: [], dependsOn: ['b', 'zzz'], deadline: '2027-01-01T00:00:00.000Z' },
-      { key: 'b', title: 'B', estimatedMinutes: 10, skills: ['x'], dependsOn: ['a'], deadline: '2026-04-01T00:00:00.000Z' },
-      { key: 'b', title: 'B again', estimatedMinutes: 10, skills: ['x'], dependsOn: [], deadline: '2026-04-01T00:00:00.000Z' },
+      {
+        key: 'a',
+        title: '',
+        estimatedMinutes: 500,
+        skills: [],
+        dependsOn: ['b', 'zzz'],
+        deadline: '2027-01-01T00:00:00.000Z',
+      },
+      {
+        key: 'b',
+        title: 'B',
+        estimatedMinutes: 10,
+        skills: ['x'],
+        dependsOn: ['a'],
+        deadline: '2026-04-01T00:00:00.000Z',
+      },
+      {
+        key: 'b',
+        title: 'B again',
+        estimatedMinutes: 10,
+        skills: ['x'],
+        dependsOn: [],
+        deadline: '2026-04-01T00:00:00.000Z',
+      },
     ];
     expect(codes(tasks)).toEqual([
       ['plan.duplicate_key', 'b'],

@@ -33,7 +33,12 @@ const jobArbitrary: fc.Arbitrary<{ job: JobToPlan; max: number }> = fc
     max: r.max,
   }));
 
-const constraintsOf = (j: JobToPlan, max: number): PlanConstraints => ({ maxTaskMinutes: max, jobDeadline: j.deadline, jobEstimatedMinutes: j.estimatedMinutes, round: 1 });
+const constraintsOf = (j: JobToPlan, max: number): PlanConstraints => ({
+  maxTaskMinutes: max,
+  jobDeadline: j.deadline,
+  jobEstimatedMinutes: j.estimatedMinutes,
+  round: 1,
+});
 
 describe('decomposition properties', () => {
   it('(a) every template plan is valid: a DAG, tasks within the window, due in order by the deadline, adding up exactly, skills named', () => {
@@ -58,9 +63,14 @@ describe('decomposition properties', () => {
     );
   });
 
-  type Corruption = { code: string; apply: (tasks: TaskDraft[], c: PlanConstraints, pick: number) => TaskDraft[] | undefined };
-  const replace = (tasks: TaskDraft[], i: number, change: Partial<TaskDraft>): TaskDraft[] => tasks.map((t, k) => (k === i ? { ...t, ...change } : t));
-  const later = (tasks: TaskDraft[], i: number, ms: number) => new Date(Date.parse(tasks[i]!.deadline) + ms).toISOString();
+  type Corruption = {
+    code: string;
+    apply: (tasks: TaskDraft[], c: PlanConstraints, pick: number) => TaskDraft[] | undefined;
+  };
+  const replace = (tasks: TaskDraft[], i: number, change: Partial<TaskDraft>): TaskDraft[] =>
+    tasks.map((t, k) => (k === i ? { ...t, ...change } : t));
+  const later = (tasks: TaskDraft[], i: number, ms: number) =>
+    new Date(Date.parse(tasks[i]!.deadline) + ms).toISOString();
 
   const CORRUPTIONS: readonly Corruption[] = [
     {
@@ -81,22 +91,38 @@ describe('decomposition properties', () => {
         const extra = c.maxTaskMinutes + 1 - tasks[i]!.estimatedMinutes;
         const donor = tasks.findIndex((t, k) => k !== i && t.estimatedMinutes > extra);
         const inflated = replace(tasks, i, { estimatedMinutes: c.maxTaskMinutes + 1 });
-        return donor < 0 ? inflated : replace(inflated, donor, { estimatedMinutes: tasks[donor]!.estimatedMinutes - extra });
+        return donor < 0
+          ? inflated
+          : replace(inflated, donor, { estimatedMinutes: tasks[donor]!.estimatedMinutes - extra });
       },
     },
-    { code: 'plan.deadline_after_job', apply: (tasks, c, pick) => replace(tasks, pick % tasks.length, { deadline: new Date(Date.parse(c.jobDeadline) + 1 + (pick % 86_400_000)).toISOString() }) },
-    { code: 'plan.skills_missing', apply: (tasks, _c, pick) => replace(tasks, pick % tasks.length, { skills: pick % 2 === 0 ? [] : [''] }) },
+    {
+      code: 'plan.deadline_after_job',
+      apply: (tasks, c, pick) =>
+        replace(tasks, pick % tasks.length, {
+          deadline: new Date(Date.parse(c.jobDeadline) + 1 + (pick % 86_400_000)).toISOString(),
+        }),
+    },
+    {
+      code: 'plan.skills_missing',
+      apply: (tasks, _c, pick) => replace(tasks, pick % tasks.length, { skills: pick % 2 === 0 ? [] : [''] }),
+    },
     {
       code: 'plan.estimates_mismatch',
       apply: (tasks, c, pick) => {
         const i = pick % tasks.length;
         const t = tasks[i]!;
         // One minute more, or less where it can still be a valid estimate within the window.
-        const estimatedMinutes = t.estimatedMinutes < c.maxTaskMinutes ? t.estimatedMinutes + 1 : t.estimatedMinutes - 1;
+        const estimatedMinutes =
+          t.estimatedMinutes < c.maxTaskMinutes ? t.estimatedMinutes + 1 : t.estimatedMinutes - 1;
         return estimatedMinutes >= 1 ? replace(tasks, i, { estimatedMinutes }) : undefined;
       },
     },
-    { code: 'plan.unknown_dependency', apply: (tasks, _c, pick) => replace(tasks, pick % tasks.length, { dependsOn: [...tasks[pick % tasks.length]!.dependsOn, 'no-such-task'] }) },
+    {
+      code: 'plan.unknown_dependency',
+      apply: (tasks, _c, pick) =>
+        replace(tasks, pick % tasks.length, { dependsOn: [...tasks[pick % tasks.length]!.dependsOn, 'no-such-task'] }),
+    },
     {
       code: 'plan.duplicate_key',
       apply: (tasks, _c, pick) => {

@@ -23,14 +23,25 @@ const spec = DeciderSpecification.for(planDecider);
 const propose = (maxTaskMinutes = 120): PlanCommand => ({ type: 'ProposePlan', job: job(), maxTaskMinutes });
 const revise = (tasks = drafts(), by = coordinator): PlanCommand => ({ type: 'RevisePlan', jobId: JOB_ID, tasks, by });
 const confirm = (by = coordinator): PlanCommand => ({ type: 'ConfirmPlan', jobId: JOB_ID, by });
-const rework = (reason = 'records 40-60 have wrong postcodes'): PlanCommand => ({ type: 'RequestRework', jobId: JOB_ID, reason });
-const cancel = (reason = 'the business closed the project'): PlanCommand => ({ type: 'CancelPlan', jobId: JOB_ID, reason });
+const rework = (reason = 'records 40-60 have wrong postcodes'): PlanCommand => ({
+  type: 'RequestRework',
+  jobId: JOB_ID,
+  reason,
+});
+const cancel = (reason = 'the business closed the project'): PlanCommand => ({
+  type: 'CancelPlan',
+  jobId: JOB_ID,
+  reason,
+});
 
 describe('plan decider', () => {
   describe('ProposePlan (JobAccepted)', () => {
     it("proposes round 1 from the category's template, keeping the job's data and the window", () => {
       spec.given([]).when(propose()).then([proposed()]);
-      spec.given([]).when(propose(45)).then([proposed({}, 45)]);
+      spec
+        .given([])
+        .when(propose(45))
+        .then([proposed({}, 45)]);
     });
 
     it('keeps a local-only town', () => {
@@ -50,20 +61,34 @@ describe('plan decider', () => {
   describe('RevisePlan', () => {
     it("replaces the open round's drafts", () => {
       spec.given([proposed()]).when(revise()).then([revised()]);
-      spec.given([proposed(), revised()]).when(revise(drafts().reverse())).then([revised(drafts().reverse())]);
+      spec
+        .given([proposed(), revised()])
+        .when(revise(drafts().reverse()))
+        .then([revised(drafts().reverse())]);
     });
 
     it('revises a rework round with the remaining work (any positive total)', () => {
-      spec.given([proposed(), planned(), reworkRequested(2)]).when(revise(reworkDrafts())).then([revised(reworkDrafts(), 2)]);
+      spec
+        .given([proposed(), planned(), reworkRequested(2)])
+        .when(revise(reworkDrafts()))
+        .then([revised(reworkDrafts(), 2)]);
     });
 
     it('refuses an invalid plan with every violation, kind invalid', () => {
       const tasks = drafts();
       tasks[0] = { ...tasks[0]!, estimatedMinutes: 200, skills: [] };
       tasks[2] = { ...tasks[2]!, dependsOn: ['a', 'ghost'] };
-      const error = spec.given([proposed()]).when(revise(tasks)).thenThrows('plan.invalid', 'invalid') as ValidationError;
+      const error = spec
+        .given([proposed()])
+        .when(revise(tasks))
+        .thenThrows('plan.invalid', 'invalid') as ValidationError;
       const codes = (error.details.violations as { code: string }[]).map((v) => v.code);
-      expect(codes).toEqual(['plan.task_too_long', 'plan.skills_missing', 'plan.unknown_dependency', 'plan.estimates_mismatch']);
+      expect(codes).toEqual([
+        'plan.task_too_long',
+        'plan.skills_missing',
+        'plan.unknown_dependency',
+        'plan.estimates_mismatch',
+      ]);
     });
 
     it("holds round 1 to the job's estimate", () => {
@@ -91,10 +116,21 @@ describe('plan decider', () => {
   describe('ConfirmPlan', () => {
     it('plans the proposed tasks with ids derived from job, round and key, dependencies as task ids', () => {
       const tasks = proposeTasks(job(), 120);
-      spec.given([proposed()]).when(confirm()).then([planned(tasks)]);
+      spec
+        .given([proposed()])
+        .when(confirm())
+        .then([planned(tasks)]);
       const [event] = planDecider.decide(confirm(), planDecider.evolve(planDecider.initialState(), proposed()));
-      expect(event?.type === 'TasksPlanned' && event.data.tasks.map((t) => t.taskId)).toEqual(tasks.map((t) => taskIdFor(JOB_ID, 1, t.key)));
-      expect(event?.data).toMatchObject({ businessId: BUSINESS_ID, regionId: 'fujisato', workCategory: 'data_entry', round: 1, plannedBy: coordinator.id });
+      expect(event?.type === 'TasksPlanned' && event.data.tasks.map((t) => t.taskId)).toEqual(
+        tasks.map((t) => taskIdFor(JOB_ID, 1, t.key)),
+      );
+      expect(event?.data).toMatchObject({
+        businessId: BUSINESS_ID,
+        regionId: 'fujisato',
+        workCategory: 'data_entry',
+        round: 1,
+        plannedBy: coordinator.id,
+      });
     });
 
     it('plans the revised tasks', () => {
@@ -102,12 +138,18 @@ describe('plan decider', () => {
     });
 
     it('plans a rework round once revised: its own ids, its own dependencies', () => {
-      spec.given([proposed(), planned(), reworkRequested(2), revised(reworkDrafts(), 2)]).when(confirm()).then([planned(reworkDrafts(), 2)]);
+      spec
+        .given([proposed(), planned(), reworkRequested(2), revised(reworkDrafts(), 2)])
+        .when(confirm())
+        .then([planned(reworkDrafts(), 2)]);
       expect(taskIdFor(JOB_ID, 2, 'a')).not.toBe(taskIdFor(JOB_ID, 1, 'a'));
     });
 
     it('refuses a rework round with no tasks yet', () => {
-      spec.given([proposed(), planned(), reworkRequested(2)]).when(confirm()).thenThrows('plan.no_tasks', 'rule');
+      spec
+        .given([proposed(), planned(), reworkRequested(2)])
+        .when(confirm())
+        .thenThrows('plan.no_tasks', 'rule');
     });
 
     it('refuses a missing plan, another region, a confirmed or a cancelled plan', () => {
@@ -127,15 +169,27 @@ describe('plan decider', () => {
 
   describe('RequestRework (JobInspected, rejected)', () => {
     it('opens the next round after a confirmed one', () => {
-      spec.given([proposed(), planned()]).when(rework()).then([reworkRequested(2)]);
-      spec.given([proposed(), planned(), reworkRequested(2), revised(reworkDrafts(), 2), planned(reworkDrafts(), 2)]).when(rework('still wrong')).then([reworkRequested(3, 'still wrong')]);
+      spec
+        .given([proposed(), planned()])
+        .when(rework())
+        .then([reworkRequested(2)]);
+      spec
+        .given([proposed(), planned(), reworkRequested(2), revised(reworkDrafts(), 2), planned(reworkDrafts(), 2)])
+        .when(rework('still wrong'))
+        .then([reworkRequested(3, 'still wrong')]);
     });
 
     it('keeps a round still open as the round of the remaining work, drafts and all', () => {
-      spec.given([proposed(), revised()]).when(rework()).then([reworkRequested(1)]);
+      spec
+        .given([proposed(), revised()])
+        .when(rework())
+        .then([reworkRequested(1)]);
       const state = [proposed(), revised(), reworkRequested(1)].reduce(planDecider.evolve, planDecider.initialState());
       expect(state).toMatchObject({ status: 'rework_needed', round: 1, drafts: drafts() });
-      spec.given([proposed(), revised(), reworkRequested(1)]).when(confirm()).then([planned()]);
+      spec
+        .given([proposed(), revised(), reworkRequested(1)])
+        .when(confirm())
+        .then([planned()]);
     });
 
     it('refuses a missing or cancelled plan', () => {
@@ -148,7 +202,10 @@ describe('plan decider', () => {
     it('cancels a proposed, confirmed or reworked plan', () => {
       spec.given([proposed()]).when(cancel()).then([cancelled()]);
       spec.given([proposed(), planned()]).when(cancel()).then([cancelled()]);
-      spec.given([proposed(), planned(), reworkRequested(2)]).when(cancel()).then([cancelled()]);
+      spec
+        .given([proposed(), planned(), reworkRequested(2)])
+        .when(cancel())
+        .then([cancelled()]);
     });
 
     it('does nothing for a job that never had a plan, or a plan cancelled already', () => {
@@ -159,9 +216,25 @@ describe('plan decider', () => {
 
   describe('evolve', () => {
     it('keeps every confirmed round, dependencies by key, and clears the rework reason once planned', () => {
-      const events = [proposed(), revised(), planned(), reworkRequested(2), revised(reworkDrafts(), 2), planned(reworkDrafts(), 2)];
-      const states = events.map((_, i) => events.slice(0, i + 1).reduce(planDecider.evolve, planDecider.initialState()));
-      expect(states.map((s) => s.status)).toEqual(['proposed', 'proposed', 'confirmed', 'rework_needed', 'proposed', 'confirmed']);
+      const events = [
+        proposed(),
+        revised(),
+        planned(),
+        reworkRequested(2),
+        revised(reworkDrafts(), 2),
+        planned(reworkDrafts(), 2),
+      ];
+      const states = events.map((_, i) =>
+        events.slice(0, i + 1).reduce(planDecider.evolve, planDecider.initialState()),
+      );
+      expect(states.map((s) => s.status)).toEqual([
+        'proposed',
+        'proposed',
+        'confirmed',
+        'rework_needed',
+        'proposed',
+        'confirmed',
+      ]);
       expect(states[3]).toMatchObject({ round: 2, drafts: [], reworkReason: 'records 40-60 have wrong postcodes' });
       const last = states[5]!;
       if (last.status === 'none') throw new Error('no plan');

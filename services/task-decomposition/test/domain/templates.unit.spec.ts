@@ -32,8 +32,26 @@ describe('templates', () => {
     const tasks = proposeTasks(job({ workCategory: 'translation', estimatedMinutes: 2_000 }), 60);
     const proofreading = tasks.filter((t) => t.key.startsWith('proofread-'));
     expect(proofreading.map((t) => t.estimatedMinutes)).toEqual([50, 50, 50, 50]);
-    expect(proofreading[0]!.dependsOn).toEqual(['translate-1', 'translate-2', 'translate-3', 'translate-4', 'translate-5', 'translate-6', 'translate-7', 'translate-8']);
-    expect(proofreading[3]!.dependsOn).toEqual(['translate-23', 'translate-24', 'translate-25', 'translate-26', 'translate-27', 'translate-28', 'translate-29', 'translate-30']);
+    expect(proofreading[0]!.dependsOn).toEqual([
+      'translate-1',
+      'translate-2',
+      'translate-3',
+      'translate-4',
+      'translate-5',
+      'translate-6',
+      'translate-7',
+      'translate-8',
+    ]);
+    expect(proofreading[3]!.dependsOn).toEqual([
+      'translate-23',
+      'translate-24',
+      'translate-25',
+      'translate-26',
+      'translate-27',
+      'translate-28',
+      'translate-29',
+      'translate-30',
+    ]);
   });
 
   it('a 1-minute job is one task; tiny jobs drop the phases their share rounds away', () => {
@@ -42,13 +60,22 @@ describe('templates', () => {
       expect(none).toEqual([]);
       expect(only).toMatchObject({ estimatedMinutes: 1, dependsOn: [], deadline: job().deadline });
     }
-    expect(proposeTasks(job({ workCategory: 'proofreading', estimatedMinutes: 2 }), 120).map((t) => t.estimatedMinutes)).toEqual([1, 1]);
+    expect(
+      proposeTasks(job({ workCategory: 'proofreading', estimatedMinutes: 2 }), 120).map((t) => t.estimatedMinutes),
+    ).toEqual([1, 1]);
   });
 
   it('every category: the plan is valid', () => {
     for (const workCategory of WORK_CATEGORIES) {
       const j = job({ workCategory, estimatedMinutes: 1_234 });
-      expect(validatePlan(proposeTasks(j, 90), { maxTaskMinutes: 90, jobDeadline: j.deadline, jobEstimatedMinutes: 1_234, round: 1 })).toEqual([]);
+      expect(
+        validatePlan(proposeTasks(j, 90), {
+          maxTaskMinutes: 90,
+          jobDeadline: j.deadline,
+          jobEstimatedMinutes: 1_234,
+          round: 1,
+        }),
+      ).toEqual([]);
     }
   });
 

@@ -7,8 +7,13 @@ import { teamRegionsOf, type JobSchedule } from '../domain/job-schedule.js';
  * (read-only, for the books) and operators.
  */
 export const mayReadJob = (actor: Actor, job: JobSchedule): boolean =>
-  isOperator(actor) || isAccountant(actor) || actsFor(actor, job.businessId) || teamRegionsOf(job).some((region) => coordinates(actor, region));
+  isOperator(actor) ||
+  isAccountant(actor) ||
+  actsFor(actor, job.businessId) ||
+  teamRegionsOf(job).some((region) => coordinates(actor, region));
 
 /** A member's schedule: hers, and her region's coordinators'. */
-export const mayReadMember = (actor: Actor, member: { readonly memberId: string; readonly regionId: string }): boolean =>
-  actor.id === member.memberId || coordinates(actor, member.regionId);
+export const mayReadMember = (
+  actor: Actor,
+  member: { readonly memberId: string; readonly regionId: string },
+): boolean => actor.id === member.memberId || coordinates(actor, member.regionId);

@@ -38,17 +38,21 @@ const causeOf = (event: RecordedEvent): EventCause => ({
  * logged and acknowledged, since delivering the event again cannot change the answer; anything
  * else (a store outage, a malformed event) is thrown for the bus to retry and dead-letter.
  */
-const acknowledgingRefusals = (logger: ProcessLogger, handle: (event: RecordedEvent) => Promise<void>) => async (event: RecordedEvent) => {
-  try {
-    await handle(event);
-  } catch (error) {
-    if (error instanceof DomainError && (error.kind === 'rule' || error.kind === 'not_found')) {
-      logger.warn({ eventId: event.id, type: event.type, code: error.code }, 'event refused by the schedule: acknowledged');
-      return;
+const acknowledgingRefusals =
+  (logger: ProcessLogger, handle: (event: RecordedEvent) => Promise<void>) => async (event: RecordedEvent) => {
+    try {
+      await handle(event);
+    } catch (error) {
+      if (error instanceof DomainError && (error.kind === 'rule' || error.kind === 'not_found')) {
+        logger.warn(
+          { eventId: event.id, type: event.type, code: error.code },
+          'event refused by the schedule: acknowledged',
+        );
+        return;
+      }
+      throw error;
     }
-    throw error;
-  }
-};
+  };
 
 /**
  * The process managers of team scheduling, durable consumers each handling an event once:
@@ -76,7 +80,13 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
         const planned = plannedTasksOf(event);
         const tasks = await service.receivePlannedTasks(planned, causeOf(event));
         logger.info(
-          { jobId: planned.jobId, round: planned.round, assigned: tasks.filter((t) => t.status === 'assigned').length, unassignable: tasks.filter((t) => t.status === 'unassignable').length, eventId: event.id },
+          {
+            jobId: planned.jobId,
+            round: planned.round,
+            assigned: tasks.filter((t) => t.status === 'assigned').length,
+            unassignable: tasks.filter((t) => t.status === 'unassignable').length,
+            eventId: event.id,
+          },
           'planned tasks scheduled',
         );
       }),
@@ -86,7 +96,8 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
       filter: { types: ['JobInspected', 'JobCancelled'], contexts: ['job'] },
       handle: acknowledgingRefusals(logger, async (event) => {
         const outcome = jobOutcomeOf(event);
-        if (event.type === 'JobInspected') await service.recordInspection(outcome.jobId, outcome.accepted === true, outcome.reason, causeOf(event));
+        if (event.type === 'JobInspected')
+          await service.recordInspection(outcome.jobId, outcome.accepted === true, outcome.reason, causeOf(event));
         else await service.recordCancellation(outcome.jobId, outcome.reason, causeOf(event));
       }),
     }),
@@ -95,7 +106,10 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
       filter: { types: ['UnavailabilityDeclared'], contexts: ['crew'] },
       handle: acknowledgingRefusals(logger, async (event) => {
         const tasks = await service.completeUnavailability(event as RecordedEvent<UnavailabilityDeclared>);
-        logger.info({ memberId: String(event.data.memberId), tasks: tasks.length, eventId: event.id }, 'unavailability carried through');
+        logger.info(
+          { memberId: String(event.data.memberId), tasks: tasks.length, eventId: event.id },
+          'unavailability carried through',
+        );
       }),
     }),
   ];

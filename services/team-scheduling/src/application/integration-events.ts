@@ -10,7 +10,10 @@ import type { PlannedTask } from '../domain/job-schedule.js';
 import type { WeeklyWindow } from '../domain/scheduler/model.js';
 
 const malformed = (event: RecordedEvent, why: string): ValidationError =>
-  new ValidationError('schedule.malformed_event', `${event.type} ${event.id}: ${why}`, { eventId: event.id, type: event.type });
+  new ValidationError('schedule.malformed_event', `${event.type} ${event.id}: ${why}`, {
+    eventId: event.id,
+    type: event.type,
+  });
 
 const text = (event: RecordedEvent, data: JsonObject, field: string): string => {
   const value = data[field];
@@ -19,13 +22,15 @@ const text = (event: RecordedEvent, data: JsonObject, field: string): string => 
 };
 
 const texts = (event: RecordedEvent, value: unknown, field: string): string[] => {
-  if (!Array.isArray(value) || !value.every((s): s is string => typeof s === 'string')) throw malformed(event, `${field} is not a list of texts`);
+  if (!Array.isArray(value) || !value.every((s): s is string => typeof s === 'string'))
+    throw malformed(event, `${field} is not a list of texts`);
   return value;
 };
 
 const idOfStream = (event: RecordedEvent, category: string, field: string): string => {
   const id = text(event, event.data, field);
-  if (event.streamName !== `${category}-${id}`) throw malformed(event, `${field} ${id} is not the id of stream ${event.streamName}`);
+  if (event.streamName !== `${category}-${id}`)
+    throw malformed(event, `${field} ${id} is not the id of stream ${event.streamName}`);
   return id;
 };
 
@@ -83,7 +88,11 @@ export const identityFactOf = (event: RecordedEvent): IdentityFact | undefined =
         availability: windowsOf(event, data.availability),
       };
     case 'MemberAvailabilityUpdated':
-      return { kind: 'availability', memberId: idOfStream(event, 'member', 'memberId'), availability: windowsOf(event, data.availability) };
+      return {
+        kind: 'availability',
+        memberId: idOfStream(event, 'member', 'memberId'),
+        availability: windowsOf(event, data.availability),
+      };
     case 'MemberForgotten':
       return { kind: 'forgotten', memberId: idOfStream(event, 'member', 'memberId') };
     default:
@@ -112,17 +121,21 @@ export const plannedTasksOf = (event: RecordedEvent): PlannedTasks => {
   const jobId = idOfStream(event, 'plan', 'jobId');
   if (!isUuid(jobId)) throw malformed(event, 'jobId is not a UUID');
   const round = data.round;
-  if (typeof round !== 'number' || !Number.isSafeInteger(round) || round < 1) throw malformed(event, 'round is not a whole number ≥ 1');
+  if (typeof round !== 'number' || !Number.isSafeInteger(round) || round < 1)
+    throw malformed(event, 'round is not a whole number ≥ 1');
   const town = data.localOnlyTownId;
-  if (town !== null && town !== undefined && typeof town !== 'string') throw malformed(event, 'localOnlyTownId is not a text or null');
+  if (town !== null && town !== undefined && typeof town !== 'string')
+    throw malformed(event, 'localOnlyTownId is not a text or null');
   if (!Array.isArray(data.tasks) || data.tasks.length === 0) throw malformed(event, 'tasks is not a list of tasks');
   const tasks = data.tasks.map((value, index): PlannedTask => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(event, `tasks[${index}] is not a task`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw malformed(event, `tasks[${index}] is not a task`);
     const t = value;
     const taskId = text(event, t, 'taskId');
     if (!isUuid(taskId)) throw malformed(event, `tasks[${index}].taskId is not a UUID`);
     const minutes = t.estimatedMinutes;
-    if (typeof minutes !== 'number' || !Number.isSafeInteger(minutes) || minutes < 1) throw malformed(event, `tasks[${index}].estimatedMinutes is not a whole number ≥ 1`);
+    if (typeof minutes !== 'number' || !Number.isSafeInteger(minutes) || minutes < 1)
+      throw malformed(event, `tasks[${index}].estimatedMinutes is not a whole number ≥ 1`);
     return {
       taskId,
       key: text(event, t, 'key'),
@@ -144,7 +157,9 @@ export const plannedTasksOf = (event: RecordedEvent): PlannedTasks => {
 };
 
 /** JobInspected or JobCancelled (job intake, stream `job-<jobId>`). */
-export const jobOutcomeOf = (event: RecordedEvent): { readonly jobId: string; readonly accepted?: boolean; readonly reason: string } => {
+export const jobOutcomeOf = (
+  event: RecordedEvent,
+): { readonly jobId: string; readonly accepted?: boolean; readonly reason: string } => {
   const jobId = idOfStream(event, 'job', 'jobId');
   const reason = typeof event.data.reason === 'string' ? event.data.reason : '';
   if (event.type !== 'JobInspected') return { jobId, reason };

@@ -6,7 +6,14 @@
  */
 import { weeklyWindowMinutes, skillsOf, wishedMinutes, type CrewMember } from '../domain/crew.js';
 import { tasksOf, type JobSchedule, type SchedulePlan } from '../domain/job-schedule.js';
-import type { Interval, Schedule, SchedulingMember, SchedulingProblem, SchedulingTask, WeeklyWindow } from '../domain/scheduler/model.js';
+import type {
+  Interval,
+  Schedule,
+  SchedulingMember,
+  SchedulingProblem,
+  SchedulingTask,
+  WeeklyWindow,
+} from '../domain/scheduler/model.js';
 import { expandWeeklyWindows } from '../domain/scheduler/windows.js';
 
 export interface ProblemInput {
@@ -51,7 +58,9 @@ export const jobProblem = (input: ProblemInput): SchedulingProblem => {
     if (task === undefined) continue;
     // A task must also end before any assigned task that depends on it starts: placing it
     // never moves its dependents (only the affected tasks move).
-    const dependentStarts = assigned.filter((t) => t.dependsOn.includes(taskId)).map((t) => t.holder?.start ?? Number.POSITIVE_INFINITY);
+    const dependentStarts = assigned
+      .filter((t) => t.dependsOn.includes(taskId))
+      .map((t) => t.holder?.start ?? Number.POSITIVE_INFINITY);
     tasks.push({
       taskId,
       jobId: job.jobId,
@@ -76,10 +85,15 @@ export const jobProblem = (input: ProblemInput): SchedulingProblem => {
     if (holder !== undefined) existingLoads[holder] = (existingLoads[holder] ?? 0) + t.estimatedMinutes;
   }
 
-  const members = input.members.map((m) => schedulingMember(m, input.busy.get(m.memberId) ?? [])).filter((m): m is SchedulingMember => m !== undefined);
+  const members = input.members
+    .map((m) => schedulingMember(m, input.busy.get(m.memberId) ?? []))
+    .filter((m): m is SchedulingMember => m !== undefined);
   const eligible = new Set(members.map((m) => m.memberId));
-  for (const [taskId, memberId] of Object.entries(previousHolders)) if (!eligible.has(memberId)) delete previousHolders[taskId];
-  const holders = [...new Set(assigned.map((t) => t.holder?.memberId).filter((m): m is string => m !== undefined && eligible.has(m)))];
+  for (const [taskId, memberId] of Object.entries(previousHolders))
+    if (!eligible.has(memberId)) delete previousHolders[taskId];
+  const holders = [
+    ...new Set(assigned.map((t) => t.holder?.memberId).filter((m): m is string => m !== undefined && eligible.has(m))),
+  ];
 
   return {
     notBefore: now,
@@ -96,8 +110,17 @@ export const jobProblem = (input: ProblemInput): SchedulingProblem => {
 export const planOf = (schedule: Schedule, problem: SchedulingProblem): SchedulePlan => {
   const regionOf = new Map(problem.members.map((m) => [m.memberId, m.regionId]));
   return {
-    assignments: schedule.assignments.map((a) => ({ taskId: a.taskId, memberId: a.memberId, start: a.start, end: a.end, teamRegionId: regionOf.get(a.memberId) ?? '' })),
-    unassignable: schedule.unassignable.map((u) => ({ taskId: u.taskId, reasons: u.reasons.map((r) => ({ code: r.code, message: r.message })) })),
+    assignments: schedule.assignments.map((a) => ({
+      taskId: a.taskId,
+      memberId: a.memberId,
+      start: a.start,
+      end: a.end,
+      teamRegionId: regionOf.get(a.memberId) ?? '',
+    })),
+    unassignable: schedule.unassignable.map((u) => ({
+      taskId: u.taskId,
+      reasons: u.reasons.map((r) => ({ code: r.code, message: r.message })),
+    })),
   };
 };
 

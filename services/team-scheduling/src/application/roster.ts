@@ -1,5 +1,13 @@
 import { FollowedReadModel, StreamViews, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
-import { CREW_EVENT_TYPES, evolve as evolveCrew, initialState as initialCrew, isCrewMember, type CrewEvent, type CrewMember, type CrewState } from '../domain/crew.js';
+import {
+  CREW_EVENT_TYPES,
+  evolve as evolveCrew,
+  initialState as initialCrew,
+  isCrewMember,
+  type CrewEvent,
+  type CrewMember,
+  type CrewState,
+} from '../domain/crew.js';
 import {
   evolve as evolveSchedule,
   initialState as initialSchedule,
@@ -135,7 +143,8 @@ export class Roster extends FollowedReadModel {
     const found: JobTask[] = [];
     for (const entry of this.openJobTasks()) {
       const { task } = entry;
-      if (task.status === 'assigned' && (task.holder?.memberId === memberId || task.traineeMemberId === memberId)) found.push(entry);
+      if (task.status === 'assigned' && (task.holder?.memberId === memberId || task.traineeMemberId === memberId))
+        found.push(entry);
     }
     return found;
   }

@@ -11,7 +11,16 @@ import {
   type RecordedEvent,
 } from '@workshare/eventsourcing';
 import { coordinates, isMember, SYSTEM_ACTOR, type Actor } from '../domain/actor.js';
-import { crewDecider, crewStream, wishedMinutes, type CrewCommand, type CrewEvent, type CrewMember, type CrewState, type UnavailabilityDeclared } from '../domain/crew.js';
+import {
+  crewDecider,
+  crewStream,
+  wishedMinutes,
+  type CrewCommand,
+  type CrewEvent,
+  type CrewMember,
+  type CrewState,
+  type UnavailabilityDeclared,
+} from '../domain/crew.js';
 import {
   isJobSchedule,
   openTasksOf,
@@ -70,17 +79,25 @@ export class ScheduleInvariantError extends Error {
   }
 }
 
-type ScheduleResult = { readonly state: ScheduleState; readonly events: readonly RecordedEvent[]; readonly alreadyHandled: boolean };
+type ScheduleResult = {
+  readonly state: ScheduleState;
+  readonly events: readonly RecordedEvent[];
+  readonly alreadyHandled: boolean;
+};
 
 const EMPTY_PLAN: SchedulePlan = { assignments: [], unassignable: [] };
 const MAX_QUERY_SPAN_MS = 400 * 86_400_000;
 
 const idOf = (value: string, code: string, field: string): string => {
-  if (!isUuid(value)) throw new ValidationError(code, `${JSON.stringify(String(value).slice(0, 64))} is not an id`, { field });
+  if (!isUuid(value))
+    throw new ValidationError(code, `${JSON.stringify(String(value).slice(0, 64))} is not an id`, { field });
   return value;
 };
 
-const metadataOf = (actor: string, context: { readonly correlationId?: string; readonly causationId?: string; readonly traceparent?: string }): EventMetadata => {
+const metadataOf = (
+  actor: string,
+  context: { readonly correlationId?: string; readonly causationId?: string; readonly traceparent?: string },
+): EventMetadata => {
   const metadata: EventMetadata = { actor };
   if (context.correlationId) metadata.correlationId = context.correlationId;
   if (context.causationId) metadata.causationId = context.causationId;
@@ -89,10 +106,15 @@ const metadataOf = (actor: string, context: { readonly correlationId?: string; r
 };
 
 const causeMetadata = (cause: EventCause, actor = SYSTEM_ACTOR.id): EventMetadata =>
-  metadataOf(actor, { causationId: cause.eventId, correlationId: cause.correlationId ?? cause.eventId, ...(cause.traceparent ? { traceparent: cause.traceparent } : {}) });
+  metadataOf(actor, {
+    causationId: cause.eventId,
+    correlationId: cause.correlationId ?? cause.eventId,
+    ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
+  });
 
 const bySoonest = (a: TaskView, b: TaskView): number =>
-  (a.span?.start.getTime() ?? Number.POSITIVE_INFINITY) - (b.span?.start.getTime() ?? Number.POSITIVE_INFINITY) || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0);
+  (a.span?.start.getTime() ?? Number.POSITIVE_INFINITY) - (b.span?.start.getTime() ?? Number.POSITIVE_INFINITY) ||
+  (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0);
 
 /**
  * The team scheduling service's application facade. Commands go through one queue (see
@@ -113,7 +135,10 @@ export class TeamSchedulingService {
   constructor(private readonly options: TeamSchedulingServiceOptions) {
     this.schedules = new CommandHandler({ store: options.store, decider: scheduleDecider });
     this.crew = new CommandHandler({ store: options.store, decider: crewDecider });
-    this.roster = new Roster(options.store, options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {});
+    this.roster = new Roster(
+      options.store,
+      options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
+    );
     this.now = options.now ?? (() => new Date());
     this.scheduler = options.scheduler ?? { scheduleTasks, checkSchedule };
   }
@@ -126,16 +151,35 @@ export class TeamSchedulingService {
       const stream = crewStream(fact.memberId);
       const command: CrewCommand =
         fact.kind === 'registered'
-          ? { type: 'JoinTeam', memberId: fact.memberId, regionId: fact.regionId, townId: fact.townId, contractType: fact.contractType, skills: fact.skills, availability: fact.availability }
+          ? {
+              type: 'JoinTeam',
+              memberId: fact.memberId,
+              regionId: fact.regionId,
+              townId: fact.townId,
+              contractType: fact.contractType,
+              skills: fact.skills,
+              availability: fact.availability,
+            }
           : fact.kind === 'availability'
             ? { type: 'ChangeAvailability', availability: fact.availability }
             : { type: 'LeaveTeam' };
-      const result = await this.crew.handle(stream, command, { commandId: cause.eventId, metadata: causeMetadata(cause), now: this.now });
+      const result = await this.crew.handle(stream, command, {
+        commandId: cause.eventId,
+        metadata: causeMetadata(cause),
+        now: this.now,
+      });
       await this.roster.observe(result.events as readonly RecordedEvent[]);
       const left = result.events.find((e) => e.type === 'MemberLeftTeam');
       if (left !== undefined) {
         const at = this.now().getTime();
-        await this.handOffAllOf({ declarationId: left.id, memberId: fact.memberId, from: at, to: Number.MAX_SAFE_INTEGER, reason: 'member left the team', by: SYSTEM_ACTOR.id });
+        await this.handOffAllOf({
+          declarationId: left.id,
+          memberId: fact.memberId,
+          from: at,
+          to: Number.MAX_SAFE_INTEGER,
+          reason: 'member left the team',
+          by: SYSTEM_ACTOR.id,
+        });
       }
     });
   }
@@ -144,14 +188,29 @@ export class TeamSchedulingService {
   receivePlannedTasks(planned: PlannedTasks, cause: EventCause): Promise<TaskView[]> {
     return this.queue.run(async () => {
       const stream = scheduleStream(planned.jobId);
-      const received = await this.schedules.handle(stream, { type: 'ReceiveTasks', ...planned }, { commandId: cause.eventId, metadata: causeMetadata(cause), now: this.now });
+      const received = await this.schedules.handle(
+        stream,
+        { type: 'ReceiveTasks', ...planned },
+        { commandId: cause.eventId, metadata: causeMetadata(cause), now: this.now },
+      );
       await this.roster.observe(received.events as readonly RecordedEvent[]);
-      const result = await this.decideOnJob(planned.jobId, `${cause.eventId}:schedule`, causeMetadata(cause), (state) => ({
-        type: 'ScheduleTasks',
-        plan: isJobSchedule(state) && state.status === 'open' ? this.planFor(state, openTasksOf(state).map((t) => t.taskId)) : EMPTY_PLAN,
-        reason: `tasks planned (round ${planned.round})`,
-        by: SYSTEM_ACTOR,
-      }));
+      const result = await this.decideOnJob(
+        planned.jobId,
+        `${cause.eventId}:schedule`,
+        causeMetadata(cause),
+        (state) => ({
+          type: 'ScheduleTasks',
+          plan:
+            isJobSchedule(state) && state.status === 'open'
+              ? this.planFor(
+                  state,
+                  openTasksOf(state).map((t) => t.taskId),
+                )
+              : EMPTY_PLAN,
+          reason: `tasks planned (round ${planned.round})`,
+          by: SYSTEM_ACTOR,
+        }),
+      );
       return this.viewsOf(result.state);
     });
   }
@@ -159,7 +218,11 @@ export class TeamSchedulingService {
   /** JobInspected → recorded on the job's schedule (a skill may be granted for accepted work). */
   recordInspection(jobId: string, accepted: boolean, reason: string, cause: EventCause): Promise<void> {
     return this.queue.run(async () => {
-      const result = await this.schedules.handle(scheduleStream(jobId), { type: 'RecordInspection', accepted, reason }, { commandId: cause.eventId, metadata: causeMetadata(cause), now: this.now });
+      const result = await this.schedules.handle(
+        scheduleStream(jobId),
+        { type: 'RecordInspection', accepted, reason },
+        { commandId: cause.eventId, metadata: causeMetadata(cause), now: this.now },
+      );
       await this.roster.observe(result.events as readonly RecordedEvent[]);
     });
   }
@@ -167,7 +230,11 @@ export class TeamSchedulingService {
   /** JobCancelled → every assigned task released ('job cancelled'). */
   recordCancellation(jobId: string, reason: string, cause: EventCause): Promise<void> {
     return this.queue.run(async () => {
-      const result = await this.schedules.handle(scheduleStream(jobId), { type: 'RecordCancellation', reason }, { commandId: cause.eventId, metadata: causeMetadata(cause), now: this.now });
+      const result = await this.schedules.handle(
+        scheduleStream(jobId),
+        { type: 'RecordCancellation', reason },
+        { commandId: cause.eventId, metadata: causeMetadata(cause), now: this.now },
+      );
       await this.roster.observe(result.events as readonly RecordedEvent[]);
     });
   }
@@ -180,7 +247,14 @@ export class TeamSchedulingService {
     return this.queue.run(async () => {
       await this.roster.ensureFresh();
       const d = event.data;
-      return this.handOffAllOf({ declarationId: event.id, memberId: d.memberId, from: Date.parse(d.from), to: Date.parse(d.to), reason: d.reason, by: d.by });
+      return this.handOffAllOf({
+        declarationId: event.id,
+        memberId: d.memberId,
+        from: Date.parse(d.from),
+        to: Date.parse(d.to),
+        reason: d.reason,
+        by: d.by,
+      });
     });
   }
 
@@ -195,7 +269,13 @@ export class TeamSchedulingService {
       await this.roster.ensureFresh();
       const result = await this.decideOnJob(jobId, key, metadataOf(actor.id, request), (state) => ({
         type: 'ScheduleTasks',
-        plan: isJobSchedule(state) && state.status === 'open' && coordinates(actor, state.regionId) ? this.planFor(state, openTasksOf(state).map((t) => t.taskId)) : EMPTY_PLAN,
+        plan:
+          isJobSchedule(state) && state.status === 'open' && coordinates(actor, state.regionId)
+            ? this.planFor(
+                state,
+                openTasksOf(state).map((t) => t.taskId),
+              )
+            : EMPTY_PLAN,
         reason: 'scheduled by a coordinator',
         by: actor,
       }));
@@ -204,7 +284,12 @@ export class TeamSchedulingService {
   }
 
   /** The holder cannot go on: her task is released and the best available teammate takes it, in one append. */
-  handOffTask(caller: Caller, taskId: string, input: { readonly reason: string; readonly progressNote: string }, request: RequestContext): Promise<TaskView> {
+  handOffTask(
+    caller: Caller,
+    taskId: string,
+    input: { readonly reason: string; readonly progressNote: string },
+    request: RequestContext,
+  ): Promise<TaskView> {
     const actor = actorOf(caller);
     const key = commandKey(actor.id, request.requestId);
     idOf(taskId, 'task.invalid_id', 'task_id');
@@ -229,7 +314,12 @@ export class TeamSchedulingService {
    * the declaration on her crew stream, then a hand-off of each task of hers planned in it
    * (only those). Answers those tasks as they stand now.
    */
-  declareUnavailable(caller: Caller, memberId: string, input: { readonly from: Date; readonly to: Date; readonly reason: string }, request: RequestContext): Promise<TaskView[]> {
+  declareUnavailable(
+    caller: Caller,
+    memberId: string,
+    input: { readonly from: Date; readonly to: Date; readonly reason: string },
+    request: RequestContext,
+  ): Promise<TaskView[]> {
     const actor = actorOf(caller);
     const key = commandKey(actor.id, request.requestId);
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
@@ -241,16 +331,30 @@ export class TeamSchedulingService {
         { commandId: key, metadata: metadataOf(actor.id, request), now: this.now },
       );
       await this.roster.observe(result.events as readonly RecordedEvent[]);
-      const declared = result.events.find((e): e is RecordedEvent<UnavailabilityDeclared> => e.type === 'UnavailabilityDeclared');
+      const declared = result.events.find(
+        (e): e is RecordedEvent<UnavailabilityDeclared> => e.type === 'UnavailabilityDeclared',
+      );
       if (declared === undefined) return [];
       const d = declared.data;
-      const taskIds = await this.handOffAllOf({ declarationId: declared.id, memberId: d.memberId, from: Date.parse(d.from), to: Date.parse(d.to), reason: d.reason, by: d.by });
+      const taskIds = await this.handOffAllOf({
+        declarationId: declared.id,
+        memberId: d.memberId,
+        from: Date.parse(d.from),
+        to: Date.parse(d.to),
+        reason: d.reason,
+        by: d.by,
+      });
       return taskIds.map((taskId) => this.currentTaskView(taskId)).filter((v): v is TaskView => v !== undefined);
     });
   }
 
   /** A coordinator of the job's region gives a task to another member, qualified under every hard rule, at her earliest fitting span. */
-  overrideAssignment(caller: Caller, taskId: string, input: { readonly memberId: string; readonly reason: string }, request: RequestContext): Promise<TaskView> {
+  overrideAssignment(
+    caller: Caller,
+    taskId: string,
+    input: { readonly memberId: string; readonly reason: string },
+    request: RequestContext,
+  ): Promise<TaskView> {
     const actor = actorOf(caller);
     const key = commandKey(actor.id, request.requestId);
     idOf(taskId, 'task.invalid_id', 'task_id');
@@ -260,7 +364,8 @@ export class TeamSchedulingService {
       const jobId = this.jobIdOfTask(taskId);
       const result = await this.decideOnJob(jobId, key, metadataOf(actor.id, request), (state) => {
         const member = this.roster.member(input.memberId);
-        if (member === undefined || member.status !== 'active') throw new NotFoundError('crew.member_not_found', 'no such member in any team');
+        if (member === undefined || member.status !== 'active')
+          throw new NotFoundError('crew.member_not_found', 'no such member in any team');
         return {
           type: 'OverrideAssignment',
           taskId,
@@ -276,7 +381,12 @@ export class TeamSchedulingService {
   }
 
   /** A coordinator pairs a trainee of the region with the holder of a task (shadowing), when she is free then. */
-  pairForTraining(caller: Caller, taskId: string, input: { readonly traineeMemberId: string; readonly reason: string }, request: RequestContext): Promise<TaskView> {
+  pairForTraining(
+    caller: Caller,
+    taskId: string,
+    input: { readonly traineeMemberId: string; readonly reason: string },
+    request: RequestContext,
+  ): Promise<TaskView> {
     const actor = actorOf(caller);
     const key = commandKey(actor.id, request.requestId);
     idOf(taskId, 'task.invalid_id', 'task_id');
@@ -286,7 +396,8 @@ export class TeamSchedulingService {
       const jobId = this.jobIdOfTask(taskId);
       const result = await this.decideOnJob(jobId, key, metadataOf(actor.id, request), (state) => {
         const trainee = this.roster.member(input.traineeMemberId);
-        if (trainee === undefined || trainee.status !== 'active') throw new NotFoundError('crew.member_not_found', 'no such member in any team');
+        if (trainee === undefined || trainee.status !== 'active')
+          throw new NotFoundError('crew.member_not_found', 'no such member in any team');
         const holder = isJobSchedule(state) ? state.tasks[taskId]?.holder : undefined;
         const busy = this.roster.busy().get(trainee.memberId) ?? [];
         const traineeFree =
@@ -294,7 +405,15 @@ export class TeamSchedulingService {
           withinWindows(trainee.windows, holder) &&
           !busy.some((span) => overlaps(span, holder)) &&
           !trainee.unavailability.some((u) => overlaps({ start: u.from, end: u.to }, holder));
-        return { type: 'PairForTraining', taskId, traineeMemberId: trainee.memberId, traineeRegionId: trainee.regionId, traineeFree, reason: input.reason, by: actor };
+        return {
+          type: 'PairForTraining',
+          taskId,
+          traineeMemberId: trainee.memberId,
+          traineeRegionId: trainee.regionId,
+          traineeFree,
+          reason: input.reason,
+          by: actor,
+        };
       });
       return this.taskView(result.state, taskId);
     });
@@ -304,7 +423,12 @@ export class TeamSchedulingService {
    * The home coordinator consents that a partner region's team works on a job that is not local
    * only: JobShared, then its unassignable tasks scheduled over both teams, in one append.
    */
-  shareJob(caller: Caller, jobId: string, input: { readonly partnerRegionId: string; readonly reason: string }, request: RequestContext): Promise<TaskView[]> {
+  shareJob(
+    caller: Caller,
+    jobId: string,
+    input: { readonly partnerRegionId: string; readonly reason: string },
+    request: RequestContext,
+  ): Promise<TaskView[]> {
     const actor = actorOf(caller);
     const key = commandKey(actor.id, request.requestId);
     idOf(jobId, 'job.invalid_id', 'job_id');
@@ -313,8 +437,18 @@ export class TeamSchedulingService {
       const partnerTeam = this.roster.team([input.partnerRegionId]);
       const result = await this.decideOnJob(jobId, key, metadataOf(actor.id, request), (state) => {
         let plan = EMPTY_PLAN;
-        if (isJobSchedule(state) && state.status === 'open' && coordinates(actor, state.regionId) && state.localOnlyTownId === null && input.partnerRegionId !== state.regionId && !state.partnerRegionIds.includes(input.partnerRegionId)) {
-          const shared: JobSchedule = { ...state, partnerRegionIds: [...state.partnerRegionIds, input.partnerRegionId] };
+        if (
+          isJobSchedule(state) &&
+          state.status === 'open' &&
+          coordinates(actor, state.regionId) &&
+          state.localOnlyTownId === null &&
+          input.partnerRegionId !== state.regionId &&
+          !state.partnerRegionIds.includes(input.partnerRegionId)
+        ) {
+          const shared: JobSchedule = {
+            ...state,
+            partnerRegionIds: [...state.partnerRegionIds, input.partnerRegionId],
+          };
           plan = this.planFor(
             shared,
             tasksOf(state)
@@ -322,7 +456,14 @@ export class TeamSchedulingService {
               .map((t) => t.taskId),
           );
         }
-        return { type: 'ShareJob', partnerRegionId: input.partnerRegionId, partnerTeamSize: partnerTeam.length, plan, reason: input.reason, by: actor };
+        return {
+          type: 'ShareJob',
+          partnerRegionId: input.partnerRegionId,
+          partnerTeamSize: partnerTeam.length,
+          plan,
+          reason: input.reason,
+          by: actor,
+        };
       });
       return this.viewsOf(result.state);
     });
@@ -334,13 +475,22 @@ export class TeamSchedulingService {
     const key = commandKey(actor.id, request.requestId);
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
     return this.queue.run(async () => {
-      const result = await this.crew.handle(crewStream(memberId), { type: 'SetWishedHours', minutesPerWeek, by: actor }, { commandId: key, metadata: metadataOf(actor.id, request), now: this.now });
+      const result = await this.crew.handle(
+        crewStream(memberId),
+        { type: 'SetWishedHours', minutesPerWeek, by: actor },
+        { commandId: key, metadata: metadataOf(actor.id, request), now: this.now },
+      );
       await this.roster.observe(result.events as readonly RecordedEvent[]);
     });
   }
 
   /** A coordinator of the member's region grants a skill for her work on a job whose inspection was accepted. */
-  grantSkill(caller: Caller, memberId: string, input: { readonly skill: string; readonly jobId: string; readonly reason: string }, request: RequestContext): Promise<void> {
+  grantSkill(
+    caller: Caller,
+    memberId: string,
+    input: { readonly skill: string; readonly jobId: string; readonly reason: string },
+    request: RequestContext,
+  ): Promise<void> {
     const actor = actorOf(caller);
     const key = commandKey(actor.id, request.requestId);
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
@@ -348,7 +498,11 @@ export class TeamSchedulingService {
     return this.queue.run(async () => {
       const { state } = await this.schedules.load(scheduleStream(input.jobId));
       const work = isJobSchedule(state)
-        ? { jobId: state.jobId, inspectionAccepted: state.inspectionAccepted, tookPart: tasksOf(state).some((t) => t.participants.includes(memberId)) }
+        ? {
+            jobId: state.jobId,
+            inspectionAccepted: state.inspectionAccepted,
+            tookPart: tasksOf(state).some((t) => t.participants.includes(memberId)),
+          }
         : undefined;
       const result = await this.crew.handle(
         crewStream(memberId),
@@ -367,32 +521,56 @@ export class TeamSchedulingService {
     const job = await this.readableJob(actor, idOf(jobId, 'job.invalid_id', 'job_id'));
     await this.roster.ensureFresh();
     const minutes = new Map<string, number>();
-    for (const t of tasksOf(job)) if (t.status === 'assigned' && t.holder) minutes.set(t.holder.memberId, (minutes.get(t.holder.memberId) ?? 0) + t.estimatedMinutes);
-    const members = new Map<string, CrewMember | undefined>(this.roster.team(teamRegionsOf(job)).map((m) => [m.memberId, m]));
-    for (const memberId of minutes.keys()) if (!members.has(memberId)) members.set(memberId, this.roster.member(memberId));
+    for (const t of tasksOf(job))
+      if (t.status === 'assigned' && t.holder)
+        minutes.set(t.holder.memberId, (minutes.get(t.holder.memberId) ?? 0) + t.estimatedMinutes);
+    const members = new Map<string, CrewMember | undefined>(
+      this.roster.team(teamRegionsOf(job)).map((m) => [m.memberId, m]),
+    );
+    for (const memberId of minutes.keys())
+      if (!members.has(memberId)) members.set(memberId, this.roster.member(memberId));
     const loads: MemberLoad[] = [...members].map(([memberId, member]) => ({
       memberId,
       assignedMinutes: minutes.get(memberId) ?? 0,
       wishedMinutesPerWeek: member !== undefined ? wishedMinutes(member) : 0,
     }));
-    return { jobId: job.jobId, regionId: job.regionId, partnerRegionIds: [...job.partnerRegionIds], tasks: this.viewsOf(job), loads };
+    return {
+      jobId: job.jobId,
+      regionId: job.regionId,
+      partnerRegionIds: [...job.partnerRegionIds],
+      tasks: this.viewsOf(job),
+      loads,
+    };
   }
 
   /** A member's tasks (held or shadowed) whose span meets [from, to), soonest first: hers, and her coordinators'. */
-  async getMemberSchedule(caller: Caller, memberId: string, period: { readonly from: Date; readonly to: Date }): Promise<TaskView[]> {
+  async getMemberSchedule(
+    caller: Caller,
+    memberId: string,
+    period: { readonly from: Date; readonly to: Date },
+  ): Promise<TaskView[]> {
     const actor = actorOf(caller);
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
     const from = period.from.getTime();
     const to = period.to.getTime();
-    if (!(from < to)) throw new ValidationError('crew.invalid_period', 'the period ends after it starts', { field: 'to' });
-    if (to - from > MAX_QUERY_SPAN_MS) throw new ValidationError('crew.invalid_period', 'a schedule is asked for at most 400 days at a time', { field: 'to' });
+    if (!(from < to))
+      throw new ValidationError('crew.invalid_period', 'the period ends after it starts', { field: 'to' });
+    if (to - from > MAX_QUERY_SPAN_MS)
+      throw new ValidationError('crew.invalid_period', 'a schedule is asked for at most 400 days at a time', {
+        field: 'to',
+      });
     await this.roster.ensureFresh();
     const member = this.roster.member(memberId);
     if (member === undefined) {
-      if (actor.id !== memberId && !actor.roles.some((r) => r.kind === 'coordinator')) throw new ForbiddenError('crew.forbidden', 'you may not see this member’s schedule');
+      if (actor.id !== memberId && !actor.roles.some((r) => r.kind === 'coordinator'))
+        throw new ForbiddenError('crew.forbidden', 'you may not see this member’s schedule');
       throw new NotFoundError('crew.member_not_found', 'no such member in any team');
     }
-    if (!mayReadMember(actor, member)) throw new ForbiddenError('crew.forbidden', `only the member herself or a coordinator of ${member.regionId} sees her schedule`);
+    if (!mayReadMember(actor, member))
+      throw new ForbiddenError(
+        'crew.forbidden',
+        `only the member herself or a coordinator of ${member.regionId} sees her schedule`,
+      );
     return this.roster
       .tasksOfMember(memberId)
       .filter(({ task }) => task.holder !== undefined && overlaps(task.holder, { start: from, end: to }))
@@ -425,7 +603,8 @@ export class TeamSchedulingService {
       if (event.occurredAt.getTime() > at.getTime()) break;
       if (event.data.taskId !== taskId) continue;
       if (event.type === 'TaskAssigned') holder = String(event.data.memberId);
-      else if (event.type === 'TaskHandedOff' || event.type === 'AssignmentOverridden') holder = String(event.data.toMemberId);
+      else if (event.type === 'TaskHandedOff' || event.type === 'AssignmentOverridden')
+        holder = String(event.data.toMemberId);
       else if (event.type === 'TaskReleased' || event.type === 'TaskUnassignable') holder = undefined;
     }
     return holder;
@@ -443,15 +622,29 @@ export class TeamSchedulingService {
    * builds the command from the state read (the scheduler's answer inside) and appends with
    * that version: a plan made from a stale state is never stored.
    */
-  private async decideOnJob(jobId: string, commandId: string, metadata: EventMetadata, build: (state: ScheduleState) => ScheduleCommand): Promise<ScheduleResult> {
+  private async decideOnJob(
+    jobId: string,
+    commandId: string,
+    metadata: EventMetadata,
+    build: (state: ScheduleState) => ScheduleCommand,
+  ): Promise<ScheduleResult> {
     const stream = scheduleStream(jobId);
     const { state, version, events } = await this.schedules.load(stream);
     const earlier = events.filter((e) => e.metadata.commandId === commandId);
     if (earlier.length > 0) return { state, events: earlier as readonly RecordedEvent[], alreadyHandled: true };
     const command = build(state);
-    const result = await this.schedules.handle(stream, command, { commandId, metadata, now: this.now, expectedVersion: version ?? 'no_stream' });
+    const result = await this.schedules.handle(stream, command, {
+      commandId,
+      metadata,
+      now: this.now,
+      expectedVersion: version ?? 'no_stream',
+    });
     await this.roster.observe(result.events as readonly RecordedEvent[]);
-    return { state: result.state, events: result.events as readonly RecordedEvent[], alreadyHandled: result.alreadyHandled };
+    return {
+      state: result.state,
+      events: result.events as readonly RecordedEvent[],
+      alreadyHandled: result.alreadyHandled,
+    };
   }
 
   /** Runs the scheduler and refuses (never stores) an answer that breaks a hard rule. */
@@ -465,7 +658,13 @@ export class TeamSchedulingService {
   /** The plan of some tasks of the job over the members of its teams. */
   private planFor(job: JobSchedule, taskIds: readonly string[]): SchedulePlan {
     if (taskIds.length === 0) return EMPTY_PLAN;
-    const problem = jobProblem({ job, taskIds, members: this.roster.team(teamRegionsOf(job)), busy: this.roster.busy(new Set(taskIds)), now: this.now().getTime() });
+    const problem = jobProblem({
+      job,
+      taskIds,
+      members: this.roster.team(teamRegionsOf(job)),
+      busy: this.roster.busy(new Set(taskIds)),
+      now: this.now().getTime(),
+    });
     return planOf(this.solve(problem), problem);
   }
 
@@ -475,18 +674,41 @@ export class TeamSchedulingService {
     const task = state.tasks[taskId];
     if (task?.status !== 'assigned' || task.holder?.memberId !== leaving) return undefined;
     const members = this.roster.team(teamRegionsOf(state)).filter((m) => m.memberId !== leaving);
-    const problem = jobProblem({ job: state, taskIds: [taskId], members, busy: this.roster.busy(new Set([taskId])), now: this.now().getTime() });
+    const problem = jobProblem({
+      job: state,
+      taskIds: [taskId],
+      members,
+      busy: this.roster.busy(new Set([taskId])),
+      now: this.now().getTime(),
+    });
     const plan = planOf(this.solve(problem), problem);
     const assignment = plan.assignments.find((a) => a.taskId === taskId);
-    if (assignment !== undefined) return { kind: 'assigned', memberId: assignment.memberId, start: assignment.start, end: assignment.end, teamRegionId: assignment.teamRegionId };
+    if (assignment !== undefined)
+      return {
+        kind: 'assigned',
+        memberId: assignment.memberId,
+        start: assignment.start,
+        end: assignment.end,
+        teamRegionId: assignment.teamRegionId,
+      };
     return { kind: 'unassignable', reasons: plan.unassignable.find((u) => u.taskId === taskId)?.reasons ?? [] };
   }
 
   /** Her earliest fitting span for the task under every hard rule, or the rules she would break. */
   private placementFor(state: ScheduleState, taskId: string, member: CrewMember): OverrideAssignment['placement'] {
     if (!isJobSchedule(state) || state.tasks[taskId] === undefined) return { kind: 'does_not_fit', reasons: [] };
-    if (member.windows.length === 0) return { kind: 'does_not_fit', reasons: [{ code: 'schedule.no_window', message: 'she has no availability window' }] };
-    const problem = jobProblem({ job: state, taskIds: [taskId], members: [member], busy: this.roster.busy(new Set([taskId])), now: this.now().getTime() });
+    if (member.windows.length === 0)
+      return {
+        kind: 'does_not_fit',
+        reasons: [{ code: 'schedule.no_window', message: 'she has no availability window' }],
+      };
+    const problem = jobProblem({
+      job: state,
+      taskIds: [taskId],
+      members: [member],
+      busy: this.roster.busy(new Set([taskId])),
+      now: this.now().getTime(),
+    });
     const schedule = this.solve(problem);
     const assignment = schedule.assignments.find((a) => a.taskId === taskId && a.memberId === member.memberId);
     if (assignment !== undefined) return { kind: 'fits', start: assignment.start, end: assignment.end };
@@ -500,7 +722,14 @@ export class TeamSchedulingService {
    * before it already booked. Answers the tasks concerned (those released under this
    * declaration before, too). A task the job refuses to move (cancelled meanwhile) stays.
    */
-  private async handOffAllOf(declaration: { readonly declarationId: string; readonly memberId: string; readonly from: number; readonly to: number; readonly reason: string; readonly by: string }): Promise<string[]> {
+  private async handOffAllOf(declaration: {
+    readonly declarationId: string;
+    readonly memberId: string;
+    readonly from: number;
+    readonly to: number;
+    readonly reason: string;
+    readonly by: string;
+  }): Promise<string[]> {
     const period = { start: declaration.from, end: declaration.to };
     const affected = this.roster
       .tasksOfMember(declaration.memberId)
@@ -509,7 +738,10 @@ export class TeamSchedulingService {
     const by: Actor = { id: declaration.by, roles: [] };
     const handled = new Set(this.roster.tasksReleasedFor(declaration.declarationId));
     for (const { job, task } of affected) {
-      const metadata = { ...metadataOf(declaration.by, { causationId: declaration.declarationId }), [DECLARATION_KEY]: declaration.declarationId };
+      const metadata = {
+        ...metadataOf(declaration.by, { causationId: declaration.declarationId }),
+        [DECLARATION_KEY]: declaration.declarationId,
+      };
       try {
         await this.decideOnJob(job.jobId, `${declaration.declarationId}:${task.taskId}`, metadata, (state) => ({
           type: 'HandOffTask',
@@ -538,15 +770,20 @@ export class TeamSchedulingService {
   private async readableJob(actor: Actor, jobId: string): Promise<JobSchedule> {
     const { state } = await this.schedules.load(scheduleStream(jobId));
     if (!isJobSchedule(state)) throw new NotFoundError('job.not_found', 'no schedule for this job');
-    if (!mayReadJob(actor, state)) throw new ForbiddenError('schedule.forbidden', 'you may not see this job’s schedule');
+    if (!mayReadJob(actor, state))
+      throw new ForbiddenError('schedule.forbidden', 'you may not see this job’s schedule');
     return state;
   }
 
   /** The task's job events, for readers of the job and anyone who held or shadowed the task. */
-  private async readableTask(actor: Actor, taskId: string): Promise<{ job: JobSchedule; events: readonly RecordedEvent[] }> {
+  private async readableTask(
+    actor: Actor,
+    taskId: string,
+  ): Promise<{ job: JobSchedule; events: readonly RecordedEvent[] }> {
     await this.roster.ensureFresh();
     const { state, events } = await this.schedules.load(scheduleStream(this.jobIdOfTask(taskId)));
-    if (!isJobSchedule(state) || state.tasks[taskId] === undefined) throw new NotFoundError('task.not_found', 'no such task');
+    if (!isJobSchedule(state) || state.tasks[taskId] === undefined)
+      throw new NotFoundError('task.not_found', 'no such task');
     if (!mayReadJob(actor, state) && !(state.tasks[taskId]?.participants.includes(actor.id) ?? false)) {
       throw new ForbiddenError('schedule.forbidden', 'you may not see this task’s history');
     }
@@ -572,14 +809,23 @@ export class TeamSchedulingService {
 }
 
 const spanOf = (data: { start?: unknown; end?: unknown }): { start: Date; end: Date } | undefined =>
-  typeof data.start === 'string' && typeof data.end === 'string' ? { start: new Date(data.start), end: new Date(data.end) } : undefined;
+  typeof data.start === 'string' && typeof data.end === 'string'
+    ? { start: new Date(data.start), end: new Date(data.end) }
+    : undefined;
 
 /** One event of the job's stream as an entry of a task's history; undefined when it is not about the task. */
 const historyEntryOf = (event: RecordedEvent, taskId: string): TaskHistoryEntry | undefined => {
   const d = event.data as Record<string, unknown>;
   if (d.taskId !== taskId) return undefined;
   const str = (value: unknown): string => (typeof value === 'string' ? value : '');
-  const base = { actor: str(d.by), at: event.occurredAt, reason: str(d.reason), progressNote: str(d.progressNote), fromMemberId: '', reasons: [] };
+  const base = {
+    actor: str(d.by),
+    at: event.occurredAt,
+    reason: str(d.reason),
+    progressNote: str(d.progressNote),
+    fromMemberId: '',
+    reasons: [],
+  };
   const span = spanOf(d);
   switch (event.type) {
     case 'TaskAssigned':
@@ -587,11 +833,26 @@ const historyEntryOf = (event: RecordedEvent, taskId: string): TaskHistoryEntry 
     case 'TaskReleased':
       return { ...base, kind: 'released', memberId: str(d.memberId) };
     case 'TaskHandedOff':
-      return { ...base, kind: 'handed_off', memberId: str(d.toMemberId), fromMemberId: str(d.fromMemberId), ...(span ? { span } : {}) };
+      return {
+        ...base,
+        kind: 'handed_off',
+        memberId: str(d.toMemberId),
+        fromMemberId: str(d.fromMemberId),
+        ...(span ? { span } : {}),
+      };
     case 'AssignmentOverridden':
-      return { ...base, kind: 'overridden', memberId: str(d.toMemberId), fromMemberId: str(d.fromMemberId), ...(span ? { span } : {}) };
+      return {
+        ...base,
+        kind: 'overridden',
+        memberId: str(d.toMemberId),
+        fromMemberId: str(d.fromMemberId),
+        ...(span ? { span } : {}),
+      };
     case 'TaskUnassignable': {
-      const reasons = (Array.isArray(d.reasons) ? d.reasons : []).map((r) => ({ code: str((r as { code?: unknown }).code), message: str((r as { message?: unknown }).message) }));
+      const reasons = (Array.isArray(d.reasons) ? d.reasons : []).map((r) => ({
+        code: str((r as { code?: unknown }).code),
+        message: str((r as { message?: unknown }).message),
+      }));
       return { ...base, kind: 'unassignable', memberId: '', reason: reasons.map((r) => r.code).join(', '), reasons };
     }
     case 'TraineePaired':

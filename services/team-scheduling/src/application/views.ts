@@ -29,7 +29,11 @@ export const taskViewOf = (job: JobSchedule, task: ScheduledTaskState): TaskView
   deadline: new Date(task.deadline),
   status: task.status,
   ...(task.holder !== undefined
-    ? { memberId: task.holder.memberId, span: { start: new Date(task.holder.start), end: new Date(task.holder.end) }, teamRegionId: task.holder.teamRegionId }
+    ? {
+        memberId: task.holder.memberId,
+        span: { start: new Date(task.holder.start), end: new Date(task.holder.end) },
+        teamRegionId: task.holder.teamRegionId,
+      }
     : {}),
   reasons: task.reasons.map((r) => ({ ...r })),
   ...(task.traineeMemberId !== undefined ? { traineeMemberId: task.traineeMemberId } : {}),

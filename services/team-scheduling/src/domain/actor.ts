@@ -5,7 +5,15 @@
  */
 import { systemActor, type Actor, type Role } from '@workshare/eventsourcing';
 
-export { actsFor, coordinates, isAccountant, isMember, isOperator, isSystem, type Actor } from '@workshare/eventsourcing';
+export {
+  actsFor,
+  coordinates,
+  isAccountant,
+  isMember,
+  isOperator,
+  isSystem,
+  type Actor,
+} from '@workshare/eventsourcing';
 export type ScheduleRole = Role;
 
 /** This service acting on its own (process managers). */

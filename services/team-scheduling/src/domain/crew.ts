@@ -21,18 +21,40 @@ type WindowData = { day: WeeklyWindow['day']; start: string; end: string };
 
 export type MemberJoinedTeam = {
   readonly type: 'MemberJoinedTeam';
-  readonly data: { memberId: string; regionId: string; townId: string; contractType: string; skills: string[]; availability: WindowData[] };
+  readonly data: {
+    memberId: string;
+    regionId: string;
+    townId: string;
+    contractType: string;
+    skills: string[];
+    availability: WindowData[];
+  };
 };
-export type MemberAvailabilityChanged = { readonly type: 'MemberAvailabilityChanged'; readonly data: { memberId: string; availability: WindowData[] } };
+export type MemberAvailabilityChanged = {
+  readonly type: 'MemberAvailabilityChanged';
+  readonly data: { memberId: string; availability: WindowData[] };
+};
 export type MemberLeftTeam = { readonly type: 'MemberLeftTeam'; readonly data: { memberId: string } };
-export type WishedHoursSet = { readonly type: 'WishedHoursSet'; readonly data: { memberId: string; minutesPerWeek: number; by: string } };
-export type SkillGranted = { readonly type: 'SkillGranted'; readonly data: { memberId: string; skill: string; jobId: string; by: string; reason: string } };
+export type WishedHoursSet = {
+  readonly type: 'WishedHoursSet';
+  readonly data: { memberId: string; minutesPerWeek: number; by: string };
+};
+export type SkillGranted = {
+  readonly type: 'SkillGranted';
+  readonly data: { memberId: string; skill: string; jobId: string; by: string; reason: string };
+};
 export type UnavailabilityDeclared = {
   readonly type: 'UnavailabilityDeclared';
   readonly data: { memberId: string; from: string; to: string; reason: string; by: string };
 };
 
-export type CrewEvent = MemberJoinedTeam | MemberAvailabilityChanged | MemberLeftTeam | WishedHoursSet | SkillGranted | UnavailabilityDeclared;
+export type CrewEvent =
+  | MemberJoinedTeam
+  | MemberAvailabilityChanged
+  | MemberLeftTeam
+  | WishedHoursSet
+  | SkillGranted
+  | UnavailabilityDeclared;
 export const CREW_EVENT_TYPES: readonly CrewEvent['type'][] = [
   'MemberJoinedTeam',
   'MemberAvailabilityChanged',
@@ -127,35 +149,45 @@ export const isCrewMember = (state: CrewState): state is CrewMember => state.sta
 const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 /** The minutes of her weekly windows. */
-export const weeklyWindowMinutes = (windows: readonly WeeklyWindow[]): number => windows.reduce((sum, w) => sum + minutesOf(w.end) - minutesOf(w.start), 0);
+export const weeklyWindowMinutes = (windows: readonly WeeklyWindow[]): number =>
+  windows.reduce((sum, w) => sum + minutesOf(w.end) - minutesOf(w.start), 0);
 
 /** What fairness weighs her by: what she wished, or by default every minute of her windows. */
-export const wishedMinutes = (member: CrewMember): number => member.wishedMinutesPerWeek ?? weeklyWindowMinutes(member.windows);
+export const wishedMinutes = (member: CrewMember): number =>
+  member.wishedMinutesPerWeek ?? weeklyWindowMinutes(member.windows);
 
 /** Her skills: identity's and the granted ones, without repeats. */
-export const skillsOf = (member: CrewMember): string[] => [...new Set([...member.identitySkills, ...member.grantedSkills])];
+export const skillsOf = (member: CrewMember): string[] => [
+  ...new Set([...member.identitySkills, ...member.grantedSkills]),
+];
 
 // ---- decide ---------------------------------------------------------------------------------
 
 const active = (state: CrewState): CrewMember => {
   if (!isCrewMember(state)) throw new NotFoundError('crew.member_not_found', 'no such member in any team');
-  if (state.status === 'left') throw new DomainError('crew.member_left', `member ${state.memberId} has left the team`, 'rule');
+  if (state.status === 'left')
+    throw new DomainError('crew.member_left', `member ${state.memberId} has left the team`, 'rule');
   return state;
 };
 
 const herselfOrCoordinator = (member: CrewMember, by: Actor, what: string): void => {
   if (by.id !== member.memberId && !coordinates(by, member.regionId) && !isSystem(by)) {
-    throw new ForbiddenError('crew.forbidden', `only the member herself or a coordinator of ${member.regionId} may ${what}`);
+    throw new ForbiddenError(
+      'crew.forbidden',
+      `only the member herself or a coordinator of ${member.regionId} may ${what}`,
+    );
   }
 };
 
-const windowsData = (windows: readonly WeeklyWindow[]): WindowData[] => windows.map((w) => ({ day: w.day, start: w.start, end: w.end }));
+const windowsData = (windows: readonly WeeklyWindow[]): WindowData[] =>
+  windows.map((w) => ({ day: w.day, start: w.start, end: w.end }));
 
 const sameWindows = (a: readonly WeeklyWindow[], b: readonly WeeklyWindow[]): boolean =>
   a.length === b.length && a.every((w, i) => w.day === b[i]?.day && w.start === b[i]?.start && w.end === b[i]?.end);
 
 const instant = (value: Date, field: string): number => {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ValidationError('crew.invalid_period', `${field} is not a point in time`, { field });
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new ValidationError('crew.invalid_period', `${field} is not a point in time`, { field });
   return value.getTime();
 };
 
@@ -180,7 +212,12 @@ export const decide = (command: CrewCommand, state: CrewState): CrewEvent[] => {
     case 'ChangeAvailability': {
       if (!isCrewMember(state)) throw new NotFoundError('crew.member_not_found', 'no such member in any team');
       if (state.status === 'left' || sameWindows(state.windows, command.availability)) return [];
-      return [{ type: 'MemberAvailabilityChanged', data: { memberId: state.memberId, availability: windowsData(command.availability) } }];
+      return [
+        {
+          type: 'MemberAvailabilityChanged',
+          data: { memberId: state.memberId, availability: windowsData(command.availability) },
+        },
+      ];
     }
     case 'LeaveTeam':
       if (!isCrewMember(state) || state.status === 'left') return [];
@@ -190,39 +227,77 @@ export const decide = (command: CrewCommand, state: CrewState): CrewEvent[] => {
       herselfOrCoordinator(member, command.by, 'set her wished hours');
       const minutes = command.minutesPerWeek;
       if (!Number.isSafeInteger(minutes) || minutes < 1 || minutes > LIMITS.maxWishedMinutesPerWeek) {
-        throw new ValidationError('crew.invalid_wished_hours', `wished minutes a week are a whole number from 1 to ${LIMITS.maxWishedMinutesPerWeek}`, { field: 'minutes_per_week' });
+        throw new ValidationError(
+          'crew.invalid_wished_hours',
+          `wished minutes a week are a whole number from 1 to ${LIMITS.maxWishedMinutesPerWeek}`,
+          { field: 'minutes_per_week' },
+        );
       }
       if (member.wishedMinutesPerWeek === minutes) return [];
-      return [{ type: 'WishedHoursSet', data: { memberId: member.memberId, minutesPerWeek: minutes, by: command.by.id } }];
+      return [
+        { type: 'WishedHoursSet', data: { memberId: member.memberId, minutesPerWeek: minutes, by: command.by.id } },
+      ];
     }
     case 'GrantSkill': {
       const member = active(state);
-      if (!coordinates(command.by, member.regionId)) throw new ForbiddenError('crew.forbidden', `only a coordinator of ${member.regionId} grants skills to its members`);
+      if (!coordinates(command.by, member.regionId))
+        throw new ForbiddenError(
+          'crew.forbidden',
+          `only a coordinator of ${member.regionId} grants skills to its members`,
+        );
       const skill = boundedText(command.skill, 'skill', 'crew.invalid_skill', 1, LIMITS.skillLength);
       const reason = boundedText(command.reason, 'reason', 'crew.invalid_reason', 1, LIMITS.reasonLength);
-      if (skillsOf(member).includes(skill)) throw new DomainError('skill.already_held', `member ${member.memberId} has the skill ${JSON.stringify(skill)} already`, 'rule');
+      if (skillsOf(member).includes(skill))
+        throw new DomainError(
+          'skill.already_held',
+          `member ${member.memberId} has the skill ${JSON.stringify(skill)} already`,
+          'rule',
+        );
       const work = command.work;
       // A skill is granted for work the business accepted, never on trust alone.
       if (work === undefined || work.jobId !== command.jobId || !work.inspectionAccepted || !work.tookPart) {
-        throw new DomainError('skill.no_inspected_work', `member ${member.memberId} has no work on job ${command.jobId} whose inspection was accepted`, 'rule');
+        throw new DomainError(
+          'skill.no_inspected_work',
+          `member ${member.memberId} has no work on job ${command.jobId} whose inspection was accepted`,
+          'rule',
+        );
       }
-      return [{ type: 'SkillGranted', data: { memberId: member.memberId, skill, jobId: command.jobId, by: command.by.id, reason } }];
+      return [
+        {
+          type: 'SkillGranted',
+          data: { memberId: member.memberId, skill, jobId: command.jobId, by: command.by.id, reason },
+        },
+      ];
     }
     case 'DeclareUnavailable': {
       const member = active(state);
       herselfOrCoordinator(member, command.by, 'declare her unavailable');
       const from = instant(command.from, 'from');
       const to = instant(command.to, 'to');
-      if (to <= from) throw new ValidationError('crew.invalid_period', 'an unavailability ends after it starts', { field: 'to' });
-      if (to <= command.at.getTime()) throw new ValidationError('crew.invalid_period', 'an unavailability that is over changes nothing', { field: 'to' });
+      if (to <= from)
+        throw new ValidationError('crew.invalid_period', 'an unavailability ends after it starts', { field: 'to' });
+      if (to <= command.at.getTime())
+        throw new ValidationError('crew.invalid_period', 'an unavailability that is over changes nothing', {
+          field: 'to',
+        });
       if (to - from > LIMITS.maxUnavailableDays * DAY_MS) {
-        throw new ValidationError('crew.invalid_period', `an unavailability lasts at most ${LIMITS.maxUnavailableDays} days`, { field: 'to' });
+        throw new ValidationError(
+          'crew.invalid_period',
+          `an unavailability lasts at most ${LIMITS.maxUnavailableDays} days`,
+          { field: 'to' },
+        );
       }
       const reason = boundedText(command.reason, 'reason', 'crew.invalid_reason', 1, LIMITS.reasonLength);
       return [
         {
           type: 'UnavailabilityDeclared',
-          data: { memberId: member.memberId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), reason, by: command.by.id },
+          data: {
+            memberId: member.memberId,
+            from: new Date(from).toISOString(),
+            to: new Date(to).toISOString(),
+            reason,
+            by: command.by.id,
+          },
         },
       ];
     }
@@ -260,7 +335,13 @@ export const evolve = (state: CrewState, event: CrewEvent): CrewState => {
       return { ...state, grantedSkills: [...state.grantedSkills, event.data.skill] };
     case 'UnavailabilityDeclared': {
       const d = event.data;
-      return { ...state, unavailability: [...state.unavailability, { from: Date.parse(d.from), to: Date.parse(d.to), reason: d.reason, by: d.by }] };
+      return {
+        ...state,
+        unavailability: [
+          ...state.unavailability,
+          { from: Date.parse(d.from), to: Date.parse(d.to), reason: d.reason, by: d.by },
+        ],
+      };
     }
   }
 };

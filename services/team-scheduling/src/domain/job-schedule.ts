@@ -17,31 +17,91 @@ export const scheduleStream = (jobId: string): string => `schedule-${jobId}`;
 // ---- events ---------------------------------------------------------------------------------
 
 /** A task as TasksPlanned gives it; times ISO-8601 UTC. */
-export type PlannedTaskData = { taskId: string; key: string; title: string; estimatedMinutes: number; skills: string[]; dependsOn: string[]; deadline: string };
+export type PlannedTaskData = {
+  taskId: string;
+  key: string;
+  title: string;
+  estimatedMinutes: number;
+  skills: string[];
+  dependsOn: string[];
+  deadline: string;
+};
 export type ReasonData = { code: string; message: string };
 
 export type TasksReceived = {
   readonly type: 'TasksReceived';
-  readonly data: { jobId: string; businessId: string; regionId: string; localOnlyTownId: string | null; round: number; tasks: PlannedTaskData[] };
+  readonly data: {
+    jobId: string;
+    businessId: string;
+    regionId: string;
+    localOnlyTownId: string | null;
+    round: number;
+    tasks: PlannedTaskData[];
+  };
 };
 export type TaskAssigned = {
   readonly type: 'TaskAssigned';
-  readonly data: { taskId: string; memberId: string; start: string; end: string; teamRegionId: string; by: string; reason: string };
+  readonly data: {
+    taskId: string;
+    memberId: string;
+    start: string;
+    end: string;
+    teamRegionId: string;
+    by: string;
+    reason: string;
+  };
 };
-export type TaskUnassignable = { readonly type: 'TaskUnassignable'; readonly data: { taskId: string; reasons: ReasonData[]; by: string } };
-export type TaskReleased = { readonly type: 'TaskReleased'; readonly data: { taskId: string; memberId: string; reason: string; progressNote: string; by: string } };
+export type TaskUnassignable = {
+  readonly type: 'TaskUnassignable';
+  readonly data: { taskId: string; reasons: ReasonData[]; by: string };
+};
+export type TaskReleased = {
+  readonly type: 'TaskReleased';
+  readonly data: { taskId: string; memberId: string; reason: string; progressNote: string; by: string };
+};
 export type TaskHandedOff = {
   readonly type: 'TaskHandedOff';
-  readonly data: { taskId: string; fromMemberId: string; toMemberId: string; start: string; end: string; teamRegionId: string; reason: string; progressNote: string; by: string };
+  readonly data: {
+    taskId: string;
+    fromMemberId: string;
+    toMemberId: string;
+    start: string;
+    end: string;
+    teamRegionId: string;
+    reason: string;
+    progressNote: string;
+    by: string;
+  };
 };
 export type AssignmentOverridden = {
   readonly type: 'AssignmentOverridden';
-  readonly data: { taskId: string; fromMemberId: string | null; toMemberId: string; start: string; end: string; teamRegionId: string; reason: string; by: string };
+  readonly data: {
+    taskId: string;
+    fromMemberId: string | null;
+    toMemberId: string;
+    start: string;
+    end: string;
+    teamRegionId: string;
+    reason: string;
+    by: string;
+  };
 };
-export type TraineePaired = { readonly type: 'TraineePaired'; readonly data: { taskId: string; traineeMemberId: string; reason: string; by: string } };
-export type JobShared = { readonly type: 'JobShared'; readonly data: { jobId: string; partnerRegionId: string; reason: string; by: string } };
-export type JobInspectionRecorded = { readonly type: 'JobInspectionRecorded'; readonly data: { jobId: string; accepted: boolean; reason: string } };
-export type JobCancelledRecorded = { readonly type: 'JobCancelledRecorded'; readonly data: { jobId: string; reason: string } };
+export type TraineePaired = {
+  readonly type: 'TraineePaired';
+  readonly data: { taskId: string; traineeMemberId: string; reason: string; by: string };
+};
+export type JobShared = {
+  readonly type: 'JobShared';
+  readonly data: { jobId: string; partnerRegionId: string; reason: string; by: string };
+};
+export type JobInspectionRecorded = {
+  readonly type: 'JobInspectionRecorded';
+  readonly data: { jobId: string; accepted: boolean; reason: string };
+};
+export type JobCancelledRecorded = {
+  readonly type: 'JobCancelledRecorded';
+  readonly data: { jobId: string; reason: string };
+};
 
 export type ScheduleEvent =
   | TasksReceived
@@ -117,7 +177,8 @@ export interface ScheduleTasks {
   readonly by: Actor;
 }
 /** Who takes a handed-off task: a teammate at a span, or nobody (with the scheduler's reasons). */
-export type Successor = ({ readonly kind: 'assigned' } & Placement) | { readonly kind: 'unassignable'; readonly reasons: readonly Reason[] };
+export type Successor =
+  ({ readonly kind: 'assigned' } & Placement) | { readonly kind: 'unassignable'; readonly reasons: readonly Reason[] };
 export interface HandOffTask {
   readonly type: 'HandOffTask';
   readonly taskId: string;
@@ -138,7 +199,9 @@ export interface OverrideAssignment {
   /** The region of her team. */
   readonly toRegionId: string;
   /** Her earliest fitting span, or why the task does not fit her (the hard rules she would break). */
-  readonly placement: { readonly kind: 'fits'; readonly start: number; readonly end: number } | { readonly kind: 'does_not_fit'; readonly reasons: readonly Reason[] };
+  readonly placement:
+    | { readonly kind: 'fits'; readonly start: number; readonly end: number }
+    | { readonly kind: 'does_not_fit'; readonly reasons: readonly Reason[] };
   readonly reason: string;
   readonly by: Actor;
 }
@@ -172,7 +235,15 @@ export interface RecordCancellation {
   readonly reason: string;
 }
 
-export type ScheduleCommand = ReceiveTasks | ScheduleTasks | HandOffTask | OverrideAssignment | PairForTraining | ShareJob | RecordInspection | RecordCancellation;
+export type ScheduleCommand =
+  | ReceiveTasks
+  | ScheduleTasks
+  | HandOffTask
+  | OverrideAssignment
+  | PairForTraining
+  | ShareJob
+  | RecordInspection
+  | RecordCancellation;
 
 // ---- state ----------------------------------------------------------------------------------
 
@@ -212,20 +283,24 @@ export const isJobSchedule = (state: ScheduleState): state is JobSchedule => sta
 export const teamRegionsOf = (job: JobSchedule): string[] => [job.regionId, ...job.partnerRegionIds];
 
 /** Tasks in plan order. */
-export const tasksOf = (job: JobSchedule): ScheduledTaskState[] => job.taskIds.map((id) => job.tasks[id]).filter((t): t is ScheduledTaskState => t !== undefined);
+export const tasksOf = (job: JobSchedule): ScheduledTaskState[] =>
+  job.taskIds.map((id) => job.tasks[id]).filter((t): t is ScheduledTaskState => t !== undefined);
 
 /** Tasks the scheduler may still place: waiting or unassignable. */
-export const openTasksOf = (job: JobSchedule): ScheduledTaskState[] => tasksOf(job).filter((t) => t.status !== 'assigned');
+export const openTasksOf = (job: JobSchedule): ScheduledTaskState[] =>
+  tasksOf(job).filter((t) => t.status !== 'assigned');
 
 // ---- decide ---------------------------------------------------------------------------------
 
 const existing = (state: ScheduleState): JobSchedule => {
-  if (!isJobSchedule(state)) throw new NotFoundError('job.not_found', 'no schedule for this job: its tasks were never planned');
+  if (!isJobSchedule(state))
+    throw new NotFoundError('job.not_found', 'no schedule for this job: its tasks were never planned');
   return state;
 };
 
 const open = (job: JobSchedule): JobSchedule => {
-  if (job.status === 'cancelled') throw new DomainError('schedule.job_cancelled', `job ${job.jobId} was cancelled`, 'rule');
+  if (job.status === 'cancelled')
+    throw new DomainError('schedule.job_cancelled', `job ${job.jobId} was cancelled`, 'rule');
   return job;
 };
 
@@ -236,12 +311,15 @@ const taskOf = (job: JobSchedule, taskId: string): ScheduledTaskState => {
 };
 
 const requireCoordinator = (job: JobSchedule, by: Actor, what: string): void => {
-  if (!coordinates(by, job.regionId)) throw new ForbiddenError('schedule.forbidden', `only a coordinator of ${job.regionId} may ${what}`);
+  if (!coordinates(by, job.regionId))
+    throw new ForbiddenError('schedule.forbidden', `only a coordinator of ${job.regionId} may ${what}`);
 };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const reasonsData = (reasons: readonly Reason[]): ReasonData[] => reasons.map((r) => ({ code: r.code, message: r.message }));
-const sameReasons = (a: readonly Reason[], b: readonly Reason[]): boolean => a.length === b.length && a.every((r, i) => r.code === b[i]?.code && r.message === b[i]?.message);
+const reasonsData = (reasons: readonly Reason[]): ReasonData[] =>
+  reasons.map((r) => ({ code: r.code, message: r.message }));
+const sameReasons = (a: readonly Reason[], b: readonly Reason[]): boolean =>
+  a.length === b.length && a.every((r, i) => r.code === b[i]?.code && r.message === b[i]?.message);
 
 /** Events for a plan of the scheduler: the tasks it places, and those still unplaceable (when their reasons changed). */
 const planEvents = (job: JobSchedule, plan: SchedulePlan, reason: string, by: Actor): ScheduleEvent[] => {
@@ -249,12 +327,25 @@ const planEvents = (job: JobSchedule, plan: SchedulePlan, reason: string, by: Ac
   for (const a of plan.assignments) {
     const task = taskOf(job, a.taskId);
     // The plan was made from a state that has moved on: decide again from a fresh one.
-    if (task.status === 'assigned') throw new DomainError('schedule.stale_plan', `task ${task.taskId} is assigned already`, 'conflict');
-    events.push({ type: 'TaskAssigned', data: { taskId: a.taskId, memberId: a.memberId, start: iso(a.start), end: iso(a.end), teamRegionId: a.teamRegionId, by: by.id, reason } });
+    if (task.status === 'assigned')
+      throw new DomainError('schedule.stale_plan', `task ${task.taskId} is assigned already`, 'conflict');
+    events.push({
+      type: 'TaskAssigned',
+      data: {
+        taskId: a.taskId,
+        memberId: a.memberId,
+        start: iso(a.start),
+        end: iso(a.end),
+        teamRegionId: a.teamRegionId,
+        by: by.id,
+        reason,
+      },
+    });
   }
   for (const u of plan.unassignable) {
     const task = taskOf(job, u.taskId);
-    if (task.status === 'assigned') throw new DomainError('schedule.stale_plan', `task ${task.taskId} is assigned already`, 'conflict');
+    if (task.status === 'assigned')
+      throw new DomainError('schedule.stale_plan', `task ${task.taskId} is assigned already`, 'conflict');
     if (task.status === 'unassignable' && sameReasons(task.reasons, u.reasons)) continue;
     events.push({ type: 'TaskUnassignable', data: { taskId: u.taskId, reasons: reasonsData(u.reasons), by: by.id } });
   }
@@ -296,18 +387,35 @@ const schedule = (command: ScheduleTasks, job: JobSchedule): ScheduleEvent[] => 
 const handOff = (command: HandOffTask, job: JobSchedule): ScheduleEvent[] => {
   const task = taskOf(job, command.taskId);
   open(job);
-  if (task.status !== 'assigned' || task.holder === undefined) throw new DomainError('task.not_assigned', `task ${task.taskId} is not assigned to anyone`, 'rule');
-  if (task.holder.memberId !== command.fromMemberId) throw new DomainError('task.not_held', `task ${task.taskId} is not held by ${command.fromMemberId}`, 'rule');
+  if (task.status !== 'assigned' || task.holder === undefined)
+    throw new DomainError('task.not_assigned', `task ${task.taskId} is not assigned to anyone`, 'rule');
+  if (task.holder.memberId !== command.fromMemberId)
+    throw new DomainError('task.not_held', `task ${task.taskId} is not held by ${command.fromMemberId}`, 'rule');
   // Only the holder hands off her own task; a declared unavailability acts for her.
-  if (command.declarationId === undefined && command.by.id !== command.fromMemberId) throw new DomainError('task.not_held', 'only the member holding a task hands it off', 'rule');
+  if (command.declarationId === undefined && command.by.id !== command.fromMemberId)
+    throw new DomainError('task.not_held', 'only the member holding a task hands it off', 'rule');
   const reason = boundedText(command.reason, 'reason', 'task.invalid_reason', 1, LIMITS.reasonLength);
-  const progressNote = boundedText(command.progressNote, 'progress_note', 'task.invalid_progress_note', 0, LIMITS.progressNoteLength);
+  const progressNote = boundedText(
+    command.progressNote,
+    'progress_note',
+    'task.invalid_progress_note',
+    0,
+    LIMITS.progressNoteLength,
+  );
   const successor = command.successor;
   if (successor === undefined) throw new Error(`hand-off of task ${task.taskId} without the scheduler's answer`);
-  if (successor.kind === 'assigned' && successor.memberId === command.fromMemberId) throw new Error(`task ${task.taskId} handed off to its own holder`);
+  if (successor.kind === 'assigned' && successor.memberId === command.fromMemberId)
+    throw new Error(`task ${task.taskId} handed off to its own holder`);
   const by = command.by.id;
-  const released: ScheduleEvent = { type: 'TaskReleased', data: { taskId: task.taskId, memberId: command.fromMemberId, reason, progressNote, by } };
-  if (successor.kind === 'unassignable') return [released, { type: 'TaskUnassignable', data: { taskId: task.taskId, reasons: reasonsData(successor.reasons), by } }];
+  const released: ScheduleEvent = {
+    type: 'TaskReleased',
+    data: { taskId: task.taskId, memberId: command.fromMemberId, reason, progressNote, by },
+  };
+  if (successor.kind === 'unassignable')
+    return [
+      released,
+      { type: 'TaskUnassignable', data: { taskId: task.taskId, reasons: reasonsData(successor.reasons), by } },
+    ];
   return [
     released,
     {
@@ -332,17 +440,34 @@ const override = (command: OverrideAssignment, job: JobSchedule): ScheduleEvent[
   const task = taskOf(job, command.taskId);
   open(job);
   const reason = boundedText(command.reason, 'reason', 'schedule.invalid_reason', 1, LIMITS.reasonLength);
-  if (task.holder?.memberId === command.toMemberId) throw new DomainError('schedule.same_member', `task ${task.taskId} is held by ${command.toMemberId} already`, 'rule');
+  if (task.holder?.memberId === command.toMemberId)
+    throw new DomainError(
+      'schedule.same_member',
+      `task ${task.taskId} is held by ${command.toMemberId} already`,
+      'rule',
+    );
   if (!teamRegionsOf(job).includes(command.toRegionId)) {
-    throw new DomainError('schedule.not_qualified', `member ${command.toMemberId} is not in a team working on this job`, 'rule', {
-      reasons: [{ code: 'schedule.not_in_team', message: `her team (${command.toRegionId}) does not work on this job` }],
-    });
+    throw new DomainError(
+      'schedule.not_qualified',
+      `member ${command.toMemberId} is not in a team working on this job`,
+      'rule',
+      {
+        reasons: [
+          { code: 'schedule.not_in_team', message: `her team (${command.toRegionId}) does not work on this job` },
+        ],
+      },
+    );
   }
   const placement = command.placement;
   if (placement.kind === 'does_not_fit') {
-    throw new DomainError('schedule.not_qualified', `member ${command.toMemberId} cannot take task ${task.taskId} without breaking a hard rule`, 'rule', {
-      reasons: reasonsData(placement.reasons),
-    });
+    throw new DomainError(
+      'schedule.not_qualified',
+      `member ${command.toMemberId} cannot take task ${task.taskId} without breaking a hard rule`,
+      'rule',
+      {
+        reasons: reasonsData(placement.reasons),
+      },
+    );
   }
   return [
     {
@@ -366,28 +491,59 @@ const pair = (command: PairForTraining, job: JobSchedule): ScheduleEvent[] => {
   const task = taskOf(job, command.taskId);
   open(job);
   const reason = boundedText(command.reason, 'reason', 'schedule.invalid_reason', 1, LIMITS.reasonLength);
-  if (task.status !== 'assigned' || task.holder === undefined) throw new DomainError('task.not_assigned', `task ${task.taskId} has no holder to shadow`, 'rule');
-  if (task.holder.memberId === command.traineeMemberId) throw new DomainError('schedule.trainee_is_holder', 'the holder cannot shadow herself', 'rule');
-  if (command.traineeRegionId !== job.regionId) throw new DomainError('schedule.trainee_not_in_team', `the trainee is not a member of ${job.regionId}`, 'rule');
-  if (task.traineeMemberId !== undefined) throw new DomainError('task.already_paired', `task ${task.taskId} has a trainee already`, 'rule');
-  if (!command.traineeFree) throw new DomainError('schedule.trainee_not_free', 'the trainee is not free during the holder’s span', 'rule');
-  return [{ type: 'TraineePaired', data: { taskId: task.taskId, traineeMemberId: command.traineeMemberId, reason, by: command.by.id } }];
+  if (task.status !== 'assigned' || task.holder === undefined)
+    throw new DomainError('task.not_assigned', `task ${task.taskId} has no holder to shadow`, 'rule');
+  if (task.holder.memberId === command.traineeMemberId)
+    throw new DomainError('schedule.trainee_is_holder', 'the holder cannot shadow herself', 'rule');
+  if (command.traineeRegionId !== job.regionId)
+    throw new DomainError('schedule.trainee_not_in_team', `the trainee is not a member of ${job.regionId}`, 'rule');
+  if (task.traineeMemberId !== undefined)
+    throw new DomainError('task.already_paired', `task ${task.taskId} has a trainee already`, 'rule');
+  if (!command.traineeFree)
+    throw new DomainError('schedule.trainee_not_free', 'the trainee is not free during the holder’s span', 'rule');
+  return [
+    {
+      type: 'TraineePaired',
+      data: { taskId: task.taskId, traineeMemberId: command.traineeMemberId, reason, by: command.by.id },
+    },
+  ];
 };
 
 const share = (command: ShareJob, job: JobSchedule): ScheduleEvent[] => {
   requireCoordinator(job, command.by, 'share');
   open(job);
   const reason = boundedText(command.reason, 'reason', 'schedule.invalid_reason', 1, LIMITS.reasonLength);
-  if (command.partnerRegionId === job.regionId) throw new ValidationError('schedule.invalid_partner', 'a job is shared with another region’s team', { field: 'partner_region_id' });
+  if (command.partnerRegionId === job.regionId)
+    throw new ValidationError('schedule.invalid_partner', 'a job is shared with another region’s team', {
+      field: 'partner_region_id',
+    });
   // その町で、その町の人が: a local-only job stays with its town.
-  if (job.localOnlyTownId !== null) throw new DomainError('schedule.local_only_cannot_share', `the job is local to ${job.localOnlyTownId}`, 'rule');
-  if (job.partnerRegionIds.includes(command.partnerRegionId)) throw new DomainError('schedule.already_shared', `the job is shared with ${command.partnerRegionId} already`, 'rule');
-  if (!tasksOf(job).some((t) => t.status === 'unassignable')) throw new DomainError('schedule.sharing_not_needed', 'every task has found a member of the home team', 'rule');
-  if (command.partnerTeamSize < 1) throw new DomainError('schedule.partner_has_no_team', `${command.partnerRegionId} has no team to share with`, 'rule');
-  const shared: ScheduleEvent = { type: 'JobShared', data: { jobId: job.jobId, partnerRegionId: command.partnerRegionId, reason, by: command.by.id } };
+  if (job.localOnlyTownId !== null)
+    throw new DomainError('schedule.local_only_cannot_share', `the job is local to ${job.localOnlyTownId}`, 'rule');
+  if (job.partnerRegionIds.includes(command.partnerRegionId))
+    throw new DomainError(
+      'schedule.already_shared',
+      `the job is shared with ${command.partnerRegionId} already`,
+      'rule',
+    );
+  if (!tasksOf(job).some((t) => t.status === 'unassignable'))
+    throw new DomainError('schedule.sharing_not_needed', 'every task has found a member of the home team', 'rule');
+  if (command.partnerTeamSize < 1)
+    throw new DomainError(
+      'schedule.partner_has_no_team',
+      `${command.partnerRegionId} has no team to share with`,
+      'rule',
+    );
+  const shared: ScheduleEvent = {
+    type: 'JobShared',
+    data: { jobId: job.jobId, partnerRegionId: command.partnerRegionId, reason, by: command.by.id },
+  };
   const withPartner = evolve(job, shared);
   if (!isJobSchedule(withPartner)) return [shared];
-  return [shared, ...planEvents(withPartner, command.plan, `shared with ${command.partnerRegionId}: ${reason}`, command.by)];
+  return [
+    shared,
+    ...planEvents(withPartner, command.plan, `shared with ${command.partnerRegionId}: ${reason}`, command.by),
+  ];
 };
 
 const cancel = (command: RecordCancellation, state: ScheduleState): ScheduleEvent[] => {
@@ -397,7 +553,10 @@ const cancel = (command: RecordCancellation, state: ScheduleState): ScheduleEven
     { type: 'JobCancelledRecorded', data: { jobId: state.jobId, reason: command.reason } },
     ...tasksOf(state)
       .filter((t) => t.status === 'assigned' && t.holder !== undefined)
-      .map((t): ScheduleEvent => ({ type: 'TaskReleased', data: { taskId: t.taskId, memberId: t.holder?.memberId ?? '', reason: 'job cancelled', progressNote: '', by } })),
+      .map((t): ScheduleEvent => ({
+        type: 'TaskReleased',
+        data: { taskId: t.taskId, memberId: t.holder?.memberId ?? '', reason: 'job cancelled', progressNote: '', by },
+      })),
   ];
 };
 
@@ -406,7 +565,14 @@ export const decide = (command: ScheduleCommand, state: ScheduleState): Schedule
     case 'ReceiveTasks':
       return receive(command, state);
     case 'RecordInspection':
-      return isJobSchedule(state) ? [{ type: 'JobInspectionRecorded', data: { jobId: state.jobId, accepted: command.accepted, reason: command.reason } }] : [];
+      return isJobSchedule(state)
+        ? [
+            {
+              type: 'JobInspectionRecorded',
+              data: { jobId: state.jobId, accepted: command.accepted, reason: command.reason },
+            },
+          ]
+        : [];
     case 'RecordCancellation':
       return cancel(command, state);
     case 'ScheduleTasks':
@@ -424,7 +590,11 @@ export const decide = (command: ScheduleCommand, state: ScheduleState): Schedule
 
 // ---- evolve ---------------------------------------------------------------------------------
 
-const withTask = (job: JobSchedule, taskId: string, change: (task: ScheduledTaskState) => ScheduledTaskState): JobSchedule => {
+const withTask = (
+  job: JobSchedule,
+  taskId: string,
+  change: (task: ScheduledTaskState) => ScheduledTaskState,
+): JobSchedule => {
   const task = job.tasks[taskId];
   return task === undefined ? job : { ...job, tasks: { ...job.tasks, [taskId]: change(task) } };
 };
@@ -436,7 +606,9 @@ const holding = (task: ScheduledTaskState, placement: Placement): ScheduledTaskS
   reasons: [],
   // A trainee shadows a holder at a span: a new holder or span ends the pairing.
   traineeMemberId: undefined,
-  participants: task.participants.includes(placement.memberId) ? task.participants : [...task.participants, placement.memberId],
+  participants: task.participants.includes(placement.memberId)
+    ? task.participants
+    : [...task.participants, placement.memberId],
 });
 
 export const evolve = (state: ScheduleState, event: ScheduleEvent): ScheduleState => {
@@ -444,7 +616,18 @@ export const evolve = (state: ScheduleState, event: ScheduleEvent): ScheduleStat
     const d = event.data;
     const base: JobSchedule = isJobSchedule(state)
       ? state
-      : { status: 'open', jobId: d.jobId, businessId: d.businessId, regionId: d.regionId, localOnlyTownId: d.localOnlyTownId, round: 0, tasks: {}, taskIds: [], partnerRegionIds: [], inspectionAccepted: false };
+      : {
+          status: 'open',
+          jobId: d.jobId,
+          businessId: d.businessId,
+          regionId: d.regionId,
+          localOnlyTownId: d.localOnlyTownId,
+          round: 0,
+          tasks: {},
+          taskIds: [],
+          partnerRegionIds: [],
+          inspectionAccepted: false,
+        };
     const tasks: Record<string, ScheduledTaskState> = { ...base.tasks };
     const taskIds = [...base.taskIds];
     for (const t of d.tasks) {
@@ -471,23 +654,55 @@ export const evolve = (state: ScheduleState, event: ScheduleEvent): ScheduleStat
   switch (event.type) {
     case 'TaskAssigned': {
       const d = event.data;
-      return withTask(state, d.taskId, (t) => holding(t, { memberId: d.memberId, start: Date.parse(d.start), end: Date.parse(d.end), teamRegionId: d.teamRegionId }));
+      return withTask(state, d.taskId, (t) =>
+        holding(t, {
+          memberId: d.memberId,
+          start: Date.parse(d.start),
+          end: Date.parse(d.end),
+          teamRegionId: d.teamRegionId,
+        }),
+      );
     }
     case 'TaskHandedOff':
     case 'AssignmentOverridden': {
       const d = event.data;
-      return withTask(state, d.taskId, (t) => holding(t, { memberId: d.toMemberId, start: Date.parse(d.start), end: Date.parse(d.end), teamRegionId: d.teamRegionId }));
+      return withTask(state, d.taskId, (t) =>
+        holding(t, {
+          memberId: d.toMemberId,
+          start: Date.parse(d.start),
+          end: Date.parse(d.end),
+          teamRegionId: d.teamRegionId,
+        }),
+      );
     }
     case 'TaskUnassignable':
-      return withTask(state, event.data.taskId, (t) => ({ ...t, status: 'unassignable', holder: undefined, traineeMemberId: undefined, reasons: event.data.reasons.map((r) => ({ ...r })) }));
+      return withTask(state, event.data.taskId, (t) => ({
+        ...t,
+        status: 'unassignable',
+        holder: undefined,
+        traineeMemberId: undefined,
+        reasons: event.data.reasons.map((r) => ({ ...r })),
+      }));
     case 'TaskReleased':
-      return withTask(state, event.data.taskId, (t) => ({ ...t, status: 'waiting', holder: undefined, traineeMemberId: undefined, reasons: [] }));
+      return withTask(state, event.data.taskId, (t) => ({
+        ...t,
+        status: 'waiting',
+        holder: undefined,
+        traineeMemberId: undefined,
+        reasons: [],
+      }));
     case 'TraineePaired': {
       const trainee = event.data.traineeMemberId;
-      return withTask(state, event.data.taskId, (t) => ({ ...t, traineeMemberId: trainee, participants: t.participants.includes(trainee) ? t.participants : [...t.participants, trainee] }));
+      return withTask(state, event.data.taskId, (t) => ({
+        ...t,
+        traineeMemberId: trainee,
+        participants: t.participants.includes(trainee) ? t.participants : [...t.participants, trainee],
+      }));
     }
     case 'JobShared':
-      return state.partnerRegionIds.includes(event.data.partnerRegionId) ? state : { ...state, partnerRegionIds: [...state.partnerRegionIds, event.data.partnerRegionId] };
+      return state.partnerRegionIds.includes(event.data.partnerRegionId)
+        ? state
+        : { ...state, partnerRegionIds: [...state.partnerRegionIds, event.data.partnerRegionId] };
     case 'JobInspectionRecorded':
       return { ...state, inspectionAccepted: state.inspectionAccepted || event.data.accepted };
     case 'JobCancelledRecorded':

@@ -17,7 +17,11 @@ const codePoints = (text: string): number => [...text].length;
 export const boundedText = (value: string, field: string, code: string, min: number, max: number): string => {
   const trimmed = typeof value === 'string' ? value.trim() : '';
   if (typeof value !== 'string' || codePoints(trimmed) < min || codePoints(trimmed) > max) {
-    throw new ValidationError(code, min > 0 ? `${field} must be ${min} to ${max} characters` : `${field} must be at most ${max} characters`, { field });
+    throw new ValidationError(
+      code,
+      min > 0 ? `${field} must be ${min} to ${max} characters` : `${field} must be at most ${max} characters`,
+      { field },
+    );
   }
   return trimmed;
 };

@@ -4,7 +4,8 @@ import { crewDecider, type CrewMember } from '../../src/domain/crew.js';
 import { scheduleDecider, type JobSchedule } from '../../src/domain/job-schedule.js';
 import { assigned, at, HANAKO, joined, MAI, received, SPAN, T1, T2, task, YUKI } from '../domain/fixtures.js';
 
-const member = (memberId: string, extra: Parameters<typeof joined>[1] = {}): CrewMember => fold(crewDecider, [joined(memberId, extra)]) as CrewMember;
+const member = (memberId: string, extra: Parameters<typeof joined>[1] = {}): CrewMember =>
+  fold(crewDecider, [joined(memberId, extra)]) as CrewMember;
 const T3 = '01900000-0000-7000-8000-0000000000c3';
 
 describe('scheduling problems from the roster', () => {
@@ -25,8 +26,24 @@ describe('scheduling problems from the roster', () => {
       assigned(T3, YUKI, { start: at('2026-04-08T04:00:00.000Z'), end: at('2026-04-08T04:30:00.000Z') }),
     ]) as JobSchedule;
     const members = [member(HANAKO), member(YUKI), member(MAI, { availability: [] })];
-    const problem = jobProblem({ job, taskIds: [T2], members, busy: new Map([[HANAKO, [SPAN]]]), now: at('2026-04-06T00:00:00.000Z') });
-    expect(problem.tasks).toEqual([{ taskId: T2, jobId: job.jobId, estimatedMinutes: 30, skills: ['data entry'], dependsOn: [T1], deadline: at('2026-04-08T04:00:00.000Z'), localOnlyTownId: null }]);
+    const problem = jobProblem({
+      job,
+      taskIds: [T2],
+      members,
+      busy: new Map([[HANAKO, [SPAN]]]),
+      now: at('2026-04-06T00:00:00.000Z'),
+    });
+    expect(problem.tasks).toEqual([
+      {
+        taskId: T2,
+        jobId: job.jobId,
+        estimatedMinutes: 30,
+        skills: ['data entry'],
+        dependsOn: [T1],
+        deadline: at('2026-04-08T04:00:00.000Z'),
+        localOnlyTownId: null,
+      },
+    ]);
     expect(problem.fixedEnds).toEqual({ [T1]: SPAN.end });
     expect(problem.existingLoads).toEqual({ [HANAKO]: 30, [YUKI]: 30 });
     expect(problem.previousHolders).toEqual({ [T2]: HANAKO });
@@ -36,7 +53,10 @@ describe('scheduling problems from the roster', () => {
       [HANAKO, 40, [SPAN]],
       [YUKI, 40, []],
     ]);
-    expect(planOf({ assignments: [{ taskId: T2, memberId: YUKI, start: 1, end: 2 }], unassignable: [] }, problem).assignments[0]).toMatchObject({ teamRegionId: 'fujisato' });
+    expect(
+      planOf({ assignments: [{ taskId: T2, memberId: YUKI, start: 1, end: 2 }], unassignable: [] }, problem)
+        .assignments[0],
+    ).toMatchObject({ teamRegionId: 'fujisato' });
   });
 });
 
@@ -57,6 +77,11 @@ describe('withinWindows (a span inside her weekly windows, Asia/Tokyo)', () => {
       { day: 'mon' as const, start: '15:00', end: '16:00' },
     ];
     expect(withinWindows(afternoon, { start: tokyo('14:30'), end: tokyo('15:30') })).toBe(true);
-    expect(withinWindows([...afternoon.slice(0, 1), { day: 'mon' as const, start: '15:10', end: '16:00' }], { start: tokyo('14:30'), end: tokyo('15:30') })).toBe(false);
+    expect(
+      withinWindows([...afternoon.slice(0, 1), { day: 'mon' as const, start: '15:10', end: '16:00' }], {
+        start: tokyo('14:30'),
+        end: tokyo('15:30'),
+      }),
+    ).toBe(false);
   });
 });

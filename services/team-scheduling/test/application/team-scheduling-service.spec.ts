@@ -26,22 +26,41 @@ let bus: EmbeddedEventBus;
 let subscriptions: BusSubscription[];
 let cast: Cast;
 const people: Record<'hana' | 'yui' | 'sora' | 'rin', string> = { hana: '', yui: '', sora: '', rin: '' };
-const WINDOWS = { hana: everyDay('09:00', '12:00'), yui: everyDay('20:00', '22:00'), sora: everyDay('08:00', '23:00'), rin: everyDay('10:00', '16:00') };
+const WINDOWS = {
+  hana: everyDay('09:00', '12:00'),
+  yui: everyDay('20:00', '22:00'),
+  sora: everyDay('08:00', '23:00'),
+  rin: everyDay('10:00', '16:00'),
+};
 
 beforeAll(async () => {
   store = await openEventStore('embedded:memory');
   coop = await startTestCooperative({ store });
   cast = await castOf(coop);
-  people.hana = await registerMember(store, { townId: 'fujisato/kasuge', skills: ['data entry'], availability: WINDOWS.hana });
-  people.yui = await registerMember(store, { townId: 'fujisato/tara', skills: ['data entry'], availability: WINDOWS.yui });
+  people.hana = await registerMember(store, {
+    townId: 'fujisato/kasuge',
+    skills: ['data entry'],
+    availability: WINDOWS.hana,
+  });
+  people.yui = await registerMember(store, {
+    townId: 'fujisato/tara',
+    skills: ['data entry'],
+    availability: WINDOWS.yui,
+  });
   // A new member: no skill yet, free all day (a trainee).
   people.sora = await registerMember(store, { townId: 'fujisato/fujikoto', skills: [], availability: WINDOWS.sora });
-  people.rin = await registerMember(store, { townId: 'setagaya/sangenjaya', skills: ['translation', 'data entry'], availability: WINDOWS.rin });
+  people.rin = await registerMember(store, {
+    townId: 'setagaya/sangenjaya',
+    skills: ['translation', 'data entry'],
+    availability: WINDOWS.rin,
+  });
   runtime = await openTeamSchedulingService({ store });
   bus = new EmbeddedEventBus({ store, pollIntervalMs: 20 });
   subscriptions = startTeamSchedulingConsumers({ service: runtime.service, bus });
   await Promise.all(subscriptions.map((s) => s.ready));
-  await eventually('the teams', async () => ((await store.readStream(crewStream(people.rin))).length > 0 ? true : undefined));
+  await eventually('the teams', async () =>
+    (await store.readStream(crewStream(people.rin))).length > 0 ? true : undefined,
+  );
 }, 60_000);
 afterAll(async () => {
   await Promise.all(subscriptions?.map((s) => s.stop()) ?? []);
@@ -72,7 +91,10 @@ const plannedJob = async (spec: PlanSpec) => {
 };
 
 const byId = (tasks: readonly TaskView[]) => new Map(tasks.map((t) => [t.taskId, t]));
-const snapshot = (t: TaskView | undefined) => (t === undefined ? undefined : { memberId: t.memberId, start: t.span?.start.getTime(), end: t.span?.end.getTime(), status: t.status });
+const snapshot = (t: TaskView | undefined) =>
+  t === undefined
+    ? undefined
+    : { memberId: t.memberId, start: t.span?.start.getTime(), end: t.span?.end.getTime(), status: t.status };
 
 /** Every assignment in every job: no member holds two tasks at once. */
 const assertNoDoubleBooking = async (jobIds: readonly string[]) => {
@@ -80,7 +102,10 @@ const assertNoDoubleBooking = async (jobIds: readonly string[]) => {
   for (const jobId of jobIds) {
     for (const t of (await service().getJobSchedule(as('operator'), jobId)).tasks) {
       if (t.status !== 'assigned' || !t.memberId || !t.span) continue;
-      spans.set(t.memberId, [...(spans.get(t.memberId) ?? []), { start: t.span.start.getTime(), end: t.span.end.getTime() }]);
+      spans.set(t.memberId, [
+        ...(spans.get(t.memberId) ?? []),
+        { start: t.span.start.getTime(), end: t.span.end.getTime() },
+      ]);
     }
   }
   for (const list of spans.values()) {
@@ -97,31 +122,72 @@ describe('teams from identity’s members', () => {
     const [registered] = await store.readStream(`member-${coop.member.id}`);
     expect(joined).toMatchObject({
       type: 'MemberJoinedTeam',
-      data: { memberId: coop.member.id, regionId: 'fujisato', townId: 'fujisato/fujikoto', skills: ['data entry'], availability: [{ day: 'mon', start: '13:00', end: '13:40' }] },
+      data: {
+        memberId: coop.member.id,
+        regionId: 'fujisato',
+        townId: 'fujisato/fujikoto',
+        skills: ['data entry'],
+        availability: [{ day: 'mon', start: '13:00', end: '13:40' }],
+      },
       metadata: { commandId: registered!.id, actor: 'system:team-scheduling' },
     });
     await service().recordIdentityFact(
-      { kind: 'registered', memberId: coop.member.id, regionId: 'fujisato', townId: 'fujisato/fujikoto', contractType: 'contractor', skills: [], availability: [] },
+      {
+        kind: 'registered',
+        memberId: coop.member.id,
+        regionId: 'fujisato',
+        townId: 'fujisato/fujikoto',
+        contractType: 'contractor',
+        skills: [],
+        availability: [],
+      },
       { eventId: registered!.id },
     );
     expect(await store.readStream(crewStream(coop.member.id))).toHaveLength(1);
   });
 
   it('follows availability updates', async () => {
-    const memberId = await registerMember(store, { townId: 'fujisato/tara', skills: ['proofreading'], availability: everyDay('06:00', '07:00') });
-    await eventually('joined', async () => ((await store.readStream(crewStream(memberId))).length === 1 ? true : undefined));
-    await store.append(`member-${memberId}`, [{ type: 'MemberAvailabilityUpdated', data: { memberId, availability: [{ day: 'sat', start: '10:00', end: '12:00' }], timeZone: 'Asia/Tokyo', updatedBy: memberId } }]);
+    const memberId = await registerMember(store, {
+      townId: 'fujisato/tara',
+      skills: ['proofreading'],
+      availability: everyDay('06:00', '07:00'),
+    });
+    await eventually('joined', async () =>
+      (await store.readStream(crewStream(memberId))).length === 1 ? true : undefined,
+    );
+    await store.append(`member-${memberId}`, [
+      {
+        type: 'MemberAvailabilityUpdated',
+        data: {
+          memberId,
+          availability: [{ day: 'sat', start: '10:00', end: '12:00' }],
+          timeZone: 'Asia/Tokyo',
+          updatedBy: memberId,
+        },
+      },
+    ]);
     const [, changed] = await eventually('changed', async () => {
       const events = await store.readStream(crewStream(memberId));
       return events.length === 2 ? events : undefined;
     });
-    expect(changed).toMatchObject({ type: 'MemberAvailabilityChanged', data: { memberId, availability: [{ day: 'sat', start: '10:00', end: '12:00' }] } });
+    expect(changed).toMatchObject({
+      type: 'MemberAvailabilityChanged',
+      data: { memberId, availability: [{ day: 'sat', start: '10:00', end: '12:00' }] },
+    });
   });
 });
 
 describe('scheduling planned tasks', () => {
   it('assigns TasksPlanned at once, every hard rule kept, the credit to the member’s region', async () => {
-    const job = await plannedJob({ tasks: [{ estimatedMinutes: 60 }, { estimatedMinutes: 45, after: [0] }, { estimatedMinutes: 30, after: [1] }, { estimatedMinutes: 60 }, { estimatedMinutes: 30 }] });
+    const job = await plannedJob({
+      tasks: [
+        { estimatedMinutes: 60 },
+        { estimatedMinutes: 45, after: [0] },
+        { estimatedMinutes: 30, after: [1] },
+        { estimatedMinutes: 60 },
+        { estimatedMinutes: 30 },
+      ],
+    });
     jobs.push(job.jobId);
     const tasks = byId(job.tasks);
     const windowsOf = new Map([
@@ -133,12 +199,18 @@ describe('scheduling planned tasks', () => {
       expect(t).toMatchObject({ status: 'assigned', teamRegionId: 'fujisato' });
       expect(windowsOf.has(t.memberId!)).toBe(true);
       expect(t.span!.end.getTime() - t.span!.start.getTime()).toBe(t.estimatedMinutes * 60_000);
-      expect(withinWindows(windowsOf.get(t.memberId!)!, { start: t.span!.start.getTime(), end: t.span!.end.getTime() })).toBe(true);
+      expect(
+        withinWindows(windowsOf.get(t.memberId!)!, { start: t.span!.start.getTime(), end: t.span!.end.getTime() }),
+      ).toBe(true);
       expect(t.span!.end.getTime()).toBeLessThanOrEqual(t.deadline.getTime());
-      for (const dependency of t.dependsOn) expect(tasks.get(dependency)!.span!.end.getTime()).toBeLessThanOrEqual(t.span!.start.getTime());
+      for (const dependency of t.dependsOn)
+        expect(tasks.get(dependency)!.span!.end.getTime()).toBeLessThanOrEqual(t.span!.start.getTime());
     }
     const [received, ...assigned] = await store.readStream(scheduleStream(job.jobId));
-    expect(received).toMatchObject({ type: 'TasksReceived', metadata: { commandId: job.eventId, causationId: job.eventId, actor: 'system:team-scheduling' } });
+    expect(received).toMatchObject({
+      type: 'TasksReceived',
+      metadata: { commandId: job.eventId, causationId: job.eventId, actor: 'system:team-scheduling' },
+    });
     expect(assigned.every((e) => e.type === 'TaskAssigned' && e.data.by === 'system:team-scheduling')).toBe(true);
     const schedule = await service().getJobSchedule(as('coordinator'), job.jobId);
     expect(schedule.loads.find((l) => l.memberId === people.hana)).toMatchObject({ wishedMinutesPerWeek: 7 * 180 });
@@ -146,7 +218,11 @@ describe('scheduling planned tasks', () => {
   });
 
   it('never double-books a member over several jobs', async () => {
-    for (let i = 0; i < 3; i++) jobs.push((await plannedJob({ tasks: [{ estimatedMinutes: 60 }, { estimatedMinutes: 60 }, { estimatedMinutes: 30 }] })).jobId);
+    for (let i = 0; i < 3; i++)
+      jobs.push(
+        (await plannedJob({ tasks: [{ estimatedMinutes: 60 }, { estimatedMinutes: 60 }, { estimatedMinutes: 30 }] }))
+          .jobId,
+      );
     await assertNoDoubleBooking(jobs);
   });
 
@@ -162,43 +238,87 @@ describe('scheduling planned tasks', () => {
       store,
       scheduler: {
         // Gives the task to the first member whatever her skills: checkSchedule must catch it.
-        scheduleTasks: (problem) => ({ assignments: [{ taskId: problem.tasks[0]!.taskId, memberId: problem.members[0]!.memberId, start: problem.notBefore, end: problem.notBefore + 60_000 }], unassignable: [] }),
-        checkSchedule: (problem, schedule) => (schedule.assignments.some((a) => !problem.members.find((m) => m.memberId === a.memberId)?.skills.includes('calligraphy')) ? ['lacks calligraphy'] : []),
+        scheduleTasks: (problem) => ({
+          assignments: [
+            {
+              taskId: problem.tasks[0]!.taskId,
+              memberId: problem.members[0]!.memberId,
+              start: problem.notBefore,
+              end: problem.notBefore + 60_000,
+            },
+          ],
+          unassignable: [],
+        }),
+        checkSchedule: (problem, schedule) =>
+          schedule.assignments.some(
+            (a) => !problem.members.find((m) => m.memberId === a.memberId)?.skills.includes('calligraphy'),
+          )
+            ? ['lacks calligraphy']
+            : [],
       },
     });
     await broken.refreshRoster();
     const before = await store.streamVersion(scheduleStream(job.jobId));
-    await expect(broken.scheduleJob(as('coordinator'), job.jobId, request())).rejects.toBeInstanceOf(ScheduleInvariantError);
+    await expect(broken.scheduleJob(as('coordinator'), job.jobId, request())).rejects.toBeInstanceOf(
+      ScheduleInvariantError,
+    );
     expect(await store.streamVersion(scheduleStream(job.jobId))).toBe(before);
   });
 });
 
 describe('hand-off', () => {
   it('moves only the handed-off task, to the best teammate at once, and the history tells it', async () => {
-    const job = await plannedJob({ tasks: [{ estimatedMinutes: 30 }, { estimatedMinutes: 30 }, { estimatedMinutes: 30 }, { estimatedMinutes: 30 }] });
+    const job = await plannedJob({
+      tasks: [{ estimatedMinutes: 30 }, { estimatedMinutes: 30 }, { estimatedMinutes: 30 }, { estimatedMinutes: 30 }],
+    });
     jobs.push(job.jobId);
     const mine = job.tasks.find((t) => t.memberId === people.hana) ?? job.tasks.find((t) => t.memberId === people.yui)!;
     const holder = mine.memberId!;
     const before = byId(job.tasks);
 
-    const after = await service().handOffTask(asMember(holder), mine.taskId, { reason: '子どもの発熱', progressNote: '10 件まで入力済み' }, request());
+    const after = await service().handOffTask(
+      asMember(holder),
+      mine.taskId,
+      { reason: '子どもの発熱', progressNote: '10 件まで入力済み' },
+      request(),
+    );
     expect(after.status).toBe('assigned');
     expect(after.memberId).not.toBe(holder);
 
     const now = byId((await service().getJobSchedule(as('coordinator'), job.jobId)).tasks);
-    for (const [taskId, task] of before) if (taskId !== mine.taskId) expect(snapshot(now.get(taskId))).toEqual(snapshot(task));
+    for (const [taskId, task] of before)
+      if (taskId !== mine.taskId) expect(snapshot(now.get(taskId))).toEqual(snapshot(task));
 
     const history = await service().getTaskHistory(as('coordinator'), mine.taskId);
     expect(history.map((h) => h.kind)).toEqual(['assigned', 'released', 'handed_off']);
-    expect(history[1]).toMatchObject({ kind: 'released', memberId: holder, actor: holder, reason: '子どもの発熱', progressNote: '10 件まで入力済み' });
-    expect(history[2]).toMatchObject({ kind: 'handed_off', memberId: after.memberId, fromMemberId: holder, actor: holder, reason: '子どもの発熱', progressNote: '10 件まで入力済み' });
+    expect(history[1]).toMatchObject({
+      kind: 'released',
+      memberId: holder,
+      actor: holder,
+      reason: '子どもの発熱',
+      progressNote: '10 件まで入力済み',
+    });
+    expect(history[2]).toMatchObject({
+      kind: 'handed_off',
+      memberId: after.memberId,
+      fromMemberId: holder,
+      actor: holder,
+      reason: '子どもの発熱',
+      progressNote: '10 件まで入力済み',
+    });
     expect(history[2]!.span).toEqual(after.span);
 
     // The new holder sees it; the holder at an instant is told from the events' times.
     expect((await service().listMyTasks(asMember(after.memberId!))).map((t) => t.taskId)).toContain(mine.taskId);
-    expect(await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[0]!.at.getTime()))).toBe(holder);
-    expect(await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[2]!.at.getTime()))).toBe(after.memberId);
-    expect(await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[0]!.at.getTime() - 1))).toBeUndefined();
+    expect(await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[0]!.at.getTime()))).toBe(
+      holder,
+    );
+    expect(await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[2]!.at.getTime()))).toBe(
+      after.memberId,
+    );
+    expect(
+      await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[0]!.at.getTime() - 1)),
+    ).toBeUndefined();
     await assertNoDoubleBooking(jobs);
   });
 
@@ -206,7 +326,9 @@ describe('hand-off', () => {
     const job = await plannedJob({ tasks: [{}] });
     const other = job.tasks[0]!.memberId === people.hana ? people.yui : people.hana;
     const version = await store.streamVersion(scheduleStream(job.jobId));
-    await expect(service().handOffTask(asMember(other), job.tasks[0]!.taskId, { reason: 'x', progressNote: '' }, request())).rejects.toMatchObject({ code: 'task.not_held' });
+    await expect(
+      service().handOffTask(asMember(other), job.tasks[0]!.taskId, { reason: 'x', progressNote: '' }, request()),
+    ).rejects.toMatchObject({ code: 'task.not_held' });
     expect(await store.streamVersion(scheduleStream(job.jobId))).toBe(version);
   });
 
@@ -214,27 +336,53 @@ describe('hand-off', () => {
     const job = await plannedJob({ tasks: [{}] });
     const holder = job.tasks[0]!.memberId!;
     const retry = request();
-    const first = await service().handOffTask(asMember(holder), job.tasks[0]!.taskId, { reason: '急用', progressNote: '' }, retry);
-    const again = await service().handOffTask(asMember(holder), job.tasks[0]!.taskId, { reason: '急用', progressNote: '' }, retry);
+    const first = await service().handOffTask(
+      asMember(holder),
+      job.tasks[0]!.taskId,
+      { reason: '急用', progressNote: '' },
+      retry,
+    );
+    const again = await service().handOffTask(
+      asMember(holder),
+      job.tasks[0]!.taskId,
+      { reason: '急用', progressNote: '' },
+      retry,
+    );
     expect(again).toEqual(first);
-    expect((await store.readStream(scheduleStream(job.jobId))).filter((e) => e.type === 'TaskReleased')).toHaveLength(1);
+    expect((await store.readStream(scheduleStream(job.jobId))).filter((e) => e.type === 'TaskReleased')).toHaveLength(
+      1,
+    );
   });
 });
 
 describe('unavailability', () => {
   it('hands off only her tasks planned in a three-day period', async () => {
-    const job = await plannedJob({ tasks: Array.from({ length: 8 }, () => ({ estimatedMinutes: 60 })), regionId: 'fujisato' });
+    const job = await plannedJob({
+      tasks: Array.from({ length: 8 }, () => ({ estimatedMinutes: 60 })),
+      regionId: 'fujisato',
+    });
     jobs.push(job.jobId);
-    const hers = job.tasks.filter((t) => t.memberId === people.hana).sort((a, b) => a.span!.start.getTime() - b.span!.start.getTime());
+    const hers = job.tasks
+      .filter((t) => t.memberId === people.hana)
+      .sort((a, b) => a.span!.start.getTime() - b.span!.start.getTime());
     expect(hers.length).toBeGreaterThanOrEqual(2);
     const from = hers[0]!.span!.end;
     const to = new Date(from.getTime() + 3 * DAY_MS);
-    const all = await service().getMemberSchedule(as('coordinator'), people.hana, { from: new Date(Date.now() - DAY_MS), to: new Date(Date.now() + 30 * DAY_MS) });
+    const all = await service().getMemberSchedule(as('coordinator'), people.hana, {
+      from: new Date(Date.now() - DAY_MS),
+      to: new Date(Date.now() + 30 * DAY_MS),
+    });
     const inPeriod = all.filter((t) => t.memberId === people.hana && t.span!.start < to && from < t.span!.end);
     const before = new Map<string, ReturnType<typeof snapshot>>();
-    for (const jobId of jobs) for (const t of (await service().getJobSchedule(as('operator'), jobId)).tasks) before.set(t.taskId, snapshot(t));
+    for (const jobId of jobs)
+      for (const t of (await service().getJobSchedule(as('operator'), jobId)).tasks) before.set(t.taskId, snapshot(t));
 
-    const answered = await service().declareUnavailable(as('coordinator'), people.hana, { from, to, reason: '子どもの看病 (3 日間)' }, request());
+    const answered = await service().declareUnavailable(
+      as('coordinator'),
+      people.hana,
+      { from, to, reason: '子どもの看病 (3 日間)' },
+      request(),
+    );
     expect(answered.map((t) => t.taskId).sort()).toEqual(inPeriod.map((t) => t.taskId).sort());
     expect(answered.every((t) => t.memberId !== people.hana)).toBe(true);
 
@@ -245,12 +393,18 @@ describe('unavailability', () => {
         expect(snapshot(t)).toEqual(before.get(t.taskId));
       }
     }
-    expect(snapshot(byId((await service().getJobSchedule(as('operator'), job.jobId)).tasks).get(hers[0]!.taskId))).toEqual(snapshot(hers[0]));
+    expect(
+      snapshot(byId((await service().getJobSchedule(as('operator'), job.jobId)).tasks).get(hers[0]!.taskId)),
+    ).toEqual(snapshot(hers[0]));
     for (const t of inPeriod) {
       const history = await service().getTaskHistory(as('coordinator'), t.taskId);
       expect(history.slice(-2).map((h) => [h.kind, h.actor, h.reason])).toEqual([
         ['released', coop.coordinator.id, '子どもの看病 (3 日間)'],
-        [answered.find((a) => a.taskId === t.taskId)!.status === 'assigned' ? 'handed_off' : 'unassignable', coop.coordinator.id, expect.any(String)],
+        [
+          answered.find((a) => a.taskId === t.taskId)!.status === 'assigned' ? 'handed_off' : 'unassignable',
+          coop.coordinator.id,
+          expect.any(String),
+        ],
       ]);
     }
     await assertNoDoubleBooking(jobs);
@@ -259,18 +413,44 @@ describe('unavailability', () => {
   it('the consumer carries a declaration through after a crash (the declaration stored, its hand-offs not)', async () => {
     // Two archivists of their own, so that her long absence leaves the other tests' teams as they are.
     const archivists = [
-      await registerMember(store, { townId: 'fujisato/tara', skills: ['archiving'], availability: everyDay('09:00', '17:00') }),
-      await registerMember(store, { townId: 'fujisato/tara', skills: ['archiving'], availability: everyDay('09:00', '17:00') }),
+      await registerMember(store, {
+        townId: 'fujisato/tara',
+        skills: ['archiving'],
+        availability: everyDay('09:00', '17:00'),
+      }),
+      await registerMember(store, {
+        townId: 'fujisato/tara',
+        skills: ['archiving'],
+        availability: everyDay('09:00', '17:00'),
+      }),
     ];
-    await eventually('joined', async () => ((await store.readStream(crewStream(archivists[1]!))).length === 1 ? true : undefined));
-    const job = await plannedJob({ tasks: [{ estimatedMinutes: 30, skills: ['archiving'] }, { estimatedMinutes: 30, skills: ['archiving'] }, { estimatedMinutes: 30, skills: ['archiving'] }] });
+    await eventually('joined', async () =>
+      (await store.readStream(crewStream(archivists[1]!))).length === 1 ? true : undefined,
+    );
+    const job = await plannedJob({
+      tasks: [
+        { estimatedMinutes: 30, skills: ['archiving'] },
+        { estimatedMinutes: 30, skills: ['archiving'] },
+        { estimatedMinutes: 30, skills: ['archiving'] },
+      ],
+    });
     jobs.push(job.jobId);
     const holder = job.tasks[0]!.memberId!;
     expect(archivists).toContain(holder);
     const hers = job.tasks.filter((t) => t.memberId === holder).map((t) => t.taskId);
     const from = new Date(Date.now() - 60_000);
     await store.append(crewStream(holder), [
-      { type: 'UnavailabilityDeclared', data: { memberId: holder, from: from.toISOString(), to: new Date(from.getTime() + 30 * DAY_MS).toISOString(), reason: '入院', by: holder }, metadata: { actor: holder } },
+      {
+        type: 'UnavailabilityDeclared',
+        data: {
+          memberId: holder,
+          from: from.toISOString(),
+          to: new Date(from.getTime() + 30 * DAY_MS).toISOString(),
+          reason: '入院',
+          by: holder,
+        },
+        metadata: { actor: holder },
+      },
     ]);
     const tasks = await eventually('her tasks handed off', async () => {
       const view = await service().getJobSchedule(as('operator'), job.jobId);
@@ -297,30 +477,61 @@ describe('override, pairing, skills, sharing', () => {
       .overrideAssignment(as('coordinator'), taskId, { memberId: people.sora, reason: '練習' }, request())
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'schedule.not_qualified', kind: 'rule' });
-    expect((error as DomainError).details.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: expect.stringMatching(/^schedule\./) })]));
+    expect((error as DomainError).details.reasons).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: expect.stringMatching(/^schedule\./) })]),
+    );
     expect(await store.streamVersion(scheduleStream(jobId))).toBe(version);
   });
 
   it('refuses an override by a coordinator of another region', async () => {
-    await expect(service().overrideAssignment(as('setagayaCoordinator'), taskId, { memberId: people.hana, reason: 'x' }, request())).rejects.toMatchObject({ code: 'schedule.forbidden' });
+    await expect(
+      service().overrideAssignment(
+        as('setagayaCoordinator'),
+        taskId,
+        { memberId: people.hana, reason: 'x' },
+        request(),
+      ),
+    ).rejects.toMatchObject({ code: 'schedule.forbidden' });
   });
 
   it('overrides to a qualified member at her earliest fitting span', async () => {
     const current = (await service().getJobSchedule(as('operator'), jobId)).tasks[0]!;
     const to = current.memberId === people.yui ? people.hana : people.yui;
-    const task = await service().overrideAssignment(as('coordinator'), taskId, { memberId: to, reason: '経験者に任せる' }, request());
+    const task = await service().overrideAssignment(
+      as('coordinator'),
+      taskId,
+      { memberId: to, reason: '経験者に任せる' },
+      request(),
+    );
     expect(task).toMatchObject({ status: 'assigned', memberId: to, teamRegionId: 'fujisato' });
     const history = await service().getTaskHistory(as('coordinator'), taskId);
-    expect(history.at(-1)).toMatchObject({ kind: 'overridden', memberId: to, fromMemberId: current.memberId, actor: coop.coordinator.id, reason: '経験者に任せる' });
+    expect(history.at(-1)).toMatchObject({
+      kind: 'overridden',
+      memberId: to,
+      fromMemberId: current.memberId,
+      actor: coop.coordinator.id,
+      reason: '経験者に任せる',
+    });
     await assertNoDoubleBooking(jobs);
   });
 
   it('pairs a free trainee with the holder; she sees the task and is busy then', async () => {
-    const task = await service().pairForTraining(as('coordinator'), taskId, { traineeMemberId: people.sora, reason: '入力の研修' }, request());
+    const task = await service().pairForTraining(
+      as('coordinator'),
+      taskId,
+      { traineeMemberId: people.sora, reason: '入力の研修' },
+      request(),
+    );
     expect(task.traineeMemberId).toBe(people.sora);
     expect((await service().listMyTasks(asMember(people.sora))).map((t) => t.taskId)).toEqual([taskId]);
-    expect((await service().getTaskHistory(asMember(people.sora), taskId)).at(-1)).toMatchObject({ kind: 'paired', memberId: people.sora, actor: coop.coordinator.id });
-    await expect(service().pairForTraining(as('coordinator'), taskId, { traineeMemberId: coop.member.id, reason: 'x' }, request())).rejects.toMatchObject({ code: 'task.already_paired' });
+    expect((await service().getTaskHistory(asMember(people.sora), taskId)).at(-1)).toMatchObject({
+      kind: 'paired',
+      memberId: people.sora,
+      actor: coop.coordinator.id,
+    });
+    await expect(
+      service().pairForTraining(as('coordinator'), taskId, { traineeMemberId: coop.member.id, reason: 'x' }, request()),
+    ).rejects.toMatchObject({ code: 'task.already_paired' });
   });
 
   it('refuses a trainee who is not free during the holder’s span', async () => {
@@ -329,46 +540,89 @@ describe('override, pairing, skills, sharing', () => {
     // The cooperative's member works Mondays 13:00–13:40 only, hana 09:00–12:00 and yui
     // 20:00–22:00: neither is ever inside the other's windows.
     const trainee = holder === coop.member.id ? people.yui : coop.member.id;
-    await expect(service().pairForTraining(as('coordinator'), job.tasks[0]!.taskId, { traineeMemberId: trainee, reason: '研修' }, request())).rejects.toMatchObject({
+    await expect(
+      service().pairForTraining(
+        as('coordinator'),
+        job.tasks[0]!.taskId,
+        { traineeMemberId: trainee, reason: '研修' },
+        request(),
+      ),
+    ).rejects.toMatchObject({
       code: 'schedule.trainee_not_free',
     });
   });
 
   it('grants a skill only after inspected work: refused before the inspection, granted after it was accepted', async () => {
-    const grant = () => service().grantSkill(as('coordinator'), people.sora, { skill: 'data entry', jobId, reason: '研修で入力を習得' }, request());
+    const grant = () =>
+      service().grantSkill(
+        as('coordinator'),
+        people.sora,
+        { skill: 'data entry', jobId, reason: '研修で入力を習得' },
+        request(),
+      );
     await expect(grant()).rejects.toMatchObject({ code: 'skill.no_inspected_work' });
     await jobEvent(store, jobId, 'JobInspected', { accepted: true, reason: '', inspectedBy: 'business-user' });
-    await eventually('the inspection recorded', async () => ((await store.readStream(scheduleStream(jobId))).some((e) => e.type === 'JobInspectionRecorded') ? true : undefined));
+    await eventually('the inspection recorded', async () =>
+      (await store.readStream(scheduleStream(jobId))).some((e) => e.type === 'JobInspectionRecorded')
+        ? true
+        : undefined,
+    );
     await grant();
     const [granted] = (await store.readStream(crewStream(people.sora))).filter((e) => e.type === 'SkillGranted');
-    expect(granted).toMatchObject({ data: { memberId: people.sora, skill: 'data entry', jobId, by: coop.coordinator.id, reason: '研修で入力を習得' } });
+    expect(granted).toMatchObject({
+      data: { memberId: people.sora, skill: 'data entry', jobId, by: coop.coordinator.id, reason: '研修で入力を習得' },
+    });
     // A member of the region who never held the task nor shadowed it gets nothing for it.
     const took = new Set((await service().getTaskHistory(as('coordinator'), taskId)).map((h) => h.memberId));
     const outsider = [people.hana, people.yui, coop.member.id].find((m) => !took.has(m))!;
-    await expect(service().grantSkill(as('coordinator'), outsider, { skill: 'proofreading', jobId, reason: 'x' }, request())).rejects.toMatchObject({ code: 'skill.no_inspected_work' });
+    await expect(
+      service().grantSkill(as('coordinator'), outsider, { skill: 'proofreading', jobId, reason: 'x' }, request()),
+    ).rejects.toMatchObject({ code: 'skill.no_inspected_work' });
   });
 
   it('shares a job whose home team lacks the skill: the partner region’s member does it and is credited', async () => {
-    const job = await plannedJob({ tasks: [{ skills: ['translation'], estimatedMinutes: 60 }, { skills: ['data entry'], estimatedMinutes: 30 }] });
+    const job = await plannedJob({
+      tasks: [
+        { skills: ['translation'], estimatedMinutes: 60 },
+        { skills: ['data entry'], estimatedMinutes: 30 },
+      ],
+    });
     const [translation, entry] = job.tasks;
     expect(translation).toMatchObject({ status: 'unassignable' });
     expect(entry).toMatchObject({ status: 'assigned', teamRegionId: 'fujisato' });
-    await expect(service().shareJob(as('setagayaCoordinator'), job.jobId, { partnerRegionId: 'setagaya', reason: 'x' }, request())).rejects.toMatchObject({ code: 'schedule.forbidden' });
+    await expect(
+      service().shareJob(as('setagayaCoordinator'), job.jobId, { partnerRegionId: 'setagaya', reason: 'x' }, request()),
+    ).rejects.toMatchObject({ code: 'schedule.forbidden' });
 
-    const tasks = await service().shareJob(as('coordinator'), job.jobId, { partnerRegionId: 'setagaya', reason: '藤里に翻訳できる人がいない' }, request());
-    expect(tasks.find((t) => t.taskId === translation!.taskId)).toMatchObject({ status: 'assigned', memberId: people.rin, teamRegionId: 'setagaya' });
+    const tasks = await service().shareJob(
+      as('coordinator'),
+      job.jobId,
+      { partnerRegionId: 'setagaya', reason: '藤里に翻訳できる人がいない' },
+      request(),
+    );
+    expect(tasks.find((t) => t.taskId === translation!.taskId)).toMatchObject({
+      status: 'assigned',
+      memberId: people.rin,
+      teamRegionId: 'setagaya',
+    });
     expect(snapshot(tasks.find((t) => t.taskId === entry!.taskId))).toEqual(snapshot(entry));
     const events = await store.readStream(scheduleStream(job.jobId));
     expect(events.slice(-2).map((e) => e.type)).toEqual(['JobShared', 'TaskAssigned']);
-    expect(events.at(-2)).toMatchObject({ data: { partnerRegionId: 'setagaya', by: coop.coordinator.id, reason: '藤里に翻訳できる人がいない' } });
+    expect(events.at(-2)).toMatchObject({
+      data: { partnerRegionId: 'setagaya', by: coop.coordinator.id, reason: '藤里に翻訳できる人がいない' },
+    });
     // The partner's coordinator now reads the job; sharing again is refused.
     expect((await service().getJobSchedule(as('setagayaCoordinator'), job.jobId)).tasks).toHaveLength(2);
-    await expect(service().shareJob(as('coordinator'), job.jobId, { partnerRegionId: 'chofu', reason: 'x' }, request())).rejects.toMatchObject({ code: 'schedule.sharing_not_needed' });
+    await expect(
+      service().shareJob(as('coordinator'), job.jobId, { partnerRegionId: 'chofu', reason: 'x' }, request()),
+    ).rejects.toMatchObject({ code: 'schedule.sharing_not_needed' });
   });
 
   it('refuses to share a local-only job', async () => {
     const job = await plannedJob({ tasks: [{ skills: ['translation'] }], localOnlyTownId: 'fujisato/fujikoto' });
-    await expect(service().shareJob(as('coordinator'), job.jobId, { partnerRegionId: 'setagaya', reason: 'x' }, request())).rejects.toMatchObject({ code: 'schedule.local_only_cannot_share' });
+    await expect(
+      service().shareJob(as('coordinator'), job.jobId, { partnerRegionId: 'setagaya', reason: 'x' }, request()),
+    ).rejects.toMatchObject({ code: 'schedule.local_only_cannot_share' });
   });
 });
 
@@ -381,17 +635,29 @@ describe('job intake’s cancellations and identity’s departures', () => {
       return all.some((e) => e.type === 'JobCancelledRecorded') ? all : undefined;
     });
     const released = events.filter((e): e is RecordedEvent => e.type === 'TaskReleased');
-    expect(released.map((e) => e.data.taskId).sort()).toEqual(job.taskIds.filter((id) => job.tasks.find((t) => t.taskId === id)!.status === 'assigned').sort());
+    expect(released.map((e) => e.data.taskId).sort()).toEqual(
+      job.taskIds.filter((id) => job.tasks.find((t) => t.taskId === id)!.status === 'assigned').sort(),
+    );
     expect(released.every((e) => e.data.reason === 'job cancelled')).toBe(true);
-    expect(await service().listMyTasks(asMember(people.hana))).not.toEqual(expect.arrayContaining([expect.objectContaining({ jobId: job.jobId })]));
+    expect(await service().listMyTasks(asMember(people.hana))).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ jobId: job.jobId })]),
+    );
   });
 
   it('a member forgotten by identity leaves her team and her tasks are handed off', async () => {
-    const memberId = await registerMember(store, { townId: 'fujisato/kasuge', skills: ['filing'], availability: everyDay('09:00', '18:00') });
-    await eventually('joined', async () => ((await store.readStream(crewStream(memberId))).length === 1 ? true : undefined));
+    const memberId = await registerMember(store, {
+      townId: 'fujisato/kasuge',
+      skills: ['filing'],
+      availability: everyDay('09:00', '18:00'),
+    });
+    await eventually('joined', async () =>
+      (await store.readStream(crewStream(memberId))).length === 1 ? true : undefined,
+    );
     const job = await plannedJob({ tasks: [{ skills: ['filing'] }] });
     expect(job.tasks[0]!.memberId).toBe(memberId);
-    await store.append(`member-${memberId}`, [{ type: 'MemberForgotten', data: { memberId, forgottenBy: 'operator', reason: 'left' } }]);
+    await store.append(`member-${memberId}`, [
+      { type: 'MemberForgotten', data: { memberId, forgottenBy: 'operator', reason: 'left' } },
+    ]);
     const task = await eventually('handed off', async () => {
       const [t] = (await service().getJobSchedule(as('operator'), job.jobId)).tasks;
       return t?.status === 'unassignable' ? t : undefined;
@@ -404,7 +670,10 @@ describe('job intake’s cancellations and identity’s departures', () => {
       ['unassignable', 'system:team-scheduling'],
     ]);
     // Nobody else has the skill: the history says so with the stable code, and in words.
-    expect(history.at(-1)).toMatchObject({ reason: 'schedule.no_member_with_skills', reasons: [{ code: 'schedule.no_member_with_skills', message: expect.stringMatching(/\S/) }] });
+    expect(history.at(-1)).toMatchObject({
+      reason: 'schedule.no_member_with_skills',
+      reasons: [{ code: 'schedule.no_member_with_skills', message: expect.stringMatching(/\S/) }],
+    });
     expect(history.slice(0, -1).every((h) => h.reasons.length === 0)).toBe(true);
   });
 });
@@ -412,10 +681,18 @@ describe('job intake’s cancellations and identity’s departures', () => {
 describe('who may read what', () => {
   it('a member’s schedule: hers and her region’s coordinators’', async () => {
     const period = { from: new Date(Date.now() - DAY_MS), to: new Date(Date.now() + 30 * DAY_MS) };
-    await expect(service().getMemberSchedule(asMember(people.hana), people.hana, period)).resolves.toBeInstanceOf(Array);
-    await expect(service().getMemberSchedule(as('setagayaCoordinator'), people.hana, period)).rejects.toMatchObject({ code: 'crew.forbidden' });
-    await expect(service().getMemberSchedule(asMember(people.yui), people.hana, period)).rejects.toMatchObject({ code: 'crew.forbidden' });
-    await expect(service().getMemberSchedule(as('coordinator'), people.hana, { from: period.to, to: period.from })).rejects.toMatchObject({ code: 'crew.invalid_period' });
+    await expect(service().getMemberSchedule(asMember(people.hana), people.hana, period)).resolves.toBeInstanceOf(
+      Array,
+    );
+    await expect(service().getMemberSchedule(as('setagayaCoordinator'), people.hana, period)).rejects.toMatchObject({
+      code: 'crew.forbidden',
+    });
+    await expect(service().getMemberSchedule(asMember(people.yui), people.hana, period)).rejects.toMatchObject({
+      code: 'crew.forbidden',
+    });
+    await expect(
+      service().getMemberSchedule(as('coordinator'), people.hana, { from: period.to, to: period.from }),
+    ).rejects.toMatchObject({ code: 'crew.invalid_period' });
   });
 
   it('a job’s schedule: its business, coordinators of its teams, the accountant and operators', async () => {
@@ -423,10 +700,15 @@ describe('who may read what', () => {
     const job = await plannedJob({ tasks: [{}], businessId });
     await expect(service().getJobSchedule(as('business'), job.jobId)).resolves.toMatchObject({ jobId: job.jobId });
     await expect(service().getJobSchedule(as('accountant'), job.jobId)).resolves.toMatchObject({ jobId: job.jobId });
-    await expect(service().getJobSchedule(as('otherBusiness'), job.jobId)).rejects.toMatchObject({ code: 'schedule.forbidden' });
-    await expect(service().getJobSchedule(as('setagayaCoordinator'), job.jobId)).rejects.toMatchObject({ code: 'schedule.forbidden' });
-    await expect(service().getTaskHistory(as('member'), job.taskIds[0]!)).rejects.toMatchObject({ code: 'schedule.forbidden' });
+    await expect(service().getJobSchedule(as('otherBusiness'), job.jobId)).rejects.toMatchObject({
+      code: 'schedule.forbidden',
+    });
+    await expect(service().getJobSchedule(as('setagayaCoordinator'), job.jobId)).rejects.toMatchObject({
+      code: 'schedule.forbidden',
+    });
+    await expect(service().getTaskHistory(as('member'), job.taskIds[0]!)).rejects.toMatchObject({
+      code: 'schedule.forbidden',
+    });
     await expect(service().listMyTasks(as('accountant'))).rejects.toMatchObject({ code: 'schedule.forbidden' });
   });
-
 });

@@ -5,17 +5,28 @@
  * minutes, deadlines 1–14 days away, some local only).
  */
 import fc from 'fast-check';
-import type { Interval, SchedulingMember, SchedulingProblem, SchedulingTask, Weekday } from '../../src/domain/scheduler/model.js';
+import type {
+  Interval,
+  SchedulingMember,
+  SchedulingProblem,
+  SchedulingTask,
+  Weekday,
+} from '../../src/domain/scheduler/model.js';
 import { DAY_MS, MINUTE_MS, WEEKDAYS } from '../../src/domain/scheduler/windows.js';
 import { MONDAY, seededRandom } from '../../bench/instances.js';
 
 export const SKILLS = ['data entry', 'transcription', 'proofreading', 'translation'] as const;
 export const TOWNS = ['fujisato/fujikoto', 'fujisato/kasuge', 'fujisato/tara'] as const;
 
-const clock = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const clock = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 const windowArbitrary = fc
-  .record({ day: fc.constantFrom<Weekday>(...WEEKDAYS), slot: fc.integer({ min: 0, max: 143 }), length: fc.integer({ min: 2, max: 18 }) })
+  .record({
+    day: fc.constantFrom<Weekday>(...WEEKDAYS),
+    slot: fc.integer({ min: 0, max: 143 }),
+    length: fc.integer({ min: 2, max: 18 }),
+  })
   .map(({ day, slot, length }) => {
     const minutes = length * 10;
     const start = Math.min(slot * 10, 1440 - minutes);
@@ -23,7 +34,10 @@ const windowArbitrary = fc
   });
 
 /** A span relative to notBefore, in minutes. */
-const spanArbitrary = fc.record({ offset: fc.integer({ min: 0, max: 14 * 1440 }), length: fc.integer({ min: 10, max: 600 }) });
+const spanArbitrary = fc.record({
+  offset: fc.integer({ min: 0, max: 14 * 1440 }),
+  length: fc.integer({ min: 10, max: 600 }),
+});
 
 const memberArbitrary = fc.record({
   town: fc.nat(),
@@ -43,7 +57,10 @@ const taskArbitrary = fc.record({
     { arbitrary: fc.subarray([...SKILLS], { minLength: 0, maxLength: 2 }), weight: 2 },
   ),
   // Most tasks depend on nothing or one earlier task.
-  dependsOn: fc.oneof({ arbitrary: fc.constant<number[]>([]), weight: 2 }, { arbitrary: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }), weight: 1 }),
+  dependsOn: fc.oneof(
+    { arbitrary: fc.constant<number[]>([]), weight: 2 },
+    { arbitrary: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }), weight: 1 },
+  ),
   deadlineMinutes: fc.integer({ min: 1440, max: 14 * 1440 }),
   local: fc.integer({ min: 0, max: 9 }),
   town: fc.nat(),
@@ -60,8 +77,12 @@ export const problemArbitrary = (shape: ProblemShape = {}): fc.Arbitrary<Schedul
       towns: fc.integer({ min: 2, max: 3 }),
       start: fc.integer({ min: 0, max: 7 * 24 * 6 }),
       // Sizes drawn uniformly (fast-check's own sizes favour short arrays).
-      members: fc.integer({ min: 1, max: shape.maxMembers ?? 12 }).chain((n) => fc.array(memberArbitrary, { minLength: n, maxLength: n })),
-      tasks: fc.integer({ min: 1, max: shape.maxTasks ?? 30 }).chain((n) => fc.array(taskArbitrary, { minLength: n, maxLength: n })),
+      members: fc
+        .integer({ min: 1, max: shape.maxMembers ?? 12 })
+        .chain((n) => fc.array(memberArbitrary, { minLength: n, maxLength: n })),
+      tasks: fc
+        .integer({ min: 1, max: shape.maxTasks ?? 30 })
+        .chain((n) => fc.array(taskArbitrary, { minLength: n, maxLength: n })),
     })
     .map(({ towns, start, members, tasks }): SchedulingProblem => {
       const notBefore = MONDAY + start * 10 * MINUTE_MS;
@@ -72,29 +93,25 @@ export const problemArbitrary = (shape: ProblemShape = {}): fc.Arbitrary<Schedul
       const townOf = (pick: number): string => TOWNS[pick % towns] as string;
       return {
         notBefore,
-        members: members.map(
-          (m, i): SchedulingMember => ({
-            memberId: `member-${String(i).padStart(2, '0')}`,
-            regionId: 'fujisato',
-            townId: townOf(m.town),
-            skills: m.skills,
-            windows: m.windows,
-            wishedMinutesPerWeek: m.wished * 30,
-            busy: m.busy.map(span),
-            unavailable: m.unavailable.map(span),
-          }),
-        ),
-        tasks: tasks.map(
-          (t, i): SchedulingTask => ({
-            taskId: `task-${String(i).padStart(2, '0')}`,
-            jobId: `job-${t.job}`,
-            estimatedMinutes: t.estimate,
-            skills: t.skills,
-            dependsOn: i === 0 ? [] : [...new Set(t.dependsOn.map((d) => `task-${String(d % i).padStart(2, '0')}`))],
-            deadline: notBefore + t.deadlineMinutes * MINUTE_MS,
-            localOnlyTownId: t.local < 2 ? townOf(t.town) : null,
-          }),
-        ),
+        members: members.map((m, i): SchedulingMember => ({
+          memberId: `member-${String(i).padStart(2, '0')}`,
+          regionId: 'fujisato',
+          townId: townOf(m.town),
+          skills: m.skills,
+          windows: m.windows,
+          wishedMinutesPerWeek: m.wished * 30,
+          busy: m.busy.map(span),
+          unavailable: m.unavailable.map(span),
+        })),
+        tasks: tasks.map((t, i): SchedulingTask => ({
+          taskId: `task-${String(i).padStart(2, '0')}`,
+          jobId: `job-${t.job}`,
+          estimatedMinutes: t.estimate,
+          skills: t.skills,
+          dependsOn: i === 0 ? [] : [...new Set(t.dependsOn.map((d) => `task-${String(d % i).padStart(2, '0')}`))],
+          deadline: notBefore + t.deadlineMinutes * MINUTE_MS,
+          localOnlyTownId: t.local < 2 ? townOf(t.town) : null,
+        })),
       };
     });
 

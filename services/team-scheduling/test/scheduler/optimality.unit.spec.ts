@@ -42,9 +42,19 @@ describe('the exact optimum of the fairness objective (HiGHS, assignment relaxat
       // Three tasks of 50 for two equal members: 100 vs 50 around shares of 75.
       [{ notBefore: MONDAY, members: [member('aki'), member('bun')], tasks: tasks(50, 50, 50) }, 25],
       // 2:1 wishes over 30 + 30 + 30: 60 and 30 exactly.
-      [{ notBefore: MONDAY, members: [member('aki', { wishedMinutesPerWeek: 600 }), member('bun')], tasks: tasks(30, 30, 30) }, 0],
+      [
+        {
+          notBefore: MONDAY,
+          members: [member('aki', { wishedMinutesPerWeek: 600 }), member('bun')],
+          tasks: tasks(30, 30, 30),
+        },
+        0,
+      ],
       // Bun cannot take data entry: every minute falls on aki, 45 above her share of 45 and bun 45 below.
-      [{ notBefore: MONDAY, members: [member('aki'), member('bun', { skills: ['design'] })], tasks: tasks(60, 30) }, 45],
+      [
+        { notBefore: MONDAY, members: [member('aki'), member('bun', { skills: ['design'] })], tasks: tasks(60, 30) },
+        45,
+      ],
     ];
     for (const [problem, optimum] of cases) {
       const bound = fairnessLowerBound(highs, problem);

@@ -1,6 +1,11 @@
 import { checkSchedule } from '../../src/domain/scheduler/fairness.js';
 import { firstFit } from '../../src/domain/scheduler/first-fit.js';
-import type { Schedule, SchedulingMember, SchedulingProblem, SchedulingTask } from '../../src/domain/scheduler/model.js';
+import type {
+  Schedule,
+  SchedulingMember,
+  SchedulingProblem,
+  SchedulingTask,
+} from '../../src/domain/scheduler/model.js';
 import { scheduleTasks } from '../../src/domain/scheduler/scheduler.js';
 import { MONDAY } from '../../bench/instances.js';
 
@@ -27,7 +32,11 @@ const task = (taskId: string, extra: Partial<SchedulingTask> = {}): SchedulingTa
   localOnlyTownId: null,
   ...extra,
 });
-const problem = (members: SchedulingMember[], tasks: SchedulingTask[], extra: Partial<SchedulingProblem> = {}): SchedulingProblem => ({
+const problem = (
+  members: SchedulingMember[],
+  tasks: SchedulingTask[],
+  extra: Partial<SchedulingProblem> = {},
+): SchedulingProblem => ({
   notBefore: MONDAY,
   members,
   tasks,
@@ -46,12 +55,16 @@ const reasons = (p: SchedulingProblem): Record<string, string[]> => {
 
 describe('unassignable tasks come back with the reasons that apply', () => {
   it('schedule.no_member_with_skills: nobody in the team has them', () => {
-    expect(reasons(problem([member('aki')], [task('t1', { skills: ['illustration'] })]))).toEqual({ t1: ['schedule.no_member_with_skills'] });
+    expect(reasons(problem([member('aki')], [task('t1', { skills: ['illustration'] })]))).toEqual({
+      t1: ['schedule.no_member_with_skills'],
+    });
   });
 
   it('schedule.no_skill_in_town: local only, the skill lives in another town; both codes when nobody has it at all', () => {
     const team = [member('aki'), member('bun', { townId: 'fujisato/kasuge', skills: ['proofreading'] })];
-    expect(reasons(problem(team, [task('t1', { localOnlyTownId: 'fujisato/kasuge' })]))).toEqual({ t1: ['schedule.no_skill_in_town'] });
+    expect(reasons(problem(team, [task('t1', { localOnlyTownId: 'fujisato/kasuge' })]))).toEqual({
+      t1: ['schedule.no_skill_in_town'],
+    });
     expect(reasons(problem(team, [task('t1', { localOnlyTownId: 'fujisato/fujikoto' })]))).toEqual({});
     expect(reasons(problem(team, [task('t1', { localOnlyTownId: 'fujisato/kasuge', skills: ['design'] })]))).toEqual({
       t1: ['schedule.no_member_with_skills', 'schedule.no_skill_in_town'],
@@ -59,9 +72,16 @@ describe('unassignable tasks come back with the reasons that apply', () => {
   });
 
   it('schedule.windows_too_short: no qualified member has a window as long as the task', () => {
-    expect(reasons(problem([member('aki'), member('bun')], [task('t1', { estimatedMinutes: 61 })]))).toEqual({ t1: ['schedule.windows_too_short'] });
+    expect(reasons(problem([member('aki'), member('bun')], [task('t1', { estimatedMinutes: 61 })]))).toEqual({
+      t1: ['schedule.windows_too_short'],
+    });
     // Touching windows are one stretch of availability: 13:00–14:00 and 14:00–14:30 hold 90 minutes.
-    const joined = member('aki', { windows: [{ day: 'tue', start: '13:00', end: '14:00' }, { day: 'tue', start: '14:00', end: '14:30' }] });
+    const joined = member('aki', {
+      windows: [
+        { day: 'tue', start: '13:00', end: '14:00' },
+        { day: 'tue', start: '14:00', end: '14:30' },
+      ],
+    });
     expect(reasons(problem([joined], [task('t1', { estimatedMinutes: 90 })]))).toEqual({});
   });
 
@@ -69,14 +89,25 @@ describe('unassignable tasks come back with the reasons that apply', () => {
     // Tuesday 2026-04-07 13:00 Tokyo = 04:00 UTC.
     const tuesday13 = MONDAY + 24 * HOUR + 13 * HOUR;
     // One window a week, two weeks before the deadline, three tasks of one hour.
-    expect(reasons(problem([member('aki')], [task('t1'), task('t2'), task('t3')]))).toEqual({ t3: ['schedule.no_time_before_deadline'] });
+    expect(reasons(problem([member('aki')], [task('t1'), task('t2'), task('t3')]))).toEqual({
+      t3: ['schedule.no_time_before_deadline'],
+    });
     // Deadline before her first window ends.
-    expect(reasons(problem([member('aki')], [task('t1', { deadline: tuesday13 + 30 * 60_000 })]))).toEqual({ t1: ['schedule.no_time_before_deadline'] });
+    expect(reasons(problem([member('aki')], [task('t1', { deadline: tuesday13 + 30 * 60_000 })]))).toEqual({
+      t1: ['schedule.no_time_before_deadline'],
+    });
     // Busy the first week, unavailable the second.
-    const blocked = member('aki', { busy: [{ start: tuesday13, end: tuesday13 + HOUR }], unavailable: [{ start: tuesday13 + 7 * 24 * HOUR - 1, end: tuesday13 + 7 * 24 * HOUR + 1 }] });
+    const blocked = member('aki', {
+      busy: [{ start: tuesday13, end: tuesday13 + HOUR }],
+      unavailable: [{ start: tuesday13 + 7 * 24 * HOUR - 1, end: tuesday13 + 7 * 24 * HOUR + 1 }],
+    });
     expect(reasons(problem([blocked], [task('t1')]))).toEqual({ t1: ['schedule.no_time_before_deadline'] });
     // Not before a later instant.
-    expect(reasons(problem([member('aki')], [task('t1', { deadline: MONDAY + 8 * 24 * HOUR })], { notBefore: tuesday13 + 1 }))).toEqual({
+    expect(
+      reasons(
+        problem([member('aki')], [task('t1', { deadline: MONDAY + 8 * 24 * HOUR })], { notBefore: tuesday13 + 1 }),
+      ),
+    ).toEqual({
       t1: ['schedule.no_time_before_deadline'],
     });
   });
@@ -84,7 +115,13 @@ describe('unassignable tasks come back with the reasons that apply', () => {
   it('schedule.predecessor_unassigned: after an unassignable task, or after a task neither planned nor fixed', () => {
     const p = problem(
       [member('aki')],
-      [task('t1', { skills: ['design'] }), task('t2', { dependsOn: ['t1'] }), task('t3', { dependsOn: ['t2'] }), task('t4', { dependsOn: ['elsewhere'] }), task('t5', { dependsOn: ['fixed'] })],
+      [
+        task('t1', { skills: ['design'] }),
+        task('t2', { dependsOn: ['t1'] }),
+        task('t3', { dependsOn: ['t2'] }),
+        task('t4', { dependsOn: ['elsewhere'] }),
+        task('t5', { dependsOn: ['fixed'] }),
+      ],
       { fixedEnds: { fixed: MONDAY } },
     );
     expect(reasons(p)).toEqual({
@@ -102,7 +139,13 @@ describe('unassignable tasks come back with the reasons that apply', () => {
   it('schedule.cycle: tasks on a dependency cycle (bad input defended); tasks after it wait for them', () => {
     const p = problem(
       [member('aki', { windows: [{ day: 'tue', start: '09:00', end: '17:00' }] })],
-      [task('a', { dependsOn: ['b'] }), task('b', { dependsOn: ['a'] }), task('c', { dependsOn: ['a'] }), task('self', { dependsOn: ['self'] }), task('free')],
+      [
+        task('a', { dependsOn: ['b'] }),
+        task('b', { dependsOn: ['a'] }),
+        task('c', { dependsOn: ['a'] }),
+        task('self', { dependsOn: ['self'] }),
+        task('free'),
+      ],
     );
     expect(reasons(p)).toEqual({
       a: ['schedule.cycle'],
@@ -113,7 +156,9 @@ describe('unassignable tasks come back with the reasons that apply', () => {
   });
 
   it('says why in words too', () => {
-    const [u] = scheduleTasks(problem([member('aki')], [task('t1', { skills: ['illustration'], localOnlyTownId: 'fujisato/tara' })])).unassignable;
+    const [u] = scheduleTasks(
+      problem([member('aki')], [task('t1', { skills: ['illustration'], localOnlyTownId: 'fujisato/tara' })]),
+    ).unassignable;
     expect(u?.reasons.map((r) => r.message)).toEqual([
       'nobody in the team has the skills: illustration',
       'nobody living in fujisato/tara has the skills: illustration',

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { checkSchedule, fairnessObjective } from '../../src/domain/scheduler/fairness.js';
 import { firstFit } from '../../src/domain/scheduler/first-fit.js';
-import type { Assignment, Schedule, SchedulingMember, SchedulingProblem, SchedulingTask, Unassignable } from '../../src/domain/scheduler/model.js';
+import type {
+  Assignment,
+  Schedule,
+  SchedulingMember,
+  SchedulingProblem,
+  SchedulingTask,
+  Unassignable,
+} from '../../src/domain/scheduler/model.js';
 import { planSchedule, scheduleTasks } from '../../src/domain/scheduler/scheduler.js';
 import { MINUTE_MS } from '../../src/domain/scheduler/windows.js';
 import { handOffProblem } from '../../bench/hand-off.js';
@@ -37,16 +44,21 @@ describe('scheduleTasks and firstFit: hard rules on random teams and task graphs
 
 describe('on generated weeks of work (40 members × 300 tasks in jobs with dependencies)', () => {
   // Large enough for the improvement pass to move and swap tasks under tight deadlines.
-  it.each([1, 2, 3, 4, 5, 6])('seed %i: both planners keep every rule; the scheduler is deterministic and fairer', (seed) => {
-    const problem = weekInstance(seededRandom(seed), { members: 40, tasks: 300 });
-    const ours = scheduleTasks(problem);
-    const theirs = firstFit(problem);
-    expect(checkSchedule(problem, ours)).toEqual([]);
-    expect(checkSchedule(problem, theirs)).toEqual([]);
-    expect(scheduleTasks(shuffled(problem, seed))).toEqual(ours);
-    expect(ours.assignments.length).toBeGreaterThanOrEqual(theirs.assignments.length);
-    expect(fairnessObjective(problem.members, ours.assignments)).toBeLessThan(fairnessObjective(problem.members, theirs.assignments));
-  });
+  it.each([1, 2, 3, 4, 5, 6])(
+    'seed %i: both planners keep every rule; the scheduler is deterministic and fairer',
+    (seed) => {
+      const problem = weekInstance(seededRandom(seed), { members: 40, tasks: 300 });
+      const ours = scheduleTasks(problem);
+      const theirs = firstFit(problem);
+      expect(checkSchedule(problem, ours)).toEqual([]);
+      expect(checkSchedule(problem, theirs)).toEqual([]);
+      expect(scheduleTasks(shuffled(problem, seed))).toEqual(ours);
+      expect(ours.assignments.length).toBeGreaterThanOrEqual(theirs.assignments.length);
+      expect(fairnessObjective(problem.members, ours.assignments)).toBeLessThan(
+        fairnessObjective(problem.members, theirs.assignments),
+      );
+    },
+  );
 });
 
 describe('scheduleTasks is deterministic', () => {
@@ -106,7 +118,9 @@ describe('a hand-off re-plans only the affected tasks', () => {
           const answer = scheduleTasks(replan);
           // The re-plan is valid on its own terms and answers exactly the affected tasks.
           expect(checkSchedule(replan, answer)).toEqual([]);
-          expect([...answer.assignments.map((a) => a.taskId), ...answer.unassignable.map((u) => u.taskId)].sort()).toEqual([...affected]);
+          expect(
+            [...answer.assignments.map((a) => a.taskId), ...answer.unassignable.map((u) => u.taskId)].sort(),
+          ).toEqual([...affected]);
 
           // Merged into the plan: the affected tasks move, nothing else does (except what can no
           // longer follow an affected task that found no one: it waits for a re-plan of its own).
@@ -121,12 +135,17 @@ describe('a hand-off re-plans only the affected tasks', () => {
               ...answer.unassignable,
               ...plan.assignments
                 .filter((a) => cascade.has(a.taskId))
-                .map((a): Unassignable => ({ taskId: a.taskId, reasons: [{ code: 'schedule.predecessor_unassigned', message: 'handed off' }] })),
+                .map((a): Unassignable => ({
+                  taskId: a.taskId,
+                  reasons: [{ code: 'schedule.predecessor_unassigned', message: 'handed off' }],
+                })),
             ],
           };
           const withAbsence: SchedulingProblem = {
             ...problem,
-            members: problem.members.map((m): SchedulingMember => (m.memberId === chosen.memberId ? { ...m, unavailable: [...m.unavailable, period] } : m)),
+            members: problem.members.map((m): SchedulingMember =>
+              m.memberId === chosen.memberId ? { ...m, unavailable: [...m.unavailable, period] } : m,
+            ),
           };
           expect(checkSchedule(withAbsence, merged)).toEqual([]);
           const before_ = new Map(plan.assignments.map((a) => [a.taskId, a]));
@@ -146,7 +165,11 @@ describe('a hand-off re-plans only the affected tasks', () => {
 describe('scheduleTasks: fairness and continuity on a small team', () => {
   // Monday 2026-04-06 Tokyo; everyone free 09:00–12:00 every weekday.
   const weekdays = (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, start: '09:00', end: '12:00' }));
-  const member = (memberId: string, wishedMinutesPerWeek: number, extra: Partial<SchedulingMember> = {}): SchedulingMember => ({
+  const member = (
+    memberId: string,
+    wishedMinutesPerWeek: number,
+    extra: Partial<SchedulingMember> = {},
+  ): SchedulingMember => ({
     memberId,
     regionId: 'fujisato',
     townId: 'fujisato/fujikoto',
@@ -210,7 +233,12 @@ describe('scheduleTasks: fairness and continuity on a small team', () => {
     const withLoads = { ...problem, existingLoads: { aki: 40, bun: 70, chie: 40 }, previousHolders: { t1: 'chie' } };
     expect(scheduleTasks(withLoads).assignments[0]?.memberId).toBe('chie');
     // A member on the same job (job holders) is preferred over an equally fair stranger.
-    const onJob = { ...problem, existingLoads: { aki: 40, bun: 70, chie: 40 }, previousHolders: {}, jobHolders: { 'job-a': ['chie'] } };
+    const onJob = {
+      ...problem,
+      existingLoads: { aki: 40, bun: 70, chie: 40 },
+      previousHolders: {},
+      jobHolders: { 'job-a': ['chie'] },
+    };
     expect(scheduleTasks(onJob).assignments[0]?.memberId).toBe('chie');
     expect(scheduleTasks({ ...onJob, jobHolders: {} }).assignments[0]?.memberId).toBe('aki');
   });

@@ -13,7 +13,8 @@ import {
 } from '../../src/domain/scheduler/windows.js';
 
 const utc = (iso: string): number => Date.parse(iso);
-const spans = (list: Interval[]): string[][] => list.map((i) => [new Date(i.start).toISOString(), new Date(i.end).toISOString()]);
+const spans = (list: Interval[]): string[][] =>
+  list.map((i) => [new Date(i.start).toISOString(), new Date(i.end).toISOString()]);
 
 describe('weekly windows in Asia/Tokyo (UTC+9, no daylight saving)', () => {
   it('reads clocks from 00:00 to 24:00', () => {
@@ -59,13 +60,18 @@ describe('weekly windows in Asia/Tokyo (UTC+9, no daylight saving)', () => {
     ]);
     expect(longestWindowMinutes(weeklyMinutes(windows))).toBe(140);
     expect(longestWindowMinutes(weeklyMinutes(windows.slice(0, 2)))).toBe(120);
-    expect(spans(expandWeeklyWindows(windows.slice(0, 2), utc('2026-04-10T00:00:00Z'), utc('2026-04-14T00:00:00Z')))).toEqual([
-      ['2026-04-12T14:00:00.000Z', '2026-04-12T16:00:00.000Z'],
-    ]);
+    expect(
+      spans(expandWeeklyWindows(windows.slice(0, 2), utc('2026-04-10T00:00:00Z'), utc('2026-04-14T00:00:00Z'))),
+    ).toEqual([['2026-04-12T14:00:00.000Z', '2026-04-12T16:00:00.000Z']]);
   });
 
   it('ignores malformed windows (end not after start, bad clock)', () => {
-    expect(weeklyMinutes([{ day: 'mon', start: '10:00', end: '10:00' }, { day: 'mon', start: '11:00', end: '25:00' }])).toEqual([]);
+    expect(
+      weeklyMinutes([
+        { day: 'mon', start: '10:00', end: '10:00' },
+        { day: 'mon', start: '11:00', end: '25:00' },
+      ]),
+    ).toEqual([]);
   });
 
   it('subtracts busy spans', () => {
@@ -73,7 +79,16 @@ describe('weekly windows in Asia/Tokyo (UTC+9, no daylight saving)', () => {
       { start: 0, end: 100 },
       { start: 200, end: 300 },
     ];
-    expect(subtractIntervals(free, mergeIntervals([{ start: 50, end: 60 }, { start: 90, end: 210 }, { start: 250, end: 260 }]))).toEqual([
+    expect(
+      subtractIntervals(
+        free,
+        mergeIntervals([
+          { start: 50, end: 60 },
+          { start: 90, end: 210 },
+          { start: 250, end: 260 },
+        ]),
+      ),
+    ).toEqual([
       { start: 0, end: 50 },
       { start: 60, end: 90 },
       { start: 210, end: 250 },
@@ -84,7 +99,9 @@ describe('weekly windows in Asia/Tokyo (UTC+9, no daylight saving)', () => {
   });
 
   it('subtraction keeps exactly the free minutes not blocked (property)', () => {
-    const interval = fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 40 })).map(([s, l]) => ({ start: s, end: s + l }));
+    const interval = fc
+      .tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 40 }))
+      .map(([s, l]) => ({ start: s, end: s + l }));
     fc.assert(
       fc.property(fc.array(interval, { maxLength: 8 }), fc.array(interval, { maxLength: 8 }), (a, b) => {
         const free = mergeIntervals(a);
@@ -100,7 +117,12 @@ describe('weekly windows in Asia/Tokyo (UTC+9, no daylight saving)', () => {
 
   it('a member is free in her windows minus busy and unavailable spans', () => {
     const windows = [{ day: 'tue' as const, start: '13:00', end: '14:00' }];
-    const free = freeIntervals(windows, [{ start: utc('2026-04-07T04:20:00Z'), end: utc('2026-04-07T04:30:00Z') }], utc('2026-04-06T00:00:00Z'), utc('2026-04-08T00:00:00Z'));
+    const free = freeIntervals(
+      windows,
+      [{ start: utc('2026-04-07T04:20:00Z'), end: utc('2026-04-07T04:30:00Z') }],
+      utc('2026-04-06T00:00:00Z'),
+      utc('2026-04-08T00:00:00Z'),
+    );
     expect(spans(free)).toEqual([
       ['2026-04-07T04:00:00.000Z', '2026-04-07T04:20:00.000Z'],
       ['2026-04-07T04:30:00.000Z', '2026-04-07T05:00:00.000Z'],
@@ -144,21 +166,24 @@ describe('FreeTime: one member’s free segments', () => {
 
   it('occupy then release restores every answer (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 60 })), { maxLength: 12 }), (raw) => {
-        const free = new FreeTime([{ start: 0, end: 400 }]);
-        const taken: [number, number][] = [];
-        for (const [earliest, length] of raw) {
-          const s = free.earliestFit(earliest, length, 400);
-          if (Number.isNaN(s)) continue;
-          expect(s).toBeGreaterThanOrEqual(earliest);
-          for (const [a, b] of taken) expect(s + length <= a || s >= b).toBe(true);
-          free.occupy(s, s + length);
-          taken.push([s, s + length]);
-        }
-        for (const [a, b] of taken.reverse()) free.release(a, b);
-        expect(free.segments).toBe(1);
-        expect(free.earliestFit(0, 400, 400)).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 60 })), { maxLength: 12 }),
+        (raw) => {
+          const free = new FreeTime([{ start: 0, end: 400 }]);
+          const taken: [number, number][] = [];
+          for (const [earliest, length] of raw) {
+            const s = free.earliestFit(earliest, length, 400);
+            if (Number.isNaN(s)) continue;
+            expect(s).toBeGreaterThanOrEqual(earliest);
+            for (const [a, b] of taken) expect(s + length <= a || s >= b).toBe(true);
+            free.occupy(s, s + length);
+            taken.push([s, s + length]);
+          }
+          for (const [a, b] of taken.reverse()) free.release(a, b);
+          expect(free.segments).toBe(1);
+          expect(free.earliestFit(0, 400, 400)).toBe(0);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -28,8 +28,16 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
   const options = { deadlineMs: addresses.deadlineMs ?? 5_000 };
   const identity = createClient(identityV1.IdentityServiceClient, addresses.identityAddress, options);
   const jobIntake = createClient(jobIntakeV1.JobIntakeServiceClient, addresses.jobIntakeAddress, options);
-  const taskDecomposition = createClient(taskDecompositionV1.TaskDecompositionServiceClient, addresses.taskDecompositionAddress, options);
-  const teamScheduling = createClient(teamSchedulingV1.TeamSchedulingServiceClient, addresses.teamSchedulingAddress, options);
+  const taskDecomposition = createClient(
+    taskDecompositionV1.TaskDecompositionServiceClient,
+    addresses.taskDecompositionAddress,
+    options,
+  );
+  const teamScheduling = createClient(
+    teamSchedulingV1.TeamSchedulingServiceClient,
+    addresses.teamSchedulingAddress,
+    options,
+  );
   const addressOf: Record<UpstreamName, string> = {
     identity: addresses.identityAddress,
     jobIntake: addresses.jobIntakeAddress,
@@ -45,7 +53,10 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
       const names = Object.keys(addressOf) as UpstreamName[];
       // The whole server's status (''): `SERVING`, `NOT_SERVING`, or the call's status (`UNAVAILABLE`...).
       const statuses = await Promise.all(names.map((name) => checkHealth(addressOf[name], '', deadlineMs)));
-      return Object.fromEntries(names.map((name, i) => [name, (statuses[i] ?? 'unknown').toLowerCase()])) as Record<UpstreamName, string>;
+      return Object.fromEntries(names.map((name, i) => [name, (statuses[i] ?? 'unknown').toLowerCase()])) as Record<
+        UpstreamName,
+        string
+      >;
     },
     close: () => {
       identity.close();

@@ -38,7 +38,11 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly options: { readonly errors?: readonly FieldError[]; readonly retryAfterSeconds?: number; readonly details?: Readonly<Record<string, unknown>> } = {},
+    readonly options: {
+      readonly errors?: readonly FieldError[];
+      readonly retryAfterSeconds?: number;
+      readonly details?: Readonly<Record<string, unknown>>;
+    } = {},
   ) {
     super(message);
   }
@@ -73,21 +77,36 @@ const TITLES: Readonly<Record<number, string>> = {
 export const EDGE_CODES: Readonly<Record<string, { readonly status: number; readonly meaning: string }>> = {
   'request.invalid': { status: 400, meaning: 'the request does not match its schema (see `errors`)' },
   'request.malformed_json': { status: 400, meaning: 'the body is not JSON (or is empty while declared JSON)' },
-  'request.malformed': { status: 400, meaning: 'the request is broken at the HTTP level (a wrong Content-Length, say)' },
+  'request.malformed': {
+    status: 400,
+    meaning: 'the request is broken at the HTTP level (a wrong Content-Length, say)',
+  },
   'auth.token_missing': { status: 401, meaning: 'no `Authorization: Bearer <token>` header' },
   'auth.malformed_authorization': { status: 401, meaning: 'the Authorization header is not `Bearer <token>`' },
-  'auth.invalid_token': { status: 401, meaning: 'the token is expired, forged or of a forgotten user (identity may answer a more precise auth.* code)' },
+  'auth.invalid_token': {
+    status: 401,
+    meaning: 'the token is expired, forged or of a forgotten user (identity may answer a more precise auth.* code)',
+  },
   'auth.forbidden_role': { status: 403, meaning: 'the caller holds none of the roles the route needs' },
   'auth.forbidden_business': { status: 403, meaning: 'a business user asked for a business she does not act for' },
   'auth.forbidden_region': { status: 403, meaning: 'a coordinator asked for a region she does not run' },
-  'auth.forbidden_member': { status: 403, meaning: 'a member asked for another member’s schedule, unavailability or wished hours' },
+  'auth.forbidden_member': {
+    status: 403,
+    meaning: 'a member asked for another member’s schedule, unavailability or wished hours',
+  },
   'route.not_found': { status: 404, meaning: 'no such route (or not with this method)' },
   'request.too_large': { status: 413, meaning: 'the body is larger than the limit (64 KiB by default)' },
   'request.unsupported_media_type': { status: 415, meaning: 'the body is not `application/json`' },
-  'request.rate_limited': { status: 429, meaning: 'too many requests from this identity (or address, before login); see Retry-After' },
+  'request.rate_limited': {
+    status: 429,
+    meaning: 'too many requests from this identity (or address, before login); see Retry-After',
+  },
   'upstream.unavailable': { status: 503, meaning: 'a service behind the gateway cannot be reached' },
   'upstream.timeout': { status: 504, meaning: 'a service behind the gateway did not answer in time' },
-  internal: { status: 500, meaning: 'something failed that the caller cannot fix; the request id finds it in the logs' },
+  internal: {
+    status: 500,
+    meaning: 'something failed that the caller cannot fix; the request id finds it in the logs',
+  },
 };
 
 /** How the gateway answers an error: the problem, the headers that go with it, and whether it is the gateway's fault. */
@@ -119,7 +138,12 @@ const fieldPath = (context: string, pointer: string, child?: unknown): string =>
 export const fieldErrorsOf = (context: string, validation: readonly AjvError[]): FieldError[] =>
   validation.map((e) => {
     // `dependencies` (a field that needs another, as `from` needs `to`) names the missing one as `required` does.
-    const child = e.keyword === 'required' || e.keyword === 'dependencies' ? e.params?.missingProperty : e.keyword === 'additionalProperties' ? e.params?.additionalProperty : undefined;
+    const child =
+      e.keyword === 'required' || e.keyword === 'dependencies'
+        ? e.params?.missingProperty
+        : e.keyword === 'additionalProperties'
+          ? e.params?.additionalProperty
+          : undefined;
     const message = e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid');
     return { field: fieldPath(context, e.instancePath ?? '', child), message };
   });
@@ -132,10 +156,22 @@ interface FastifyLikeError {
 }
 
 const isFieldErrorList = (value: unknown): value is FieldError[] =>
-  Array.isArray(value) && value.every((e) => typeof e === 'object' && e !== null && typeof (e as FieldError).field === 'string' && typeof (e as FieldError).message === 'string');
+  Array.isArray(value) &&
+  value.every(
+    (e) =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as FieldError).field === 'string' &&
+      typeof (e as FieldError).message === 'string',
+  );
 
 /** The edge's own answer: status, code, detail. */
-const edge = (status: number, code: string, detail: string, extra: Partial<Pick<Problem, 'errors' | 'details'>> = {}) => ({ status, code, detail, ...extra });
+const edge = (
+  status: number,
+  code: string,
+  detail: string,
+  extra: Partial<Pick<Problem, 'errors' | 'details'>> = {},
+) => ({ status, code, detail, ...extra });
 
 /**
  * Any error met while answering a request, as a problem (DESIGN §2 and the gateway's own codes):
@@ -143,10 +179,19 @@ const edge = (status: number, code: string, detail: string, extra: Partial<Pick<
  * validation errors as `request.*`; an upstream outage or timeout as 503 / 504; anything else
  * as 500 `internal`, its message kept for the log only.
  */
-export const answerFor = (error: unknown, context: { readonly instance: string; readonly requestId: string }): ProblemAnswer => {
+export const answerFor = (
+  error: unknown,
+  context: { readonly instance: string; readonly requestId: string },
+): ProblemAnswer => {
   const headers: Record<string, string> = {};
   let unexpected = false;
-  let shape: { status: number; code: string; detail: string; errors?: readonly FieldError[]; details?: Readonly<Record<string, unknown>> };
+  let shape: {
+    status: number;
+    code: string;
+    detail: string;
+    errors?: readonly FieldError[];
+    details?: Readonly<Record<string, unknown>>;
+  };
 
   if (error instanceof DomainError) {
     const { errors, ...rest } = error.details;
@@ -175,7 +220,9 @@ export const answerFor = (error: unknown, context: { readonly instance: string; 
     const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
     if (Array.isArray(e.validation)) {
       const where = typeof e.validationContext === 'string' ? e.validationContext : 'request';
-      shape = edge(400, 'request.invalid', `the ${where} does not match its schema`, { errors: fieldErrorsOf(where, e.validation as AjvError[]) });
+      shape = edge(400, 'request.invalid', `the ${where} does not match its schema`, {
+        errors: fieldErrorsOf(where, e.validation as AjvError[]),
+      });
     } else {
       switch (e.code) {
         case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -199,7 +246,11 @@ export const answerFor = (error: unknown, context: { readonly instance: string; 
     }
   }
 
-  if (shape.status === 401) headers['www-authenticate'] = shape.code === 'auth.token_missing' ? 'Bearer realm="workshare"' : 'Bearer realm="workshare", error="invalid_token"';
+  if (shape.status === 401)
+    headers['www-authenticate'] =
+      shape.code === 'auth.token_missing'
+        ? 'Bearer realm="workshare"'
+        : 'Bearer realm="workshare", error="invalid_token"';
   return {
     problem: {
       type: problemType(shape.code),

@@ -16,7 +16,9 @@ export const refuseBody = async (request: FastifyRequest): Promise<void> => {
   const body: unknown = request.body;
   if (body === undefined || body === null) return;
   if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
-  throw new ValidationError('request.invalid', 'this command takes no body', { errors: [{ field: 'body', message: 'must be empty' }] });
+  throw new ValidationError('request.invalid', 'this command takes no body', {
+    errors: [{ field: 'body', message: 'must be empty' }],
+  });
 };
 
 /**

@@ -64,16 +64,24 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['auth'],
         summary: 'Sign in',
-        description: 'Exchanges an email and password for a bearer token (from the identity service). Rate limited per client address.',
+        description:
+          'Exchanges an email and password for a bearer token (from the identity service). Rate limited per client address.',
         security: [],
         body: loginBody,
         response: responses({ 200: loginAnswer }),
       },
     },
     async (request) => {
-      const answer = await identity.login({ email: request.body.email, password: request.body.password }, settings(request));
+      const answer = await identity.login(
+        { email: request.body.email, password: request.body.password },
+        settings(request),
+      );
       if (answer.expiresAt === undefined) throw new Error('identity answered a token without expiry');
-      return { accessToken: answer.accessToken, expiresAt: tokyoTime(answer.expiresAt), caller: loginCallerView(answer.caller) };
+      return {
+        accessToken: answer.accessToken,
+        expiresAt: tokyoTime(answer.expiresAt),
+        caller: loginCallerView(answer.caller),
+      };
     },
   );
 
@@ -81,7 +89,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     '/v1/regions',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'The regions served, with their towns', security: [], response: responses({ 200: regionsAnswer }) },
+      schema: {
+        tags: ['auth'],
+        summary: 'The regions served, with their towns',
+        security: [],
+        response: responses({ 200: regionsAnswer }),
+      },
     },
     async (request) => regionsView(await identity.listRegions({}, settings(request))),
   );
@@ -90,7 +103,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     '/v1/me',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'Who the token identifies', security: BEARER, response: responses({ 200: { $ref: 'Caller#' } }) },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who the token identifies',
+        security: BEARER,
+        response: responses({ 200: { $ref: 'Caller#' } }),
+      },
     },
     async (request) => callerView(request.caller as NonNullable<FastifyRequest['caller']>),
   );
@@ -104,7 +122,8 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['jobs'],
         summary: 'Submit a job',
-        description: 'A business user (for a business she acts for) or a coordinator (in her region) brings a job. Answers 201 with its id and its Location.',
+        description:
+          'A business user (for a business she acts for) or a coordinator (in her region) brings a job. Answers 201 with its id and its Location.',
         security: BEARER,
         headers: idempotencyHeaders,
         body: submitJobBody,
@@ -114,8 +133,14 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     async (request, reply) => {
       const caller = request.caller as NonNullable<FastifyRequest['caller']>;
       requireSubmitter(caller, request.body.businessId, request.body.regionId);
-      const { jobId } = await jobIntake.submitJob(submitJobRequest(commandIdOf(request), request.body), settings(request));
-      return reply.code(201).header('location', `/v1/jobs/${encodeURIComponent(jobId)}`).send({ jobId });
+      const { jobId } = await jobIntake.submitJob(
+        submitJobRequest(commandIdOf(request), request.body),
+        settings(request),
+      );
+      return reply
+        .code(201)
+        .header('location', `/v1/jobs/${encodeURIComponent(jobId)}`)
+        .send({ jobId });
     },
   );
 
@@ -127,7 +152,8 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['jobs'],
         summary: 'The jobs the caller may see',
-        description: 'A business: its own; a coordinator: her regions’; the accountant and operators: all. Newest first, optionally filtered.',
+        description:
+          'A business: its own; a coordinator: her regions’; the accountant and operators: all. Newest first, optionally filtered.',
         security: BEARER,
         querystring: listJobsQuery,
         response: responses({ 200: jobListAnswer }),
@@ -140,7 +166,13 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     '/v1/jobs/:jobId',
     {
       config: { access: JOB_READERS },
-      schema: { tags: ['jobs'], summary: 'One job', security: BEARER, params: jobIdParams, response: responses({ 200: { $ref: 'Job#' } }) },
+      schema: {
+        tags: ['jobs'],
+        summary: 'One job',
+        security: BEARER,
+        params: jobIdParams,
+        response: responses({ 200: { $ref: 'Job#' } }),
+      },
     },
     async (request) => {
       const { job } = await jobIntake.getJob({ jobId: request.params.jobId }, settings(request));
@@ -156,7 +188,8 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['jobs'],
         summary: 'Quote a job',
-        description: 'A coordinator of the job’s region quotes it (or quotes it again while the business has not answered).',
+        description:
+          'A coordinator of the job’s region quotes it (or quotes it again while the business has not answered).',
         security: BEARER,
         params: jobIdParams,
         headers: idempotencyHeaders,
@@ -165,7 +198,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       },
     },
     async (request, reply) => {
-      await jobIntake.quoteJob(quoteJobRequest(commandIdOf(request), request.params.jobId, request.body), settings(request));
+      await jobIntake.quoteJob(
+        quoteJobRequest(commandIdOf(request), request.params.jobId, request.body),
+        settings(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -178,7 +214,8 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['jobs'],
         summary: 'Accept the quote',
-        description: 'The job’s business accepts the quote: the order terms are fixed (fee, delivery, inspection and payment dates). Takes no body.',
+        description:
+          'The job’s business accepts the quote: the order terms are fixed (fee, delivery, inspection and payment dates). Takes no body.',
         security: BEARER,
         params: jobIdParams,
         headers: idempotencyHeaders,
@@ -186,7 +223,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       },
     },
     async (request) => {
-      const { terms } = await jobIntake.acceptQuote({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request));
+      const { terms } = await jobIntake.acceptQuote(
+        { requestId: commandIdOf(request), jobId: request.params.jobId },
+        settings(request),
+      );
       if (terms === undefined) throw new Error('job intake answered no order terms');
       return { jobId: request.params.jobId, terms: orderTermsView(terms) };
     },
@@ -207,7 +247,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       },
     },
     async (request, reply) => {
-      await jobIntake.declineQuote({ requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason }, settings(request));
+      await jobIntake.declineQuote(
+        { requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason },
+        settings(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -220,7 +263,8 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['jobs'],
         summary: 'Start work on an accepted job',
-        description: 'A coordinator of the job’s region (job intake also starts it when its tasks are planned). Takes no body.',
+        description:
+          'A coordinator of the job’s region (job intake also starts it when its tasks are planned). Takes no body.',
         security: BEARER,
         params: jobIdParams,
         headers: idempotencyHeaders,
@@ -248,7 +292,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       },
     },
     async (request, reply) => {
-      await jobIntake.deliverJob({ requestId: commandIdOf(request), jobId: request.params.jobId, note: request.body.note ?? '' }, settings(request));
+      await jobIntake.deliverJob(
+        { requestId: commandIdOf(request), jobId: request.params.jobId, note: request.body.note ?? '' },
+        settings(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -260,7 +307,8 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['jobs'],
         summary: 'Inspect delivered work (検収)',
-        description: 'The job’s business accepts the delivered work, or rejects it with a reason (the job goes back for rework).',
+        description:
+          'The job’s business accepts the delivered work, or rejects it with a reason (the job goes back for rework).',
         security: BEARER,
         params: jobIdParams,
         headers: idempotencyHeaders,
@@ -270,7 +318,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
     async (request, reply) => {
       const { accepted, reason } = request.body;
-      await jobIntake.inspectJob({ requestId: commandIdOf(request), jobId: request.params.jobId, accepted, reason: reason ?? '' }, settings(request));
+      await jobIntake.inspectJob(
+        { requestId: commandIdOf(request), jobId: request.params.jobId, accepted, reason: reason ?? '' },
+        settings(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -303,7 +354,8 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['jobs'],
         summary: 'Cancel a job',
-        description: 'Its business or a coordinator of its region while submitted or quoted; a coordinator of its region once accepted, before work starts.',
+        description:
+          'Its business or a coordinator of its region while submitted or quoted; a coordinator of its region once accepted, before work starts.',
         security: BEARER,
         params: jobIdParams,
         headers: idempotencyHeaders,
@@ -312,7 +364,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       },
     },
     async (request, reply) => {
-      await jobIntake.cancelJob({ requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason }, settings(request));
+      await jobIntake.cancelJob(
+        { requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason },
+        settings(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -323,9 +378,16 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     '/v1/jobs/:jobId/plan',
     {
       config: { access: JOB_READERS },
-      schema: { tags: ['plans'], summary: 'The plan of tasks of a job', security: BEARER, params: jobIdParams, response: responses({ 200: { $ref: 'Plan#' } }) },
+      schema: {
+        tags: ['plans'],
+        summary: 'The plan of tasks of a job',
+        security: BEARER,
+        params: jobIdParams,
+        response: responses({ 200: { $ref: 'Plan#' } }),
+      },
     },
-    async (request) => requirePlan((await taskDecomposition.getPlan({ jobId: request.params.jobId }, settings(request))).plan),
+    async (request) =>
+      requirePlan((await taskDecomposition.getPlan({ jobId: request.params.jobId }, settings(request))).plan),
   );
 
   app.put<{ Params: JobParams; Body: RevisePlanBody }>(
@@ -344,7 +406,15 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
         response: responses({ 200: { $ref: 'Plan#' } }),
       },
     },
-    async (request) => requirePlan((await taskDecomposition.revisePlan(revisePlanRequest(commandIdOf(request), request.params.jobId, request.body), settings(request))).plan),
+    async (request) =>
+      requirePlan(
+        (
+          await taskDecomposition.revisePlan(
+            revisePlanRequest(commandIdOf(request), request.params.jobId, request.body),
+            settings(request),
+          )
+        ).plan,
+      ),
   );
 
   app.post<{ Params: JobParams; Body: { expectedVersion: number } }>(
@@ -363,8 +433,16 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
     async (request) =>
       requirePlan(
-        (await taskDecomposition.confirmPlan({ requestId: commandIdOf(request), jobId: request.params.jobId, expectedVersion: String(request.body.expectedVersion) }, settings(request)))
-          .plan,
+        (
+          await taskDecomposition.confirmPlan(
+            {
+              requestId: commandIdOf(request),
+              jobId: request.params.jobId,
+              expectedVersion: String(request.body.expectedVersion),
+            },
+            settings(request),
+          )
+        ).plan,
       ),
   );
 
@@ -378,7 +456,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     '/healthz',
     {
       config: { access: 'public', rateLimit: false },
-      schema: { tags: ['health'], summary: 'The gateway process is up', security: [], response: responses({ 200: healthAnswer }) },
+      schema: {
+        tags: ['health'],
+        summary: 'The gateway process is up',
+        security: [],
+        response: responses({ 200: healthAnswer }),
+      },
     },
     async () => ({ status: 'up' }),
   );
@@ -390,15 +473,20 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       schema: {
         tags: ['health'],
         summary: 'Every service behind the gateway answers its gRPC health check',
-        description: 'identity, job intake, task decomposition and team scheduling; 503 `upstream.unavailable` with each one’s status otherwise.',
+        description:
+          'identity, job intake, task decomposition and team scheduling; 503 `upstream.unavailable` with each one’s status otherwise.',
         security: [],
         response: responses({ 200: readyAnswer }),
       },
     },
     async () => {
       const upstreamHealth = await upstreams.health();
-      if (Object.values(upstreamHealth).every((s) => s === 'serving')) return { status: 'ready', upstreams: upstreamHealth };
-      throw new HttpProblem(503, 'upstream.unavailable', 'a service behind the gateway is not serving', { details: { upstreams: upstreamHealth }, retryAfterSeconds: 1 });
+      if (Object.values(upstreamHealth).every((s) => s === 'serving'))
+        return { status: 'ready', upstreams: upstreamHealth };
+      throw new HttpProblem(503, 'upstream.unavailable', 'a service behind the gateway is not serving', {
+        details: { upstreams: upstreamHealth },
+        retryAfterSeconds: 1,
+      });
     },
   );
 };

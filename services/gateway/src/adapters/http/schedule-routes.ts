@@ -76,7 +76,13 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
         response: responses({ 200: tasksAnswer('The job’s tasks as they stand after scheduling.') }),
       },
     },
-    async (request) => tasksView(await teamScheduling.scheduleJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request))),
+    async (request) =>
+      tasksView(
+        await teamScheduling.scheduleJob(
+          { requestId: commandIdOf(request), jobId: request.params.jobId },
+          settings(request),
+        ),
+      ),
   );
 
   app.get<{ Params: JobParams }>(
@@ -91,7 +97,8 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
         response: responses({ 200: jobScheduleAnswer }),
       },
     },
-    async (request) => jobScheduleView(await teamScheduling.getJobSchedule({ jobId: request.params.jobId }, settings(request))),
+    async (request) =>
+      jobScheduleView(await teamScheduling.getJobSchedule({ jobId: request.params.jobId }, settings(request))),
   );
 
   app.post<{ Params: JobParams; Body: { partnerRegionId: string; reason: string } }>(
@@ -113,7 +120,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     async (request) =>
       tasksView(
         await teamScheduling.shareJob(
-          { requestId: commandIdOf(request), jobId: request.params.jobId, partnerRegionId: request.body.partnerRegionId, reason: request.body.reason },
+          {
+            requestId: commandIdOf(request),
+            jobId: request.params.jobId,
+            partnerRegionId: request.body.partnerRegionId,
+            reason: request.body.reason,
+          },
           settings(request),
         ),
       ),
@@ -129,7 +141,8 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       schema: {
         tags: ['schedules'],
         summary: 'A member’s assignments between two instants',
-        description: 'The member herself, or a coordinator of her region. Without from and to: the current Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).',
+        description:
+          'The member herself, or a coordinator of her region. Without from and to: the current Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).',
         security: BEARER,
         params: memberIdParams,
         querystring: memberScheduleQuery,
@@ -147,7 +160,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     '/v1/me/tasks',
     {
       config: { access: ['member'] },
-      schema: { tags: ['schedules'], summary: 'The caller’s own assignments, soonest first', security: BEARER, response: responses({ 200: tasksAnswer('Soonest first.') }) },
+      schema: {
+        tags: ['schedules'],
+        summary: 'The caller’s own assignments, soonest first',
+        security: BEARER,
+        response: responses({ 200: tasksAnswer('Soonest first.') }),
+      },
     },
     async (request) => tasksView(await teamScheduling.listMyTasks({}, settings(request))),
   );
@@ -159,7 +177,8 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       schema: {
         tags: ['schedules'],
         summary: 'Declare a member unavailable for a period',
-        description: 'The member herself, or a coordinator of her region (a sick child for three days, say): every task of hers planned in the period is handed off, in one command.',
+        description:
+          'The member herself, or a coordinator of her region (a sick child for three days, say): every task of hers planned in the period is handed off, in one command.',
         security: BEARER,
         params: memberIdParams,
         headers: idempotencyHeaders,
@@ -169,7 +188,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
     async (request) => {
       requireSelfOrCoordinator(callerOf(request), request.params.memberId);
-      return tasksView(await teamScheduling.declareUnavailable(declareUnavailableRequest(commandIdOf(request), request.params.memberId, request.body), settings(request)));
+      return tasksView(
+        await teamScheduling.declareUnavailable(
+          declareUnavailableRequest(commandIdOf(request), request.params.memberId, request.body),
+          settings(request),
+        ),
+      );
     },
   );
 
@@ -180,7 +204,8 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       schema: {
         tags: ['schedules'],
         summary: 'How many minutes a week a member wishes to work',
-        description: 'The member herself, or a coordinator of her region. Scheduling spreads the work in proportion to it.',
+        description:
+          'The member herself, or a coordinator of her region. Scheduling spreads the work in proportion to it.',
         security: BEARER,
         params: memberIdParams,
         headers: idempotencyHeaders,
@@ -190,7 +215,14 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
     async (request, reply) => {
       requireSelfOrCoordinator(callerOf(request), request.params.memberId);
-      await teamScheduling.setWishedHours({ requestId: commandIdOf(request), memberId: request.params.memberId, minutesPerWeek: request.body.minutesPerWeek }, settings(request));
+      await teamScheduling.setWishedHours(
+        {
+          requestId: commandIdOf(request),
+          memberId: request.params.memberId,
+          minutesPerWeek: request.body.minutesPerWeek,
+        },
+        settings(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -212,7 +244,10 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
     async (request, reply) => {
       const { skill, jobId, reason } = request.body;
-      await teamScheduling.grantSkill({ requestId: commandIdOf(request), memberId: request.params.memberId, skill, jobId, reason }, settings(request));
+      await teamScheduling.grantSkill(
+        { requestId: commandIdOf(request), memberId: request.params.memberId, skill, jobId, reason },
+        settings(request),
+      );
       return reply.code(204).send();
     },
   );
@@ -226,7 +261,8 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       schema: {
         tags: ['schedules'],
         summary: 'Hand off a task the caller holds',
-        description: 'Its holder cannot go on: the task is released, with her progress note, and the best available teammate takes it at once.',
+        description:
+          'Its holder cannot go on: the task is released, with her progress note, and the best available teammate takes it at once.',
         security: BEARER,
         params: taskIdParams,
         headers: idempotencyHeaders,
@@ -234,7 +270,15 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
         response: responses({ 200: taskAnswer }),
       },
     },
-    async (request) => requireTask((await teamScheduling.handOffTask(handOffTaskRequest(commandIdOf(request), request.params.taskId, request.body), settings(request))).task),
+    async (request) =>
+      requireTask(
+        (
+          await teamScheduling.handOffTask(
+            handOffTaskRequest(commandIdOf(request), request.params.taskId, request.body),
+            settings(request),
+          )
+        ).task,
+      ),
   );
 
   app.put<{ Params: TaskParams; Body: { memberId: string; reason: string } }>(
@@ -256,7 +300,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       requireTask(
         (
           await teamScheduling.overrideAssignment(
-            { requestId: commandIdOf(request), taskId: request.params.taskId, memberId: request.body.memberId, reason: request.body.reason },
+            {
+              requestId: commandIdOf(request),
+              taskId: request.params.taskId,
+              memberId: request.body.memberId,
+              reason: request.body.reason,
+            },
             settings(request),
           )
         ).task,
@@ -280,7 +329,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
     async (request, reply) => {
       await teamScheduling.pairForTraining(
-        { requestId: commandIdOf(request), taskId: request.params.taskId, traineeMemberId: request.body.traineeMemberId, reason: request.body.reason },
+        {
+          requestId: commandIdOf(request),
+          taskId: request.params.taskId,
+          traineeMemberId: request.body.traineeMemberId,
+          reason: request.body.reason,
+        },
         settings(request),
       );
       return reply.code(204).send();
@@ -299,7 +353,8 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
         response: responses({ 200: historyAnswer }),
       },
     },
-    async (request) => historyView(await teamScheduling.getTaskHistory({ taskId: request.params.taskId }, settings(request))),
+    async (request) =>
+      historyView(await teamScheduling.getTaskHistory({ taskId: request.params.taskId }, settings(request))),
   );
 
   app.get<{ Params: TaskParams; Querystring: { at?: string } }>(

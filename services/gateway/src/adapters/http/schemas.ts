@@ -6,9 +6,27 @@
  */
 import { EDGE_CODES } from './problem.js';
 
-export const WORK_CATEGORIES = ['data_entry', 'transcription', 'writing', 'design', 'translation', 'illustration', 'proofreading'] as const;
+export const WORK_CATEGORIES = [
+  'data_entry',
+  'transcription',
+  'writing',
+  'design',
+  'translation',
+  'illustration',
+  'proofreading',
+] as const;
 export const PRICING_KINDS = ['fixed_price', 'hourly'] as const;
-export const JOB_STATUSES = ['submitted', 'quoted', 'accepted', 'declined', 'in_progress', 'delivered', 'inspected', 'closed', 'cancelled'] as const;
+export const JOB_STATUSES = [
+  'submitted',
+  'quoted',
+  'accepted',
+  'declined',
+  'in_progress',
+  'delivered',
+  'inspected',
+  'closed',
+  'cancelled',
+] as const;
 export const PLAN_STATUSES = ['proposed', 'confirmed', 'rework_needed', 'cancelled'] as const;
 export const ROLE_NAMES = ['member', 'coordinator', 'business', 'accountant', 'operator'] as const;
 export const ASSIGNMENT_STATUSES = ['assigned', 'unassignable', 'waiting'] as const;
@@ -26,24 +44,59 @@ const TIME_IN =
 const TIME_OUT = 'ISO-8601 in Asia/Tokyo with its +09:00 offset (the same instant the service stores in UTC).';
 
 /** Integer yen: JSON numbers, never fractional or negative, within what a JSON number holds exactly. */
-const yen = (description: string) => ({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: `${description} Integer yen, tax excluded.` }) as const;
-const timeIn = (description: string) => ({ type: 'string', format: 'date-time', maxLength: 64, description: `${description} ${TIME_IN}` }) as const;
+const yen = (description: string) =>
+  ({
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: `${description} Integer yen, tax excluded.`,
+  }) as const;
+const timeIn = (description: string) =>
+  ({ type: 'string', format: 'date-time', maxLength: 64, description: `${description} ${TIME_IN}` }) as const;
 const timeOut = (description: string) => ({ type: 'string', description: `${description} ${TIME_OUT}` }) as const;
-const text = (maxLength: number, description: string, minLength = 1) => ({ type: 'string', minLength, maxLength, description }) as const;
-const id = (description: string) => ({ type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$', description }) as const;
-const regionId = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_-]*$', description: 'A region slug, e.g. `fujisato`.' } as const;
-const townId = { type: 'string', minLength: 3, maxLength: 130, pattern: '^[a-z][a-z0-9_-]*/[a-z][a-z0-9_-]*$', description: 'A town as `<region>/<town>`, e.g. `fujisato/fujikoto`.' } as const;
-const skills = { type: 'array', maxItems: 50, items: text(100, 'A skill, e.g. `data entry`.'), description: 'The skills the work needs.' } as const;
+const text = (maxLength: number, description: string, minLength = 1) =>
+  ({ type: 'string', minLength, maxLength, description }) as const;
+const id = (description: string) =>
+  ({ type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$', description }) as const;
+const regionId = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[a-z][a-z0-9_-]*$',
+  description: 'A region slug, e.g. `fujisato`.',
+} as const;
+const townId = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 130,
+  pattern: '^[a-z][a-z0-9_-]*/[a-z][a-z0-9_-]*$',
+  description: 'A town as `<region>/<town>`, e.g. `fujisato/fujikoto`.',
+} as const;
+const skills = {
+  type: 'array',
+  maxItems: 50,
+  items: text(100, 'A skill, e.g. `data entry`.'),
+  description: 'The skills the work needs.',
+} as const;
 const minutes = (description: string) => ({ type: 'integer', minimum: 1, maximum: 1_000_000, description }) as const;
-const version = (description: string) => ({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description }) as const;
-const taskKey = { type: 'string', minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$', description: "Names the task within its plan (letters, digits, '-' and '_')." } as const;
+const version = (description: string) =>
+  ({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description }) as const;
+const taskKey = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: "Names the task within its plan (letters, digits, '-' and '_').",
+} as const;
 
 // ---- shared answers --------------------------------------------------------------------------
 
 export const problemSchema = {
   $id: 'Problem',
   type: 'object',
-  description: `An error, as RFC 9457 problem details (\`application/problem+json\`). \`code\` is stable; \`type\` is \`urn:workshare:problem:<code>\`. The services' codes (e.g. \`job.not_quotable\`, \`job.forbidden\`, \`plan.cycle\`) pass through as they are, with the status of their kind: invalid 400, not allowed 403, not found 404, conflict 409, broken rule 422, unauthenticated 401. The gateway's own codes: ${Object.entries(EDGE_CODES)
+  description: `An error, as RFC 9457 problem details (\`application/problem+json\`). \`code\` is stable; \`type\` is \`urn:workshare:problem:<code>\`. The services' codes (e.g. \`job.not_quotable\`, \`job.forbidden\`, \`plan.cycle\`) pass through as they are, with the status of their kind: invalid 400, not allowed 403, not found 404, conflict 409, broken rule 422, unauthenticated 401. The gateway's own codes: ${Object.entries(
+    EDGE_CODES,
+  )
     .map(([code, { status, meaning }]) => `\`${code}\` (${status}: ${meaning})`)
     .join('; ')}.`,
   required: ['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId'],
@@ -58,9 +111,17 @@ export const problemSchema = {
     errors: {
       type: 'array',
       description: 'The fields the request got wrong (validation problems).',
-      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
     },
-    details: { type: 'object', additionalProperties: true, description: "The service's details about the error, when it gave any." },
+    details: {
+      type: 'object',
+      additionalProperties: true,
+      description: "The service's details about the error, when it gave any.",
+    },
   },
 } as const;
 
@@ -119,8 +180,25 @@ export const jobSchema = {
   type: 'object',
   description: 'A job, as the caller may see it.',
   required: [
-    'jobId', 'businessId', 'title', 'description', 'workCategory', 'pricing', 'amountYen', 'deadline', 'regionId', 'localOnlyTownId',
-    'skills', 'status', 'quote', 'terms', 'inspections', 'reason', 'submittedAt', 'updatedAt', 'version',
+    'jobId',
+    'businessId',
+    'title',
+    'description',
+    'workCategory',
+    'pricing',
+    'amountYen',
+    'deadline',
+    'regionId',
+    'localOnlyTownId',
+    'skills',
+    'status',
+    'quote',
+    'terms',
+    'inspections',
+    'reason',
+    'submittedAt',
+    'updatedAt',
+    'version',
   ],
   properties: {
     jobId: { type: 'string', format: 'uuid' },
@@ -131,12 +209,18 @@ export const jobSchema = {
     pricing: {
       type: 'object',
       required: ['kind'],
-      properties: { kind: { type: 'string', enum: PRICING_KINDS }, hourlyRateYen: yen('Per hour, for hourly work only.') },
+      properties: {
+        kind: { type: 'string', enum: PRICING_KINDS },
+        hourlyRateYen: yen('Per hour, for hourly work only.'),
+      },
     },
     amountYen: yen('The budget the business states.'),
     deadline: timeOut('The latest delivery the business accepts.'),
     regionId: { type: 'string' },
-    localOnlyTownId: { type: ['string', 'null'], description: 'Set when the job must be done in this town by people of this town.' },
+    localOnlyTownId: {
+      type: ['string', 'null'],
+      description: 'Set when the job must be done in this town by people of this town.',
+    },
     skills: { type: 'array', items: { type: 'string' } },
     status: { type: 'string', enum: JOB_STATUSES },
     quote: quoteSchema,
@@ -147,7 +231,12 @@ export const jobSchema = {
       items: {
         type: 'object',
         required: ['accepted', 'reason', 'inspectedAt', 'inspectedBy'],
-        properties: { accepted: { type: 'boolean' }, reason: { type: 'string' }, inspectedAt: timeOut('When.'), inspectedBy: { type: 'string' } },
+        properties: {
+          accepted: { type: 'boolean' },
+          reason: { type: 'string' },
+          inspectedAt: timeOut('When.'),
+          inspectedBy: { type: 'string' },
+        },
       },
     },
     reason: { type: ['string', 'null'], description: 'Why the quote was declined or the job cancelled.' },
@@ -161,7 +250,20 @@ export const planSchema = {
   $id: 'Plan',
   type: 'object',
   description: "A job's plan of tasks.",
-  required: ['jobId', 'regionId', 'localOnlyTownId', 'status', 'tasks', 'round', 'jobEstimatedMinutes', 'jobDeadline', 'maxTaskMinutes', 'reworkReason', 'cancelReason', 'version'],
+  required: [
+    'jobId',
+    'regionId',
+    'localOnlyTownId',
+    'status',
+    'tasks',
+    'round',
+    'jobEstimatedMinutes',
+    'jobDeadline',
+    'maxTaskMinutes',
+    'reworkReason',
+    'cancelReason',
+    'version',
+  ],
   properties: {
     jobId: { type: 'string' },
     regionId: { type: 'string' },
@@ -179,7 +281,11 @@ export const planSchema = {
           title: { type: 'string' },
           estimatedMinutes: { type: 'integer' },
           skills: { type: 'array', items: { type: 'string' } },
-          dependsOn: { type: 'array', items: { type: 'string' }, description: 'Keys (task ids once confirmed) of the tasks to do first.' },
+          dependsOn: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Keys (task ids once confirmed) of the tasks to do first.',
+          },
           deadline: timeOut('The task is done by then.'),
           round: { type: 'integer' },
         },
@@ -190,7 +296,10 @@ export const planSchema = {
     jobDeadline: timeOut("The job's deadline."),
     maxTaskMinutes: { type: 'integer', description: 'The longest a task may be (one window).' },
     reworkReason: { type: ['string', 'null'], description: 'Why rework is needed, when it is.' },
-    cancelReason: { type: ['string', 'null'], description: 'Why the job was cancelled, when it was (nothing more is planned).' },
+    cancelReason: {
+      type: ['string', 'null'],
+      description: 'Why the job was cancelled, when it was (nothing more is planned).',
+    },
     version: { type: 'integer', description: "The plan stream's version: send it back as expectedVersion." },
   },
 } as const;
@@ -212,7 +321,10 @@ const reasonsSchema = (description: string) =>
     items: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string', description: 'A stable code, e.g. `schedule.no_skill_in_town`.' }, message: { type: 'string' } },
+      properties: {
+        code: { type: 'string', description: 'A stable code, e.g. `schedule.no_skill_in_town`.' },
+        message: { type: 'string' },
+      },
     },
   }) as const;
 
@@ -220,7 +332,21 @@ export const scheduledTaskSchema = {
   $id: 'ScheduledTask',
   type: 'object',
   description: 'A task of a job as team scheduling holds it: who does it and when, or why nobody can.',
-  required: ['taskId', 'jobId', 'title', 'estimatedMinutes', 'skills', 'dependsOn', 'deadline', 'status', 'memberId', 'span', 'reasons', 'traineeMemberId', 'teamRegionId'],
+  required: [
+    'taskId',
+    'jobId',
+    'title',
+    'estimatedMinutes',
+    'skills',
+    'dependsOn',
+    'deadline',
+    'status',
+    'memberId',
+    'span',
+    'reasons',
+    'traineeMemberId',
+    'teamRegionId',
+  ],
   properties: {
     taskId: { type: 'string' },
     jobId: { type: 'string' },
@@ -229,12 +355,23 @@ export const scheduledTaskSchema = {
     skills: { type: 'array', items: { type: 'string' } },
     dependsOn: { type: 'array', items: { type: 'string' }, description: 'The task ids to do first.' },
     deadline: timeOut('The task is done by then.'),
-    status: { type: 'string', enum: ASSIGNMENT_STATUSES, description: '`assigned` (memberId and span set), `unassignable` (see reasons) or `waiting` (planned, not scheduled yet).' },
+    status: {
+      type: 'string',
+      enum: ASSIGNMENT_STATUSES,
+      description:
+        '`assigned` (memberId and span set), `unassignable` (see reasons) or `waiting` (planned, not scheduled yet).',
+    },
     memberId: { type: ['string', 'null'], description: 'The member who holds it; null unless assigned.' },
     span: spanSchema('When she plans to do it (one of her weekly windows); null unless assigned.'),
     reasons: reasonsSchema('Why nobody could take it (unassignable only; otherwise empty).'),
-    traineeMemberId: { type: ['string', 'null'], description: 'A new member shadowing the holder, when paired for training.' },
-    teamRegionId: { type: ['string', 'null'], description: "The region of the holder's team (a partner region's, for a shared job)." },
+    traineeMemberId: {
+      type: ['string', 'null'],
+      description: 'A new member shadowing the holder, when paired for training.',
+    },
+    teamRegionId: {
+      type: ['string', 'null'],
+      description: "The region of the holder's team (a partner region's, for a shared job).",
+    },
   },
 } as const;
 
@@ -245,10 +382,16 @@ export const taskHistoryEntrySchema = {
   required: ['kind', 'memberId', 'fromMemberId', 'actor', 'reason', 'progressNote', 'at', 'span', 'reasons'],
   properties: {
     kind: { type: 'string', enum: HISTORY_KINDS },
-    memberId: { type: ['string', 'null'], description: 'The member the fact is about (the new holder, the trainee...).' },
+    memberId: {
+      type: ['string', 'null'],
+      description: 'The member the fact is about (the new holder, the trainee...).',
+    },
     fromMemberId: { type: ['string', 'null'], description: 'Who held the task before, for a hand-off or an override.' },
     actor: { type: 'string', description: 'Who did it (a user id, or the service itself).' },
-    reason: { type: ['string', 'null'], description: 'The reason given; for `unassignable`, the codes of `reasons` joined by ", ".' },
+    reason: {
+      type: ['string', 'null'],
+      description: 'The reason given; for `unassignable`, the codes of `reasons` joined by ", ".',
+    },
     progressNote: { type: ['string', 'null'], description: 'What was done so far, for a hand-off.' },
     at: timeOut('When it happened.'),
     span: spanSchema('The span planned by an assignment; null for other facts.'),
@@ -256,7 +399,15 @@ export const taskHistoryEntrySchema = {
   },
 } as const;
 
-export const SHARED_SCHEMAS = [problemSchema, callerSchema, orderTermsSchema, jobSchema, planSchema, scheduledTaskSchema, taskHistoryEntrySchema] as const;
+export const SHARED_SCHEMAS = [
+  problemSchema,
+  callerSchema,
+  orderTermsSchema,
+  jobSchema,
+  planSchema,
+  scheduledTaskSchema,
+  taskHistoryEntrySchema,
+] as const;
 
 // ---- per route -----------------------------------------------------------------------------
 
@@ -285,7 +436,8 @@ export const idempotencyHeaders = {
       minLength: 1,
       maxLength: 200,
       pattern: '^[\\x21-\\x7E]+$',
-      description: 'Makes the command safe to retry: a request repeated with the same key is answered with the first outcome and applied once. Without it, each request is a new command.',
+      description:
+        'Makes the command safe to retry: a request repeated with the same key is answered with the first outcome and applied once. Without it, each request is a new command.',
     },
   },
 } as const;
@@ -325,7 +477,10 @@ export const regionsAnswer = {
             items: {
               type: 'object',
               required: ['townId', 'name'],
-              properties: { townId: { type: 'string', description: '`<region>/<town>`, e.g. `fujisato/fujikoto`' }, name: { type: 'string' } },
+              properties: {
+                townId: { type: 'string', description: '`<region>/<town>`, e.g. `fujisato/fujikoto`' },
+                name: { type: 'string' },
+              },
             },
           },
         },
@@ -337,7 +492,17 @@ export const regionsAnswer = {
 export const submitJobBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['businessId', 'title', 'description', 'workCategory', 'pricing', 'amountYen', 'deadline', 'regionId', 'skills'],
+  required: [
+    'businessId',
+    'title',
+    'description',
+    'workCategory',
+    'pricing',
+    'amountYen',
+    'deadline',
+    'regionId',
+    'skills',
+  ],
   properties: {
     businessId: id('The business the job is for (a business user: one she acts for).'),
     title: text(200, 'What the work is, in a line.'),
@@ -348,7 +513,10 @@ export const submitJobBody = {
       additionalProperties: false,
       required: ['kind'],
       description: '`{"kind":"fixed_price"}` (請負) or `{"kind":"hourly","hourlyRateYen":1500}` (準委任).',
-      properties: { kind: { type: 'string', enum: PRICING_KINDS }, hourlyRateYen: yen('Per hour; hourly pricing only.') },
+      properties: {
+        kind: { type: 'string', enum: PRICING_KINDS },
+        hourlyRateYen: yen('Per hour; hourly pricing only.'),
+      },
       if: { properties: { kind: { const: 'hourly' } } },
       then: { required: ['hourlyRateYen'] },
       else: { not: { required: ['hourlyRateYen'] } },
@@ -356,7 +524,10 @@ export const submitJobBody = {
     amountYen: yen('The budget.'),
     deadline: timeIn('The latest delivery the business accepts.'),
     regionId,
-    localOnlyTownId: { ...townId, description: `${townId.description} Only when the job must be done in this town by people of this town.` },
+    localOnlyTownId: {
+      ...townId,
+      description: `${townId.description} Only when the job must be done in this town by people of this town.`,
+    },
     skills,
   },
 } as const;
@@ -374,8 +545,18 @@ export const listJobsQuery = {
     regionId,
     businessId: id('Only this business’s jobs.'),
     status: { type: 'string', enum: JOB_STATUSES },
-    pageSize: { type: 'integer', minimum: 1, maximum: 200, description: 'At most this many jobs (the service’s default when absent).' },
-    pageToken: { type: 'string', minLength: 1, maxLength: 512, description: 'The `nextPageToken` of the previous page.' },
+    pageSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 200,
+      description: 'At most this many jobs (the service’s default when absent).',
+    },
+    pageToken: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 512,
+      description: 'The `nextPageToken` of the previous page.',
+    },
   },
 } as const;
 
@@ -384,7 +565,10 @@ export const jobListAnswer = {
   required: ['jobs', 'nextPageToken'],
   properties: {
     jobs: { type: 'array', items: { $ref: 'Job#' }, description: 'Newest first.' },
-    nextPageToken: { type: ['string', 'null'], description: 'Pass as pageToken for the next page; null on the last page.' },
+    nextPageToken: {
+      type: ['string', 'null'],
+      description: 'Pass as pageToken for the next page; null on the last page.',
+    },
   },
 } as const;
 
@@ -407,7 +591,12 @@ export const acceptAnswer = {
 } as const;
 
 export const reasonBody = (what: string) =>
-  ({ type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: text(4_000, what) } }) as const;
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['reason'],
+    properties: { reason: text(4_000, what) },
+  }) as const;
 
 export const deliverBody = {
   type: 'object',
@@ -420,7 +609,10 @@ export const inspectionBody = {
   additionalProperties: false,
   required: ['accepted'],
   properties: {
-    accepted: { type: 'boolean', description: 'true: the delivered work is accepted (検収); false: it goes back for rework.' },
+    accepted: {
+      type: 'boolean',
+      description: 'true: the delivered work is accepted (検収); false: it goes back for rework.',
+    },
     reason: text(4_000, 'Why the work is rejected (required by the service when accepted is false).', 0),
   },
 } as const;
@@ -459,7 +651,11 @@ export const confirmPlanBody = {
   properties: { expectedVersion: version('The plan version you confirm.') },
 } as const;
 
-export const healthAnswer = { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } as const;
+export const healthAnswer = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string' } },
+} as const;
 
 export const readyAnswer = {
   type: 'object',
@@ -490,7 +686,9 @@ export const memberScheduleQuery = {
   additionalProperties: false,
   description: 'Both or neither: without them, the current Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).',
   properties: {
-    from: timeIn('From this instant. Send a `+` offset as `%2B`; a bare `+`, which a query string reads as a space, is taken back as the offset.'),
+    from: timeIn(
+      'From this instant. Send a `+` offset as `%2B`; a bare `+`, which a query string reads as a space, is taken back as the offset.',
+    ),
     to: timeIn('Until this instant; after from.'),
   },
   dependencies: { from: ['to'], to: ['from'] },
@@ -499,7 +697,11 @@ export const memberScheduleQuery = {
 export const holderQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { at: timeIn('The instant asked about (default: now). Send a `+` offset as `%2B` (a bare `+` is taken back as the offset too).') },
+  properties: {
+    at: timeIn(
+      'The instant asked about (default: now). Send a `+` offset as `%2B` (a bare `+` is taken back as the offset too).',
+    ),
+  },
 } as const;
 
 export const handOffBody = {
@@ -527,14 +729,24 @@ export const overrideAssignmentBody = {
   type: 'object',
   additionalProperties: false,
   required: ['memberId', 'reason'],
-  properties: { memberId: memberId('The qualified member who takes the task.'), reason: text(4_000, 'Why the coordinator overrides the schedule.') },
+  properties: {
+    memberId: memberId('The qualified member who takes the task.'),
+    reason: text(4_000, 'Why the coordinator overrides the schedule.'),
+  },
 } as const;
 
 export const wishedHoursBody = {
   type: 'object',
   additionalProperties: false,
   required: ['minutesPerWeek'],
-  properties: { minutesPerWeek: { type: 'integer', minimum: 1, maximum: 10_080, description: 'Minutes a week she wishes to work (a week holds 10,080).' } },
+  properties: {
+    minutesPerWeek: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 10_080,
+      description: 'Minutes a week she wishes to work (a week holds 10,080).',
+    },
+  },
 } as const;
 
 export const grantSkillBody = {
@@ -552,19 +764,29 @@ export const traineeBody = {
   type: 'object',
   additionalProperties: false,
   required: ['traineeMemberId', 'reason'],
-  properties: { traineeMemberId: memberId('The new member who shadows the holder.'), reason: text(4_000, 'Why they are paired.') },
+  properties: {
+    traineeMemberId: memberId('The new member who shadows the holder.'),
+    reason: text(4_000, 'Why they are paired.'),
+  },
 } as const;
 
 export const shareJobBody = {
   type: 'object',
   additionalProperties: false,
   required: ['partnerRegionId', 'reason'],
-  properties: { partnerRegionId: { ...regionId, description: 'The partner region whose team may work on the job, e.g. `setagaya`.' }, reason: text(4_000, 'Why the job is shared.') },
+  properties: {
+    partnerRegionId: {
+      ...regionId,
+      description: 'The partner region whose team may work on the job, e.g. `setagaya`.',
+    },
+    reason: text(4_000, 'Why the job is shared.'),
+  },
 } as const;
 
 const tasks = (description: string) => ({ type: 'array', items: { $ref: 'ScheduledTask#' }, description }) as const;
 
-export const tasksAnswer = (description: string) => ({ type: 'object', required: ['tasks'], properties: { tasks: tasks(description) } }) as const;
+export const tasksAnswer = (description: string) =>
+  ({ type: 'object', required: ['tasks'], properties: { tasks: tasks(description) } }) as const;
 
 export const jobScheduleAnswer = {
   type: 'object',
@@ -577,13 +799,21 @@ export const jobScheduleAnswer = {
       items: {
         type: 'object',
         required: ['memberId', 'assignedMinutes', 'wishedMinutesPerWeek'],
-        properties: { memberId: { type: 'string' }, assignedMinutes: { type: 'integer' }, wishedMinutesPerWeek: { type: 'integer' } },
+        properties: {
+          memberId: { type: 'string' },
+          assignedMinutes: { type: 'integer' },
+          wishedMinutesPerWeek: { type: 'integer' },
+        },
       },
     },
   },
 } as const;
 
-export const taskAnswer = { type: 'object', required: ['task'], properties: { task: { $ref: 'ScheduledTask#' } } } as const;
+export const taskAnswer = {
+  type: 'object',
+  required: ['task'],
+  properties: { task: { $ref: 'ScheduledTask#' } },
+} as const;
 
 export const historyAnswer = {
   type: 'object',
@@ -594,5 +824,7 @@ export const historyAnswer = {
 export const holderAnswer = {
   type: 'object',
   required: ['memberId'],
-  properties: { memberId: { type: ['string', 'null'], description: 'Who held the task at that instant; null when nobody did.' } },
+  properties: {
+    memberId: { type: ['string', 'null'], description: 'Who held the task at that instant; null when nobody did.' },
+  },
 } as const;

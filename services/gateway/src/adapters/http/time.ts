@@ -16,7 +16,10 @@ export const tokyoTime = (instant: Date): string => {
 export const instantOf = (text: string, field: string): Date => {
   const instant = new Date(text);
   // RFC 3339 allows a leap second (":60") that a Date cannot hold: refused rather than moved.
-  if (Number.isNaN(instant.getTime())) throw new ValidationError('request.invalid', `${field} is not a time that exists`, { errors: [{ field, message: 'must be a valid RFC 3339 date-time' }] });
+  if (Number.isNaN(instant.getTime()))
+    throw new ValidationError('request.invalid', `${field} is not a time that exists`, {
+      errors: [{ field, message: 'must be a valid RFC 3339 date-time' }],
+    });
   return instant;
 };
 

@@ -5,10 +5,25 @@
  * JSON holds exactly) is a fault of the gateway's own making: it becomes 500, never a guess.
  */
 import { ValidationError } from '@workshare/eventsourcing';
-import { identityV1, jobIntakeV1, moneyFromYen, taskDecompositionV1, teamSchedulingV1, yenFromMoney } from '@workshare/proto';
+import {
+  identityV1,
+  jobIntakeV1,
+  moneyFromYen,
+  taskDecompositionV1,
+  teamSchedulingV1,
+  yenFromMoney,
+} from '@workshare/proto';
 import type { commonV1 } from '@workshare/proto';
 import type { Caller, CallerRole } from '@workshare/grpc';
-import { HISTORY_KINDS, type AssignmentStatusName, type HistoryKindName, type JobStatusName, type PlanStatusName, type PricingKindName, type WorkCategoryName } from './schemas.js';
+import {
+  HISTORY_KINDS,
+  type AssignmentStatusName,
+  type HistoryKindName,
+  type JobStatusName,
+  type PlanStatusName,
+  type PricingKindName,
+  type WorkCategoryName,
+} from './schemas.js';
 import { instantOf, tokyoTime, tokyoWeekOf } from './time.js';
 
 const { WorkCategory, PricingKind, JobStatus } = jobIntakeV1;
@@ -81,7 +96,8 @@ export const jobStatusOf = (name: JobStatusName): jobIntakeV1.JobStatus => enumO
 /** Proto money as a JSON number of yen; beyond 2^53 a JSON number would round, so it is refused. */
 export const yenOf = (money: commonV1.Money | undefined): number => {
   const yen = yenFromMoney(money);
-  if (yen > BigInt(Number.MAX_SAFE_INTEGER) || yen < BigInt(Number.MIN_SAFE_INTEGER)) throw new UpstreamContractError(`${yen} yen does not fit a JSON number exactly`);
+  if (yen > BigInt(Number.MAX_SAFE_INTEGER) || yen < BigInt(Number.MIN_SAFE_INTEGER))
+    throw new UpstreamContractError(`${yen} yen does not fit a JSON number exactly`);
   return Number(yen);
 };
 
@@ -94,7 +110,8 @@ const textOrNull = (value: string): string | null => (value === '' ? null : valu
 
 const int64 = (value: string, what: string): number => {
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new UpstreamContractError(`a service answered a ${what} that is not a whole number: ${value}`);
+  if (!Number.isSafeInteger(n))
+    throw new UpstreamContractError(`a service answered a ${what} that is not a whole number: ${value}`);
   return n;
 };
 
@@ -107,7 +124,11 @@ export interface CallerView {
 
 export const callerView = (caller: Caller): CallerView => ({
   subject: caller.subject,
-  roles: caller.roles.map((r) => ({ role: r.role, ...(r.region !== undefined ? { region: r.region } : {}), ...(r.businessId !== undefined ? { businessId: r.businessId } : {}) })),
+  roles: caller.roles.map((r) => ({
+    role: r.role,
+    ...(r.region !== undefined ? { region: r.region } : {}),
+    ...(r.businessId !== undefined ? { businessId: r.businessId } : {}),
+  })),
 });
 
 const ROLE_OF_KIND: ReadonlyMap<identityV1.RoleKind, CallerRole['role']> = new Map([
@@ -220,7 +241,12 @@ export const jobView = (job: jobIntakeV1.Job) => {
             quotedBy: job.quote.quotedBy,
           },
     terms: job.terms === undefined ? null : orderTermsView(job.terms),
-    inspections: job.inspections.map((i) => ({ accepted: i.accepted, reason: i.reason, inspectedAt: timeOf(i.inspectedAt, 'inspection time'), inspectedBy: i.inspectedBy })),
+    inspections: job.inspections.map((i) => ({
+      accepted: i.accepted,
+      reason: i.reason,
+      inspectedAt: timeOf(i.inspectedAt, 'inspection time'),
+      inspectedBy: i.inspectedBy,
+    })),
     reason: textOrNull(job.reason),
     submittedAt: timeOf(job.submittedAt, 'submission time'),
     updatedAt: timeOf(job.updatedAt, 'update time'),
@@ -264,7 +290,11 @@ export interface RevisePlanBody {
   tasks: TaskDraftBody[];
 }
 
-export const revisePlanRequest = (requestId: string, jobId: string, body: RevisePlanBody): taskDecompositionV1.RevisePlanRequest => ({
+export const revisePlanRequest = (
+  requestId: string,
+  jobId: string,
+  body: RevisePlanBody,
+): taskDecompositionV1.RevisePlanRequest => ({
   requestId,
   jobId,
   expectedVersion: String(body.expectedVersion),
@@ -312,15 +342,20 @@ export const requirePlan = (plan: taskDecompositionV1.Plan | undefined) => {
 
 /** A second time that must come after a first; `field` names the second in the error. */
 const requireAfter = (from: Date, to: Date, field: string): void => {
-  if (to.getTime() <= from.getTime()) throw new ValidationError('request.invalid', `${field} must be after from`, { errors: [{ field, message: 'must be after from' }] });
+  if (to.getTime() <= from.getTime())
+    throw new ValidationError('request.invalid', `${field} must be after from`, {
+      errors: [{ field, message: 'must be after from' }],
+    });
 };
 
-const spanView = (span: teamSchedulingV1.Span | undefined) => (span === undefined ? null : { start: timeOf(span.start, 'span start'), end: timeOf(span.end, 'span end') });
+const spanView = (span: teamSchedulingV1.Span | undefined) =>
+  span === undefined ? null : { start: timeOf(span.start, 'span start'), end: timeOf(span.end, 'span end') };
 
 export const scheduledTaskView = (task: teamSchedulingV1.ScheduledTask) => {
   const status = nameOf(ASSIGNMENT_STATUS, task.status, 'assignment status');
   const span = spanView(task.span);
-  if (status === 'assigned' && (task.memberId === '' || span === null)) throw new UpstreamContractError(`team scheduling answered task ${task.taskId} assigned without its member or span`);
+  if (status === 'assigned' && (task.memberId === '' || span === null))
+    throw new UpstreamContractError(`team scheduling answered task ${task.taskId} assigned without its member or span`);
   return {
     taskId: task.taskId,
     jobId: task.jobId,
@@ -338,11 +373,17 @@ export const scheduledTaskView = (task: teamSchedulingV1.ScheduledTask) => {
   };
 };
 
-export const tasksView = (response: { tasks: teamSchedulingV1.ScheduledTask[] }) => ({ tasks: response.tasks.map(scheduledTaskView) });
+export const tasksView = (response: { tasks: teamSchedulingV1.ScheduledTask[] }) => ({
+  tasks: response.tasks.map(scheduledTaskView),
+});
 
 export const jobScheduleView = (response: teamSchedulingV1.GetJobScheduleResponse) => ({
   tasks: response.tasks.map(scheduledTaskView),
-  loads: response.loads.map((l) => ({ memberId: l.memberId, assignedMinutes: l.assignedMinutes, wishedMinutesPerWeek: l.wishedMinutesPerWeek })),
+  loads: response.loads.map((l) => ({
+    memberId: l.memberId,
+    assignedMinutes: l.assignedMinutes,
+    wishedMinutesPerWeek: l.wishedMinutesPerWeek,
+  })),
 });
 
 /** A task a service must have answered. */
@@ -355,7 +396,8 @@ const HISTORY_KIND_NAMES: ReadonlySet<string> = new Set(HISTORY_KINDS);
 
 export const historyView = (response: teamSchedulingV1.GetTaskHistoryResponse) => ({
   entries: response.entries.map((e) => {
-    if (!HISTORY_KIND_NAMES.has(e.kind)) throw new UpstreamContractError(`team scheduling answered an unknown history kind: ${e.kind}`);
+    if (!HISTORY_KIND_NAMES.has(e.kind))
+      throw new UpstreamContractError(`team scheduling answered an unknown history kind: ${e.kind}`);
     return {
       kind: e.kind as HistoryKindName,
       memberId: textOrNull(e.memberId),
@@ -376,7 +418,11 @@ export interface MemberScheduleQuery {
 }
 
 /** Without from and to (the schema lets both or neither through), the Tokyo week of `now`. */
-export const memberScheduleRequest = (memberId: string, query: MemberScheduleQuery, now: Date): teamSchedulingV1.GetMemberScheduleRequest => {
+export const memberScheduleRequest = (
+  memberId: string,
+  query: MemberScheduleQuery,
+  now: Date,
+): teamSchedulingV1.GetMemberScheduleRequest => {
   if (query.from === undefined || query.to === undefined) return { memberId, ...tokyoWeekOf(now) };
   const from = instantOf(query.from, 'querystring.from');
   const to = instantOf(query.to, 'querystring.to');
@@ -389,7 +435,11 @@ export interface HandOffBody {
   progressNote?: string;
 }
 
-export const handOffTaskRequest = (requestId: string, taskId: string, body: HandOffBody): teamSchedulingV1.HandOffTaskRequest => ({
+export const handOffTaskRequest = (
+  requestId: string,
+  taskId: string,
+  body: HandOffBody,
+): teamSchedulingV1.HandOffTaskRequest => ({
   requestId,
   taskId,
   reason: body.reason,
@@ -402,7 +452,11 @@ export interface UnavailabilityBody {
   reason: string;
 }
 
-export const declareUnavailableRequest = (requestId: string, memberId: string, body: UnavailabilityBody): teamSchedulingV1.DeclareUnavailableRequest => {
+export const declareUnavailableRequest = (
+  requestId: string,
+  memberId: string,
+  body: UnavailabilityBody,
+): teamSchedulingV1.DeclareUnavailableRequest => {
   const from = instantOf(body.from, 'body.from');
   const to = instantOf(body.to, 'body.to');
   requireAfter(from, to, 'body.to');

@@ -1,4 +1,11 @@
-import { defineService, startGrpcServer, type AuthenticatedCallContext, type GrpcServer, type Logger, type ServiceRegistration } from '@workshare/grpc';
+import {
+  defineService,
+  startGrpcServer,
+  type AuthenticatedCallContext,
+  type GrpcServer,
+  type Logger,
+  type ServiceRegistration,
+} from '@workshare/grpc';
 import { fileDescriptorProtos, identityV1 } from '@workshare/proto';
 import type { RequestContext } from '../../application/caller.js';
 import type { IdentityService } from '../../application/identity-service.js';
@@ -55,7 +62,12 @@ export const identityGrpcService = (service: IdentityService, verifier: Identity
         const requestId = requestIdOf(request);
         const memberId = requiredText(request.memberId, 'member_id');
         const availability = availabilityOf(request.availability);
-        const { changed } = await service.updateAvailability(as(ctx), memberId, availability, commandContext(requestId, ctx));
+        const { changed } = await service.updateAvailability(
+          as(ctx),
+          memberId,
+          availability,
+          commandContext(requestId, ctx),
+        );
         ctx.logger.info({ memberId, changed, by: ctx.caller.subject }, 'availability updated');
         return {};
       },
@@ -71,7 +83,11 @@ export const identityGrpcService = (service: IdentityService, verifier: Identity
 
       registerUser: async (request, ctx) => {
         const requestId = requestIdOf(request);
-        const { userId } = await service.registerUser(as(ctx), { name: request.name, email: request.email, password: request.password }, commandContext(requestId, ctx));
+        const { userId } = await service.registerUser(
+          as(ctx),
+          { name: request.name, email: request.email, password: request.password },
+          commandContext(requestId, ctx),
+        );
         ctx.logger.info({ userId, by: ctx.caller.subject }, 'user registered');
         return { userId };
       },

@@ -62,7 +62,12 @@ const DAY_OF: Readonly<Record<Weekday, commonV1.DayOfWeek>> = {
 export const availabilityOf = (windows: readonly commonV1.WeeklyWindow[]): AvailabilityWindow[] =>
   windows.map((w, index) => {
     const day = WEEKDAY_OF.get(w.dayOfWeek);
-    if (day === undefined) throw new ValidationError('availability.unknown_day', `availability[${index}]: day_of_week is not set to a day of the week`, { index });
+    if (day === undefined)
+      throw new ValidationError(
+        'availability.unknown_day',
+        `availability[${index}]: day_of_week is not set to a day of the week`,
+        { index },
+      );
     return { day, start: w.start, end: w.end };
   });
 
@@ -78,7 +83,10 @@ const contractTypeOf = (value: identityV1.ContractType): ContractType => {
     case ProtoContractType.CONTRACT_TYPE_EMPLOYEE:
       return 'employee';
     default:
-      throw new ValidationError('member.invalid_contract_type', 'contract_type is CONTRACT_TYPE_CONTRACTOR (業務委託) or CONTRACT_TYPE_EMPLOYEE (パート雇用)');
+      throw new ValidationError(
+        'member.invalid_contract_type',
+        'contract_type is CONTRACT_TYPE_CONTRACTOR (業務委託) or CONTRACT_TYPE_EMPLOYEE (パート雇用)',
+      );
   }
 };
 
@@ -96,17 +104,32 @@ const bankAccountOf = (account: identityV1.BankAccount | undefined): BankAccount
       type = 'current';
       break;
     case BankAccountType.BANK_ACCOUNT_TYPE_SAVINGS:
-      throw new ValidationError('bank_account.invalid_type', 'pay goes to an ordinary (普通) or checking (当座) account: a savings account (貯蓄) takes no transfers');
+      throw new ValidationError(
+        'bank_account.invalid_type',
+        'pay goes to an ordinary (普通) or checking (当座) account: a savings account (貯蓄) takes no transfers',
+      );
     default:
-      throw new ValidationError('bank_account.invalid_type', 'account_type is BANK_ACCOUNT_TYPE_ORDINARY (普通) or BANK_ACCOUNT_TYPE_CHECKING (当座)');
+      throw new ValidationError(
+        'bank_account.invalid_type',
+        'account_type is BANK_ACCOUNT_TYPE_ORDINARY (普通) or BANK_ACCOUNT_TYPE_CHECKING (当座)',
+      );
   }
-  return { bankCode: account.bankCode, branchCode: account.branchCode, type, number: account.accountNumber, holder: account.holderNameKana };
+  return {
+    bankCode: account.bankCode,
+    branchCode: account.branchCode,
+    type,
+    number: account.accountNumber,
+    holder: account.holderNameKana,
+  };
 };
 
 const bankAccountMessage = (account: BankAccount): identityV1.BankAccount => ({
   bankCode: account.bankCode,
   branchCode: account.branchCode,
-  accountType: account.type === 'ordinary' ? BankAccountType.BANK_ACCOUNT_TYPE_ORDINARY : BankAccountType.BANK_ACCOUNT_TYPE_CHECKING,
+  accountType:
+    account.type === 'ordinary'
+      ? BankAccountType.BANK_ACCOUNT_TYPE_ORDINARY
+      : BankAccountType.BANK_ACCOUNT_TYPE_CHECKING,
   accountNumber: account.number,
   holderNameKana: account.holder,
 });
@@ -182,7 +205,10 @@ export const memberMessage = (view: MemberView): identityV1.Member => {
     availability: windowMessages(view.availability),
     status: MemberStatus.MEMBER_STATUS_ACTIVE,
     registeredAt: view.registeredAt,
-    personalDataStatus: readable !== undefined ? PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED : PersonalDataStatus.PERSONAL_DATA_STATUS_FORGOTTEN,
+    personalDataStatus:
+      readable !== undefined
+        ? PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED
+        : PersonalDataStatus.PERSONAL_DATA_STATUS_FORGOTTEN,
     ...(readable !== undefined ? { personalData: personalDataMessage(readable) } : {}),
   };
 };
@@ -206,7 +232,10 @@ export const roleOf = (role: identityV1.Role | undefined): Role => {
     case RoleKind.ROLE_KIND_OPERATOR:
       return { kind: 'operator' };
     default:
-      throw new ValidationError('role.invalid', 'role.kind is not set to a role (member, coordinator, business, accountant, operator)');
+      throw new ValidationError(
+        'role.invalid',
+        'role.kind is not set to a role (member, coordinator, business, accountant, operator)',
+      );
   }
 };
 
@@ -225,7 +254,10 @@ export const roleMessage = (role: Role): identityV1.Role => {
   }
 };
 
-export const callerMessage = (caller: Caller): identityV1.Caller => ({ subject: caller.id, roles: caller.roles.map(roleMessage) });
+export const callerMessage = (caller: Caller): identityV1.Caller => ({
+  subject: caller.id,
+  roles: caller.roles.map(roleMessage),
+});
 
 // ---- businesses -----------------------------------------------------------------------------
 

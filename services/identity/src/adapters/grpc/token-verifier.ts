@@ -44,7 +44,8 @@ export class IdentityTokenVerifier implements TokenVerifier {
   /** The identity Caller behind a Caller this verifier gave the host. */
   callerOf(hostCaller: GrpcCaller): Caller {
     const caller = this.identityCallers.get(hostCaller);
-    if (caller === undefined) throw unauthenticated('auth.unknown_caller', 'the call carries no caller verified by the identity service');
+    if (caller === undefined)
+      throw unauthenticated('auth.unknown_caller', 'the call carries no caller verified by the identity service');
     return caller;
   }
 }

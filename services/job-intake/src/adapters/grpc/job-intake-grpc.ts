@@ -1,8 +1,23 @@
-import { type AuthenticatedCallContext, defineService, type GrpcServer, type ServiceGrpcOptions, type ServiceRegistration, startServiceGrpc } from '@workshare/grpc';
+import {
+  type AuthenticatedCallContext,
+  defineService,
+  type GrpcServer,
+  type ServiceGrpcOptions,
+  type ServiceRegistration,
+  startServiceGrpc,
+} from '@workshare/grpc';
 import { fileDescriptorProtos, jobIntakeV1 } from '@workshare/proto';
 import type { RequestContext } from '../../application/caller.js';
 import type { JobIntakeService } from '../../application/job-intake-service.js';
-import { jobMessage, listJobsQuery, quoteInput, requestIdOf, requiredText, submitJobInput, termsMessage } from './messages.js';
+import {
+  jobMessage,
+  listJobsQuery,
+  quoteInput,
+  requestIdOf,
+  requiredText,
+  submitJobInput,
+  termsMessage,
+} from './messages.js';
 
 /** What a command passes to the facade: its request id, the caller's token (for identity) and the call's trace. */
 const requestContext = (requestId: string, ctx: AuthenticatedCallContext): RequestContext => ({
@@ -70,7 +85,12 @@ export const jobIntakeGrpcService = (service: JobIntakeService): ServiceRegistra
     inspectJob: async (request, ctx) => {
       const requestId = requestIdOf(request);
       const jobId = requiredText(request.jobId, 'job_id');
-      await service.inspectJob(ctx.caller, jobId, { accepted: request.accepted, reason: request.reason }, requestContext(requestId, ctx));
+      await service.inspectJob(
+        ctx.caller,
+        jobId,
+        { accepted: request.accepted, reason: request.reason },
+        requestContext(requestId, ctx),
+      );
       ctx.logger.info({ jobId, accepted: request.accepted, by: ctx.caller.subject }, 'job inspected');
       return {};
     },
@@ -105,4 +125,5 @@ export const jobIntakeGrpcService = (service: JobIntakeService): ServiceRegistra
 export type StartJobIntakeGrpcOptions = ServiceGrpcOptions<JobIntakeService>;
 
 /** Starts the job intake gRPC server: the JobIntakeService RPCs, grpc.health.v1 and server reflection. */
-export const startJobIntakeGrpc = (options: StartJobIntakeGrpcOptions): Promise<GrpcServer> => startServiceGrpc('job-intake', jobIntakeGrpcService, fileDescriptorProtos, options);
+export const startJobIntakeGrpc = (options: StartJobIntakeGrpcOptions): Promise<GrpcServer> =>
+  startServiceGrpc('job-intake', jobIntakeGrpcService, fileDescriptorProtos, options);

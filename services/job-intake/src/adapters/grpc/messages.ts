@@ -42,11 +42,16 @@ const WORK_CATEGORY_OF: ReadonlyMap<jobIntakeV1.WorkCategory, WorkCategory> = ne
   [ProtoWorkCategory.WORK_CATEGORY_ILLUSTRATION, 'illustration'],
   [ProtoWorkCategory.WORK_CATEGORY_PROOFREADING, 'proofreading'],
 ]);
-const WORK_CATEGORY_MESSAGE: ReadonlyMap<WorkCategory, jobIntakeV1.WorkCategory> = new Map([...WORK_CATEGORY_OF].map(([proto, domain]) => [domain, proto]));
+const WORK_CATEGORY_MESSAGE: ReadonlyMap<WorkCategory, jobIntakeV1.WorkCategory> = new Map(
+  [...WORK_CATEGORY_OF].map(([proto, domain]) => [domain, proto]),
+);
 
 export const workCategoryOf = (value: jobIntakeV1.WorkCategory): WorkCategory => {
   const category = WORK_CATEGORY_OF.get(value);
-  if (category === undefined) throw new ValidationError('job.invalid_work_category', 'work_category is not set to a work category', { field: 'work_category' });
+  if (category === undefined)
+    throw new ValidationError('job.invalid_work_category', 'work_category is not set to a work category', {
+      field: 'work_category',
+    });
   return category;
 };
 
@@ -61,13 +66,16 @@ const STATUS_OF: ReadonlyMap<jobIntakeV1.JobStatus, JobStatus> = new Map([
   [ProtoJobStatus.JOB_STATUS_CLOSED, 'closed'],
   [ProtoJobStatus.JOB_STATUS_CANCELLED, 'cancelled'],
 ]);
-const STATUS_MESSAGE: ReadonlyMap<JobStatus, jobIntakeV1.JobStatus> = new Map([...STATUS_OF].map(([proto, domain]) => [domain, proto]));
+const STATUS_MESSAGE: ReadonlyMap<JobStatus, jobIntakeV1.JobStatus> = new Map(
+  [...STATUS_OF].map(([proto, domain]) => [domain, proto]),
+);
 
 /** A status filter: UNSPECIFIED means none; a value this contract does not know is refused. */
 export const statusFilterOf = (value: jobIntakeV1.JobStatus): JobStatus | undefined => {
   if (value === ProtoJobStatus.JOB_STATUS_UNSPECIFIED) return undefined;
   const status = STATUS_OF.get(value);
-  if (status === undefined) throw new ValidationError('job.invalid_status', 'status is not a job status', { field: 'status' });
+  if (status === undefined)
+    throw new ValidationError('job.invalid_status', 'status is not a job status', { field: 'status' });
   return status;
 };
 
@@ -75,12 +83,19 @@ export const pricingOf = (pricing: jobIntakeV1.Pricing | undefined): Pricing => 
   if (pricing === undefined) throw missingField('pricing');
   switch (pricing.kind) {
     case PricingKind.PRICING_KIND_FIXED_PRICE:
-      if (pricing.hourlyRate !== undefined) throw new ValidationError('job.invalid_pricing', 'a fixed price (請負) job has no hourly_rate', { field: 'pricing.hourly_rate' });
+      if (pricing.hourlyRate !== undefined)
+        throw new ValidationError('job.invalid_pricing', 'a fixed price (請負) job has no hourly_rate', {
+          field: 'pricing.hourly_rate',
+        });
       return { kind: 'fixed_price' };
     case PricingKind.PRICING_KIND_HOURLY:
       return { kind: 'hourly', hourlyRateYen: yenOf(pricing.hourlyRate, 'pricing.hourly_rate') };
     default:
-      throw new ValidationError('job.invalid_pricing', 'pricing.kind is PRICING_KIND_FIXED_PRICE (請負) or PRICING_KIND_HOURLY (準委任)', { field: 'pricing.kind' });
+      throw new ValidationError(
+        'job.invalid_pricing',
+        'pricing.kind is PRICING_KIND_FIXED_PRICE (請負) or PRICING_KIND_HOURLY (準委任)',
+        { field: 'pricing.kind' },
+      );
   }
 };
 
@@ -126,7 +141,9 @@ export const termsMessage = (terms: AcceptedTerms, acceptedAt: Date | undefined)
 });
 
 const pricingMessage = (pricing: Pricing): jobIntakeV1.Pricing =>
-  pricing.kind === 'hourly' ? { kind: PricingKind.PRICING_KIND_HOURLY, hourlyRate: moneyFromYen(pricing.hourlyRateYen) } : { kind: PricingKind.PRICING_KIND_FIXED_PRICE };
+  pricing.kind === 'hourly'
+    ? { kind: PricingKind.PRICING_KIND_HOURLY, hourlyRate: moneyFromYen(pricing.hourlyRateYen) }
+    : { kind: PricingKind.PRICING_KIND_FIXED_PRICE };
 
 export const jobMessage = (view: JobView): jobIntakeV1.Job => ({
   jobId: view.jobId,
@@ -154,7 +171,12 @@ export const jobMessage = (view: JobView): jobIntakeV1.Job => ({
       }
     : {}),
   ...(view.terms !== undefined ? { terms: termsMessage(view.terms, view.acceptedAt) } : {}),
-  inspections: view.inspections.map((i) => ({ accepted: i.accepted, reason: i.reason, inspectedAt: i.inspectedAt, inspectedBy: i.inspectedBy })),
+  inspections: view.inspections.map((i) => ({
+    accepted: i.accepted,
+    reason: i.reason,
+    inspectedAt: i.inspectedAt,
+    inspectedBy: i.inspectedBy,
+  })),
   reason: view.reason ?? '',
   submittedAt: view.submittedAt,
   updatedAt: view.updatedAt,

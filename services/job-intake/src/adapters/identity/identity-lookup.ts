@@ -36,7 +36,10 @@ export class IdentityGrpcLookup implements IdentityLookup {
   private readonly businesses = new Map<string, { readonly record: BusinessRecord; readonly until: number }>();
 
   constructor(options: IdentityGrpcLookupOptions) {
-    this.client = createClient(identityV1.IdentityServiceClient, options.identityAddress, { deadlineMs: 3_000, ...options.client });
+    this.client = createClient(identityV1.IdentityServiceClient, options.identityAddress, {
+      deadlineMs: 3_000,
+      ...options.client,
+    });
     this.ttlMs = options.regionsTtlMs ?? DEFAULT_REGIONS_TTL_MS;
     this.businessTtlMs = options.businessTtlMs ?? DEFAULT_BUSINESS_TTL_MS;
     this.now = options.now ?? Date.now;
@@ -47,7 +50,10 @@ export class IdentityGrpcLookup implements IdentityLookup {
     this.pending ??= this.client
       .listRegions({})
       .then((response) => {
-        const regions = response.regions.map((r): RegionRef => ({ id: r.region, townIds: r.towns.map((t) => `${r.region}/${t.town}`) }));
+        const regions = response.regions.map((r): RegionRef => ({
+          id: r.region,
+          townIds: r.towns.map((t) => `${r.region}/${t.town}`),
+        }));
         this.cached = { regions, until: this.now() + this.ttlMs };
         return regions;
       })
@@ -62,9 +68,11 @@ export class IdentityGrpcLookup implements IdentityLookup {
     if (known !== undefined && known.until > this.now()) return known.record;
     const response = await this.client.getBusiness({ businessId }, { token });
     const business = response.business;
-    if (business === undefined || business.businessId === '') throw new NotFoundError('business.not_found', `no business ${businessId}`);
+    if (business === undefined || business.businessId === '')
+      throw new NotFoundError('business.not_found', `no business ${businessId}`);
     const record = { businessId: business.businessId, regionId: business.region };
-    if (this.businesses.size >= MAX_BUSINESSES_REMEMBERED) this.businesses.delete(this.businesses.keys().next().value as string);
+    if (this.businesses.size >= MAX_BUSINESSES_REMEMBERED)
+      this.businesses.delete(this.businesses.keys().next().value as string);
     this.businesses.set(businessId, { record, until: this.now() + this.businessTtlMs });
     return record;
   }

@@ -25,14 +25,19 @@ const { PlanStatus } = taskDecompositionV1;
 export const expectedVersionOf = (value: string): number | undefined => {
   const version = /^-?\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(version) || version < -1) {
-    throw new ValidationError('request.invalid_expected_version', 'expected_version is the plan version read (0 or more), or -1 for no check', { field: 'expected_version' });
+    throw new ValidationError(
+      'request.invalid_expected_version',
+      'expected_version is the plan version read (0 or more), or -1 for no check',
+      { field: 'expected_version' },
+    );
   }
   return version === -1 ? undefined : version;
 };
 
 const timestampOf = (value: Date | undefined, field: string): string => {
   if (value === undefined) throw missingField(field);
-  if (Number.isNaN(value.getTime())) throw new ValidationError('request.invalid_timestamp', `${field} is not a time`, { field });
+  if (Number.isNaN(value.getTime()))
+    throw new ValidationError('request.invalid_timestamp', `${field} is not a time`, { field });
   return value.toISOString();
 };
 

@@ -1,4 +1,11 @@
-import { type AuthenticatedCallContext, defineService, type GrpcServer, type ServiceGrpcOptions, type ServiceRegistration, startServiceGrpc } from '@workshare/grpc';
+import {
+  type AuthenticatedCallContext,
+  defineService,
+  type GrpcServer,
+  type ServiceGrpcOptions,
+  type ServiceRegistration,
+  startServiceGrpc,
+} from '@workshare/grpc';
 import { fileDescriptorProtos, taskDecompositionV1 } from '@workshare/proto';
 import { commandKey } from '../../application/command-ids.js';
 import type { CommandContext, TaskDecompositionService } from '../../application/task-decomposition-service.js';
@@ -27,7 +34,11 @@ export const taskDecompositionGrpcService = (service: TaskDecompositionService):
       const jobId = requiredText(request.jobId, 'job_id');
       const tasks = draftsOf(request.tasks);
       const expectedVersion = expectedVersionOf(request.expectedVersion);
-      const view = await service.revisePlan(actorOf(ctx.caller), { jobId, tasks, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, commandContext(requestId, ctx));
+      const view = await service.revisePlan(
+        actorOf(ctx.caller),
+        { jobId, tasks, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+        commandContext(requestId, ctx),
+      );
       ctx.logger.info({ jobId, round: view.round, tasks: tasks.length, by: ctx.caller.subject }, 'plan revised');
       return { plan: planMessage(view) };
     },
@@ -36,7 +47,11 @@ export const taskDecompositionGrpcService = (service: TaskDecompositionService):
       const requestId = requestIdOf(request);
       const jobId = requiredText(request.jobId, 'job_id');
       const expectedVersion = expectedVersionOf(request.expectedVersion);
-      const view = await service.confirmPlan(actorOf(ctx.caller), { jobId, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, commandContext(requestId, ctx));
+      const view = await service.confirmPlan(
+        actorOf(ctx.caller),
+        { jobId, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+        commandContext(requestId, ctx),
+      );
       ctx.logger.info({ jobId, round: view.round, by: ctx.caller.subject }, 'plan confirmed');
       return { plan: planMessage(view) };
     },
@@ -45,4 +60,5 @@ export const taskDecompositionGrpcService = (service: TaskDecompositionService):
 export type StartTaskDecompositionGrpcOptions = ServiceGrpcOptions<TaskDecompositionService>;
 
 /** Starts the gRPC server: TaskDecompositionService, grpc.health.v1 and server reflection. */
-export const startTaskDecompositionGrpc = (options: StartTaskDecompositionGrpcOptions): Promise<GrpcServer> => startServiceGrpc('task-decomposition', taskDecompositionGrpcService, fileDescriptorProtos, options);
+export const startTaskDecompositionGrpc = (options: StartTaskDecompositionGrpcOptions): Promise<GrpcServer> =>
+  startServiceGrpc('task-decomposition', taskDecompositionGrpcService, fileDescriptorProtos, options);

@@ -18,13 +18,15 @@ const { AssignmentStatus } = teamSchedulingV1;
 /** A required Timestamp. */
 export const instantOf = (value: Date | undefined, field: string): Date => {
   if (!(value instanceof Date)) throw missingField(field);
-  if (Number.isNaN(value.getTime())) throw new ValidationError('request.invalid_timestamp', `${field} is not a point in time`, { field });
+  if (Number.isNaN(value.getTime()))
+    throw new ValidationError('request.invalid_timestamp', `${field} is not a point in time`, { field });
   return value;
 };
 
 /** A whole number field (proto int32 decodes any number; a JSON gateway may pass fractions). */
 export const wholeNumberOf = (value: number, field: string): number => {
-  if (!Number.isSafeInteger(value)) throw new ValidationError('request.invalid_number', `${field} is a whole number`, { field });
+  if (!Number.isSafeInteger(value))
+    throw new ValidationError('request.invalid_number', `${field} is a whole number`, { field });
   return value;
 };
 
@@ -52,7 +54,11 @@ export const scheduledTaskMessage = (view: TaskView): teamSchedulingV1.Scheduled
 
 export const jobScheduleMessage = (view: JobScheduleView): teamSchedulingV1.GetJobScheduleResponse => ({
   tasks: view.tasks.map(scheduledTaskMessage),
-  loads: view.loads.map((l) => ({ memberId: l.memberId, assignedMinutes: l.assignedMinutes, wishedMinutesPerWeek: l.wishedMinutesPerWeek })),
+  loads: view.loads.map((l) => ({
+    memberId: l.memberId,
+    assignedMinutes: l.assignedMinutes,
+    wishedMinutesPerWeek: l.wishedMinutesPerWeek,
+  })),
 });
 
 export const historyEntryMessage = (entry: TaskHistoryEntry): teamSchedulingV1.TaskHistoryEntry => ({

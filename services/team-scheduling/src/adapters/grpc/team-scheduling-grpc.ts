@@ -1,8 +1,23 @@
-import { type AuthenticatedCallContext, defineService, type GrpcServer, type ServiceGrpcOptions, type ServiceRegistration, startServiceGrpc } from '@workshare/grpc';
+import {
+  type AuthenticatedCallContext,
+  defineService,
+  type GrpcServer,
+  type ServiceGrpcOptions,
+  type ServiceRegistration,
+  startServiceGrpc,
+} from '@workshare/grpc';
 import { fileDescriptorProtos, teamSchedulingV1 } from '@workshare/proto';
 import type { RequestContext } from '../../application/caller.js';
 import type { TeamSchedulingService } from '../../application/team-scheduling-service.js';
-import { historyEntryMessage, instantOf, jobScheduleMessage, requestIdOf, requiredText, scheduledTaskMessage, wholeNumberOf } from './messages.js';
+import {
+  historyEntryMessage,
+  instantOf,
+  jobScheduleMessage,
+  requestIdOf,
+  requiredText,
+  scheduledTaskMessage,
+  wholeNumberOf,
+} from './messages.js';
 
 /** What a command passes to the facade: its request id and the call's trace. */
 const requestContext = (requestId: string, ctx: AuthenticatedCallContext): RequestContext => ({
@@ -27,7 +42,8 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
       return { tasks: tasks.map(scheduledTaskMessage) };
     },
 
-    getJobSchedule: async (request, ctx) => jobScheduleMessage(await service.getJobSchedule(ctx.caller, requiredText(request.jobId, 'job_id'))),
+    getJobSchedule: async (request, ctx) =>
+      jobScheduleMessage(await service.getJobSchedule(ctx.caller, requiredText(request.jobId, 'job_id'))),
 
     getMemberSchedule: async (request, ctx) => {
       const memberId = requiredText(request.memberId, 'member_id');
@@ -35,13 +51,23 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
       return { tasks: (await service.getMemberSchedule(ctx.caller, memberId, period)).map(scheduledTaskMessage) };
     },
 
-    listMyTasks: async (_request, ctx) => ({ tasks: (await service.listMyTasks(ctx.caller)).map(scheduledTaskMessage) }),
+    listMyTasks: async (_request, ctx) => ({
+      tasks: (await service.listMyTasks(ctx.caller)).map(scheduledTaskMessage),
+    }),
 
     handOffTask: async (request, ctx) => {
       const requestId = requestIdOf(request);
       const taskId = requiredText(request.taskId, 'task_id');
-      const task = await service.handOffTask(ctx.caller, taskId, { reason: request.reason, progressNote: request.progressNote }, requestContext(requestId, ctx));
-      ctx.logger.info({ taskId, jobId: task.jobId, by: ctx.caller.subject, to: task.memberId ?? null }, 'task handed off');
+      const task = await service.handOffTask(
+        ctx.caller,
+        taskId,
+        { reason: request.reason, progressNote: request.progressNote },
+        requestContext(requestId, ctx),
+      );
+      ctx.logger.info(
+        { taskId, jobId: task.jobId, by: ctx.caller.subject, to: task.memberId ?? null },
+        'task handed off',
+      );
       return { task: scheduledTaskMessage(task) };
     },
 
@@ -58,12 +84,21 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
       const requestId = requestIdOf(request);
       const taskId = requiredText(request.taskId, 'task_id');
       const memberId = requiredText(request.memberId, 'member_id');
-      const task = await service.overrideAssignment(ctx.caller, taskId, { memberId, reason: request.reason }, requestContext(requestId, ctx));
+      const task = await service.overrideAssignment(
+        ctx.caller,
+        taskId,
+        { memberId, reason: request.reason },
+        requestContext(requestId, ctx),
+      );
       ctx.logger.info({ taskId, jobId: task.jobId, to: memberId, by: ctx.caller.subject }, 'assignment overridden');
       return { task: scheduledTaskMessage(task) };
     },
 
-    getTaskHistory: async (request, ctx) => ({ entries: (await service.getTaskHistory(ctx.caller, requiredText(request.taskId, 'task_id'))).map(historyEntryMessage) }),
+    getTaskHistory: async (request, ctx) => ({
+      entries: (await service.getTaskHistory(ctx.caller, requiredText(request.taskId, 'task_id'))).map(
+        historyEntryMessage,
+      ),
+    }),
 
     getTaskHolder: async (request, ctx) => {
       const taskId = requiredText(request.taskId, 'task_id');
@@ -74,7 +109,12 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
     setWishedHours: async (request, ctx) => {
       const requestId = requestIdOf(request);
       const memberId = requiredText(request.memberId, 'member_id');
-      await service.setWishedHours(ctx.caller, memberId, wholeNumberOf(request.minutesPerWeek, 'minutes_per_week'), requestContext(requestId, ctx));
+      await service.setWishedHours(
+        ctx.caller,
+        memberId,
+        wholeNumberOf(request.minutesPerWeek, 'minutes_per_week'),
+        requestContext(requestId, ctx),
+      );
       ctx.logger.info({ memberId, by: ctx.caller.subject }, 'wished hours set');
       return {};
     },
@@ -83,7 +123,12 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
       const requestId = requestIdOf(request);
       const memberId = requiredText(request.memberId, 'member_id');
       const jobId = requiredText(request.jobId, 'job_id');
-      await service.grantSkill(ctx.caller, memberId, { skill: request.skill, jobId, reason: request.reason }, requestContext(requestId, ctx));
+      await service.grantSkill(
+        ctx.caller,
+        memberId,
+        { skill: request.skill, jobId, reason: request.reason },
+        requestContext(requestId, ctx),
+      );
       ctx.logger.info({ memberId, jobId, by: ctx.caller.subject }, 'skill granted');
       return {};
     },
@@ -92,7 +137,12 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
       const requestId = requestIdOf(request);
       const taskId = requiredText(request.taskId, 'task_id');
       const traineeMemberId = requiredText(request.traineeMemberId, 'trainee_member_id');
-      await service.pairForTraining(ctx.caller, taskId, { traineeMemberId, reason: request.reason }, requestContext(requestId, ctx));
+      await service.pairForTraining(
+        ctx.caller,
+        taskId,
+        { traineeMemberId, reason: request.reason },
+        requestContext(requestId, ctx),
+      );
       ctx.logger.info({ taskId, traineeMemberId, by: ctx.caller.subject }, 'trainee paired');
       return {};
     },
@@ -101,7 +151,12 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
       const requestId = requestIdOf(request);
       const jobId = requiredText(request.jobId, 'job_id');
       const partnerRegionId = requiredText(request.partnerRegionId, 'partner_region_id');
-      const tasks = await service.shareJob(ctx.caller, jobId, { partnerRegionId: partnerRegionId.trim(), reason: request.reason }, requestContext(requestId, ctx));
+      const tasks = await service.shareJob(
+        ctx.caller,
+        jobId,
+        { partnerRegionId: partnerRegionId.trim(), reason: request.reason },
+        requestContext(requestId, ctx),
+      );
       ctx.logger.info({ jobId, partnerRegionId, by: ctx.caller.subject }, 'job shared');
       return { tasks: tasks.map(scheduledTaskMessage) };
     },
@@ -110,4 +165,5 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
 export type StartTeamSchedulingGrpcOptions = ServiceGrpcOptions<TeamSchedulingService>;
 
 /** Starts the team scheduling gRPC server: the TeamSchedulingService RPCs, grpc.health.v1 and server reflection. */
-export const startTeamSchedulingGrpc = (options: StartTeamSchedulingGrpcOptions): Promise<GrpcServer> => startServiceGrpc('team-scheduling', teamSchedulingGrpcService, fileDescriptorProtos, options);
+export const startTeamSchedulingGrpc = (options: StartTeamSchedulingGrpcOptions): Promise<GrpcServer> =>
+  startServiceGrpc('team-scheduling', teamSchedulingGrpcService, fileDescriptorProtos, options);

@@ -45,7 +45,9 @@ export const searchFairestPlan = (input: ExactSearchInput): ExactSearchResult | 
   const load = Float64Array.from(input.initialLoads);
   const remaining = new Float64Array(memberCount);
   const qualified = tasks.map((t) => prepared.qualifiedMembers(t));
-  for (const t of tasks) for (const q of qualified[t.index] as readonly number[]) remaining[q] = (remaining[q] as number) + t.task.estimatedMinutes;
+  for (const t of tasks)
+    for (const q of qualified[t.index] as readonly number[])
+      remaining[q] = (remaining[q] as number) + t.task.estimatedMinutes;
   let best = input.incumbent;
   // A member below her share by the incumbent's value even with every task open to her is a
   // certain loss: nothing can beat the plan in hand.
@@ -90,7 +92,8 @@ export const searchFairestPlan = (input: ExactSearchInput): ExactSearchResult | 
   const descend = (depth: number): void => {
     if (depth === n) {
       let worst = 0;
-      for (let q = 0; q < memberCount; q++) worst = Math.max(worst, Math.abs((load[q] as number) - (targets[q] as number)));
+      for (let q = 0; q < memberCount; q++)
+        worst = Math.max(worst, Math.abs((load[q] as number) - (targets[q] as number)));
       if (worst < best - EPSILON) {
         best = worst;
         found = { objective: worst, holder: Int32Array.from(holder), start: Float64Array.from(start), complete: false };
@@ -104,7 +107,9 @@ export const searchFairestPlan = (input: ExactSearchInput): ExactSearchResult | 
     for (const p of t.predecessors) earliest = Math.max(earliest, end[p] as number);
     const open = qualified[i] as readonly number[];
     // The furthest below her share first: good plans come early and cut the rest.
-    const candidates = [...open].sort((a, b) => (load[a] as number) - (targets[a] as number) - ((load[b] as number) - (targets[b] as number)) || a - b);
+    const candidates = [...open].sort(
+      (a, b) => (load[a] as number) - (targets[a] as number) - ((load[b] as number) - (targets[b] as number)) || a - b,
+    );
     for (const q of open) remaining[q] = (remaining[q] as number) - estimate;
     for (const m of candidates) {
       if (++nodes > nodeBudget) {

@@ -3,7 +3,14 @@
  * from the problem itself (windows expanded again, nothing taken from the planners), so it
  * guards the scheduler in tests and in the service alike.
  */
-import type { Assignment, FairnessObjective, Interval, Schedule, SchedulingMember, SchedulingProblem } from './model.js';
+import type {
+  Assignment,
+  FairnessObjective,
+  Interval,
+  Schedule,
+  SchedulingMember,
+  SchedulingProblem,
+} from './model.js';
 import { expandWeeklyWindows, mergeIntervals, MINUTE_MS } from './windows.js';
 
 /**
@@ -65,7 +72,8 @@ export const checkSchedule = (problem: SchedulingProblem, schedule: Schedule): s
     if (!tasks.has(taskId)) violations.push(`task ${taskId}: not in the problem`);
     else if (count > 1) violations.push(`task ${taskId}: answered ${count} times`);
   }
-  for (const t of problem.tasks) if (!seen.has(t.taskId)) violations.push(`task ${t.taskId}: neither assigned nor unassignable`);
+  for (const t of problem.tasks)
+    if (!seen.has(t.taskId)) violations.push(`task ${t.taskId}: neither assigned nor unassignable`);
 
   const byMember = new Map<string, Assignment[]>();
   for (const a of schedule.assignments) {
@@ -85,10 +93,14 @@ export const checkSchedule = (problem: SchedulingProblem, schedule: Schedule): s
       violations.push(`task ${a.taskId}: local to ${task.localOnlyTownId}, ${a.memberId} lives in ${member.townId}`);
     }
     if (a.end - a.start !== task.estimatedMinutes * MINUTE_MS) {
-      violations.push(`task ${a.taskId}: planned for ${(a.end - a.start) / MINUTE_MS} minutes, estimated ${task.estimatedMinutes}`);
+      violations.push(
+        `task ${a.taskId}: planned for ${(a.end - a.start) / MINUTE_MS} minutes, estimated ${task.estimatedMinutes}`,
+      );
     }
-    if (a.start < problem.notBefore) violations.push(`task ${a.taskId}: starts ${iso(a.start)} before ${iso(problem.notBefore)}`);
-    if (a.end > task.deadline) violations.push(`task ${a.taskId}: ends ${iso(a.end)} after its deadline ${iso(task.deadline)}`);
+    if (a.start < problem.notBefore)
+      violations.push(`task ${a.taskId}: starts ${iso(a.start)} before ${iso(problem.notBefore)}`);
+    if (a.end > task.deadline)
+      violations.push(`task ${a.taskId}: ends ${iso(a.end)} after its deadline ${iso(task.deadline)}`);
     for (const dep of task.dependsOn) {
       const before = planned.get(dep);
       if (before) {
@@ -96,7 +108,8 @@ export const checkSchedule = (problem: SchedulingProblem, schedule: Schedule): s
       } else if (tasks.has(dep)) {
         violations.push(`task ${a.taskId}: its predecessor ${dep} is not planned`);
       } else if (Object.hasOwn(fixedEnds, dep)) {
-        if ((fixedEnds[dep] as number) > a.start) violations.push(`task ${a.taskId}: starts before its predecessor ${dep} ends`);
+        if ((fixedEnds[dep] as number) > a.start)
+          violations.push(`task ${a.taskId}: starts before its predecessor ${dep} ends`);
       } else {
         violations.push(`task ${a.taskId}: its predecessor ${dep} is unknown`);
       }
@@ -128,7 +141,8 @@ export const checkSchedule = (problem: SchedulingProblem, schedule: Schedule): s
     let lastBlock: (Interval & { what: string }) | undefined;
     for (const s of spans) {
       if (lastTask && s.start < lastTask.end) violations.push(`${memberId}: ${lastTask.what} and ${s.what} overlap`);
-      else if (s.task && lastBlock && s.start < lastBlock.end) violations.push(`${memberId}: ${lastBlock.what} and ${s.what} overlap`);
+      else if (s.task && lastBlock && s.start < lastBlock.end)
+        violations.push(`${memberId}: ${lastBlock.what} and ${s.what} overlap`);
       if (s.task) {
         if (!lastTask || s.end > lastTask.end) lastTask = s;
       } else if (!lastBlock || s.end > lastBlock.end) {

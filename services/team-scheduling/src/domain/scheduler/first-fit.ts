@@ -62,7 +62,12 @@ export const firstFit: ScheduleTasks = (problem) => {
     const m = holder[t.index] as number;
     if (m >= 0) {
       const memberId = members[m]?.memberId as string;
-      assignments.push({ taskId: t.task.taskId, memberId, start: start[t.index] as number, end: end[t.index] as number });
+      assignments.push({
+        taskId: t.task.taskId,
+        memberId,
+        start: start[t.index] as number,
+        end: end[t.index] as number,
+      });
     } else {
       unassignable.push({ taskId: t.task.taskId, reasons: prepared.reasonsFor(t, blocked[t.index] === 1) });
     }

@@ -68,13 +68,16 @@ export class PreparedProblem {
     this.notBefore = problem.notBefore;
     const members = problem.members;
     let sorted = true;
-    for (let i = 1; i < members.length && sorted; i++) sorted = byId((members[i - 1] as SchedulingMember).memberId, (members[i] as SchedulingMember).memberId) < 0;
+    for (let i = 1; i < members.length && sorted; i++)
+      sorted = byId((members[i - 1] as SchedulingMember).memberId, (members[i] as SchedulingMember).memberId) < 0;
     // Windows are parsed only for the members a task is tried on (see freeIntervals).
     this.members = sorted ? members : [...members].sort((a, b) => byId(a.memberId, b.memberId));
     this.memberIndex = new Map(this.members.map((m, i) => [m.memberId, i]));
     this.freeLists = new Array<Interval[] | undefined>(this.members.length);
 
-    const tasks = options.keepTaskOrder ? [...problem.tasks] : [...problem.tasks].sort((a, b) => byId(a.taskId, b.taskId));
+    const tasks = options.keepTaskOrder
+      ? [...problem.tasks]
+      : [...problem.tasks].sort((a, b) => byId(a.taskId, b.taskId));
     this.taskIndex = new Map(tasks.map((t, i) => [t.taskId, i]));
     const fixedEnds = problem.fixedEnds ?? {};
     let horizonEnd = problem.notBefore;
@@ -164,9 +167,15 @@ export class PreparedProblem {
     }
     if (standing !== GraphStanding.OnCycle) {
       if (t.missingPredecessors.length > 0) {
-        reasons.push({ code: REASON.predecessorUnassigned, message: `predecessors not planned: ${t.missingPredecessors.join(', ')}` });
+        reasons.push({
+          code: REASON.predecessorUnassigned,
+          message: `predecessors not planned: ${t.missingPredecessors.join(', ')}`,
+        });
       } else if (blocked || standing === GraphStanding.AfterCycle) {
-        reasons.push({ code: REASON.predecessorUnassigned, message: `a predecessor of task ${task.taskId} is not planned` });
+        reasons.push({
+          code: REASON.predecessorUnassigned,
+          message: `a predecessor of task ${task.taskId} is not planned`,
+        });
       }
     }
     const qualified = this.qualifiedMembers(t);
@@ -176,10 +185,17 @@ export class PreparedProblem {
         reasons.push({ code: REASON.noMemberWithSkills, message: `nobody in the team has the skills: ${skills}` });
       }
       if (task.localOnlyTownId !== null) {
-        reasons.push({ code: REASON.noSkillInTown, message: `nobody living in ${task.localOnlyTownId} has the skills: ${skills}` });
+        reasons.push({
+          code: REASON.noSkillInTown,
+          message: `nobody living in ${task.localOnlyTownId} has the skills: ${skills}`,
+        });
       }
     } else if (reasons.length === 0) {
-      if (qualified.every((i) => weeklyPattern((this.members[i] as SchedulingMember).windows).longest < task.estimatedMinutes)) {
+      if (
+        qualified.every(
+          (i) => weeklyPattern((this.members[i] as SchedulingMember).windows).longest < task.estimatedMinutes,
+        )
+      ) {
         reasons.push({
           code: REASON.windowsTooShort,
           message: `no window of a qualified member is ${task.estimatedMinutes} minutes long`,
@@ -258,7 +274,8 @@ const findCycles = (tasks: readonly PreparedTask[]): Uint8Array => {
           component.push(w);
         } while (w !== v);
         const selfLoop = (tasks[v] as PreparedTask).predecessors.includes(v);
-        for (const c of component) standing[c] = component.length > 1 || selfLoop ? GraphStanding.OnCycle : GraphStanding.AfterCycle;
+        for (const c of component)
+          standing[c] = component.length > 1 || selfLoop ? GraphStanding.OnCycle : GraphStanding.AfterCycle;
       }
     }
   }

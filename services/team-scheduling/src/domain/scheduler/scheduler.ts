@@ -24,7 +24,15 @@
 import { searchFairestPlan } from './exact-search.js';
 import type { FreeTime } from './free-time.js';
 import { KeyedMinHeap } from './heap.js';
-import type { Assignment, Schedule, ScheduleTasks, SchedulingMember, SchedulingProblem, SchedulingTask, Unassignable } from './model.js';
+import type {
+  Assignment,
+  Schedule,
+  ScheduleTasks,
+  SchedulingMember,
+  SchedulingProblem,
+  SchedulingTask,
+  Unassignable,
+} from './model.js';
 import { GraphStanding, PreparedProblem, type PreparedTask } from './prepared-problem.js';
 
 const ASSIGNED = 1;
@@ -66,7 +74,12 @@ export const planSchedule = (problem: SchedulingProblem, options: ScheduleOption
   const budget = problem.tasks.length < 2 ? 0 : (options.improvementBudget ?? 400_000 + 40 * problem.tasks.length);
   planner.improve(budget);
   const nodes = options.searchNodes ?? 200_000;
-  if (nodes > 0 && problem.tasks.length <= EXACT_SEARCH_TASKS && problem.members.length <= EXACT_SEARCH_MEMBERS && planner.searchExactly(nodes)) {
+  if (
+    nodes > 0 &&
+    problem.tasks.length <= EXACT_SEARCH_TASKS &&
+    problem.members.length <= EXACT_SEARCH_MEMBERS &&
+    planner.searchExactly(nodes)
+  ) {
     planner.improve(budget);
   }
   return planner.schedule();
@@ -229,10 +242,12 @@ class Planner {
     }
     // Effective deadlines, successors before predecessors (reverse topological order).
     const topo: number[] = [];
-    for (const t of tasks) if (prepared.standing[t.index] === GraphStanding.Acyclic && t.predecessors.length === 0) topo.push(t.index);
+    for (const t of tasks)
+      if (prepared.standing[t.index] === GraphStanding.Acyclic && t.predecessors.length === 0) topo.push(t.index);
     const remaining = Int32Array.from(indegree);
     for (let q = 0; q < topo.length; q++) {
-      for (const s of (tasks[topo[q] as number] as PreparedTask).successors) if (--(remaining[s] as number) === 0) topo.push(s);
+      for (const s of (tasks[topo[q] as number] as PreparedTask).successors)
+        if (--(remaining[s] as number) === 0) topo.push(s);
     }
     for (let q = topo.length - 1; q >= 0; q--) {
       const t = tasks[topo[q] as number] as PreparedTask;
@@ -244,7 +259,8 @@ class Planner {
     }
 
     const ready = new KeyedMinHeap();
-    for (const i of topo) if ((tasks[i] as PreparedTask).predecessors.length === 0) ready.push(i, this.effectiveDeadline[i] as number);
+    for (const i of topo)
+      if ((tasks[i] as PreparedTask).predecessors.length === 0) ready.push(i, this.effectiveDeadline[i] as number);
     while (ready.size > 0) {
       const i = ready.peekItem() as number;
       ready.pop();
@@ -290,7 +306,11 @@ class Planner {
   }
 
   /** The fairest qualified member who can fit the task, or a continuity one close enough. */
-  private chooseMember(t: PreparedTask, earliest: number, latestEnd: number): { member: number; start: number } | undefined {
+  private chooseMember(
+    t: PreparedTask,
+    earliest: number,
+    latestEnd: number,
+  ): { member: number; start: number } | undefined {
     const heap = this.classHeap(t);
     const popped: number[] = [];
     let best = -1;
@@ -386,7 +406,13 @@ class Planner {
     const targets = Float64Array.from(this.share, (share) => share * total);
     let incumbent = 0;
     for (let i = 0; i < this.members.length; i++) incumbent = Math.max(incumbent, Math.abs(this.deviation(i)));
-    const found = searchFairestPlan({ prepared: this.prepared, initialLoads: this.existingLoads, targets, incumbent, nodeBudget });
+    const found = searchFairestPlan({
+      prepared: this.prepared,
+      initialLoads: this.existingLoads,
+      targets,
+      incumbent,
+      nodeBudget,
+    });
     if (!found) return false;
     this.frees = new Array<FreeTime | undefined>(this.members.length);
     this.load.set(this.existingLoads);
@@ -465,12 +491,18 @@ class Planner {
     let hi = list.length - 1;
     while (hi >= 0 && (list[hi] === x || list[hi] === y)) hi--;
     if (lo > hi) return 0;
-    return Math.max(Math.abs(this.deviations[list[lo] as number] as number), Math.abs(this.deviations[list[hi] as number] as number));
+    return Math.max(
+      Math.abs(this.deviations[list[lo] as number] as number),
+      Math.abs(this.deviations[list[hi] as number] as number),
+    );
   }
 
   private largest(): number {
     const list = this.byDeviation;
-    return Math.max(Math.abs(this.deviations[list[0] as number] as number), Math.abs(this.deviations[list[list.length - 1] as number] as number));
+    return Math.max(
+      Math.abs(this.deviations[list[0] as number] as number),
+      Math.abs(this.deviations[list[list.length - 1] as number] as number),
+    );
   }
 
   /**
@@ -537,7 +569,9 @@ class Planner {
       }
     }
     if (candidates.length === 0) return { applied: false, evaluated };
-    candidates.sort((x, y) => x.largest - y.largest || x.squares - y.squares || x.task - y.task || x.other - y.other || x.to - y.to);
+    candidates.sort(
+      (x, y) => x.largest - y.largest || x.squares - y.squares || x.task - y.task || x.other - y.other || x.to - y.to,
+    );
     const checks = Math.min(candidates.length, FEASIBILITY_CHECKS);
     for (let k = 0; k < checks; k++) {
       const c = candidates[k] as Candidate;
@@ -681,4 +715,5 @@ interface Candidate {
 }
 
 /** Directly dependent tasks cannot swap holders in one step: their bounds depend on each other. */
-const related = (a: PreparedTask, b: PreparedTask): boolean => a.predecessors.includes(b.index) || b.predecessors.includes(a.index);
+const related = (a: PreparedTask, b: PreparedTask): boolean =>
+  a.predecessors.includes(b.index) || b.predecessors.includes(a.index);

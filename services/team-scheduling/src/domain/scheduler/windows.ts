@@ -53,7 +53,9 @@ const weeklyCache = new WeakMap<readonly WeeklyWindow[], { weekly: Interval[]; l
  * array: a hand-off re-plans over the same team again and again, and parsing every member's
  * windows each time would dominate it.
  */
-export const weeklyPattern = (windows: readonly WeeklyWindow[]): { readonly weekly: readonly Interval[]; readonly longest: number } => {
+export const weeklyPattern = (
+  windows: readonly WeeklyWindow[],
+): { readonly weekly: readonly Interval[]; readonly longest: number } => {
   let found = weeklyCache.get(windows);
   if (!found) {
     const weekly = weeklyMinutes(windows);
@@ -149,5 +151,9 @@ export const subtractIntervals = (free: readonly Interval[], blocked: readonly I
 };
 
 /** The member's free occurrences: her windows between `from` and `to` minus the blocked spans. */
-export const freeIntervals = (windows: readonly WeeklyWindow[], blocked: readonly Interval[], from: number, to: number): Interval[] =>
-  subtractIntervals(expandWeeklyWindows(windows, from, to), mergeIntervals(blocked));
+export const freeIntervals = (
+  windows: readonly WeeklyWindow[],
+  blocked: readonly Interval[],
+  from: number,
+  to: number,
+): Interval[] => subtractIntervals(expandWeeklyWindows(windows, from, to), mergeIntervals(blocked));
