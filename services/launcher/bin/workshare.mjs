@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// The `workshare` command (src/main.ts: the whole platform). npm links this file at install time, before
+// anything is built, so that `npx workshare` finds it; it builds the workspace once if
+// the command is not built yet, then runs it.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const cli = new URL('../dist/src/main.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('workshare is not built yet: building the workspace (npm run build) first\n');
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0 || !existsSync(cli)) {
+    process.stderr.write('workshare: the build failed; run `npm run build` at the repository root and try again\n');
+    process.exit(1);
+  }
+}
+await import(cli.href);
