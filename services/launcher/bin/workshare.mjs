@@ -11,7 +11,7 @@ const cli = new URL('../dist/src/main.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write('workshare is not built yet: building the workspace (npm run build) first\n');
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 2, 2] });
   if (built.status !== 0 || !existsSync(cli)) {
     process.stderr.write('workshare: the build failed; run `npm run build` at the repository root and try again\n');
     process.exit(1);
