@@ -32,9 +32,9 @@ module.exports = {
     ...workspaceSources,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  // ESM-only dependencies are compiled to CommonJS with the tests (jose; content-disposition,
+  // ESM-only dependencies are compiled to CommonJS with the tests (jose; temporal-polyfill; content-disposition,
   // required by @fastify/static under the docs page; cookie, required by fastify.inject).
-  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition|cookie)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition|cookie|temporal-polyfill|temporal-utils)/)'],
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 60_000,
   maxWorkers: process.env.CI ? 2 : '50%',

@@ -1,4 +1,6 @@
+import { eventMetadataOf, type CommandContext } from './context.js';
 import type { Decider } from './decider.js';
+import { retryDelayMs } from './retry.js';
 import type { DomainEvent, EventMetadata, RecordedEvent } from './envelope.js';
 import { WrongExpectedVersionError } from './errors.js';
 import type { EventStore, ExpectedVersion } from './store.js';
@@ -21,7 +23,9 @@ export interface HandleOptions {
    * the events it produced the first time are returned (safe retries after a lost answer).
    */
   commandId?: string;
-  /** Metadata stamped on every event produced (actor, correlation id, traceparent...). */
+  /** Who acts and the command's trace: its metadata (eventMetadataOf) is stamped on every event produced. */
+  context?: CommandContext;
+  /** Metadata stamped on every event produced, besides the context's (actor, correlation id, traceparent...). */
   metadata?: EventMetadata;
   /**
    * The version the caller's decision was based on. When given, a conflict is reported
@@ -51,7 +55,15 @@ export interface HandleResult<Event extends DomainEvent, State> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Load → decide → append with the expected version. Retries a bounded number of times when
+ * A decision on a stream's current state, as Emmett's `handle(store, id, state => events)`
+ * takes it: for use cases whose command needs what only the caller has gathered (a roster, say).
+ * It must be pure, like a decider's `decide`: it may run again on a fresher state after a conflict.
+ */
+export type Decision<Event, State> = (state: State) => Event[];
+
+/**
+ * Load → decide → append with the expected version. The decision is the decider's `decide` of a
+ * command, or a `Decision` function; the stream is read once per attempt. Retries a bounded number of times when
  * another writer got in between; idempotent by command id.
  */
 export class CommandHandler<Command, Event extends DomainEvent, State> {
@@ -77,7 +89,11 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
     return { state, version: last?.streamVersion, events };
   }
 
-  async handle(streamName: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<Event, State>> {
+  async handle(
+    streamName: string,
+    command: Command | Decision<Event, State>,
+    options: HandleOptions = {},
+  ): Promise<HandleResult<Event, State>> {
     const { decider, store } = this.options;
     const now = options.now ?? (() => new Date());
     for (let attempt = 0; ; attempt++) {
@@ -96,7 +112,8 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       }
       let decided: Event[];
       try {
-        decided = decider.decide(command, state);
+        decided =
+          typeof command === 'function' ? (command as Decision<Event, State>)(state) : decider.decide(command, state);
       } catch (error) {
         // Refused on the assumed-empty stream: only the stream as it is may refuse it.
         if (assumeNew) continue;
@@ -106,7 +123,10 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       if (decided.length === 0 && assumeNew) continue;
       if (decided.length === 0) return { state, events: [], streamVersion: version, alreadyHandled: false };
       const occurredAt = now();
-      const metadata: EventMetadata = { ...options.metadata };
+      const metadata: EventMetadata = {
+        ...(options.context ? eventMetadataOf(options.context) : {}),
+        ...options.metadata,
+      };
       if (options.commandId !== undefined) metadata.commandId = options.commandId;
       const expected: ExpectedVersion = version ?? 'no_stream';
       try {
@@ -137,7 +157,13 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
           attempt < this.maxRetries;
         if (!retry) throw error;
         // A stream assumed new that exists is no contention: read it at once.
-        if (!assumeNew) await sleep(this.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));
+        if (!assumeNew)
+          await sleep(
+            retryDelayMs(
+              { attempts: this.maxRetries + 1, baseDelayMs: this.retryDelayMs * 2, jitter: 'equal' },
+              attempt + 1,
+            ),
+          );
       }
     }
   }

@@ -12,3 +12,6 @@ export * from './command-ids.js';
 export * from './read-model.js';
 export * from './actor.js';
 export * from './breathing.js';
+export * from './context.js';
+export * from './text.js';
+export * from './retry.js';

@@ -1,3 +1,5 @@
+import { callerRoleOf, parseRole, roleKey, roleOf, SYSTEM_ACTORS } from '../src/actor.js';
+import { contextOfEvent, eventMetadataOf } from '../src/context.js';
 import {
   actorOf,
   actsFor,
@@ -71,5 +73,65 @@ describe('the actor a verified caller becomes', () => {
     expect(actor).toEqual({ id: 'system:job-intake', roles: [{ kind: 'system' }] });
     expect([isSystem(actor), isOperator(actor), coordinates(actor, 'fujisato')]).toEqual([true, false, false]);
     expect(Object.isFrozen(actor)).toBe(true);
+  });
+});
+
+describe('one caller model: contexts, metadata, system actors, roles from input', () => {
+  it("a command context maps to its events' metadata in one place", () => {
+    const actor = { id: 'coordinator-1', roles: [] };
+    expect(
+      eventMetadataOf(
+        { actor, correlationId: 'c', causationId: 'e', traceparent: 't', token: 'secret', requestId: 'r' },
+        'k',
+      ),
+    ).toEqual({
+      actor: 'coordinator-1',
+      correlationId: 'c',
+      causationId: 'e',
+      traceparent: 't',
+      commandId: 'k',
+    });
+    expect(eventMetadataOf({ actor })).toEqual({ actor: 'coordinator-1' });
+  });
+
+  it('a process manager acts in the conversation of the event it reacts to', () => {
+    const actor = SYSTEM_ACTORS.processManager('job-intake');
+    const event = { id: 'ev-1', metadata: { correlationId: 'flow-1', traceparent: 'tp' } } as never;
+    expect(contextOfEvent(actor, event)).toEqual({
+      actor,
+      causationId: 'ev-1',
+      correlationId: 'flow-1',
+      traceparent: 'tp',
+    });
+    expect(contextOfEvent(actor, { id: 'ev-2', metadata: {} } as never)).toEqual({
+      actor,
+      causationId: 'ev-2',
+      correlationId: 'ev-2',
+    });
+  });
+
+  it('one system actor per purpose', () => {
+    expect(SYSTEM_ACTORS.processManager('team-scheduling')).toEqual({
+      id: 'system:team-scheduling',
+      roles: [{ kind: 'system' }],
+    });
+    expect(SYSTEM_ACTORS.bootstrap).toEqual({ id: 'system:bootstrap', roles: [{ kind: 'operator' }] });
+  });
+
+  it("roles from untrusted input, and between the token shape and the deciders' shape", () => {
+    expect(parseRole({ kind: 'coordinator', regionId: 'fujisato' })).toEqual({
+      kind: 'coordinator',
+      regionId: 'fujisato',
+    });
+    expect(() => parseRole({ kind: 'system' })).toThrow('not a role');
+    expect(() => parseRole({ kind: 'coordinator' })).toThrow('needs a regionId');
+    expect(roleKey({ kind: 'business', businessId: 'b1' })).toBe('business:b1');
+    for (const role of [
+      { kind: 'operator' },
+      { kind: 'coordinator', regionId: 'chofu' },
+      { kind: 'business', businessId: 'b' },
+    ] as const) {
+      expect(roleOf(callerRoleOf(role))).toEqual(role);
+    }
   });
 });

@@ -188,6 +188,73 @@ describe('CommandHandler', () => {
     });
   });
 
+  describe('a decision function instead of a command (state => events)', () => {
+    it('decides on the state it loaded, reading the stream once, and stamps the context as metadata', async () => {
+      // given
+      const store = new InMemoryEventStore();
+      await store.seed(STREAM, [assigned('t1', 'hanako')]);
+      const reads = store.readStreamCalls;
+      const seen: Task[] = [];
+
+      // when
+      const result = await handlerOn(store).handle(
+        STREAM,
+        (state) => {
+          seen.push(state);
+          return state.holder === 'hanako' ? [handedOff('t1', 'hanako', 'yuki', 'sick child')] : [];
+        },
+        {
+          context: { actor: { id: 'coordinator-1', roles: [] }, correlationId: 'c-1', traceparent: 'tp' },
+          commandId: 'k-1',
+        },
+      );
+
+      // then
+      expect(seen).toEqual([{ holder: 'hanako', completed: false }]);
+      expect(store.readStreamCalls - reads).toBe(1);
+      expect(result.state.holder).toBe('yuki');
+      expect(store.stored(STREAM)[1]!.metadata).toEqual({
+        actor: 'coordinator-1',
+        correlationId: 'c-1',
+        traceparent: 'tp',
+        commandId: 'k-1',
+      });
+    });
+
+    it('decides again on the fresher state after a version conflict', async () => {
+      // given
+      const store = new InMemoryEventStore();
+      await store.seed(STREAM, [assigned('t1', 'hanako')]);
+      let rivalDone = false;
+      store.beforeEachAppend(async (stream) => {
+        if (rivalDone) return;
+        rivalDone = true;
+        await store.append(stream, [handedOff('t1', 'hanako', 'ken', 'rival')]);
+      });
+      const holders: (string | undefined)[] = [];
+
+      // when
+      await handlerOn(store).handle(STREAM, (state) => {
+        holders.push(state.holder);
+        return [handedOff('t1', state.holder!, 'yuki', 'sick child')];
+      });
+
+      // then
+      expect(holders).toEqual(['hanako', 'ken']);
+      expect(contentOf(store.stored(STREAM)).at(-1)).toEqual(handedOff('t1', 'ken', 'yuki', 'sick child'));
+    });
+
+    it('a refusal of the decision is thrown and nothing is stored', async () => {
+      const store = new InMemoryEventStore();
+      await expect(
+        handlerOn(store).handle(STREAM, () => {
+          throw new DomainError('task.not_held', 'no one holds it');
+        }),
+      ).rejects.toMatchObject({ code: 'task.not_held' });
+      expect(store.stored(STREAM)).toEqual([]);
+    });
+  });
+
   describe('version conflicts', () => {
     it('retries after a concurrent write and decides again on the fresh state', async () => {
       // given: while we decide, hanako hands the task to yuki

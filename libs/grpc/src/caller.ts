@@ -1,23 +1,8 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { DomainError } from '@workshare/eventsourcing';
+import { DomainError, type Caller } from '@workshare/eventsourcing';
 
-/** The roles of DESIGN §2 (Security). */
-export type RoleName = 'member' | 'coordinator' | 'business' | 'accountant' | 'operator';
-
-export interface CallerRole {
-  role: RoleName;
-  /** The region a coordinator runs. */
-  region?: string;
-  /** The business a business user acts for. */
-  businessId?: string;
-}
-
-/** Whom a call comes from, as the token verifier established it. */
-export interface Caller {
-  /** The user id (a member's id for a member). */
-  subject: string;
-  roles: readonly CallerRole[];
-}
+/** Whom a call comes from, as the token verifier established it: the one caller model of @workshare/eventsourcing. */
+export type { Caller, CallerRole, RoleName } from '@workshare/eventsourcing';
 
 /**
  * Turns a bearer token into the caller it identifies. A token that is missing its signature,
@@ -45,19 +30,3 @@ export const bearerToken = (metadata: Metadata): string | undefined => {
     throw unauthenticated('auth.malformed_authorization', 'the authorization metadata is not "Bearer <token>"');
   return match[1];
 };
-
-/**
- * Whether the caller holds `role`; with `scope`, only for that region or business
- * (a coordinator of one region is not a coordinator of another).
- */
-export const hasRole = (
-  caller: Caller | undefined,
-  role: RoleName,
-  scope: { region?: string; businessId?: string } = {},
-): boolean =>
-  caller?.roles.some(
-    (r) =>
-      r.role === role &&
-      (scope.region === undefined || r.region === scope.region) &&
-      (scope.businessId === undefined || r.businessId === scope.businessId),
-  ) ?? false;

@@ -24,3 +24,4 @@ export * from './bench.js';
 export * from './identity-verifier.js';
 export * from './wire.js';
 export * from './request-fields.js';
+export * from './request-checks.js';

@@ -10,6 +10,7 @@ import { context as otelContext, isSpanContextValid, trace, type Context } from 
 import { bearerToken, unauthenticated, type Caller, type TokenVerifier } from './caller.js';
 import type { CallSettings } from './client.js';
 import { toServerError } from './errors.js';
+import { checkRequest, ID_MAX_LENGTH, type RequestLimits } from './request-checks.js';
 import { errorFields, type Logger } from './logger.js';
 import { endServerSpan, splitMethodPath, startServerSpan, TRACEPARENT_KEY } from './telemetry.js';
 
@@ -74,6 +75,8 @@ export interface ServiceRegistration {
   readonly implementation: { readonly [method: string]: UnaryHandler<never, unknown> };
   /** Methods callable without a token (Login, say). Every other method needs a verified caller. */
   readonly publicMethods?: readonly string[];
+  /** The length limits of the requests' string fields (checkRequest runs before every handler). */
+  readonly limits?: RequestLimits;
 }
 
 /**
@@ -85,8 +88,20 @@ export interface ServiceRegistration {
 export const defineService = <D extends ServiceDefinition, const Public extends UnaryMethodName<D> = never>(
   definition: D,
   implementation: AsyncService<D, Public>,
-  options: { publicMethods?: readonly Public[] } = {},
-): ServiceRegistration => ({ definition, implementation, publicMethods: options.publicMethods ?? [] });
+  options: {
+    publicMethods?: readonly Public[];
+    /** Length limits of string fields, per method and field path; every other string is an id (ID_MAX_LENGTH). */
+    limits?: {
+      defaultMaxLength?: number;
+      fields?: { [K in UnaryMethodName<D>]?: { readonly [path: string]: number } };
+    };
+  } = {},
+): ServiceRegistration => ({
+  definition,
+  implementation,
+  publicMethods: options.publicMethods ?? [],
+  ...(options.limits ? { limits: options.limits as RequestLimits } : {}),
+});
 
 /** The fully qualified name of the service a definition describes, from its methods' paths. */
 export const serviceNameOf = (definition: ServiceDefinition): string => {
@@ -131,6 +146,8 @@ export const hostImplementation = (
     }
     const isPublic = publicMethods.has(name);
     const path = method.path;
+    const fieldLimits = registration.limits?.fields?.[name];
+    const defaultMax = registration.limits?.defaultMaxLength ?? ID_MAX_LENGTH;
     const methodLogger = host.logger.child?.({ rpc: path }) ?? host.logger;
 
     const serve = async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>): Promise<void> => {
@@ -146,6 +163,8 @@ export const hostImplementation = (
         } else if (!isPublic) {
           throw unauthenticated('auth.no_verifier', `${path} cannot verify tokens: the server has no token verifier`);
         }
+        // Before the handler sees it: lengths first (a refusal of a 1 MB field comes back at once), text, timestamps.
+        checkRequest(call.request, fieldLimits, defaultMax);
         const response = await otelContext.with(context, () =>
           handler(call.request as never, callContext(call, path, caller, token, context, methodLogger)),
         );

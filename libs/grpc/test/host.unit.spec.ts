@@ -1,5 +1,11 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { DomainError, ValidationError, WrongExpectedVersionError, type ErrorKind } from '@workshare/eventsourcing';
+import {
+  callerHasRole,
+  DomainError,
+  ValidationError,
+  WrongExpectedVersionError,
+  type ErrorKind,
+} from '@workshare/eventsourcing';
 import { identityV1 } from '@workshare/proto';
 import {
   bearerToken,
@@ -8,7 +14,6 @@ import {
   ERROR_CODE_KEY,
   ERROR_DETAILS_KEY,
   fromServiceError,
-  hasRole,
   INTERNAL_MESSAGE,
   jsonLogger,
   kindOfStatus,
@@ -170,13 +175,13 @@ describe('bearer tokens and roles', () => {
   it('scopes a coordinator to her region and a business user to her business', () => {
     const yuki: Caller = { subject: 'yuki', roles: [{ role: 'coordinator', region: 'fujisato' }, { role: 'member' }] };
     const shop: Caller = { subject: 'kato', roles: [{ role: 'business', businessId: 'b-1' }] };
-    expect(hasRole(yuki, 'coordinator')).toBe(true);
-    expect(hasRole(yuki, 'coordinator', { region: 'fujisato' })).toBe(true);
-    expect(hasRole(yuki, 'coordinator', { region: 'setagaya' })).toBe(false);
-    expect(hasRole(yuki, 'accountant')).toBe(false);
-    expect(hasRole(shop, 'business', { businessId: 'b-1' })).toBe(true);
-    expect(hasRole(shop, 'business', { businessId: 'b-2' })).toBe(false);
-    expect(hasRole(undefined, 'member')).toBe(false);
+    expect(callerHasRole(yuki, 'coordinator')).toBe(true);
+    expect(callerHasRole(yuki, 'coordinator', { region: 'fujisato' })).toBe(true);
+    expect(callerHasRole(yuki, 'coordinator', { region: 'setagaya' })).toBe(false);
+    expect(callerHasRole(yuki, 'accountant')).toBe(false);
+    expect(callerHasRole(shop, 'business', { businessId: 'b-1' })).toBe(true);
+    expect(callerHasRole(shop, 'business', { businessId: 'b-2' })).toBe(false);
+    expect(callerHasRole(undefined, 'member')).toBe(false);
   });
 });
 

@@ -6,6 +6,8 @@
  *   server.addService(identityV1.IdentityServiceService, ...);
  *   new identityV1.IdentityServiceClient(address, credentials);
  */
+import './checked-decoding.js';
+
 export * as identityV1 from './gen/workshare/identity/v1/identity.js';
 export * as jobIntakeV1 from './gen/workshare/jobintake/v1/job_intake.js';
 export * as taskDecompositionV1 from './gen/workshare/taskdecomposition/v1/task_decomposition.js';
@@ -14,3 +16,4 @@ export * as commonV1 from './gen/workshare/common/v1/common.js';
 export * as googleProtobuf from './gen/google/protobuf/timestamp.js';
 export { descriptorSet, fileDescriptorProtos, serviceNames } from './descriptors.js';
 export { moneyFromYen, yenFromMoney } from './money.js';
+export { installCheckedDecoding, TIMESTAMP_SECONDS } from './checked-decoding.js';

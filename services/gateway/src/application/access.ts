@@ -1,5 +1,5 @@
-import { ForbiddenError } from '@workshare/eventsourcing';
-import { hasRole, type Caller, type RoleName } from '@workshare/grpc';
+import { callerHasRole as hasRole, ForbiddenError } from '@workshare/eventsourcing';
+import type { Caller, RoleName } from '@workshare/grpc';
 
 /**
  * Who may call a route, as the gateway checks it before anything reaches a service: `public`

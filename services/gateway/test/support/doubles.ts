@@ -7,10 +7,15 @@
  * record every call that reached them and can say whether anything changed, so a test can show
  * that a refused request stored nothing. They live in test/ only.
  */
-import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '@workshare/eventsourcing';
+import {
+  callerHasRole as hasRole,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '@workshare/eventsourcing';
 import {
   defineService,
-  hasRole,
   IdentityTokenVerifierClient,
   jsonLogger,
   startGrpcServer,

@@ -1,0 +1,88 @@
+/**
+ * Time as the cooperative reads it: instants are stored in UTC, shown and counted in
+ * Asia/Tokyo (days, weeks from Monday, months). Calendar arithmetic goes through Temporal
+ * (temporal-polyfill), so months and years roll over as the calendar does.
+ */
+import { Temporal } from 'temporal-polyfill';
+
+export const TOKYO_TIME_ZONE = 'Asia/Tokyo';
+
+/**
+ * Japan has kept no daylight saving time since 1951: Asia/Tokyo is UTC+09:00 all year, so a
+ * fixed offset is exact. For hot loops over epoch milliseconds only (the scheduler's); anything
+ * else uses the calendar functions below.
+ */
+export const TOKYO_OFFSET_MS = 9 * 60 * 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WEEK_MS = 7 * DAY_MS;
+
+const checked = (instant: Date, what: string): number => {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`an invalid date has no ${what}`);
+  return ms;
+};
+
+const zoned = (instant: Date, what: string): Temporal.ZonedDateTime =>
+  Temporal.Instant.fromEpochMilliseconds(checked(instant, what)).toZonedDateTimeISO(TOKYO_TIME_ZONE);
+
+const dateOf = (z: Temporal.ZonedDateTime): Date => new Date(z.epochMilliseconds);
+
+/** An instant as ISO-8601 in Asia/Tokyo with its offset, e.g. `2026-04-01T09:30:00.000+09:00`. */
+export const tokyoTime = (instant: Date): string =>
+  zoned(instant, 'time').toString({ fractionalSecondDigits: 3, timeZoneName: 'never' });
+
+/** The Tokyo calendar day an instant falls on, as `YYYY-MM-DD`. */
+export const tokyoDate = (instant: Date): string => zoned(instant, 'day').toPlainDate().toString();
+
+/** 00:00 Asia/Tokyo of the Tokyo day an instant falls on. */
+export const startOfTokyoDay = (instant: Date): Date => dateOf(zoned(instant, 'day').startOfDay());
+
+/** The same Tokyo clock time `days` calendar days later (earlier when negative). */
+export const addTokyoDays = (instant: Date, days: number): Date => dateOf(zoned(instant, 'day').add({ days }));
+
+/**
+ * The Tokyo week an instant falls in: Monday 00:00 Asia/Tokyo (inclusive) to the next Monday
+ * 00:00 (exclusive), as instants.
+ */
+export const tokyoWeekOf = (instant: Date): { readonly from: Date; readonly to: Date } => {
+  const day = zoned(instant, 'week').startOfDay();
+  const monday = day.subtract({ days: day.dayOfWeek - 1 });
+  return { from: dateOf(monday), to: dateOf(monday.add({ days: 7 })) };
+};
+
+/** The Tokyo month an instant falls in, from its 1st 00:00 (inclusive) to the next month's (exclusive). */
+export const tokyoMonthOf = (
+  instant: Date,
+): { readonly year: number; readonly month: number; readonly from: Date; readonly to: Date } => {
+  const first = zoned(instant, 'month').startOfDay().with({ day: 1 });
+  return { year: first.year, month: first.month, from: dateOf(first), to: dateOf(first.add({ months: 1 })) };
+};
+
+/** A Tokyo month (1–12) as its instants: from its 1st 00:00 (inclusive) to the next month's (exclusive). */
+export const tokyoMonth = (year: number, month: number): { readonly from: Date; readonly to: Date } => {
+  const first = Temporal.PlainDate.from({ year, month, day: 1 }, { overflow: 'reject' }).toZonedDateTime(
+    TOKYO_TIME_ZONE,
+  );
+  return { from: dateOf(first), to: dateOf(first.add({ months: 1 })) };
+};
+
+/** 00:00 Asia/Tokyo of the last day of the Tokyo month after the one an instant falls in. */
+export const lastDayOfNextTokyoMonth = (instant: Date): Date => {
+  const { to } = tokyoMonthOf(instant);
+  return dateOf(zoned(tokyoMonthOf(to).to, 'month').subtract({ days: 1 }));
+};
+
+/**
+ * Epoch ms of Monday 00:00 Asia/Tokyo of the week holding `instant` (epoch ms), by the fixed
+ * offset: for the scheduler's hot loop, where it is called per member and window. The same
+ * answer as `tokyoWeekOf(new Date(instant)).from` (a property test holds them together).
+ */
+export const tokyoWeekStartMs = (instant: number): number => {
+  const localDay = Math.floor((instant + TOKYO_OFFSET_MS) / DAY_MS);
+  // 1970-01-01 was a Thursday: day 0 is index 3 in a Monday-first week.
+  const weekday = (((localDay + 3) % 7) + 7) % 7;
+  return (localDay - weekday) * DAY_MS - TOKYO_OFFSET_MS;
+};
+
+export { DAY_MS, WEEK_MS };

@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import {
+  addTokyoDays,
+  lastDayOfNextTokyoMonth,
+  startOfTokyoDay,
+  tokyoDate,
+  tokyoMonth,
+  tokyoMonthOf,
+  tokyoTime,
+  tokyoWeekOf,
+  tokyoWeekStartMs,
+} from '../src/index.js';
+
+const at = (iso: string) => new Date(iso);
+// Instants from 1900 to 2200, where Asia/Tokyo has been UTC+9 (since 1888).
+const instants = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }).map((ms) => new Date(ms));
+
+describe('Tokyo time', () => {
+  it('shows an instant in Asia/Tokyo with its offset, to the millisecond', () => {
+    expect(tokyoTime(at('2026-04-01T00:30:00.123Z'))).toBe('2026-04-01T09:30:00.123+09:00');
+    expect(tokyoTime(at('2026-03-31T15:00:00Z'))).toBe('2026-04-01T00:00:00.000+09:00');
+  });
+
+  it('names the Tokyo day, its midnight and whole days later', () => {
+    expect(tokyoDate(at('2026-03-31T15:00:00Z'))).toBe('2026-04-01');
+    expect(tokyoDate(at('2026-03-31T14:59:59.999Z'))).toBe('2026-03-31');
+    expect(startOfTokyoDay(at('2026-04-01T10:00:00Z'))).toEqual(at('2026-03-31T15:00:00Z'));
+    expect(addTokyoDays(at('2026-04-01T10:00:00Z'), 10)).toEqual(at('2026-04-11T10:00:00Z'));
+  });
+
+  it('weeks run from Monday 00:00 Tokyo to the next Monday', () => {
+    // Sunday 2026-04-05 23:30 Tokyo is still in the week of Monday 2026-03-30.
+    expect(tokyoWeekOf(at('2026-04-05T14:30:00Z'))).toEqual({
+      from: at('2026-03-29T15:00:00Z'),
+      to: at('2026-04-05T15:00:00Z'),
+    });
+    // Monday 00:00 Tokyo starts a week.
+    expect(tokyoWeekOf(at('2026-04-05T15:00:00Z')).from).toEqual(at('2026-04-05T15:00:00Z'));
+  });
+
+  it('months roll over years; the last day of the next month', () => {
+    expect(tokyoMonthOf(at('2026-12-31T15:30:00Z'))).toEqual({
+      year: 2027,
+      month: 1,
+      from: at('2026-12-31T15:00:00Z'),
+      to: at('2027-01-31T15:00:00Z'),
+    });
+    expect(tokyoMonth(2027, 2)).toEqual({ from: at('2027-01-31T15:00:00Z'), to: at('2027-02-28T15:00:00Z') });
+    expect(lastDayOfNextTokyoMonth(at('2026-12-01T03:00:00Z'))).toEqual(at('2027-01-30T15:00:00Z'));
+    expect(lastDayOfNextTokyoMonth(at('2028-01-15T03:00:00Z'))).toEqual(at('2028-02-28T15:00:00Z')); // 29 Feb 2028 Tokyo
+    expect(() => tokyoMonth(2026, 13)).toThrow(RangeError);
+  });
+
+  it('refuses an invalid date', () => {
+    expect(() => tokyoTime(new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => tokyoWeekOf(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it('property: the fixed-offset week start of the hot loop is the calendar week start', () => {
+    fc.assert(
+      fc.property(instants, (instant) => tokyoWeekStartMs(instant.getTime()) === tokyoWeekOf(instant).from.getTime()),
+    );
+  });
+
+  it('property: every instant lies in its day, week and month, which begin at Tokyo midnight', () => {
+    fc.assert(
+      fc.property(instants, (instant) => {
+        const day = startOfTokyoDay(instant);
+        const week = tokyoWeekOf(instant);
+        const month = tokyoMonthOf(instant);
+        for (const start of [day, week.from, month.from]) {
+          expect(start.getTime()).toBeLessThanOrEqual(instant.getTime());
+          expect(tokyoTime(start).slice(11)).toBe('00:00:00.000+09:00');
+        }
+        expect(instant.getTime()).toBeLessThan(week.to.getTime());
+        expect(instant.getTime()).toBeLessThan(month.to.getTime());
+        expect(tokyoDate(month.from).endsWith('-01')).toBe(true);
+      }),
+    );
+  });
+});
