@@ -8,6 +8,21 @@ const fs = require('node:fs');
 const root = __dirname;
 
 /** `@workshare/<name>` → the package's TypeScript entry, for every library and service. */
+/** `@workshare/<name>/contract` → a service's published contract (its enums and limits). */
+const workspaceContracts = Object.fromEntries(
+  ['services'].flatMap((folder) =>
+    fs
+      .readdirSync(path.join(root, folder), { withFileTypes: true })
+      .filter(
+        (entry) => entry.isDirectory() && fs.existsSync(path.join(root, folder, entry.name, 'src', 'contract.ts')),
+      )
+      .map((entry) => [
+        `^@workshare/${entry.name}/contract$`,
+        path.join(root, folder, entry.name, 'src', 'contract.ts'),
+      ]),
+  ),
+);
+
 const workspaceSources = Object.fromEntries(
   ['libs', 'services'].flatMap((folder) =>
     fs
@@ -29,6 +44,7 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
+    ...workspaceContracts,
     ...workspaceSources,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

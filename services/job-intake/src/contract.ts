@@ -1,0 +1,6 @@
+/**
+ * The job intake service's published contract for other packages (the gateway's schemas, other
+ * services): its enums and limits, pure values with no I/O, written once in the domain.
+ *   import { LIMITS, WORK_CATEGORIES } from '@workshare/job-intake/contract';
+ */
+export { JOB_STATUSES, LIMITS, WORK_CATEGORIES, type JobStatus, type WorkCategory } from './domain/job.js';
