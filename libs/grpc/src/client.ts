@@ -8,6 +8,7 @@ import {
   type MethodDefinition,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
+import { retryDelayMs } from '@workshare/eventsourcing';
 import type { Context } from '@opentelemetry/api';
 import { AUTHORIZATION_KEY } from './caller.js';
 import { fromServiceError, UnavailableError, type RpcError } from './errors.js';
@@ -138,11 +139,12 @@ export const createClient = <D extends ServiceDefinition>(
   });
 
   // "Equal jitter": half the exponential delay for sure, half at random, so that clients
-  // failing together do not come back together.
-  const backoffDelay = (retry: number): number => {
-    const ceiling = Math.min(maxMs, initialMs * multiplier ** retry);
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-  };
+  // failing together do not come back together (the one retry delay of @workshare/eventsourcing).
+  const backoffDelay = (retry: number): number =>
+    retryDelayMs(
+      { attempts: retries + 1, baseDelayMs: initialMs, maxDelayMs: maxMs, factor: multiplier, jitter: 'equal' },
+      retry + 1,
+    );
 
   const tokenFor = async (settings: CallSettings): Promise<string | undefined> => {
     if (settings.token !== undefined) return settings.token;

@@ -174,8 +174,12 @@ export const hostImplementation = (
       } catch (error) {
         const mapped = toServerError(error);
         if (mapped.unexpected) {
-          const traceId = span.spanContext().traceId;
-          methodLogger.error({ ...errorFields(error), traceId }, 'handler failed');
+          const traceId = traceIdOf(context, call.metadata.get(TRACEPARENT_KEY)[0]);
+          const requestId = requestIdOf(call.metadata);
+          methodLogger.error(
+            { ...errorFields(error), ...(traceId ? { traceId } : {}), ...(requestId ? { requestId } : {}) },
+            'handler failed',
+          );
           if (error instanceof Error) span.recordException(error);
         }
         callback(mapped.response);
@@ -190,6 +194,20 @@ export const hostImplementation = (
       void serve(call, callback);
   }
   return implementation;
+};
+
+/** This call's trace id: its span's, or (without a tracing SDK) the incoming traceparent's. */
+const traceIdOf = (context: Context, traceparent: unknown): string | undefined => {
+  const spanContext = trace.getSpanContext(context);
+  if (spanContext !== undefined && isSpanContextValid(spanContext)) return spanContext.traceId;
+  return typeof traceparent === 'string' ? /^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent)?.[1] : undefined;
+};
+
+/** The caller's request id (`x-request-id`, which the gateway sends), for log lines; a short printable value only. */
+export const REQUEST_ID_KEY = 'x-request-id';
+const requestIdOf = (metadata: Metadata): string | undefined => {
+  const value = metadata.get(REQUEST_ID_KEY)[0];
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
 };
 
 const cancelledStatus = (call: ServerUnaryCall<unknown, unknown>): status => {
@@ -231,12 +249,13 @@ const callContext = (
     },
     get logger() {
       if (logger === undefined) {
-        const spanContext = trace.getSpanContext(context);
-        const traceId =
-          spanContext !== undefined && isSpanContextValid(spanContext)
-            ? spanContext.traceId
-            : /^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent ?? '')?.[1];
-        logger = traceId === undefined ? methodLogger : (methodLogger.child?.({ traceId }) ?? methodLogger);
+        const traceId = traceIdOf(context, traceparent);
+        const requestId = requestIdOf(call.metadata);
+        const bindings = {
+          ...(traceId !== undefined ? { traceId } : {}),
+          ...(requestId !== undefined ? { requestId } : {}),
+        };
+        logger = Object.keys(bindings).length === 0 ? methodLogger : (methodLogger.child?.(bindings) ?? methodLogger);
       }
       return logger;
     },

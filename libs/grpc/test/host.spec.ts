@@ -185,6 +185,20 @@ describe('DomainError ↔ status mapping (DESIGN §2)', () => {
     expect(probe.calls.getMember).toBe(1);
   });
 
+  it("logs an unknown error's cause with the caller's request id and the trace id", async () => {
+    const { server, logs } = await start();
+    const metadata = bearer('token-hanako');
+    metadata.set('x-request-id', 'req-7f3a');
+    metadata.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    await rawGetMember(server.address, 'crash', metadata);
+    const line = logs.find((l) => l.message === 'handler failed');
+    expect(line?.fields).toMatchObject({
+      requestId: 'req-7f3a',
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      err: { type: 'Error', message: expect.stringContaining('secret') },
+    });
+  });
+
   it('answers an unknown error as INTERNAL without its message, and logs it', async () => {
     const { server, logs } = await start();
     const outcome = await rawGetMember(server.address, 'crash', bearer('token-hanako'));
