@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   comparePositions,
+  retry,
   type EventStore,
   type GlobalPosition,
   type JsonObject,
@@ -147,6 +148,7 @@ class EmbeddedSubscription implements BusSubscription {
   private current: Subscription | undefined;
   private settled: GlobalPosition | undefined;
   private waiting: { cancel: () => void } | undefined;
+  private readonly stopSignal = new AbortController();
   private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -218,52 +220,62 @@ class EmbeddedSubscription implements BusSubscription {
     const traceparent = typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined;
     const { maxDeliveries, backoffMs } = this.options;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= maxDeliveries; attempt++) {
-      if (this.stopping) throw new Stopped(`consumer ${this.consumer} stopped`);
-      try {
-        await inConsumerSpan(
-          `${subject} process`,
-          traceparent,
-          {
-            'messaging.system': 'workshare-embedded',
-            'messaging.destination.name': subject,
-            'messaging.consumer.group.name': this.consumer,
-            'messaging.message.id': event.id,
-          },
-          async () =>
-            this.options.handle(event, {
-              consumer: this.consumer,
-              attempt,
-              maxDeliveries,
-              subject,
-              context,
-              traceparent,
-            }),
-        );
-        await this.markSettled(event.position);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (attempt < maxDeliveries) {
-          const delay = backoffDelay(backoffMs, attempt);
-          this.wiring.log.warn(
+    let handled = false;
+    try {
+      await retry(
+        async (attempt) => {
+          if (this.stopping) throw new Stopped(`consumer ${this.consumer} stopped`);
+          await inConsumerSpan(
+            `${subject} process`,
+            traceparent,
             {
-              consumer: this.consumer,
-              eventId: event.id,
-              type: event.type,
-              attempt,
-              retryInMs: delay,
-              error: describeError(error),
+              'messaging.system': 'workshare-embedded',
+              'messaging.destination.name': subject,
+              'messaging.consumer.group.name': this.consumer,
+              'messaging.message.id': event.id,
             },
-            'bus handler failed; retrying',
+            async () =>
+              this.options.handle(event, {
+                consumer: this.consumer,
+                attempt,
+                maxDeliveries,
+                subject,
+                context,
+                traceparent,
+              }),
           );
-          const wait = cancellableDelay(delay);
-          this.waiting = wait;
-          const waited = await wait.promise;
-          this.waiting = undefined;
-          if (!waited) throw new Stopped(`consumer ${this.consumer} stopped`);
-        }
-      }
+        },
+        {
+          attempts: maxDeliveries,
+          baseDelayMs: 0,
+          delayMs: (attempt) => backoffDelay(backoffMs, attempt),
+          signal: this.stopSignal.signal,
+          retryIf: (error) => !(error instanceof Stopped),
+          onRetry: (error, attempt, delay) => {
+            lastError = error;
+            this.wiring.log.warn(
+              {
+                consumer: this.consumer,
+                eventId: event.id,
+                type: event.type,
+                attempt,
+                retryInMs: delay,
+                error: describeError(error),
+              },
+              'bus handler failed; retrying',
+            );
+          },
+        },
+      );
+      handled = true;
+    } catch (error) {
+      if (error instanceof Stopped || this.stopping) throw new Stopped(`consumer ${this.consumer} stopped`);
+      lastError = error;
+    }
+    if (handled) {
+      // Handled: a failure to record it is the store's, and restarts the consumer (it is not the handler's).
+      await this.markSettled(event.position);
+      return;
     }
     await this.deadLetter(event, describeError(lastError), maxDeliveries);
   }
@@ -305,6 +317,7 @@ class EmbeddedSubscription implements BusSubscription {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
     this.waiting?.cancel();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.ready.catch(() => undefined);

@@ -18,6 +18,11 @@ export interface RetryPolicy {
    * retriers); `equal`: between half of it and all of it; `none`: exactly it.
    */
   readonly jitter?: 'full' | 'equal' | 'none';
+  /**
+   * The wait after failed try number `attempt`, instead of the exponential one (a configured
+   * schedule, such as a bus subscription's backoff list).
+   */
+  readonly delayMs?: (attempt: number) => number;
   /** Whether a failure is worth another try (default: every failure). */
   readonly retryIf?: (error: unknown, attempt: number) => boolean;
   /** Told before each wait (for logs and metrics). */
@@ -30,6 +35,7 @@ export interface RetryPolicy {
 
 /** The wait after failed try number `attempt` (1 for the first failure). */
 export const retryDelayMs = (policy: RetryPolicy, attempt: number): number => {
+  if (policy.delayMs) return Math.max(0, Math.round(policy.delayMs(attempt)));
   const exponential = policy.baseDelayMs * (policy.factor ?? 2) ** (attempt - 1);
   const capped = Math.min(exponential, policy.maxDelayMs ?? Number.POSITIVE_INFINITY);
   const random = (policy.random ?? Math.random)();

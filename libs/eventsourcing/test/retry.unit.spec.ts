@@ -45,4 +45,10 @@ describe('retry', () => {
     expect(retryDelayMs({ ...policy, jitter: 'full', random: () => 0.5 }, 3)).toBe(200);
     expect(retryDelayMs({ ...policy, jitter: 'equal', random: () => 0 }, 3)).toBe(200);
   });
+
+  it('a configured schedule replaces the exponential delays', () => {
+    const schedule = [10, 50, 200];
+    const policy = { attempts: 5, baseDelayMs: 1, delayMs: (a: number) => schedule[Math.min(a, schedule.length) - 1]! };
+    expect([1, 2, 3, 4].map((a) => retryDelayMs(policy, a))).toEqual([10, 50, 200, 200]);
+  });
 });

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { cancellableDelay, describeError, type BusLogger } from '../bus.js';
+import { retry } from '@workshare/eventsourcing';
+import { describeError, type BusLogger } from '../bus.js';
 
 export interface ConnectRetryOptions {
   /** First wait after a failed attempt, in ms (default 500). */
@@ -24,13 +25,13 @@ export class NatsLink {
   readonly connection: Promise<NatsConnection>;
   private closed = false;
   private nc: NatsConnection | undefined;
-  private waiting: { cancel: () => void } | undefined;
+  private readonly closing = new AbortController();
   private attempts = 0;
 
   constructor(
     readonly url: string,
     private readonly log: BusLogger,
-    private readonly retry: ConnectRetryOptions = {},
+    private readonly retryOptions: ConnectRetryOptions = {},
     private readonly name = 'workshare-bus',
   ) {
     this.connection = this.run();
@@ -42,16 +43,15 @@ export class NatsLink {
     return this.attempts;
   }
 
-  private async run(): Promise<NatsConnection> {
-    let delay = this.retry.initialDelayMs ?? 500;
-    const maxDelay = this.retry.maxDelayMs ?? 15_000;
-    for (;;) {
-      if (this.closed) throw new Error(`NATS connection to ${redactUrl(this.url)} closed before it was made`);
-      try {
+  private run(): Promise<NatsConnection> {
+    const closedError = () => new Error(`NATS connection to ${redactUrl(this.url)} closed before it was made`);
+    return retry(
+      async () => {
+        if (this.closed) throw closedError();
         const nc = await connect({
           servers: this.url,
           name: this.name,
-          timeout: this.retry.attemptTimeoutMs ?? 5_000,
+          timeout: this.retryOptions.attemptTimeoutMs ?? 5_000,
           maxReconnectAttempts: -1,
           reconnectTimeWait: 1_000,
           // Error objects with stack traces made up front for every request cost ~15% of the CPU of a busy consumer.
@@ -59,7 +59,7 @@ export class NatsLink {
         });
         if (this.closed) {
           await nc.close();
-          throw new Error(`NATS connection to ${redactUrl(this.url)} closed before it was made`);
+          throw closedError();
         }
         this.nc = nc;
         this.log.info(
@@ -73,20 +73,25 @@ export class NatsLink {
         );
         void this.watch(nc);
         return nc;
-      } catch (error) {
-        if (this.closed) throw error;
-        this.attempts++;
-        this.log.error(
-          { url: redactUrl(this.url), attempt: this.attempts, retryInMs: delay, error: describeError(error) },
-          `NATS at ${redactUrl(this.url)} is unreachable (${describeError(error)}); retrying in ${delay} ms`,
-        );
-        const wait = cancellableDelay(delay);
-        this.waiting = wait;
-        await wait.promise;
-        this.waiting = undefined;
-        delay = Math.min(delay * 2, maxDelay);
-      }
-    }
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: this.retryOptions.initialDelayMs ?? 500,
+        maxDelayMs: this.retryOptions.maxDelayMs ?? 15_000,
+        jitter: 'none',
+        signal: this.closing.signal,
+        retryIf: () => !this.closed,
+        onRetry: (error, _attempt, delay) => {
+          this.attempts++;
+          this.log.error(
+            { url: redactUrl(this.url), attempt: this.attempts, retryInMs: delay, error: describeError(error) },
+            `NATS at ${redactUrl(this.url)} is unreachable (${describeError(error)}); retrying in ${delay} ms`,
+          );
+        },
+      },
+    ).catch((error: unknown) => {
+      throw this.closed ? closedError() : error;
+    });
   }
 
   /** Logs disconnections and reconnections, so an outage later on is visible too. */
@@ -100,7 +105,7 @@ export class NatsLink {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.waiting?.cancel();
+    this.closing.abort();
     const nc = this.nc;
     this.nc = undefined;
     if (nc && !nc.isClosed()) await nc.close();

@@ -9,7 +9,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { headers, nanos, type NatsConnection } from '@nats-io/transport-node';
-import type { RecordedEvent } from '@workshare/eventsourcing';
+import { retry, type RecordedEvent } from '@workshare/eventsourcing';
 import {
   assertSubjectPrefix,
   assertToken,
@@ -105,7 +105,7 @@ export class NatsEventBus implements EventBus {
   private readonly subscriptions = new Set<NatsSubscription>();
   private readonly relays = new Set<EventRelay>();
   private closed = false;
-  private setupWait: { cancel: () => void } | undefined;
+  private readonly closing = new AbortController();
 
   private constructor(private readonly options: NatsEventBusOptions) {
     this.url = options.url ?? process.env.NATS_URL ?? DEFAULT_NATS_URL;
@@ -132,9 +132,8 @@ export class NatsEventBus implements EventBus {
   private async setup(): Promise<Infra> {
     const nc = await this.link.connection;
     const js = jetstream(nc);
-    let delay = this.options.connectRetry?.initialDelayMs ?? 500;
-    for (;;) {
-      try {
+    return retry(
+      async () => {
         const jsm = await jetstreamManager(nc);
         await ensureStream(jsm, this.stream, [`${this.subjectPrefix}.>`], {
           ...(this.options.duplicateWindowMs !== undefined
@@ -149,18 +148,21 @@ export class NatsEventBus implements EventBus {
           this.options.ledgerTtlMs,
         );
         return { nc, js, jsm, requests, ledger };
-      } catch (error) {
-        if (this.closed) throw error;
-        this.log.error(
-          { url: redactUrl(this.url), stream: this.stream, retryInMs: delay, error: describeError(error) },
-          `cannot set up JetStream stream ${this.stream} at ${redactUrl(this.url)}; retrying`,
-        );
-        const wait = cancellableDelay(delay);
-        this.setupWait = wait;
-        if (!(await wait.promise)) throw new Error('bus closed');
-        delay = Math.min(delay * 2, this.options.connectRetry?.maxDelayMs ?? 15_000);
-      }
-    }
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: this.options.connectRetry?.initialDelayMs ?? 500,
+        maxDelayMs: this.options.connectRetry?.maxDelayMs ?? 15_000,
+        jitter: 'none',
+        signal: this.closing.signal,
+        retryIf: () => !this.closed,
+        onRetry: (error, _attempt, delay) =>
+          this.log.error(
+            { url: redactUrl(this.url), stream: this.stream, retryInMs: delay, error: describeError(error) },
+            `cannot set up JetStream stream ${this.stream} at ${redactUrl(this.url)}; retrying`,
+          ),
+      },
+    );
   }
 
   subscribe(options: SubscribeOptions): BusSubscription {
@@ -226,7 +228,7 @@ export class NatsEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.setupWait?.cancel();
+    this.closing.abort();
     await Promise.all([...this.relays].map((r) => r.stop()));
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.link.close();
