@@ -1,4 +1,5 @@
 import { DomainError } from '@workshare/eventsourcing';
+import { LRUCache } from 'lru-cache';
 import { identityV1 } from '@workshare/proto';
 import { unauthenticated, type Caller, type CallerRole, type TokenVerifier } from './caller.js';
 import { createClient, type CreateClientOptions, type ServiceClient } from './client.js';
@@ -53,10 +54,13 @@ const callerRoleOf = (role: identityV1.Role): CallerRole | undefined => {
 export class IdentityTokenVerifierClient implements TokenVerifier {
   private readonly client: IdentityClient;
   private readonly ttlMs: number;
-  private readonly maxEntries: number;
   private readonly now: () => number;
-  private readonly verified = new Map<string, { caller: Caller; until: number }>();
-  private readonly inFlight = new Map<string, Promise<Caller>>();
+  /**
+   * Verified tokens, each kept until the earlier of its expiry and `cacheTtlMs` from its check,
+   * the oldest dropped first beyond `maxEntries`; concurrent first calls with one token share
+   * one request (lru-cache's fetch). A refusal or an outage is not kept.
+   */
+  private readonly verified: LRUCache<string, Caller>;
 
   constructor(options: IdentityTokenVerifierOptions) {
     this.client = createClient(identityV1.IdentityServiceClient, options.identityAddress, {
@@ -64,25 +68,28 @@ export class IdentityTokenVerifierClient implements TokenVerifier {
       ...options.client,
     });
     this.ttlMs = options.cacheTtlMs ?? DEFAULT_VERIFIED_TTL_MS;
-    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.now = options.now ?? Date.now;
+    const now = this.now;
+    this.verified = new LRUCache<string, Caller>({
+      max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+      ttl: this.ttlMs,
+      perf: { now },
+      ttlResolution: 0,
+      fetchMethod: async (token, _stale, { options: entry }) => {
+        const { caller, until } = await this.ask(token);
+        entry.ttl = Math.max(1, until - now());
+        return caller;
+      },
+    });
   }
 
   async verify(token: string): Promise<Caller> {
-    const known = this.verified.get(token);
-    if (known !== undefined) {
-      if (known.until > this.now()) return known.caller;
-      this.verified.delete(token);
-    }
-    let pending = this.inFlight.get(token);
-    if (pending === undefined) {
-      pending = this.ask(token).finally(() => this.inFlight.delete(token));
-      this.inFlight.set(token, pending);
-    }
-    return pending;
+    const caller = await this.verified.fetch(token);
+    if (caller === undefined) throw unauthenticated('auth.invalid_token', 'identity did not recognise the token');
+    return caller;
   }
 
-  private async ask(token: string): Promise<Caller> {
+  private async ask(token: string): Promise<{ caller: Caller; until: number }> {
     const response = await this.client.verifyToken({ token }, { token });
     const subject = response.caller?.subject;
     if (!subject) throw unauthenticated('auth.invalid_token', 'identity did not recognise the token');
@@ -91,13 +98,7 @@ export class IdentityTokenVerifierClient implements TokenVerifier {
       roles: (response.caller?.roles ?? []).map(callerRoleOf).filter((role): role is CallerRole => role !== undefined),
     };
     const expiresAt = response.expiresAt?.getTime() ?? this.now();
-    const until = Math.min(expiresAt, this.now() + this.ttlMs);
-    if (this.verified.size >= this.maxEntries) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
-    }
-    this.verified.set(token, { caller, until });
-    return caller;
+    return { caller, until: Math.min(expiresAt, this.now() + this.ttlMs) };
   }
 
   /** Forgets every verified token (a test, or a revocation heard on the bus). */
