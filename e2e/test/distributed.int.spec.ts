@@ -12,6 +12,7 @@ import { connect } from '@nats-io/transport-node';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore, postgresDriver } from '@workshare/eventstore';
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
+import { checkHealth } from '@workshare/grpc';
 import { apiAt } from './support/http.js';
 import { runBadInputMatrix, runHandOffStory, runIntakeStory, type DemoCredentials } from './support/story.js';
 
@@ -63,9 +64,12 @@ if (!databaseUrl || !natsUrl) {
     let output = '';
     let gatewayUrl = '';
     let store: EventStore | undefined;
+    let identityPort = 0;
+    let jobIntakePort = 0;
 
     beforeAll(async () => {
       await adminQuery(`CREATE DATABASE ${database}`);
+      [identityPort, jobIntakePort] = [0, 0];
       const [identity, jobIntake, decomposition, scheduling, gateway] = [
         await freePort(),
         await freePort(),
@@ -74,6 +78,7 @@ if (!databaseUrl || !natsUrl) {
         await freePort(),
       ];
       gatewayUrl = `http://127.0.0.1:${gateway}`;
+      [identityPort, jobIntakePort] = [identity, jobIntake];
       launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +158,38 @@ if (!databaseUrl || !natsUrl) {
       const memberEmails = [...output.matchAll(/^\s+(\S+@fujisato\.example)\s+member/gm)].map((m) => m[1]!);
       expect(memberEmails.length).toBeGreaterThan(5);
       await runHandOffStory(apiAt(gatewayUrl), demo, demoJob!, memberEmails);
+    }, 90_000);
+
+    it('supervises: a service killed with SIGKILL is started again and serves, while the others answer throughout', async () => {
+      const pidOf = (service: string): number | undefined => {
+        const all = [...output.matchAll(new RegExp(`^\\s+${service}\\s+gRPC .*\\(pid (\\d+)\\)`, 'gm'))];
+        return all.length > 0 ? Number(all[all.length - 1]![1]) : undefined;
+      };
+      const killed = pidOf('job-intake');
+      expect(killed).toBeDefined();
+      process.kill(killed!, 'SIGKILL');
+      // Meanwhile identity (another process) answers every time it is asked.
+      let identityAnswers = 0;
+      let identityFailures = 0;
+      let restarted: number | undefined;
+      for (const until = Date.now() + 60_000; Date.now() < until;) {
+        if ((await checkHealth(`127.0.0.1:${identityPort}`)) === 'SERVING') identityAnswers++;
+        else identityFailures++;
+        restarted = pidOf('job-intake');
+        if (restarted !== killed && (await checkHealth(`127.0.0.1:${jobIntakePort}`)) === 'SERVING') break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(restarted).not.toBe(killed);
+      expect(await checkHealth(`127.0.0.1:${jobIntakePort}`)).toBe('SERVING');
+      expect(output).toContain('a service stopped: restarting it');
+      expect({ identityAnswers: identityAnswers > 0, identityFailures }).toEqual({
+        identityAnswers: true,
+        identityFailures: 0,
+      });
+      // And the restarted service works through the gateway: a business's user lists her jobs.
+      const api = apiAt(gatewayUrl);
+      const token = await api.login(demo.businessUserEmail, demo.password);
+      expect((await api.request('GET', '/v1/jobs', { token })).status).toBe(200);
     }, 90_000);
   });
 }

@@ -1,8 +1,9 @@
 /**
- * @workshare/service-host: a service as its own process (a pod): its configuration from the
- * environment, the store, the bus and its consumers, its gRPC API, a graceful stop. Every
- * service but identity (whose keys make its start-up its own) runs through it.
+ * @workshare/service-host: one service definition (ServiceDefinition) and the ways of running
+ * it: as its own process (a pod: configuration from the environment, the store, the bus and its
+ * consumers, its API, a graceful stop), and the helpers the launcher and the process tests use.
  */
 export * from './config.js';
+export * from './definition.js';
 export * from './run.js';
 export * from './processes.js';

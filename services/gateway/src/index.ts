@@ -22,3 +22,6 @@ export {
 } from './adapters/http/problem.js';
 export { tokyoTime, instantOf, tokyoWeekOf } from './adapters/http/time.js';
 export { requireAccess, requireSubmitter, requireSelfOrCoordinator, type Access } from './application/access.js';
+
+// The service's one definition (for runServiceProcess and the launcher).
+export { gatewayDefinition } from './service.js';

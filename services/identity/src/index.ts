@@ -116,3 +116,6 @@ export {
   type TestActor,
   type TestPerson,
 } from './testing.js';
+
+// The service's one definition (for runServiceProcess and the launcher).
+export { identityDefinition } from './service.js';

@@ -38,3 +38,6 @@ export { IdentityGrpcLookup, DEFAULT_REGIONS_TTL_MS } from './adapters/identity/
 export * from './domain/job.js';
 export * from './domain/order-terms.js';
 export { SYSTEM_ACTOR, type Actor, type JobRole } from './domain/actor.js';
+
+// The service's one definition (for runServiceProcess and the launcher).
+export { jobIntakeDefinition } from './service.js';

@@ -1,23 +1,14 @@
 #!/usr/bin/env node
 /**
- * The job intake service as its own process, as a pod runs it:
+ * The job-intake service as its own process, as a pod runs it:
  *
  *   node --import @workshare/telemetry/register services/job-intake/dist/src/main.js
  *
- * Configuration from the environment (see config.ts and the README). Serves JobIntakeService
- * over gRPC and runs its process manager on the bus (TasksPlanned → StartJob); the process
- * itself (store, bus, identity's token checks, graceful stop) is @workshare/service-host's.
+ * Its definition (service.ts: configuration, what it opens, what it serves, its consumers) run by
+ * @workshare/service-host's runServiceProcess, which owns the process itself (configuration
+ * problems, the store, the bus, token checks, a graceful stop on SIGTERM or SIGINT). See the README.
  */
 import { runServiceProcess } from '@workshare/service-host';
-import { startJobIntakeGrpc } from './adapters/grpc/job-intake-grpc.js';
-import { startJobIntakeConsumers } from './application/consumers.js';
-import { readServiceConfig } from './config.js';
-import { openJobIntakeService } from './open-job-intake.js';
+import { jobIntakeDefinition } from './service.js';
 
-void runServiceProcess({
-  name: 'job-intake',
-  readConfig: readServiceConfig,
-  open: ({ store, config }) => openJobIntakeService({ store, identityAddress: config.identityAddress }),
-  serve: (options) => startJobIntakeGrpc(options),
-  consumers: ({ service, bus }) => startJobIntakeConsumers({ service, bus }),
-});
+void runServiceProcess(jobIntakeDefinition);

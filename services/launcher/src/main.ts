@@ -6,11 +6,13 @@
  *   persisted to a folder and the in-process bus; seeds the demo cooperative once and prints
  *   where each API listens and the demo credentials.
  * - Distributed (EVENTSTORE_URL is PostgreSQL or KurrentDB, NATS_URL set): each service runs as
- *   its own process (as pods do), supervised here: a service that dies stops the platform.
+ *   its own process (as pods do), supervised here: a service that dies is started again, with
+ *   backoff while it keeps dying, and the others keep serving.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_EVENTSTORE_URL } from '@workshare/eventstore';
+import { retryDelayMs } from '@workshare/eventsourcing';
 import { createLogger, shutdownTelemetry, startTelemetry } from '@workshare/telemetry';
 import { SERVICES, type ServicePlan, planServices, processEnvironment } from './plan.js';
 import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
@@ -165,37 +167,66 @@ const seedDistributedDemo = async (
   console.log(lines.join('\n'));
 };
 
+/** A service that was up this long before it died starts its backoff afresh. */
+const HEALTHY_RUN_MS = 60_000;
+/** Restarts of a service that keeps dying wait longer each time, up to 30 s. */
+const RESTART_POLICY = {
+  attempts: Number.POSITIVE_INFINITY,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  jitter: 'equal',
+} as const;
+
 const startDistributed = async (plans: ServicePlan[]): Promise<Running> => {
   const seeders = new Set<ChildProcess>();
   const children = new Map<string, ChildProcess>();
+  const restarts = new Set<NodeJS.Timeout>();
   let stopping = false;
   const root = fileURLToPath(new URL('../../../../', import.meta.url));
-  for (const plan of plans) {
-    const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', plan.entry], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, ...processEnvironment(plan, plans) },
-    });
-    children.set(plan.name, child);
-    child.on('exit', (code, signal) => {
-      children.delete(plan.name);
-      if (stopping) return;
-      log.error({ service: plan.name, code, signal }, 'a service stopped: stopping the platform');
-      process.exitCode = 1;
-      void running.stop().then(() => process.exit(1));
-    });
-    console.log(
-      `  ${plan.name.padEnd(19)} ${plan.protocol === 'http' ? 'HTTP' : 'gRPC'} 0.0.0.0:${plan.port}, metrics :${plan.metricsPort} (pid ${child.pid})`,
-    );
-  }
+  // Supervision: a service that dies is started again (with backoff while it keeps dying); the
+  // others keep serving meanwhile.
+  const supervise = (plan: ServicePlan): void => {
+    let failures = 0;
+    const launch = (): void => {
+      const startedAt = Date.now();
+      const child = spawn(process.execPath, ['--import', '@workshare/telemetry/register', plan.entry], {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, ...processEnvironment(plan, plans) },
+      });
+      children.set(plan.name, child);
+      child.on('exit', (code, signal) => {
+        if (children.get(plan.name) === child) children.delete(plan.name);
+        if (stopping) return;
+        failures = Date.now() - startedAt >= HEALTHY_RUN_MS ? 1 : failures + 1;
+        const delayMs = retryDelayMs(RESTART_POLICY, failures);
+        log.error(
+          { service: plan.name, code, signal, restartInMs: delayMs, failures },
+          'a service stopped: restarting it (the others keep serving)',
+        );
+        const timer = setTimeout(() => {
+          restarts.delete(timer);
+          if (!stopping) launch();
+        }, delayMs);
+        restarts.add(timer);
+      });
+      console.log(
+        `  ${plan.name.padEnd(19)} ${plan.protocol === 'http' ? 'HTTP' : 'gRPC'} 0.0.0.0:${plan.port}, metrics :${plan.metricsPort} (pid ${child.pid})`,
+      );
+    };
+    launch();
+  };
+  for (const plan of plans) supervise(plan);
   const running: Running = {
     stop: async () => {
       stopping = true;
+      for (const timer of restarts) clearTimeout(timer);
       for (const seeder of seeders) seeder.kill('SIGTERM');
       await Promise.all(
         [...children.values()].map(
           (child) =>
             new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
               child.once('exit', () => resolve());
               child.kill('SIGTERM');
             }),

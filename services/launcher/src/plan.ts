@@ -1,7 +1,15 @@
 /**
  * Which services the platform runs, where each listens, and how each starts as its own process.
- * A new service is one line here (and its manifest and Tilt resource in deploy/).
+ * Each service's definition (its service.ts) says what it is; a new service is one line in
+ * DEFINITIONS (and its manifest and Tilt resource in deploy/).
  */
+import { gatewayDefinition } from '@workshare/gateway';
+import { identityDefinition } from '@workshare/identity';
+import { jobIntakeDefinition } from '@workshare/job-intake';
+import { addressVariable, portVariable, type ServiceDefinition } from '@workshare/service-host';
+import { taskDecompositionDefinition } from '@workshare/task-decomposition';
+import { teamSchedulingDefinition } from '@workshare/team-scheduling';
+
 export interface ServiceSpec {
   readonly name: string;
   /** Default port (DESIGN conventions: identity 50051, job-intake 50052, ..., gateway HTTP 8080). */
@@ -16,21 +24,27 @@ export interface ServicePlan extends ServiceSpec {
   readonly metricsPort: number;
 }
 
-export const SERVICES: readonly ServiceSpec[] = [
-  { name: 'identity', port: 50051, entry: 'services/identity/dist/src/main.js' },
-  { name: 'job-intake', port: 50052, entry: 'services/job-intake/dist/src/main.js' },
-  { name: 'task-decomposition', port: 50053, entry: 'services/task-decomposition/dist/src/main.js' },
-  { name: 'team-scheduling', port: 50054, entry: 'services/team-scheduling/dist/src/main.js' },
-  { name: 'gateway', port: 8080, entry: 'services/gateway/dist/src/main.js', protocol: 'http' },
+/** Every service of the platform, in start order: identity first (the others verify tokens with it), the edge last. */
+export const DEFINITIONS: readonly ServiceDefinition<unknown, unknown>[] = [
+  identityDefinition,
+  jobIntakeDefinition,
+  taskDecompositionDefinition,
+  teamSchedulingDefinition,
+  gatewayDefinition,
 ];
+
+/** What the launcher plans for each: from its definition. */
+export const SERVICES: readonly ServiceSpec[] = DEFINITIONS.map((d) => ({
+  name: d.name,
+  port: d.defaultPort,
+  entry: `services/${d.name}/dist/src/main.js`,
+  protocol: d.protocol,
+}));
 
 /** Metrics ports of separate processes: 9464 is the launcher's own, services count up from 9465. */
 const METRICS_BASE = 9465;
 
-const upperName = (service: string): string => service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-const envName = (service: string): string => `${upperName(service)}_PORT`;
-/** Where the other services find a gRPC service: `<NAME>_ADDRESS` (e.g. JOB_INTAKE_ADDRESS). */
-export const addressVariable = (service: string): string => `${upperName(service)}_ADDRESS`;
+export { addressVariable };
 
 /**
  * Ports from the defaults, overridden by `<SERVICE>_PORT` (e.g. IDENTITY_PORT=0 for any free
@@ -41,7 +55,7 @@ export const planServices = (
   env: Readonly<Record<string, string | undefined>>,
 ): ServicePlan[] =>
   services.map((spec, index) => {
-    const variable = envName(spec.name);
+    const variable = portVariable(spec.name);
     const raw = env[variable];
     let port = spec.port;
     if (raw !== undefined && raw !== '') {

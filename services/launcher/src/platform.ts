@@ -3,33 +3,21 @@
  * one event store and one bus shared by every service, each service on its own loopback gRPC
  * port, the gateway's HTTP API in front, and the demo cooperative seeded once.
  */
-import { openEventBus, type EventBus } from '@workshare/bus';
+import { openEventBus, type BusSubscription, type EventBus } from '@workshare/bus';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { startGateway } from '@workshare/gateway';
-import { IdentityTokenVerifierClient, type GrpcServer } from '@workshare/grpc';
+import { IdentityTokenVerifierClient } from '@workshare/grpc';
 import {
   DEMO_BUSINESS_USER_EMAILS,
   DEMO_COORDINATOR_EMAIL,
-  openIdentityService,
   seedDemoCooperative,
-  startIdentityGrpc,
   type DemoSeedResult,
+  type IdentityService,
 } from '@workshare/identity';
-import { openJobIntakeService, startJobIntakeConsumers, startJobIntakeGrpc } from '@workshare/job-intake';
+import { addressVariable, portVariable, type Env, type ServiceDefinition } from '@workshare/service-host';
 import { createLogger } from '@workshare/telemetry';
-import {
-  openTaskDecompositionService,
-  startTaskDecompositionConsumers,
-  startTaskDecompositionGrpc,
-} from '@workshare/task-decomposition';
-import {
-  openTeamSchedulingService,
-  startTeamSchedulingConsumers,
-  startTeamSchedulingGrpc,
-} from '@workshare/team-scheduling';
 import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
-import { planServices, SERVICES, type ServicePlan } from './plan.js';
+import { DEFINITIONS, planServices, SERVICES, type ServicePlan } from './plan.js';
 
 const log = createLogger('launcher');
 
@@ -65,9 +53,44 @@ const planOf = (plans: readonly ServicePlan[], name: string): ServicePlan => {
   return plan;
 };
 
+/**
+ * The environment a service reads in the one-process mode: the launcher's own, with the shared
+ * store, no NATS, its loopback port, where the services started before it listen, and the
+ * launcher's options as the variables the services read.
+ */
+const embeddedEnvironment = (
+  env: Env,
+  definition: Pick<ServiceDefinition, 'name' | 'protocol'>,
+  options: {
+    readonly storeUrl: string;
+    readonly host: string;
+    readonly port: number;
+    readonly addresses: Readonly<Record<string, string>>;
+    readonly maxTaskMinutes?: number;
+    readonly rateLimitPerMinute?: number;
+  },
+): Env => {
+  const own =
+    definition.protocol === 'grpc'
+      ? { GRPC_PORT: String(options.port), GRPC_HOST: options.host }
+      : { PORT: String(options.port), HOST: options.host };
+  return {
+    ...env,
+    EVENTSTORE_URL: options.storeUrl,
+    NATS_URL: undefined,
+    ...own,
+    [portVariable(definition.name)]: String(options.port),
+    ...Object.fromEntries(Object.entries(options.addresses).map(([name, address]) => [addressVariable(name), address])),
+    ...(options.maxTaskMinutes !== undefined ? { TASK_MAX_MINUTES: String(options.maxTaskMinutes) } : {}),
+    ...(options.rateLimitPerMinute !== undefined
+      ? { GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute) }
+      : {}),
+  };
+};
+
 export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> => {
-  const env = options.env ?? process.env;
-  const plans = planServices(SERVICES, env);
+  const baseEnv = options.env ?? process.env;
+  const plans = planServices(SERVICES, baseEnv);
   const host = '127.0.0.1';
   const store = await openEventStore(options.storeUrl);
   const bus = openEventBus({ store, natsUrl: undefined });
@@ -76,74 +99,66 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
     for (const close of closers.reverse())
       await close().catch((error: unknown) => log.error({ err: error }, 'while stopping'));
   };
-  const served = (server: GrpcServer): string => {
-    closers.push(() => server.shutdown(5_000));
-    return `${host}:${server.port}`;
-  };
+  const addresses: Record<string, string> = {};
+  const services: Record<string, unknown> = {};
   try {
-    const identity = await openIdentityService({ store, storeUrl: options.storeUrl });
-    closers.push(() => identity.close());
-    const identityAddress = served(
-      await startIdentityGrpc({ service: identity.service, port: planOf(plans, 'identity').port, host }),
-    );
-    const verifier = new IdentityTokenVerifierClient({ identityAddress });
-    closers.push(async () => verifier.close());
-
-    const jobIntake = await openJobIntakeService({ store, identityAddress });
-    closers.push(() => jobIntake.close());
-    const jobIntakeAddress = served(
-      await startJobIntakeGrpc({ service: jobIntake.service, port: planOf(plans, 'job-intake').port, host, verifier }),
-    );
-
-    const maxTaskMinutes = options.maxTaskMinutes ?? (env.TASK_MAX_MINUTES ? Number(env.TASK_MAX_MINUTES) : undefined);
-    const decomposition = await openTaskDecompositionService({
-      store,
-      ...(maxTaskMinutes !== undefined ? { maxTaskMinutes } : {}),
-    });
-    closers.push(() => decomposition.close());
-    const taskDecompositionAddress = served(
-      await startTaskDecompositionGrpc({
-        service: decomposition.service,
-        port: planOf(plans, 'task-decomposition').port,
+    // Each service from its definition, as its own process would run it, but over the one store
+    // and bus of this process, on loopback; each learns where the ones before it listen.
+    let verifier: IdentityTokenVerifierClient | undefined;
+    const consumers: (() => BusSubscription[])[] = [];
+    for (const definition of DEFINITIONS) {
+      const plan = planOf(plans, definition.name);
+      const env = embeddedEnvironment(baseEnv, definition, {
+        storeUrl: options.storeUrl,
         host,
-        verifier,
-      }),
-    );
-
-    const scheduling = await openTeamSchedulingService({ store });
-    closers.push(() => scheduling.close());
-    const teamSchedulingAddress = served(
-      await startTeamSchedulingGrpc({
-        service: scheduling.service,
-        port: planOf(plans, 'team-scheduling').port,
+        port: plan.port,
+        addresses,
+        ...(options.maxTaskMinutes !== undefined ? { maxTaskMinutes: options.maxTaskMinutes } : {}),
+        ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      });
+      const config = definition.readConfig(env);
+      const logger = createLogger(definition.name, { level: definition.settings(config).logLevel });
+      const opened = await definition.open({ config, store: definition.usesStore ? store : undefined, env, logger });
+      closers.push(() => opened.close());
+      if (definition.verifiesTokensWithIdentity && verifier === undefined) {
+        const identityAddress = addresses.identity;
+        if (identityAddress === undefined) throw new Error(`${definition.name} needs identity, which starts first`);
+        const opening = new IdentityTokenVerifierClient({ identityAddress });
+        verifier = opening;
+        closers.push(async () => opening.close());
+      }
+      const served = await definition.serve({
+        service: opened.service,
+        config,
         host,
-        verifier,
-      }),
-    );
+        port: plan.port,
+        verifier: definition.verifiesTokensWithIdentity ? verifier : undefined,
+        logger,
+        drainDelayMs: 0,
+      });
+      closers.push(() => served.stop(5_000));
+      addresses[definition.name] = served.address;
+      services[definition.name] = opened.service;
+      if (definition.consumers) {
+        const start = definition.consumers;
+        consumers.push(() => start({ service: opened.service, bus, logger }));
+      }
+    }
 
-    // Process managers: JobAccepted → a proposed plan; TasksPlanned → the job starts and its
-    // tasks are scheduled; members come from identity's events; a declared absence hands off.
-    for (const subscription of [
-      ...startTaskDecompositionConsumers({ service: decomposition.service, bus }),
-      ...startJobIntakeConsumers({ service: jobIntake.service, bus }),
-      ...startTeamSchedulingConsumers({ service: scheduling.service, bus }),
-    ]) {
+    // Process managers, once every service serves: JobAccepted → a proposed plan; TasksPlanned
+    // → the job starts and its tasks are scheduled; members come from identity's events; a
+    // declared absence hands off.
+    for (const subscription of consumers.flatMap((start) => start())) {
       closers.push(() => subscription.stop());
       await subscription.ready;
     }
 
-    const gateway = await startGateway({
-      identityAddress,
-      jobIntakeAddress,
-      taskDecompositionAddress,
-      teamSchedulingAddress,
-      port: planOf(plans, 'gateway').port,
-      host,
-      ...(options.rateLimitPerMinute !== undefined
-        ? { rateLimit: { max: options.rateLimitPerMinute, timeWindowMs: 60_000 } }
-        : {}),
-    });
-    closers.push(() => gateway.close());
+    const identity = { service: services.identity as IdentityService };
+    const identityAddress = addresses.identity!;
+    const jobIntakeAddress = addresses['job-intake']!;
+    const taskDecompositionAddress = addresses['task-decomposition']!;
+    const teamSchedulingAddress = addresses['team-scheduling']!;
+    const gateway = { url: addresses.gateway! };
 
     let demo: EmbeddedPlatform['demo'];
     if (options.demo !== false) {
@@ -170,12 +185,7 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
     return {
       store,
       bus,
-      addresses: {
-        identity: identityAddress,
-        'job-intake': jobIntakeAddress,
-        'task-decomposition': taskDecompositionAddress,
-        'team-scheduling': teamSchedulingAddress,
-      },
+      addresses: Object.fromEntries(Object.entries(addresses).filter(([name]) => name !== 'gateway')),
       gatewayUrl: gateway.url,
       ...(demo ? { demo } : {}),
       stop,

@@ -71,3 +71,6 @@ export {
 } from './domain/templates.js';
 export { mayPlan, mayReadPlan, type Actor, type ActorRole, type PlanScope } from './domain/access.js';
 export * from './domain/plan.js';
+
+// The service's one definition (for runServiceProcess and the launcher).
+export { taskDecompositionDefinition } from './service.js';

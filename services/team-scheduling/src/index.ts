@@ -59,3 +59,6 @@ export {
 } from './domain/crew.js';
 export { SYSTEM_ACTOR, type Actor, type ScheduleRole } from './domain/actor.js';
 export * as scheduler from './domain/scheduler/index.js';
+
+// The service's one definition (for runServiceProcess and the launcher).
+export { teamSchedulingDefinition } from './service.js';

@@ -1,0 +1,59 @@
+/**
+ * The gateway (the HTTP edge) as one definition, for every way of running it: its own process
+ * (main.ts: `runServiceProcess`), and the launcher's single-process and process modes. It opens
+ * no event store: it talks to the services over gRPC only.
+ */
+import type { ServiceDefinition } from '@workshare/service-host';
+import { startGateway } from './app.js';
+import { DEFAULT_PORT, readGatewayConfig, type GatewayConfig } from './config.js';
+
+export const gatewayDefinition: ServiceDefinition<GatewayConfig, GatewayConfig> = {
+  name: 'gateway',
+  protocol: 'http',
+  defaultPort: DEFAULT_PORT,
+  streams: [],
+  readModels: [],
+  consumerNames: [],
+  usesStore: false,
+  verifiesTokensWithIdentity: false,
+  readConfig: readGatewayConfig,
+  settings: (config) => ({
+    host: config.host,
+    port: config.port,
+    logLevel: config.logLevel,
+    shutdownGraceMs: config.shutdownGraceMs,
+    drainDelayMs: 0,
+  }),
+  // Its "service" is its configuration: the gateway holds no state of its own.
+  open: async ({ config }) => ({ service: config, close: async () => undefined }),
+  serve: async ({ config, host, port, logger }) => {
+    const gateway = await startGateway({
+      port,
+      host,
+      identityAddress: config.identityAddress,
+      jobIntakeAddress: config.jobIntakeAddress,
+      taskDecompositionAddress: config.taskDecompositionAddress,
+      teamSchedulingAddress: config.teamSchedulingAddress,
+      rateLimit: { max: config.rateLimitPerMinute, timeWindowMs: 60_000 },
+      bodyLimitBytes: config.bodyLimitBytes,
+      logger,
+    });
+    return {
+      port: Number(new URL(gateway.url).port),
+      address: gateway.url,
+      description: ['HTTP API (docs at /docs, OpenAPI at /openapi.json)'],
+      stop: async (graceMs) => {
+        // Requests still running after the grace period are cut off.
+        let forced = false;
+        const cut = new Promise<void>((resolve) =>
+          setTimeout(() => {
+            forced = true;
+            resolve();
+          }, graceMs).unref(),
+        );
+        await Promise.race([gateway.close(), cut]);
+        return { forced };
+      },
+    };
+  },
+};

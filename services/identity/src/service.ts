@@ -1,0 +1,27 @@
+/**
+ * The identity service as one definition, for every way of running it: its own process
+ * (main.ts: `runServiceProcess`), and the launcher's single-process and process modes. Identity
+ * checks its callers' tokens itself (it signs them).
+ */
+import { grpcProcessSettings, servedGrpc, type ServiceDefinition } from '@workshare/service-host';
+import { startIdentityGrpc } from './adapters/grpc/identity-grpc.js';
+import type { IdentityService } from './application/identity-service.js';
+import { DEFAULT_GRPC_PORT, readServiceConfig, type ServiceConfig } from './config.js';
+import { openIdentityService } from './open-identity.js';
+
+export const identityDefinition: ServiceDefinition<IdentityService, ServiceConfig> = {
+  name: 'identity',
+  protocol: 'grpc',
+  defaultPort: DEFAULT_GRPC_PORT,
+  streams: ['member', 'user', 'business', 'accountEmail', 'businessNumber', 'identityBootstrap'],
+  readModels: ['directory'],
+  consumerNames: [],
+  usesStore: true,
+  verifiesTokensWithIdentity: false,
+  readConfig: readServiceConfig,
+  settings: grpcProcessSettings,
+  open: ({ store, config, env }) =>
+    openIdentityService({ env, store: store!, storeUrl: config.storeUrl, readStalenessMs: config.readStalenessMs }),
+  serve: async ({ service, host, port, logger, drainDelayMs }) =>
+    servedGrpc(await startIdentityGrpc({ service, host, port, logger, drainDelayMs })),
+};
