@@ -74,8 +74,15 @@ export const runServiceProcess = async <Service, Config>(
   }
   const running = opened;
   log.info(
-    { host: settings.host, port: served.port, address: served.address, store: store?.kind, serves: served.description },
-    `${name} listening`,
+    {
+      host: settings.host,
+      port: served.port,
+      address: served.address,
+      store: store?.kind,
+      ...(verifier !== undefined ? { identity: settings.identityAddress } : {}),
+      services: served.description,
+    },
+    definition.protocol === 'grpc' ? `${name} gRPC listening` : `${name} listening`,
   );
 
   let bus: EventBus | undefined;
@@ -100,7 +107,7 @@ export const runServiceProcess = async <Service, Config>(
       process.exit(1);
     }
     stopping = true;
-    log.info({ signal, graceMs: settings.shutdownGraceMs }, `${name} stopping: finishing the calls in flight`);
+    log.info({ signal, graceMs: settings.shutdownGraceMs }, `${name} stopping: draining calls in flight`);
     void (async () => {
       let code = 0;
       try {
