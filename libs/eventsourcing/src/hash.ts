@@ -46,17 +46,33 @@ export type ChainBreak = { streamVersion: number; eventId: string; reason: strin
  * the first break, or undefined when every event is intact and in place.
  */
 export const verifyChain = (events: Iterable<RecordedEvent>): ChainBreak | undefined => {
-  let previous = GENESIS_HASH;
-  let expectedVersion = 0;
+  let tail: ChainTail = CHAIN_START;
   for (const e of events) {
-    const where = { streamVersion: e.streamVersion, eventId: e.id };
-    if (e.streamVersion !== expectedVersion) return { ...where, reason: `expected version ${expectedVersion}` };
-    if (e.previousHash !== previous) return { ...where, reason: 'previous hash does not match the event before' };
-    if (chainHash(previous, e.streamVersion, contentDigest(e)) !== e.hash) {
-      return { ...where, reason: 'content does not match its hash (changed after it was written)' };
-    }
-    previous = e.hash;
-    expectedVersion++;
+    const reason = chainLinkFault(tail, e);
+    if (reason !== undefined) return { streamVersion: e.streamVersion, eventId: e.id, reason };
+    tail = { version: e.streamVersion, hash: e.hash };
+  }
+  return undefined;
+};
+
+/** Where a stream's chain has got to: its last version and hash (version -1 and the genesis hash before its first event). */
+export interface ChainTail {
+  readonly version: number;
+  readonly hash: string;
+}
+
+export const CHAIN_START: ChainTail = Object.freeze({ version: -1, hash: GENESIS_HASH });
+
+/**
+ * The one check of one link: why `event` does not follow `tail` in its stream's chain (a gap in
+ * the versions, a previous hash that is not the tail's, content that does not match its hash),
+ * or undefined when it does. verifyChain (one stream) and verifyLog (the whole log) both use it.
+ */
+export const chainLinkFault = (tail: ChainTail, event: RecordedEvent): string | undefined => {
+  if (event.streamVersion !== tail.version + 1) return `expected version ${tail.version + 1}`;
+  if (event.previousHash !== tail.hash) return 'previous hash does not match the event before';
+  if (chainHash(tail.hash, event.streamVersion, contentDigest(event)) !== event.hash) {
+    return 'content does not match its hash (changed after it was written)';
   }
   return undefined;
 };

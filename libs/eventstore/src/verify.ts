@@ -1,4 +1,4 @@
-import { chainHash, contentDigest, GENESIS_HASH, type EventStore } from '@workshare/eventsourcing';
+import { CHAIN_START, chainLinkFault, type ChainTail, type EventStore } from '@workshare/eventsourcing';
 
 export interface LogBreak {
   streamName: string;
@@ -23,19 +23,14 @@ export const verifyLog = async (
   options: { onProgress?: (events: number) => void; every?: number } = {},
 ): Promise<LogVerification> => {
   const every = options.every ?? 50_000;
-  const tails = new Map<string, { version: number; hash: string }>();
+  const tails = new Map<string, ChainTail>();
   const breaks: LogBreak[] = [];
   let events = 0;
   for await (const e of store.streamAll({ pageSize: 5000 })) {
     events++;
-    const tail = tails.get(e.streamName) ?? { version: -1, hash: GENESIS_HASH };
-    const where = { streamName: e.streamName, streamVersion: e.streamVersion, eventId: e.id };
-    if (e.streamVersion !== tail.version + 1) breaks.push({ ...where, reason: `expected version ${tail.version + 1}` });
-    else if (e.previousHash !== tail.hash)
-      breaks.push({ ...where, reason: 'previous hash does not match the event before' });
-    else if (chainHash(tail.hash, e.streamVersion, contentDigest(e)) !== e.hash) {
-      breaks.push({ ...where, reason: 'content does not match its hash (changed after it was written)' });
-    }
+    const reason = chainLinkFault(tails.get(e.streamName) ?? CHAIN_START, e);
+    if (reason !== undefined)
+      breaks.push({ streamName: e.streamName, streamVersion: e.streamVersion, eventId: e.id, reason });
     tails.set(e.streamName, { version: e.streamVersion, hash: e.hash });
     if (events % every === 0) options.onProgress?.(events);
   }
