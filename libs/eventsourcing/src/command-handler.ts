@@ -1,5 +1,5 @@
 import { eventMetadataOf, type CommandContext } from './context.js';
-import type { Decider } from './decider.js';
+import { fold, type Decider } from './decider.js';
 import { retryDelayMs } from './retry.js';
 import type { DomainEvent, EventMetadata, RecordedEvent } from './envelope.js';
 import { WrongExpectedVersionError } from './errors.js';
@@ -83,8 +83,7 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
   ): Promise<{ state: State; version: number | undefined; events: RecordedEvent<Event>[] }> {
     const { decider, store } = this.options;
     const events = (await store.readStream(streamName)).map(this.upcast) as unknown as RecordedEvent<Event>[];
-    let state = decider.initialState();
-    for (const event of events) state = decider.evolve(state, event as unknown as Event);
+    const state = fold(decider, events as unknown as Event[]);
     const last = events[events.length - 1];
     return { state, version: last?.streamVersion, events };
   }
@@ -142,8 +141,7 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
           })),
           { expectedVersion: expected },
         );
-        let next = state;
-        for (const e of decided) next = decider.evolve(next, e);
+        const next = fold(decider, decided, state);
         return {
           state: next,
           events: result.events as unknown as RecordedEvent<Event>[],

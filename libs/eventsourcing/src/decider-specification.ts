@@ -1,5 +1,5 @@
 import { deepStrictEqual, fail } from 'node:assert/strict';
-import type { Decider } from './decider.js';
+import { fold, type Decider } from './decider.js';
 import type { DomainEvent } from './envelope.js';
 import { DomainError } from './errors.js';
 
@@ -23,11 +23,7 @@ export const DeciderSpecification = {
       given(history: Event[]) {
         return {
           when(command: Command): ThenStep<Event> {
-            const run = (): Event[] => {
-              let state = decider.initialState();
-              for (const e of history) state = decider.evolve(state, e);
-              return decider.decide(command, state);
-            };
+            const run = (): Event[] => decider.decide(command, fold(decider, history));
             return {
               then(expected) {
                 deepStrictEqual(run(), expected);

@@ -11,11 +11,13 @@ export interface Decider<Command, Event extends DomainEvent, State> {
   initialState(): State;
 }
 
+/** The one fold: `events` evolved onto `from` (the decider's initial state by default). */
 export const fold = <Event extends DomainEvent, State>(
   decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
   events: Iterable<Event>,
+  from: State = decider.initialState(),
 ): State => {
-  let state = decider.initialState();
+  let state = from;
   for (const event of events) state = decider.evolve(state, event);
   return state;
 };
