@@ -14,7 +14,6 @@ import {
   assertSubjectPrefix,
   assertToken,
   backoffDelay,
-  cancellableDelay,
   categoryContext,
   consoleLogger,
   DEAD_LETTER_CONTEXT,
@@ -261,7 +260,7 @@ class NatsSubscription implements BusSubscription {
   readonly ready: Promise<void>;
   private stopping = false;
   private messages: ConsumerMessages | undefined;
-  private waiting: { cancel: () => void } | undefined;
+  private readonly stopSignal = new AbortController();
   private readonly loop: Promise<void>;
   /** Messages between arrival and ack, at most `window`. */
   private inFlight = 0;
@@ -342,37 +341,43 @@ class NatsSubscription implements BusSubscription {
     // Wait for NATS (however long it takes), unless stopped or closed first.
     const infra = await Promise.race([this.infra, this.stopped.then(() => undefined)]).catch(() => undefined);
     if (!infra) return;
-    let delay = 500;
-    while (!this.stopping) {
-      try {
+    // Restarts with backoff while the consumer keeps failing; a consumer that got going starts afresh.
+    let failures = 0;
+    await retry(
+      async () => {
+        if (this.stopping) return;
         await this.ensureConsumer(infra.jsm);
         const consumer = await infra.js.consumers.get(this.wiring.stream, this.consumer);
-        if (this.stopping) break;
+        if (this.stopping) return;
         const messages = await consumer.consume({ max_messages: this.window });
         this.messages = messages;
         if (this.stopping) {
           await messages.close(); // stopped while the consumer was being set up
-          break;
+          return;
         }
         this.markReady();
-        delay = 500;
+        failures = 0;
         for await (const m of messages) {
           await this.dispatch(m, infra);
-          if (this.stopping) break;
+          if (this.stopping) return;
         }
         if (!this.stopping) throw new Error('the JetStream consumer stopped delivering');
-      } catch (error) {
-        if (this.stopping) break;
-        this.wiring.log.error(
-          { consumer: this.consumer, retryInMs: delay, error: describeError(error) },
-          'bus consumer failed; restarting it',
-        );
-        const wait = cancellableDelay(delay);
-        this.waiting = wait;
-        await wait.promise;
-        delay = Math.min(delay * 2, 15_000);
-      }
-    }
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: 500,
+        delayMs: () => Math.min(500 * 2 ** failures++, 15_000),
+        signal: this.stopSignal.signal,
+        retryIf: () => !this.stopping,
+        onRetry: (error, _attempt, delay) =>
+          this.wiring.log.error(
+            { consumer: this.consumer, retryInMs: delay, error: describeError(error) },
+            'bus consumer failed; restarting it',
+          ),
+      },
+    ).catch((error: unknown) => {
+      if (!this.stopping) throw error;
+    });
   }
 
   /**
@@ -567,7 +572,7 @@ class NatsSubscription implements BusSubscription {
     if (this.stopping) return;
     this.stopping = true;
     this.signalStop();
-    this.waiting?.cancel();
+    this.stopSignal.abort();
     await this.messages?.close();
     await this.loop;
     await Promise.all([...this.inProgress]);
