@@ -30,9 +30,6 @@ export {
 // Application: the facade, its inputs and views.
 export {
   TaskDecompositionService,
-  DEFAULT_MAX_TASK_MINUTES,
-  MIN_TASK_MAX_MINUTES,
-  MAX_TASK_MAX_MINUTES,
   type TaskDecompositionServiceOptions,
   type CommandContext,
   type RevisePlanInput,
@@ -54,7 +51,12 @@ export {
   validatePlan,
   MAX_TASKS_PER_ROUND,
   MAX_TITLE_LENGTH,
+  MAX_TASK_KEY_LENGTH,
   TASK_KEY_PATTERN,
+  DEFAULT_MAX_TASK_MINUTES,
+  MIN_TASK_MAX_MINUTES,
+  MAX_TASK_MAX_MINUTES,
+  PLAN_LIMITS,
   type TaskDraft,
   type PlanConstraints,
   type PlanViolation,

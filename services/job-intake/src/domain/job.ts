@@ -29,6 +29,8 @@ export const isWorkCategory = (value: unknown): value is WorkCategory =>
   typeof value === 'string' && (WORK_CATEGORIES as readonly string[]).includes(value);
 
 /** 請負 (a fixed price for the result) or 準委任 (paid by the hour). */
+export const PRICING_KINDS = ['fixed_price', 'hourly'] as const;
+export type PricingKind = (typeof PRICING_KINDS)[number];
 export type Pricing = { readonly kind: 'fixed_price' } | { readonly kind: 'hourly'; readonly hourlyRateYen: bigint };
 
 export const JOB_STATUSES = [
@@ -50,16 +52,30 @@ export interface RegionRef {
   readonly townIds: readonly string[];
 }
 
+/**
+ * What a job's fields may be (lengths in characters, counted after trimming; money in integer
+ * yen, tax excluded). Written once here: the gRPC host's limits and the HTTP edge's schemas
+ * read them (`@workshare/job-intake/contract`).
+ */
 export const LIMITS = Object.freeze({
+  /** A title is 1 to this many characters. */
   titleLength: 200,
+  /** A description is at most this many characters (it may be empty). */
   descriptionLength: 10_000,
+  /** An amount (and an hourly rate) is at least ¥1. */
   minAmountYen: 1n,
   /** One trillion yen: far above any job, low enough to rule out typing accidents. */
   maxAmountYen: 1_000_000_000_000n,
+  /** A job names 1 to this many skills, distinct. */
   skills: 20,
+  /** A skill is 1 to this many characters. */
   skillLength: 50,
+  /** A reason (declining, rejecting, cancelling) is 1 to this many characters. */
   reasonLength: 1_000,
+  /** A note (quote, delivery) is at most this many characters (it may be empty). */
   noteLength: 2_000,
+  /** A quote's estimate is a whole number of minutes from minEstimatedMinutes to maxEstimatedMinutes. */
+  minEstimatedMinutes: 1,
   maxEstimatedMinutes: 100_000,
 });
 
@@ -449,13 +465,13 @@ const quote = (command: QuoteJob, job: Job): JobEvent[] => {
   const amountYen = yen(command.amountYen, 'amountYen');
   if (
     !Number.isSafeInteger(command.estimatedMinutes) ||
-    command.estimatedMinutes < 1 ||
+    command.estimatedMinutes < LIMITS.minEstimatedMinutes ||
     command.estimatedMinutes > LIMITS.maxEstimatedMinutes
   ) {
     throw invalid(
       'job.invalid_estimated_minutes',
       'estimatedMinutes',
-      `the estimate is a whole number of minutes from 1 to ${LIMITS.maxEstimatedMinutes}`,
+      `the estimate is a whole number of minutes from ${LIMITS.minEstimatedMinutes} to ${LIMITS.maxEstimatedMinutes}`,
     );
   }
   const deliveryDate = instant(command.deliveryDate, 'deliveryDate', 'job.invalid_delivery_date');

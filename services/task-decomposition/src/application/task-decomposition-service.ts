@@ -18,13 +18,13 @@ import {
   type PlanEvent,
   type PlanState,
 } from '../domain/plan.js';
-import type { TaskDraft } from '../domain/plan-rules.js';
+import {
+  DEFAULT_MAX_TASK_MINUTES,
+  MAX_TASK_MAX_MINUTES,
+  MIN_TASK_MAX_MINUTES,
+  type TaskDraft,
+} from '../domain/plan-rules.js';
 import type { PlanView } from './views.js';
-
-/** The window a task must fit by default (DESIGN §1: ≤ 120 minutes), and the range TASK_MAX_MINUTES may take. */
-export const DEFAULT_MAX_TASK_MINUTES = 120;
-export const MIN_TASK_MAX_MINUTES = 15;
-export const MAX_TASK_MAX_MINUTES = 480;
 
 export interface TaskDecompositionServiceOptions {
   readonly store: EventStore;

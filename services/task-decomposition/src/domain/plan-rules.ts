@@ -65,8 +65,33 @@ export interface PlanViolation {
  * 1 MiB per event.
  */
 export const MAX_TASKS_PER_ROUND = 2_000;
+/** A task's title is 1 to this many characters (trimmed). */
 export const MAX_TITLE_LENGTH = 200;
-export const TASK_KEY_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+/** A task's key is 1 to this many of `A-Z a-z 0-9 - _`. */
+export const MAX_TASK_KEY_LENGTH = 40;
+export const TASK_KEY_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_TASK_KEY_LENGTH}}$`);
+
+/**
+ * The window a task must fit (the longest a task may be, TASK_MAX_MINUTES): 120 minutes by
+ * default (DESIGN §1), configurable from 15 to 480; kept with each plan when it is proposed.
+ */
+export const DEFAULT_MAX_TASK_MINUTES = 120;
+export const MIN_TASK_MAX_MINUTES = 15;
+export const MAX_TASK_MAX_MINUTES = 480;
+
+/**
+ * A plan's limits in one place, for the edges (the gRPC host's limits, the HTTP edge's schemas:
+ * `@workshare/task-decomposition/contract`). `taskKeyPattern` is TASK_KEY_PATTERN's source.
+ */
+export const PLAN_LIMITS = Object.freeze({
+  tasksPerPlan: MAX_TASKS_PER_ROUND,
+  taskTitleLength: MAX_TITLE_LENGTH,
+  taskKeyLength: MAX_TASK_KEY_LENGTH,
+  taskKeyPattern: TASK_KEY_PATTERN.source,
+  defaultMaxTaskMinutes: DEFAULT_MAX_TASK_MINUTES,
+  minTaskMaxMinutes: MIN_TASK_MAX_MINUTES,
+  maxTaskMaxMinutes: MAX_TASK_MAX_MINUTES,
+});
 
 const at = (iso: string): number => (/^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(iso) : Number.NaN);
 

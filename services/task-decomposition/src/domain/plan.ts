@@ -147,7 +147,8 @@ export interface PlannedTask {
  * - confirmed: every round is confirmed;
  * - cancelled: the job was cancelled; nothing more is planned.
  */
-export type PlanStatus = 'proposed' | 'rework_needed' | 'confirmed' | 'cancelled';
+export const PLAN_STATUSES = ['proposed', 'rework_needed', 'confirmed', 'cancelled'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 export interface Plan {
   readonly status: PlanStatus;
