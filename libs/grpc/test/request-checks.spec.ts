@@ -119,4 +119,12 @@ describe('the gRPC host checks every request before its handler', () => {
       expect.objectContaining({ details: { field: 'other_id', maxLength: 1 } }),
     );
   });
+
+  it('a field whose contract names its own code for a value too long is refused with that code', () => {
+    const limits = { title: { maxLength: 5, code: 'job.invalid_title' } };
+    expect(() => checkRequest({ title: 'hello' }, limits, 1)).not.toThrow();
+    expect(() => checkRequest({ title: 'hello!' }, limits, 1)).toThrow(
+      expect.objectContaining({ code: 'job.invalid_title', details: { field: 'title', maxLength: 5 } }),
+    );
+  });
 });
