@@ -13,3 +13,4 @@ export {
   type PricingKind,
   type WorkCategory,
 } from './domain/job.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './application/paging.js';
