@@ -9,6 +9,7 @@ export {
 export {
   startTaskDecompositionGrpc,
   taskDecompositionGrpcService,
+  TASK_DECOMPOSITION_REQUEST_LIMITS,
   type StartTaskDecompositionGrpcOptions,
 } from './adapters/grpc/task-decomposition-grpc.js';
 export {
@@ -17,7 +18,6 @@ export {
   JOBS_CONSUMER,
   PROCESS_MANAGER_ACTOR,
   type TaskDecompositionConsumersOptions,
-  type ProcessLogger,
 } from './application/process-manager.js';
 export {
   readServiceConfig,
@@ -31,12 +31,11 @@ export {
 export {
   TaskDecompositionService,
   type TaskDecompositionServiceOptions,
-  type CommandContext,
   type RevisePlanInput,
   type ConfirmPlanInput,
+  type PlanReasonInput,
 } from './application/task-decomposition-service.js';
-export type { PlanView, TaskView } from './application/views.js';
-export { commandKey, MAX_REQUEST_ID_LENGTH } from './application/command-ids.js';
+export { viewOf, type PlanView, type TaskView } from './application/views.js';
 export {
   acceptedJobOf,
   inspectionOf,
@@ -71,5 +70,5 @@ export {
   type WorkCategory,
   type JobToPlan,
 } from './domain/templates.js';
-export { mayPlan, mayReadPlan, type Actor, type ActorRole, type PlanScope } from './domain/access.js';
+export { mayPlan, mayReadPlan, mayReadSomePlan, type PlanScope } from './domain/access.js';
 export * from './domain/plan.js';
