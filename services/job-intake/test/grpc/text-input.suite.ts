@@ -7,7 +7,7 @@
  * (text-input.int.spec.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '@workshare/eventsourcing';
+import { MAX_REQUEST_ID_LENGTH, type EventStore } from '@workshare/eventsourcing';
 import {
   createClient,
   IdentityTokenVerifierClient,
@@ -310,7 +310,7 @@ export const describeJobIntakeTextInput = (label: string, setup: () => Promise<T
         {
           name: 'request id',
           tooLong: 'request.invalid_request_id',
-          max: 200,
+          max: MAX_REQUEST_ID_LENGTH,
           token: () => coop.business.token,
           request: (requestId) => of('submitJob', submitRequest({ requestId })),
         },

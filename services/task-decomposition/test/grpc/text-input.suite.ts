@@ -7,7 +7,7 @@
  * (text-input.spec.ts) and on PostgreSQL (text-input.int.spec.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '@workshare/eventsourcing';
+import { MAX_REQUEST_ID_LENGTH, type EventStore } from '@workshare/eventsourcing';
 import {
   ID_MAX_LENGTH,
   IdentityTokenVerifierClient,
@@ -260,13 +260,13 @@ export const describeTaskDecompositionTextInput = (label: string, setup: () => P
         },
         {
           name: 'revision request id',
-          max: 200,
+          max: MAX_REQUEST_ID_LENGTH,
           tooLong: 'request.invalid_request_id',
           call: (requestId) => revise([draft('a', 240, { deadline: JOB_DEADLINE })], requestId),
         },
         {
           name: 'confirmation request id',
-          max: 200,
+          max: MAX_REQUEST_ID_LENGTH,
           tooLong: 'request.invalid_request_id',
           call: (requestId) =>
             wire(server.address, 'confirmPlan', { requestId, jobId, expectedVersion: '-1' }, coop.coordinator.token),
