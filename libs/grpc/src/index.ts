@@ -25,3 +25,4 @@ export * from './identity-verifier.js';
 export * from './wire.js';
 export * from './request-fields.js';
 export * from './request-checks.js';
+export * from './command-context.js';

@@ -10,6 +10,13 @@ import { assertStorableText, characterCount, preview, TEXT_TOO_LONG, ValidationE
  * - every timestamp a real instant from 0001-01-01 to 9999-12-31 with nanos 0..999,999,999
  *   (`request.invalid_timestamp`; @workshare/proto decodes a Timestamp outside that as an invalid date).
  */
+/**
+ * A field's limit: the most characters it may hold, or that with the code a longer value is
+ * refused with, when the field's contract names its own (`{ maxLength: 200, code: 'job.invalid_title' }`);
+ * otherwise the code is `text.too_long`.
+ */
+export type FieldLimit = number | { readonly maxLength: number; readonly code: string };
+
 export interface RequestLimits {
   /** The longest a string field may be when its method does not name it (default ID_MAX_LENGTH). */
   readonly defaultMaxLength?: number;
@@ -18,7 +25,7 @@ export interface RequestLimits {
    * (camelCase): `title`, a nested field `window.note`, a field of every element of a repeated
    * field `tasks[].title`, the elements of a repeated string `skills[]`.
    */
-  readonly fields?: { readonly [method: string]: { readonly [path: string]: number } };
+  readonly fields?: { readonly [method: string]: { readonly [path: string]: FieldLimit } };
 }
 
 /** Ids, request ids, slugs, codes: what a string field is unless its method says otherwise. */
@@ -42,15 +49,16 @@ const fieldName = (path: string): string => path.replaceAll('[]', '').replace(/[
 /** Checks one request as the host receives it (decoded by ts-proto); throws the first problem. */
 export const checkRequest = (
   request: unknown,
-  limits: { readonly [path: string]: number } | undefined,
+  limits: { readonly [path: string]: FieldLimit } | undefined,
   defaultMax: number,
 ): void => {
   const walk = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
-      const max = limits?.[path] ?? defaultMax;
+      const limit = limits?.[path] ?? defaultMax;
+      const max = typeof limit === 'number' ? limit : limit.maxLength;
       if (value.length > max && characterCount(value, max) > max) {
         throw new ValidationError(
-          TEXT_TOO_LONG,
+          typeof limit === 'number' ? TEXT_TOO_LONG : limit.code,
           `${fieldName(path)} is longer than ${max} characters (it begins ${preview(value)})`,
           {
             field: fieldName(path),

@@ -10,7 +10,7 @@ import { context as otelContext, isSpanContextValid, trace, type Context } from 
 import { bearerToken, unauthenticated, type Caller, type TokenVerifier } from './caller.js';
 import type { CallSettings } from './client.js';
 import { toServerError } from './errors.js';
-import { checkRequest, ID_MAX_LENGTH, type RequestLimits } from './request-checks.js';
+import { checkRequest, ID_MAX_LENGTH, type FieldLimit, type RequestLimits } from './request-checks.js';
 import { errorFields, type Logger } from './logger.js';
 import { endServerSpan, splitMethodPath, startServerSpan, TRACEPARENT_KEY } from './telemetry.js';
 
@@ -93,7 +93,7 @@ export const defineService = <D extends ServiceDefinition, const Public extends 
     /** Length limits of string fields, per method and field path; every other string is an id (ID_MAX_LENGTH). */
     limits?: {
       defaultMaxLength?: number;
-      fields?: { [K in UnaryMethodName<D>]?: { readonly [path: string]: number } };
+      fields?: { [K in UnaryMethodName<D>]?: { readonly [path: string]: FieldLimit } };
     };
   } = {},
 ): ServiceRegistration => ({

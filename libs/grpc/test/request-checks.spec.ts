@@ -1,6 +1,7 @@
 import { identityV1, teamSchedulingV1 } from '@workshare/proto';
 import { refusal, startGrpcServer, wireCall, wireCallBytes, type GrpcServer } from '../src/index.js';
 import { checkRequest, ID_MAX_LENGTH, TIMESTAMP_RANGE } from '../src/request-checks.js';
+import { REQUEST_ID_LIMIT } from '../src/request-fields.js';
 import { capturingLogger } from './support/clients.js';
 import { newProbe, testIdentityService, testVerifier } from './support/test-service.js';
 
@@ -117,6 +118,19 @@ describe('the gRPC host checks every request before its handler', () => {
     );
     expect(() => checkRequest({ otherId: 'xx' }, limits, 1)).toThrow(
       expect.objectContaining({ details: { field: 'other_id', maxLength: 1 } }),
+    );
+  });
+
+  it('a field whose contract names its own code for a value too long is refused with that code', () => {
+    const limits = { title: { maxLength: 5, code: 'job.invalid_title' } };
+    expect(() => checkRequest({ title: 'hello' }, limits, 1)).not.toThrow();
+    expect(() => checkRequest({ title: 'hello!' }, limits, 1)).toThrow(
+      expect.objectContaining({ code: 'job.invalid_title', details: { field: 'title', maxLength: 5 } }),
+    );
+    // A request id: up to 200 characters (commandKey's), longer is request.invalid_request_id.
+    expect(() => checkRequest({ requestId: 'r'.repeat(200) }, { requestId: REQUEST_ID_LIMIT }, 128)).not.toThrow();
+    expect(() => checkRequest({ requestId: 'r'.repeat(201) }, { requestId: REQUEST_ID_LIMIT }, 128)).toThrow(
+      expect.objectContaining({ code: 'request.invalid_request_id', details: { field: 'request_id', maxLength: 200 } }),
     );
   });
 });

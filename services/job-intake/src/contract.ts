@@ -3,4 +3,14 @@
  * services): its enums and limits, pure values with no I/O, written once in the domain.
  *   import { LIMITS, WORK_CATEGORIES } from '@workshare/job-intake/contract';
  */
-export { JOB_STATUSES, LIMITS, WORK_CATEGORIES, type JobStatus, type WorkCategory } from './domain/job.js';
+export {
+  JOB_STATUSES,
+  LIMITS,
+  PRICING_KINDS,
+  WORK_CATEGORIES,
+  isWorkCategory,
+  type JobStatus,
+  type PricingKind,
+  type WorkCategory,
+} from './domain/job.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './application/paging.js';

@@ -7,11 +7,13 @@ export { openJobIntakeService, type OpenJobIntakeOptions, type JobIntakeRuntime 
 export {
   startJobIntakeGrpc,
   jobIntakeGrpcService,
+  JOB_INTAKE_REQUEST_LIMITS,
   type StartJobIntakeGrpcOptions,
 } from './adapters/grpc/job-intake-grpc.js';
 export {
   startJobIntakeConsumers,
   TASKS_PLANNED_CONSUMER,
+  PROCESS_MANAGER_ACTOR,
   type JobIntakeConsumersOptions,
 } from './application/consumers.js';
 
@@ -23,12 +25,14 @@ export {
   type JobIntakeServiceOptions,
   type SubmitJobInput,
   type QuoteInput,
+  type ReasonInput,
+  type DeliveryInput,
   type InspectionInput,
+  type AcceptedQuote,
   type ListJobsQuery,
   type JobPage,
   type PlannedStart,
 } from './application/job-intake-service.js';
-export type { Caller, RequestContext } from './application/caller.js';
 export type { JobView } from './application/job-view.js';
 export type { IdentityLookup, BusinessRecord } from './application/ports.js';
 export { JobBoard, DEFAULT_MAX_STALENESS_MS } from './application/job-board.js';
@@ -37,7 +41,6 @@ export { IdentityGrpcLookup, DEFAULT_REGIONS_TTL_MS } from './adapters/identity/
 // Domain: the decider, its commands, events and state (for other services' tests and understanding).
 export * from './domain/job.js';
 export * from './domain/order-terms.js';
-export { SYSTEM_ACTOR, type Actor, type JobRole } from './domain/actor.js';
 
 // The service's one definition (for runServiceProcess and the launcher).
 export { jobIntakeDefinition } from './service.js';

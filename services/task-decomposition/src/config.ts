@@ -3,11 +3,7 @@ import {
   type Env,
   type ServiceConfig as CommonConfig,
 } from '@workshare/service-host';
-import {
-  DEFAULT_MAX_TASK_MINUTES,
-  MAX_TASK_MAX_MINUTES,
-  MIN_TASK_MAX_MINUTES,
-} from './application/task-decomposition-service.js';
+import { DEFAULT_MAX_TASK_MINUTES, MAX_TASK_MAX_MINUTES, MIN_TASK_MAX_MINUTES } from './domain/plan-rules.js';
 
 export { ConfigError, DEFAULT_IDENTITY_ADDRESS, type LogLevel } from '@workshare/service-host';
 

@@ -9,6 +9,7 @@ export {
 export {
   startTaskDecompositionGrpc,
   taskDecompositionGrpcService,
+  TASK_DECOMPOSITION_REQUEST_LIMITS,
   type StartTaskDecompositionGrpcOptions,
 } from './adapters/grpc/task-decomposition-grpc.js';
 export {
@@ -17,7 +18,6 @@ export {
   JOBS_CONSUMER,
   PROCESS_MANAGER_ACTOR,
   type TaskDecompositionConsumersOptions,
-  type ProcessLogger,
 } from './application/process-manager.js';
 export {
   readServiceConfig,
@@ -30,16 +30,12 @@ export {
 // Application: the facade, its inputs and views.
 export {
   TaskDecompositionService,
-  DEFAULT_MAX_TASK_MINUTES,
-  MIN_TASK_MAX_MINUTES,
-  MAX_TASK_MAX_MINUTES,
   type TaskDecompositionServiceOptions,
-  type CommandContext,
   type RevisePlanInput,
   type ConfirmPlanInput,
+  type PlanReasonInput,
 } from './application/task-decomposition-service.js';
-export type { PlanView, TaskView } from './application/views.js';
-export { commandKey, MAX_REQUEST_ID_LENGTH } from './application/command-ids.js';
+export { viewOf, type PlanView, type TaskView } from './application/views.js';
 export {
   acceptedJobOf,
   inspectionOf,
@@ -54,7 +50,12 @@ export {
   validatePlan,
   MAX_TASKS_PER_ROUND,
   MAX_TITLE_LENGTH,
+  MAX_TASK_KEY_LENGTH,
   TASK_KEY_PATTERN,
+  DEFAULT_MAX_TASK_MINUTES,
+  MIN_TASK_MAX_MINUTES,
+  MAX_TASK_MAX_MINUTES,
+  PLAN_LIMITS,
   type TaskDraft,
   type PlanConstraints,
   type PlanViolation,
@@ -69,7 +70,7 @@ export {
   type WorkCategory,
   type JobToPlan,
 } from './domain/templates.js';
-export { mayPlan, mayReadPlan, type Actor, type ActorRole, type PlanScope } from './domain/access.js';
+export { mayPlan, mayReadPlan, mayReadSomePlan, type PlanScope } from './domain/access.js';
 export * from './domain/plan.js';
 
 // The service's one definition (for runServiceProcess and the launcher).

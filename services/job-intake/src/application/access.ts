@@ -1,4 +1,4 @@
-import { actsFor, coordinates, isAccountant, isOperator, type Actor } from '../domain/actor.js';
+import { actsFor, coordinates, isAccountant, isOperator, type Actor } from '@workshare/eventsourcing';
 
 /**
  * Who may read a job: its business, coordinators of its region, the accountant (read-only,

@@ -1,13 +1,14 @@
 import {
   CommandHandler,
+  commandKey,
   DomainError,
   isUuid,
+  preview,
   ValidationError,
-  type EventMetadata,
+  type CommandContext,
   type EventStore,
-  type RecordedEvent,
+  type HandleResult,
 } from '@workshare/eventsourcing';
-import { SYSTEM_ACTOR, type Actor } from '../domain/actor.js';
 import {
   isJob,
   jobDecider,
@@ -22,11 +23,13 @@ import {
   type WorkCategory,
 } from '../domain/job.js';
 import { mayView, seesAllJobs } from './access.js';
-import { actorOf, type Caller, type RequestContext } from './caller.js';
-import { commandKey, jobIdForCommand } from './command-ids.js';
+import { jobIdForCommand } from './command-ids.js';
 import { JobBoard } from './job-board.js';
 import { jobViewOf, type JobView } from './job-view.js';
+import { decodeCursor, encodeCursor, newestFirst, pageSizeOf, sortKey } from './paging.js';
 import type { IdentityLookup } from './ports.js';
+
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 
 export interface JobIntakeServiceOptions {
   readonly store: EventStore;
@@ -52,13 +55,26 @@ export interface SubmitJobInput {
 }
 
 export interface QuoteInput {
+  readonly jobId: string;
   readonly amountYen: bigint;
   readonly estimatedMinutes: number;
   readonly deliveryDate: Date;
   readonly note: string;
 }
 
+/** Declining a quote, cancelling a job: why. */
+export interface ReasonInput {
+  readonly jobId: string;
+  readonly reason: string;
+}
+
+export interface DeliveryInput {
+  readonly jobId: string;
+  readonly note: string;
+}
+
 export interface InspectionInput {
+  readonly jobId: string;
   readonly accepted: boolean;
   readonly reason: string;
 }
@@ -79,44 +95,49 @@ export interface JobPage {
   readonly nextPageToken?: string;
 }
 
+/** The order terms an accepted quote fixed, and when it was accepted. */
+export type AcceptedQuote = AcceptedTerms & { readonly acceptedAt: Date };
+
 /** What the process manager did with a TasksPlanned event. */
 export type PlannedStart = 'started' | 'already_handled' | 'not_startable';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+type JobResult = HandleResult<JobEvent, JobState>;
 
-type PageCursor = { readonly at: number; readonly id: string };
-
-const encodeCursor = (view: JobView): string =>
-  Buffer.from(JSON.stringify({ at: view.submittedAt.getTime(), id: view.jobId }), 'utf8').toString('base64url');
-
-const decodeCursor = (token: string): PageCursor => {
-  const bad = () =>
-    new ValidationError('request.invalid_page_token', 'the page token is not one this service gave', {
-      field: 'page_token',
-    });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw bad();
-  const { at, id } = parsed as { at?: unknown; id?: unknown };
-  if (typeof at !== 'number' || !Number.isSafeInteger(at) || !isUuid(id)) throw bad();
-  return { at, id };
+/** A job id given by a caller: a UUID, or `job.invalid_id`. */
+const checkedJobId = (jobId: string): string => {
+  if (!isUuid(jobId))
+    throw new ValidationError('job.invalid_id', `${preview(jobId)} is not a job id`, { field: 'job_id' });
+  return jobId;
 };
 
-/** Newest first; jobs submitted at the same moment in a fixed order (by id, descending). */
-const newestFirst = (a: { at: number; id: string }, b: { at: number; id: string }): number =>
-  a.at !== b.at ? b.at - a.at : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-const sortKey = (view: JobView) => ({ at: view.submittedAt.getTime(), id: view.jobId });
+/** A person's command is known on its stream by `<caller id>:<request id>` (commandKey). */
+const personsCommandId = (context: CommandContext): string => commandKey(context.actor.id, context.requestId ?? '');
+
+/** A process manager's command is known by the event it reacts to: a redelivered event is done once. */
+const causingEventId = (context: CommandContext): string => {
+  if (context.causationId === undefined)
+    throw new TypeError("a process manager's command needs the event it reacts to (contextOfEvent)");
+  return context.causationId;
+};
+
+const acceptedQuoteOf = (result: JobResult): AcceptedQuote => {
+  const accepted = result.events.find((e) => e.type === 'JobAccepted');
+  const state = result.state;
+  if (!isJob(state) || state.terms === undefined || accepted === undefined)
+    throw new DomainError('job.not_acceptable', 'this request did not accept the quote', 'rule');
+  return { ...state.terms, acceptedAt: accepted.occurredAt };
+};
+
+const plannedStartOf = (result: JobResult): PlannedStart =>
+  result.alreadyHandled ? 'already_handled' : result.events.length > 0 ? 'started' : 'not_startable';
 
 /**
- * The job intake service's application facade: each command authorises nothing itself (the
- * decider does, from the caller's roles), loads the job's stream, decides and appends with the
- * expected version; a request id makes it idempotent (a retry answers the first outcome).
- * Queries: GetJob reads the job's stream; ListJobs reads the JobBoard (a projection of the log).
+ * The job intake service's application facade, one line per command: every method takes the
+ * command's context (who acts, the request id, the token, the trace) and its input. Nothing is
+ * authorised or decided here: the decider does it, from the actor's roles, on the job's stream
+ * (read once per attempt by CommandHandler, appended with its expected version). A request id
+ * makes a command idempotent: a retry answers the first outcome. Queries: GetJob reads the
+ * job's stream; ListJobs reads the JobBoard (a projection of the log).
  */
 export class JobIntakeService {
   private readonly jobs: CommandHandler<JobCommand, JobEvent, JobState>;
@@ -135,138 +156,88 @@ export class JobIntakeService {
   /**
    * A business (for itself), a coordinator of the job's region or an operator submits a job.
    * The job's id follows from the caller and the request id: a retry finds the job it made.
+   * Identity tells which regions are served and which region serves the business (asked with
+   * the caller's own token); the decider judges the rest.
    */
-  async submitJob(caller: Caller, input: SubmitJobInput, request: RequestContext): Promise<{ jobId: string }> {
-    const actor = actorOf(caller);
-    const key = commandKey(actor.id, request.requestId);
+  async submitJob(context: CommandContext, input: SubmitJobInput): Promise<{ jobId: string }> {
+    const key = personsCommandId(context);
     const jobId = jobIdForCommand(key);
-    const stream = jobStream(jobId);
     if (!isUuid(input.businessId))
-      throw new ValidationError('job.invalid_business_id', `${JSON.stringify(input.businessId)} is not a business id`, {
+      throw new ValidationError('job.invalid_business_id', `${preview(input.businessId)} is not a business id`, {
         field: 'businessId',
       });
     const [regions, business] = await Promise.all([
       this.options.identity.regions(),
-      this.options.identity.business(input.businessId, request.token),
+      this.options.identity.business(input.businessId, context.token),
     ]);
-    const at = this.now();
-    await this.run(
-      stream,
-      {
-        type: 'SubmitJob',
-        jobId,
-        businessId: business.businessId,
-        businessRegionId: business.regionId,
-        title: input.title,
-        description: input.description,
-        workCategory: input.workCategory,
-        pricing: input.pricing,
-        amountYen: input.amountYen,
-        deadline: input.deadline,
-        regionId: input.regionId,
-        localOnlyTownId: input.localOnlyTownId,
-        skills: input.skills,
-        regions,
-        by: actor,
-        at,
-      },
-      actor,
-      key,
-      request,
-    );
+    const command: JobCommand = {
+      type: 'SubmitJob',
+      jobId,
+      ...input,
+      businessId: business.businessId,
+      businessRegionId: business.regionId,
+      regions,
+      by: context.actor,
+      at: this.now(),
+    };
+    // A job's id is new for a new request: SubmitJob appends without reading first (a retry
+    // finds its stream and is answered from it, see CommandHandler's assumeNewStream).
+    await this.run(context, jobStream(jobId), command, key, true);
     return { jobId };
   }
 
   /** A coordinator of the job's region quotes it (again, while the business has not answered). */
-  async quoteJob(caller: Caller, jobId: string, input: QuoteInput, request: RequestContext): Promise<void> {
-    const actor = actorOf(caller);
-    await this.command(jobId, actor, request, { type: 'QuoteJob', ...input, by: actor, at: this.now() });
+  async quoteJob(context: CommandContext, { jobId, ...quote }: QuoteInput): Promise<void> {
+    await this.command(context, jobId, { type: 'QuoteJob', ...quote, by: context.actor, at: this.now() });
   }
 
   /** The job's business accepts the quote: the order terms are fixed (and answered, on a retry too). */
-  async acceptQuote(
-    caller: Caller,
-    jobId: string,
-    request: RequestContext,
-  ): Promise<AcceptedTerms & { readonly acceptedAt: Date }> {
-    const actor = actorOf(caller);
-    const result = await this.command(jobId, actor, request, { type: 'AcceptQuote', by: actor, at: this.now() });
-    const accepted = result.events.find((e) => e.type === 'JobAccepted');
-    const state = result.state;
-    if (!isJob(state) || state.terms === undefined || accepted === undefined) {
-      throw new DomainError('job.not_acceptable', 'this request did not accept the quote', 'rule');
-    }
-    return { ...state.terms, acceptedAt: accepted.occurredAt };
+  async acceptQuote(context: CommandContext, jobId: string): Promise<AcceptedQuote> {
+    return acceptedQuoteOf(
+      await this.command(context, jobId, { type: 'AcceptQuote', by: context.actor, at: this.now() }),
+    );
   }
 
-  async declineQuote(caller: Caller, jobId: string, reason: string, request: RequestContext): Promise<void> {
-    const actor = actorOf(caller);
-    await this.command(jobId, actor, request, { type: 'DeclineQuote', reason, by: actor });
+  async declineQuote(context: CommandContext, { jobId, reason }: ReasonInput): Promise<void> {
+    await this.command(context, jobId, { type: 'DeclineQuote', reason, by: context.actor });
   }
 
-  async startJob(caller: Caller, jobId: string, request: RequestContext): Promise<void> {
-    const actor = actorOf(caller);
-    await this.command(jobId, actor, request, { type: 'StartJob', by: actor });
+  async startJob(context: CommandContext, jobId: string): Promise<void> {
+    await this.command(context, jobId, { type: 'StartJob', by: context.actor });
   }
 
-  async deliverJob(caller: Caller, jobId: string, note: string, request: RequestContext): Promise<void> {
-    const actor = actorOf(caller);
-    await this.command(jobId, actor, request, { type: 'DeliverJob', note, by: actor });
+  async deliverJob(context: CommandContext, { jobId, note }: DeliveryInput): Promise<void> {
+    await this.command(context, jobId, { type: 'DeliverJob', note, by: context.actor });
   }
 
-  async inspectJob(caller: Caller, jobId: string, inspection: InspectionInput, request: RequestContext): Promise<void> {
-    const actor = actorOf(caller);
-    await this.command(jobId, actor, request, {
-      type: 'InspectJob',
-      accepted: inspection.accepted,
-      reason: inspection.reason,
-      by: actor,
-    });
+  async inspectJob(context: CommandContext, { jobId, accepted, reason }: InspectionInput): Promise<void> {
+    await this.command(context, jobId, { type: 'InspectJob', accepted, reason, by: context.actor });
   }
 
-  async closeJob(caller: Caller, jobId: string, request: RequestContext): Promise<void> {
-    const actor = actorOf(caller);
-    await this.command(jobId, actor, request, { type: 'CloseJob', by: actor });
+  async closeJob(context: CommandContext, jobId: string): Promise<void> {
+    await this.command(context, jobId, { type: 'CloseJob', by: context.actor });
   }
 
-  async cancelJob(caller: Caller, jobId: string, reason: string, request: RequestContext): Promise<void> {
-    const actor = actorOf(caller);
-    await this.command(jobId, actor, request, { type: 'CancelJob', reason, by: actor });
+  async cancelJob(context: CommandContext, { jobId, reason }: ReasonInput): Promise<void> {
+    await this.command(context, jobId, { type: 'CancelJob', reason, by: context.actor });
   }
 
   /**
-   * The process manager's command: work starts once the job's tasks are planned (TasksPlanned,
-   * round 1). Idempotent by the event's id; a job that cannot start (started by its coordinator
-   * already, or cancelled meanwhile) is left as it is.
+   * The process manager's command (context: contextOfEvent of TasksPlanned, round 1): work
+   * starts once the job's tasks are planned. Known by the event's id, so a redelivery does
+   * nothing more; a job no longer waiting to start is left as it is (the decider says so).
    */
-  async startPlannedJob(
-    jobId: string,
-    cause: { readonly eventId: string; readonly correlationId?: string; readonly traceparent?: string },
-  ): Promise<PlannedStart> {
-    const stream = jobStream(this.jobIdOf(jobId));
-    const metadata: EventMetadata = { actor: SYSTEM_ACTOR.id, causationId: cause.eventId };
-    if (cause.correlationId !== undefined) metadata.correlationId = cause.correlationId;
-    if (cause.traceparent !== undefined) metadata.traceparent = cause.traceparent;
-    try {
-      const result = await this.jobs.handle(
-        stream,
-        { type: 'StartJob', by: SYSTEM_ACTOR },
-        { commandId: cause.eventId, metadata, now: this.now },
-      );
-      await this.board.observe(result.events);
-      return result.alreadyHandled ? 'already_handled' : 'started';
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'job.not_startable') return 'not_startable';
-      throw error;
-    }
+  async startPlannedJob(context: CommandContext, jobId: string): Promise<PlannedStart> {
+    return plannedStartOf(
+      await this.command(context, jobId, { type: 'StartJob', by: context.actor }, causingEventId(context)),
+    );
   }
 
   /** One job, for its business, coordinators of its region, the accountant and operators. */
-  async getJob(caller: Caller, jobId: string): Promise<JobView> {
-    const actor = actorOf(caller);
-    const view = jobViewOf(await this.options.store.readStream(jobStream(this.jobIdOf(jobId))));
+  async getJob(context: CommandContext, jobId: string): Promise<JobView> {
+    const view = jobViewOf(await this.options.store.readStream(jobStream(checkedJobId(jobId))));
     if (view === undefined) throw new DomainError('job.not_found', 'no such job', 'not_found');
-    if (!mayView(actor, view)) throw new DomainError('job.forbidden', 'you may not see this job', 'forbidden');
+    if (!mayView(context.actor, view)) throw new DomainError('job.forbidden', 'you may not see this job', 'forbidden');
     return view;
   }
 
@@ -274,20 +245,15 @@ export class JobIntakeService {
    * The jobs the caller may see (a business: its own; a coordinator: her regions'; accountant
    * and operators: all), newest first, filtered, a page at a time.
    */
-  async listJobs(caller: Caller, query: ListJobsQuery = {}): Promise<JobPage> {
-    const actor = actorOf(caller);
-    const pageSize = query.pageSize === undefined || query.pageSize === 0 ? DEFAULT_PAGE_SIZE : query.pageSize;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 0)
-      throw new ValidationError('request.invalid_page_size', 'the page size is a whole number ≥ 0', {
-        field: 'page_size',
-      });
-    const size = Math.min(pageSize, MAX_PAGE_SIZE);
+  async listJobs(context: CommandContext, query: ListJobsQuery = {}): Promise<JobPage> {
+    const size = pageSizeOf(query.pageSize);
     if (query.status !== undefined && !JOB_STATUSES.includes(query.status))
       throw new ValidationError('job.invalid_status', `status is one of ${JOB_STATUSES.join(', ')}`, {
         field: 'status',
       });
     const cursor = query.pageToken ? decodeCursor(query.pageToken) : undefined;
     await this.board.ensureFresh();
+    const { actor } = context;
     const everything = seesAllJobs(actor);
     const matching: JobView[] = [];
     for (const view of this.board.all()) {
@@ -311,32 +277,21 @@ export class JobIntakeService {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private jobIdOf(jobId: string): string {
-    if (!isUuid(jobId))
-      throw new ValidationError('job.invalid_id', `${JSON.stringify(jobId)} is not a job id`, { field: 'job_id' });
-    return jobId;
+  /** A command on an existing job, known by the person's request id unless told otherwise. */
+  private command(context: CommandContext, jobId: string, command: JobCommand, commandId?: string): Promise<JobResult> {
+    const stream = jobStream(checkedJobId(jobId));
+    return this.run(context, stream, command, commandId ?? personsCommandId(context), false);
   }
 
-  private command(jobId: string, actor: Actor, request: RequestContext, command: JobCommand) {
-    const stream = jobStream(this.jobIdOf(jobId));
-    return this.run(stream, command, actor, commandKey(actor.id, request.requestId), request);
-  }
-
-  private async run(stream: string, command: JobCommand, actor: Actor, key: string, request: RequestContext) {
-    // A job's id is new for a new request: SubmitJob appends without reading first (a retry
-    // finds its stream and is answered from it, see CommandHandler's assumeNewStream).
-    const assumeNewStream = command.type === 'SubmitJob';
-    const metadata: EventMetadata = { actor: actor.id };
-    if (request.correlationId) metadata.correlationId = request.correlationId;
-    if (request.causationId) metadata.causationId = request.causationId;
-    if (request.traceparent) metadata.traceparent = request.traceparent;
-    const result = await this.jobs.handle(stream, command, {
-      commandId: key,
-      metadata,
-      now: this.now,
-      assumeNewStream,
-    });
-    await this.board.observe(result.events as readonly RecordedEvent[]);
+  private async run(
+    context: CommandContext,
+    stream: string,
+    command: JobCommand,
+    commandId: string,
+    assumeNewStream: boolean,
+  ): Promise<JobResult> {
+    const result = await this.jobs.handle(stream, command, { context, commandId, now: this.now, assumeNewStream });
+    await this.board.observe(result.events);
     return result;
   }
 }

@@ -8,8 +8,21 @@
  * delivered → inspected → closed, a rejected inspection sending the job back to in_progress
  * (rework); cancelled from submitted, quoted or accepted. See the README for who may do what.
  */
-import { DomainError, ForbiddenError, NotFoundError, ValidationError, type Decider } from '@workshare/eventsourcing';
-import { actsFor, coordinates, isOperator, isSystem, type Actor } from './actor.js';
+import {
+  actsFor,
+  assertStorableText,
+  characterCount,
+  coordinates,
+  DomainError,
+  ForbiddenError,
+  isOperator,
+  isSystem,
+  NotFoundError,
+  preview,
+  ValidationError,
+  type Actor,
+  type Decider,
+} from '@workshare/eventsourcing';
 import { orderTermsFor } from './order-terms.js';
 
 // ---- reference values -----------------------------------------------------------------------
@@ -29,6 +42,8 @@ export const isWorkCategory = (value: unknown): value is WorkCategory =>
   typeof value === 'string' && (WORK_CATEGORIES as readonly string[]).includes(value);
 
 /** 請負 (a fixed price for the result) or 準委任 (paid by the hour). */
+export const PRICING_KINDS = ['fixed_price', 'hourly'] as const;
+export type PricingKind = (typeof PRICING_KINDS)[number];
 export type Pricing = { readonly kind: 'fixed_price' } | { readonly kind: 'hourly'; readonly hourlyRateYen: bigint };
 
 export const JOB_STATUSES = [
@@ -50,16 +65,30 @@ export interface RegionRef {
   readonly townIds: readonly string[];
 }
 
+/**
+ * What a job's fields may be (lengths in characters, counted after trimming; money in integer
+ * yen, tax excluded). Written once here: the gRPC host's limits and the HTTP edge's schemas
+ * read them (`@workshare/job-intake/contract`).
+ */
 export const LIMITS = Object.freeze({
+  /** A title is 1 to this many characters. */
   titleLength: 200,
+  /** A description is at most this many characters (it may be empty). */
   descriptionLength: 10_000,
+  /** An amount (and an hourly rate) is at least ¥1. */
   minAmountYen: 1n,
   /** One trillion yen: far above any job, low enough to rule out typing accidents. */
   maxAmountYen: 1_000_000_000_000n,
+  /** A job names 1 to this many skills, distinct. */
   skills: 20,
+  /** A skill is 1 to this many characters. */
   skillLength: 50,
+  /** A reason (declining, rejecting, cancelling) is 1 to this many characters. */
   reasonLength: 1_000,
+  /** A note (quote, delivery) is at most this many characters (it may be empty). */
   noteLength: 2_000,
+  /** A quote's estimate is a whole number of minutes from minEstimatedMinutes to maxEstimatedMinutes. */
+  minEstimatedMinutes: 1,
   maxEstimatedMinutes: 100_000,
 });
 
@@ -291,8 +320,6 @@ export const isJob = (state: JobState): state is Job => state.status !== 'none';
 
 // ---- checks on input ------------------------------------------------------------------------
 
-const codePoints = (text: string): number => [...text].length;
-
 const invalid = (
   code: string,
   field: string,
@@ -300,9 +327,14 @@ const invalid = (
   details: Record<string, unknown> = {},
 ): ValidationError => new ValidationError(code, message, { field, ...details });
 
+/**
+ * A text field, trimmed: from `min` to `max` characters (code points, counted no further than
+ * max + 1), and storable (no NUL, no invalid Unicode: `text.invalid_characters`).
+ */
 const text = (value: string, field: string, code: string, options: { min: number; max: number }): string => {
   const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (typeof value !== 'string' || codePoints(trimmed) < options.min || codePoints(trimmed) > options.max) {
+  const length = characterCount(trimmed, options.max);
+  if (typeof value !== 'string' || length < options.min || length > options.max) {
     throw invalid(
       code,
       field,
@@ -311,7 +343,7 @@ const text = (value: string, field: string, code: string, options: { min: number
         : `${field} must be at most ${options.max} characters`,
     );
   }
-  return trimmed;
+  return assertStorableText(trimmed, field);
 };
 
 const yen = (value: bigint, field: string): bigint => {
@@ -337,12 +369,12 @@ const skillsOf = (skills: readonly string[]): string[] => {
   }
   const trimmed = skills.map((s, index) => {
     const skill = typeof s === 'string' ? s.trim() : '';
-    if (skill === '' || codePoints(skill) > LIMITS.skillLength) {
+    if (skill === '' || characterCount(skill, LIMITS.skillLength) > LIMITS.skillLength) {
       throw invalid('job.invalid_skills', 'skills', `skills[${index}] must be 1 to ${LIMITS.skillLength} characters`, {
         index,
       });
     }
-    return skill;
+    return assertStorableText(skill, `skills[${index}]`);
   });
   if (new Set(trimmed).size !== trimmed.length)
     throw invalid('job.invalid_skills', 'skills', 'skills must be distinct');
@@ -406,12 +438,12 @@ const submit = (command: SubmitJob, state: JobState): JobEvent[] => {
     throw invalid('job.invalid_deadline', 'deadline', 'the deadline must be in the future');
   const region = command.regions.find((r) => r.id === command.regionId);
   if (region === undefined)
-    throw invalid('job.unknown_region', 'regionId', `${JSON.stringify(command.regionId)} is not a region served`);
+    throw invalid('job.unknown_region', 'regionId', `${preview(command.regionId)} is not a region served`);
   if (command.regionId !== command.businessRegionId) {
     throw invalid(
       'job.region_mismatch',
       'regionId',
-      `the business is served by the cooperative of ${command.businessRegionId}, not ${command.regionId}`,
+      `the business is served by the cooperative of ${command.businessRegionId}, not ${preview(command.regionId)}`,
     );
   }
   const town = command.localOnlyTownId;
@@ -419,7 +451,7 @@ const submit = (command: SubmitJob, state: JobState): JobEvent[] => {
     throw invalid(
       'job.unknown_town',
       'localOnlyTownId',
-      `${JSON.stringify(town)} is not a town of ${region.id} (towns are named <region>/<town>)`,
+      `${preview(town)} is not a town of ${region.id} (towns are named <region>/<town>)`,
     );
   }
   return [
@@ -449,13 +481,13 @@ const quote = (command: QuoteJob, job: Job): JobEvent[] => {
   const amountYen = yen(command.amountYen, 'amountYen');
   if (
     !Number.isSafeInteger(command.estimatedMinutes) ||
-    command.estimatedMinutes < 1 ||
+    command.estimatedMinutes < LIMITS.minEstimatedMinutes ||
     command.estimatedMinutes > LIMITS.maxEstimatedMinutes
   ) {
     throw invalid(
       'job.invalid_estimated_minutes',
       'estimatedMinutes',
-      `the estimate is a whole number of minutes from 1 to ${LIMITS.maxEstimatedMinutes}`,
+      `the estimate is a whole number of minutes from ${LIMITS.minEstimatedMinutes} to ${LIMITS.maxEstimatedMinutes}`,
     );
   }
   const deliveryDate = instant(command.deliveryDate, 'deliveryDate', 'job.invalid_delivery_date');
@@ -525,6 +557,10 @@ const decline = (command: DeclineQuote, job: Job): JobEvent[] => {
 const start = (command: StartJob, job: Job): JobEvent[] => {
   if (!coordinates(command.by, job.regionId) && !isSystem(command.by))
     throw forbidden(`only a coordinator of ${job.regionId} may start this job`);
+  // The process manager starts a job once its tasks are planned; a job no longer waiting to start
+  // (its coordinator started it first, or it was cancelled) is left as it is, so a redelivered
+  // TasksPlanned changes nothing. A coordinator is told why her command does nothing.
+  if (isSystem(command.by) && job.status !== 'accepted') return [];
   requireStatus(job, ['accepted'], 'job.not_startable', 'started');
   return [{ type: 'JobStarted', data: { jobId: job.jobId, startedBy: command.by.id } }];
 };

@@ -1,10 +1,10 @@
 /**
  * The order terms fixed when a business accepts a quote (フリーランス法 §3: the terms are
  * written down at ordering): the fee, the delivery date, the inspection date and the payment
- * date. Pure date arithmetic; a month is a Tokyo month (DESIGN §1).
+ * date. Pure date arithmetic; days and months are Tokyo days and months (DESIGN §1), counted by
+ * @workshare/time.
  */
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { addTokyoDays, lastDayOfNextTokyoMonth, startOfTokyoDay } from '@workshare/time';
 
 /** The business inspects delivered work within this many days of the delivery date. */
 export const INSPECTION_PERIOD_DAYS = 10;
@@ -15,25 +15,8 @@ export const INSPECTION_PERIOD_DAYS = 10;
  */
 export const MAX_PAYMENT_DAYS = 60;
 
-/** Asia/Tokyo is UTC+9 all year: Japan has kept no daylight saving time since 1951. */
-const TOKYO_OFFSET_MS = 9 * 60 * 60 * 1000;
-
-/** Midnight (00:00 Asia/Tokyo) of the Tokyo day `instant` falls on. */
-export const startOfTokyoDay = (instant: Date): Date => {
-  const tokyo = instant.getTime() + TOKYO_OFFSET_MS;
-  return new Date(tokyo - (((tokyo % DAY_MS) + DAY_MS) % DAY_MS) - TOKYO_OFFSET_MS);
-};
-
-/** 00:00 Asia/Tokyo of the last day of the Tokyo month after the one `instant` falls in. */
-export const lastDayOfNextTokyoMonth = (instant: Date): Date => {
-  const tokyo = new Date(instant.getTime() + TOKYO_OFFSET_MS);
-  // Day 0 of the month after next is the last day of the next month (Date.UTC rolls over years).
-  const lastDay = Date.UTC(tokyo.getUTCFullYear(), tokyo.getUTCMonth() + 2, 0);
-  return new Date(lastDay - TOKYO_OFFSET_MS);
-};
-
-export const inspectionDateFor = (deliveryDate: Date): Date =>
-  new Date(deliveryDate.getTime() + INSPECTION_PERIOD_DAYS * DAY_MS);
+/** The same Tokyo time INSPECTION_PERIOD_DAYS calendar days after delivery. */
+export const inspectionDateFor = (deliveryDate: Date): Date => addTokyoDays(deliveryDate, INSPECTION_PERIOD_DAYS);
 
 /**
  * 月末締め翌月末払い: work delivered in a Tokyo month is paid on the last day of the next Tokyo
@@ -44,7 +27,7 @@ export const inspectionDateFor = (deliveryDate: Date): Date =>
  */
 export const paymentDateFor = (deliveryDate: Date): Date => {
   const monthEnd = lastDayOfNextTokyoMonth(deliveryDate);
-  const cap = startOfTokyoDay(new Date(deliveryDate.getTime() + MAX_PAYMENT_DAYS * DAY_MS));
+  const cap = startOfTokyoDay(addTokyoDays(deliveryDate, MAX_PAYMENT_DAYS));
   return monthEnd.getTime() <= cap.getTime() ? monthEnd : cap;
 };
 

@@ -42,6 +42,22 @@ describe('IdentityGrpcLookup', () => {
     }
   });
 
+  it('asks identity once for callers asking at the same time (single flight), and they share its answer', async () => {
+    const lookup = new IdentityGrpcLookup({ identityAddress: coop.identityAddress });
+    try {
+      // The second caller's token would be refused: it is answered by the first caller's call.
+      const [first, second] = await Promise.all([
+        lookup.business(coop.businesses.fujisato, coop.business.token),
+        lookup.business(coop.businesses.fujisato, 'not-a-token'),
+      ]);
+      expect(second).toEqual(first);
+      const [regions, again] = await Promise.all([lookup.regions(), lookup.regions()]);
+      expect(again).toBe(regions);
+    } finally {
+      lookup.close();
+    }
+  });
+
   it('does not remember a business that is not there', async () => {
     const lookup = new IdentityGrpcLookup({ identityAddress: coop.identityAddress });
     try {

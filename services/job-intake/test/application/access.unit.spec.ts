@@ -1,7 +1,6 @@
+import { actorOf, isUuid } from '@workshare/eventsourcing';
 import { mayView, seesAllJobs } from '../../src/application/access.js';
-import { actorOf } from '../../src/application/caller.js';
 import { commandKey, jobIdForCommand } from '../../src/application/command-ids.js';
-import { isUuid } from '@workshare/eventsourcing';
 
 const job = { businessId: 'b-1', regionId: 'fujisato' };
 

@@ -5,11 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { openEventBus, type BusSubscription, type EventBus } from '@workshare/bus';
-import type { EventStore } from '@workshare/eventsourcing';
+import { actorOf, contextOfEvent, type CommandContext, type EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import type { SubmitJobInput } from '../../src/application/job-intake-service.js';
-import { startJobIntakeConsumers, TASKS_PLANNED_CONSUMER } from '../../src/application/consumers.js';
+import {
+  PROCESS_MANAGER_ACTOR,
+  startJobIntakeConsumers,
+  TASKS_PLANNED_CONSUMER,
+} from '../../src/application/consumers.js';
 import { openJobIntakeService, type JobIntakeRuntime } from '../../src/open-job-intake.js';
 import { castOf, daysFromNow, type Cast, type Person } from '../cooperative.js';
 
@@ -31,7 +35,13 @@ afterAll(async () => {
 });
 
 const service = () => runtime.service;
-const as = (person: Person) => cast.callers[person];
+/** A query of `person`: her verified caller as the actor. */
+const as = (person: Person): CommandContext => ({ actor: actorOf(cast.callers[person]) });
+/** A command of `person`: her actor, a new request id (or the one given) and her token. */
+const by = (person: Person, requestId?: string): CommandContext => ({
+  ...as(person),
+  ...cast.request(person, requestId),
+});
 
 const jobInput = (overrides: Partial<SubmitJobInput> = {}): SubmitJobInput => ({
   businessId: coop.businesses.fujisato,
@@ -48,18 +58,19 @@ const jobInput = (overrides: Partial<SubmitJobInput> = {}): SubmitJobInput => ({
 });
 
 const submitAs = async (person: Person, overrides: Partial<SubmitJobInput> = {}): Promise<string> =>
-  (await service().submitJob(as(person), jobInput(overrides), cast.request(person))).jobId;
+  (await service().submitJob(by(person), jobInput(overrides))).jobId;
 
 /** A fujisato job brought to `accepted`. */
 const acceptedJob = async (): Promise<string> => {
   const jobId = await submitAs('business');
-  await service().quoteJob(
-    as('coordinator'),
+  await service().quoteJob(by('coordinator'), {
     jobId,
-    { amountYen: 75_000n, estimatedMinutes: 600, deliveryDate: daysFromNow(30), note: '' },
-    cast.request('coordinator'),
-  );
-  await service().acceptQuote(as('business'), jobId, cast.request('business'));
+    amountYen: 75_000n,
+    estimatedMinutes: 600,
+    deliveryDate: daysFromNow(30),
+    note: '',
+  });
+  await service().acceptQuote(by('business'), jobId);
   return jobId;
 };
 
@@ -70,28 +81,24 @@ describe('the life of a job', () => {
     expect((await s.getJob(as('business'), jobId)).status).toBe('submitted');
 
     const deliveryDate = daysFromNow(30);
-    await s.quoteJob(
-      as('coordinator'),
+    await s.quoteJob(by('coordinator'), {
       jobId,
-      { amountYen: 75_000n, estimatedMinutes: 600, deliveryDate, note: '英訳 2 名で担当' },
-      cast.request('coordinator'),
-    );
-    const terms = await s.acceptQuote(as('business'), jobId, cast.request('business'));
-    expect(terms).toMatchObject({ feeYen: 75_000n, deliveryDate, acceptedBy: as('business').subject });
+      amountYen: 75_000n,
+      estimatedMinutes: 600,
+      deliveryDate,
+      note: '英訳 2 名で担当',
+    });
+    const terms = await s.acceptQuote(by('business'), jobId);
+    expect(terms).toMatchObject({ feeYen: 75_000n, deliveryDate, acceptedBy: cast.callers.business.subject });
     expect(terms.paymentDate.getTime() - deliveryDate.getTime()).toBeLessThanOrEqual(60 * 86_400_000);
 
-    await s.startJob(as('coordinator'), jobId, cast.request('coordinator'));
-    await s.deliverJob(as('coordinator'), jobId, '初稿', cast.request('coordinator'));
-    await s.inspectJob(
-      as('business'),
-      jobId,
-      { accepted: false, reason: '固有名詞の表記揺れ' },
-      cast.request('business'),
-    );
+    await s.startJob(by('coordinator'), jobId);
+    await s.deliverJob(by('coordinator'), { jobId, note: '初稿' });
+    await s.inspectJob(by('business'), { jobId, accepted: false, reason: '固有名詞の表記揺れ' });
     expect((await s.getJob(as('business'), jobId)).status).toBe('in_progress');
-    await s.deliverJob(as('coordinator'), jobId, '修正版', cast.request('coordinator'));
-    await s.inspectJob(as('business'), jobId, { accepted: true, reason: '' }, cast.request('business'));
-    await s.closeJob(as('coordinator'), jobId, cast.request('coordinator'));
+    await s.deliverJob(by('coordinator'), { jobId, note: '修正版' });
+    await s.inspectJob(by('business'), { jobId, accepted: true, reason: '' });
+    await s.closeJob(by('coordinator'), jobId);
 
     const view = await s.getJob(as('accountant'), jobId);
     expect(view).toMatchObject({
@@ -137,20 +144,21 @@ describe('the life of a job', () => {
   it('is declined, or cancelled, with the reason kept', async () => {
     const s = service();
     const declinedJob = await submitAs('business');
-    await s.quoteJob(
-      as('coordinator'),
-      declinedJob,
-      { amountYen: 90_000n, estimatedMinutes: 600, deliveryDate: daysFromNow(20), note: '' },
-      cast.request('coordinator'),
-    );
-    await s.declineQuote(as('business'), declinedJob, '予算超過', cast.request('business'));
+    await s.quoteJob(by('coordinator'), {
+      jobId: declinedJob,
+      amountYen: 90_000n,
+      estimatedMinutes: 600,
+      deliveryDate: daysFromNow(20),
+      note: '',
+    });
+    await s.declineQuote(by('business'), { jobId: declinedJob, reason: '予算超過' });
     expect(await s.getJob(as('business'), declinedJob)).toMatchObject({ status: 'declined', reason: '予算超過' });
 
     const cancelledJob = await acceptedJob();
-    await expect(
-      s.cancelJob(as('business'), cancelledJob, '不要になった', cast.request('business')),
-    ).rejects.toMatchObject({ code: 'job.forbidden' });
-    await s.cancelJob(as('coordinator'), cancelledJob, '担い手が見つからない', cast.request('coordinator'));
+    await expect(s.cancelJob(by('business'), { jobId: cancelledJob, reason: '不要になった' })).rejects.toMatchObject({
+      code: 'job.forbidden',
+    });
+    await s.cancelJob(by('coordinator'), { jobId: cancelledJob, reason: '担い手が見つからない' });
     expect(await s.getJob(as('business'), cancelledJob)).toMatchObject({
       status: 'cancelled',
       reason: '担い手が見つからない',
@@ -159,9 +167,7 @@ describe('the life of a job', () => {
 
   it('refuses a business identity does not know, storing nothing', async () => {
     const head = await store.headPosition();
-    await expect(
-      service().submitJob(as('operator'), jobInput({ businessId: randomUUID() }), cast.request('operator')),
-    ).rejects.toMatchObject({
+    await expect(service().submitJob(by('operator'), jobInput({ businessId: randomUUID() }))).rejects.toMatchObject({
       code: 'business.not_found',
       kind: 'not_found',
     });
@@ -171,29 +177,29 @@ describe('the life of a job', () => {
 
 describe('retries (request ids)', () => {
   it('a SubmitJob retried with the same request id answers the same job and stores it once', async () => {
-    const request = cast.request('business');
-    const first = await service().submitJob(as('business'), jobInput(), request);
-    const again = await service().submitJob(as('business'), jobInput(), request);
+    const request = by('business');
+    const first = await service().submitJob(request, jobInput());
+    const again = await service().submitJob(request, jobInput());
     expect(again).toEqual(first);
     expect(await store.readStream(`job-${first.jobId}`)).toHaveLength(1);
   });
 
   it('the same request id of two callers makes two jobs (request ids are the caller’s own)', async () => {
     const requestId = randomUUID();
-    const mine = await service().submitJob(as('business'), jobInput(), cast.request('business', requestId));
-    const theirs = await service().submitJob(as('coordinator'), jobInput(), cast.request('coordinator', requestId));
+    const mine = await service().submitJob(by('business', requestId), jobInput());
+    const theirs = await service().submitJob(by('coordinator', requestId), jobInput());
     expect(mine.jobId).not.toBe(theirs.jobId);
   });
 
   it('a retried AcceptQuote answers the same terms; a retried QuoteJob quotes once', async () => {
     const jobId = await submitAs('business');
-    const quote = cast.request('coordinator');
-    const input = { amountYen: 70_000n, estimatedMinutes: 500, deliveryDate: daysFromNow(25), note: '' };
-    await service().quoteJob(as('coordinator'), jobId, input, quote);
-    await service().quoteJob(as('coordinator'), jobId, input, quote);
-    const accept = cast.request('business');
-    const terms = await service().acceptQuote(as('business'), jobId, accept);
-    expect(await service().acceptQuote(as('business'), jobId, accept)).toEqual(terms);
+    const quote = by('coordinator');
+    const input = { jobId, amountYen: 70_000n, estimatedMinutes: 500, deliveryDate: daysFromNow(25), note: '' };
+    await service().quoteJob(quote, input);
+    await service().quoteJob(quote, input);
+    const accept = by('business');
+    const terms = await service().acceptQuote(accept, jobId);
+    expect(await service().acceptQuote(accept, jobId)).toEqual(terms);
     expect((await store.readStream(`job-${jobId}`)).map((e) => e.type)).toEqual([
       'JobSubmitted',
       'JobQuoted',
@@ -202,17 +208,10 @@ describe('retries (request ids)', () => {
   });
 
   it('refuses a request id that is not 1–200 printable characters', async () => {
-    await expect(
-      service().submitJob(as('business'), jobInput(), { requestId: 'has space', token: cast.actors.business.token }),
-    ).rejects.toMatchObject({
+    await expect(service().submitJob(by('business', 'has space'), jobInput())).rejects.toMatchObject({
       code: 'request.invalid_request_id',
     });
-    await expect(
-      service().submitJob(as('business'), jobInput(), {
-        requestId: 'x'.repeat(201),
-        token: cast.actors.business.token,
-      }),
-    ).rejects.toMatchObject({
+    await expect(service().submitJob(by('business', 'x'.repeat(201)), jobInput())).rejects.toMatchObject({
       code: 'request.invalid_request_id',
     });
   });
@@ -286,12 +285,13 @@ describe('listing jobs', () => {
     expect(await idsOf('setagayaCoordinator', { regionId: 'fujisato' })).toEqual([]);
     const quotedOnes = await idsOf('accountant', { status: 'quoted' });
     expect(quotedOnes).not.toContain(fujisatoJobs[0]);
-    await service().quoteJob(
-      as('coordinator'),
-      fujisatoJobs[0]!,
-      { amountYen: 1_000n, estimatedMinutes: 60, deliveryDate: daysFromNow(10), note: '' },
-      cast.request('coordinator'),
-    );
+    await service().quoteJob(by('coordinator'), {
+      jobId: fujisatoJobs[0]!,
+      amountYen: 1_000n,
+      estimatedMinutes: 60,
+      deliveryDate: daysFromNow(10),
+      note: '',
+    });
     expect(await idsOf('accountant', { status: 'quoted' })).toContain(fujisatoJobs[0]);
   });
 
@@ -392,13 +392,15 @@ describe('the process manager (TasksPlanned → StartJob)', () => {
     const jobId = await acceptedJob();
     const planned = await tasksPlanned(jobId, 1);
     await eventually(async () => (await service().getJob(as('business'), jobId)).status === 'in_progress');
-    expect(await service().startPlannedJob(jobId, { eventId: planned.id })).toBe('already_handled');
+    expect(await service().startPlannedJob(contextOfEvent(PROCESS_MANAGER_ACTOR, planned), jobId)).toBe(
+      'already_handled',
+    );
     expect((await store.readStream(`job-${jobId}`)).filter((e) => e.type === 'JobStarted')).toHaveLength(1);
   });
 
   it('leaves a job its coordinator started already, and ignores a rework round, without dead letters', async () => {
     const jobId = await acceptedJob();
-    await service().startJob(as('coordinator'), jobId, cast.request('coordinator'));
+    await service().startJob(by('coordinator'), jobId);
     await tasksPlanned(jobId, 1);
     await tasksPlanned(jobId, 2);
     const marker = await acceptedJob();
@@ -407,6 +409,8 @@ describe('the process manager (TasksPlanned → StartJob)', () => {
     await eventually(async () => (await service().getJob(as('business'), marker)).status === 'in_progress');
     expect((await store.readStream(`job-${jobId}`)).filter((e) => e.type === 'JobStarted')).toHaveLength(1);
     expect(await bus.deadLetters(TASKS_PLANNED_CONSUMER)).toEqual([]);
-    expect(await service().startPlannedJob(jobId, { eventId: randomUUID() })).toBe('not_startable');
+    expect(await service().startPlannedJob({ actor: PROCESS_MANAGER_ACTOR, causationId: randomUUID() }, jobId)).toBe(
+      'not_startable',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { Actor } from '../../src/domain/actor.js';
+import type { Actor } from '@workshare/eventsourcing';
 import type { JobEvent, RegionRef, SubmitJob } from '../../src/domain/job.js';
 
 export const JOB = '01900000-0000-7000-8000-00000000a001';

@@ -26,7 +26,7 @@ import {
   submitted,
   system,
 } from './fixtures.js';
-import type { Actor } from '../../src/domain/actor.js';
+import type { Actor } from '@workshare/eventsourcing';
 
 const spec = DeciderSpecification.for(jobDecider);
 const STATUSES = Object.keys(HISTORY) as (keyof typeof HISTORY)[];
@@ -177,6 +177,61 @@ describe('job decider', () => {
     });
   });
 
+  describe('text the store can keep', () => {
+    it('counts characters, not UTF-16 units: 200 characters outside the BMP are a title', () => {
+      const title = '𠀋'.repeat(200);
+      spec
+        .given([])
+        .when(submit({ title }))
+        .then([submitted({ title })]);
+      spec
+        .given([])
+        .when(submit({ title: '𠀋'.repeat(201) }))
+        .thenThrows('job.invalid_title', 'invalid');
+    });
+
+    it.each<[string, Parameters<typeof submit>[0], string]>([
+      ['a NUL in the title', { title: 'a\u0000b' }, 'title'],
+      ['a NUL in the description', { description: 'line\u0000' }, 'description'],
+      ['a lone surrogate in the description', { description: 'broken \ud800 text' }, 'description'],
+      ['a NUL in a skill', { skills: ['writing', 'data\u0000entry'] }, 'skills[1]'],
+    ])('refuses %s with text.invalid_characters, naming the field', (_, overrides, field) => {
+      const error = spec.given([]).when(submit(overrides)).thenThrows('text.invalid_characters', 'invalid');
+      expect(error.details).toMatchObject({ field });
+    });
+
+    it('refuses a NUL in a note or a reason', () => {
+      spec
+        .given(history('submitted'))
+        .when(quote({ note: '\u0000' }))
+        .thenThrows('text.invalid_characters', 'invalid');
+      spec.given(history('quoted')).when(decline('too\u0000dear')).thenThrows('text.invalid_characters', 'invalid');
+      spec.given(history('in_progress')).when(deliver('done\u0000')).thenThrows('text.invalid_characters', 'invalid');
+      spec.given(history('delivered')).when(inspect(false, '\u0000')).thenThrows('text.invalid_characters', 'invalid');
+      spec
+        .given(history('submitted'))
+        .when(cancel(business, 'no\u0000'))
+        .thenThrows('text.invalid_characters', 'invalid');
+    });
+
+    it('shows a refused region or town in a short escaped preview (32 characters), never in full', () => {
+      const long = `x${'\u0001'.repeat(5_000)}`;
+      const region = spec
+        .given([])
+        .when(submit({ regionId: long, businessRegionId: long }))
+        .thenThrows('job.unknown_region', 'invalid');
+      const town = spec
+        .given([])
+        .when(submit({ localOnlyTownId: long }))
+        .thenThrows('job.unknown_town', 'invalid');
+      for (const error of [region, town]) {
+        expect(error.message.length).toBeLessThan(300);
+        expect(error.message).not.toContain('\u0001');
+        expect(error.message).toContain('"x\\u0001');
+      }
+    });
+  });
+
   describe('QuoteJob', () => {
     it('quotes a submitted job (coordinator of its region)', () => {
       spec.given(history('submitted')).when(quote()).then([quoted()]);
@@ -315,6 +370,13 @@ describe('job decider', () => {
     it.each(statusesBut('accepted'))('refuses a %s job', (status) => {
       spec.given(history(status)).when(start()).thenThrows('job.not_startable', 'rule');
     });
+
+    it.each(statusesBut('accepted'))(
+      'leaves a %s job as it is when the process manager starts it (a redelivered TasksPlanned, a job started or cancelled first)',
+      (status) => {
+        spec.given(history(status)).when(start(system)).thenNothing();
+      },
+    );
   });
 
   describe('DeliverJob', () => {

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
+import { lastDayOfNextTokyoMonth, startOfTokyoDay } from '@workshare/time';
 import {
   INSPECTION_PERIOD_DAYS,
   inspectionDateFor,
-  lastDayOfNextTokyoMonth,
   MAX_PAYMENT_DAYS,
   orderTermsFor,
   paymentDateFor,
-  startOfTokyoDay,
 } from '../../src/domain/order-terms.js';
 
 const DAY_MS = 86_400_000;
@@ -53,7 +52,7 @@ describe('order terms', () => {
     });
   });
 
-  it('Tokyo days and months are computed in Asia/Tokyo, not UTC', () => {
+  it('Tokyo days and months (of @workshare/time, which the terms use) are computed in Asia/Tokyo, not UTC', () => {
     expect(startOfTokyoDay(new Date('2026-03-31T16:00:00Z'))).toEqual(tokyoMidnight('2026-04-01'));
     expect(startOfTokyoDay(new Date('2026-03-31T14:59:59Z'))).toEqual(tokyoMidnight('2026-03-31'));
     expect(lastDayOfNextTokyoMonth(new Date('2026-03-31T15:00:00Z'))).toEqual(tokyoMidnight('2026-05-31'));

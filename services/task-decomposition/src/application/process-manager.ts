@@ -1,35 +1,23 @@
-import { DomainError, type RecordedEvent } from '@workshare/eventsourcing';
+import { contextOfEvent, DomainError, SYSTEM_ACTORS, type RecordedEvent } from '@workshare/eventsourcing';
 import type { BusSubscription, EventBus } from '@workshare/bus';
+import { createLogger, type Logger } from '@workshare/telemetry';
 import { acceptedJobOf, cancellationOf, inspectionOf, JOB_EVENT_TYPES } from './job-events.js';
-import type { CommandContext, TaskDecompositionService } from './task-decomposition-service.js';
+import type { TaskDecompositionService } from './task-decomposition-service.js';
 
 /** The durable consumer of job intake's events. */
 export const JOBS_CONSUMER = 'task-decomposition-jobs';
-/** The actor stamped on what the process manager writes. */
-export const PROCESS_MANAGER_ACTOR = 'system:task-decomposition';
+/** Who the process manager acts as: `system:task-decomposition`. */
+export const PROCESS_MANAGER_ACTOR = SYSTEM_ACTORS.processManager('task-decomposition');
 
-/** Structured logs (a pino logger fits); ids only. */
-export interface ProcessLogger {
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-}
-
-const silent: ProcessLogger = { info: () => undefined, warn: () => undefined };
+/** Without a logger given, the process manager logs nothing. */
+const silent: Logger = createLogger('task-decomposition', { level: 'silent' });
 
 export interface TaskDecompositionConsumersOptions {
   readonly service: TaskDecompositionService;
   readonly bus: EventBus;
-  readonly logger?: ProcessLogger;
+  /** Structured logs, ids only (the process's pino logger; default: none). */
+  readonly logger?: Logger;
 }
-
-/** The command's context: the event's id as the command id, so a redelivered event is done once. */
-const contextOf = (event: RecordedEvent): CommandContext => ({
-  commandId: event.id,
-  actor: PROCESS_MANAGER_ACTOR,
-  causationId: event.id,
-  correlationId: typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : event.id,
-  ...(typeof event.metadata.traceparent === 'string' ? { traceparent: event.metadata.traceparent } : {}),
-});
 
 /**
  * One job intake event → the plan's command: JobAccepted proposes the plan, a rejected
@@ -41,12 +29,15 @@ const contextOf = (event: RecordedEvent): CommandContext => ({
 export const reactToJobEvent = async (
   service: TaskDecompositionService,
   event: RecordedEvent,
-  logger: ProcessLogger = silent,
+  logger: Logger = silent,
 ): Promise<void> => {
+  // Caused by the event and known by its id (the facade's process manager commands), so a
+  // redelivered event is done once.
+  const context = contextOfEvent(PROCESS_MANAGER_ACTOR, event);
   try {
     switch (event.type) {
       case 'JobAccepted': {
-        const plan = await service.proposePlan(acceptedJobOf(event), contextOf(event));
+        const plan = await service.proposePlan(context, acceptedJobOf(event));
         logger.info(
           { jobId: plan.jobId, round: plan.round, tasks: plan.tasks.length, eventId: event.id },
           'plan proposed',
@@ -56,13 +47,13 @@ export const reactToJobEvent = async (
       case 'JobInspected': {
         const inspection = inspectionOf(event);
         if (inspection.accepted) return;
-        const plan = await service.requestRework(inspection.jobId, inspection.reason, contextOf(event));
+        const plan = await service.requestRework(context, inspection);
         logger.info({ jobId: plan.jobId, round: plan.round, eventId: event.id }, 'rework requested');
         return;
       }
       case 'JobCancelled': {
         const cancellation = cancellationOf(event);
-        const plan = await service.cancelPlan(cancellation.jobId, cancellation.reason, contextOf(event));
+        const plan = await service.cancelPlan(context, cancellation);
         if (plan !== undefined) logger.info({ jobId: plan.jobId, eventId: event.id }, 'plan cancelled');
         return;
       }

@@ -1,30 +1,31 @@
 import {
   CommandHandler,
+  commandKey,
   ForbiddenError,
   isUuid,
   NotFoundError,
+  preview,
   ValidationError,
   WrongExpectedVersionError,
-  type EventMetadata,
+  type CommandContext,
   type EventStore,
 } from '@workshare/eventsourcing';
-import { mayReadPlan, mayReadSomePlan, type Actor } from '../domain/access.js';
+import { mayReadPlan, mayReadSomePlan } from '../domain/access.js';
 import {
   planDecider,
   planStream,
   type AcceptedJob,
-  type Plan,
   type PlanCommand,
   type PlanEvent,
   type PlanState,
 } from '../domain/plan.js';
-import type { TaskDraft } from '../domain/plan-rules.js';
-import type { PlanView } from './views.js';
-
-/** The window a task must fit by default (DESIGN §1: ≤ 120 minutes), and the range TASK_MAX_MINUTES may take. */
-export const DEFAULT_MAX_TASK_MINUTES = 120;
-export const MIN_TASK_MAX_MINUTES = 15;
-export const MAX_TASK_MAX_MINUTES = 480;
+import {
+  DEFAULT_MAX_TASK_MINUTES,
+  MAX_TASK_MAX_MINUTES,
+  MIN_TASK_MAX_MINUTES,
+  type TaskDraft,
+} from '../domain/plan-rules.js';
+import { viewOf, type PlanView } from './views.js';
 
 export interface TaskDecompositionServiceOptions {
   readonly store: EventStore;
@@ -32,17 +33,6 @@ export interface TaskDecompositionServiceOptions {
   readonly maxTaskMinutes?: number;
   /** Clock for the events' occurred-at (tests pass a fixed one). */
   readonly now?: () => Date;
-}
-
-/** What a write carries besides its command, so that its events can be traced and retried safely. */
-export interface CommandContext {
-  /** Idempotency key: a command with a key the plan already saw is answered, not done twice. */
-  readonly commandId?: string;
-  /** Who or what caused it (`system:task-decomposition` for the process manager). */
-  readonly actor?: string;
-  readonly causationId?: string;
-  readonly correlationId?: string;
-  readonly traceparent?: string;
 }
 
 export interface RevisePlanInput {
@@ -57,56 +47,52 @@ export interface ConfirmPlanInput {
   readonly expectedVersion?: number;
 }
 
-const metadataOf = (ctx: CommandContext): EventMetadata => {
-  const metadata: EventMetadata = {};
-  if (ctx.actor !== undefined) metadata.actor = ctx.actor;
-  if (ctx.causationId !== undefined) metadata.causationId = ctx.causationId;
-  if (ctx.correlationId !== undefined) metadata.correlationId = ctx.correlationId;
-  if (ctx.traceparent !== undefined) metadata.traceparent = ctx.traceparent;
-  return metadata;
-};
+/** Why a plan is reopened (a rejected inspection) or closed (a cancelled job). */
+export interface PlanReasonInput {
+  readonly jobId: string;
+  readonly reason: string;
+}
 
-const checkJobId = (jobId: string): string => {
+const checkedJobId = (jobId: string): string => {
   if (!isUuid(jobId))
-    throw new ValidationError('plan.invalid_job_id', 'a job id is a UUID', { jobId: String(jobId).slice(0, 64) });
+    throw new ValidationError('plan.invalid_job_id', `${preview(jobId)} is not a job id (a UUID)`, {
+      field: 'job_id',
+    });
   return jobId;
 };
 
-const viewOf = (plan: Plan, version: number): PlanView => ({
-  jobId: plan.jobId,
-  businessId: plan.businessId,
-  regionId: plan.regionId,
-  localOnlyTownId: plan.localOnlyTownId,
-  workCategory: plan.workCategory,
-  status: plan.status,
-  tasks: [
-    ...plan.planned.map((t) => ({ ...t })),
-    ...plan.drafts.map((d) => ({
-      taskId: undefined,
-      key: d.key,
-      title: d.title,
-      estimatedMinutes: d.estimatedMinutes,
-      skills: d.skills,
-      dependsOn: d.dependsOn,
-      deadline: d.deadline,
-      round: plan.round,
-    })),
-  ],
-  round: plan.round,
-  jobEstimatedMinutes: plan.jobEstimatedMinutes,
-  jobDeadline: plan.jobDeadline,
-  maxTaskMinutes: plan.maxTaskMinutes,
-  reworkReason: plan.reworkReason,
-  cancelReason: plan.cancelReason,
-  version,
-});
+const noPlan = (jobId: string): NotFoundError =>
+  new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
+
+/** A person's command is known on its stream by `<caller id>:<request id>` (commandKey). */
+const personsCommandId = (context: CommandContext): string => commandKey(context.actor.id, context.requestId ?? '');
+
+/** The plan's view after a command; undefined when there is no plan. */
+const viewIfAny = ({ state, version }: { state: PlanState; version: number | undefined }): PlanView | undefined =>
+  state.status === 'none' || version === undefined ? undefined : viewOf(state, version);
+
+/** How a command is checked and known on its stream. */
+interface CommandOptions {
+  /** The plan version the caller's command was based on (a newer plan refuses it). */
+  readonly expectedVersion?: number | undefined;
+  /** Default: the person's command id. */
+  readonly commandId?: string;
+}
+
+/** A process manager's command is known by the event it reacts to: a redelivered event is done once. */
+const byEvent = (context: CommandContext): CommandOptions => {
+  if (context.causationId === undefined)
+    throw new TypeError("a process manager's command needs the event it reacts to (contextOfEvent)");
+  return { commandId: context.causationId };
+};
 
 /**
- * The task decomposition service: the plans of accepted jobs. Coordinators read, revise and
- * confirm them (getPlan, revisePlan, confirmPlan, authorised against the plan's region and
- * business); the process manager proposes, reopens and cancels them from job intake's events.
- * Every write goes through the plan decider with the stream's expected version; a refused
- * command stores nothing.
+ * The task decomposition service: the plans of accepted jobs, one line per command. Every
+ * method takes the command's context (who acts, the request id, the trace) and its input.
+ * Coordinators read, revise and confirm plans; the process manager proposes, reopens and
+ * cancels them from job intake's events. Who may do what, and what a plan may be, is the plan
+ * decider's to say; every write goes through it on the plan's stream (read once per attempt by
+ * CommandHandler, appended with the expected version); a refused command stores nothing.
  */
 export class TaskDecompositionService {
   readonly maxTaskMinutes: number;
@@ -126,17 +112,16 @@ export class TaskDecompositionService {
   }
 
   /** The plan as the actor may see it: a coordinator of its region, its business, the accountant, operators. */
-  async getPlan(actor: Actor, jobId: string): Promise<PlanView> {
-    checkJobId(jobId);
-    if (!mayReadSomePlan(actor))
+  async getPlan(context: CommandContext, jobId: string): Promise<PlanView> {
+    checkedJobId(jobId);
+    if (!mayReadSomePlan(context.actor))
       throw new ForbiddenError(
         'plan.forbidden',
         'plans are read by coordinators, businesses, the accountant and operators',
       );
     const { state, version } = await this.handler.load(planStream(jobId));
-    if (state.status === 'none' || version === undefined)
-      throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
-    if (!mayReadPlan(actor, state))
+    if (state.status === 'none' || version === undefined) throw noPlan(jobId);
+    if (!mayReadPlan(context.actor, state))
       throw new ForbiddenError(
         'plan.forbidden',
         'this plan is read by a coordinator of its region, its business, the accountant and operators',
@@ -146,77 +131,68 @@ export class TaskDecompositionService {
   }
 
   /** Replaces the open round's drafts (a coordinator of the job's region); the whole plan is checked first. */
-  async revisePlan(actor: Actor, input: RevisePlanInput, ctx: CommandContext = {}): Promise<PlanView> {
-    checkJobId(input.jobId);
-    return this.run(
-      input.jobId,
-      { type: 'RevisePlan', jobId: input.jobId, tasks: input.tasks, by: actor },
-      { actor: actor.id, ...ctx },
-      input.expectedVersion,
-    );
+  async revisePlan(context: CommandContext, { jobId, tasks, expectedVersion }: RevisePlanInput): Promise<PlanView> {
+    return this.run(context, jobId, { type: 'RevisePlan', jobId, tasks, by: context.actor }, { expectedVersion });
   }
 
   /** Confirms the open round (a coordinator of the job's region): TasksPlanned. */
-  async confirmPlan(actor: Actor, input: ConfirmPlanInput, ctx: CommandContext = {}): Promise<PlanView> {
-    checkJobId(input.jobId);
+  async confirmPlan(context: CommandContext, { jobId, expectedVersion }: ConfirmPlanInput): Promise<PlanView> {
+    return this.run(context, jobId, { type: 'ConfirmPlan', jobId, by: context.actor }, { expectedVersion });
+  }
+
+  /** JobAccepted (the process manager): the template's plan as round 1; once per job. */
+  async proposePlan(context: CommandContext, job: AcceptedJob): Promise<PlanView> {
+    const { maxTaskMinutes } = this;
     return this.run(
-      input.jobId,
-      { type: 'ConfirmPlan', jobId: input.jobId, by: actor },
-      { actor: actor.id, ...ctx },
-      input.expectedVersion,
+      context,
+      job.jobId,
+      { type: 'ProposePlan', job, maxTaskMinutes, by: context.actor },
+      byEvent(context),
     );
   }
 
-  /** JobAccepted: the template's plan as round 1; once per job. */
-  async proposePlan(job: AcceptedJob, ctx: CommandContext = {}): Promise<PlanView> {
-    checkJobId(job.jobId);
-    return this.run(job.jobId, { type: 'ProposePlan', job, maxTaskMinutes: this.maxTaskMinutes }, ctx);
+  /** JobInspected, rejected (the process manager): the remaining work is to be planned as a new round. */
+  async requestRework(context: CommandContext, { jobId, reason }: PlanReasonInput): Promise<PlanView> {
+    return this.run(context, jobId, { type: 'RequestRework', jobId, reason, by: context.actor }, byEvent(context));
   }
 
-  /** JobInspected, rejected: the remaining work is to be planned as a new round. */
-  async requestRework(jobId: string, reason: string, ctx: CommandContext = {}): Promise<PlanView> {
-    checkJobId(jobId);
-    return this.run(jobId, { type: 'RequestRework', jobId, reason }, ctx);
+  /** JobCancelled (the process manager): the plan takes no more revisions; undefined when the job never had a plan. */
+  async cancelPlan(context: CommandContext, { jobId, reason }: PlanReasonInput): Promise<PlanView | undefined> {
+    return viewIfAny(
+      await this.handle(context, jobId, { type: 'CancelPlan', jobId, reason, by: context.actor }, byEvent(context)),
+    );
   }
 
-  /** JobCancelled: the plan takes no more revisions; undefined when the job never had a plan. */
-  async cancelPlan(jobId: string, reason: string, ctx: CommandContext = {}): Promise<PlanView | undefined> {
-    checkJobId(jobId);
-    const { state, version } = await this.handle(jobId, { type: 'CancelPlan', jobId, reason }, ctx);
-    return state.status === 'none' || version === undefined ? undefined : viewOf(state, version);
-  }
-
+  /** A command that leaves a plan (or is refused by the decider), answered with the plan's view. */
   private async run(
+    context: CommandContext,
     jobId: string,
     command: PlanCommand,
-    ctx: CommandContext,
-    expectedVersion?: number,
+    options: CommandOptions,
   ): Promise<PlanView> {
-    const { state, version } = await this.handle(jobId, command, ctx, expectedVersion);
-    // Every command but CancelPlan leaves a plan or is refused by the decider.
-    if (state.status === 'none' || version === undefined)
-      throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
-    return viewOf(state, version);
+    const view = viewIfAny(await this.handle(context, jobId, command, options));
+    if (view === undefined) throw noPlan(jobId);
+    return view;
   }
 
   private async handle(
+    context: CommandContext,
     jobId: string,
     command: PlanCommand,
-    ctx: CommandContext,
-    expectedVersion?: number,
+    { expectedVersion, commandId }: CommandOptions,
   ): Promise<{ state: PlanState; version: number | undefined }> {
+    const stream = planStream(checkedJobId(jobId));
     try {
-      const result = await this.handler.handle(planStream(jobId), command, {
-        metadata: metadataOf(ctx),
-        ...(ctx.commandId !== undefined ? { commandId: ctx.commandId } : {}),
+      const result = await this.handler.handle(stream, command, {
+        context,
+        commandId: commandId ?? personsCommandId(context),
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),
         ...(this.now !== undefined ? { now: this.now } : {}),
       });
       return { state: result.state, version: result.streamVersion };
     } catch (error) {
       // An expected version for a plan that does not exist: the job is unknown, not edited by someone else.
-      if (error instanceof WrongExpectedVersionError && error.actual === undefined)
-        throw new NotFoundError('plan.not_found', `job ${jobId} has no plan`, { jobId });
+      if (error instanceof WrongExpectedVersionError && error.actual === undefined) throw noPlan(jobId);
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { PlanStatus } from '../domain/plan.js';
+import type { Plan, PlanStatus } from '../domain/plan.js';
 import type { WorkCategory } from '../domain/templates.js';
 
 /** A task of a plan: confirmed (with its task id) or drafted in the open round (no id yet). */
@@ -33,3 +33,33 @@ export interface PlanView {
   /** The plan stream's version: what a coordinator passes back as the expected version. */
   readonly version: number;
 }
+
+/** A plan as its readers see it, at a version of its stream. */
+export const viewOf = (plan: Plan, version: number): PlanView => ({
+  jobId: plan.jobId,
+  businessId: plan.businessId,
+  regionId: plan.regionId,
+  localOnlyTownId: plan.localOnlyTownId,
+  workCategory: plan.workCategory,
+  status: plan.status,
+  tasks: [
+    ...plan.planned.map((t) => ({ ...t })),
+    ...plan.drafts.map((d) => ({
+      taskId: undefined,
+      key: d.key,
+      title: d.title,
+      estimatedMinutes: d.estimatedMinutes,
+      skills: d.skills,
+      dependsOn: d.dependsOn,
+      deadline: d.deadline,
+      round: plan.round,
+    })),
+  ],
+  round: plan.round,
+  jobEstimatedMinutes: plan.jobEstimatedMinutes,
+  jobDeadline: plan.jobDeadline,
+  maxTaskMinutes: plan.maxTaskMinutes,
+  reworkReason: plan.reworkReason,
+  cancelReason: plan.cancelReason,
+  version,
+});

@@ -1,7 +1,9 @@
 /**
  * What makes a plan valid (the issue's rules, DESIGN §1 "task"): every rule is checked and
  * every violation reported, so a coordinator fixes her plan in one go. Pure: no clock, no I/O.
+ * Messages show keys as short escaped previews (a key may be anything a caller sent).
  */
+import { characterCount, preview } from '@workshare/eventsourcing';
 
 /**
  * A task as drafted in a plan's round (proposed from a template or written by a coordinator).
@@ -65,8 +67,33 @@ export interface PlanViolation {
  * 1 MiB per event.
  */
 export const MAX_TASKS_PER_ROUND = 2_000;
+/** A task's title is 1 to this many characters (trimmed). */
 export const MAX_TITLE_LENGTH = 200;
-export const TASK_KEY_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+/** A task's key is 1 to this many of `A-Z a-z 0-9 - _`. */
+export const MAX_TASK_KEY_LENGTH = 40;
+export const TASK_KEY_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_TASK_KEY_LENGTH}}$`);
+
+/**
+ * The window a task must fit (the longest a task may be, TASK_MAX_MINUTES): 120 minutes by
+ * default (DESIGN §1), configurable from 15 to 480; kept with each plan when it is proposed.
+ */
+export const DEFAULT_MAX_TASK_MINUTES = 120;
+export const MIN_TASK_MAX_MINUTES = 15;
+export const MAX_TASK_MAX_MINUTES = 480;
+
+/**
+ * A plan's limits in one place, for the edges (the gRPC host's limits, the HTTP edge's schemas:
+ * `@workshare/task-decomposition/contract`). `taskKeyPattern` is TASK_KEY_PATTERN's source.
+ */
+export const PLAN_LIMITS = Object.freeze({
+  tasksPerPlan: MAX_TASKS_PER_ROUND,
+  taskTitleLength: MAX_TITLE_LENGTH,
+  taskKeyLength: MAX_TASK_KEY_LENGTH,
+  taskKeyPattern: TASK_KEY_PATTERN.source,
+  defaultMaxTaskMinutes: DEFAULT_MAX_TASK_MINUTES,
+  minTaskMaxMinutes: MIN_TASK_MAX_MINUTES,
+  maxTaskMaxMinutes: MAX_TASK_MAX_MINUTES,
+});
 
 const at = (iso: string): number => (/^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(iso) : Number.NaN);
 
@@ -91,7 +118,7 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
       violations.push({
         code: 'plan.duplicate_key',
         key: d.key,
-        message: `two tasks are named ${JSON.stringify(d.key)}`,
+        message: `two tasks are named ${preview(d.key)}`,
       });
     else indexOfKey.set(d.key, i);
   });
@@ -109,22 +136,23 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
       violations.push({
         code: 'plan.invalid_key',
         key,
-        message: `key ${JSON.stringify(key)} is 1 to 40 letters, digits, '-' or '_'`,
+        message: `key ${preview(key)} is 1 to ${MAX_TASK_KEY_LENGTH} letters, digits, '-' or '_'`,
       });
     const title = d.title.trim();
-    if (title === '') violations.push({ code: 'plan.title_missing', key, message: `task ${key} has no title` });
-    else if (title.length > MAX_TITLE_LENGTH)
+    if (title === '')
+      violations.push({ code: 'plan.title_missing', key, message: `task ${preview(key)} has no title` });
+    else if (characterCount(title, MAX_TITLE_LENGTH) > MAX_TITLE_LENGTH)
       violations.push({
         code: 'plan.title_too_long',
         key,
-        message: `task ${key}: a title has at most ${MAX_TITLE_LENGTH} characters`,
+        message: `task ${preview(key)}: a title has at most ${MAX_TITLE_LENGTH} characters`,
       });
     if (!Number.isSafeInteger(d.estimatedMinutes) || d.estimatedMinutes < 1) {
       everyEstimateValid = false;
       violations.push({
         code: 'plan.estimate_invalid',
         key,
-        message: `task ${key}: the estimate is a whole number of minutes, at least 1`,
+        message: `task ${preview(key)}: the estimate is a whole number of minutes, at least 1`,
       });
     } else {
       total += d.estimatedMinutes;
@@ -132,7 +160,7 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
         violations.push({
           code: 'plan.task_too_long',
           key,
-          message: `task ${key} takes ${d.estimatedMinutes} minutes: one window is at most ${constraints.maxTaskMinutes}`,
+          message: `task ${preview(key)} takes ${d.estimatedMinutes} minutes: one window is at most ${constraints.maxTaskMinutes}`,
         });
       }
     }
@@ -140,7 +168,7 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
       violations.push({
         code: 'plan.skills_missing',
         key,
-        message: `task ${key} names its skills (at least one, none empty)`,
+        message: `task ${preview(key)} names its skills (at least one, none empty)`,
       });
     }
     const deadline = deadlines[i] as number;
@@ -148,13 +176,13 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
       violations.push({
         code: 'plan.deadline_invalid',
         key,
-        message: `task ${key}: the deadline is not an ISO-8601 time`,
+        message: `task ${preview(key)}: the deadline is not an ISO-8601 time`,
       });
     else if (deadline > jobDeadline)
       violations.push({
         code: 'plan.deadline_after_job',
         key,
-        message: `task ${key} is due after the job's deadline ${constraints.jobDeadline}`,
+        message: `task ${preview(key)} is due after the job's deadline ${constraints.jobDeadline}`,
       });
 
     const seen = new Set<string>();
@@ -163,13 +191,13 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
         violations.push({
           code: 'plan.duplicate_dependency',
           key,
-          message: `task ${key} names ${JSON.stringify(dependency)} twice`,
+          message: `task ${preview(key)} names ${preview(dependency)} twice`,
         });
         continue;
       }
       seen.add(dependency);
       if (dependency === key) {
-        violations.push({ code: 'plan.self_dependency', key, message: `task ${key} depends on itself` });
+        violations.push({ code: 'plan.self_dependency', key, message: `task ${preview(key)} depends on itself` });
         continue;
       }
       const j = indexOfKey.get(dependency);
@@ -177,7 +205,7 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
         violations.push({
           code: 'plan.unknown_dependency',
           key,
-          message: `task ${key} depends on ${JSON.stringify(dependency)}, which is not in the plan`,
+          message: `task ${preview(key)} depends on ${preview(dependency)}, which is not in the plan`,
         });
         continue;
       }
@@ -187,7 +215,7 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
         violations.push({
           code: 'plan.deadline_before_predecessor',
           key,
-          message: `task ${key} is due before ${dependency}, which must be done first`,
+          message: `task ${preview(key)} is due before ${preview(dependency)}, which must be done first`,
         });
       }
     }
@@ -199,7 +227,10 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
       code: 'plan.cycle',
       key: keys[0] as string,
       keys,
-      message: `tasks ${keys.join(', ')} wait for each other: dependencies must form no cycle`,
+      message: `tasks ${keys
+        .slice(0, 5)
+        .map((k) => preview(k))
+        .join(', ')}${keys.length > 5 ? ', …' : ''} wait for each other: dependencies must form no cycle`,
     });
   }
 

@@ -1,12 +1,15 @@
 import {
+  assertStorableText,
   DomainError,
   ForbiddenError,
+  isSystem,
   NotFoundError,
   ValidationError,
   nameBasedUuid,
+  type Actor,
   type Decider,
 } from '@workshare/eventsourcing';
-import { mayPlan, type Actor } from './access.js';
+import { mayPlan } from './access.js';
 import { validatePlan, type PlanViolation, type TaskDraft } from './plan-rules.js';
 import { proposeTasks, type WorkCategory } from './templates.js';
 
@@ -14,7 +17,9 @@ import { proposeTasks, type WorkCategory } from './templates.js';
  * A job's plan (stream `plan-<jobId>`): proposed from its category's template when the job is
  * accepted, revised and confirmed by a coordinator of its region, reopened for a new round when
  * delivered work is rejected, closed when the job is cancelled. Pure: the clock and the
- * configured window come inside the commands.
+ * configured window come inside the commands. Every command names who gives it (`by`): a
+ * coordinator revises and confirms; proposing, reopening and closing a plan is this service's
+ * process manager's alone (a system actor), reacting to job intake's events.
  */
 
 export const planStream = (jobId: string): string => `plan-${jobId}`;
@@ -42,6 +47,7 @@ export interface ProposePlan {
   readonly job: AcceptedJob;
   /** The service's window (TASK_MAX_MINUTES), kept with the plan: later rounds are held to it. */
   readonly maxTaskMinutes: number;
+  readonly by: Actor;
 }
 export interface RevisePlan {
   readonly type: 'RevisePlan';
@@ -59,11 +65,13 @@ export interface RequestRework {
   readonly jobId: string;
   /** The rejected inspection's reason. */
   readonly reason: string;
+  readonly by: Actor;
 }
 export interface CancelPlan {
   readonly type: 'CancelPlan';
   readonly jobId: string;
   readonly reason: string;
+  readonly by: Actor;
 }
 export type PlanCommand = ProposePlan | RevisePlan | ConfirmPlan | RequestRework | CancelPlan;
 
@@ -147,7 +155,8 @@ export interface PlannedTask {
  * - confirmed: every round is confirmed;
  * - cancelled: the job was cancelled; nothing more is planned.
  */
-export type PlanStatus = 'proposed' | 'rework_needed' | 'confirmed' | 'cancelled';
+export const PLAN_STATUSES = ['proposed', 'rework_needed', 'confirmed', 'cancelled'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 export interface Plan {
   readonly status: PlanStatus;
@@ -216,6 +225,27 @@ const openPlanFor = (state: PlanState, jobId: string, by: Actor): Plan => {
   return state;
 };
 
+/** Proposing, reopening and closing a plan follow job intake's events: the process manager's commands only. */
+const requireProcessManager = (by: Actor, jobId: string, what: string): void => {
+  if (!isSystem(by))
+    throw new ForbiddenError(
+      'plan.forbidden',
+      `a plan is ${what} by the process manager only, on job intake's events`,
+      {
+        jobId,
+      },
+    );
+};
+
+/** A coordinator's drafts hold text the store can keep: no NUL, no invalid Unicode (`text.invalid_characters`). */
+const assertStorableDrafts = (tasks: readonly TaskDraft[]): void =>
+  tasks.forEach((t, i) => {
+    assertStorableText(t.key, `tasks[${i}].key`);
+    assertStorableText(t.title, `tasks[${i}].title`);
+    t.skills.forEach((skill, j) => assertStorableText(skill, `tasks[${i}].skills[${j}]`));
+    t.dependsOn.forEach((key, j) => assertStorableText(key, `tasks[${i}].depends_on[${j}]`));
+  });
+
 const copyDraft = (d: TaskDraft): TaskDraft => ({
   key: d.key,
   title: d.title,
@@ -228,9 +258,10 @@ const copyDraft = (d: TaskDraft): TaskDraft => ({
 export const decide = (command: PlanCommand, state: PlanState): PlanEvent[] => {
   switch (command.type) {
     case 'ProposePlan': {
+      const { job } = command;
+      requireProcessManager(command.by, job.jobId, 'proposed');
       // Proposed once: JobAccepted heard again (or after a cancellation) proposes nothing new.
       if (state.status !== 'none') return [];
-      const { job } = command;
       return [
         {
           type: 'PlanProposed',
@@ -252,6 +283,7 @@ export const decide = (command: PlanCommand, state: PlanState): PlanEvent[] => {
 
     case 'RevisePlan': {
       const plan = openPlanFor(state, command.jobId, command.by);
+      assertStorableDrafts(command.tasks);
       const violations = validatePlan(command.tasks, constraintsOf(plan));
       if (violations.length > 0) throw invalidPlan(violations);
       return [
@@ -301,6 +333,7 @@ export const decide = (command: PlanCommand, state: PlanState): PlanEvent[] => {
     }
 
     case 'RequestRework': {
+      requireProcessManager(command.by, command.jobId, 'reopened');
       if (state.status === 'none')
         throw new NotFoundError('plan.not_found', `job ${command.jobId} has no plan`, { jobId: command.jobId });
       if (state.status === 'cancelled')
@@ -314,6 +347,7 @@ export const decide = (command: PlanCommand, state: PlanState): PlanEvent[] => {
     }
 
     case 'CancelPlan':
+      requireProcessManager(command.by, command.jobId, 'cancelled');
       // A job cancelled before its quote was accepted has no plan; cancelling twice changes nothing.
       if (state.status === 'none' || state.status === 'cancelled') return [];
       return [{ type: 'PlanCancelled', data: { jobId: state.jobId, reason: command.reason } }];

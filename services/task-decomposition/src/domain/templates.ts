@@ -1,23 +1,12 @@
-import type { TaskDraft } from './plan-rules.js';
-
 /**
  * The first plan of a job, proposed from the template of its work category. Pure and
- * deterministic: the same job and window give the same plan, on every replay.
+ * deterministic: the same job and window give the same plan, on every replay. The work
+ * categories are job intake's (its published contract): a template for each.
  */
+import type { WorkCategory } from '@workshare/job-intake/contract';
+import type { TaskDraft } from './plan-rules.js';
 
-export const WORK_CATEGORIES = [
-  'data_entry',
-  'transcription',
-  'writing',
-  'design',
-  'translation',
-  'illustration',
-  'proofreading',
-] as const;
-export type WorkCategory = (typeof WORK_CATEGORIES)[number];
-
-export const isWorkCategory = (value: unknown): value is WorkCategory =>
-  typeof value === 'string' && (WORK_CATEGORIES as readonly string[]).includes(value);
+export { isWorkCategory, WORK_CATEGORIES, type WorkCategory } from '@workshare/job-intake/contract';
 
 /** The skill word of each category, as members name their skills. */
 export const CATEGORY_SKILL: Readonly<Record<WorkCategory, string>> = {

@@ -3,9 +3,11 @@
  * as job intake appends them, become plan commands, once each.
  */
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { EmbeddedEventBus, type BusSubscription } from '@workshare/bus';
 import { uuidv7, type EventStore, type JsonObject } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
+import { createLogger } from '@workshare/telemetry';
 import {
   JOBS_CONSUMER,
   PROCESS_MANAGER_ACTOR,
@@ -93,9 +95,9 @@ describe('process manager (embedded bus)', () => {
         maxTaskMinutes: 90,
         round: 1,
       },
-      metadata: { commandId: eventId, causationId: eventId, correlationId: jobId, actor: PROCESS_MANAGER_ACTOR },
+      metadata: { commandId: eventId, causationId: eventId, correlationId: jobId, actor: PROCESS_MANAGER_ACTOR.id },
     });
-    const plan = await service.getPlan(coordinator, jobId);
+    const plan = await service.getPlan({ actor: coordinator }, jobId);
     expect(plan.status).toBe('proposed');
     expect(plan.tasks.reduce((sum, t) => sum + t.estimatedMinutes, 0)).toBe(400);
     expect(
@@ -113,7 +115,10 @@ describe('process manager (embedded bus)', () => {
       accepted(jobId, { workCategory: 'data_entry', estimatedMinutes: 100, localOnlyTownId: null }),
     );
     await eventually(jobId, 1);
-    const confirmed = await service.confirmPlan(coordinator, { jobId, expectedVersion: 0 });
+    const confirmed = await service.confirmPlan(
+      { actor: coordinator, requestId: randomUUID() },
+      { jobId, expectedVersion: 0 },
+    );
     expect(confirmed).toMatchObject({ status: 'confirmed', round: 1, localOnlyTownId: null });
 
     await appendJobEvent(jobId, 'JobInspected', { jobId, accepted: true, reason: '', inspectedBy: 'business-user' });
@@ -126,7 +131,7 @@ describe('process manager (embedded bus)', () => {
     const events = await eventually(jobId, 3);
     expect(events.map((e) => e.type)).toEqual(['PlanProposed', 'TasksPlanned', 'ReworkRequested']);
     expect(events[2]!.data).toEqual({ jobId, round: 2, reason: '郵便番号の誤り' });
-    await expect(service.getPlan(coordinator, jobId)).resolves.toMatchObject({
+    await expect(service.getPlan({ actor: coordinator }, jobId)).resolves.toMatchObject({
       status: 'rework_needed',
       round: 2,
       reworkReason: '郵便番号の誤り',
@@ -162,13 +167,27 @@ describe('process manager (embedded bus)', () => {
 
   it('refusals for good are acknowledged; a malformed event is refused for the bus to dead-letter', async () => {
     const jobId = randomUUID();
-    const warnings: unknown[] = [];
+    // The process's pino logger, its lines collected.
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = createLogger('task-decomposition', { level: 'info', destination });
     await appendJobEvent(jobId, 'JobInspected', { jobId, accepted: false, reason: 'x', inspectedBy: 'b' });
     const [inspection] = await store.readStream(`job-${jobId}`);
-    await expect(
-      reactToJobEvent(service, inspection!, { info: () => undefined, warn: (fields) => void warnings.push(fields) }),
-    ).resolves.toBeUndefined();
-    expect(warnings).toEqual([{ eventId: inspection!.id, type: 'JobInspected', code: 'plan.not_found' }]);
+    await expect(reactToJobEvent(service, inspection!, logger)).resolves.toBeUndefined();
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        eventId: inspection!.id,
+        type: 'JobInspected',
+        code: 'plan.not_found',
+        msg: 'job event refused by the plan: acknowledged',
+      }),
+    ]);
 
     const other = randomUUID();
     await appendJobEvent(other, 'JobAccepted', accepted(other, { workCategory: 'pottery' }), uuidv7());

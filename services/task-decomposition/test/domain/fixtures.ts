@@ -1,4 +1,4 @@
-import type { Actor } from '../../src/domain/access.js';
+import { SYSTEM_ACTORS, type Actor } from '@workshare/eventsourcing';
 import { proposeTasks } from '../../src/domain/templates.js';
 import type { AcceptedJob, PlanEvent, PlannedTaskData } from '../../src/domain/plan.js';
 import { taskIdFor } from '../../src/domain/plan.js';
@@ -9,14 +9,16 @@ export const BUSINESS_ID = '01960000-0000-7000-8000-00000000b001';
 
 export const coordinator: Actor = {
   id: 'coordinator-fujisato',
-  roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }],
+  roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
 };
 export const setagayaCoordinator: Actor = {
   id: 'coordinator-setagaya',
-  roles: [{ role: 'member' }, { role: 'coordinator', region: 'setagaya' }],
+  roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'setagaya' }],
 };
-export const business: Actor = { id: 'business-user', roles: [{ role: 'business', businessId: BUSINESS_ID }] };
-export const operator: Actor = { id: 'operator', roles: [{ role: 'operator' }] };
+export const business: Actor = { id: 'business-user', roles: [{ kind: 'business', businessId: BUSINESS_ID }] };
+export const operator: Actor = { id: 'operator', roles: [{ kind: 'operator' }] };
+/** This service's process manager, reacting to job intake's events. */
+export const processManager: Actor = SYSTEM_ACTORS.processManager('task-decomposition');
 
 /** 300 records of data entry, 5 hours, accepted on 1 April 09:00 JST, due 10 April 18:00 JST. */
 export const job = (overrides: Partial<AcceptedJob> = {}): AcceptedJob => ({

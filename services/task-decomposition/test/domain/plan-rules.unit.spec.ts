@@ -63,6 +63,23 @@ describe('validatePlan', () => {
     expect(codes(withTask(0, { title: '   ' }))).toEqual([['plan.title_missing', 'a']]);
     expect(codes(withTask(0, { title: 'x'.repeat(201) }))).toEqual([['plan.title_too_long', 'a']]);
     expect(codes(withTask(0, { title: 'x'.repeat(200) }))).toEqual([]);
+    // Characters, not UTF-16 units: 200 characters outside the BMP are a title, 201 are not.
+    expect(codes(withTask(0, { title: '𠀋'.repeat(200) }))).toEqual([]);
+    expect(codes(withTask(0, { title: '𠀋'.repeat(201) }))).toEqual([['plan.title_too_long', 'a']]);
+  });
+
+  it('shows keys in messages as short escaped previews, never in full', () => {
+    const key = `k${'\u0001'.repeat(3_000)}`;
+    const violations = validatePlan(withTask(0, { key, dependsOn: [key] }), REWORK);
+    expect(violations.map((v) => v.code)).toEqual([
+      'plan.invalid_key',
+      'plan.self_dependency',
+      'plan.unknown_dependency',
+    ]);
+    for (const v of violations) {
+      expect(v.message.length).toBeLessThan(300);
+      expect(v.message).not.toContain('\u0001');
+    }
   });
 
   it('plan.estimate_invalid: a whole number of minutes, at least 1 (the total is then not judged)', () => {

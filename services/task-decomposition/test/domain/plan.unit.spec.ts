@@ -11,6 +11,7 @@ import {
   JOB_ID,
   operator,
   planned,
+  processManager,
   proposed,
   reworkDrafts,
   reworkRequested,
@@ -20,18 +21,25 @@ import {
 
 const spec = DeciderSpecification.for(planDecider);
 
-const propose = (maxTaskMinutes = 120): PlanCommand => ({ type: 'ProposePlan', job: job(), maxTaskMinutes });
+const propose = (maxTaskMinutes = 120, by = processManager): PlanCommand => ({
+  type: 'ProposePlan',
+  job: job(),
+  maxTaskMinutes,
+  by,
+});
 const revise = (tasks = drafts(), by = coordinator): PlanCommand => ({ type: 'RevisePlan', jobId: JOB_ID, tasks, by });
 const confirm = (by = coordinator): PlanCommand => ({ type: 'ConfirmPlan', jobId: JOB_ID, by });
-const rework = (reason = 'records 40-60 have wrong postcodes'): PlanCommand => ({
+const rework = (reason = 'records 40-60 have wrong postcodes', by = processManager): PlanCommand => ({
   type: 'RequestRework',
   jobId: JOB_ID,
   reason,
+  by,
 });
-const cancel = (reason = 'the business closed the project'): PlanCommand => ({
+const cancel = (reason = 'the business closed the project', by = processManager): PlanCommand => ({
   type: 'CancelPlan',
   jobId: JOB_ID,
   reason,
+  by,
 });
 
 describe('plan decider', () => {
@@ -47,7 +55,12 @@ describe('plan decider', () => {
     it('keeps a local-only town', () => {
       spec
         .given([])
-        .when({ type: 'ProposePlan', job: job({ localOnlyTownId: 'fujisato/kasuge' }), maxTaskMinutes: 120 })
+        .when({
+          type: 'ProposePlan',
+          job: job({ localOnlyTownId: 'fujisato/kasuge' }),
+          maxTaskMinutes: 120,
+          by: processManager,
+        })
         .then([proposed({ localOnlyTownId: 'fujisato/kasuge' })]);
     });
 
@@ -55,6 +68,15 @@ describe('plan decider', () => {
       spec.given([proposed()]).when(propose()).thenNothing();
       spec.given([proposed(), revised()]).when(propose()).thenNothing();
       spec.given([proposed(), cancelled()]).when(propose()).thenNothing();
+    });
+
+    it.each([
+      ['a coordinator of the region', coordinator],
+      ['an operator', operator],
+      ['the business', business],
+    ])('is the process manager’s only: %s is refused', (_, by) => {
+      spec.given([]).when(propose(120, by)).thenThrows('plan.forbidden', 'forbidden');
+      spec.given([proposed()]).when(propose(120, by)).thenThrows('plan.forbidden', 'forbidden');
     });
   });
 
@@ -101,8 +123,21 @@ describe('plan decider', () => {
       spec.given([]).when(revise()).thenThrows('plan.not_found', 'not_found');
     });
 
+    it('refuses a draft holding text the store cannot keep (a NUL, a lone surrogate), naming the field', () => {
+      const nul = (change: Partial<ReturnType<typeof drafts>[number]>, field: string) => {
+        const tasks = drafts();
+        tasks[1] = { ...tasks[1]!, ...change };
+        const error = spec.given([proposed()]).when(revise(tasks)).thenThrows('text.invalid_characters', 'invalid');
+        expect(error.details).toMatchObject({ field });
+      };
+      nul({ title: 'Enter\u0000records' }, 'tasks[1].title');
+      nul({ key: 'b\u0000' }, 'tasks[1].key');
+      nul({ skills: ['data entry', 'excel\ud800'] }, 'tasks[1].skills[1]');
+      nul({ dependsOn: ['\u0000'] }, 'tasks[1].depends_on[0]');
+    });
+
     it("refuses anyone but a coordinator of the job's region", () => {
-      for (const someone of [setagayaCoordinator, business, operator]) {
+      for (const someone of [setagayaCoordinator, business, operator, processManager]) {
         spec.given([proposed()]).when(revise(drafts(), someone)).thenThrows('plan.forbidden', 'forbidden');
       }
     });
@@ -196,6 +231,12 @@ describe('plan decider', () => {
       spec.given([]).when(rework()).thenThrows('plan.not_found', 'not_found');
       spec.given([proposed(), cancelled()]).when(rework()).thenThrows('plan.cancelled', 'rule');
     });
+
+    it('is the process manager’s only: a coordinator or an operator is refused', () => {
+      for (const by of [coordinator, operator]) {
+        spec.given([proposed(), planned()]).when(rework('done badly', by)).thenThrows('plan.forbidden', 'forbidden');
+      }
+    });
   });
 
   describe('CancelPlan (JobCancelled)', () => {
@@ -211,6 +252,12 @@ describe('plan decider', () => {
     it('does nothing for a job that never had a plan, or a plan cancelled already', () => {
       spec.given([]).when(cancel()).thenNothing();
       spec.given([proposed(), cancelled()]).when(cancel()).thenNothing();
+    });
+
+    it('is the process manager’s only: a coordinator or the business is refused', () => {
+      for (const by of [coordinator, business]) {
+        spec.given([proposed()]).when(cancel('no longer needed', by)).thenThrows('plan.forbidden', 'forbidden');
+      }
     });
   });
 

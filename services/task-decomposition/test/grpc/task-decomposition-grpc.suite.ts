@@ -5,7 +5,7 @@
  * embedded store (task-decomposition-grpc.spec.ts) and on PostgreSQL (*.int.spec.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { DomainError, EventStore, GlobalPosition } from '@workshare/eventsourcing';
+import type { CommandContext, DomainError, EventStore, GlobalPosition } from '@workshare/eventsourcing';
 import {
   createClient,
   IdentityTokenVerifierClient,
@@ -16,6 +16,7 @@ import {
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { taskDecompositionV1 } from '@workshare/proto';
 import { startTaskDecompositionGrpc } from '../../src/adapters/grpc/task-decomposition-grpc.js';
+import { PROCESS_MANAGER_ACTOR } from '../../src/application/process-manager.js';
 import { TaskDecompositionService } from '../../src/application/task-decomposition-service.js';
 import { planStream, taskIdFor, type AcceptedJob } from '../../src/domain/plan.js';
 import { refusal, wire, wireBytes, wireWithAuthorization, type WireOutcome } from './wire.js';
@@ -48,6 +49,8 @@ const validDrafts = (): taskDecompositionV1.TaskDraft[] => [
   draft('b', 100),
   draft('check', 40, ['a', 'b'], JOB_DEADLINE),
 ];
+/** The process manager's context, reacting to some job intake event. */
+const fromJobEvent = (): CommandContext => ({ actor: PROCESS_MANAGER_ACTOR, causationId: randomUUID() });
 
 export const describeTaskDecompositionGrpc = (label: string, setup: () => Promise<GrpcTestEnv>): void => {
   describe(`task decomposition over gRPC (${label})`, () => {
@@ -62,22 +65,19 @@ export const describeTaskDecompositionGrpc = (label: string, setup: () => Promis
     /** A job accepted in fujisato (by the cooperative's business), planned by the process manager's command. */
     const acceptedJob = async (overrides: Partial<AcceptedJob> = {}): Promise<string> => {
       const jobId = randomUUID();
-      await service.proposePlan(
-        {
-          jobId,
-          businessId: coop.businesses.fujisato,
-          regionId: 'fujisato',
-          localOnlyTownId: null,
-          workCategory: 'data_entry',
-          title: '会員名簿の入力',
-          skills: [],
-          estimatedMinutes: 240,
-          deadline: JOB_DEADLINE.toISOString(),
-          acceptedAt: '2026-09-01T00:00:00.000Z',
-          ...overrides,
-        },
-        { commandId: randomUUID() },
-      );
+      await service.proposePlan(fromJobEvent(), {
+        jobId,
+        businessId: coop.businesses.fujisato,
+        regionId: 'fujisato',
+        localOnlyTownId: null,
+        workCategory: 'data_entry',
+        title: '会員名簿の入力',
+        skills: [],
+        estimatedMinutes: 240,
+        deadline: JOB_DEADLINE.toISOString(),
+        acceptedAt: '2026-09-01T00:00:00.000Z',
+        ...overrides,
+      });
       return jobId;
     };
 
@@ -195,7 +195,7 @@ export const describeTaskDecompositionGrpc = (label: string, setup: () => Promis
           { requestId: randomUUID(), jobId, expectedVersion: '-1' },
           { token: coop.coordinator.token },
         );
-        await service.requestRework(jobId, 'records 12-20 are missing', { commandId: randomUUID() });
+        await service.requestRework(fromJobEvent(), { jobId, reason: 'records 12-20 are missing' });
         const { plan: reopened } = await client.getPlan({ jobId }, { token: coop.business.token });
         expect(reopened).toMatchObject({
           status: PlanStatus.PLAN_STATUS_REWORK_NEEDED,
@@ -461,7 +461,7 @@ export const describeTaskDecompositionGrpc = (label: string, setup: () => Promis
         );
 
         const cancelledJob = await acceptedJob();
-        await service.cancelPlan(cancelledJob, 'the business withdrew', { commandId: randomUUID() });
+        await service.cancelPlan(fromJobEvent(), { jobId: cancelledJob, reason: 'the business withdrew' });
         await refusedWithNothingStored(
           confirm({ jobId: cancelledJob, expectedVersion: '1' }),
           'FAILED_PRECONDITION',

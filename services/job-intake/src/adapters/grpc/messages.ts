@@ -113,6 +113,7 @@ export const submitJobInput = (request: jobIntakeV1.SubmitJobRequest): SubmitJob
 });
 
 export const quoteInput = (request: jobIntakeV1.QuoteJobRequest): QuoteInput => ({
+  jobId: requiredText(request.jobId, 'job_id'),
   amountYen: yenOf(request.amount, 'amount'),
   estimatedMinutes: request.estimatedMinutes,
   deliveryDate: instantOf(request.deliveryDate, 'delivery_date'),

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@workshare/eventsourcing';
 import { createClient, type CreateClientOptions, type ServiceClient } from '@workshare/grpc';
 import { identityV1 } from '@workshare/proto';
+import { LRUCache } from 'lru-cache';
 import type { BusinessRecord, IdentityLookup } from '../../application/ports.js';
 import type { RegionRef } from '../../domain/job.js';
 
@@ -11,6 +12,7 @@ export interface IdentityGrpcLookupOptions {
   readonly regionsTtlMs?: number;
   /** How long a business found is remembered (default 60 s): its existence and region. */
   readonly businessTtlMs?: number;
+  /** The clock of the TTLs, in ms (tests move it); default the process's monotonic clock. */
   readonly now?: () => number;
   readonly client?: Omit<CreateClientOptions, 'token'>;
 }
@@ -19,62 +21,68 @@ export const DEFAULT_REGIONS_TTL_MS = 5 * 60_000;
 export const DEFAULT_BUSINESS_TTL_MS = 60_000;
 const MAX_BUSINESSES_REMEMBERED = 10_000;
 
+/** A fetch answers undefined only when it was aborted, which these caches never do. */
+const answered = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('identity lookup: the fetch was aborted');
+  return value;
+};
+
+/** The one key of the regions' cache: ListRegions has no argument. */
+const REGIONS = 'regions';
+
 /**
- * Identity over gRPC: ListRegions (public, remembered for a while; a failure is not
- * remembered) and GetBusiness (asked with the caller's own token, so identity applies its own
- * rules to her). Identity's errors come back as the DomainErrors it threw (business.not_found...).
- * A business found is remembered for a minute: job intake needs only that it exists and its
- * region, facts that do not depend on who asks (who may act for it is the decider's to say).
+ * Identity over gRPC: ListRegions (public) and GetBusiness (asked with the caller's own token, so
+ * identity applies its own rules to her). Identity's errors come back as the DomainErrors it threw
+ * (business.not_found...). Both are remembered in LRU caches with a TTL (lru-cache): the regions
+ * for a while, a business found for a minute (job intake needs only that it exists and its region,
+ * facts that do not depend on who asks; who may act for it is the decider's to say). A failure is
+ * never remembered. `fetch` asks identity once for callers asking the same thing at the same time
+ * (single flight): they share its answer, or its failure.
  */
 export class IdentityGrpcLookup implements IdentityLookup {
   private readonly client: ServiceClient<typeof identityV1.IdentityServiceService>;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-  private cached: { readonly regions: readonly RegionRef[]; readonly until: number } | undefined;
-  private pending: Promise<readonly RegionRef[]> | undefined;
-  private readonly businessTtlMs: number;
-  private readonly businesses = new Map<string, { readonly record: BusinessRecord; readonly until: number }>();
+  private readonly regionsCache: LRUCache<typeof REGIONS, readonly RegionRef[]>;
+  private readonly businesses: LRUCache<string, BusinessRecord, string | undefined>;
 
   constructor(options: IdentityGrpcLookupOptions) {
     this.client = createClient(identityV1.IdentityServiceClient, options.identityAddress, {
       deadlineMs: 3_000,
       ...options.client,
     });
-    this.ttlMs = options.regionsTtlMs ?? DEFAULT_REGIONS_TTL_MS;
-    this.businessTtlMs = options.businessTtlMs ?? DEFAULT_BUSINESS_TTL_MS;
-    this.now = options.now ?? Date.now;
-  }
-
-  regions(): Promise<readonly RegionRef[]> {
-    if (this.cached !== undefined && this.cached.until > this.now()) return Promise.resolve(this.cached.regions);
-    this.pending ??= this.client
-      .listRegions({})
-      .then((response) => {
-        const regions = response.regions.map((r): RegionRef => ({
+    // ttlResolution 0: the clock is read on every check, so a TTL ends when the clock says so.
+    const clock = { ttlResolution: 0, ...(options.now !== undefined ? { perf: { now: options.now } } : {}) };
+    this.regionsCache = new LRUCache<typeof REGIONS, readonly RegionRef[]>({
+      max: 1,
+      ttl: options.regionsTtlMs ?? DEFAULT_REGIONS_TTL_MS,
+      ...clock,
+      fetchMethod: async () => {
+        const response = await this.client.listRegions({});
+        return response.regions.map((r): RegionRef => ({
           id: r.region,
           townIds: r.towns.map((t) => `${r.region}/${t.town}`),
         }));
-        this.cached = { regions, until: this.now() + this.ttlMs };
-        return regions;
-      })
-      .finally(() => {
-        this.pending = undefined;
-      });
-    return this.pending;
+      },
+    });
+    this.businesses = new LRUCache<string, BusinessRecord, string | undefined>({
+      max: MAX_BUSINESSES_REMEMBERED,
+      ttl: options.businessTtlMs ?? DEFAULT_BUSINESS_TTL_MS,
+      ...clock,
+      fetchMethod: async (businessId, _stale, { context: token }) => {
+        const response = await this.client.getBusiness({ businessId }, { token });
+        const business = response.business;
+        if (business === undefined || business.businessId === '')
+          throw new NotFoundError('business.not_found', `no business ${businessId}`);
+        return { businessId: business.businessId, regionId: business.region };
+      },
+    });
+  }
+
+  async regions(): Promise<readonly RegionRef[]> {
+    return answered(await this.regionsCache.fetch(REGIONS));
   }
 
   async business(businessId: string, token: string | undefined): Promise<BusinessRecord> {
-    const known = this.businesses.get(businessId);
-    if (known !== undefined && known.until > this.now()) return known.record;
-    const response = await this.client.getBusiness({ businessId }, { token });
-    const business = response.business;
-    if (business === undefined || business.businessId === '')
-      throw new NotFoundError('business.not_found', `no business ${businessId}`);
-    const record = { businessId: business.businessId, regionId: business.region };
-    if (this.businesses.size >= MAX_BUSINESSES_REMEMBERED)
-      this.businesses.delete(this.businesses.keys().next().value as string);
-    this.businesses.set(businessId, { record, until: this.now() + this.businessTtlMs });
-    return record;
+    return answered(await this.businesses.fetch(businessId, { context: token }));
   }
 
   close(): void {

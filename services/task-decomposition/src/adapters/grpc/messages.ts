@@ -1,7 +1,5 @@
 import { ValidationError } from '@workshare/eventsourcing';
-import type { Caller } from '@workshare/grpc';
 import { taskDecompositionV1 } from '@workshare/proto';
-import type { Actor, ActorRole } from '../../domain/access.js';
 import type { TaskDraft } from '../../domain/plan-rules.js';
 import type { PlanView, TaskView } from '../../application/views.js';
 import { missingField } from '@workshare/grpc';
@@ -51,27 +49,6 @@ export const draftsOf = (tasks: readonly taskDecompositionV1.TaskDraft[]): TaskD
     dependsOn: [...t.dependsOn],
     deadline: timestampOf(t.deadline, `tasks[${i}].deadline`),
   }));
-
-/** The verified caller as the plan's actor; a coordinator role without a region or a business role without a business is no role. */
-export const actorOf = (caller: Caller): Actor => ({
-  id: caller.subject,
-  roles: caller.roles.flatMap((r): ActorRole[] => {
-    switch (r.role) {
-      case 'coordinator':
-        return r.region ? [{ role: 'coordinator', region: r.region }] : [];
-      case 'business':
-        return r.businessId ? [{ role: 'business', businessId: r.businessId }] : [];
-      case 'accountant':
-        return [{ role: 'accountant' }];
-      case 'operator':
-        return [{ role: 'operator' }];
-      case 'member':
-        return [{ role: 'member' }];
-      default:
-        return [];
-    }
-  }),
-});
 
 const taskMessage = (task: TaskView): taskDecompositionV1.Task => ({
   taskId: task.taskId ?? '',
