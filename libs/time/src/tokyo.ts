@@ -8,11 +8,16 @@ import { Temporal } from 'temporal-polyfill';
 export const TOKYO_TIME_ZONE = 'Asia/Tokyo';
 
 /**
- * Japan has kept no daylight saving time since 1951: Asia/Tokyo is UTC+09:00 all year, so a
- * fixed offset is exact. For hot loops over epoch milliseconds only (the scheduler's); anything
- * else uses the calendar functions below.
+ * Japan has kept no daylight saving time since its last summer time ended in September 1951:
+ * since then Asia/Tokyo is UTC+09:00 all year, so a fixed offset is exact from
+ * `TOKYO_FIXED_OFFSET_SINCE_MS` on (summers 1948–1951 were +10:00, and before 1888 local mean
+ * time). For hot loops over epoch milliseconds only (the scheduler's); anything else uses the
+ * calendar functions below, which follow the time-zone database at every instant.
  */
 export const TOKYO_OFFSET_MS = 9 * 60 * 60 * 1000;
+
+/** 1952-01-01T00:00+09:00: from here on the fixed offset is exact. */
+export const TOKYO_FIXED_OFFSET_SINCE_MS = Date.UTC(1951, 11, 31, 15);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WEEK_MS = 7 * DAY_MS;
@@ -76,9 +81,11 @@ export const lastDayOfNextTokyoMonth = (instant: Date): Date => {
 /**
  * Epoch ms of Monday 00:00 Asia/Tokyo of the week holding `instant` (epoch ms), by the fixed
  * offset: for the scheduler's hot loop, where it is called per member and window. The same
- * answer as `tokyoWeekOf(new Date(instant)).from` (a property test holds them together).
+ * answer as `tokyoWeekOf(new Date(instant)).from` (a property test holds them together); for
+ * instants before 1952, when the offset was not fixed, it is that calendar answer.
  */
 export const tokyoWeekStartMs = (instant: number): number => {
+  if (!(instant >= TOKYO_FIXED_OFFSET_SINCE_MS)) return tokyoWeekOf(new Date(instant)).from.getTime();
   const localDay = Math.floor((instant + TOKYO_OFFSET_MS) / DAY_MS);
   // 1970-01-01 was a Thursday: day 0 is index 3 in a Monday-first week.
   const weekday = (((localDay + 3) % 7) + 7) % 7;

@@ -9,11 +9,14 @@ import {
   tokyoTime,
   tokyoWeekOf,
   tokyoWeekStartMs,
+  TOKYO_FIXED_OFFSET_SINCE_MS,
 } from '../src/index.js';
 
 const at = (iso: string) => new Date(iso);
-// Instants from 1900 to 2200, where Asia/Tokyo has been UTC+9 (since 1888).
-const instants = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }).map((ms) => new Date(ms));
+// Instants from 1952 to 2200, where Asia/Tokyo is UTC+9 all year (its last summer time ended in
+// September 1951); and from 1900 on, summers 1948–1951 at +10:00 included.
+const instants = fc.integer({ min: TOKYO_FIXED_OFFSET_SINCE_MS, max: Date.UTC(2200, 0, 1) }).map((ms) => new Date(ms));
+const anyInstants = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }).map((ms) => new Date(ms));
 
 describe('Tokyo time', () => {
   it('shows an instant in Asia/Tokyo with its offset, to the millisecond', () => {
@@ -58,8 +61,20 @@ describe('Tokyo time', () => {
 
   it('property: the fixed-offset week start of the hot loop is the calendar week start', () => {
     fc.assert(
-      fc.property(instants, (instant) => tokyoWeekStartMs(instant.getTime()) === tokyoWeekOf(instant).from.getTime()),
+      fc.property(
+        anyInstants,
+        (instant) => tokyoWeekStartMs(instant.getTime()) === tokyoWeekOf(instant).from.getTime(),
+      ),
     );
+  });
+
+  it('follows the time-zone database before 1952: summer 1949 was +10:00', () => {
+    const summer = at('1949-07-15T03:00:00Z');
+    expect(tokyoTime(summer)).toBe('1949-07-15T13:00:00.000+10:00');
+    expect(tokyoDate(at('1949-07-15T14:30:00Z'))).toBe('1949-07-16'); // 00:30 +10:00
+    expect(tokyoWeekStartMs(summer.getTime())).toBe(tokyoWeekOf(summer).from.getTime());
+    expect(tokyoWeekOf(summer).from).toEqual(at('1949-07-10T14:00:00Z')); // Monday 11 July 00:00 +10:00
+    expect(tokyoTime(at('1952-01-01T00:00:00Z'))).toBe('1952-01-01T09:00:00.000+09:00');
   });
 
   it('property: every instant lies in its day, week and month, which begin at Tokyo midnight', () => {
