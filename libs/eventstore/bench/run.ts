@@ -17,6 +17,7 @@ import { recordResults, type BenchResult } from '@workshare/bench';
 import { loadConfig, type BackendKind, type BenchConfig } from './config.js';
 import { BenchDatabase } from './database.js';
 import { benchGlobalRead } from './read.js';
+import { benchEmbeddedResponsiveness } from './responsiveness.js';
 import { benchBatchAppends, benchSingleAppends } from './writes.js';
 
 const benchBackend = async (kind: BackendKind, config: BenchConfig): Promise<BenchResult[]> => {
@@ -49,6 +50,12 @@ const main = async (): Promise<void> => {
   );
   const results: BenchResult[] = [];
   for (const kind of config.backends) results.push(...(await benchBackend(kind, config)));
+  if (config.backends.includes('embedded')) {
+    console.log('\n== embedded: responsiveness ==');
+    const responsiveness = await benchEmbeddedResponsiveness();
+    recordResults(responsiveness, { print: null });
+    results.push(...responsiveness);
+  }
   recordResults(results);
   const missed = results.filter((r) => !r.met);
   console.log(

@@ -2,42 +2,46 @@
  * The embedded store runs PostgreSQL in WebAssembly on the process's own thread. Long work on
  * it (a catch-up over a long log, a full read, a run of appends) must let the event loop turn
  * between queries, or a service on the embedded default answers no HTTP or gRPC call until it is
- * done. Measured as a ratio: ticks of a 10 ms timer per second during the work, against the same
- * timer on a free event loop in the same run.
+ * done. Checked by counting: turns of the event loop (a chain of setImmediate) and HTTP answers
+ * during the work, against the pages it reads (none turned before `breathe`). How many timer
+ * ticks per second are left is a benchmark figure (bench/responsiveness.ts), not a test.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '../src/open.js';
 
-const TICK_MS = 10;
-
-/** Timer ticks per second while `work` runs. */
-const tickRate = async (work: () => Promise<unknown>): Promise<{ perSecond: number; ms: number }> => {
-  let ticks = 0;
-  const timer = setInterval(() => ticks++, TICK_MS);
-  const began = performance.now();
+/** Turns of the event loop while `work` runs: each turn that reaches the check phase counts one. */
+const loopTurns = async (work: () => Promise<unknown>): Promise<number> => {
+  let turns = 0;
+  let running = true;
+  const spin = (): void => {
+    if (!running) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  const before = turns;
   try {
     await work();
   } finally {
-    clearInterval(timer);
+    running = false;
   }
-  const ms = performance.now() - began;
-  return { perSecond: (ticks * 1000) / ms, ms };
+  return turns - before;
 };
-
-const freeRate = () => tickRate(() => new Promise((resolve) => setTimeout(resolve, 300)));
 
 describe('embedded store: long work lets the event loop run', () => {
   let store: EventStore;
   const EVENTS = 30_000;
+  const PAGE = 500;
+  const PAGES = EVENTS / PAGE;
 
   beforeAll(async () => {
     store = await openEventStore('embedded:memory');
-    for (let i = 0; i < EVENTS / 500; i++) {
+    for (let i = 0; i < PAGES; i++) {
       await store.append(
         `task-${i % 40}`,
-        Array.from({ length: 500 }, (_, k) => ({
+        Array.from({ length: PAGE }, (_, k) => ({
           type: 'Worked',
           data: { i, k, note: 'a progress note of some length' },
         })),
@@ -48,8 +52,7 @@ describe('embedded store: long work lets the event loop run', () => {
     await store.close();
   });
 
-  it('a catch-up of 30,000 events: timers keep firing (at least 0.35 of their free rate; none fired before) and an HTTP server keeps answering', async () => {
-    const free = await freeRate();
+  it('a catch-up of 30,000 events: the loop turns between its pages and an HTTP server keeps answering', async () => {
     const server: Server = createServer((_, res) => res.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -71,36 +74,34 @@ describe('embedded store: long work lets the event loop run', () => {
       }
     })();
     let handled = 0;
-    const busy = await tickRate(async () => {
+    let answeredWhileWorking = 0;
+    const turns = await loopTurns(async () => {
       const subscription = store.subscribe({ subscriptionId: 'yield-catch-up', handle: () => void handled++ });
       await subscription.caughtUp();
+      answeredWhileWorking = answered;
       await subscription.stop();
     });
     working = false;
     await client;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     expect(handled).toBe(EVENTS);
-    console.log(
-      `catch-up of ${EVENTS} events in ${Math.round(busy.ms)} ms: ${busy.perSecond.toFixed(0)} ticks/s against ${free.perSecond.toFixed(0)} free; ${answered} HTTP answers`,
-    );
-    expect(busy.perSecond / free.perSecond).toBeGreaterThanOrEqual(0.35);
-    expect(answered).toBeGreaterThan(busy.ms / 100);
+    // A page of 500 events is well over the 5 ms after which the store gives the loop a turn.
+    expect(turns).toBeGreaterThanOrEqual(PAGES / 2);
+    expect(answeredWhileWorking).toBeGreaterThanOrEqual(PAGES / 4);
   });
 
-  it('a full read (streamAll) and a run of single appends: timers keep firing', async () => {
-    const free = await freeRate();
+  it('a full read (streamAll) and a run of single appends: the loop turns between queries', async () => {
     let read = 0;
-    const reading = await tickRate(async () => {
-      for await (const _ of store.streamAll({ pageSize: 500 })) read++;
+    const reading = await loopTurns(async () => {
+      for await (const _ of store.streamAll({ pageSize: PAGE })) read++;
     });
     expect(read).toBe(EVENTS);
-    const appending = await tickRate(async () => {
-      for (let i = 0; i < 1500; i++) await store.append('task-appends', [{ type: 'Worked', data: { i } }]);
+    expect(reading).toBeGreaterThanOrEqual(PAGES / 2);
+    const APPENDS = 1500;
+    const appending = await loopTurns(async () => {
+      for (let i = 0; i < APPENDS; i++) await store.append('task-appends', [{ type: 'Worked', data: { i } }]);
     });
-    console.log(
-      `streamAll: ${reading.perSecond.toFixed(0)} ticks/s, appends: ${appending.perSecond.toFixed(0)} ticks/s, free: ${free.perSecond.toFixed(0)}`,
-    );
-    expect(reading.perSecond / free.perSecond).toBeGreaterThanOrEqual(0.35);
-    expect(appending.perSecond / free.perSecond).toBeGreaterThanOrEqual(0.35);
+    // Each append is a few queries of well under 5 ms: the loop turns every few appends.
+    expect(appending).toBeGreaterThanOrEqual(APPENDS / 20);
   });
 });
