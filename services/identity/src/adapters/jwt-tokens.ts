@@ -15,6 +15,7 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { DomainError, type JsonObject } from '@workshare/eventsourcing';
 import { makeCaller, type Caller } from '../application/caller.js';
 import type { IssuedToken, Jwks, TokenService, VerifiedToken } from '../application/ports.js';
@@ -29,6 +30,11 @@ import { isRoleName, type Role } from '../domain/roles.js';
 export const DEFAULT_ISSUER = 'workshare-identity';
 export const AUDIENCE = 'workshare';
 export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
+/**
+ * The longest token that is read at all (`auth.invalid_token` beyond it): the tokens issued here
+ * are a few hundred characters, and gRPC metadata holds 8 KB in all.
+ */
+export const MAX_TOKEN_LENGTH = 4096;
 
 const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
 
@@ -128,13 +134,13 @@ export interface TokenOptions {
 export const DEFAULT_VERIFIED_CACHE_SIZE = 10_000;
 
 /**
- * Tokens are issued and verified here. A token that verified once is remembered (bounded, the
- * first remembered goes first) until it expires: a token's signature and claims never change,
+ * Tokens are issued and verified here. A token that verified once is remembered (an LRU cache,
+ * lru-cache, bounded) until it expires: a token's signature and claims never change,
  * so a second check would only cost time (every gRPC call carries one). Whether its account
  * still exists and which roles it holds now is the service's business, checked on every call.
  */
 export class JwtTokenService implements TokenService {
-  private readonly verified = new Map<string, VerifiedToken>();
+  private readonly verified: LRUCache<string, VerifiedToken> | undefined;
 
   private constructor(
     private readonly privateKey: KeyObject,
@@ -144,8 +150,10 @@ export class JwtTokenService implements TokenService {
     private readonly issuer: string,
     private readonly ttlSeconds: number,
     private readonly now: () => Date,
-    private readonly cacheSize: number,
-  ) {}
+    cacheSize: number,
+  ) {
+    this.verified = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : undefined;
+  }
 
   static async create(privateJwk: JsonObject, options: TokenOptions = {}): Promise<JwtTokenService> {
     const algorithm = algorithmOf(privateJwk);
@@ -190,8 +198,13 @@ export class JwtTokenService implements TokenService {
   async inspect(token: string): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token === '')
       throw unauthenticated('auth.missing_token', 'no token: sign in first');
+    if (token.length > MAX_TOKEN_LENGTH)
+      throw unauthenticated(
+        'auth.invalid_token',
+        `the token is not valid (longer than ${MAX_TOKEN_LENGTH} characters)`,
+      );
     const now = this.now();
-    const known = this.verified.get(token);
+    const known = this.verified?.get(token);
     if (known !== undefined && known.expiresAt.getTime() > now.getTime()) return known;
     let result: VerifiedToken;
     try {
@@ -204,16 +217,10 @@ export class JwtTokenService implements TokenService {
       });
       result = { caller: callerFromClaims(payload), expiresAt: new Date((payload.exp as number) * 1000) };
     } catch (error) {
-      if (known !== undefined) this.verified.delete(token);
+      if (known !== undefined) this.verified?.delete(token);
       throw verifyError(error);
     }
-    if (this.cacheSize > 0) {
-      if (this.verified.size >= this.cacheSize) {
-        const oldest = this.verified.keys().next();
-        if (!oldest.done) this.verified.delete(oldest.value);
-      }
-      this.verified.set(token, result);
-    }
+    this.verified?.set(token, result);
     return result;
   }
 
@@ -236,6 +243,11 @@ export const createTokenVerifier = (options: {
   return async (token) => {
     if (typeof token !== 'string' || token === '')
       throw unauthenticated('auth.missing_token', 'no token: sign in first');
+    if (token.length > MAX_TOKEN_LENGTH)
+      throw unauthenticated(
+        'auth.invalid_token',
+        `the token is not valid (longer than ${MAX_TOKEN_LENGTH} characters)`,
+      );
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer,

@@ -1,4 +1,5 @@
 import {
+  characterCount,
   DomainError,
   ForbiddenError,
   NotFoundError,
@@ -152,7 +153,7 @@ export type AccountState = { readonly status: 'unregistered' } | Account;
 const reasonOf = (reason: string, code: string): string => {
   const text = typeof reason === 'string' ? reason.trim() : '';
   if (text === '') throw new ValidationError(code, 'a reason is required');
-  if (text.length > MAX_REASON_LENGTH)
+  if (characterCount(text, MAX_REASON_LENGTH) > MAX_REASON_LENGTH)
     throw new ValidationError(code, `a reason has at most ${MAX_REASON_LENGTH} characters`);
   return text;
 };
@@ -163,7 +164,7 @@ const validateSkills = (skills: readonly string[]): string[] => {
   const names = skills.map((s, index) => {
     const name = typeof s === 'string' ? s.normalize('NFKC').trim() : '';
     if (name === '') throw new ValidationError('member.invalid_skill', `skill #${index} has no name`, { index });
-    if (name.length > MAX_SKILL_LENGTH)
+    if (characterCount(name, MAX_SKILL_LENGTH) > MAX_SKILL_LENGTH)
       throw new ValidationError(
         'member.invalid_skill',
         `skill #${index} is longer than ${MAX_SKILL_LENGTH} characters`,

@@ -1,4 +1,11 @@
-import { DomainError, ForbiddenError, ValidationError, type Decider, type DomainEvent } from '@workshare/eventsourcing';
+import {
+  characterCount,
+  DomainError,
+  ForbiddenError,
+  ValidationError,
+  type Decider,
+  type DomainEvent,
+} from '@workshare/eventsourcing';
 import { requireRegion } from './regions.js';
 import { ENTITY_TYPES, parseRegistrationNumber, type EntityType } from './registration-number.js';
 import { managesRegion, type Actor } from './roles.js';
@@ -63,7 +70,7 @@ const parseEntityType = (value: unknown): EntityType => {
 const parseBusinessName = (value: unknown): string => {
   const name = typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : '';
   if (name === '') throw new ValidationError('business.name_required', 'a business needs a name');
-  if (name.length > MAX_BUSINESS_NAME)
+  if (characterCount(name, MAX_BUSINESS_NAME) > MAX_BUSINESS_NAME)
     throw new ValidationError('business.name_too_long', `a business name has at most ${MAX_BUSINESS_NAME} characters`);
   return name;
 };
@@ -77,7 +84,7 @@ const parseBusinessAddress = (value: unknown, entityType: EntityType): string | 
   const address = typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : undefined;
   if (address === undefined) throw new ValidationError('business.invalid_address', 'a business address is text');
   if (address === '') return undefined;
-  if (address.length > MAX_BUSINESS_ADDRESS)
+  if (characterCount(address, MAX_BUSINESS_ADDRESS) > MAX_BUSINESS_ADDRESS)
     throw new ValidationError(
       'business.address_too_long',
       `a business address has at most ${MAX_BUSINESS_ADDRESS} characters`,

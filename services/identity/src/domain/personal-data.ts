@@ -1,4 +1,4 @@
-import { ValidationError } from '@workshare/eventsourcing';
+import { characterCount, ValidationError } from '@workshare/eventsourcing';
 
 /**
  * Personal data (APPI): never stored in plain text. The application checks it with these pure
@@ -44,7 +44,7 @@ const text = (value: unknown): string =>
 export const parseName = (value: unknown): string => {
   const name = text(value);
   if (name === '') throw new ValidationError('personal_data.name_required', 'a name is required');
-  if (name.length > LIMITS.name)
+  if (characterCount(name, LIMITS.name) > LIMITS.name)
     throw new ValidationError('personal_data.name_too_long', `a name has at most ${LIMITS.name} characters`);
   return name;
 };
@@ -52,7 +52,7 @@ export const parseName = (value: unknown): string => {
 export const parseAddress = (value: unknown): string => {
   const address = text(value);
   if (address === '') throw new ValidationError('personal_data.address_required', 'an address is required');
-  if (address.length > LIMITS.address) {
+  if (characterCount(address, LIMITS.address) > LIMITS.address) {
     throw new ValidationError('personal_data.address_too_long', `an address has at most ${LIMITS.address} characters`);
   }
   return address;
@@ -67,7 +67,7 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
  */
 export const normaliseEmail = (value: unknown): string => {
   const email = typeof value === 'string' ? value.normalize('NFKC').trim().toLowerCase() : '';
-  if (!EMAIL.test(email) || email.length > LIMITS.email) {
+  if (!EMAIL.test(email) || characterCount(email, LIMITS.email) > LIMITS.email) {
     throw new ValidationError('personal_data.invalid_email', 'not an email address (name@example.jp)');
   }
   return email;

@@ -4,10 +4,15 @@
  * Run on the embedded store (identity-grpc.spec.ts) and on PostgreSQL (identity-grpc.int.spec.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { EventStore, GlobalPosition } from '@workshare/eventsourcing';
+import { MAX_REQUEST_ID_LENGTH, type EventStore, type GlobalPosition } from '@workshare/eventsourcing';
 import { createClient, jsonLogger, type GrpcServer, type ServiceClient } from '@workshare/grpc';
 import { commonV1, identityV1 } from '@workshare/proto';
+import fc from 'fast-check';
 import { startIdentityGrpc } from '../../src/adapters/grpc/identity-grpc.js';
+import { MAX_TOKEN_LENGTH } from '../../src/adapters/jwt-tokens.js';
+import { MAX_REASON_LENGTH, MAX_SKILL_LENGTH } from '../../src/domain/account.js';
+import { MAX_BUSINESS_ADDRESS, MAX_BUSINESS_NAME } from '../../src/domain/business.js';
+import { LIMITS } from '../../src/domain/personal-data.js';
 import type { IdentityService } from '../../src/application/identity-service.js';
 import { corporateRegistrationNumber } from '../../src/domain/registration-number.js';
 import { refusal, wire, type MethodName, type WireOutcome } from './wire.js';
@@ -890,6 +895,207 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
           status: invalid,
           errorCode: 'request.missing_field',
         });
+      });
+    });
+
+    describe('text the host refuses before the handlers: too long or holding a NUL', () => {
+      const invalid = 'INVALID_ARGUMENT';
+      const over = (max: number) => 'あ'.repeat(max + 1);
+      const withData = (data: Partial<identityV1.PersonalData>) => memberRequest({ personalData: personalData(data) });
+
+      it("each text field one character beyond its limit: the domain's code, nothing stored", async () => {
+        const cases: readonly [string, () => Promise<WireOutcome<unknown>>, string][] = [
+          [
+            'name',
+            () => wire(address, 'registerMember', withData({ name: over(LIMITS.name) }), operatorToken),
+            'personal_data.name_too_long',
+          ],
+          [
+            'address',
+            () => wire(address, 'registerMember', withData({ address: over(LIMITS.address) }), operatorToken),
+            'personal_data.address_too_long',
+          ],
+          [
+            'email',
+            () =>
+              wire(address, 'registerMember', withData({ email: `${'a'.repeat(LIMITS.email)}@x.jp` }), operatorToken),
+            'personal_data.invalid_email',
+          ],
+          [
+            'holder',
+            () =>
+              wire(
+                address,
+                'registerMember',
+                withData({ bankAccount: bankAccount({ holderNameKana: 'ア'.repeat(LIMITS.name + 1) }) }),
+                operatorToken,
+              ),
+            'bank_account.invalid_holder',
+          ],
+          [
+            'skill',
+            () => wire(address, 'registerMember', memberRequest({ skills: [over(MAX_SKILL_LENGTH)] }), operatorToken),
+            'member.invalid_skill',
+          ],
+          [
+            'password',
+            () => wire(address, 'registerMember', memberRequest({ password: over(LIMITS.passwordMax) }), operatorToken),
+            'password.too_long',
+          ],
+          [
+            'user name',
+            () =>
+              wire(
+                address,
+                'registerUser',
+                { requestId: randomUUID(), name: over(LIMITS.name), email: `u.${unique()}@x.jp`, password: PASSWORD },
+                operatorToken,
+              ),
+            'personal_data.name_too_long',
+          ],
+          [
+            'business name',
+            () =>
+              wire(
+                address,
+                'registerBusiness',
+                {
+                  requestId: randomUUID(),
+                  name: over(MAX_BUSINESS_NAME),
+                  registrationNumber: freshRegistrationNumber(),
+                  region: 'fujisato',
+                  address: '',
+                },
+                operatorToken,
+              ),
+            'business.name_too_long',
+          ],
+          [
+            'business address',
+            () =>
+              wire(
+                address,
+                'registerBusiness',
+                {
+                  requestId: randomUUID(),
+                  name: '藤里観光',
+                  registrationNumber: freshRegistrationNumber(),
+                  region: 'fujisato',
+                  address: over(MAX_BUSINESS_ADDRESS),
+                },
+                operatorToken,
+              ),
+            'business.address_too_long',
+          ],
+          [
+            'role reason',
+            () =>
+              wire(
+                address,
+                'grantRole',
+                {
+                  requestId: randomUUID(),
+                  userId: randomUUID(),
+                  role: { kind: RoleKind.ROLE_KIND_ACCOUNTANT },
+                  reason: over(MAX_REASON_LENGTH),
+                },
+                operatorToken,
+              ),
+            'role.reason_required',
+          ],
+          [
+            'forget reason',
+            () =>
+              wire(
+                address,
+                'forgetMember',
+                { requestId: randomUUID(), memberId: randomUUID(), reason: over(MAX_REASON_LENGTH) },
+                operatorToken,
+              ),
+            'account.reason_required',
+          ],
+          [
+            'an id',
+            () => wire(address, 'getMember', { memberId: 'x'.repeat(100_000) }, operatorToken),
+            'text.too_long',
+          ],
+        ];
+        for (const [, call, code] of cases) await refusedWithNothingStored(call, invalid, code);
+      });
+
+      it('counts characters, not UTF-16 units: a name of 100 characters outside the BMP is taken', async () => {
+        const name = '𠮷'.repeat(LIMITS.name);
+        expect(name.length).toBe(2 * LIMITS.name);
+        const { memberId } = await newMember({ personalData: personalData({ name }) });
+        const { member } = await client.getMember({ memberId }, { token: operatorToken });
+        expect(member?.personalData?.name).toBe(name);
+      });
+
+      it('VerifyToken with a 100 KB token comes back at once with a short message; as a bearer, UNAUTHENTICATED', async () => {
+        const huge = 'e'.repeat(100_000);
+        const outcome = await wire(address, 'verifyToken', { token: huge }, operatorToken);
+        expect(outcome).toMatchObject({ ok: false, status: invalid, errorCode: 'auth.invalid_token' });
+        expect(outcome.ok === false && outcome.message.length).toBeLessThan(200);
+        expect(
+          await refusal(wire(address, 'getMember', { memberId: randomUUID() }, 'e'.repeat(MAX_TOKEN_LENGTH + 1))),
+        ).toEqual({ status: 'UNAUTHENTICATED', errorCode: 'auth.invalid_token' });
+      });
+
+      it('NUL in personal data or a skill is text.invalid_characters, nothing stored', async () => {
+        await refusedWithNothingStored(
+          () => wire(address, 'registerMember', withData({ name: '藤原\u0000陽子' }), operatorToken),
+          invalid,
+          'text.invalid_characters',
+        );
+        await refusedWithNothingStored(
+          () => wire(address, 'registerMember', memberRequest({ skills: ['data\u0000entry'] }), operatorToken),
+          invalid,
+          'text.invalid_characters',
+        );
+      });
+
+      it('property: any text field of RegisterMember too long or holding a NUL is INVALID_ARGUMENT, nothing stored', async () => {
+        type Field = 'name' | 'address' | 'email' | 'holder' | 'skill' | 'password' | 'requestId';
+        const limitOf: Record<Field, number> = {
+          name: LIMITS.name,
+          address: LIMITS.address,
+          email: LIMITS.email,
+          holder: LIMITS.name,
+          skill: MAX_SKILL_LENGTH,
+          password: LIMITS.passwordMax,
+          requestId: MAX_REQUEST_ID_LENGTH,
+        };
+        const requestWith = (field: Field, value: string): identityV1.RegisterMemberRequest => {
+          switch (field) {
+            case 'holder':
+              return withData({ bankAccount: bankAccount({ holderNameKana: value }) });
+            case 'skill':
+              return memberRequest({ skills: ['transcription', value] });
+            case 'password':
+              return memberRequest({ password: value });
+            case 'requestId':
+              return memberRequest({ requestId: value });
+            default:
+              return withData({ [field]: value });
+          }
+        };
+        await fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom<Field>('name', 'address', 'email', 'holder', 'skill', 'password', 'requestId'),
+            fc.boolean(),
+            fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme' }),
+            async (field, tooLong, text) => {
+              const value = tooLong
+                ? text.repeat(Math.ceil((limitOf[field] + 1) / [...text].length) + 1)
+                : `${text}\u0000`;
+              const before = await snapshot();
+              const outcome = await wire(address, 'registerMember', requestWith(field, value), operatorToken);
+              expect(outcome).toMatchObject({ ok: false, status: invalid });
+              expect(await snapshot()).toEqual(before);
+            },
+          ),
+          { numRuns: 40 },
+        );
       });
     });
 

@@ -1,5 +1,6 @@
 import {
   defineService,
+  REQUEST_ID_LIMIT,
   startGrpcServer,
   type AuthenticatedCallContext,
   type GrpcServer,
@@ -9,6 +10,10 @@ import {
 import { fileDescriptorProtos, identityV1 } from '@workshare/proto';
 import type { RequestContext } from '../../application/caller.js';
 import type { IdentityService } from '../../application/identity-service.js';
+import { MAX_REASON_LENGTH, MAX_SKILL_LENGTH } from '../../domain/account.js';
+import { MAX_BUSINESS_ADDRESS, MAX_BUSINESS_NAME } from '../../domain/business.js';
+import { LIMITS } from '../../domain/personal-data.js';
+import { MAX_TOKEN_LENGTH } from '../jwt-tokens.js';
 import {
   availabilityOf,
   businessMessage,
@@ -26,6 +31,48 @@ import { IdentityTokenVerifier } from './token-verifier.js';
 /** The methods callable without a token: the regions (public reference data) and signing in. */
 export const PUBLIC_METHODS = ['listRegions', 'login'] as const;
 
+/**
+ * The longest each text field of a request may be, from the domain's limits, with the domain's
+ * code: the host refuses a longer value before the handler runs (lengths in characters, as
+ * sent; the domain checks again after normalising). Every other string field is an id, a slug,
+ * a code or a time of day, at most ID_MAX_LENGTH (128) characters.
+ */
+const NAME = { maxLength: LIMITS.name, code: 'personal_data.name_too_long' };
+const ADDRESS = { maxLength: LIMITS.address, code: 'personal_data.address_too_long' };
+const EMAIL = { maxLength: LIMITS.email, code: 'personal_data.invalid_email' };
+const PASSWORD = { maxLength: LIMITS.passwordMax, code: 'password.too_long' };
+const HOLDER = { maxLength: LIMITS.name, code: 'bank_account.invalid_holder' };
+const SKILL = { maxLength: MAX_SKILL_LENGTH, code: 'member.invalid_skill' };
+const ROLE_REASON = { maxLength: MAX_REASON_LENGTH, code: 'role.reason_required' };
+const FORGET_REASON = { maxLength: MAX_REASON_LENGTH, code: 'account.reason_required' };
+const TOKEN = { maxLength: MAX_TOKEN_LENGTH, code: 'auth.invalid_token' };
+
+export const IDENTITY_REQUEST_LIMITS = {
+  fields: {
+    registerMember: {
+      requestId: REQUEST_ID_LIMIT,
+      'skills[]': SKILL,
+      'personalData.name': NAME,
+      'personalData.address': ADDRESS,
+      'personalData.email': EMAIL,
+      'personalData.bankAccount.holderNameKana': HOLDER,
+      password: PASSWORD,
+    },
+    updateAvailability: { requestId: REQUEST_ID_LIMIT },
+    forgetMember: { requestId: REQUEST_ID_LIMIT, reason: FORGET_REASON },
+    registerUser: { requestId: REQUEST_ID_LIMIT, name: NAME, email: EMAIL, password: PASSWORD },
+    grantRole: { requestId: REQUEST_ID_LIMIT, reason: ROLE_REASON },
+    revokeRole: { requestId: REQUEST_ID_LIMIT, reason: ROLE_REASON },
+    registerBusiness: {
+      requestId: REQUEST_ID_LIMIT,
+      name: { maxLength: MAX_BUSINESS_NAME, code: 'business.name_too_long' },
+      address: { maxLength: MAX_BUSINESS_ADDRESS, code: 'business.address_too_long' },
+    },
+    login: { email: EMAIL, password: PASSWORD },
+    verifyToken: { token: TOKEN },
+  },
+} as const;
+
 /** What a command passes to the facade: its request id (idempotency) and the call's trace. */
 const commandContext = (requestId: string, ctx: AuthenticatedCallContext): RequestContext => ({
   commandId: requestId,
@@ -33,8 +80,9 @@ const commandContext = (requestId: string, ctx: AuthenticatedCallContext): Reque
 });
 
 /**
- * The identity service over gRPC (proto/workshare/identity/v1/identity.proto): each RPC
- * checks its request at the edge (see messages.ts), calls the facade as the verified caller,
+ * The identity service over gRPC (proto/workshare/identity/v1/identity.proto): the host checks
+ * every request's text first (IDENTITY_REQUEST_LIMITS; NUL, invalid Unicode, timestamps), then
+ * each RPC checks the rest at the edge (see messages.ts), calls the facade as the verified caller,
  * and maps the answer back. Errors are the facade's DomainErrors, mapped to status codes by
  * the host (DESIGN §2). Logs carry ids, never personal data.
  */
@@ -136,7 +184,7 @@ export const identityGrpcService = (service: IdentityService, verifier: Identity
         return { caller: callerMessage(caller), expiresAt };
       },
     },
-    { publicMethods: PUBLIC_METHODS },
+    { publicMethods: PUBLIC_METHODS, limits: IDENTITY_REQUEST_LIMITS },
   );
 };
 
