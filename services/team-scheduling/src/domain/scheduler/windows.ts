@@ -1,20 +1,22 @@
 /**
  * Weekly availability windows (Asia/Tokyo) turned into concrete UTC intervals, and interval
- * arithmetic on sorted lists. Asia/Tokyo is UTC+9 all year (no daylight saving), so a fixed
- * offset is exact.
+ * arithmetic on sorted lists. Asia/Tokyo has been UTC+9 all year since 1952 (no daylight
+ * saving), so a fixed offset is exact for any plan (TOKYO_OFFSET_MS and the week start come
+ * from @workshare/time).
  *
  * A member's availability is the union of her windows: overlapping or touching windows (Tuesday
  * 13:00–14:00 and 14:00–15:00, or Sunday 23:00–24:00 and Monday 00:00–01:00) form one
  * occurrence, and a task must fit whole inside one occurrence.
  */
+import { TOKYO_OFFSET_MS, tokyoWeekStartMs } from '@workshare/time';
 import type { Interval, WeeklyWindow, Weekday } from './model.js';
+
+export { TOKYO_OFFSET_MS };
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
 export const WEEK_MINUTES = 7 * 24 * 60;
 const WEEK_MS = 7 * DAY_MS;
-/** Asia/Tokyo is UTC+9 all year. */
-export const TOKYO_OFFSET_MS = 9 * 60 * MINUTE_MS;
 
 /** Monday first: the index of a weekday within a Tokyo week. */
 export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -95,13 +97,8 @@ export const mergeIntervals = (intervals: readonly Interval[]): Interval[] => {
   return merged;
 };
 
-/** Epoch ms of Monday 00:00 Tokyo time of the week holding `instant`. */
-export const tokyoWeekStart = (instant: number): number => {
-  const localDay = Math.floor((instant + TOKYO_OFFSET_MS) / DAY_MS);
-  // 1970-01-01 was a Thursday: day 0 is index 3 in a Monday-first week.
-  const weekday = (((localDay + 3) % 7) + 7) % 7;
-  return (localDay - weekday) * DAY_MS - TOKYO_OFFSET_MS;
-};
+/** Epoch ms of Monday 00:00 Tokyo time of the week holding `instant` (epoch ms). */
+export const tokyoWeekStart: (instant: number) => number = tokyoWeekStartMs;
 
 /**
  * Concrete occurrences of merged weekly windows (minutes from Monday 00:00 Tokyo) between two
