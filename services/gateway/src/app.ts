@@ -7,7 +7,7 @@ import { createLogger } from '@workshare/telemetry';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { requireAccess, type Access } from './application/access.js';
 import { connectUpstreams, type Upstreams } from './adapters/grpc/upstreams.js';
-import { answerFor, HttpProblem, PROBLEM_MEDIA_TYPE } from './adapters/http/problem.js';
+import { answerFor, clientErrorResponse, HttpProblem, PROBLEM_MEDIA_TYPE } from './adapters/http/problem.js';
 import { registerRoutes } from './adapters/http/routes.js';
 import { SHARED_SCHEMAS } from './adapters/http/schemas.js';
 
@@ -101,6 +101,14 @@ const assemble = async (
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
+    // Node's HTTP parser refuses some requests before fastify sees them: answered problem+json too.
+    clientErrorHandler: (error, socket) => {
+      if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage)
+        socket.end(clientErrorResponse(error as { code?: unknown }, randomUUID()));
+      else socket.destroy(error);
+    },
+    // While closing, requests are answered 503 gateway.shutting_down by the onRequest hook below.
+    return503OnClosing: false,
     ajv: {
       // A string "100" is not a number, an unknown field is an error (not silently dropped), and
       // every mistake of a request is reported at once (bodies are small: the body limit).
@@ -115,8 +123,18 @@ const assemble = async (
   app.removeContentTypeParser('text/plain');
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new HttpProblem(503, 'gateway.shutting_down', 'this gateway is stopping; send the request again', {
+        retryAfterSeconds: 1,
+      });
+    }
     await authenticate(request, verifier);
   });
   // After the rate limiter (a route-level onRequest hook) and before the body is read.

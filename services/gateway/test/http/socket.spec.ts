@@ -3,6 +3,7 @@
  * over HTTP, the limits as a client meets them (body size, rate per identity, per address before
  * login), and a clean close.
  */
+import { connect } from 'node:net';
 import { startGateway, type RunningGateway } from '../../src/index.js';
 import { jobBody, startHarness, type Harness } from '../support/harness.js';
 
@@ -94,6 +95,66 @@ it('limits logins per client address, wrong passwords included', async () => {
   for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
   expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
   expect(statuses[5]).toBe(429);
+});
+
+/** Sends raw bytes on a fresh connection and reads what comes back until the gateway closes it. */
+const raw = (url: string, bytes: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+
+const problemOf = (answer: string) => {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  return {
+    statusLine: head.split('\r\n')[0],
+    head: head.toLowerCase(),
+    problem: JSON.parse(body) as Record<string, unknown>,
+  };
+};
+
+it('answers what Node refuses before fastify with problem+json too: 431 for 20 KB of headers, 400 for a broken request', async () => {
+  const big = problemOf(
+    await raw(gateway.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+  );
+  expect(big.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+  expect(big.head).toContain('content-type: application/problem+json');
+  expect(big.problem).toMatchObject({
+    status: 431,
+    code: 'request.headers_too_large',
+    type: 'urn:workshare:problem:request.headers_too_large',
+    requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+  });
+  const broken = problemOf(await raw(gateway.url, 'NOT A REQUEST\r\n\r\n'));
+  expect(broken.statusLine).toBe('HTTP/1.1 400 Bad Request');
+  expect(broken.problem).toMatchObject({ status: 400, code: 'request.malformed' });
+});
+
+it('answers a request that arrives while it stops with 503 gateway.shutting_down, problem+json with Retry-After', async () => {
+  const other = await startGateway({ ...h.options, port: 0, host: '127.0.0.1' });
+  const { hostname, port } = new URL(other.url);
+  const socket = connect(Number(port), hostname);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+  const ended = new Promise((resolve) => socket.once('close', resolve));
+  // Half a request is on the wire when the close begins; the rest comes after.
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const closing = other.close();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.write('\r\n');
+  await ended;
+  await closing;
+  const { statusLine, head, problem } = problemOf(answer);
+  expect(statusLine).toBe('HTTP/1.1 503 Service Unavailable');
+  expect(head).toContain('content-type: application/problem+json');
+  expect(head).toContain('retry-after: 1');
+  expect(problem).toMatchObject({ status: 503, code: 'gateway.shutting_down' });
 });
 
 it('stops listening once closed', async () => {

@@ -63,11 +63,13 @@ const TITLES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -100,6 +102,15 @@ export const EDGE_CODES: Readonly<Record<string, { readonly status: number; read
   'request.rate_limited': {
     status: 429,
     meaning: 'too many requests from this identity (or address, before login); see Retry-After',
+  },
+  'request.timeout': { status: 408, meaning: 'the request did not arrive whole in time' },
+  'request.headers_too_large': {
+    status: 431,
+    meaning: 'the request headers are larger than the gateway reads (16 KiB in all)',
+  },
+  'gateway.shutting_down': {
+    status: 503,
+    meaning: 'this gateway is stopping; send the request again (another instance takes it); see Retry-After',
   },
   'upstream.unavailable': { status: 503, meaning: 'a service behind the gateway cannot be reached' },
   'upstream.timeout': { status: 504, meaning: 'a service behind the gateway did not answer in time' },
@@ -266,4 +277,37 @@ export const answerFor = (
     headers,
     unexpected,
   };
+};
+
+/**
+ * The answer to a request Node's HTTP parser refused before fastify saw it (headers too large, a
+ * broken request line, a request that did not arrive in time), as raw HTTP bytes: problem+json
+ * like every other error, with a request id of its own. Undefined when nothing can be answered.
+ */
+export const clientErrorResponse = (error: { readonly code?: unknown }, requestId: string): string => {
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request.headers_too_large', 'the request headers are larger than the gateway reads']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request.timeout', 'the request did not arrive whole in time']
+        : [400, 'request.malformed', 'the request is malformed'];
+  const problem: Problem = {
+    type: problemType(code),
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    instance: '/',
+    requestId,
+  };
+  const body = JSON.stringify(problem);
+  return [
+    `HTTP/1.1 ${status} ${TITLES[status]}`,
+    `Content-Type: ${PROBLEM_MEDIA_TYPE}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Request-Id: ${requestId}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 };
