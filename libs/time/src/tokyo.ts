@@ -33,9 +33,20 @@ const zoned = (instant: Date, what: string): Temporal.ZonedDateTime =>
 
 const dateOf = (z: Temporal.ZonedDateTime): Date => new Date(z.epochMilliseconds);
 
-/** An instant as ISO-8601 in Asia/Tokyo with its offset, e.g. `2026-04-01T09:30:00.000+09:00`. */
-export const tokyoTime = (instant: Date): string =>
-  zoned(instant, 'time').toString({ fractionalSecondDigits: 3, timeZoneName: 'never' });
+/** 10000-01-01T00:00+09:00: past it an ISO year has more than four digits. */
+const LAST_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31, 15);
+
+/**
+ * An instant as ISO-8601 in Asia/Tokyo with its offset, e.g. `2026-04-01T09:30:00.000+09:00`.
+ * Every answer of the HTTP edge shows its times this way: from 1952 to 9999 by the fixed offset
+ * (exact there, and a few string operations), otherwise by the time-zone database.
+ */
+export const tokyoTime = (instant: Date): string => {
+  const ms = checked(instant, 'time');
+  if (ms >= TOKYO_FIXED_OFFSET_SINCE_MS && ms < LAST_FOUR_DIGIT_YEAR_MS)
+    return `${new Date(ms + TOKYO_OFFSET_MS).toISOString().slice(0, -1)}+09:00`;
+  return zoned(instant, 'time').toString({ fractionalSecondDigits: 3, timeZoneName: 'never' });
+};
 
 /** The Tokyo calendar day an instant falls on, as `YYYY-MM-DD`. */
 export const tokyoDate = (instant: Date): string => zoned(instant, 'day').toPlainDate().toString();

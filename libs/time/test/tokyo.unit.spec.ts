@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Temporal } from 'temporal-polyfill';
 import {
   addTokyoDays,
   lastDayOfNextTokyoMonth,
@@ -10,6 +11,7 @@ import {
   tokyoWeekOf,
   tokyoWeekStartMs,
   TOKYO_FIXED_OFFSET_SINCE_MS,
+  TOKYO_TIME_ZONE,
 } from '../src/index.js';
 
 const at = (iso: string) => new Date(iso);
@@ -66,6 +68,21 @@ describe('Tokyo time', () => {
         (instant) => tokyoWeekStartMs(instant.getTime()) === tokyoWeekOf(instant).from.getTime(),
       ),
     );
+  });
+
+  it("property: the fixed-offset time of an answer is the time-zone database's, 1952 to 9999", () => {
+    const full = fc
+      .integer({ min: TOKYO_FIXED_OFFSET_SINCE_MS, max: Date.UTC(9999, 11, 31, 14, 59, 59, 999) })
+      .map((ms) => new Date(ms));
+    fc.assert(
+      fc.property(full, (instant) => {
+        const database = Temporal.Instant.fromEpochMilliseconds(instant.getTime())
+          .toZonedDateTimeISO(TOKYO_TIME_ZONE)
+          .toString({ fractionalSecondDigits: 3, timeZoneName: 'never' });
+        expect(tokyoTime(instant)).toBe(database);
+      }),
+    );
+    expect(tokyoTime(at('9999-12-31T15:00:00Z'))).toBe('+010000-01-01T00:00:00.000+09:00');
   });
 
   it('follows the time-zone database before 1952: summer 1949 was +10:00', () => {

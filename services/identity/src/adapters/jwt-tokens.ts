@@ -38,6 +38,13 @@ export const MAX_TOKEN_LENGTH = 4096;
 
 const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
 
+/** A token worth verifying at all: a non-empty string of at most MAX_TOKEN_LENGTH characters. */
+const assertTokenShape = (token: unknown): void => {
+  if (typeof token !== 'string' || token === '') throw unauthenticated('auth.missing_token', 'no token: sign in first');
+  if (token.length > MAX_TOKEN_LENGTH)
+    throw unauthenticated('auth.invalid_token', `the token is not valid (longer than ${MAX_TOKEN_LENGTH} characters)`);
+};
+
 /** A fresh private signing key (Ed25519) as a JWK, for IDENTITY_SIGNING_KEY or the key vault. */
 export const generateSigningKey = (): JsonObject =>
   generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as JsonObject;
@@ -196,13 +203,7 @@ export class JwtTokenService implements TokenService {
   }
 
   async inspect(token: string): Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token === '')
-      throw unauthenticated('auth.missing_token', 'no token: sign in first');
-    if (token.length > MAX_TOKEN_LENGTH)
-      throw unauthenticated(
-        'auth.invalid_token',
-        `the token is not valid (longer than ${MAX_TOKEN_LENGTH} characters)`,
-      );
+    assertTokenShape(token);
     const now = this.now();
     const known = this.verified?.get(token);
     if (known !== undefined && known.expiresAt.getTime() > now.getTime()) return known;
@@ -241,13 +242,7 @@ export const createTokenVerifier = (options: {
   const keys = createLocalJWKSet({ keys: options.jwks.keys as unknown as JWK[] });
   const issuer = options.issuer ?? DEFAULT_ISSUER;
   return async (token) => {
-    if (typeof token !== 'string' || token === '')
-      throw unauthenticated('auth.missing_token', 'no token: sign in first');
-    if (token.length > MAX_TOKEN_LENGTH)
-      throw unauthenticated(
-        'auth.invalid_token',
-        `the token is not valid (longer than ${MAX_TOKEN_LENGTH} characters)`,
-      );
+    assertTokenShape(token);
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer,

@@ -1,4 +1,4 @@
-import { ValidationError } from '@workshare/eventsourcing';
+import { characterCount, ValidationError } from '@workshare/eventsourcing';
 
 /** Limits on what people type into commands (reasons, notes, skills). */
 export const LIMITS = Object.freeze({
@@ -11,12 +11,11 @@ export const LIMITS = Object.freeze({
   maxUnavailableDays: 366,
 });
 
-const codePoints = (text: string): number => [...text].length;
-
 /** A trimmed text of `min` to `max` characters (code points), or a ValidationError with the field. */
 export const boundedText = (value: string, field: string, code: string, min: number, max: number): string => {
   const trimmed = typeof value === 'string' ? value.trim() : '';
-  if (typeof value !== 'string' || codePoints(trimmed) < min || codePoints(trimmed) > max) {
+  const length = characterCount(trimmed, max);
+  if (typeof value !== 'string' || length < min || length > max) {
     throw new ValidationError(
       code,
       min > 0 ? `${field} must be ${min} to ${max} characters` : `${field} must be at most ${max} characters`,

@@ -282,7 +282,7 @@ export const answerFor = (
 /**
  * The answer to a request Node's HTTP parser refused before fastify saw it (headers too large, a
  * broken request line, a request that did not arrive in time), as raw HTTP bytes: problem+json
- * like every other error, with a request id of its own. Undefined when nothing can be answered.
+ * like every other error, with a request id of its own; the connection closes after it.
  */
 export const clientErrorResponse = (error: { readonly code?: unknown }, requestId: string): string => {
   const [status, code, detail] =
