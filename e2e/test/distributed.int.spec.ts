@@ -193,3 +193,78 @@ if (!databaseUrl || !natsUrl) {
     }, 90_000);
   });
 }
+
+if (databaseUrl && natsUrl) {
+  describe('the launcher leaves no service behind', () => {
+    it('SIGTERM while the services are still starting stops every one of them, then the launcher exits 0', async () => {
+      const id = randomBytes(4).toString('hex');
+      const database = `workshare_e2e_stop_${id}`;
+      const stream = `E2E_STOP_${id}`;
+      await adminQuery(`CREATE DATABASE ${database}`);
+      const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      const launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          EVENTSTORE_URL: withDatabase(databaseUrl, database),
+          NATS_URL: natsUrl,
+          NATS_STREAM: stream,
+          NATS_SUBJECT_PREFIX: `e2e_stop_${id}`,
+          IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
+          IDENTITY_PORT: String(ports[0]),
+          JOB_INTAKE_PORT: String(ports[1]),
+          TASK_DECOMPOSITION_PORT: String(ports[2]),
+          TEAM_SCHEDULING_PORT: String(ports[3]),
+          GATEWAY_PORT: String(ports[4]),
+          METRICS_PORT: '0',
+          LOG_LEVEL: 'warn',
+        },
+      });
+      let output = '';
+      const pids = (): number[] => [...output.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
+      const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const onData = (chunk: Buffer) => {
+            output += chunk.toString();
+            if (pids().length === 5) resolve();
+          };
+          launcher.stdout!.on('data', onData);
+          launcher.stderr!.on('data', onData);
+          launcher.once('exit', (code) => reject(new Error(`the launcher exited with ${code}:\n${output}`)));
+        });
+        // Every service is spawned; the gateway is not ready yet, the demo not seeded.
+        expect(output).not.toContain('Workshare is running');
+        launcher.kill('SIGTERM');
+        expect(await exited).toBe(0);
+        const alive = pids().filter((pid) => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        expect(alive).toEqual([]);
+      } finally {
+        if (launcher.exitCode === null) launcher.kill('SIGKILL');
+        for (const pid of pids()) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone, as it should be
+          }
+        }
+        const nc = await connect({ servers: natsUrl });
+        try {
+          const jsm = await jetstreamManager(nc);
+          for (const name of [stream, `KV_${stream}_ledger`]) await jsm.streams.delete(name).catch(() => undefined);
+        } finally {
+          await nc.close();
+        }
+        await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      }
+    }, 120_000);
+  });
+}

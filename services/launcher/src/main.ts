@@ -177,7 +177,13 @@ const RESTART_POLICY = {
   jitter: 'equal',
 } as const;
 
-const startDistributed = async (plans: ServicePlan[]): Promise<Running> => {
+/**
+ * Runs every service as its own process. `started` gets the handle that stops them as soon as
+ * they are spawned, so that a signal during start-up stops them too; a start-up that fails
+ * (the gateway never ready, the demo refused) stops them before it throws: no service is left
+ * running without its launcher.
+ */
+const startDistributed = async (plans: ServicePlan[], started: (running: Running) => void): Promise<Running> => {
   const seeders = new Set<ChildProcess>();
   const children = new Map<string, ChildProcess>();
   const restarts = new Set<NodeJS.Timeout>();
@@ -217,27 +223,37 @@ const startDistributed = async (plans: ServicePlan[]): Promise<Running> => {
     launch();
   };
   for (const plan of plans) supervise(plan);
-  const running: Running = {
-    stop: async () => {
-      stopping = true;
-      for (const timer of restarts) clearTimeout(timer);
-      for (const seeder of seeders) seeder.kill('SIGTERM');
-      await Promise.all(
-        [...children.values()].map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-            }),
-        ),
-      );
-    },
+  let stopped: Promise<void> | undefined;
+  const stopAll = async (): Promise<void> => {
+    stopping = true;
+    for (const timer of restarts) clearTimeout(timer);
+    for (const seeder of seeders) seeder.kill('SIGTERM');
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
   };
+  // Once: a signal and a failed start-up may both ask.
+  const running: Running = { stop: () => (stopped ??= stopAll()) };
+  started(running);
   const gateway = plans.find((p) => p.protocol === 'http');
   if (gateway) {
-    await waitUntilReady(`http://127.0.0.1:${gateway.port}`, 120_000);
-    if (process.env.WORKSHARE_DEMO !== 'off') await seedDistributedDemo(root, plans, seeders);
+    try {
+      await waitUntilReady(`http://127.0.0.1:${gateway.port}`, 120_000);
+      if (process.env.WORKSHARE_DEMO !== 'off') await seedDistributedDemo(root, plans, seeders);
+    } catch (error) {
+      const signalled = stopping; // a signal stopped the start-up: its handler exits once all stopped
+      await running.stop();
+      if (signalled) return running;
+      throw error;
+    }
+    if (stopping) return running;
     console.log(
       `\nWorkshare is running (one process per service). HTTP API http://127.0.0.1:${gateway.port} (docs: /docs). Ctrl-C stops it.`,
     );
@@ -255,17 +271,21 @@ const main = async (): Promise<void> => {
       'NATS_URL is set but the event store is embedded: an embedded store serves one process; set EVENTSTORE_URL=postgres://... to run the services as separate processes',
     );
   }
-  let running: Running;
-  if (embeddedStore) running = await startEmbedded(storeUrl);
-  else {
-    const plans = planServices(SERVICES, process.env);
-    const anyPort = plans.find((p) => p.port === 0);
-    if (anyPort)
-      throw new Error(
-        `${anyPort.name}: port 0 works in the one-process mode only; separate processes must know each other's ports`,
-      );
-    running = await startDistributed(plans);
+  if (embeddedStore) {
+    stopOnSignals(await startEmbedded(storeUrl));
+    return;
   }
+  const plans = planServices(SERVICES, process.env);
+  const anyPort = plans.find((p) => p.port === 0);
+  if (anyPort)
+    throw new Error(
+      `${anyPort.name}: port 0 works in the one-process mode only; separate processes must know each other's ports`,
+    );
+  await startDistributed(plans, stopOnSignals);
+};
+
+/** Ctrl-C or SIGTERM stops what runs, once, then exits. */
+const stopOnSignals = (running: Running): void => {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
