@@ -35,7 +35,7 @@ const workspaceSources = Object.fromEntries(
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.(t|j)sx?$': [
+    '^.+\\.(t|j|mj)sx?$': [
       '@swc/jest',
       {
         jsc: { target: 'es2022', parser: { syntax: 'typescript' }, keepClassNames: true },
@@ -44,13 +44,17 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
+    '^@workshare/telemetry/logger$': path.join(root, 'libs', 'telemetry', 'src', 'logger.ts'),
     ...workspaceContracts,
     ...workspaceSources,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  // ESM-only dependencies are compiled to CommonJS with the tests (jose; temporal-polyfill; content-disposition,
-  // required by @fastify/static under the docs page; cookie, required by fastify.inject).
-  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition|cookie|temporal-polyfill|temporal-utils)/)'],
+  // ESM-only dependencies are compiled to CommonJS with the tests (jose; temporal-polyfill; typebox, whose files are
+  // .mjs, under the gateway's schemas; content-disposition, required by @fastify/static under the docs page; cookie,
+  // required by fastify.inject).
+  transformIgnorePatterns: [
+    '/node_modules/(?!(jose|content-disposition|cookie|temporal-polyfill|temporal-utils|typebox)/)',
+  ],
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   testTimeout: 60_000,
   maxWorkers: process.env.CI ? 2 : '50%',

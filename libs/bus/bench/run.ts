@@ -1,3 +1,4 @@
+import { createLogger } from '@workshare/telemetry/logger';
 /**
  * Bus benchmarks, each against raw JetStream doing the same work in the same run, recorded in
  * bench-results.json at the repository root:
@@ -46,7 +47,6 @@ import {
   ensureStream,
   NatsEventBus,
   subjectFor,
-  type BusLogger,
   type EventBus,
 } from '../src/index.js';
 
@@ -62,11 +62,11 @@ const config = {
 };
 
 const run = randomBytes(3).toString('hex');
-const quiet: BusLogger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: (fields, message) => console.error(message, fields),
-};
+/** Errors only, on stderr. */
+const quiet = createLogger('bench', {
+  level: 'error',
+  destination: { write: (line) => void process.stderr.write(line) },
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A realistic integration event: a handed-off task with a progress note (~300 bytes of data). */

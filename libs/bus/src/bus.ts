@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from '@workshare/telemetry/logger';
 import type { RecordedEvent } from '@workshare/eventsourcing';
 
 /**
@@ -87,21 +88,9 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** Structured logs, pino-compatible (`logger.info({ ...fields }, 'message')`). Logs carry ids, never personal data. */
-export interface BusLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
-
-/** JSON lines on stderr: the default until a service passes its own logger. */
-export const consoleLogger = (component = 'bus'): BusLogger => {
-  const write = (level: string) => (fields: Record<string, unknown>, message: string) =>
-    void process.stderr.write(
-      `${JSON.stringify({ level, time: new Date().toISOString(), component, msg: message, ...fields })}\n`,
-    );
-  return { info: write('info'), warn: write('warn'), error: write('error') };
-};
+/** JSON lines on stderr (the platform's pino logger): the default until a service passes its own. */
+export const consoleLogger = (component = 'bus'): Logger =>
+  createLogger(component, { destination: { write: (line) => void process.stderr.write(line) } });
 
 export const DEFAULT_SUBJECT_PREFIX = 'workshare';
 export const DEFAULT_MAX_DELIVERIES = 5;

@@ -1,3 +1,4 @@
+import type { Logger } from '@workshare/telemetry/logger';
 import { createHash } from 'node:crypto';
 import {
   comparePositions,
@@ -22,7 +23,6 @@ import {
   matchesFilter,
   resolveSubscribeOptions,
   subjectFor,
-  type BusLogger,
   type BusSubscription,
   type ContextOf,
   type DeadLetter,
@@ -43,7 +43,7 @@ export interface EmbeddedEventBusOptions {
   pollIntervalMs?: number;
   /** Wait before restarting a consumer whose store access failed, in ms (default 1,000). */
   restartDelayMs?: number;
-  log?: BusLogger;
+  log?: Logger;
 }
 
 export const DEAD_LETTERED = 'EventDeadLettered';
@@ -85,7 +85,7 @@ export class EmbeddedEventBus implements EventBus {
   private readonly subscriptions = new Set<EmbeddedSubscription>();
   private readonly contextOf: ContextOf;
   private readonly prefix: string;
-  private readonly log: BusLogger;
+  private readonly log: Logger;
 
   constructor(private readonly options: EmbeddedEventBusOptions) {
     this.contextOf = options.contextOf ?? categoryContext;
@@ -135,7 +135,7 @@ export class EmbeddedEventBus implements EventBus {
 interface Wiring {
   contextOf: ContextOf;
   prefix: string;
-  log: BusLogger;
+  log: Logger;
   pollIntervalMs: number;
   restartDelayMs: number;
   onStopped: (s: EmbeddedSubscription) => void;

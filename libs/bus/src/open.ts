@@ -1,5 +1,6 @@
+import type { Logger } from '@workshare/telemetry/logger';
 import type { EventStore } from '@workshare/eventsourcing';
-import type { BusLogger, ContextOf, EventBus } from './bus.js';
+import type { ContextOf, EventBus } from './bus.js';
 import { EmbeddedEventBus } from './embedded-bus.js';
 import { NatsEventBus, type NatsEventBusOptions } from './nats/nats-bus.js';
 import type { RelayOptions } from './nats/relay.js';
@@ -10,7 +11,7 @@ export interface OpenEventBusOptions {
   /** NATS server; default NATS_URL. Unset: the embedded in-process bus. */
   natsUrl?: string | undefined;
   contextOf?: ContextOf;
-  log?: BusLogger;
+  log?: Logger;
   /** NATS only: run a relay publishing `store`'s log (default true); `false` where another process relays. */
   relay?: boolean | Omit<RelayOptions, 'store'>;
   /** NATS only: further settings (stream, prefix, ledger, retry). */

@@ -1,3 +1,4 @@
+import { createLogger, type Logger } from '@workshare/telemetry/logger';
 /**
  * The bus contract: every adapter (embedded, NATS JetStream) passes these tests.
  * Each test uses stream categories (= contexts) and consumer names of its own, so the tests of one
@@ -6,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { EventMetadata, EventStore, RecordedEvent } from '@workshare/eventsourcing';
-import type { BusLogger, Delivery, EventBus } from '../src/index.js';
+import type { Delivery, EventBus } from '../src/index.js';
 import { useAsyncContext } from './support/context-manager.js';
 import { eventually, sleep } from './support/wait.js';
 
@@ -23,14 +24,16 @@ export interface BusFixture {
   replay(consumer: string): Promise<void>;
 }
 
-/** Keeps the bus's log lines for assertions instead of printing them. */
-export const collectingLogger = (): BusLogger & {
+/** Keeps the bus's log lines (the platform's pino logger, at debug) for assertions instead of printing them. */
+export const collectingLogger = (): Logger & {
   lines: { level: string; message: string; fields: Record<string, unknown> }[];
 } => {
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
-    void lines.push({ level, message, fields });
-  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+  const write = (line: string): void => {
+    const { level, msg, time: _time, logger: _logger, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    lines.push({ level: String(level), message: String(msg), fields });
+  };
+  return Object.assign(createLogger('bus', { level: 'debug', destination: { write } }), { lines });
 };
 
 interface Received {

@@ -148,7 +148,7 @@ export const hostImplementation = (
     const path = method.path;
     const fieldLimits = registration.limits?.fields?.[name];
     const defaultMax = registration.limits?.defaultMaxLength ?? ID_MAX_LENGTH;
-    const methodLogger = host.logger.child?.({ rpc: path }) ?? host.logger;
+    const methodLogger = host.logger.child({ rpc: path });
 
     const serve = async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>): Promise<void> => {
       const { span, context } = startServerSpan(path, call.metadata);
@@ -255,7 +255,7 @@ const callContext = (
           ...(traceId !== undefined ? { traceId } : {}),
           ...(requestId !== undefined ? { requestId } : {}),
         };
-        logger = Object.keys(bindings).length === 0 ? methodLogger : (methodLogger.child?.(bindings) ?? methodLogger);
+        logger = Object.keys(bindings).length === 0 ? methodLogger : methodLogger.child(bindings);
       }
       return logger;
     },

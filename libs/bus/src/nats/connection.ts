@@ -1,6 +1,7 @@
+import type { Logger } from '@workshare/telemetry/logger';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { retry } from '@workshare/eventsourcing';
-import { describeError, type BusLogger } from '../bus.js';
+import { describeError } from '../bus.js';
 
 export interface ConnectRetryOptions {
   /** First wait after a failed attempt, in ms (default 500). */
@@ -30,7 +31,7 @@ export class NatsLink {
 
   constructor(
     readonly url: string,
-    private readonly log: BusLogger,
+    private readonly log: Logger,
     private readonly retryOptions: ConnectRetryOptions = {},
     private readonly name = 'workshare-bus',
   ) {

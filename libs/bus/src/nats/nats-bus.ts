@@ -1,3 +1,4 @@
+import type { Logger } from '@workshare/telemetry/logger';
 import {
   jetstream,
   jetstreamManager,
@@ -23,7 +24,6 @@ import {
   matchesFilter,
   resolveSubscribeOptions,
   subjectFilterFor,
-  type BusLogger,
   type BusSubscription,
   type ContextOf,
   type DeadLetter,
@@ -71,7 +71,7 @@ export interface NatsEventBusOptions {
   connectRetry?: ConnectRetryOptions;
   /** Client name shown by the server's monitoring. */
   name?: string;
-  log?: BusLogger;
+  log?: Logger;
 }
 
 interface Infra {
@@ -100,7 +100,7 @@ export class NatsEventBus implements EventBus {
   readonly ready: Promise<void>;
   private readonly link: NatsLink;
   private readonly infra: Promise<Infra>;
-  private readonly log: BusLogger;
+  private readonly log: Logger;
   private readonly subscriptions = new Set<NatsSubscription>();
   private readonly relays = new Set<EventRelay>();
   private closed = false;
@@ -238,7 +238,7 @@ interface SubscriptionWiring {
   stream: string;
   prefix: string;
   ackWaitMs: number;
-  log: BusLogger;
+  log: Logger;
   onStopped: (s: NatsSubscription) => void;
 }
 

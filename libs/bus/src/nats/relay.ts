@@ -1,3 +1,4 @@
+import type { Logger } from '@workshare/telemetry/logger';
 import { headers } from '@nats-io/transport-node';
 import { performance } from 'node:perf_hooks';
 import {
@@ -14,7 +15,6 @@ import {
   describeError,
   isBusInternalStream,
   subjectFor,
-  type BusLogger,
   type ContextOf,
 } from '../bus.js';
 import { encodeEnvelope } from '../envelope.js';
@@ -66,7 +66,7 @@ export interface RelayWiring {
   requests: () => Promise<JetStreamRequests>;
   subjectPrefix: string;
   contextOf: ContextOf;
-  log: BusLogger;
+  log: Logger;
 }
 
 /**

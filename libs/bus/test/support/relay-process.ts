@@ -1,3 +1,4 @@
+import { createLogger } from '@workshare/telemetry/logger';
 /**
  * A relay in a process of its own, for the fault test: it relays the PostgreSQL store's log to
  * JetStream and reports on stdout. With RELAY_STALL_AFTER=n it stops making progress once n
@@ -5,7 +6,7 @@
  * test can SIGKILL it at exactly that point.
  */
 import { openEventStore } from '@workshare/eventstore';
-import { NatsEventBus, type BusLogger } from '../../src/index.js';
+import { NatsEventBus } from '../../src/index.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -13,11 +14,11 @@ const env = (name: string): string => {
   return value;
 };
 
-const quiet: BusLogger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: (fields, message) => void process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
-};
+/** Errors only, on stderr. */
+const quiet = createLogger('relay', {
+  level: 'error',
+  destination: { write: (line) => void process.stderr.write(line) },
+});
 
 const store = await openEventStore(env('RELAY_DATABASE_URL'), { schema: env('RELAY_SCHEMA'), maxConnections: 2 });
 const bus = NatsEventBus.start({

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { credentials, makeGenericClientConstructor, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { identityV1 } from '@workshare/proto';
 import { service as healthService } from 'grpc-health-check';
-import type { Logger } from '../../src/index.js';
+import { jsonLogger, type Logger } from '../../src/index.js';
 
 // Bare grpc-js clients, to see exactly what goes over the wire without @workshare/grpc's client.
 
@@ -198,8 +198,11 @@ export interface LogLine {
   message: string | undefined;
 }
 
-/** A logger keeping its lines, to look at what the host logged. */
+/** A logger (the platform's pino logger, at debug) keeping its lines, to look at what the host logged. */
 export const capturingLogger = (lines: LogLine[] = []): Logger & { lines: LogLine[] } => {
-  const at = (level: string) => (fields: object, message?: string) => void lines.push({ level, fields, message });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const write = (line: string): void => {
+    const { level, msg, time: _time, logger: _logger, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    lines.push({ level: String(level), fields, message: typeof msg === 'string' ? msg : undefined });
+  };
+  return Object.assign(jsonLogger('debug', {}, write), { lines });
 };
