@@ -70,7 +70,9 @@ export const coordinatedRegions = (actor: Actor): string[] =>
  * - `processManager(service)`: a service's process managers, reacting to other services' events
  *   (role `system`: the deciders let it do what the process needs and nothing a person does);
  * - `bootstrap`: the one-time registration of the first operator on an empty store, which needs
- *   an operator's right before any operator exists (role `operator`, nothing else).
+ *   an operator's right before any operator exists (role `operator`, nothing else);
+ * - `demoSeed`: the launcher deciding, once per store, that the demo may be seeded (no role: it
+ *   only marks its own stream; the demo's people are registered by its operator and coordinator).
  */
 export const SYSTEM_ACTORS = Object.freeze({
   processManager: (service: string): Actor =>
@@ -79,6 +81,7 @@ export const SYSTEM_ACTORS = Object.freeze({
     id: 'system:bootstrap',
     roles: Object.freeze([{ kind: 'operator' }]) as readonly Role[],
   }) as Actor,
+  demoSeed: Object.freeze({ id: 'system:demo-seed', roles: Object.freeze([]) as readonly Role[] }) as Actor,
 });
 
 /** A service's process managers (`system:<service>`): SYSTEM_ACTORS.processManager. */

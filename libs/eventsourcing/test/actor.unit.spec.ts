@@ -116,6 +116,7 @@ describe('one caller model: contexts, metadata, system actors, roles from input'
       roles: [{ kind: 'system' }],
     });
     expect(SYSTEM_ACTORS.bootstrap).toEqual({ id: 'system:bootstrap', roles: [{ kind: 'operator' }] });
+    expect(SYSTEM_ACTORS.demoSeed).toEqual({ id: 'system:demo-seed', roles: [] });
   });
 
   it("roles from untrusted input, and between the token shape and the deciders' shape", () => {

@@ -75,6 +75,8 @@ describe('generated identity contract', () => {
       'getBusiness',
       'getMember',
       'grantRole',
+      'listBusinesses',
+      'listMembers',
       'listRegions',
       'login',
       'registerBusiness',

@@ -41,7 +41,7 @@ const main = async (): Promise<void> => {
   try {
     const { service } = runtime;
     await service.bootstrapOperator({ name: '北村 彩', email: 'aya.kitamura@polaris.example', password: PASSWORD });
-    const operator = (await service.login('aya.kitamura@polaris.example', PASSWORD)).caller;
+    const operator = { actor: (await service.login('aya.kitamura@polaris.example', PASSWORD)).actor };
     const member = (email: string, name: string, town: string) =>
       service.registerMember(operator, {
         name,
@@ -65,7 +65,11 @@ const main = async (): Promise<void> => {
         ],
       });
     const { memberId: coordinatorId } = await member('yoko.fujiwara@fujisato.example', '藤原 陽子', 'fujikoto');
-    await service.grantRole(operator, coordinatorId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
+    await service.grantRole(operator, {
+      accountId: coordinatorId,
+      role: { kind: 'coordinator', regionId: 'fujisato' },
+      reason: 'runs Fujisato',
+    });
     const { memberId } = await member('misaki.kudo@fujisato.example', '工藤 美咲', 'kasuge');
     const { token } = await service.login('yoko.fujiwara@fujisato.example', PASSWORD);
 

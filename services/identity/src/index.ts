@@ -1,19 +1,22 @@
 // The identity service: regions and towns, members, users and their roles, businesses,
 // crypto-shredded personal data, and the signed tokens every service verifies.
 
-// Application: the facade, its inputs and views, the caller, the ports.
+// Application: the facade, its inputs and views, the ports.
 export {
   IdentityService,
   type IdentityServiceOptions,
   type RegisterMemberInput,
+  type UpdateAvailabilityInput,
+  type AvailabilityUpdated,
   type RegisterUserInput,
+  type RoleInput,
   type RegisterBusinessInput,
   type LoginResult,
-  type DemoSeedClaim,
 } from './application/identity-service.js';
-export { makeCaller, actorOf, type Caller, type RequestContext } from './application/caller.js';
 export type * from './application/views.js';
+export { tokenSubject, actorOfSubject } from './application/ports.js';
 export type {
+  TokenSubject,
   KeyVault,
   StoredKey,
   PersonalDataProtector,
@@ -35,10 +38,11 @@ export {
 } from './application/directory.js';
 export {
   seedDemoCooperative,
+  demoAccounts,
   DEMO_COORDINATOR_EMAIL,
   DEMO_BUSINESS_USER_EMAIL,
   DEMO_BUSINESS_USER_EMAILS,
-  type DemoSeedResult,
+  type DemoCooperative,
   type DemoAccount,
 } from './application/demo-seed.js';
 
@@ -48,6 +52,7 @@ export {
   startIdentityGrpc,
   identityGrpcService,
   PUBLIC_METHODS,
+  IDENTITY_REQUEST_LIMITS,
   type StartIdentityGrpcOptions,
 } from './adapters/grpc/identity-grpc.js';
 export { IdentityTokenVerifier, grpcCallerOf } from './adapters/grpc/token-verifier.js';
@@ -86,7 +91,7 @@ export {
   type Prefecture,
   type PrefectureId,
 } from './domain/regions.js';
-export { parseRole, roleKey, ROLE_NAMES, isRoleName, type Role, type RoleName, type Actor } from './domain/roles.js';
+export { GRANTABLE_ROLE_NAMES, isGrantable, type GrantableRoleName } from './domain/roles.js';
 export {
   validateAvailability,
   WEEKDAYS,

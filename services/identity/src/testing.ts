@@ -7,12 +7,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { EventStore } from '@workshare/eventsourcing';
+import type { CommandContext, EventStore, PersonRole } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { IdentityTokenVerifierClient, type Caller as VerifiedCaller, type GrpcServer } from '@workshare/grpc';
 import { InMemoryKeyVault } from './adapters/in-memory-key-vault.js';
 import { startIdentityGrpc } from './adapters/grpc/identity-grpc.js';
-import type { Caller } from './application/caller.js';
 import type { IdentityService } from './application/identity-service.js';
 import { corporateRegistrationNumber } from './domain/registration-number.js';
 import { openIdentityService } from './open-identity.js';
@@ -75,65 +74,53 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
   const server = await startIdentityGrpc({ service, port: 0, host: '127.0.0.1' });
   try {
     const email = (who: string) => `${who}.${tag}@test.example`;
-    const signIn = async (who: string): Promise<{ caller: Caller; actor: TestActor }> => {
+    /** A person signed in: her test actor, and the context of a fresh request of hers. */
+    const signIn = async (who: string): Promise<{ as: () => CommandContext; actor: TestActor }> => {
       const result = await service.login(email(who), PASSWORD);
-      return { caller: result.caller, actor: { id: result.caller.id, email: email(who), token: result.token } };
+      return {
+        as: () => ({ actor: result.actor, requestId: randomUUID() }),
+        actor: { id: result.caller.id, email: email(who), token: result.token },
+      };
     };
-    const user = async (operator: Caller, who: string, name: string) =>
-      (
-        await service.registerUser(
-          operator,
-          { name, email: email(who), password: PASSWORD },
-          { commandId: randomUUID() },
-        )
-      ).userId;
+    const user = async (operator: () => CommandContext, who: string, name: string) =>
+      (await service.registerUser(operator(), { name, email: email(who), password: PASSWORD })).userId;
 
     await service.bootstrapOperator({ name: 'Test Operator', email: email('operator'), password: PASSWORD });
     const operator = await signIn('operator');
     const serial = (n: number) =>
       corporateRegistrationNumber(`97${String(Date.now()).slice(-6)}${String(n).padStart(4, '0')}`);
     const business = async (name: string, regionId: string, n: number) =>
-      (
-        await service.registerBusiness(
-          operator.caller,
-          { name, registrationNumber: serial(n), regionId },
-          { commandId: randomUUID() },
-        )
-      ).businessId;
+      (await service.registerBusiness(operator.as(), { name, registrationNumber: serial(n), regionId })).businessId;
     const businesses = {
       fujisato: await business('白神木工 (test)', 'fujisato', 1),
       fujisatoOther: await business('藤里観光 (test)', 'fujisato', 2),
       setagaya: await business('世田谷デザイン (test)', 'setagaya', 3),
     };
 
-    const grant = async (id: string, role: Parameters<IdentityService['grantRole']>[2]) =>
-      service.grantRole(operator.caller, id, role, 'test cooperative', { commandId: randomUUID() });
+    const grant = async (accountId: string, role: PersonRole) =>
+      service.grantRole(operator.as(), { accountId, role, reason: 'test cooperative' });
     const member = async (who: string, townId: string, skills: readonly string[]) =>
       (
-        await service.registerMember(
-          operator.caller,
-          {
-            name: `Test ${who}`,
-            address: `${townId} 1`,
-            email: email(who),
-            password: PASSWORD,
-            bankAccount: {
-              bankCode: '9999',
-              branchCode: '001',
-              type: 'ordinary',
-              number: '0012345',
-              holder: 'テスト メンバー',
-            },
-            townId,
-            contractType: 'contractor',
-            skills,
-            availability: [{ day: 'mon', start: '13:00', end: '13:40' }],
+        await service.registerMember(operator.as(), {
+          name: `Test ${who}`,
+          address: `${townId} 1`,
+          email: email(who),
+          password: PASSWORD,
+          bankAccount: {
+            bankCode: '9999',
+            branchCode: '001',
+            type: 'ordinary',
+            number: '0012345',
+            holder: 'テスト メンバー',
           },
-          { commandId: randomUUID() },
-        )
+          townId,
+          contractType: 'contractor',
+          skills,
+          availability: [{ day: 'mon', start: '13:00', end: '13:40' }],
+        })
       ).memberId;
     await member('member', 'fujisato/fujikoto', ['data entry']);
-    const accountantId = await user(operator.caller, 'accountant', 'Test Accountant');
+    const accountantId = await user(operator.as, 'accountant', 'Test Accountant');
     await grant(accountantId, { kind: 'accountant' });
     // A coordinator is a member living in her region (the hand-over to local people).
     const coordinatorId = await member('coordinator', 'fujisato/fujikoto', ['coordination']);
@@ -145,7 +132,7 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
       ['other-business', businesses.fujisatoOther],
       ['setagaya-business', businesses.setagaya],
     ] as const) {
-      await grant(await user(operator.caller, who, `Test ${who}`), { kind: 'business', businessId });
+      await grant(await user(operator.as, who, `Test ${who}`), { kind: 'business', businessId });
     }
     // The same identity, its clock nine hours back: what it signs now expired an hour ago.
     const past = await openIdentityService({ ...common, now: () => new Date(Date.now() - 9 * 3_600_000) });

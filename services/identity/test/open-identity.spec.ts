@@ -6,6 +6,7 @@ import { generateSigningKey } from '../src/adapters/jwt-tokens.js';
 import { MasterKey } from '../src/adapters/master-key.js';
 import { openIdentityService } from '../src/open-identity.js';
 import { memberInput } from './application/identity-service.suite.js';
+import { as } from './support/context.js';
 
 const PASSWORD = 'correct horse battery staple';
 const FAST = { N: 1024, r: 8, p: 1 };
@@ -25,7 +26,7 @@ describe('openIdentityService (composition root)', () => {
     await first.service.bootstrapOperator({ name: '北村 彩', email: 'aya@polaris.example', password: PASSWORD });
     const operator = (await first.service.login('aya@polaris.example', PASSWORD)).caller;
     const input = memberInput();
-    const { memberId } = await first.service.registerMember(operator, input);
+    const { memberId } = await first.service.registerMember(as(operator), input);
     const { token } = await first.service.login(input.email, input.password);
     const jwks = first.service.jwks();
     await first.close();
@@ -34,7 +35,7 @@ describe('openIdentityService (composition root)', () => {
     try {
       expect(second.service.jwks()).toEqual(jwks);
       const caller = await second.service.verifyToken(token);
-      await expect(second.service.getMember(caller, memberId)).resolves.toMatchObject({
+      await expect(second.service.getMember(as(caller), memberId)).resolves.toMatchObject({
         personalData: { status: 'readable', name: input.name },
       });
       await expect(

@@ -8,6 +8,15 @@ export {
 } from './platform.js';
 export { seedDemoJobs, type DemoJob, type DemoJobsOptions } from './demo-jobs.js';
 export {
+  seedDemoOnce,
+  demoSeedDecider,
+  DEMO_SEED_STREAM,
+  type DemoSeedResult,
+  type DemoSeedCommand,
+  type DemoSeedEvent,
+  type DemoSeedState,
+} from './demo-seed.js';
+export {
   SERVICES,
   planServices,
   processEnvironment,

@@ -113,7 +113,7 @@ interface SeedOutcome {
 /** Runs identity's demo seeder as a process of its own on the shared store; its JSON answer. */
 const runSeeder = (root: string, seeders: Set<ChildProcess>): Promise<SeedOutcome> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['services/identity/dist/src/seed-demo.js'], {
+    const child = spawn(process.execPath, ['services/launcher/dist/src/seed-demo.js'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: process.env,

@@ -7,16 +7,11 @@ import { openEventBus, type BusSubscription, type EventBus } from '@workshare/bu
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { IdentityTokenVerifierClient } from '@workshare/grpc';
-import {
-  DEMO_BUSINESS_USER_EMAILS,
-  DEMO_COORDINATOR_EMAIL,
-  seedDemoCooperative,
-  type DemoSeedResult,
-  type IdentityService,
-} from '@workshare/identity';
+import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL, type IdentityService } from '@workshare/identity';
 import { addressVariable, portVariable, type Env, type ServiceDefinition } from '@workshare/service-host';
 import { createLogger } from '@workshare/telemetry';
 import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
+import { seedDemoOnce, type DemoSeedResult } from './demo-seed.js';
 import { DEFINITIONS, planServices, SERVICES, type ServicePlan } from './plan.js';
 
 const log = createLogger('launcher');
@@ -163,7 +158,8 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
     let demo: EmbeddedPlatform['demo'];
     if (options.demo !== false) {
       const password = options.demo?.password ?? DEMO_PASSWORD_DEFAULT;
-      const seed = await seedDemoCooperative(identity.service, { password });
+      // The launcher decides whether the demo may be seeded (once per store): see demo-seed.ts.
+      const seed = await seedDemoOnce(store, identity.service, { password });
       // The jobs come with a fresh seed only: the businesses' ids are known then.
       const work: DemoWork =
         seed.status === 'seeded'

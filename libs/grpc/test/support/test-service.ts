@@ -122,6 +122,8 @@ export const testIdentityService = (
         }
       },
       registerMember: notUsedHere,
+      listMembers: notUsedHere,
+      listBusinesses: notUsedHere,
       updateAvailability: notUsedHere,
       forgetMember: notUsedHere,
       registerUser: notUsedHere,

@@ -16,10 +16,16 @@ import {
   type JWTPayload,
 } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { DomainError, type JsonObject } from '@workshare/eventsourcing';
-import { makeCaller, type Caller } from '../application/caller.js';
-import type { IssuedToken, Jwks, TokenService, VerifiedToken } from '../application/ports.js';
-import { isRoleName, type Role } from '../domain/roles.js';
+import { DomainError, isRoleName, type JsonObject, type PersonRole } from '@workshare/eventsourcing';
+import { MAX_TOKEN_LENGTH } from '../domain/tokens.js';
+import {
+  tokenSubject,
+  type IssuedToken,
+  type Jwks,
+  type TokenService,
+  type TokenSubject,
+  type VerifiedToken,
+} from '../application/ports.js';
 
 /**
  * Signed tokens (JWT, EdDSA over Ed25519, or ES256 over P-256 when the configured key is an EC
@@ -30,11 +36,8 @@ import { isRoleName, type Role } from '../domain/roles.js';
 export const DEFAULT_ISSUER = 'workshare-identity';
 export const AUDIENCE = 'workshare';
 export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
-/**
- * The longest token that is read at all (`auth.invalid_token` beyond it): the tokens issued here
- * are a few hundred characters, and gRPC metadata holds 8 KB in all.
- */
-export const MAX_TOKEN_LENGTH = 4096;
+/** The longest token that is read at all (`auth.invalid_token` beyond it): see the domain's tokens. */
+export { MAX_TOKEN_LENGTH } from '../domain/tokens.js';
 
 const unauthenticated = (code: string, message: string) => new DomainError(code, message, 'unauthenticated');
 
@@ -82,7 +85,7 @@ export const parseSigningKey = (text: string): JsonObject => {
   return jwk as JsonObject;
 };
 
-const claimsOf = (caller: Caller): JWTPayload => ({
+const claimsOf = (caller: TokenSubject): JWTPayload => ({
   kind: caller.kind,
   roles: [...new Set(caller.roles.map((r) => r.kind))],
   regions: [...caller.regions],
@@ -94,7 +97,7 @@ const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) && value.every((v): v is string => typeof v === 'string' && v !== '') ? value : undefined;
 
 /** The caller a verified payload speaks for; refuses a payload whose claims do not fit together. */
-export const callerFromClaims = (payload: JWTPayload): Caller => {
+export const callerFromClaims = (payload: JWTPayload): TokenSubject => {
   const bad = (why: string) => unauthenticated('auth.invalid_token', `token claims are not valid: ${why}`);
   const { sub, kind, businessId, region } = payload;
   const names = strings(payload.roles);
@@ -107,7 +110,7 @@ export const callerFromClaims = (payload: JWTPayload): Caller => {
   if (names.includes('business') !== (typeof businessId === 'string' && businessId !== ''))
     throw bad('business role and businessId disagree');
   if (region !== undefined && typeof region !== 'string') throw bad('region');
-  const roles: Role[] = names.flatMap((name): Role[] => {
+  const roles: PersonRole[] = names.flatMap((name): PersonRole[] => {
     switch (name) {
       case 'coordinator':
         return regions.map((regionId) => ({ kind: 'coordinator', regionId }));
@@ -117,7 +120,7 @@ export const callerFromClaims = (payload: JWTPayload): Caller => {
         return [{ kind: name }];
     }
   });
-  return makeCaller(sub, kind, roles, region);
+  return tokenSubject(sub, kind, roles, region);
 };
 
 const verifyError = (error: unknown): DomainError => {
@@ -181,8 +184,8 @@ export class JwtTokenService implements TokenService {
     );
   }
 
-  async issue(caller: Caller): Promise<IssuedToken> {
-    if (caller.kind === 'system')
+  async issue(caller: TokenSubject): Promise<IssuedToken> {
+    if (caller.id.startsWith('system:'))
       throw new DomainError('auth.no_token_for_system', 'the system does not sign in', 'rule');
     const issuedAt = Math.floor(this.now().getTime() / 1000);
     const expiresAt = issuedAt + this.ttlSeconds;
@@ -198,7 +201,7 @@ export class JwtTokenService implements TokenService {
     return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
-  async verify(token: string): Promise<Caller> {
+  async verify(token: string): Promise<TokenSubject> {
     return (await this.inspect(token)).caller;
   }
 
@@ -238,7 +241,7 @@ export const createTokenVerifier = (options: {
   jwks: Jwks;
   issuer?: string;
   now?: () => Date;
-}): ((token: string) => Promise<Caller>) => {
+}): ((token: string) => Promise<TokenSubject>) => {
   const keys = createLocalJWKSet({ keys: options.jwks.keys as unknown as JWK[] });
   const issuer = options.issuer ?? DEFAULT_ISSUER;
   return async (token) => {

@@ -1,4 +1,4 @@
-import { coordinates, isAccountant, isOperator, type Actor } from '../domain/roles.js';
+import { coordinates, isAccountant, isOperator, type Actor } from '@workshare/eventsourcing';
 import type { BankAccount, MemberPersonalData } from '../domain/personal-data.js';
 import type { MemberAccess, ReadablePersonalData } from './views.js';
 

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CommandContext } from '@workshare/eventsourcing';
 import type { AvailabilityWindow, Weekday } from '../domain/availability.js';
 import type { ContractType } from '../domain/account.js';
 import { corporateRegistrationNumber } from '../domain/registration-number.js';
-import type { Caller } from './caller.js';
 import type { IdentityService, RegisterMemberInput } from './identity-service.js';
 import type { BusinessView } from './views.js';
 
@@ -12,7 +12,8 @@ import type { BusinessView } from './views.js';
  * from Polaris staff to local people), three local businesses, each with its contact person
  * (a business user), an accountant and an operator. Every name, address, email and bank
  * account is invented (emails under the reserved `.example` domain, made-up bank accounts).
- * Seeded once: a store that has it is left alone.
+ * A plain workflow over the facade: whether a store may be seeded (once, on a store without
+ * it) is the launcher's to decide.
  */
 export interface DemoAccount {
   readonly role: string;
@@ -20,18 +21,11 @@ export interface DemoAccount {
   readonly email: string;
 }
 
-export type DemoSeedResult =
-  | {
-      readonly status: 'seeded';
-      readonly password: string;
-      readonly accounts: readonly DemoAccount[];
-      readonly businesses: readonly BusinessView[];
-    }
-  | {
-      readonly status: 'already_seeded' | 'incomplete';
-      readonly message: string;
-      readonly accounts: readonly DemoAccount[];
-    };
+export interface DemoCooperative {
+  readonly password: string;
+  readonly accounts: readonly DemoAccount[];
+  readonly businesses: readonly BusinessView[];
+}
 
 type DemoMember = {
   readonly key: string;
@@ -221,7 +215,8 @@ const windowsOf = (m: DemoMember): AvailabilityWindow[] =>
     (day === 'weekdays' ? WEEKDAYS : [day as Weekday]).map((d) => ({ day: d, start, end })),
   );
 
-const demoAccounts = (): DemoAccount[] => [
+/** Every demo account, as the seed registers them (for printing, also when the seed is not run). */
+export const demoAccounts = (): DemoAccount[] => [
   { role: 'operator (Polaris)', name: USERS.operator.name, email: USERS.operator.email },
   ...MEMBERS.map((m) => ({
     role:
@@ -254,32 +249,22 @@ const memberInput = (m: DemoMember, index: number): RegisterMemberInput => ({
 });
 
 /**
- * Seeds the demo cooperative through the service's own API (as its operator and coordinator
- * would), once. All demo accounts share one password: `options.password`, or a random one
- * returned with the accounts (print it: it is not stored anywhere in clear).
+ * Seeds the demo cooperative through the service's own API, as its people would: the first
+ * operator (the bootstrap), then Polaris's operator and the local coordinator, each signed in,
+ * each command with a request id of its own. All demo accounts share one password:
+ * `options.password`, or a random one returned with the accounts (print it: it is not stored
+ * anywhere in clear). Run it on a store without the demo (the launcher's guard decides that):
+ * on one that has it, the first operator's bootstrap refuses (`identity.already_bootstrapped`).
  */
 export const seedDemoCooperative = async (
   service: IdentityService,
   options: { password?: string } = {},
-): Promise<DemoSeedResult> => {
-  const claim = await service.claimDemoSeed();
-  if (claim === 'seeded') {
-    return {
-      status: 'already_seeded',
-      message: 'the demo cooperative was seeded before; its password was printed then',
-      accounts: demoAccounts(),
-    };
-  }
-  if (claim === 'incomplete') {
-    return {
-      status: 'incomplete',
-      message:
-        'a demo seed began on this store and did not finish: start again on an empty store to get the whole demo',
-      accounts: demoAccounts(),
-    };
-  }
+): Promise<DemoCooperative> => {
   const password = options.password ?? `demo-${randomBytes(9).toString('base64url')}`;
-  const signIn = async (email: string): Promise<Caller> => (await service.login(email, password)).caller;
+  const signIn = async (email: string): Promise<(requestId?: string) => CommandContext> => {
+    const { actor } = await service.login(email, password);
+    return (requestId = randomUUID()) => ({ actor, requestId });
+  };
 
   await service.bootstrapOperator({ ...USERS.operator, password });
   const operator = await signIn(USERS.operator.email);
@@ -288,25 +273,24 @@ export const seedDemoCooperative = async (
   const ids = new Map<string, string>();
   for (const [index, m] of MEMBERS.entries()) {
     if (m.town !== 'fujikoto') continue;
-    ids.set(m.key, (await service.registerMember(operator, { ...memberInput(m, index), password })).memberId);
+    ids.set(m.key, (await service.registerMember(operator(), { ...memberInput(m, index), password })).memberId);
   }
-  await service.grantRole(
-    operator,
-    ids.get(COORDINATOR)!,
-    { kind: 'coordinator', regionId: 'fujisato' },
-    'hand-over: running the Fujisato cooperative passes from Polaris staff to a local member',
-  );
-  const coordinator = await signIn(`${COORDINATOR}@fujisato.example`);
+  await service.grantRole(operator(), {
+    accountId: ids.get(COORDINATOR)!,
+    role: { kind: 'coordinator', regionId: 'fujisato' },
+    reason: 'hand-over: running the Fujisato cooperative passes from Polaris staff to a local member',
+  });
+  const coordinator = await signIn(DEMO_COORDINATOR_EMAIL);
 
   // ...who registers the Kasuge team and the local businesses herself.
   for (const [index, m] of MEMBERS.entries()) {
     if (m.town !== 'kasuge') continue;
-    await service.registerMember(coordinator, { ...memberInput(m, index), password });
+    await service.registerMember(coordinator(), { ...memberInput(m, index), password });
   }
   const businesses: BusinessView[] = [];
   for (const b of BUSINESSES) {
     businesses.push(
-      await service.registerBusiness(coordinator, {
+      await service.registerBusiness(coordinator(), {
         name: b.name,
         registrationNumber: corporateRegistrationNumber(b.base),
         regionId: 'fujisato',
@@ -314,18 +298,20 @@ export const seedDemoCooperative = async (
     );
   }
 
-  const { userId: accountantId } = await service.registerUser(operator, { ...USERS.accountant, password });
-  await service.grantRole(operator, accountantId, { kind: 'accountant' }, 'the cooperative’s accountant (税理士)');
+  const { userId: accountantId } = await service.registerUser(operator(), { ...USERS.accountant, password });
+  await service.grantRole(operator(), {
+    accountId: accountantId,
+    role: { kind: 'accountant' },
+    reason: 'the cooperative’s accountant (税理士)',
+  });
   for (const [index, b] of BUSINESSES.entries()) {
-    const { userId } = await service.registerUser(operator, { ...b.contact, password });
-    await service.grantRole(
-      operator,
-      userId,
-      { kind: 'business', businessId: businesses[index]!.businessId },
-      'contact person of the business',
-    );
+    const { userId } = await service.registerUser(operator(), { ...b.contact, password });
+    await service.grantRole(operator(), {
+      accountId: userId,
+      role: { kind: 'business', businessId: businesses[index]!.businessId },
+      reason: 'contact person of the business',
+    });
   }
 
-  await service.completeDemoSeed();
-  return { status: 'seeded', password, accounts: demoAccounts(), businesses };
+  return { password, accounts: demoAccounts(), businesses };
 };

@@ -102,13 +102,20 @@ export class IdentityDirectory extends FollowedReadModel {
     return entryOf(this.businesses.get(streamName));
   }
 
+  /** A region's members (active and forgotten), oldest registration first. */
   membersOf(regionId: string): Extract<AccountState, { status: 'active' | 'forgotten' }>[] {
-    const members: Extract<AccountState, { status: 'active' | 'forgotten' }>[] = [];
-    for (const [stream, { view: state }] of this.accounts.entries()) {
+    return this.memberEntriesOf(regionId).map((entry) => entry.state);
+  }
+
+  /** A region's members with when each was registered, oldest registration first. */
+  memberEntriesOf(regionId: string): DirectoryEntry<Extract<AccountState, { status: 'active' | 'forgotten' }>>[] {
+    const members: DirectoryEntry<Extract<AccountState, { status: 'active' | 'forgotten' }>>[] = [];
+    for (const [stream, known] of this.accounts.entries()) {
+      const state = known.view;
       if (stream.startsWith('member-') && state.status !== 'unregistered' && state.profile?.regionId === regionId)
-        members.push(state);
+        members.push({ state, version: known.version, registeredAt: known.since });
     }
-    return members;
+    return members.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime());
   }
 
   businessesOf(regionId: string | undefined): Extract<BusinessState, { status: 'registered' }>[] {

@@ -1,5 +1,41 @@
-import type { JsonObject } from '@workshare/eventsourcing';
-import type { Caller } from './caller.js';
+import type { Actor, JsonObject, PersonRole } from '@workshare/eventsourcing';
+import type { AccountKind } from '../domain/account.js';
+
+/**
+ * Whom a token identity signs speaks for: the account (a member's or a user's) and the roles it
+ * held when the token was issued, with what the claims carry besides (the regions she
+ * coordinates, the business she acts for, a member's own region). Other services see it as the
+ * gRPC host's Caller (VerifyToken's answer); the use cases see it as an Actor (`actor`).
+ */
+export interface TokenSubject {
+  readonly id: string;
+  readonly kind: AccountKind;
+  readonly roles: readonly PersonRole[];
+  readonly regions: readonly string[];
+  readonly businessId?: string;
+  readonly homeRegion?: string;
+}
+
+export const tokenSubject = (
+  id: string,
+  kind: AccountKind,
+  roles: readonly PersonRole[],
+  homeRegion?: string,
+): TokenSubject => {
+  const regions = roles.flatMap((r) => (r.kind === 'coordinator' ? [r.regionId] : []));
+  const business = roles.find((r): r is Extract<PersonRole, { kind: 'business' }> => r.kind === 'business');
+  return {
+    id,
+    kind,
+    roles: [...roles],
+    regions,
+    ...(business ? { businessId: business.businessId } : {}),
+    ...(homeRegion !== undefined ? { homeRegion } : {}),
+  };
+};
+
+/** The deciders' actor a token subject is. */
+export const actorOfSubject = (subject: TokenSubject): Actor => ({ id: subject.id, roles: subject.roles });
 
 /**
  * Where each person's data key lives, wrapped (encrypted) by the master key. Destroying a key
@@ -62,14 +98,14 @@ export interface Jwks {
 
 /** What a verified token says: whom it speaks for, and until when. */
 export interface VerifiedToken {
-  readonly caller: Caller;
+  readonly caller: TokenSubject;
   readonly expiresAt: Date;
 }
 
 export interface TokenService {
-  issue(caller: Caller): Promise<IssuedToken>;
-  /** The caller a token speaks for; an `unauthenticated` DomainError for a bad, expired or foreign token. */
-  verify(token: string): Promise<Caller>;
+  issue(subject: TokenSubject): Promise<IssuedToken>;
+  /** Whom a token speaks for; an `unauthenticated` DomainError for a bad, expired or foreign token. */
+  verify(token: string): Promise<TokenSubject>;
   /** The same check, with the token's expiry. */
   inspect(token: string): Promise<VerifiedToken>;
   jwks(): Jwks;

@@ -3,7 +3,7 @@ import type { ContractType } from '../domain/account.js';
 import type { BankAccount } from '../domain/personal-data.js';
 import type { EntityType } from '../domain/registration-number.js';
 import type { PrefectureId } from '../domain/regions.js';
-import type { Role } from '../domain/roles.js';
+import type { PersonRole as Role } from '@workshare/eventsourcing';
 
 /** Why the caller may read a member, which decides what of her personal data she sees. */
 export type MemberAccess = 'self' | 'operator' | 'coordinator' | 'accountant';
@@ -56,12 +56,14 @@ export type MemberSummary =
       readonly status: 'active';
       readonly regionId: string;
       readonly townId: string;
+      readonly prefecture: PrefectureId;
       readonly contractType: ContractType;
       readonly skills: readonly string[];
       readonly availability: readonly AvailabilityWindow[];
       readonly roles: readonly Role[];
+      readonly registeredAt: Date;
     }
-  | { readonly memberId: string; readonly status: 'forgotten'; readonly regionId: string };
+  | { readonly memberId: string; readonly status: 'forgotten'; readonly regionId: string; readonly registeredAt: Date };
 
 export type UserView =
   | {

@@ -1,11 +1,19 @@
 import {
+  assertStorableText,
   characterCount,
   DomainError,
   ForbiddenError,
+  holdsRole,
+  isOperator,
+  managesRegion,
   NotFoundError,
+  roleKey,
   ValidationError,
+  type Actor,
   type Decider,
+  type Decision,
   type DomainEvent,
+  type PersonRole,
 } from '@workshare/eventsourcing';
 import {
   AVAILABILITY_TIME_ZONE,
@@ -14,7 +22,10 @@ import {
   type AvailabilityWindow,
 } from './availability.js';
 import { requireRegion, requireTown, officePrefecture, type PrefectureId } from './regions.js';
-import { holds, isOperator, managesRegion, roleKey, type Actor, type Role } from './roles.js';
+import { isGrantable } from './roles.js';
+
+/** The roles an account holds: a person's (never `system`). */
+type Role = PersonRole;
 
 /**
  * An account is a person who can sign in. A *member* is a worker of the cooperative (stream
@@ -151,6 +162,7 @@ export type AccountState = { readonly status: 'unregistered' } | Account;
 // ---- decide -------------------------------------------------------------------------------
 
 const reasonOf = (reason: string, code: string): string => {
+  if (typeof reason === 'string') assertStorableText(reason, 'reason');
   const text = typeof reason === 'string' ? reason.trim() : '';
   if (text === '') throw new ValidationError(code, 'a reason is required');
   if (characterCount(text, MAX_REASON_LENGTH) > MAX_REASON_LENGTH)
@@ -162,6 +174,7 @@ const validateSkills = (skills: readonly string[]): string[] => {
   if (!Array.isArray(skills)) throw new ValidationError('member.invalid_skill', 'skills are a list of names');
   if (skills.length > MAX_SKILLS) throw new ValidationError('member.too_many_skills', `at most ${MAX_SKILLS} skills`);
   const names = skills.map((s, index) => {
+    if (typeof s === 'string') assertStorableText(s, `skills[${index}]`);
     const name = typeof s === 'string' ? s.normalize('NFKC').trim() : '';
     if (name === '') throw new ValidationError('member.invalid_skill', `skill #${index} has no name`, { index });
     if (characterCount(name, MAX_SKILL_LENGTH) > MAX_SKILL_LENGTH)
@@ -199,9 +212,12 @@ const existing = (state: AccountState): Account => {
   return state;
 };
 
-const decideRegisterMember = (cmd: RegisterMember, state: AccountState): AccountEvent[] => {
-  if (state.status !== 'unregistered')
-    throw new DomainError('account.already_registered', `account ${cmd.memberId} is already registered`, 'rule');
+/**
+ * A member's registration as the command asks for it, decided without her stream: who may
+ * register her (an operator, a coordinator of her town's region) and every rule on her profile.
+ * Refused with the rule's error; the stream's part (a fresh stream only) is `registration`'s.
+ */
+export const memberRegistered = (cmd: RegisterMember): MemberRegistered => {
   const town = requireTown(cmd.townId);
   if (!managesRegion(cmd.by, town.regionId)) {
     throw new ForbiddenError(
@@ -212,41 +228,63 @@ const decideRegisterMember = (cmd: RegisterMember, state: AccountState): Account
   const contractType = validateContractType(cmd.contractType);
   const skills = validateSkills(cmd.skills);
   const availability = validateAvailability(cmd.availability);
-  return [
-    {
-      type: 'MemberRegistered',
-      data: {
-        memberId: cmd.memberId,
-        regionId: town.regionId,
-        townId: town.id,
-        prefecture: officePrefecture(town.regionId),
-        contractType,
-        skills,
-        availability,
-        timeZone: AVAILABILITY_TIME_ZONE,
-        emailDigest: cmd.emailDigest,
-        personalData: cmd.personalData,
-        registeredBy: cmd.by.id,
-      },
+  return {
+    type: 'MemberRegistered',
+    data: {
+      memberId: cmd.memberId,
+      regionId: town.regionId,
+      townId: town.id,
+      prefecture: officePrefecture(town.regionId),
+      contractType,
+      skills,
+      availability,
+      timeZone: AVAILABILITY_TIME_ZONE,
+      emailDigest: cmd.emailDigest,
+      personalData: cmd.personalData,
+      registeredBy: cmd.by.id,
     },
-  ];
+  };
 };
 
-const decideRegisterUser = (cmd: RegisterUser, state: AccountState): AccountEvent[] => {
-  if (state.status !== 'unregistered')
-    throw new DomainError('account.already_registered', `account ${cmd.userId} is already registered`, 'rule');
+/** A user's registration, decided without her stream: operators only. */
+export const userRegistered = (cmd: RegisterUser): UserRegistered => {
   if (!isOperator(cmd.by)) throw new ForbiddenError('account.forbidden', 'only an operator registers users');
-  return [
-    {
-      type: 'UserRegistered',
-      data: {
-        userId: cmd.userId,
-        emailDigest: cmd.emailDigest,
-        personalData: cmd.personalData,
-        registeredBy: cmd.by.id,
-      },
+  return {
+    type: 'UserRegistered',
+    data: {
+      userId: cmd.userId,
+      emailDigest: cmd.emailDigest,
+      personalData: cmd.personalData,
+      registeredBy: cmd.by.id,
     },
-  ];
+  };
+};
+
+const accountIdOf = (cmd: RegisterMember | RegisterUser): string =>
+  cmd.type === 'RegisterMember' ? cmd.memberId : cmd.userId;
+
+const freshStream = (cmd: RegisterMember | RegisterUser, state: AccountState): void => {
+  if (state.status !== 'unregistered')
+    throw new DomainError('account.already_registered', `account ${accountIdOf(cmd)} is already registered`, 'rule');
+};
+
+/**
+ * A registration in two parts, for the registration workflow: the command is decided at once
+ * (authorisation and every rule: refused here, before anything is reserved or kept), and what
+ * it answers is the decision on the account's stream, which only asks that the stream be fresh
+ * (CommandHandler applies it). The decider's RegisterMember and RegisterUser are the same rules.
+ */
+export const registration = (cmd: RegisterMember | RegisterUser): Decision<AccountEvent, AccountState> => {
+  const registered = cmd.type === 'RegisterMember' ? memberRegistered(cmd) : userRegistered(cmd);
+  return (state) => {
+    freshStream(cmd, state);
+    return [registered];
+  };
+};
+
+const decideRegistration = (cmd: RegisterMember | RegisterUser, state: AccountState): AccountEvent[] => {
+  freshStream(cmd, state);
+  return [cmd.type === 'RegisterMember' ? memberRegistered(cmd) : userRegistered(cmd)];
 };
 
 const decideUpdateAvailability = (cmd: UpdateAvailability, state: AccountState): AccountEvent[] => {
@@ -278,12 +316,12 @@ const decideGrantRole = (cmd: GrantRole, state: AccountState): AccountEvent[] =>
   if (!isOperator(cmd.by)) throw new ForbiddenError('role.forbidden', 'only an operator grants roles');
   const reason = reasonOf(cmd.reason, 'role.reason_required');
   const { role } = cmd;
-  if (role.kind === 'member')
+  if (!isGrantable(role))
     throw new ValidationError(
       'role.not_grantable',
       'the member role comes with a member registration; it is not granted',
     );
-  if (holds(account.roles, role))
+  if (holdsRole(account.roles, role))
     throw new DomainError('role.already_granted', `account ${account.id} already holds ${roleKey(role)}`, 'rule');
   if (role.kind === 'coordinator') {
     requireRegion(role.regionId);
@@ -309,9 +347,9 @@ const decideRevokeRole = (cmd: RevokeRole, state: AccountState): AccountEvent[] 
   const account = existing(state);
   if (!isOperator(cmd.by)) throw new ForbiddenError('role.forbidden', 'only an operator revokes roles');
   const reason = reasonOf(cmd.reason, 'role.reason_required');
-  if (cmd.role.kind === 'member')
+  if (!isGrantable(cmd.role))
     throw new ValidationError('role.not_revocable', 'the member role is not revoked: forget the member instead');
-  if (!holds(account.roles, cmd.role))
+  if (!holdsRole(account.roles, cmd.role))
     throw new DomainError('role.not_held', `account ${account.id} does not hold ${roleKey(cmd.role)}`, 'rule');
   return [{ type: 'RoleRevoked', data: { accountId: account.id, role: cmd.role, revokedBy: cmd.by.id, reason } }];
 };
@@ -332,9 +370,8 @@ const decideForget = (cmd: ForgetAccount, state: AccountState): AccountEvent[] =
 export const decideAccount = (command: AccountCommand, state: AccountState): AccountEvent[] => {
   switch (command.type) {
     case 'RegisterMember':
-      return decideRegisterMember(command, state);
     case 'RegisterUser':
-      return decideRegisterUser(command, state);
+      return decideRegistration(command, state);
     case 'UpdateAvailability':
       return decideUpdateAvailability(command, state);
     case 'GrantRole':

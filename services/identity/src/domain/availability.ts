@@ -15,8 +15,13 @@ export type AvailabilityWindow = { readonly day: Weekday; readonly start: string
 /** At most this many windows a week (five a day is already a lot). */
 export const MAX_WINDOWS = 70;
 
-const START_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
-const END_TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;
+/** A window's start: "HH:MM", 00:00 to 23:59 (a JSON schema `pattern`). */
+export const AVAILABILITY_START_PATTERN = '^([01]\\d|2[0-3]):([0-5]\\d)$';
+/** A window's end: "HH:MM", 00:01 to 24:00. */
+export const AVAILABILITY_END_PATTERN = '^(?:([01]\\d|2[0-3]):([0-5]\\d)|(24):(00))$';
+
+const START_TIME = new RegExp(AVAILABILITY_START_PATTERN);
+const END_TIME = new RegExp(AVAILABILITY_END_PATTERN);
 
 const minutes = (text: string, pattern: RegExp): number | undefined => {
   const m = pattern.exec(text);

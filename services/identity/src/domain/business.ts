@@ -1,14 +1,17 @@
 import {
+  assertStorableText,
   characterCount,
   DomainError,
   ForbiddenError,
+  managesRegion,
   ValidationError,
+  type Actor,
   type Decider,
+  type Decision,
   type DomainEvent,
 } from '@workshare/eventsourcing';
 import { requireRegion } from './regions.js';
 import { ENTITY_TYPES, parseRegistrationNumber, type EntityType } from './registration-number.js';
-import { managesRegion, type Actor } from './roles.js';
 
 /**
  * A business (地域事業者): a client organisation of a region that hands work to the
@@ -68,6 +71,7 @@ const parseEntityType = (value: unknown): EntityType => {
 };
 
 const parseBusinessName = (value: unknown): string => {
+  if (typeof value === 'string') assertStorableText(value, 'name');
   const name = typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : '';
   if (name === '') throw new ValidationError('business.name_required', 'a business needs a name');
   if (characterCount(name, MAX_BUSINESS_NAME) > MAX_BUSINESS_NAME)
@@ -81,6 +85,7 @@ const parseBusinessName = (value: unknown): string => {
  */
 const parseBusinessAddress = (value: unknown, entityType: EntityType): string | undefined => {
   if (value === undefined) return undefined;
+  if (typeof value === 'string') assertStorableText(value, 'address');
   const address = typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : undefined;
   if (address === undefined) throw new ValidationError('business.invalid_address', 'a business address is text');
   if (address === '') return undefined;
@@ -98,41 +103,69 @@ const parseBusinessAddress = (value: unknown, entityType: EntityType): string | 
   return address;
 };
 
+/**
+ * A business's registration as the command asks for it, decided without its stream: who may
+ * register it (an operator, a coordinator of its region), its name, entity type, registration
+ * number and address. Refused with the rule's error.
+ */
+export const businessRegistered = (command: RegisterBusiness): BusinessRegistered => {
+  const region = requireRegion(command.regionId);
+  if (!managesRegion(command.by, region.id)) {
+    throw new ForbiddenError(
+      'business.forbidden',
+      `only an operator or a coordinator of ${region.id} registers its businesses`,
+    );
+  }
+  const name = parseBusinessName(command.name);
+  const entityType = parseEntityType(command.entityType);
+  const registrationNumber = parseRegistrationNumber(command.registrationNumber, entityType);
+  const address = parseBusinessAddress(command.address, entityType);
+  return {
+    type: 'BusinessRegistered',
+    data: {
+      businessId: command.businessId,
+      name,
+      registrationNumber,
+      entityType,
+      regionId: region.id,
+      ...(address !== undefined ? { address } : {}),
+      registeredBy: command.by.id,
+    },
+  };
+};
+
+const freshStream = (command: RegisterBusiness, state: BusinessState): void => {
+  if (state.status !== 'unregistered')
+    throw new DomainError(
+      'business.already_registered',
+      `business ${command.businessId} is already registered`,
+      'rule',
+    );
+};
+
+/**
+ * A registration in two parts, for the registration workflow: decided at once (refused here,
+ * before its registration number is reserved), then applied on the business's stream, which
+ * must be fresh. The decider's RegisterBusiness is the same rules.
+ */
+export const businessRegistration = (
+  command: RegisterBusiness,
+): { readonly registered: BusinessRegistered; readonly decision: Decision<BusinessEvent, BusinessState> } => {
+  const registered = businessRegistered(command);
+  return {
+    registered,
+    decision: (state) => {
+      freshStream(command, state);
+      return [registered];
+    },
+  };
+};
+
 export const decideBusiness = (command: BusinessCommand, state: BusinessState): BusinessEvent[] => {
   switch (command.type) {
-    case 'RegisterBusiness': {
-      if (state.status !== 'unregistered')
-        throw new DomainError(
-          'business.already_registered',
-          `business ${command.businessId} is already registered`,
-          'rule',
-        );
-      const region = requireRegion(command.regionId);
-      if (!managesRegion(command.by, region.id)) {
-        throw new ForbiddenError(
-          'business.forbidden',
-          `only an operator or a coordinator of ${region.id} registers its businesses`,
-        );
-      }
-      const name = parseBusinessName(command.name);
-      const entityType = parseEntityType(command.entityType);
-      const registrationNumber = parseRegistrationNumber(command.registrationNumber, entityType);
-      const address = parseBusinessAddress(command.address, entityType);
-      return [
-        {
-          type: 'BusinessRegistered',
-          data: {
-            businessId: command.businessId,
-            name,
-            registrationNumber,
-            entityType,
-            regionId: region.id,
-            ...(address !== undefined ? { address } : {}),
-            registeredBy: command.by.id,
-          },
-        },
-      ];
-    }
+    case 'RegisterBusiness':
+      freshStream(command, state);
+      return [businessRegistered(command)];
   }
 };
 

@@ -1,4 +1,4 @@
-import { characterCount, ValidationError } from '@workshare/eventsourcing';
+import { assertStorableText, characterCount, ValidationError } from '@workshare/eventsourcing';
 
 /**
  * Personal data (APPI): never stored in plain text. The application checks it with these pure
@@ -38,11 +38,15 @@ export type UserPersonalData = {
 
 export const LIMITS = Object.freeze({ name: 100, address: 300, email: 254, passwordMin: 10, passwordMax: 200 });
 
-const text = (value: unknown): string =>
-  typeof value === 'string' ? value.normalize('NFKC').replace(/\s+/g, ' ').trim() : '';
+/**
+ * Text as it is kept: storable (no NUL, no invalid Unicode: `text.invalid_characters`, checked
+ * before anything else looks at it), NFKC, single spaces, trimmed.
+ */
+const text = (value: unknown, field: string): string =>
+  typeof value === 'string' ? assertStorableText(value, field).normalize('NFKC').replace(/\s+/g, ' ').trim() : '';
 
 export const parseName = (value: unknown): string => {
-  const name = text(value);
+  const name = text(value, 'name');
   if (name === '') throw new ValidationError('personal_data.name_required', 'a name is required');
   if (characterCount(name, LIMITS.name) > LIMITS.name)
     throw new ValidationError('personal_data.name_too_long', `a name has at most ${LIMITS.name} characters`);
@@ -50,7 +54,7 @@ export const parseName = (value: unknown): string => {
 };
 
 export const parseAddress = (value: unknown): string => {
-  const address = text(value);
+  const address = text(value, 'address');
   if (address === '') throw new ValidationError('personal_data.address_required', 'an address is required');
   if (characterCount(address, LIMITS.address) > LIMITS.address) {
     throw new ValidationError('personal_data.address_too_long', `an address has at most ${LIMITS.address} characters`);
@@ -66,7 +70,8 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
  * providers members use are case-insensitive). Refused with `personal_data.invalid_email`.
  */
 export const normaliseEmail = (value: unknown): string => {
-  const email = typeof value === 'string' ? value.normalize('NFKC').trim().toLowerCase() : '';
+  const email =
+    typeof value === 'string' ? assertStorableText(value, 'email').normalize('NFKC').trim().toLowerCase() : '';
   if (!EMAIL.test(email) || characterCount(email, LIMITS.email) > LIMITS.email) {
     throw new ValidationError('personal_data.invalid_email', 'not an email address (name@example.jp)');
   }
@@ -110,7 +115,7 @@ export const parseBankAccount = (input: unknown): BankAccount => {
       'the account number (口座番号) is exactly 7 digits (pad a shorter one with leading zeros)',
     );
   }
-  const holderName = text(holder);
+  const holderName = text(holder, 'bank_account.holder');
   if (!KATAKANA_NAME.test(holderName)) {
     throw new ValidationError(
       'bank_account.invalid_holder',
@@ -122,6 +127,7 @@ export const parseBankAccount = (input: unknown): BankAccount => {
 
 /** Length is what makes a password strong; no composition rules (NIST SP 800-63B). */
 export const checkPasswordPolicy = (password: unknown): string => {
+  if (typeof password === 'string') assertStorableText(password, 'password');
   if (typeof password !== 'string' || [...password].length < LIMITS.passwordMin) {
     throw new ValidationError('password.too_short', `a password has at least ${LIMITS.passwordMin} characters`);
   }

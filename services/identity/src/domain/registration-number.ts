@@ -21,6 +21,13 @@ export type EntityType = 'corporation' | 'sole_proprietor';
 
 export const ENTITY_TYPES: readonly EntityType[] = ['corporation', 'sole_proprietor'];
 
+/**
+ * A registration number as it is kept and answered: `T` and 13 digits (a JSON schema
+ * `pattern`). As people write it (hyphens, spaces, full-width digits, a lower-case t) it is
+ * normalised first: see parseRegistrationNumber.
+ */
+export const REGISTRATION_NUMBER_PATTERN = '^T\\d{13}$';
+
 /** The check digit (1–9) of a 12-digit corporate number base. */
 export const corporateCheckDigit = (base12: string): number => {
   if (!/^\d{12}$/.test(base12))

@@ -11,7 +11,16 @@ export type ReservationReleased = DomainEvent<'ReservationReleased', { owner: st
 export type ReservationEvent = ReservationMade | ReservationReleased;
 
 export type Reserve = { readonly type: 'Reserve'; readonly owner: string };
-export type Release = { readonly type: 'Release'; readonly owner: string; readonly reason: string };
+export type Release = {
+  readonly type: 'Release';
+  readonly owner: string;
+  readonly reason: string;
+  /**
+   * A compensation's release (a registration that did not complete, an account forgotten): when
+   * the owner no longer holds the value, nothing to do rather than a refusal, so it may run twice.
+   */
+  readonly ifHeld?: boolean;
+};
 export type ReservationCommand = Reserve | Release;
 
 /** The owner holding the value (a stream name such as `member-<id>`), if any. */
@@ -36,6 +45,7 @@ export const reservationDecider = (
           throw new DomainError(rules.takenCode, `${rules.what} is already in use`, 'rule');
         return [{ type: 'ReservationMade', data: { owner: command.owner } }];
       case 'Release':
+        if (state.holder !== command.owner && command.ifHeld === true) return [];
         if (state.holder !== command.owner)
           throw new DomainError('reservation.not_held', `${rules.what} is not held by ${command.owner}`, 'rule');
         return [{ type: 'ReservationReleased', data: { owner: command.owner, reason: command.reason } }];

@@ -8,16 +8,16 @@ import {
   JwtTokenService,
   parseSigningKey,
 } from '../../src/adapters/jwt-tokens.js';
-import { makeCaller } from '../../src/application/caller.js';
+import { tokenSubject } from '../../src/application/ports.js';
 
 const ID = '01900000-0000-7000-8000-000000000001';
-const coordinator = makeCaller(
+const coordinator = tokenSubject(
   ID,
   'member',
   [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
   'fujisato',
 );
-const businessUser = makeCaller(ID, 'user', [{ kind: 'business', businessId: 'b-1' }]);
+const businessUser = tokenSubject(ID, 'user', [{ kind: 'business', businessId: 'b-1' }]);
 const at = (iso: string) => () => new Date(iso);
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -102,7 +102,7 @@ describe('signed tokens', () => {
   });
 
   it('refuses a token whose claims were changed (an extra role), or whose signature was', async () => {
-    const { token } = await tokens.issue(makeCaller(ID, 'member', [{ kind: 'member' }], 'fujisato'));
+    const { token } = await tokens.issue(tokenSubject(ID, 'member', [{ kind: 'member' }], 'fujisato'));
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const promoted = b64({
       ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
@@ -190,7 +190,7 @@ describe('signed tokens', () => {
 
   it('refuses claims that do not fit together', () => {
     const base = { sub: ID, kind: 'member', roles: ['member'], regions: [] };
-    expect(callerFromClaims(base)).toEqual(makeCaller(ID, 'member', [{ kind: 'member' }]));
+    expect(callerFromClaims(base)).toEqual(tokenSubject(ID, 'member', [{ kind: 'member' }]));
     for (const bad of [
       { ...base, sub: '' },
       { ...base, kind: 'system' },

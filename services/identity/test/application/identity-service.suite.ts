@@ -3,8 +3,9 @@
  * vault (identity-service.spec.ts) and on PostgreSQL with the SQL key vault
  * (identity-service.int.spec.ts).
  */
-import { verifyChain, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
-import type { Caller } from '../../src/application/caller.js';
+import { verifyChain, type EventStore, type PersonRole, type RecordedEvent } from '@workshare/eventsourcing';
+import type { TokenSubject as Caller } from '../../src/application/ports.js';
+import { as } from '../support/context.js';
 import type { IdentityService, RegisterMemberInput } from '../../src/application/identity-service.js';
 import type { KeyVault } from '../../src/application/ports.js';
 import { corporateRegistrationNumber } from '../../src/domain/registration-number.js';
@@ -66,13 +67,14 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
     };
     const newMember = async (overrides: Partial<RegisterMemberInput> = {}, by?: Caller) => {
       const input = memberInput(overrides);
-      const { memberId } = await service.registerMember(by ?? operator, input);
+      const { memberId } = await service.registerMember(as(by ?? operator), input);
       return { memberId, input, caller: await signIn(input.email, input.password) };
     };
-    const newUser = async (role?: Parameters<IdentityService['grantRole']>[2]) => {
+    const newUser = async (role?: PersonRole) => {
       const email = `user.${unique()}@polaris.example`;
-      const { userId } = await service.registerUser(operator, { name: '北村 彩', email, password: PASSWORD });
-      if (role) await service.grantRole(operator, userId, role, 'needed for the tests');
+      const { userId } = await service.registerUser(as(operator), { name: '北村 彩', email, password: PASSWORD });
+      if (role)
+        await service.grantRole(as(operator), { accountId: userId, role: role, reason: 'needed for the tests' });
       return { userId, email, caller: await signIn(email) };
     };
 
@@ -114,7 +116,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           homeRegion: 'fujisato',
           regions: [],
         });
-        const view = await service.getMember(caller, memberId);
+        const view = await service.getMember(as(caller), memberId);
         const [registered] = await env.store.readStream(`member-${memberId}`);
         expect(view).toEqual({
           memberId,
@@ -179,27 +181,26 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('shows each reader only what she needs of the personal data', async () => {
         const { memberId, input } = await newMember();
         const coordinator = await newMember();
-        await service.grantRole(
-          operator,
-          coordinator.memberId,
-          { kind: 'coordinator', regionId: 'fujisato' },
-          'runs Fujisato',
-        );
+        await service.grantRole(as(operator), {
+          accountId: coordinator.memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'runs Fujisato',
+        });
         const coordinatorCaller = await signIn(coordinator.input.email);
         const accountant = await newUser({ kind: 'accountant' });
 
-        const asOperator = await service.getMember(operator, memberId);
+        const asOperator = await service.getMember(as(operator), memberId);
         expect(asOperator).toMatchObject({
           access: 'operator',
           personalData: { email: input.email, bankAccount: input.bankAccount, address: input.address },
         });
-        const asCoordinator = await service.getMember(coordinatorCaller, memberId);
+        const asCoordinator = await service.getMember(as(coordinatorCaller), memberId);
         expect(asCoordinator).toMatchObject({
           access: 'coordinator',
           personalData: { status: 'readable', name: input.name, email: input.email, address: input.address },
         });
         expect(asCoordinator.personalData).not.toHaveProperty('bankAccount');
-        const asAccountant = await service.getMember(accountant.caller, memberId);
+        const asAccountant = await service.getMember(as(accountant.caller), memberId);
         expect(asAccountant).toMatchObject({
           access: 'accountant',
           personalData: { name: input.name, bankAccount: input.bankAccount, address: input.address },
@@ -211,16 +212,15 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const { memberId } = await newMember();
         const neighbour = await newMember();
         const tokyoMember = await newMember({ townId: 'setagaya/shimokitazawa' });
-        await service.grantRole(
-          operator,
-          tokyoMember.memberId,
-          { kind: 'coordinator', regionId: 'setagaya' },
-          'runs Setagaya',
-        );
+        await service.grantRole(as(operator), {
+          accountId: tokyoMember.memberId,
+          role: { kind: 'coordinator', regionId: 'setagaya' },
+          reason: 'runs Setagaya',
+        });
         const tokyoCoordinator = await signIn(tokyoMember.input.email);
         const businessUser = await newUser();
         for (const reader of [neighbour.caller, tokyoCoordinator, businessUser.caller]) {
-          await expect(service.getMember(reader, memberId)).rejects.toMatchObject({
+          await expect(service.getMember(as(reader), memberId)).rejects.toMatchObject({
             code: 'member.forbidden',
             kind: 'forbidden',
           });
@@ -228,40 +228,39 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       });
 
       it('answers not found for an unknown or malformed member id, and refuses an unsigned caller', async () => {
-        await expect(service.getMember(operator, '01900000-0000-7000-8000-0000000000ff')).rejects.toMatchObject({
+        await expect(service.getMember(as(operator), '01900000-0000-7000-8000-0000000000ff')).rejects.toMatchObject({
           code: 'member.not_found',
           kind: 'not_found',
         });
-        await expect(service.getMember(operator, operator.id)).rejects.toMatchObject({ code: 'member.not_found' });
-        await expect(service.getMember(operator, 'no such id')).rejects.toMatchObject({
+        await expect(service.getMember(as(operator), operator.id)).rejects.toMatchObject({ code: 'member.not_found' });
+        await expect(service.getMember(as(operator), 'no such id')).rejects.toMatchObject({
           code: 'member.invalid_id',
           kind: 'invalid',
         });
         const forged: Caller = { ...operator, id: '01900000-0000-7000-8000-0000000000fe' };
-        await expect(service.getMember(forged, operator.id)).rejects.toMatchObject({ kind: 'unauthenticated' });
+        await expect(service.getMember(as(forged), operator.id)).rejects.toMatchObject({ kind: 'unauthenticated' });
       });
 
       it('lets a coordinator register members of her region only', async () => {
         const local = await newMember();
-        await service.grantRole(
-          operator,
-          local.memberId,
-          { kind: 'coordinator', regionId: 'fujisato' },
-          'hand-over to local members',
-        );
+        await service.grantRole(as(operator), {
+          accountId: local.memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'hand-over to local members',
+        });
         const coordinator = await signIn(local.input.email);
         expect(coordinator.regions).toEqual(['fujisato']);
-        const { memberId } = await service.registerMember(coordinator, memberInput({ townId: 'fujisato/tara' }));
-        await expect(service.getMember(coordinator, memberId)).resolves.toMatchObject({
+        const { memberId } = await service.registerMember(as(coordinator), memberInput({ townId: 'fujisato/tara' }));
+        await expect(service.getMember(as(coordinator), memberId)).resolves.toMatchObject({
           townId: 'fujisato/tara',
           access: 'coordinator',
         });
         await refusedWithNothingStored(
-          () => service.registerMember(coordinator, memberInput({ townId: 'chofu/kokuryo' })),
+          () => service.registerMember(as(coordinator), memberInput({ townId: 'chofu/kokuryo' })),
           'account.forbidden',
         );
         await refusedWithNothingStored(
-          () => service.registerMember(local.caller, memberInput({ townId: 'chofu/kokuryo' })),
+          () => service.registerMember(as(local.caller), memberInput({ townId: 'chofu/kokuryo' })),
           'account.forbidden',
         );
       });
@@ -269,7 +268,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('stamps every event with the actor and the request’s trace context', async () => {
         const input = memberInput();
         const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-        const { memberId } = await service.registerMember(operator, input, { correlationId: 'c-1', traceparent });
+        const { memberId } = await service.registerMember(as(operator, { correlationId: 'c-1', traceparent }), input);
         const [registered] = await env.store.readStream(`member-${memberId}`);
         expect(registered!.metadata).toMatchObject({ actor: operator.id, correlationId: 'c-1', traceparent });
       });
@@ -279,15 +278,15 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('refuses a duplicate email (whatever its case and spaces), storing nothing', async () => {
         const { input } = await newMember();
         await refusedWithNothingStored(
-          () => service.registerMember(operator, memberInput({ email: input.email })),
+          () => service.registerMember(as(operator), memberInput({ email: input.email })),
           'account.duplicate_email',
         );
         await refusedWithNothingStored(
-          () => service.registerMember(operator, memberInput({ email: `  ${input.email.toUpperCase()} ` })),
+          () => service.registerMember(as(operator), memberInput({ email: `  ${input.email.toUpperCase()} ` })),
           'account.duplicate_email',
         );
         await refusedWithNothingStored(
-          () => service.registerUser(operator, { name: '北村 彩', email: input.email, password: PASSWORD }),
+          () => service.registerUser(as(operator), { name: '北村 彩', email: input.email, password: PASSWORD }),
           'account.duplicate_email',
         );
       });
@@ -295,8 +294,8 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('lets exactly one of two simultaneous registrations of an email through', async () => {
         const email = `twins.${unique()}@fujisato.example`;
         const results = await Promise.allSettled([
-          service.registerMember(operator, memberInput({ email })),
-          service.registerMember(operator, memberInput({ email })),
+          service.registerMember(as(operator), memberInput({ email })),
+          service.registerMember(as(operator), memberInput({ email })),
         ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         expect(results.find((r) => r.status === 'rejected')).toMatchObject({
@@ -377,13 +376,18 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         ['no name', { name: ' ' }, 'personal_data.name_required'],
         ['no address', { address: '' }, 'personal_data.address_required'],
         ['a short password', { password: 'short' }, 'password.too_short'],
+        ['a name with a NUL', { name: '藤原\u0000陽子' }, 'text.invalid_characters'],
+        ['an address with a lone surrogate', { address: '藤里町\ud800藤琴' }, 'text.invalid_characters'],
+        ['an email with a NUL', { email: 'yoko\u0000@fujisato.example' }, 'text.invalid_characters'],
+        ['a password with a NUL', { password: 'correct horse\u0000battery' }, 'text.invalid_characters'],
+        ['a skill with a NUL', { skills: ['data\u0000entry'] }, 'text.invalid_characters'],
       ])('refuses %s', async (_what, overrides, code) => {
-        await refusedWithNothingStored(() => service.registerMember(operator, memberInput(overrides)), code);
+        await refusedWithNothingStored(() => service.registerMember(as(operator), memberInput(overrides)), code);
       });
 
       it('reports bad input as invalid (INVALID_ARGUMENT / 400 at the edge)', async () => {
         await expect(
-          service.registerMember(operator, memberInput({ townId: 'fujisato/nowhere' })),
+          service.registerMember(as(operator), memberInput({ townId: 'fujisato/nowhere' })),
         ).rejects.toMatchObject({ kind: 'invalid' });
       });
 
@@ -392,12 +396,12 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         await refusedWithNothingStored(
           () =>
             service.registerMember(
-              operator,
+              as(operator),
               memberInput({ email, availability: [{ day: 'mon', start: '10:00', end: '09:00' }] }),
             ),
           'availability.inverted',
         );
-        await expect(service.registerMember(operator, memberInput({ email }))).resolves.toHaveProperty('memberId');
+        await expect(service.registerMember(as(operator), memberInput({ email }))).resolves.toHaveProperty('memberId');
       });
     });
 
@@ -406,10 +410,12 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
 
       it('registers a member once: a retry answers the same member and stores nothing', async () => {
         const input = memberInput();
-        const first = await service.registerMember(operator, input, { commandId: 'register-yoko' });
+        const first = await service.registerMember(as(operator, { requestId: 'register-yoko' }), input);
         const head = await env.store.headPosition();
         const keys = await env.keyCount();
-        await expect(service.registerMember(operator, input, { commandId: 'register-yoko' })).resolves.toEqual(first);
+        await expect(service.registerMember(as(operator, { requestId: 'register-yoko' }), input)).resolves.toEqual(
+          first,
+        );
         expect(await env.store.headPosition()).toEqual(head);
         expect(await env.keyCount()).toBe(keys);
         expect((await env.store.readStream(`member-${first.memberId}`)).map((e) => e.metadata.commandId)).toEqual([
@@ -421,8 +427,8 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('applies a retry racing its first attempt once', async () => {
         const input = memberInput();
         const [a, b] = await Promise.all([
-          service.registerMember(operator, input, { commandId: 'racing-twins' }),
-          service.registerMember(operator, input, { commandId: 'racing-twins' }),
+          service.registerMember(as(operator, { requestId: 'racing-twins' }), input),
+          service.registerMember(as(operator, { requestId: 'racing-twins' }), input),
         ]);
         expect(a).toEqual(b);
         expect(await countEvents(`member-${a.memberId}`)).toBe(1);
@@ -430,41 +436,45 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
 
       it('keeps request ids apart per caller: the same id from two callers is two requests', async () => {
         const coordinator = await newMember({ townId: 'setagaya/sangenjaya' });
-        await service.grantRole(
-          operator,
-          coordinator.memberId,
-          { kind: 'coordinator', regionId: 'setagaya' },
-          'runs Setagaya',
-        );
+        await service.grantRole(as(operator), {
+          accountId: coordinator.memberId,
+          role: { kind: 'coordinator', regionId: 'setagaya' },
+          reason: 'runs Setagaya',
+        });
         const byCoordinator = await signIn(coordinator.input.email);
-        const one = await service.registerMember(operator, memberInput({ townId: 'setagaya/sangenjaya' }), {
-          commandId: 'same-id',
-        });
-        const two = await service.registerMember(byCoordinator, memberInput({ townId: 'setagaya/shimokitazawa' }), {
-          commandId: 'same-id',
-        });
+        const one = await service.registerMember(
+          as(operator, { requestId: 'same-id' }),
+          memberInput({ townId: 'setagaya/sangenjaya' }),
+        );
+        const two = await service.registerMember(
+          as(byCoordinator, { requestId: 'same-id' }),
+          memberInput({ townId: 'setagaya/shimokitazawa' }),
+        );
         expect(two.memberId).not.toBe(one.memberId);
       });
 
       it('answers a refused registration again as refused, and lets the corrected request through under the same id', async () => {
         const input = memberInput({ availability: [{ day: 'tue', start: '11:00', end: '10:00' }] });
         await refusedWithNothingStored(
-          () => service.registerMember(operator, input, { commandId: 'fix-me' }),
+          () => service.registerMember(as(operator, { requestId: 'fix-me' }), input),
           'availability.inverted',
         );
-        const fixed = await service.registerMember(operator, { ...input, availability: [] }, { commandId: 'fix-me' });
-        await expect(service.getMember(operator, fixed.memberId)).resolves.toMatchObject({ availability: [] });
+        const fixed = await service.registerMember(as(operator, { requestId: 'fix-me' }), {
+          ...input,
+          availability: [],
+        });
+        await expect(service.getMember(as(operator), fixed.memberId)).resolves.toMatchObject({ availability: [] });
       });
 
       it('registers a user and a business once', async () => {
         const email = `user.${unique()}@polaris.example`;
-        const user = await service.registerUser(
-          operator,
-          { name: '北村 彩', email, password: PASSWORD },
-          { commandId: 'user-1' },
-        );
+        const user = await service.registerUser(as(operator, { requestId: 'user-1' }), {
+          name: '北村 彩',
+          email,
+          password: PASSWORD,
+        });
         await expect(
-          service.registerUser(operator, { name: '北村 彩', email, password: PASSWORD }, { commandId: 'user-1' }),
+          service.registerUser(as(operator, { requestId: 'user-1' }), { name: '北村 彩', email, password: PASSWORD }),
         ).resolves.toEqual(user);
         expect(await countEvents(`user-${user.userId}`)).toBe(1);
 
@@ -474,34 +484,40 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           regionId: 'fujisato',
           address: '秋田県山本郡藤里町藤琴 1',
         };
-        const business = await service.registerBusiness(operator, input, { commandId: 'business-1' });
+        const business = await service.registerBusiness(as(operator, { requestId: 'business-1' }), input);
         expect(business).toMatchObject({ address: '秋田県山本郡藤里町藤琴 1' });
         const head = await env.store.headPosition();
-        await expect(service.registerBusiness(operator, input, { commandId: 'business-1' })).resolves.toEqual(business);
+        await expect(service.registerBusiness(as(operator, { requestId: 'business-1' }), input)).resolves.toEqual(
+          business,
+        );
         expect(await env.store.headPosition()).toEqual(head);
-        await expect(service.getBusiness(operator, business.businessId)).resolves.toEqual(business);
+        await expect(service.getBusiness(as(operator), business.businessId)).resolves.toEqual(business);
       });
 
       it('grants a role once, and answers a member’s retried forgetting though she is forgotten by then', async () => {
         const { memberId, caller } = await newMember();
-        await service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato', {
-          commandId: 'grant-1',
+        await service.grantRole(as(operator, { requestId: 'grant-1' }), {
+          accountId: memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'runs Fujisato',
         });
         await expect(
-          service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato', {
-            commandId: 'grant-1',
+          service.grantRole(as(operator, { requestId: 'grant-1' }), {
+            accountId: memberId,
+            role: { kind: 'coordinator', regionId: 'fujisato' },
+            reason: 'runs Fujisato',
           }),
         ).resolves.toMatchObject({
           roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
         });
-        await service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-1' });
+        await service.forgetMember(as(caller, { requestId: 'forget-1' }), { memberId: memberId, reason: 'leaving' });
         const events = await countEvents(`member-${memberId}`);
         await expect(
-          service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-1' }),
+          service.forgetMember(as(caller, { requestId: 'forget-1' }), { memberId: memberId, reason: 'leaving' }),
         ).resolves.toBeUndefined();
         expect(await countEvents(`member-${memberId}`)).toBe(events);
         await refusedWithNothingStored(
-          () => service.forgetMember(caller, memberId, 'leaving', { commandId: 'forget-2' }),
+          () => service.forgetMember(as(caller, { requestId: 'forget-2' }), { memberId: memberId, reason: 'leaving' }),
           'auth.account_inactive',
         );
       });
@@ -513,9 +529,9 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const stream = `member-${memberId}`;
         const before = await env.store.readStream(stream);
 
-        await service.forgetMember(caller, memberId, 'leaving the cooperative');
+        await service.forgetMember(as(caller), { memberId: memberId, reason: 'leaving the cooperative' });
 
-        const view = await service.getMember(operator, memberId);
+        const view = await service.getMember(as(operator), memberId);
         expect(view).toEqual({
           memberId,
           status: 'forgotten',
@@ -535,21 +551,21 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         await expect(service.login(input.email, input.password)).rejects.toMatchObject({
           code: 'auth.invalid_credentials',
         });
-        await expect(service.getMember(caller, memberId)).rejects.toMatchObject({
+        await expect(service.getMember(as(caller), memberId)).rejects.toMatchObject({
           code: 'auth.account_inactive',
           kind: 'unauthenticated',
         });
         // Her email is free again: she may come back one day, as a new member.
-        const again = await service.registerMember(operator, memberInput({ email: input.email }));
+        const again = await service.registerMember(as(operator), memberInput({ email: input.email }));
         expect(again.memberId).not.toBe(memberId);
         await expect(signIn(input.email)).resolves.toMatchObject({ id: again.memberId });
       });
 
       it('lets an operator forget a member, and refuses twice', async () => {
         const { memberId } = await newMember();
-        await service.forgetMember(operator, memberId, 'asked in writing');
+        await service.forgetMember(as(operator), { memberId: memberId, reason: 'asked in writing' });
         await refusedWithNothingStored(
-          () => service.forgetMember(operator, memberId, 'again'),
+          () => service.forgetMember(as(operator), { memberId: memberId, reason: 'again' }),
           'account.already_forgotten',
         );
       });
@@ -557,18 +573,23 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('refuses a coordinator or another member, and then touches neither the key nor the history', async () => {
         const { memberId } = await newMember();
         const coordinator = await newMember();
-        await service.grantRole(
-          operator,
-          coordinator.memberId,
-          { kind: 'coordinator', regionId: 'fujisato' },
-          'runs Fujisato',
-        );
+        await service.grantRole(as(operator), {
+          accountId: coordinator.memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'runs Fujisato',
+        });
         const other = await newMember();
         for (const by of [await signIn(coordinator.input.email), other.caller]) {
-          await refusedWithNothingStored(() => service.forgetMember(by, memberId, 'tidying up'), 'account.forbidden');
+          await refusedWithNothingStored(
+            () => service.forgetMember(as(by), { memberId: memberId, reason: 'tidying up' }),
+            'account.forbidden',
+          );
         }
-        await refusedWithNothingStored(() => service.forgetMember(operator, memberId, '  '), 'account.reason_required');
-        await expect(service.getMember(operator, memberId)).resolves.toMatchObject({
+        await refusedWithNothingStored(
+          () => service.forgetMember(as(operator), { memberId: memberId, reason: '  ' }),
+          'account.reason_required',
+        );
+        await expect(service.getMember(as(operator), memberId)).resolves.toMatchObject({
           status: 'active',
           personalData: { status: 'readable' },
         });
@@ -576,8 +597,8 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
 
       it('forgets a user too', async () => {
         const user = await newUser({ kind: 'accountant' });
-        await service.forgetUser(operator, user.userId, 'contract ended');
-        await expect(service.getUser(operator, user.userId)).resolves.toEqual({
+        await service.forgetUser(as(operator), { userId: user.userId, reason: 'contract ended' });
+        await expect(service.getUser(as(operator), user.userId)).resolves.toEqual({
           userId: user.userId,
           status: 'forgotten',
           personalData: { status: 'forgotten' },
@@ -590,19 +611,25 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('grants and revokes with actor and reason, and a revoked coordinator stops at once, old token or not', async () => {
         const local = await newMember();
         await expect(
-          service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'hand-over'),
+          service.grantRole(as(operator), {
+            accountId: local.memberId,
+            role: { kind: 'coordinator', regionId: 'fujisato' },
+            reason: 'hand-over',
+          }),
         ).resolves.toEqual({
           roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
         });
         const coordinator = await signIn(local.input.email);
-        await service.registerMember(coordinator, memberInput());
-        await service.revokeRole(
-          operator,
-          local.memberId,
-          { kind: 'coordinator', regionId: 'fujisato' },
-          'stepped down',
+        await service.registerMember(as(coordinator), memberInput());
+        await service.revokeRole(as(operator), {
+          accountId: local.memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'stepped down',
+        });
+        await refusedWithNothingStored(
+          () => service.registerMember(as(coordinator), memberInput()),
+          'account.forbidden',
         );
-        await refusedWithNothingStored(() => service.registerMember(coordinator, memberInput()), 'account.forbidden');
         const events = await env.store.readStream(`member-${local.memberId}`);
         expect(events.slice(1).map((e) => [e.type, e.data])).toEqual([
           [
@@ -629,26 +656,51 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('refuses coordinator of a region she does not live in, double grants, revoking what is not held, and non-operators', async () => {
         const local = await newMember();
         await refusedWithNothingStored(
-          () => service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'chofu' }, 'x'),
+          () =>
+            service.grantRole(as(operator), {
+              accountId: local.memberId,
+              role: { kind: 'coordinator', regionId: 'chofu' },
+              reason: 'x',
+            }),
           'role.not_resident',
         );
-        await service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x');
+        await service.grantRole(as(operator), {
+          accountId: local.memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'x',
+        });
         await refusedWithNothingStored(
-          () => service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x'),
+          () =>
+            service.grantRole(as(operator), {
+              accountId: local.memberId,
+              role: { kind: 'coordinator', regionId: 'fujisato' },
+              reason: 'x',
+            }),
           'role.already_granted',
         );
         await refusedWithNothingStored(
-          () => service.revokeRole(operator, local.memberId, { kind: 'operator' }, 'x'),
+          () =>
+            service.revokeRole(as(operator), { accountId: local.memberId, role: { kind: 'operator' }, reason: 'x' }),
           'role.not_held',
         );
         const coordinator = await signIn(local.input.email);
         const other = await newMember();
         await refusedWithNothingStored(
-          () => service.grantRole(coordinator, other.memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'x'),
+          () =>
+            service.grantRole(as(coordinator), {
+              accountId: other.memberId,
+              role: { kind: 'coordinator', regionId: 'fujisato' },
+              reason: 'x',
+            }),
           'role.forbidden',
         );
         await refusedWithNothingStored(
-          () => service.grantRole(operator, other.memberId, { kind: 'king' } as never, 'x'),
+          () =>
+            service.grantRole(as(operator), {
+              accountId: other.memberId,
+              role: { kind: 'king' } as never,
+              reason: 'x',
+            }),
           'role.invalid',
         );
       });
@@ -657,29 +709,32 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const user = await newUser();
         await refusedWithNothingStored(
           () =>
-            service.grantRole(
-              operator,
-              user.userId,
-              { kind: 'business', businessId: '01900000-0000-7000-8000-0000000000aa' },
-              'x',
-            ),
+            service.grantRole(as(operator), {
+              accountId: user.userId,
+              role: { kind: 'business', businessId: '01900000-0000-7000-8000-0000000000aa' },
+              reason: 'x',
+            }),
           'business.not_found',
         );
         await refusedWithNothingStored(
-          () => service.grantRole(operator, '01900000-0000-7000-8000-0000000000ab', { kind: 'accountant' }, 'x'),
+          () =>
+            service.grantRole(as(operator), {
+              accountId: '01900000-0000-7000-8000-0000000000ab',
+              role: { kind: 'accountant' },
+              reason: 'x',
+            }),
           'account.not_found',
         );
-        const business = await service.registerBusiness(operator, {
+        const business = await service.registerBusiness(as(operator), {
           name: '藤琴川まいたけ合同会社',
           registrationNumber: freshRegistrationNumber(),
           regionId: 'fujisato',
         });
-        await service.grantRole(
-          operator,
-          user.userId,
-          { kind: 'business', businessId: business.businessId },
-          'contact person',
-        );
+        await service.grantRole(as(operator), {
+          accountId: user.userId,
+          role: { kind: 'business', businessId: business.businessId },
+          reason: 'contact person',
+        });
         await expect(signIn(user.email)).resolves.toMatchObject({
           businessId: business.businessId,
           roles: [{ kind: 'business', businessId: business.businessId }],
@@ -694,18 +749,25 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           { day: 'wed' as const, start: '20:00', end: '21:00' },
           { day: 'tue' as const, start: '09:00', end: '09:45' },
         ];
-        await expect(service.updateAvailability(caller, memberId, windows)).resolves.toEqual({
+        await expect(
+          service.updateAvailability(as(caller), { memberId: memberId, availability: windows }),
+        ).resolves.toEqual({
           memberId,
           availability: [windows[1], windows[0]],
           changed: true,
         });
-        await expect(service.updateAvailability(caller, memberId, windows)).resolves.toMatchObject({ changed: false });
+        await expect(
+          service.updateAvailability(as(caller), { memberId: memberId, availability: windows }),
+        ).resolves.toMatchObject({ changed: false });
         await refusedWithNothingStored(
           () =>
-            service.updateAvailability(caller, memberId, [...windows, { day: 'wed', start: '20:30', end: '22:00' }]),
+            service.updateAvailability(as(caller), {
+              memberId: memberId,
+              availability: [...windows, { day: 'wed', start: '20:30', end: '22:00' }],
+            }),
           'availability.overlap',
         );
-        await expect(service.getMember(caller, memberId)).resolves.toMatchObject({
+        await expect(service.getMember(as(caller), memberId)).resolves.toMatchObject({
           availability: [windows[1], windows[0]],
         });
       });
@@ -713,10 +775,16 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('answers a retried command (same command id) without deciding it twice', async () => {
         const { memberId, caller } = await newMember();
         const windows = [{ day: 'fri' as const, start: '13:00', end: '13:40' }];
-        await service.updateAvailability(caller, memberId, windows, { commandId: 'retry-1' });
+        await service.updateAvailability(as(caller, { requestId: 'retry-1' }), {
+          memberId: memberId,
+          availability: windows,
+        });
         const head = await env.store.headPosition();
         await expect(
-          service.updateAvailability(caller, memberId, windows, { commandId: 'retry-1' }),
+          service.updateAvailability(as(caller, { requestId: 'retry-1' }), {
+            memberId: memberId,
+            availability: windows,
+          }),
         ).resolves.toMatchObject({ changed: true });
         expect(await env.store.headPosition()).toEqual(head);
       });
@@ -725,7 +793,11 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const { memberId, caller } = await newMember();
         for (const commandId of ['', 'has space', 'x'.repeat(201), 'ｒｅｑ']) {
           await refusedWithNothingStored(
-            () => service.updateAvailability(caller, memberId, [], { commandId }),
+            () =>
+              service.updateAvailability(as(caller, { requestId: commandId }), {
+                memberId: memberId,
+                availability: [],
+              }),
             'request.invalid_request_id',
           );
         }
@@ -735,7 +807,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const { memberId } = await newMember();
         const other = await newMember();
         await refusedWithNothingStored(
-          () => service.updateAvailability(other.caller, memberId, []),
+          () => service.updateAvailability(as(other.caller), { memberId: memberId, availability: [] }),
           'account.forbidden',
         );
       });
@@ -744,7 +816,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
     describe('businesses', () => {
       it('registers a business with a valid registration number, and refuses a malformed or duplicate one', async () => {
         const number = freshRegistrationNumber();
-        const business = await service.registerBusiness(operator, {
+        const business = await service.registerBusiness(as(operator), {
           name: '白神ウッドワークス株式会社',
           registrationNumber: number,
           regionId: 'fujisato',
@@ -756,13 +828,13 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           regionId: 'fujisato',
         });
         const member = await newMember();
-        await expect(service.getBusiness(member.caller, business.businessId)).resolves.toEqual(business);
-        await expect(service.listBusinesses(member.caller, 'fujisato')).resolves.toContainEqual(business);
-        await expect(service.listBusinesses(member.caller, 'chofu')).resolves.not.toContainEqual(business);
+        await expect(service.getBusiness(as(member.caller), business.businessId)).resolves.toEqual(business);
+        await expect(service.listBusinesses(as(member.caller), 'fujisato')).resolves.toContainEqual(business);
+        await expect(service.listBusinesses(as(member.caller), 'chofu')).resolves.not.toContainEqual(business);
 
         await refusedWithNothingStored(
           () =>
-            service.registerBusiness(operator, {
+            service.registerBusiness(as(operator), {
               name: '二重登録株式会社',
               registrationNumber: number,
               regionId: 'fujisato',
@@ -772,7 +844,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const typo = `T${(Number(number[1]) % 9) + 1}${number.slice(2)}`;
         await refusedWithNothingStored(
           () =>
-            service.registerBusiness(operator, {
+            service.registerBusiness(as(operator), {
               name: '誤記株式会社',
               registrationNumber: typo,
               regionId: 'fujisato',
@@ -781,7 +853,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         );
         await refusedWithNothingStored(
           () =>
-            service.registerBusiness(operator, {
+            service.registerBusiness(as(operator), {
               name: '誤記株式会社',
               registrationNumber: 'T12345',
               regionId: 'fujisato',
@@ -790,7 +862,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         );
         await refusedWithNothingStored(
           () =>
-            service.registerBusiness(member.caller, {
+            service.registerBusiness(as(member.caller), {
               name: '無権限株式会社',
               registrationNumber: freshRegistrationNumber(),
               regionId: 'fujisato',
@@ -803,21 +875,28 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
     describe('lists', () => {
       it('lists a region’s members, without personal data, for its coordinator but not for a member', async () => {
         const local = await newMember({ townId: 'chofu/jindaiji' });
-        await service.grantRole(operator, local.memberId, { kind: 'coordinator', regionId: 'chofu' }, 'runs Chofu');
+        await service.grantRole(as(operator), {
+          accountId: local.memberId,
+          role: { kind: 'coordinator', regionId: 'chofu' },
+          reason: 'runs Chofu',
+        });
         const neighbour = await newMember({ townId: 'chofu/sengawa' });
         const coordinator = await signIn(local.input.email);
-        const list = await service.listMembers(coordinator, 'chofu');
+        const list = await service.listMembers(as(coordinator), 'chofu');
         expect(list.map((m) => m.memberId).sort()).toEqual([local.memberId, neighbour.memberId].sort());
         expect(JSON.stringify(list)).not.toContain(neighbour.input.name);
-        await expect(service.listMembers(coordinator, 'fujisato')).rejects.toMatchObject({ code: 'member.forbidden' });
-        await expect(service.listMembers(neighbour.caller, 'chofu')).rejects.toMatchObject({
+        await expect(service.listMembers(as(coordinator), 'fujisato')).rejects.toMatchObject({
           code: 'member.forbidden',
         });
-        await service.forgetMember(neighbour.caller, neighbour.memberId, 'moving away');
-        await expect(service.listMembers(operator, 'chofu')).resolves.toContainEqual({
+        await expect(service.listMembers(as(neighbour.caller), 'chofu')).rejects.toMatchObject({
+          code: 'member.forbidden',
+        });
+        await service.forgetMember(as(neighbour.caller), { memberId: neighbour.memberId, reason: 'moving away' });
+        await expect(service.listMembers(as(operator), 'chofu')).resolves.toContainEqual({
           memberId: neighbour.memberId,
           status: 'forgotten',
           regionId: 'chofu',
+          registeredAt: expect.any(Date),
         });
       });
     });
@@ -866,9 +945,13 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
         const { memberId, input, caller } = await newMember();
         const { token, expiresAt } = await service.login(input.email, input.password);
         await expect(service.inspectToken(token)).resolves.toEqual({ caller, expiresAt });
-        await service.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
+        await service.grantRole(as(operator), {
+          accountId: memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'runs Fujisato',
+        });
         await expect(service.inspectToken(token)).resolves.toMatchObject({ caller: { regions: ['fujisato'] } });
-        await service.forgetMember(operator, memberId, 'left');
+        await service.forgetMember(as(operator), { memberId: memberId, reason: 'left' });
         await expect(service.inspectToken(token)).rejects.toMatchObject({
           code: 'auth.account_inactive',
           kind: 'unauthenticated',

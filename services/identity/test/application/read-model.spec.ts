@@ -7,7 +7,8 @@ import { openEventStore } from '@workshare/eventstore';
 import type { EventStore } from '@workshare/eventsourcing';
 import { InMemoryKeyVault } from '../../src/adapters/in-memory-key-vault.js';
 import { MasterKey } from '../../src/adapters/master-key.js';
-import type { Caller } from '../../src/application/caller.js';
+import type { TokenSubject as Caller } from '../../src/application/ports.js';
+import { as } from '../support/context.js';
 import { IdentityDirectory } from '../../src/application/directory.js';
 import { openIdentityService, type IdentityRuntime } from '../../src/open-identity.js';
 import { memberInput } from './identity-service.suite.js';
@@ -46,32 +47,40 @@ describe('queries from the read model', () => {
     const reader = await pod(0);
     await writer.bootstrapOperator({ name: '北村 彩', email: 'aya@polaris.example', password: PASSWORD });
     const operator: Caller = (await writer.login('aya@polaris.example', PASSWORD)).caller;
-    const { memberId } = await writer.registerMember(operator, memberInput());
+    const { memberId } = await writer.registerMember(as(operator), memberInput());
 
     // The lazy reader pod (60 s) sees its own writes at once: granted, then revoked.
-    await writer.getMember(operator, memberId);
-    await writer.grantRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'runs Fujisato');
-    await expect(writer.getMember(operator, memberId)).resolves.toMatchObject({
+    await writer.getMember(as(operator), memberId);
+    await writer.grantRole(as(operator), {
+      accountId: memberId,
+      role: { kind: 'coordinator', regionId: 'fujisato' },
+      reason: 'runs Fujisato',
+    });
+    await expect(writer.getMember(as(operator), memberId)).resolves.toMatchObject({
       roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
     });
 
     // The fresh pod saw everything, and sees the revocation made by the other pod on its next read.
-    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({
+    await expect(reader.getMember(as(operator), memberId)).resolves.toMatchObject({
       roles: [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
     });
-    await writer.revokeRole(operator, memberId, { kind: 'coordinator', regionId: 'fujisato' }, 'hand-over done');
-    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }] });
-    await reader.forgetMember(operator, memberId, 'left');
-    await expect(reader.getMember(operator, memberId)).resolves.toMatchObject({ status: 'forgotten' });
+    await writer.revokeRole(as(operator), {
+      accountId: memberId,
+      role: { kind: 'coordinator', regionId: 'fujisato' },
+      reason: 'hand-over done',
+    });
+    await expect(reader.getMember(as(operator), memberId)).resolves.toMatchObject({ roles: [{ kind: 'member' }] });
+    await reader.forgetMember(as(operator), { memberId: memberId, reason: 'left' });
+    await expect(reader.getMember(as(operator), memberId)).resolves.toMatchObject({ status: 'forgotten' });
   });
 
   it('reads an account another pod registered a moment ago, though its last pass is older', async () => {
     const lazy = await pod(60_000);
     const other = await pod(60_000);
     const operator: Caller = (await lazy.login('aya@polaris.example', PASSWORD)).caller;
-    await lazy.listMembers(operator, 'fujisato'); // a pass: the bound now holds for a minute
-    const { memberId } = await other.registerMember(operator, memberInput());
-    await expect(lazy.getMember(operator, memberId)).resolves.toMatchObject({ memberId, status: 'active' });
+    await lazy.listMembers(as(operator), 'fujisato'); // a pass: the bound now holds for a minute
+    const { memberId } = await other.registerMember(as(operator), memberInput());
+    await expect(lazy.getMember(as(operator), memberId)).resolves.toMatchObject({ memberId, status: 'active' });
   });
 });
 

@@ -1,7 +1,7 @@
-import { DeciderSpecification } from '@workshare/eventsourcing';
-import { accountDecider, type AccountCommand } from '../../src/domain/account.js';
+import { DeciderSpecification, fold } from '@workshare/eventsourcing';
+import { accountDecider, registration, type AccountCommand } from '../../src/domain/account.js';
 import type { AvailabilityWindow } from '../../src/domain/availability.js';
-import type { Role } from '../../src/domain/roles.js';
+import type { PersonRole as Role } from '@workshare/eventsourcing';
 import {
   accountant,
   anotherMember,
@@ -557,5 +557,70 @@ describe('account decider', () => {
         state = accountDecider.evolve(state, e);
       expect(state).toMatchObject({ status: 'forgotten', roles: [], personalData: SEALED });
     });
+  });
+});
+
+describe('registration in two parts (the registration workflow)', () => {
+  const registerUser = (by = operator): Extract<AccountCommand, { type: 'RegisterUser' }> => ({
+    type: 'RegisterUser',
+    userId: USER,
+    emailDigest: DIGEST,
+    personalData: SEALED,
+    by,
+  });
+
+  it('decides the registration at once, and its decision appends it on a fresh stream: the decider’s own outcome', () => {
+    const member = registerMember();
+    expect(registration(member)(accountDecider.initialState())).toEqual(
+      accountDecider.decide(member, accountDecider.initialState()),
+    );
+    expect(registration(member)(accountDecider.initialState())).toEqual([memberRegistered()]);
+    expect(registration(registerUser())(accountDecider.initialState())).toEqual([userRegistered()]);
+  });
+
+  it('refuses at once, before any stream is read: who may not register, and every rule on the profile', () => {
+    expect(() => registration(registerMember({ by: setagayaCoordinator }))).toThrow(
+      expect.objectContaining({ code: 'account.forbidden', kind: 'forbidden' }),
+    );
+    expect(() => registration(registerMember({ townId: 'fujisato/nowhere' }))).toThrow(
+      expect.objectContaining({ code: 'town.unknown' }),
+    );
+    expect(() => registration(registerMember({ skills: ['data\u0000entry'] }))).toThrow(
+      expect.objectContaining({ code: 'text.invalid_characters' }),
+    );
+    expect(() => registration(registerUser(accountant))).toThrow(
+      expect.objectContaining({ code: 'account.forbidden', kind: 'forbidden' }),
+    );
+  });
+
+  it('its decision refuses a stream registered already', () => {
+    const decide = registration(registerMember());
+    expect(() => decide(fold(accountDecider, [memberRegistered()]))).toThrow(
+      expect.objectContaining({ code: 'account.already_registered', kind: 'rule' }),
+    );
+  });
+});
+
+describe('text that cannot be stored', () => {
+  it.each([
+    ['a NUL in a skill', registerMember({ skills: ['data\u0000entry'] })],
+    ['a lone surrogate in a skill', registerMember({ skills: ['data\ud800entry'] })],
+  ])('refuses %s: text.invalid_characters', (_what, command) => {
+    spec.given([]).when(command).thenThrows('text.invalid_characters', 'invalid');
+  });
+
+  it('refuses a NUL or a lone surrogate in a reason: text.invalid_characters', () => {
+    spec
+      .given([memberRegistered()])
+      .when(grant(coordinatorOfFujisato, 'runs\u0000Fujisato'))
+      .thenThrows('text.invalid_characters', 'invalid');
+    spec
+      .given([memberRegistered(), roleGranted(MEMBER, coordinatorOfFujisato)])
+      .when({ type: 'RevokeRole', role: coordinatorOfFujisato, reason: 'done\udc00', by: operator })
+      .thenThrows('text.invalid_characters', 'invalid');
+    spec
+      .given([memberRegistered()])
+      .when({ type: 'ForgetAccount', reason: 'leaving\u0000', by: herself })
+      .thenThrows('text.invalid_characters', 'invalid');
   });
 });

@@ -1,5 +1,10 @@
-import { DeciderSpecification } from '@workshare/eventsourcing';
-import { businessDecider, type BusinessEvent, type RegisterBusiness } from '../../src/domain/business.js';
+import { DeciderSpecification, fold } from '@workshare/eventsourcing';
+import {
+  businessDecider,
+  businessRegistration,
+  type BusinessEvent,
+  type RegisterBusiness,
+} from '../../src/domain/business.js';
 import { accountant, anotherMember, fujisatoCoordinator, operator, setagayaCoordinator } from './fixtures.js';
 
 const spec = DeciderSpecification.for(businessDecider);
@@ -160,5 +165,36 @@ describe('business decider', () => {
         .when(register({ registrationNumber: 'T6000012050002' }))
         .thenThrows('business.registration_number_check_digit', 'invalid');
     });
+  });
+});
+
+describe('a business registration in two parts (the registration workflow)', () => {
+  it('decides at once what the decider decides, and its decision appends it on a fresh stream', () => {
+    const { registered: event, decision } = businessRegistration(register());
+    expect(event).toEqual(registered());
+    expect(decision(businessDecider.initialState())).toEqual(
+      businessDecider.decide(register(), businessDecider.initialState()),
+    );
+  });
+
+  it('refuses at once (before its number is reserved), and its decision refuses a registered stream', () => {
+    expect(() => businessRegistration(register({ by: setagayaCoordinator }))).toThrow(
+      expect.objectContaining({ code: 'business.forbidden', kind: 'forbidden' }),
+    );
+    expect(() => businessRegistration(register({ registrationNumber: 'T1234' }))).toThrow(
+      expect.objectContaining({ code: 'business.registration_number_malformed' }),
+    );
+    const { decision } = businessRegistration(register());
+    expect(() => decision(fold(businessDecider, [registered()]))).toThrow(
+      expect.objectContaining({ code: 'business.already_registered', kind: 'rule' }),
+    );
+  });
+
+  it.each([
+    ['a NUL in its name', { name: '白神\u0000ウッドワークス' }],
+    ['a lone surrogate in its name', { name: '白神\ud800' }],
+    ['a NUL in its address', { address: '藤里町\u0000藤琴 1' }],
+  ])('refuses %s: text.invalid_characters', (_what, overrides) => {
+    spec.given([]).when(register(overrides)).thenThrows('text.invalid_characters', 'invalid');
   });
 });

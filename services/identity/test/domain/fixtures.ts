@@ -1,6 +1,6 @@
 import type { AccountEvent, RegisterMember } from '../../src/domain/account.js';
 import type { AvailabilityWindow } from '../../src/domain/availability.js';
-import type { Actor, Role } from '../../src/domain/roles.js';
+import type { Actor, PersonRole as Role } from '@workshare/eventsourcing';
 
 export const MEMBER = '01900000-0000-7000-8000-000000000001';
 export const OTHER_MEMBER = '01900000-0000-7000-8000-000000000002';

@@ -89,3 +89,22 @@ describe('personal data checks', () => {
     });
   });
 });
+
+describe('personal data that cannot be stored', () => {
+  it.each([
+    ['a name with a NUL', () => parseName('藤原\u0000陽子')],
+    ['a name with a lone surrogate', () => parseName('藤原\ud800')],
+    ['an address with a NUL', () => parseAddress('藤里町\u0000藤琴')],
+    ['an email with a NUL', () => normaliseEmail('yoko\u0000@fujisato.example')],
+    ['an email with a lone surrogate', () => normaliseEmail('yoko\udc00@fujisato.example')],
+    ['a password with a NUL', () => checkPasswordPolicy('correct horse\u0000battery')],
+    ['a holder name with a NUL', () => parseBankAccount({ ...account, holder: 'フジワラ\u0000ヨウコ' })],
+  ])('refuses %s: text.invalid_characters', (_what, work) => {
+    expect(codeOf(work)).toBe('invalid:text.invalid_characters');
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    expect(parseName('𠮷'.repeat(100))).toBe('𠮷'.repeat(100));
+    expect(codeOf(() => parseName('𠮷'.repeat(101)))).toBe('invalid:personal_data.name_too_long');
+  });
+});

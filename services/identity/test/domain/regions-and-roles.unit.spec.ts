@@ -1,6 +1,6 @@
-import { DomainError } from '@workshare/eventsourcing';
+import { DomainError, parseRole, roleKey, ROLE_NAMES } from '@workshare/eventsourcing';
 import { officePrefecture, REGIONS, requireRegion, requireTown } from '../../src/domain/regions.js';
-import { parseRole, roleKey } from '../../src/domain/roles.js';
+import { GRANTABLE_ROLE_NAMES, isGrantable } from '../../src/domain/roles.js';
 
 describe('regions and towns (seeded data)', () => {
   it('serves Fujisato from the Akita office and Setagaya and Chofu from the Tokyo office', () => {
@@ -48,4 +48,15 @@ describe('roles from untrusted input', () => {
       expect(() => parseRole(input)).toThrow(expect.objectContaining({ code: 'role.invalid', kind: 'invalid' }));
     },
   );
+});
+
+describe('which roles are granted', () => {
+  it('grants every role but member, which comes with a member registration', () => {
+    expect(GRANTABLE_ROLE_NAMES).toEqual(ROLE_NAMES.filter((name) => name !== 'member'));
+    expect(isGrantable({ kind: 'member' })).toBe(false);
+    expect(isGrantable({ kind: 'coordinator', regionId: 'fujisato' })).toBe(true);
+    expect(isGrantable({ kind: 'business', businessId: 'b-1' })).toBe(true);
+    expect(isGrantable({ kind: 'accountant' })).toBe(true);
+    expect(isGrantable({ kind: 'operator' })).toBe(true);
+  });
 });

@@ -68,6 +68,34 @@ describe('reservation decider (unique email)', () => {
   });
 });
 
+describe('a compensation’s release (ifHeld)', () => {
+  const relinquish = (owner: string, reason = 'the registration did not complete'): ReservationCommand => ({
+    type: 'Release',
+    owner,
+    reason,
+    ifHeld: true,
+  });
+
+  it('releases a value its owner holds', () => {
+    spec
+      .given([made('member-a')])
+      .when(relinquish('member-a'))
+      .then([released('member-a', 'the registration did not complete')]);
+  });
+
+  it('does nothing when the owner no longer holds it: released before, free, or held by another', () => {
+    spec
+      .given([made('member-a'), released('member-a')])
+      .when(relinquish('member-a'))
+      .thenNothing();
+    spec.given([]).when(relinquish('member-a')).thenNothing();
+    spec
+      .given([made('member-b')])
+      .when(relinquish('member-a'))
+      .thenNothing();
+  });
+});
+
 describe('the other reservations refuse with their own codes', () => {
   it('a registration number held by another business', () => {
     DeciderSpecification.for(registrationNumberReservation)

@@ -366,6 +366,126 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
           errorCode: 'auth.invalid_credentials',
         });
       });
+      it('ListMembers: a region’s members, oldest first, with their roles and no personal data; a forgotten one by her status only', async () => {
+        const first = await newMember({ region: 'chofu', town: 'kokuryo', skills: ['proofreading'] });
+        await client.grantRole(
+          {
+            requestId: randomUUID(),
+            userId: first.memberId,
+            role: { kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'chofu' },
+            reason: 'runs Chofu',
+          },
+          { token: operatorToken },
+        );
+        const chofuCoordinatorToken = await login(first.email);
+        const second = await newMember({ region: 'chofu', town: 'sengawa' });
+        const forgotten = await newMember({ region: 'chofu', town: 'jindaiji' });
+        await client.forgetMember(
+          { requestId: randomUUID(), memberId: forgotten.memberId, reason: 'moving away' },
+          { token: forgotten.token },
+        );
+        const accountant = await newUser({ kind: RoleKind.ROLE_KIND_ACCOUNTANT });
+        const registeredAt = async (memberId: string) =>
+          (await env.store.readStream(`member-${memberId}`))[0]!.occurredAt;
+
+        for (const token of [operatorToken, chofuCoordinatorToken, accountant.token]) {
+          const { members } = await client.listMembers({ region: 'chofu' }, { token });
+          const ours = members.filter((m) =>
+            [first.memberId, second.memberId, forgotten.memberId].includes(m.member!.memberId),
+          );
+          expect(ours).toEqual([
+            {
+              member: {
+                memberId: first.memberId,
+                region: 'chofu',
+                town: 'kokuryo',
+                officePrefecture: 'JP-13',
+                contractType: ContractType.CONTRACT_TYPE_CONTRACTOR,
+                skills: ['proofreading'],
+                availability: [LUNCH, BEDTIME],
+                status: MemberStatus.MEMBER_STATUS_ACTIVE,
+                registeredAt: await registeredAt(first.memberId),
+                personalDataStatus: PersonalDataStatus.PERSONAL_DATA_STATUS_WITHHELD,
+              },
+              roles: [{ kind: RoleKind.ROLE_KIND_MEMBER }, { kind: RoleKind.ROLE_KIND_COORDINATOR, region: 'chofu' }],
+            },
+            {
+              member: expect.objectContaining({
+                memberId: second.memberId,
+                town: 'sengawa',
+                status: MemberStatus.MEMBER_STATUS_ACTIVE,
+                personalDataStatus: PersonalDataStatus.PERSONAL_DATA_STATUS_WITHHELD,
+              }),
+              roles: [{ kind: RoleKind.ROLE_KIND_MEMBER }],
+            },
+            {
+              member: {
+                memberId: forgotten.memberId,
+                region: 'chofu',
+                town: '',
+                officePrefecture: '',
+                contractType: ContractType.CONTRACT_TYPE_UNSPECIFIED,
+                skills: [],
+                availability: [],
+                status: MemberStatus.MEMBER_STATUS_FORGOTTEN,
+                registeredAt: await registeredAt(forgotten.memberId),
+                personalDataStatus: PersonalDataStatus.PERSONAL_DATA_STATUS_FORGOTTEN,
+              },
+              roles: [],
+            },
+          ]);
+          for (const m of members) expect(m.member?.personalData).toBeUndefined();
+          const text = JSON.stringify(members);
+          for (const secret of [first, second, forgotten].flatMap((m) => [
+            m.request.personalData!.name,
+            m.email,
+            m.request.personalData!.address,
+          ]))
+            expect(text).not.toContain(secret);
+        }
+
+        // Coordinators of another region and members are refused; a region is required.
+        for (const token of [fujisatoCoordinatorToken, second.token]) {
+          expect(await refusal(wire(address, 'listMembers', { region: 'chofu' }, token))).toEqual({
+            status: 'PERMISSION_DENIED',
+            errorCode: 'member.forbidden',
+          });
+        }
+        expect(await refusal(wire(address, 'listMembers', { region: '' }, operatorToken))).toEqual({
+          status: 'INVALID_ARGUMENT',
+          errorCode: 'request.missing_field',
+        });
+      });
+
+      it('ListBusinesses: a region’s businesses, or every region’s, for any signed-in caller', async () => {
+        const register = async (name: string, region: string) =>
+          (
+            await client.registerBusiness(
+              { requestId: randomUUID(), name, registrationNumber: freshRegistrationNumber(), region, address: '' },
+              { token: operatorToken },
+            )
+          ).businessId;
+        const setagaya = await register('世田谷デザイン株式会社', 'setagaya');
+        const fujisato = await register('藤琴川まいたけ合同会社', 'fujisato');
+        const { token } = await newMember();
+
+        const inSetagaya = (await client.listBusinesses({ region: 'setagaya' }, { token })).businesses;
+        expect(inSetagaya.map((b) => b.businessId)).toContain(setagaya);
+        expect(inSetagaya.map((b) => b.businessId)).not.toContain(fujisato);
+        expect(inSetagaya.every((b) => b.region === 'setagaya')).toBe(true);
+        expect(inSetagaya.find((b) => b.businessId === setagaya)).toEqual({
+          businessId: setagaya,
+          name: '世田谷デザイン株式会社',
+          registrationNumber: expect.stringMatching(/^T\d{13}$/),
+          region: 'setagaya',
+          address: '',
+        });
+        const everywhere = (await client.listBusinesses({ region: '' }, { token: fujisatoCoordinatorToken }))
+          .businesses;
+        expect(everywhere.map((b) => b.businessId)).toEqual(expect.arrayContaining([setagaya, fujisato]));
+        expect(new Set(everywhere.map((b) => b.region))).toEqual(new Set(['setagaya', 'fujisato']));
+        await expect(client.listBusinesses({ region: 'nowhere' }, { token })).resolves.toEqual({ businesses: [] });
+      });
     });
 
     describe('authorisation', () => {
@@ -484,6 +604,8 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
             t,
           ),
         getBusiness: (a, t) => wire(a, 'getBusiness', { businessId: randomUUID() }, t),
+        listMembers: (a, t) => wire(a, 'listMembers', { region: 'fujisato' }, t),
+        listBusinesses: (a, t) => wire(a, 'listBusinesses', { region: '' }, t),
         verifyToken: (a, t) => wire(a, 'verifyToken', { token: operatorToken }, t),
       };
 

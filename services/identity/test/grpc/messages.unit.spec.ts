@@ -10,7 +10,8 @@ import {
   windowMessages,
 } from '../../src/adapters/grpc/messages.js';
 import { IdentityTokenVerifier } from '../../src/adapters/grpc/token-verifier.js';
-import { makeCaller } from '../../src/application/caller.js';
+import { tokenSubject } from '../../src/application/ports.js';
+import { actorOf } from '@workshare/eventsourcing';
 import { REGIONS } from '../../src/domain/regions.js';
 import { WEEKDAYS } from '../../src/domain/availability.js';
 import type { ActiveMemberView } from '../../src/application/views.js';
@@ -189,8 +190,8 @@ describe('proto messages ↔ the facade', () => {
 });
 
 describe('the identity token verifier of the gRPC host', () => {
-  it('gives the host subject and roles, and the handlers the identity caller behind them', async () => {
-    const caller = makeCaller(
+  it('gives the host subject and roles, which the handlers turn into the actor of the use cases', async () => {
+    const caller = tokenSubject(
       '01900000-0000-7000-8000-000000000001',
       'member',
       [{ kind: 'member' }, { kind: 'coordinator', regionId: 'fujisato' }],
@@ -205,9 +206,6 @@ describe('the identity token verifier of the gRPC host', () => {
       roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }],
     });
     expect(await verifier.verify('good')).toBe(hostCaller);
-    expect(verifier.callerOf(hostCaller)).toBe(caller);
-    expect(() => verifier.callerOf({ subject: caller.id, roles: [] })).toThrow(
-      expect.objectContaining({ code: 'auth.unknown_caller', kind: 'unauthenticated' }),
-    );
+    expect(actorOf(hostCaller)).toEqual({ id: caller.id, roles: caller.roles });
   });
 });

@@ -1,13 +1,18 @@
-import { ValidationError } from '@workshare/eventsourcing';
+import { ValidationError, type PersonRole as Role } from '@workshare/eventsourcing';
 import { commonV1, identityV1 } from '@workshare/proto';
 import type { ContractType } from '../../domain/account.js';
 import type { AvailabilityWindow, Weekday } from '../../domain/availability.js';
 import type { BankAccount } from '../../domain/personal-data.js';
 import { findRegion, type PrefectureId } from '../../domain/regions.js';
-import type { Role } from '../../domain/roles.js';
-import type { Caller } from '../../application/caller.js';
 import type { RegisterBusinessInput, RegisterMemberInput } from '../../application/identity-service.js';
-import type { BusinessView, MemberView, ReadablePersonalData, RegionView } from '../../application/views.js';
+import type { TokenSubject } from '../../application/ports.js';
+import type {
+  BusinessView,
+  MemberSummary,
+  MemberView,
+  ReadablePersonalData,
+  RegionView,
+} from '../../application/views.js';
 import { missingField, requiredText } from '@workshare/grpc';
 
 export { missingField, requiredText, requestIdOf } from '@workshare/grpc';
@@ -175,9 +180,8 @@ const personalDataMessage = (data: ReadablePersonalData): identityV1.PersonalDat
 /**
  * A member as the caller may see her: personal data INCLUDED (only the fields her access
  * allows: a coordinator gets no bank account, the accountant no email), or FORGOTTEN. The
- * facade refuses outright (PERMISSION_DENIED) a caller who may see nothing of her, so
- * WITHHELD is not answered by this service today; the contract keeps it for callers that
- * may see a profile but none of its personal data.
+ * facade refuses outright (PERMISSION_DENIED) a caller who may see nothing of her. WITHHELD
+ * is a list's (ListMembers: a profile without its personal data, see memberSummaryMessage).
  */
 export const memberMessage = (view: MemberView): identityV1.Member => {
   if (view.status === 'forgotten') {
@@ -210,6 +214,45 @@ export const memberMessage = (view: MemberView): identityV1.Member => {
         ? PersonalDataStatus.PERSONAL_DATA_STATUS_INCLUDED
         : PersonalDataStatus.PERSONAL_DATA_STATUS_FORGOTTEN,
     ...(readable !== undefined ? { personalData: personalDataMessage(readable) } : {}),
+  };
+};
+
+/**
+ * A member in a region's list: her profile and the roles she holds, never her personal data
+ * (WITHHELD), or only that she was forgotten (FORGOTTEN).
+ */
+export const memberSummaryMessage = (summary: MemberSummary): identityV1.MemberSummary => {
+  if (summary.status === 'forgotten') {
+    return {
+      member: {
+        memberId: summary.memberId,
+        region: summary.regionId,
+        town: '',
+        officePrefecture: '',
+        contractType: ProtoContractType.CONTRACT_TYPE_UNSPECIFIED,
+        skills: [],
+        availability: [],
+        status: MemberStatus.MEMBER_STATUS_FORGOTTEN,
+        registeredAt: summary.registeredAt,
+        personalDataStatus: PersonalDataStatus.PERSONAL_DATA_STATUS_FORGOTTEN,
+      },
+      roles: [],
+    };
+  }
+  return {
+    member: {
+      memberId: summary.memberId,
+      region: summary.regionId,
+      town: townSlug(summary.townId),
+      officePrefecture: PREFECTURE_CODES[summary.prefecture],
+      contractType: contractTypeMessage(summary.contractType),
+      skills: [...summary.skills],
+      availability: windowMessages(summary.availability),
+      status: MemberStatus.MEMBER_STATUS_ACTIVE,
+      registeredAt: summary.registeredAt,
+      personalDataStatus: PersonalDataStatus.PERSONAL_DATA_STATUS_WITHHELD,
+    },
+    roles: summary.roles.map(roleMessage),
   };
 };
 
@@ -254,7 +297,7 @@ export const roleMessage = (role: Role): identityV1.Role => {
   }
 };
 
-export const callerMessage = (caller: Caller): identityV1.Caller => ({
+export const callerMessage = (caller: TokenSubject): identityV1.Caller => ({
   subject: caller.id,
   roles: caller.roles.map(roleMessage),
 });

@@ -4,16 +4,17 @@
  * own: what the launcher runs when the services are separate processes (PostgreSQL and NATS).
  * Configuration as the identity process (EVENTSTORE_URL, IDENTITY_MASTER_KEY...), plus
  * WORKSHARE_DEMO_PASSWORD. Writes one JSON line on stdout: the outcome, the accounts and the
- * businesses' ids (never the password unless it was generated here). Seeds once per store.
+ * businesses' ids (never the password unless it was generated here). Seeds once per store
+ * (the guard of demo-seed.ts).
  */
-import { openIdentityService } from './open-identity.js';
-import { seedDemoCooperative } from './application/demo-seed.js';
+import { openIdentityService } from '@workshare/identity';
+import { seedDemoOnce } from './demo-seed.js';
 
 const main = async (): Promise<void> => {
   const runtime = await openIdentityService({ env: process.env });
   try {
     const password = process.env.WORKSHARE_DEMO_PASSWORD || undefined;
-    const seed = await seedDemoCooperative(runtime.service, password !== undefined ? { password } : {});
+    const seed = await seedDemoOnce(runtime.store, runtime.service, password !== undefined ? { password } : {});
     const outcome =
       seed.status === 'seeded'
         ? {
