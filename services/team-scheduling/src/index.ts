@@ -11,6 +11,7 @@ export {
 export {
   startTeamSchedulingGrpc,
   teamSchedulingGrpcService,
+  TEAM_SCHEDULING_REQUEST_LIMITS,
   type StartTeamSchedulingGrpcOptions,
 } from './adapters/grpc/team-scheduling-grpc.js';
 export {
@@ -20,7 +21,6 @@ export {
   JOBS_CONSUMER,
   UNAVAILABILITY_CONSUMER,
   type TeamSchedulingConsumersOptions,
-  type ProcessLogger,
 } from './application/consumers.js';
 export {
   readServiceConfig,
@@ -33,13 +33,19 @@ export {
 // Application: the facade, its views and the read model.
 export {
   TeamSchedulingService,
-  ScheduleInvariantError,
   type TeamSchedulingServiceOptions,
-  type Scheduler,
-  type EventCause,
+  type HandOffInput,
+  type OverrideInput,
+  type UnavailabilityInput,
+  type JobOutcomeInput,
+  type ShareJobInput,
+  type GrantSkillInput,
+  type PairingInput,
+  type WishedHoursInput,
+  type MemberScheduleQuery,
+  type TaskHolderQuery,
 } from './application/team-scheduling-service.js';
-export type { Caller, RequestContext } from './application/caller.js';
-export type { TaskView, JobScheduleView, MemberLoad, TaskHistoryEntry, HistoryKind } from './application/views.js';
+export type { TaskView, JobScheduleView, MemberLoad, TaskHistoryEntry } from './application/views.js';
 export { Roster } from './application/roster.js';
 
 // Domain: the deciders, their events, and the scheduler core.
@@ -57,7 +63,15 @@ export {
   type CrewState,
   type UnavailabilityDeclared,
 } from './domain/crew.js';
-export { SYSTEM_ACTOR, type Actor, type ScheduleRole } from './domain/actor.js';
+export {
+  DEFAULT_SCHEDULER,
+  ScheduleInvariantError,
+  SUCCESSOR_KINDS,
+  type Scheduler,
+  type Successor,
+  type SuccessorKind,
+  type TeamSnapshot,
+} from './domain/team.js';
 export * as scheduler from './domain/scheduler/index.js';
 
 // The service's one definition (for runServiceProcess and the launcher).

@@ -1,8 +1,10 @@
 import type { BusSubscription, EventBus } from '@workshare/bus';
-import { DomainError, type RecordedEvent } from '@workshare/eventsourcing';
+import { contextOfEvent, DomainError, type RecordedEvent } from '@workshare/eventsourcing';
+import { createLogger, type Logger } from '@workshare/telemetry';
 import type { UnavailabilityDeclared } from '../domain/crew.js';
+import { PROCESS_MANAGER } from '../domain/job-schedule.js';
 import { identityFactOf, IDENTITY_EVENT_TYPES, jobOutcomeOf, plannedTasksOf } from './integration-events.js';
-import type { EventCause, TeamSchedulingService } from './team-scheduling-service.js';
+import type { TeamSchedulingService } from './team-scheduling-service.js';
 
 /** identity's members → crew streams. */
 export const IDENTITY_CONSUMER = 'team-scheduling-identity';
@@ -13,25 +15,18 @@ export const JOBS_CONSUMER = 'team-scheduling-jobs';
 /** this service's UnavailabilityDeclared → the hand-offs completed after a crash. */
 export const UNAVAILABILITY_CONSUMER = 'team-scheduling-unavailability';
 
-/** Structured logs (a pino logger fits); ids only. */
-export interface ProcessLogger {
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-}
-
-const silent: ProcessLogger = { info: () => undefined, warn: () => undefined };
+/** Without a logger given, the process managers log nothing. */
+const silent: Logger = createLogger('team-scheduling', { level: 'silent' });
 
 export interface TeamSchedulingConsumersOptions {
   readonly service: TeamSchedulingService;
   readonly bus: EventBus;
-  readonly logger?: ProcessLogger;
+  /** Structured logs, ids only (the process's pino logger; default: none). */
+  readonly logger?: Logger;
 }
 
-const causeOf = (event: RecordedEvent): EventCause => ({
-  eventId: event.id,
-  ...(typeof event.metadata.correlationId === 'string' ? { correlationId: event.metadata.correlationId } : {}),
-  ...(typeof event.metadata.traceparent === 'string' ? { traceparent: event.metadata.traceparent } : {}),
-});
+/** The process managers act as `system:team-scheduling`, caused by the event they react to. */
+const contextOf = (event: RecordedEvent) => contextOfEvent(PROCESS_MANAGER, event);
 
 /**
  * A refusal for good (a rule, or an unknown job: an inspection of a job never planned) is
@@ -39,7 +34,7 @@ const causeOf = (event: RecordedEvent): EventCause => ({
  * else (a store outage, a malformed event) is thrown for the bus to retry and dead-letter.
  */
 const acknowledgingRefusals =
-  (logger: ProcessLogger, handle: (event: RecordedEvent) => Promise<void>) => async (event: RecordedEvent) => {
+  (logger: Logger, handle: (event: RecordedEvent) => Promise<void>) => async (event: RecordedEvent) => {
     try {
       await handle(event);
     } catch (error) {
@@ -69,7 +64,7 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
       handle: acknowledgingRefusals(logger, async (event) => {
         const fact = identityFactOf(event);
         if (fact === undefined) return;
-        await service.recordIdentityFact(fact, causeOf(event));
+        await service.recordIdentityFact(contextOf(event), fact);
         logger.info({ memberId: fact.memberId, fact: fact.kind, eventId: event.id }, 'team member recorded');
       }),
     }),
@@ -78,7 +73,7 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
       filter: { types: ['TasksPlanned'], contexts: ['plan'] },
       handle: acknowledgingRefusals(logger, async (event) => {
         const planned = plannedTasksOf(event);
-        const tasks = await service.receivePlannedTasks(planned, causeOf(event));
+        const tasks = await service.receivePlannedTasks(contextOf(event), planned);
         logger.info(
           {
             jobId: planned.jobId,
@@ -97,15 +92,18 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
       handle: acknowledgingRefusals(logger, async (event) => {
         const outcome = jobOutcomeOf(event);
         if (event.type === 'JobInspected')
-          await service.recordInspection(outcome.jobId, outcome.accepted === true, outcome.reason, causeOf(event));
-        else await service.recordCancellation(outcome.jobId, outcome.reason, causeOf(event));
+          await service.recordInspection(contextOf(event), { ...outcome, accepted: outcome.accepted === true });
+        else await service.recordCancellation(contextOf(event), outcome);
       }),
     }),
     bus.subscribe({
       consumer: UNAVAILABILITY_CONSUMER,
       filter: { types: ['UnavailabilityDeclared'], contexts: ['crew'] },
       handle: acknowledgingRefusals(logger, async (event) => {
-        const tasks = await service.completeUnavailability(event as RecordedEvent<UnavailabilityDeclared>);
+        const tasks = await service.completeUnavailability(
+          contextOf(event),
+          event as RecordedEvent<UnavailabilityDeclared>,
+        );
         logger.info(
           { memberId: String(event.data.memberId), tasks: tasks.length, eventId: event.id },
           'unavailability carried through',

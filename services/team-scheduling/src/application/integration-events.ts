@@ -8,6 +8,7 @@
 import { isUuid, ValidationError, type JsonObject, type RecordedEvent } from '@workshare/eventsourcing';
 import type { PlannedTask } from '../domain/job-schedule.js';
 import type { WeeklyWindow } from '../domain/scheduler/model.js';
+import { WEEKDAYS } from '../domain/scheduler/windows.js';
 
 const malformed = (event: RecordedEvent, why: string): ValidationError =>
   new ValidationError('schedule.malformed_event', `${event.type} ${event.id}: ${why}`, {
@@ -34,7 +35,7 @@ const idOfStream = (event: RecordedEvent, category: string, field: string): stri
   return id;
 };
 
-const DAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const DAYS = new Set<string>(WEEKDAYS);
 const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 const windowsOf = (event: RecordedEvent, value: unknown): WeeklyWindow[] => {

@@ -123,14 +123,14 @@ export class Roster extends FollowedReadModel {
   }
 
   /**
-   * Who is busy when: each holder's planned spans, and each trainee's (she shadows the holder),
-   * over every job not cancelled; the tasks named in `except` left out (they are being planned).
+   * Who is busy when on every job not cancelled but this one (a decision on it counts its own
+   * spans): each holder's planned spans, and each trainee's (she shadows the holder).
    */
-  busy(except: ReadonlySet<string> = new Set()): Map<string, Interval[]> {
-    const busy = new Map<string, Interval[]>();
-    const add = (memberId: string, span: Interval) => busy.set(memberId, [...(busy.get(memberId) ?? []), span]);
-    for (const { task } of this.openJobTasks()) {
-      if (except.has(task.taskId) || task.status !== 'assigned' || task.holder === undefined) continue;
+  busyOutside(jobId: string): Record<string, Interval[]> {
+    const busy: Record<string, Interval[]> = {};
+    const add = (memberId: string, span: Interval) => (busy[memberId] = [...(busy[memberId] ?? []), span]);
+    for (const { job, task } of this.openJobTasks()) {
+      if (job.jobId === jobId || task.status !== 'assigned' || task.holder === undefined) continue;
       const span = { start: task.holder.start, end: task.holder.end };
       add(task.holder.memberId, span);
       if (task.traineeMemberId !== undefined) add(task.traineeMemberId, span);

@@ -1,4 +1,14 @@
-import type { JobSchedule, Reason, ScheduledTaskState, TaskStatus } from '../domain/job-schedule.js';
+import { NotFoundError } from '@workshare/eventsourcing';
+import {
+  isJobSchedule,
+  tasksOf,
+  type HistoryKind,
+  type JobSchedule,
+  type Reason,
+  type ScheduledTaskState,
+  type ScheduleState,
+  type TaskStatus,
+} from '../domain/job-schedule.js';
 
 /** A task as queries answer it: the job's view of it, with Dates. */
 export interface TaskView {
@@ -51,11 +61,11 @@ export interface JobScheduleView {
   readonly regionId: string;
   readonly partnerRegionIds: readonly string[];
   readonly tasks: readonly TaskView[];
+  /** Each team member's minutes on the job and her wished minutes a week; empty for the job's business (members' hours are private). */
   readonly loads: readonly MemberLoad[];
 }
 
-/** `assigned`, `released`, `handed_off`, `overridden`, `unassignable`, `paired`. */
-export type HistoryKind = 'assigned' | 'released' | 'handed_off' | 'overridden' | 'unassignable' | 'paired';
+export type { HistoryKind } from '../domain/job-schedule.js';
 
 export interface TaskHistoryEntry {
   readonly kind: HistoryKind;
@@ -63,7 +73,9 @@ export interface TaskHistoryEntry {
   /** For a hand-off or override: who held it before. */
   readonly fromMemberId: string;
   readonly actor: string;
+  /** The reason given; for `unassignable`, the reasons' codes. Empty for the job's business but on `unassignable` (members' reasons are private). */
   readonly reason: string;
+  /** Empty for the job's business (private). */
   readonly progressNote: string;
   /** When it was recorded (the event's occurred-at). */
   readonly at: Date;
@@ -71,3 +83,14 @@ export interface TaskHistoryEntry {
   /** For `unassignable`: why nobody could take the task (stable codes); else empty. */
   readonly reasons: readonly { readonly code: string; readonly message: string }[];
 }
+
+/** Every task of the job, in plan order (none when the job has no schedule). */
+export const viewsOf = (state: ScheduleState): TaskView[] =>
+  isJobSchedule(state) ? tasksOf(state).map((t) => taskViewOf(state, t)) : [];
+
+/** One task of the job, or `task.not_found`. */
+export const taskViewIn = (state: ScheduleState, taskId: string): TaskView => {
+  const task = isJobSchedule(state) ? state.tasks[taskId] : undefined;
+  if (!isJobSchedule(state) || task === undefined) throw new NotFoundError('task.not_found', 'no such task');
+  return taskViewOf(state, task);
+};

@@ -6,8 +6,16 @@
  * unavailable. Pure: the caller's roles, the time and the evidence for a skill come inside the
  * commands. Her skills are identity's and the granted ones together.
  */
-import { DomainError, ForbiddenError, NotFoundError, ValidationError, type Decider } from '@workshare/eventsourcing';
-import { coordinates, isSystem, type Actor } from './actor.js';
+import {
+  coordinates,
+  DomainError,
+  ForbiddenError,
+  isSystem,
+  NotFoundError,
+  ValidationError,
+  type Actor,
+  type Decider,
+} from '@workshare/eventsourcing';
 import type { WeeklyWindow } from './scheduler/model.js';
 import { boundedText, LIMITS } from './text.js';
 
@@ -226,10 +234,14 @@ export const decide = (command: CrewCommand, state: CrewState): CrewEvent[] => {
       const member = active(state);
       herselfOrCoordinator(member, command.by, 'set her wished hours');
       const minutes = command.minutesPerWeek;
-      if (!Number.isSafeInteger(minutes) || minutes < 1 || minutes > LIMITS.maxWishedMinutesPerWeek) {
+      if (
+        !Number.isSafeInteger(minutes) ||
+        minutes < LIMITS.minWishedMinutesPerWeek ||
+        minutes > LIMITS.maxWishedMinutesPerWeek
+      ) {
         throw new ValidationError(
           'crew.invalid_wished_hours',
-          `wished minutes a week are a whole number from 1 to ${LIMITS.maxWishedMinutesPerWeek}`,
+          `wished minutes a week are a whole number from ${LIMITS.minWishedMinutesPerWeek} to ${LIMITS.maxWishedMinutesPerWeek}`,
           { field: 'minutes_per_week' },
         );
       }

@@ -2,15 +2,44 @@
  * A job's schedule (stream `schedule-<jobId>`): the tasks task decomposition planned for it,
  * who holds each and for which span, and every change of hands with its actor and reason:
  * assignment, release, hand-off, override, trainee pairing, sharing with another region's team.
- * Pure: the scheduler's answer (where a task fits, who takes it over) is computed by the
- * application and arrives inside the command as data, with the caller's roles and the time.
+ * Pure: a command carries what the decision needs from outside the stream (the roster
+ * snapshot of the teams: members' windows, skills, towns, wished minutes, unavailability and
+ * spans on other jobs; the caller's roles; the time), and `decide` asks the pure scheduler
+ * itself, checking its answer against the hard rules (src/domain/team.ts) before any event.
+ *
+ * Hand-off rule: a member who released a task because she could not go on (a hand-off, an
+ * unavailability, a departure) is never the automatic choice for it again (a hand-off's
+ * successor, a schedule, a share); a coordinator's override may still give it to her.
  *
  * A task is `waiting` (planned, not scheduled, or released), `assigned` (a member holds it for
  * a span) or `unassignable` (nobody could take it; reasons kept).
  */
-import { DomainError, ForbiddenError, NotFoundError, ValidationError, type Decider } from '@workshare/eventsourcing';
-import { coordinates, isSystem, SYSTEM_ACTOR, type Actor } from './actor.js';
+import {
+  coordinates,
+  DomainError,
+  ForbiddenError,
+  isSystem,
+  NotFoundError,
+  SYSTEM_ACTORS,
+  ValidationError,
+  type Actor,
+  type Decider,
+} from '@workshare/eventsourcing';
+import {
+  DEFAULT_SCHEDULER,
+  membersOf,
+  placementFor,
+  planTasks,
+  successorFor,
+  traineeFree,
+  type Scheduler,
+  type TeamSnapshot,
+} from './team.js';
+import type { CrewMember } from './crew.js';
 import { boundedText, LIMITS } from './text.js';
+
+/** This service's process managers (TasksPlanned, job intake's outcomes, departures, unavailability). */
+export const PROCESS_MANAGER: Actor = SYSTEM_ACTORS.processManager('team-scheduling');
 
 export const scheduleStream = (jobId: string): string => `schedule-${jobId}`;
 
@@ -154,7 +183,7 @@ export interface Reason {
   readonly message: string;
 }
 
-/** The scheduler's answer for some tasks of the job, checked by the application before it comes here. */
+/** The scheduler's answer for some tasks of the job, checked against the hard rules. */
 export interface SchedulePlan {
   readonly assignments: readonly (Placement & { readonly taskId: string })[];
   readonly unassignable: readonly { readonly taskId: string; readonly reasons: readonly Reason[] }[];
@@ -169,16 +198,19 @@ export interface ReceiveTasks {
   readonly localOnlyTownId: string | null;
   readonly round: number;
   readonly tasks: readonly PlannedTask[];
+  /**
+   * When given, the job's open tasks are scheduled at once over its teams by `by` (the process
+   * manager), in the same append as the tasks received.
+   */
+  readonly schedule?: { readonly team: TeamSnapshot; readonly by: Actor };
 }
+/** The job's waiting and unassignable tasks scheduled over its teams. */
 export interface ScheduleTasks {
   readonly type: 'ScheduleTasks';
-  readonly plan: SchedulePlan;
+  readonly team: TeamSnapshot;
   readonly reason: string;
   readonly by: Actor;
 }
-/** Who takes a handed-off task: a teammate at a span, or nobody (with the scheduler's reasons). */
-export type Successor =
-  ({ readonly kind: 'assigned' } & Placement) | { readonly kind: 'unassignable'; readonly reasons: readonly Reason[] };
 export interface HandOffTask {
   readonly type: 'HandOffTask';
   readonly taskId: string;
@@ -186,9 +218,9 @@ export interface HandOffTask {
   readonly fromMemberId: string;
   readonly reason: string;
   readonly progressNote: string;
-  /** The scheduler's pick; computed only when the task is hers (see the application). */
-  readonly successor: Successor | undefined;
-  /** Set when the hand-off follows her declared unavailability (its event id): the declarer acts for her. */
+  /** The teams, for the successor (never a member who gave the task up). */
+  readonly team: TeamSnapshot;
+  /** Set when the hand-off follows her declared unavailability or departure (its event id): the declarer acts for her. */
   readonly declarationId?: string;
   readonly by: Actor;
 }
@@ -196,12 +228,8 @@ export interface OverrideAssignment {
   readonly type: 'OverrideAssignment';
   readonly taskId: string;
   readonly toMemberId: string;
-  /** The region of her team. */
-  readonly toRegionId: string;
-  /** Her earliest fitting span, or why the task does not fit her (the hard rules she would break). */
-  readonly placement:
-    | { readonly kind: 'fits'; readonly start: number; readonly end: number }
-    | { readonly kind: 'does_not_fit'; readonly reasons: readonly Reason[] };
+  /** Her, when she is an active member of some team (and her spans on other jobs). */
+  readonly team: TeamSnapshot;
   readonly reason: string;
   readonly by: Actor;
 }
@@ -209,19 +237,16 @@ export interface PairForTraining {
   readonly type: 'PairForTraining';
   readonly taskId: string;
   readonly traineeMemberId: string;
-  readonly traineeRegionId: string;
-  /** She is inside one of her windows and neither busy nor unavailable during the holder's span. */
-  readonly traineeFree: boolean;
+  /** The trainee, when she is an active member of some team (and her spans on other jobs). */
+  readonly team: TeamSnapshot;
   readonly reason: string;
   readonly by: Actor;
 }
 export interface ShareJob {
   readonly type: 'ShareJob';
   readonly partnerRegionId: string;
-  /** Members of the partner region's team. */
-  readonly partnerTeamSize: number;
-  /** The unassignable tasks scheduled over both teams. */
-  readonly plan: SchedulePlan;
+  /** The job's teams and the partner region's. */
+  readonly team: TeamSnapshot;
   readonly reason: string;
   readonly by: Actor;
 }
@@ -247,7 +272,13 @@ export type ScheduleCommand =
 
 // ---- state ----------------------------------------------------------------------------------
 
-export type TaskStatus = 'waiting' | 'assigned' | 'unassignable';
+/** Where a task stands: planned or released (`waiting`), held by a member for a span, or nobody could take it. */
+export const TASK_STATUSES = ['waiting', 'assigned', 'unassignable'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** The kinds of fact a task's history tells, one per event about the task (see the README). */
+export const HISTORY_KINDS = ['assigned', 'released', 'handed_off', 'overridden', 'unassignable', 'paired'] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
 export interface ScheduledTaskState extends PlannedTask {
   readonly round: number;
@@ -258,6 +289,8 @@ export interface ScheduledTaskState extends PlannedTask {
   readonly traineeMemberId: string | undefined;
   /** Everyone who held the task or shadowed its holder, in order. */
   readonly participants: readonly string[];
+  /** The members who released it because they could not go on, in order (see the hand-off rule). */
+  readonly gaveUpBy: readonly string[];
 }
 
 export interface JobSchedule {
@@ -310,6 +343,14 @@ const taskOf = (job: JobSchedule, taskId: string): ScheduledTaskState => {
   return task;
 };
 
+/** The snapshot's member of this id, active in some team, or `crew.member_not_found`. */
+const activeMember = (team: TeamSnapshot, memberId: string): CrewMember => {
+  const member = team.members.find((m) => m.memberId === memberId);
+  if (member === undefined || member.status !== 'active')
+    throw new NotFoundError('crew.member_not_found', 'no such member in any team');
+  return member;
+};
+
 const requireCoordinator = (job: JobSchedule, by: Actor, what: string): void => {
   if (!coordinates(by, job.regionId))
     throw new ForbiddenError('schedule.forbidden', `only a coordinator of ${job.regionId} may ${what}`);
@@ -352,7 +393,26 @@ const planEvents = (job: JobSchedule, plan: SchedulePlan, reason: string, by: Ac
   return events;
 };
 
-const receive = (command: ReceiveTasks, state: ScheduleState): ScheduleEvent[] => {
+/** The job's waiting and unassignable tasks planned over its teams. */
+const planOpenTasks = (scheduler: Scheduler, job: JobSchedule, team: TeamSnapshot): SchedulePlan =>
+  planTasks(
+    scheduler,
+    job,
+    openTasksOf(job).map((t) => t.taskId),
+    team,
+    teamRegionsOf(job),
+  );
+
+const receive = (command: ReceiveTasks, state: ScheduleState, scheduler: Scheduler): ScheduleEvent[] => {
+  const received = receiveEvents(command, state);
+  if (command.schedule === undefined) return received;
+  const job = received.reduce(evolve, state);
+  if (!isJobSchedule(job) || job.status !== 'open') return received;
+  const plan = planOpenTasks(scheduler, job, command.schedule.team);
+  return [...received, ...planEvents(job, plan, `tasks planned (round ${command.round})`, command.schedule.by)];
+};
+
+const receiveEvents = (command: ReceiveTasks, state: ScheduleState): ScheduleEvent[] => {
   // A round already received (a redelivery) or a cancelled job: nothing new.
   if (isJobSchedule(state) && (command.round <= state.round || state.status === 'cancelled')) return [];
   return [
@@ -378,13 +438,13 @@ const receive = (command: ReceiveTasks, state: ScheduleState): ScheduleEvent[] =
   ];
 };
 
-const schedule = (command: ScheduleTasks, job: JobSchedule): ScheduleEvent[] => {
+const schedule = (command: ScheduleTasks, job: JobSchedule, scheduler: Scheduler): ScheduleEvent[] => {
   if (!isSystem(command.by)) requireCoordinator(job, command.by, 'schedule');
   open(job);
-  return planEvents(job, command.plan, command.reason, command.by);
+  return planEvents(job, planOpenTasks(scheduler, job, command.team), command.reason, command.by);
 };
 
-const handOff = (command: HandOffTask, job: JobSchedule): ScheduleEvent[] => {
+const handOff = (command: HandOffTask, job: JobSchedule, scheduler: Scheduler): ScheduleEvent[] => {
   const task = taskOf(job, command.taskId);
   open(job);
   if (task.status !== 'assigned' || task.holder === undefined)
@@ -402,15 +462,23 @@ const handOff = (command: HandOffTask, job: JobSchedule): ScheduleEvent[] => {
     0,
     LIMITS.progressNoteLength,
   );
-  const successor = command.successor;
-  if (successor === undefined) throw new Error(`hand-off of task ${task.taskId} without the scheduler's answer`);
-  if (successor.kind === 'assigned' && successor.memberId === command.fromMemberId)
-    throw new Error(`task ${task.taskId} handed off to its own holder`);
   const by = command.by.id;
   const released: ScheduleEvent = {
     type: 'TaskReleased',
     data: { taskId: task.taskId, memberId: command.fromMemberId, reason, progressNote, by },
   };
+  // Chosen on the job as it stands once she released it: she, and everyone who gave it up before, is left out.
+  const afterRelease = evolve(job, released) as JobSchedule;
+  const successor = successorFor(
+    scheduler,
+    afterRelease,
+    task.taskId,
+    command.fromMemberId,
+    command.team,
+    teamRegionsOf(job),
+  );
+  if (successor.kind === 'assigned' && afterRelease.tasks[task.taskId]?.gaveUpBy.includes(successor.memberId))
+    throw new Error(`task ${task.taskId} handed off to a member who gave it up`);
   if (successor.kind === 'unassignable')
     return [
       released,
@@ -435,30 +503,29 @@ const handOff = (command: HandOffTask, job: JobSchedule): ScheduleEvent[] => {
   ];
 };
 
-const override = (command: OverrideAssignment, job: JobSchedule): ScheduleEvent[] => {
+const override = (command: OverrideAssignment, job: JobSchedule, scheduler: Scheduler): ScheduleEvent[] => {
   requireCoordinator(job, command.by, 'override an assignment of');
   const task = taskOf(job, command.taskId);
   open(job);
   const reason = boundedText(command.reason, 'reason', 'schedule.invalid_reason', 1, LIMITS.reasonLength);
+  const member = activeMember(command.team, command.toMemberId);
   if (task.holder?.memberId === command.toMemberId)
     throw new DomainError(
       'schedule.same_member',
       `task ${task.taskId} is held by ${command.toMemberId} already`,
       'rule',
     );
-  if (!teamRegionsOf(job).includes(command.toRegionId)) {
+  if (!teamRegionsOf(job).includes(member.regionId)) {
     throw new DomainError(
       'schedule.not_qualified',
       `member ${command.toMemberId} is not in a team working on this job`,
       'rule',
       {
-        reasons: [
-          { code: 'schedule.not_in_team', message: `her team (${command.toRegionId}) does not work on this job` },
-        ],
+        reasons: [{ code: 'schedule.not_in_team', message: `her team (${member.regionId}) does not work on this job` }],
       },
     );
   }
-  const placement = command.placement;
+  const placement = placementFor(scheduler, job, task.taskId, member, command.team);
   if (placement.kind === 'does_not_fit') {
     throw new DomainError(
       'schedule.not_qualified',
@@ -478,7 +545,7 @@ const override = (command: OverrideAssignment, job: JobSchedule): ScheduleEvent[
         toMemberId: command.toMemberId,
         start: iso(placement.start),
         end: iso(placement.end),
-        teamRegionId: command.toRegionId,
+        teamRegionId: member.regionId,
         reason,
         by: command.by.id,
       },
@@ -491,15 +558,16 @@ const pair = (command: PairForTraining, job: JobSchedule): ScheduleEvent[] => {
   const task = taskOf(job, command.taskId);
   open(job);
   const reason = boundedText(command.reason, 'reason', 'schedule.invalid_reason', 1, LIMITS.reasonLength);
+  const trainee = activeMember(command.team, command.traineeMemberId);
   if (task.status !== 'assigned' || task.holder === undefined)
     throw new DomainError('task.not_assigned', `task ${task.taskId} has no holder to shadow`, 'rule');
   if (task.holder.memberId === command.traineeMemberId)
     throw new DomainError('schedule.trainee_is_holder', 'the holder cannot shadow herself', 'rule');
-  if (command.traineeRegionId !== job.regionId)
+  if (trainee.regionId !== job.regionId)
     throw new DomainError('schedule.trainee_not_in_team', `the trainee is not a member of ${job.regionId}`, 'rule');
   if (task.traineeMemberId !== undefined)
     throw new DomainError('task.already_paired', `task ${task.taskId} has a trainee already`, 'rule');
-  if (!command.traineeFree)
+  if (!traineeFree(job, trainee, command.team, task.holder))
     throw new DomainError('schedule.trainee_not_free', 'the trainee is not free during the holder’s span', 'rule');
   return [
     {
@@ -509,7 +577,7 @@ const pair = (command: PairForTraining, job: JobSchedule): ScheduleEvent[] => {
   ];
 };
 
-const share = (command: ShareJob, job: JobSchedule): ScheduleEvent[] => {
+const share = (command: ShareJob, job: JobSchedule, scheduler: Scheduler): ScheduleEvent[] => {
   requireCoordinator(job, command.by, 'share');
   open(job);
   const reason = boundedText(command.reason, 'reason', 'schedule.invalid_reason', 1, LIMITS.reasonLength);
@@ -526,9 +594,10 @@ const share = (command: ShareJob, job: JobSchedule): ScheduleEvent[] => {
       `the job is shared with ${command.partnerRegionId} already`,
       'rule',
     );
-  if (!tasksOf(job).some((t) => t.status === 'unassignable'))
+  const unassignable = tasksOf(job).filter((t) => t.status === 'unassignable');
+  if (unassignable.length === 0)
     throw new DomainError('schedule.sharing_not_needed', 'every task has found a member of the home team', 'rule');
-  if (command.partnerTeamSize < 1)
+  if (membersOf(command.team, [command.partnerRegionId]).length < 1)
     throw new DomainError(
       'schedule.partner_has_no_team',
       `${command.partnerRegionId} has no team to share with`,
@@ -538,17 +607,20 @@ const share = (command: ShareJob, job: JobSchedule): ScheduleEvent[] => {
     type: 'JobShared',
     data: { jobId: job.jobId, partnerRegionId: command.partnerRegionId, reason, by: command.by.id },
   };
-  const withPartner = evolve(job, shared);
-  if (!isJobSchedule(withPartner)) return [shared];
-  return [
-    shared,
-    ...planEvents(withPartner, command.plan, `shared with ${command.partnerRegionId}: ${reason}`, command.by),
-  ];
+  const withPartner = evolve(job, shared) as JobSchedule;
+  const plan = planTasks(
+    scheduler,
+    withPartner,
+    unassignable.map((t) => t.taskId),
+    command.team,
+    teamRegionsOf(withPartner),
+  );
+  return [shared, ...planEvents(withPartner, plan, `shared with ${command.partnerRegionId}: ${reason}`, command.by)];
 };
 
 const cancel = (command: RecordCancellation, state: ScheduleState): ScheduleEvent[] => {
   if (!isJobSchedule(state) || state.status === 'cancelled') return [];
-  const by = SYSTEM_ACTOR.id;
+  const by = PROCESS_MANAGER.id;
   return [
     { type: 'JobCancelledRecorded', data: { jobId: state.jobId, reason: command.reason } },
     ...tasksOf(state)
@@ -560,33 +632,38 @@ const cancel = (command: RecordCancellation, state: ScheduleState): ScheduleEven
   ];
 };
 
-export const decide = (command: ScheduleCommand, state: ScheduleState): ScheduleEvent[] => {
-  switch (command.type) {
-    case 'ReceiveTasks':
-      return receive(command, state);
-    case 'RecordInspection':
-      return isJobSchedule(state)
-        ? [
-            {
-              type: 'JobInspectionRecorded',
-              data: { jobId: state.jobId, accepted: command.accepted, reason: command.reason },
-            },
-          ]
-        : [];
-    case 'RecordCancellation':
-      return cancel(command, state);
-    case 'ScheduleTasks':
-      return schedule(command, existing(state));
-    case 'HandOffTask':
-      return handOff(command, existing(state));
-    case 'OverrideAssignment':
-      return override(command, existing(state));
-    case 'PairForTraining':
-      return pair(command, existing(state));
-    case 'ShareJob':
-      return share(command, existing(state));
-  }
-};
+/** The decisions, with the scheduler they ask (DEFAULT_SCHEDULER but in tests of a broken one). */
+export const decideWith =
+  (scheduler: Scheduler) =>
+  (command: ScheduleCommand, state: ScheduleState): ScheduleEvent[] => {
+    switch (command.type) {
+      case 'ReceiveTasks':
+        return receive(command, state, scheduler);
+      case 'RecordInspection':
+        return isJobSchedule(state)
+          ? [
+              {
+                type: 'JobInspectionRecorded',
+                data: { jobId: state.jobId, accepted: command.accepted, reason: command.reason },
+              },
+            ]
+          : [];
+      case 'RecordCancellation':
+        return cancel(command, state);
+      case 'ScheduleTasks':
+        return schedule(command, existing(state), scheduler);
+      case 'HandOffTask':
+        return handOff(command, existing(state), scheduler);
+      case 'OverrideAssignment':
+        return override(command, existing(state), scheduler);
+      case 'PairForTraining':
+        return pair(command, existing(state));
+      case 'ShareJob':
+        return share(command, existing(state), scheduler);
+    }
+  };
+
+export const decide = decideWith(DEFAULT_SCHEDULER);
 
 // ---- evolve ---------------------------------------------------------------------------------
 
@@ -646,6 +723,7 @@ export const evolve = (state: ScheduleState, event: ScheduleEvent): ScheduleStat
         reasons: [],
         traineeMemberId: undefined,
         participants: [],
+        gaveUpBy: tasks[t.taskId]?.gaveUpBy ?? [],
       };
     }
     return { ...base, round: Math.max(base.round, d.round), tasks, taskIds };
@@ -683,14 +761,18 @@ export const evolve = (state: ScheduleState, event: ScheduleEvent): ScheduleStat
         traineeMemberId: undefined,
         reasons: event.data.reasons.map((r) => ({ ...r })),
       }));
-    case 'TaskReleased':
+    case 'TaskReleased': {
+      // Released while the job is open: she could not go on (a cancellation's releases follow JobCancelledRecorded).
+      const gaveUp = state.status === 'open' ? event.data.memberId : undefined;
       return withTask(state, event.data.taskId, (t) => ({
         ...t,
         status: 'waiting',
         holder: undefined,
         traineeMemberId: undefined,
         reasons: [],
+        gaveUpBy: gaveUp === undefined || t.gaveUpBy.includes(gaveUp) ? t.gaveUpBy : [...t.gaveUpBy, gaveUp],
       }));
+    }
     case 'TraineePaired': {
       const trainee = event.data.traineeMemberId;
       return withTask(state, event.data.taskId, (t) => ({
@@ -711,5 +793,12 @@ export const evolve = (state: ScheduleState, event: ScheduleEvent): ScheduleStat
 };
 
 export const initialState = (): ScheduleState => ({ status: 'none' });
+
+/** The job's schedule decider, asking `scheduler` (a broken one, in the tests of ScheduleInvariantError). */
+export const scheduleDeciderWith = (scheduler: Scheduler): Decider<ScheduleCommand, ScheduleEvent, ScheduleState> => ({
+  decide: decideWith(scheduler),
+  evolve,
+  initialState,
+});
 
 export const scheduleDecider: Decider<ScheduleCommand, ScheduleEvent, ScheduleState> = { decide, evolve, initialState };

@@ -5,7 +5,9 @@ export const LIMITS = Object.freeze({
   reasonLength: 500,
   progressNoteLength: 2_000,
   skillLength: 60,
-  /** A week has 10,080 minutes: nobody wishes more. */
+  /** Wished minutes a week: at least one... */
+  minWishedMinutesPerWeek: 1,
+  /** ...and a week has 10,080 minutes: nobody wishes more. */
   maxWishedMinutesPerWeek: 10_080,
   /** An unavailability longer than a year is leaving the team, not a sick child. */
   maxUnavailableDays: 366,

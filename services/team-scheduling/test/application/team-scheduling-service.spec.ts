@@ -5,16 +5,24 @@
  * told from the events (history, holder at an instant). More members are registered the way
  * identity records them (MemberRegistered on `member-<id>`).
  */
+import { randomUUID } from 'node:crypto';
 import { EmbeddedEventBus, type BusSubscription } from '@workshare/bus';
-import { DomainError, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
+import {
+  actorOf,
+  contextOfEvent,
+  DomainError,
+  type CommandContext,
+  type EventStore,
+  type RecordedEvent,
+} from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { startTeamSchedulingConsumers } from '../../src/application/consumers.js';
-import { withinWindows } from '../../src/application/problems.js';
-import { ScheduleInvariantError, TeamSchedulingService } from '../../src/application/team-scheduling-service.js';
+import { TeamSchedulingService } from '../../src/application/team-scheduling-service.js';
 import type { TaskView } from '../../src/application/views.js';
 import { crewStream } from '../../src/domain/crew.js';
-import { scheduleStream } from '../../src/domain/job-schedule.js';
+import { PROCESS_MANAGER, scheduleStream } from '../../src/domain/job-schedule.js';
+import { ScheduleInvariantError, withinWindows } from '../../src/domain/team.js';
 import { openTeamSchedulingService, type TeamSchedulingRuntime } from '../../src/open-team-scheduling.js';
 import { castOf, type Cast, type Person } from '../cooperative.js';
 import { DAY_MS, eventually, everyDay, jobEvent, planTasks, registerMember, type PlanSpec } from '../support.js';
@@ -71,9 +79,13 @@ afterAll(async () => {
 });
 
 const service = () => runtime.service;
-const as = (person: Person) => cast.callers[person];
-const asMember = (memberId: string) => ({ subject: memberId, roles: [{ role: 'member' }] });
-const request = () => cast.request('coordinator');
+const as = (person: Person): CommandContext => ({ actor: actorOf(cast.callers[person]) });
+const asMember = (memberId: string): CommandContext => ({ actor: { id: memberId, roles: [{ kind: 'member' }] } });
+/** The context of a command: a fresh request id (a retry passes the first one again). */
+const fresh = (context: CommandContext, requestId: string = randomUUID()): CommandContext => ({
+  ...context,
+  requestId,
+});
 
 /** Plans a job (TasksPlanned on the bus) and waits until the consumer scheduled it. */
 const plannedJob = async (spec: PlanSpec) => {
@@ -131,18 +143,15 @@ describe('teams from identity’s members', () => {
       },
       metadata: { commandId: registered!.id, actor: 'system:team-scheduling' },
     });
-    await service().recordIdentityFact(
-      {
-        kind: 'registered',
-        memberId: coop.member.id,
-        regionId: 'fujisato',
-        townId: 'fujisato/fujikoto',
-        contractType: 'contractor',
-        skills: [],
-        availability: [],
-      },
-      { eventId: registered!.id },
-    );
+    await service().recordIdentityFact(contextOfEvent(PROCESS_MANAGER, registered!), {
+      kind: 'registered',
+      memberId: coop.member.id,
+      regionId: 'fujisato',
+      townId: 'fujisato/fujikoto',
+      contractType: 'contractor',
+      skills: [],
+      availability: [],
+    });
     expect(await store.readStream(crewStream(coop.member.id))).toHaveLength(1);
   });
 
@@ -259,7 +268,7 @@ describe('scheduling planned tasks', () => {
     });
     await broken.refreshRoster();
     const before = await store.streamVersion(scheduleStream(job.jobId));
-    await expect(broken.scheduleJob(as('coordinator'), job.jobId, request())).rejects.toBeInstanceOf(
+    await expect(broken.scheduleJob(fresh(as('coordinator')), job.jobId)).rejects.toBeInstanceOf(
       ScheduleInvariantError,
     );
     expect(await store.streamVersion(scheduleStream(job.jobId))).toBe(before);
@@ -276,12 +285,11 @@ describe('hand-off', () => {
     const holder = mine.memberId!;
     const before = byId(job.tasks);
 
-    const after = await service().handOffTask(
-      asMember(holder),
-      mine.taskId,
-      { reason: '子どもの発熱', progressNote: '10 件まで入力済み' },
-      request(),
-    );
+    const after = await service().handOffTask(fresh(asMember(holder)), {
+      taskId: mine.taskId,
+      reason: '子どもの発熱',
+      progressNote: '10 件まで入力済み',
+    });
     expect(after.status).toBe('assigned');
     expect(after.memberId).not.toBe(holder);
 
@@ -310,14 +318,17 @@ describe('hand-off', () => {
 
     // The new holder sees it; the holder at an instant is told from the events' times.
     expect((await service().listMyTasks(asMember(after.memberId!))).map((t) => t.taskId)).toContain(mine.taskId);
-    expect(await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[0]!.at.getTime()))).toBe(
-      holder,
-    );
-    expect(await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[2]!.at.getTime()))).toBe(
-      after.memberId,
-    );
     expect(
-      await service().getTaskHolder(as('coordinator'), mine.taskId, new Date(history[0]!.at.getTime() - 1)),
+      await service().getTaskHolder(as('coordinator'), { taskId: mine.taskId, at: new Date(history[0]!.at.getTime()) }),
+    ).toBe(holder);
+    expect(
+      await service().getTaskHolder(as('coordinator'), { taskId: mine.taskId, at: new Date(history[2]!.at.getTime()) }),
+    ).toBe(after.memberId);
+    expect(
+      await service().getTaskHolder(as('coordinator'), {
+        taskId: mine.taskId,
+        at: new Date(history[0]!.at.getTime() - 1),
+      }),
     ).toBeUndefined();
     await assertNoDoubleBooking(jobs);
   });
@@ -327,7 +338,7 @@ describe('hand-off', () => {
     const other = job.tasks[0]!.memberId === people.hana ? people.yui : people.hana;
     const version = await store.streamVersion(scheduleStream(job.jobId));
     await expect(
-      service().handOffTask(asMember(other), job.tasks[0]!.taskId, { reason: 'x', progressNote: '' }, request()),
+      service().handOffTask(fresh(asMember(other)), { taskId: job.tasks[0]!.taskId, reason: 'x', progressNote: '' }),
     ).rejects.toMatchObject({ code: 'task.not_held' });
     expect(await store.streamVersion(scheduleStream(job.jobId))).toBe(version);
   });
@@ -335,23 +346,74 @@ describe('hand-off', () => {
   it('answers a retried hand-off with its first outcome', async () => {
     const job = await plannedJob({ tasks: [{}] });
     const holder = job.tasks[0]!.memberId!;
-    const retry = request();
-    const first = await service().handOffTask(
-      asMember(holder),
-      job.tasks[0]!.taskId,
-      { reason: '急用', progressNote: '' },
-      retry,
-    );
-    const again = await service().handOffTask(
-      asMember(holder),
-      job.tasks[0]!.taskId,
-      { reason: '急用', progressNote: '' },
-      retry,
-    );
+    const retry = fresh(asMember(holder));
+    const first = await service().handOffTask(retry, {
+      taskId: job.tasks[0]!.taskId,
+      reason: '急用',
+      progressNote: '',
+    });
+    const again = await service().handOffTask(retry, {
+      taskId: job.tasks[0]!.taskId,
+      reason: '急用',
+      progressNote: '',
+    });
     expect(again).toEqual(first);
     expect((await store.readStream(scheduleStream(job.jobId))).filter((e) => e.type === 'TaskReleased')).toHaveLength(
       1,
     );
+  });
+});
+
+describe('the hand-off rule: a task never goes back automatically to a member who gave it up', () => {
+  it('a second hand-off does not give it back to the first holder; a coordinator’s override may', async () => {
+    // Two bookbinders of their own, so that the other tests' teams stay as they are.
+    const binders = [
+      await registerMember(store, {
+        townId: 'fujisato/tara',
+        skills: ['bookbinding'],
+        availability: everyDay('09:00', '17:00'),
+      }),
+      await registerMember(store, {
+        townId: 'fujisato/kasuge',
+        skills: ['bookbinding'],
+        availability: everyDay('09:00', '17:00'),
+      }),
+    ];
+    await eventually('joined', async () =>
+      (await store.readStream(crewStream(binders[1]!))).length === 1 ? true : undefined,
+    );
+    const job = await plannedJob({ tasks: [{ estimatedMinutes: 30, skills: ['bookbinding'] }] });
+    const taskId = job.taskIds[0]!;
+    const first = job.tasks[0]!.memberId!;
+    const second = binders.find((b) => b !== first)!;
+    expect(binders).toContain(first);
+
+    const handedOff = await service().handOffTask(fresh(asMember(first)), { taskId, reason: '急用', progressNote: '' });
+    expect(handedOff).toMatchObject({ status: 'assigned', memberId: second });
+    // The first holder fits best again, but she gave it up: nobody else can take it.
+    const again = await service().handOffTask(fresh(asMember(second)), { taskId, reason: '入院', progressNote: '' });
+    expect(again).toMatchObject({ status: 'unassignable' });
+    expect(again.memberId).toBeUndefined();
+    expect(again.reasons.map((r) => r.code)).toEqual(['schedule.only_members_who_gave_it_up']);
+    // Nor does scheduling the job again give it to either of them.
+    const rescheduled = await service().scheduleJob(fresh(as('coordinator')), job.jobId);
+    expect(rescheduled[0]).toMatchObject({ status: 'unassignable' });
+
+    const overridden = await service().overrideAssignment(fresh(as('coordinator')), {
+      taskId,
+      memberId: first,
+      reason: '本人と相談して戻す',
+    });
+    expect(overridden).toMatchObject({ status: 'assigned', memberId: first });
+    expect((await service().getTaskHistory(as('coordinator'), taskId)).map((h) => [h.kind, h.memberId])).toEqual([
+      ['assigned', first],
+      ['released', first],
+      ['handed_off', second],
+      ['released', second],
+      ['unassignable', ''],
+      ['overridden', first],
+    ]);
+    await assertNoDoubleBooking(jobs);
   });
 });
 
@@ -368,7 +430,8 @@ describe('unavailability', () => {
     expect(hers.length).toBeGreaterThanOrEqual(2);
     const from = hers[0]!.span!.end;
     const to = new Date(from.getTime() + 3 * DAY_MS);
-    const all = await service().getMemberSchedule(as('coordinator'), people.hana, {
+    const all = await service().getMemberSchedule(as('coordinator'), {
+      memberId: people.hana,
       from: new Date(Date.now() - DAY_MS),
       to: new Date(Date.now() + 30 * DAY_MS),
     });
@@ -377,12 +440,12 @@ describe('unavailability', () => {
     for (const jobId of jobs)
       for (const t of (await service().getJobSchedule(as('operator'), jobId)).tasks) before.set(t.taskId, snapshot(t));
 
-    const answered = await service().declareUnavailable(
-      as('coordinator'),
-      people.hana,
-      { from, to, reason: '子どもの看病 (3 日間)' },
-      request(),
-    );
+    const answered = await service().declareUnavailable(fresh(as('coordinator')), {
+      memberId: people.hana,
+      from,
+      to,
+      reason: '子どもの看病 (3 日間)',
+    });
     expect(answered.map((t) => t.taskId).sort()).toEqual(inPeriod.map((t) => t.taskId).sort());
     expect(answered.every((t) => t.memberId !== people.hana)).toBe(true);
 
@@ -474,7 +537,7 @@ describe('override, pairing, skills, sharing', () => {
   it('refuses an override to a member who would break a hard rule (no skill), storing nothing', async () => {
     const version = await store.streamVersion(scheduleStream(jobId));
     const error = await service()
-      .overrideAssignment(as('coordinator'), taskId, { memberId: people.sora, reason: '練習' }, request())
+      .overrideAssignment(fresh(as('coordinator')), { taskId, memberId: people.sora, reason: '練習' })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'schedule.not_qualified', kind: 'rule' });
     expect((error as DomainError).details.reasons).toEqual(
@@ -485,24 +548,18 @@ describe('override, pairing, skills, sharing', () => {
 
   it('refuses an override by a coordinator of another region', async () => {
     await expect(
-      service().overrideAssignment(
-        as('setagayaCoordinator'),
-        taskId,
-        { memberId: people.hana, reason: 'x' },
-        request(),
-      ),
+      service().overrideAssignment(fresh(as('setagayaCoordinator')), { taskId, memberId: people.hana, reason: 'x' }),
     ).rejects.toMatchObject({ code: 'schedule.forbidden' });
   });
 
   it('overrides to a qualified member at her earliest fitting span', async () => {
     const current = (await service().getJobSchedule(as('operator'), jobId)).tasks[0]!;
     const to = current.memberId === people.yui ? people.hana : people.yui;
-    const task = await service().overrideAssignment(
-      as('coordinator'),
+    const task = await service().overrideAssignment(fresh(as('coordinator')), {
       taskId,
-      { memberId: to, reason: '経験者に任せる' },
-      request(),
-    );
+      memberId: to,
+      reason: '経験者に任せる',
+    });
     expect(task).toMatchObject({ status: 'assigned', memberId: to, teamRegionId: 'fujisato' });
     const history = await service().getTaskHistory(as('coordinator'), taskId);
     expect(history.at(-1)).toMatchObject({
@@ -516,12 +573,11 @@ describe('override, pairing, skills, sharing', () => {
   });
 
   it('pairs a free trainee with the holder; she sees the task and is busy then', async () => {
-    const task = await service().pairForTraining(
-      as('coordinator'),
+    const task = await service().pairForTraining(fresh(as('coordinator')), {
       taskId,
-      { traineeMemberId: people.sora, reason: '入力の研修' },
-      request(),
-    );
+      traineeMemberId: people.sora,
+      reason: '入力の研修',
+    });
     expect(task.traineeMemberId).toBe(people.sora);
     expect((await service().listMyTasks(asMember(people.sora))).map((t) => t.taskId)).toEqual([taskId]);
     expect((await service().getTaskHistory(asMember(people.sora), taskId)).at(-1)).toMatchObject({
@@ -530,7 +586,7 @@ describe('override, pairing, skills, sharing', () => {
       actor: coop.coordinator.id,
     });
     await expect(
-      service().pairForTraining(as('coordinator'), taskId, { traineeMemberId: coop.member.id, reason: 'x' }, request()),
+      service().pairForTraining(fresh(as('coordinator')), { taskId, traineeMemberId: coop.member.id, reason: 'x' }),
     ).rejects.toMatchObject({ code: 'task.already_paired' });
   });
 
@@ -541,12 +597,11 @@ describe('override, pairing, skills, sharing', () => {
     // 20:00–22:00: neither is ever inside the other's windows.
     const trainee = holder === coop.member.id ? people.yui : coop.member.id;
     await expect(
-      service().pairForTraining(
-        as('coordinator'),
-        job.tasks[0]!.taskId,
-        { traineeMemberId: trainee, reason: '研修' },
-        request(),
-      ),
+      service().pairForTraining(fresh(as('coordinator')), {
+        taskId: job.tasks[0]!.taskId,
+        traineeMemberId: trainee,
+        reason: '研修',
+      }),
     ).rejects.toMatchObject({
       code: 'schedule.trainee_not_free',
     });
@@ -554,12 +609,12 @@ describe('override, pairing, skills, sharing', () => {
 
   it('grants a skill only after inspected work: refused before the inspection, granted after it was accepted', async () => {
     const grant = () =>
-      service().grantSkill(
-        as('coordinator'),
-        people.sora,
-        { skill: 'data entry', jobId, reason: '研修で入力を習得' },
-        request(),
-      );
+      service().grantSkill(fresh(as('coordinator')), {
+        memberId: people.sora,
+        skill: 'data entry',
+        jobId,
+        reason: '研修で入力を習得',
+      });
     await expect(grant()).rejects.toMatchObject({ code: 'skill.no_inspected_work' });
     await jobEvent(store, jobId, 'JobInspected', { accepted: true, reason: '', inspectedBy: 'business-user' });
     await eventually('the inspection recorded', async () =>
@@ -576,7 +631,7 @@ describe('override, pairing, skills, sharing', () => {
     const took = new Set((await service().getTaskHistory(as('coordinator'), taskId)).map((h) => h.memberId));
     const outsider = [people.hana, people.yui, coop.member.id].find((m) => !took.has(m))!;
     await expect(
-      service().grantSkill(as('coordinator'), outsider, { skill: 'proofreading', jobId, reason: 'x' }, request()),
+      service().grantSkill(fresh(as('coordinator')), { memberId: outsider, skill: 'proofreading', jobId, reason: 'x' }),
     ).rejects.toMatchObject({ code: 'skill.no_inspected_work' });
   });
 
@@ -591,15 +646,18 @@ describe('override, pairing, skills, sharing', () => {
     expect(translation).toMatchObject({ status: 'unassignable' });
     expect(entry).toMatchObject({ status: 'assigned', teamRegionId: 'fujisato' });
     await expect(
-      service().shareJob(as('setagayaCoordinator'), job.jobId, { partnerRegionId: 'setagaya', reason: 'x' }, request()),
+      service().shareJob(fresh(as('setagayaCoordinator')), {
+        jobId: job.jobId,
+        partnerRegionId: 'setagaya',
+        reason: 'x',
+      }),
     ).rejects.toMatchObject({ code: 'schedule.forbidden' });
 
-    const tasks = await service().shareJob(
-      as('coordinator'),
-      job.jobId,
-      { partnerRegionId: 'setagaya', reason: '藤里に翻訳できる人がいない' },
-      request(),
-    );
+    const tasks = await service().shareJob(fresh(as('coordinator')), {
+      jobId: job.jobId,
+      partnerRegionId: 'setagaya',
+      reason: '藤里に翻訳できる人がいない',
+    });
     expect(tasks.find((t) => t.taskId === translation!.taskId)).toMatchObject({
       status: 'assigned',
       memberId: people.rin,
@@ -614,14 +672,14 @@ describe('override, pairing, skills, sharing', () => {
     // The partner's coordinator now reads the job; sharing again is refused.
     expect((await service().getJobSchedule(as('setagayaCoordinator'), job.jobId)).tasks).toHaveLength(2);
     await expect(
-      service().shareJob(as('coordinator'), job.jobId, { partnerRegionId: 'chofu', reason: 'x' }, request()),
+      service().shareJob(fresh(as('coordinator')), { jobId: job.jobId, partnerRegionId: 'chofu', reason: 'x' }),
     ).rejects.toMatchObject({ code: 'schedule.sharing_not_needed' });
   });
 
   it('refuses to share a local-only job', async () => {
     const job = await plannedJob({ tasks: [{ skills: ['translation'] }], localOnlyTownId: 'fujisato/fujikoto' });
     await expect(
-      service().shareJob(as('coordinator'), job.jobId, { partnerRegionId: 'setagaya', reason: 'x' }, request()),
+      service().shareJob(fresh(as('coordinator')), { jobId: job.jobId, partnerRegionId: 'setagaya', reason: 'x' }),
     ).rejects.toMatchObject({ code: 'schedule.local_only_cannot_share' });
   });
 });
@@ -681,17 +739,21 @@ describe('job intake’s cancellations and identity’s departures', () => {
 describe('who may read what', () => {
   it('a member’s schedule: hers and her region’s coordinators’', async () => {
     const period = { from: new Date(Date.now() - DAY_MS), to: new Date(Date.now() + 30 * DAY_MS) };
-    await expect(service().getMemberSchedule(asMember(people.hana), people.hana, period)).resolves.toBeInstanceOf(
-      Array,
-    );
-    await expect(service().getMemberSchedule(as('setagayaCoordinator'), people.hana, period)).rejects.toMatchObject({
-      code: 'crew.forbidden',
-    });
-    await expect(service().getMemberSchedule(asMember(people.yui), people.hana, period)).rejects.toMatchObject({
+    await expect(
+      service().getMemberSchedule(asMember(people.hana), { memberId: people.hana, ...period }),
+    ).resolves.toBeInstanceOf(Array);
+    await expect(
+      service().getMemberSchedule(as('setagayaCoordinator'), { memberId: people.hana, ...period }),
+    ).rejects.toMatchObject({
       code: 'crew.forbidden',
     });
     await expect(
-      service().getMemberSchedule(as('coordinator'), people.hana, { from: period.to, to: period.from }),
+      service().getMemberSchedule(asMember(people.yui), { memberId: people.hana, ...period }),
+    ).rejects.toMatchObject({
+      code: 'crew.forbidden',
+    });
+    await expect(
+      service().getMemberSchedule(as('coordinator'), { memberId: people.hana, from: period.to, to: period.from }),
     ).rejects.toMatchObject({ code: 'crew.invalid_period' });
   });
 

@@ -9,7 +9,7 @@ import {
   type CrewMember,
 } from '../../src/domain/crew.js';
 import { coordinator, HANAKO, hanako, joined, JOB, NOW, setagayaCoordinator, system, yuki } from './fixtures.js';
-import type { Actor } from '../../src/domain/actor.js';
+import type { Actor } from '@workshare/eventsourcing';
 
 const spec = DeciderSpecification.for(crewDecider);
 const DAY = 86_400_000;

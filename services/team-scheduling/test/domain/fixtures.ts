@@ -1,4 +1,4 @@
-import type { Actor } from '../../src/domain/actor.js';
+import type { Actor } from '@workshare/eventsourcing';
 import type { CrewEvent } from '../../src/domain/crew.js';
 import type { PlannedTaskData, ScheduleEvent } from '../../src/domain/job-schedule.js';
 

@@ -18,7 +18,7 @@ import { startTestCooperative, type TestCooperative } from '@workshare/identity'
 import { teamSchedulingV1 } from '@workshare/proto';
 import { startTeamSchedulingGrpc } from '../../src/adapters/grpc/team-scheduling-grpc.js';
 import { startTeamSchedulingConsumers } from '../../src/application/consumers.js';
-import { withinWindows } from '../../src/application/problems.js';
+import { withinWindows } from '../../src/domain/team.js';
 import { crewStream, scheduleStream } from '../../src/index.js';
 import { openTeamSchedulingService, type TeamSchedulingRuntime } from '../../src/open-team-scheduling.js';
 import type { Person } from '../cooperative.js';
@@ -166,7 +166,9 @@ export const describeTeamSchedulingGrpc = (label: string, setup: () => Promise<G
         );
         const schedule = await client.getJobSchedule({ jobId: job.jobId }, call('business'));
         expect(schedule.tasks[0]).toMatchObject({ memberId: people.kaede, traineeMemberId: people.sora });
-        expect(schedule.loads).toEqual(
+        // The members' hours are for the job's coordinators (the business sees none: see 'what the job's business sees').
+        expect(schedule.loads).toEqual([]);
+        expect((await client.getJobSchedule({ jobId: job.jobId }, call('coordinator'))).loads).toEqual(
           expect.arrayContaining([{ memberId: people.kaede, assignedMinutes: 30, wishedMinutesPerWeek: 7 * 180 }]),
         );
 
@@ -263,6 +265,79 @@ export const describeTeamSchedulingGrpc = (label: string, setup: () => Promise<G
         expect(lines).toContain('task handed off');
         expect(lines).not.toContain('子どもの発熱');
         expect(lines).not.toContain('半分まで入力済み');
+      });
+    });
+
+    describe('what the job’s business sees: who holds each task and its status, nothing the members told', () => {
+      const REASON = '子どもの入院';
+      const NOTE = '12 件目まで入力、残りは名簿の 2 枚目';
+      const OVERRIDE_REASON = '体調を考えて交代';
+      let jobId: string;
+      let taskId: string;
+
+      beforeAll(async () => {
+        const job = await plannedJob({ tasks: [{ estimatedMinutes: 30 }] });
+        jobId = job.jobId;
+        taskId = job.taskIds[0]!;
+        if (job.tasks[0]!.memberId !== coop.member.id)
+          await client.overrideAssignment(
+            { requestId: randomUUID(), taskId, memberId: coop.member.id, reason: OVERRIDE_REASON },
+            call('coordinator'),
+          );
+        await client.setWishedHours(
+          { requestId: randomUUID(), memberId: coop.member.id, minutesPerWeek: 321 },
+          call('member'),
+        );
+        await client.handOffTask(
+          { requestId: randomUUID(), taskId, reason: REASON, progressNote: NOTE },
+          call('member'),
+        );
+      });
+
+      it('GetJobSchedule: the holders and statuses, no member’s hours', async () => {
+        const forBusiness = await client.getJobSchedule({ jobId }, call('business'));
+        const forCoordinator = await client.getJobSchedule({ jobId }, call('coordinator'));
+        expect(forBusiness.tasks).toEqual(forCoordinator.tasks);
+        expect(forBusiness.tasks[0]!.status).not.toBe(AssignmentStatus.ASSIGNMENT_STATUS_UNSPECIFIED);
+        if (forBusiness.tasks[0]!.status === AssignmentStatus.ASSIGNMENT_STATUS_ASSIGNED)
+          expect(forBusiness.tasks[0]!.memberId).not.toBe('');
+        expect(forBusiness.loads).toEqual([]);
+        expect(forCoordinator.loads).toEqual(
+          expect.arrayContaining([expect.objectContaining({ memberId: coop.member.id, wishedMinutesPerWeek: 321 })]),
+        );
+      });
+
+      it('GetTaskHistory: who held the task and when, never the reasons or the progress notes', async () => {
+        const { entries } = await client.getTaskHistory({ taskId }, call('business'));
+        const full = (await client.getTaskHistory({ taskId }, call('coordinator'))).entries;
+        expect(entries.map((e) => [e.kind, e.memberId, e.fromMemberId, e.actor, e.at])).toEqual(
+          full.map((e) => [e.kind, e.memberId, e.fromMemberId, e.actor, e.at]),
+        );
+        expect(entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['assigned', 'released']));
+        expect(entries.find((e) => e.kind === 'released')).toMatchObject({ memberId: coop.member.id });
+        for (const entry of entries) {
+          expect(entry.progressNote).toBe('');
+          // An unassignable entry keeps the scheduler's codes (no member wrote them).
+          if (entry.kind !== 'unassignable') expect(entry.reason).toBe('');
+        }
+        const told = JSON.stringify(entries);
+        for (const words of [REASON, NOTE, OVERRIDE_REASON]) expect(told).not.toContain(words);
+        // The job's coordinator reads them all.
+        expect(full.find((e) => e.kind === 'released')).toMatchObject({ reason: REASON, progressNote: NOTE });
+        expect((await client.getTaskHolder({ taskId, at: new Date() }, call('business'))).memberId).toBe(
+          (await client.getTaskHolder({ taskId, at: new Date() }, call('coordinator'))).memberId,
+        );
+      });
+
+      it('GetMemberSchedule: refused (a member’s time is not the business’s)', async () => {
+        const period = { from: new Date(Date.now() - DAY_MS), to: new Date(Date.now() + 30 * DAY_MS) };
+        for (const memberId of [coop.member.id, people.kaede])
+          expect(
+            await refusal(wire(server.address, 'getMemberSchedule', { memberId, ...period }, token('business'))),
+          ).toEqual({
+            status: 'PERMISSION_DENIED',
+            errorCode: 'crew.forbidden',
+          });
       });
     });
 

@@ -1,16 +1,14 @@
 import {
-  type AuthenticatedCallContext,
+  commandContextOf,
   defineService,
-  REQUEST_ID_LIMIT,
+  startServiceGrpc,
   type GrpcServer,
   type ServiceGrpcOptions,
   type ServiceRegistration,
-  startServiceGrpc,
 } from '@workshare/grpc';
 import { fileDescriptorProtos, teamSchedulingV1 } from '@workshare/proto';
-import type { RequestContext } from '../../application/caller.js';
 import type { TeamSchedulingService } from '../../application/team-scheduling-service.js';
-import { LIMITS } from '../../domain/text.js';
+import { TEAM_SCHEDULING_REQUEST_LIMITS } from './request-limits.js';
 import {
   historyEntryMessage,
   instantOf,
@@ -22,46 +20,11 @@ import {
 } from './messages.js';
 
 /**
- * The longest each text field of a request may be, from the domain's LIMITS, with the domain's
- * code: the host refuses a longer value before the handler runs (lengths in characters, as
- * sent). Every other string field is an id, at most ID_MAX_LENGTH (128) characters.
- */
-const reason = (code: string) => ({ maxLength: LIMITS.reasonLength, code });
-const SCHEDULE_REASON = reason('schedule.invalid_reason');
-const CREW_REASON = reason('crew.invalid_reason');
-
-export const TEAM_SCHEDULING_REQUEST_LIMITS = {
-  fields: {
-    scheduleJob: { requestId: REQUEST_ID_LIMIT },
-    handOffTask: {
-      requestId: REQUEST_ID_LIMIT,
-      reason: reason('task.invalid_reason'),
-      progressNote: { maxLength: LIMITS.progressNoteLength, code: 'task.invalid_progress_note' },
-    },
-    declareUnavailable: { requestId: REQUEST_ID_LIMIT, reason: CREW_REASON },
-    overrideAssignment: { requestId: REQUEST_ID_LIMIT, reason: SCHEDULE_REASON },
-    setWishedHours: { requestId: REQUEST_ID_LIMIT },
-    grantSkill: {
-      requestId: REQUEST_ID_LIMIT,
-      skill: { maxLength: LIMITS.skillLength, code: 'crew.invalid_skill' },
-      reason: CREW_REASON,
-    },
-    pairForTraining: { requestId: REQUEST_ID_LIMIT, reason: SCHEDULE_REASON },
-    shareJob: { requestId: REQUEST_ID_LIMIT, reason: SCHEDULE_REASON },
-  },
-} as const;
-
-/** What a command passes to the facade: its request id and the call's trace. */
-const requestContext = (requestId: string, ctx: AuthenticatedCallContext): RequestContext => ({
-  requestId,
-  ...(ctx.traceparent !== undefined ? { traceparent: ctx.traceparent } : {}),
-});
-
-/**
  * The team scheduling service over gRPC (proto/workshare/teamscheduling/v1/team_scheduling.proto):
  * the host checks every request's text first (TEAM_SCHEDULING_REQUEST_LIMITS; NUL, invalid
- * Unicode, timestamps), then each RPC checks its request at the edge (messages.ts), calls the facade as the verified caller
- * and maps the answer back. Errors are the facade's DomainErrors, mapped to status codes by the
+ * Unicode, timestamps), then each RPC checks its request at the edge (messages.ts), calls the
+ * facade with the call's context (commandContextOf: the verified caller, the request id, the
+ * token, the trace) and maps the answer back. Errors are the facade's DomainErrors, mapped to status codes by the
  * host (DESIGN §2). Every method needs a token. Logs carry ids, never reasons or notes (they may
  * speak of a member's family).
  */
@@ -70,35 +33,37 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
     teamSchedulingV1.TeamSchedulingServiceService,
     {
       scheduleJob: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const jobId = requiredText(request.jobId, 'job_id');
-        const tasks = await service.scheduleJob(ctx.caller, jobId, requestContext(requestId, ctx));
+        const tasks = await service.scheduleJob(context, jobId);
         ctx.logger.info({ jobId, by: ctx.caller.subject }, 'job scheduled');
         return { tasks: tasks.map(scheduledTaskMessage) };
       },
 
       getJobSchedule: async (request, ctx) =>
-        jobScheduleMessage(await service.getJobSchedule(ctx.caller, requiredText(request.jobId, 'job_id'))),
+        jobScheduleMessage(await service.getJobSchedule(commandContextOf(ctx), requiredText(request.jobId, 'job_id'))),
 
       getMemberSchedule: async (request, ctx) => {
-        const memberId = requiredText(request.memberId, 'member_id');
-        const period = { from: instantOf(request.from, 'from'), to: instantOf(request.to, 'to') };
-        return { tasks: (await service.getMemberSchedule(ctx.caller, memberId, period)).map(scheduledTaskMessage) };
+        const query = {
+          memberId: requiredText(request.memberId, 'member_id'),
+          from: instantOf(request.from, 'from'),
+          to: instantOf(request.to, 'to'),
+        };
+        return { tasks: (await service.getMemberSchedule(commandContextOf(ctx), query)).map(scheduledTaskMessage) };
       },
 
       listMyTasks: async (_request, ctx) => ({
-        tasks: (await service.listMyTasks(ctx.caller)).map(scheduledTaskMessage),
+        tasks: (await service.listMyTasks(commandContextOf(ctx))).map(scheduledTaskMessage),
       }),
 
       handOffTask: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const taskId = requiredText(request.taskId, 'task_id');
-        const task = await service.handOffTask(
-          ctx.caller,
+        const task = await service.handOffTask(context, {
           taskId,
-          { reason: request.reason, progressNote: request.progressNote },
-          requestContext(requestId, ctx),
-        );
+          reason: request.reason,
+          progressNote: request.progressNote,
+        });
         ctx.logger.info(
           { taskId, jobId: task.jobId, by: ctx.caller.subject, to: task.memberId ?? null },
           'task handed off',
@@ -107,101 +72,84 @@ export const teamSchedulingGrpcService = (service: TeamSchedulingService): Servi
       },
 
       declareUnavailable: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const memberId = requiredText(request.memberId, 'member_id');
-        const input = {
+        const tasks = await service.declareUnavailable(context, {
+          memberId,
           from: instantOf(request.from, 'from'),
           to: instantOf(request.to, 'to'),
           reason: request.reason,
-        };
-        const tasks = await service.declareUnavailable(ctx.caller, memberId, input, requestContext(requestId, ctx));
+        });
         ctx.logger.info({ memberId, by: ctx.caller.subject, tasks: tasks.length }, 'unavailability declared');
         return { tasks: tasks.map(scheduledTaskMessage) };
       },
 
       overrideAssignment: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const taskId = requiredText(request.taskId, 'task_id');
         const memberId = requiredText(request.memberId, 'member_id');
-        const task = await service.overrideAssignment(
-          ctx.caller,
-          taskId,
-          { memberId, reason: request.reason },
-          requestContext(requestId, ctx),
-        );
+        const task = await service.overrideAssignment(context, { taskId, memberId, reason: request.reason });
         ctx.logger.info({ taskId, jobId: task.jobId, to: memberId, by: ctx.caller.subject }, 'assignment overridden');
         return { task: scheduledTaskMessage(task) };
       },
 
       getTaskHistory: async (request, ctx) => ({
-        entries: (await service.getTaskHistory(ctx.caller, requiredText(request.taskId, 'task_id'))).map(
+        entries: (await service.getTaskHistory(commandContextOf(ctx), requiredText(request.taskId, 'task_id'))).map(
           historyEntryMessage,
         ),
       }),
 
       getTaskHolder: async (request, ctx) => {
-        const taskId = requiredText(request.taskId, 'task_id');
-        const holder = await service.getTaskHolder(ctx.caller, taskId, instantOf(request.at, 'at'));
-        return { memberId: holder ?? '' };
+        const query = { taskId: requiredText(request.taskId, 'task_id'), at: instantOf(request.at, 'at') };
+        return { memberId: (await service.getTaskHolder(commandContextOf(ctx), query)) ?? '' };
       },
 
       setWishedHours: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const memberId = requiredText(request.memberId, 'member_id');
-        await service.setWishedHours(
-          ctx.caller,
+        await service.setWishedHours(context, {
           memberId,
-          wholeNumberOf(request.minutesPerWeek, 'minutes_per_week'),
-          requestContext(requestId, ctx),
-        );
+          minutesPerWeek: wholeNumberOf(request.minutesPerWeek, 'minutes_per_week'),
+        });
         ctx.logger.info({ memberId, by: ctx.caller.subject }, 'wished hours set');
         return {};
       },
 
       grantSkill: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const memberId = requiredText(request.memberId, 'member_id');
         const jobId = requiredText(request.jobId, 'job_id');
-        await service.grantSkill(
-          ctx.caller,
-          memberId,
-          { skill: request.skill, jobId, reason: request.reason },
-          requestContext(requestId, ctx),
-        );
+        await service.grantSkill(context, { memberId, skill: request.skill, jobId, reason: request.reason });
         ctx.logger.info({ memberId, jobId, by: ctx.caller.subject }, 'skill granted');
         return {};
       },
 
       pairForTraining: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const taskId = requiredText(request.taskId, 'task_id');
         const traineeMemberId = requiredText(request.traineeMemberId, 'trainee_member_id');
-        await service.pairForTraining(
-          ctx.caller,
-          taskId,
-          { traineeMemberId, reason: request.reason },
-          requestContext(requestId, ctx),
-        );
+        await service.pairForTraining(context, { taskId, traineeMemberId, reason: request.reason });
         ctx.logger.info({ taskId, traineeMemberId, by: ctx.caller.subject }, 'trainee paired');
         return {};
       },
 
       shareJob: async (request, ctx) => {
-        const requestId = requestIdOf(request);
+        const context = commandContextOf(ctx, requestIdOf(request));
         const jobId = requiredText(request.jobId, 'job_id');
         const partnerRegionId = requiredText(request.partnerRegionId, 'partner_region_id');
-        const tasks = await service.shareJob(
-          ctx.caller,
+        const tasks = await service.shareJob(context, {
           jobId,
-          { partnerRegionId: partnerRegionId.trim(), reason: request.reason },
-          requestContext(requestId, ctx),
-        );
+          partnerRegionId: partnerRegionId.trim(),
+          reason: request.reason,
+        });
         ctx.logger.info({ jobId, partnerRegionId, by: ctx.caller.subject }, 'job shared');
         return { tasks: tasks.map(scheduledTaskMessage) };
       },
     },
     { limits: TEAM_SCHEDULING_REQUEST_LIMITS },
   );
+
+export { TEAM_SCHEDULING_REQUEST_LIMITS } from './request-limits.js';
 
 export type StartTeamSchedulingGrpcOptions = ServiceGrpcOptions<TeamSchedulingService>;
 

@@ -45,7 +45,7 @@ const iso = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOStr
 /**
  * Every hard rule the schedule breaks, one line each (empty when it keeps them all): each task
  * assigned once or reported unassignable with a reason; the member exists, has the skills and,
- * for a local-only task, lives in the town; the task lasts its estimate, inside one occurrence
+ * for a local-only task, lives in the town, and is not excluded from it (she gave it up); the task lasts its estimate, inside one occurrence
  * of her windows, after `notBefore` and every predecessor's planned end, by its deadline; a
  * member holds one task at a time, never over her busy or unavailable spans.
  */
@@ -92,6 +92,8 @@ export const checkSchedule = (problem: SchedulingProblem, schedule: Schedule): s
     if (task.localOnlyTownId !== null && member.townId !== task.localOnlyTownId) {
       violations.push(`task ${a.taskId}: local to ${task.localOnlyTownId}, ${a.memberId} lives in ${member.townId}`);
     }
+    if (task.excludedMemberIds?.includes(a.memberId))
+      violations.push(`task ${a.taskId}: ${a.memberId} gave it up and may not be given it again`);
     if (a.end - a.start !== task.estimatedMinutes * MINUTE_MS) {
       violations.push(
         `task ${a.taskId}: planned for ${(a.end - a.start) / MINUTE_MS} minutes, estimated ${task.estimatedMinutes}`,

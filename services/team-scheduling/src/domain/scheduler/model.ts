@@ -45,6 +45,11 @@ export interface SchedulingTask {
   readonly deadline: number;
   /** Set when the job is local only: only members living in this town may take it. */
   readonly localOnlyTownId: string | null;
+  /**
+   * Members who may not take this task: those who gave it up because they could not go on (a
+   * hand-off, an unavailability). Only a coordinator's override gives it back to one of them.
+   */
+  readonly excludedMemberIds?: readonly string[];
 }
 
 export interface SchedulingProblem {

@@ -19,7 +19,7 @@ export interface PreparedTask {
   readonly fixedEarliest: number;
   /** Predecessors neither in the problem nor in `fixedEnds`: the task cannot be planned. */
   readonly missingPredecessors: readonly string[];
-  /** Tasks of one class are open to the same members (same skills, same local-only town). */
+  /** Tasks of one class are open to the same members (same skills, same local-only town, same members excluded). */
   readonly classKey: string;
 }
 
@@ -39,6 +39,7 @@ export const REASON = {
   noTimeBeforeDeadline: 'schedule.no_time_before_deadline',
   predecessorUnassigned: 'schedule.predecessor_unassigned',
   cycle: 'schedule.cycle',
+  onlyMembersWhoGaveItUp: 'schedule.only_members_who_gave_it_up',
 } as const;
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -94,6 +95,7 @@ export class PreparedProblem {
       predecessors.sort((a, b) => a - b);
       horizonEnd = Math.max(horizonEnd, task.deadline);
       const skills = [...new Set(task.skills)].sort(byId);
+      const excluded = [...new Set(task.excludedMemberIds ?? [])].sort(byId);
       return {
         index,
         task,
@@ -102,7 +104,7 @@ export class PreparedProblem {
         successors: [],
         fixedEarliest,
         missingPredecessors: missing.sort(byId),
-        classKey: `${skills.join('\u0000')}\u0001${task.localOnlyTownId ?? ''}`,
+        classKey: `${skills.join('\u0000')}\u0001${task.localOnlyTownId ?? ''}\u0001${excluded.join('\u0000')}`,
       };
     });
     for (const t of prepared) for (const p of t.predecessors) (prepared[p] as PreparedTask).successors.push(t.index);
@@ -111,20 +113,28 @@ export class PreparedProblem {
     this.standing = findCycles(prepared);
   }
 
-  /** Members (indices, ascending) who may take the task: every skill, and the town when local only. */
+  /**
+   * Members (indices, ascending) who may take the task: every skill, the town when local only,
+   * and not one of its excluded members.
+   */
   qualifiedMembers(t: PreparedTask): readonly number[] {
     let found = this.classes.get(t.classKey);
     if (found) return found;
-    found = this.withSkills(t.task.skills, t.task.localOnlyTownId);
+    found = this.withSkills(t.task.skills, t.task.localOnlyTownId, t.task.excludedMemberIds);
     this.classes.set(t.classKey, found);
     return found;
   }
 
   /** One pass over the team per class of tasks: few classes, and no index to build per call. */
-  private withSkills(skills: readonly string[], townId: string | null): number[] {
+  private withSkills(skills: readonly string[], townId: string | null, excluded: readonly string[] = []): number[] {
     const found: number[] = [];
     this.members.forEach((m, i) => {
-      if ((townId === null || m.townId === townId) && skills.every((s) => m.skills.includes(s))) found.push(i);
+      if (
+        (townId === null || m.townId === townId) &&
+        skills.every((s) => m.skills.includes(s)) &&
+        !excluded.includes(m.memberId)
+      )
+        found.push(i);
     });
     return found;
   }
@@ -180,7 +190,12 @@ export class PreparedProblem {
     }
     const qualified = this.qualifiedMembers(t);
     const skills = task.skills.length > 0 ? task.skills.join(', ') : '(none)';
-    if (qualified.length === 0) {
+    if (qualified.length === 0 && this.withSkills(task.skills, task.localOnlyTownId).length > 0) {
+      reasons.push({
+        code: REASON.onlyMembersWhoGaveItUp,
+        message: 'the only qualified members are those who gave the task up',
+      });
+    } else if (qualified.length === 0) {
       if (task.localOnlyTownId === null || this.withSkills(task.skills, null).length === 0) {
         reasons.push({ code: REASON.noMemberWithSkills, message: `nobody in the team has the skills: ${skills}` });
       }

@@ -376,7 +376,7 @@ class Planner {
     const member = this.members[m] as SchedulingMember;
     if (task.localOnlyTownId !== null && member.townId !== task.localOnlyTownId) return false;
     for (const s of task.skills) if (!member.skills.includes(s)) return false;
-    return true;
+    return task.excludedMemberIds === undefined || !task.excludedMemberIds.includes(member.memberId);
   }
 
   private assign(i: number, m: number, start: number): void {

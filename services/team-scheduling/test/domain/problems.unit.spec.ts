@@ -1,8 +1,8 @@
 import { fold } from '@workshare/eventsourcing';
-import { jobProblem, overlaps, planOf, withinWindows } from '../../src/application/problems.js';
+import { jobProblem, overlaps, planOf, withinWindows } from '../../src/domain/team.js';
 import { crewDecider, type CrewMember } from '../../src/domain/crew.js';
 import { scheduleDecider, type JobSchedule } from '../../src/domain/job-schedule.js';
-import { assigned, at, HANAKO, joined, MAI, received, SPAN, T1, T2, task, YUKI } from '../domain/fixtures.js';
+import { assigned, at, HANAKO, joined, MAI, received, SPAN, T1, T2, task, YUKI } from './fixtures.js';
 
 const member = (memberId: string, extra: Parameters<typeof joined>[1] = {}): CrewMember =>
   fold(crewDecider, [joined(memberId, extra)]) as CrewMember;

@@ -1,0 +1,177 @@
+import { DomainError, type CommandContext, type RecordedEvent } from '@workshare/eventsourcing';
+import { crewStream, type UnavailabilityDeclared } from '../domain/crew.js';
+import { overlaps } from '../domain/team.js';
+import { DECLARATION_KEY } from './roster.js';
+import { taskViewIn, taskViewOf, type TaskView } from './views.js';
+import { idOf, personsCommandId, type Workbench } from './workbench.js';
+
+export interface HandOffInput {
+  readonly taskId: string;
+  readonly reason: string;
+  readonly progressNote: string;
+}
+
+export interface UnavailabilityInput {
+  readonly memberId: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly reason: string;
+}
+
+export interface OverrideInput {
+  readonly taskId: string;
+  readonly memberId: string;
+  readonly reason: string;
+}
+
+/** A period in which her tasks are handed off: an unavailability, or from her departure on. */
+export interface Departure {
+  /** The event it follows (UnavailabilityDeclared, MemberLeftTeam): each hand-off is known by it and the task. */
+  readonly declarationId: string;
+  readonly memberId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly reason: string;
+}
+
+/**
+ * Changes of hands: a holder who cannot go on hands her task off, a declared unavailability (or
+ * a departure) hands off her tasks in the period, a coordinator overrides an assignment. Each
+ * hand-off is one command on the job's stream with the roster snapshot of its teams: the
+ * decider asks the scheduler for the successor, never one who gave the task up.
+ */
+export class HandOffs {
+  constructor(private readonly bench: Workbench) {}
+
+  /** The holder cannot go on: her task is released and the best available teammate takes it, in one append. */
+  handOffTask(context: CommandContext, { taskId, reason, progressNote }: HandOffInput): Promise<TaskView> {
+    const { bench } = this;
+    const commandId = personsCommandId(context);
+    idOf(taskId, 'task.invalid_id', 'task_id');
+    return bench.queue.run(async () => {
+      await bench.roster.ensureFresh();
+      const jobId = bench.jobIdOfTask(taskId);
+      const command = {
+        type: 'HandOffTask',
+        taskId,
+        fromMemberId: context.actor.id,
+        reason,
+        progressNote,
+        team: bench.teamFor(jobId),
+        by: context.actor,
+      } as const;
+      return taskViewIn((await bench.onJob(context, jobId, command, commandId)).state, taskId);
+    });
+  }
+
+  /**
+   * A member is unavailable for a period (the member herself or a coordinator of her region):
+   * the declaration on her crew stream, then a hand-off of each task of hers planned in it
+   * (only those), the declarer acting. Answers those tasks as they stand now.
+   */
+  declareUnavailable(
+    context: CommandContext,
+    { memberId, from, to, reason }: UnavailabilityInput,
+  ): Promise<TaskView[]> {
+    const { bench } = this;
+    const commandId = personsCommandId(context);
+    idOf(memberId, 'crew.invalid_member_id', 'member_id');
+    return bench.queue.run(async () => {
+      await bench.roster.ensureFresh();
+      const command = { type: 'DeclareUnavailable', from, to, reason, by: context.actor, at: bench.now() } as const;
+      const result = await bench.onMember(context, crewStream(memberId), command, commandId);
+      const declared = result.events.find(
+        (e): e is RecordedEvent<UnavailabilityDeclared> => e.type === 'UnavailabilityDeclared',
+      );
+      if (declared === undefined) return [];
+      const taskIds = await this.handOffAllOf({ ...context, causationId: declared.id }, departureOf(declared));
+      return taskIds.map((taskId) => this.currentTaskView(taskId)).filter((v): v is TaskView => v !== undefined);
+    });
+  }
+
+  /**
+   * UnavailabilityDeclared (the process manager): the hand-offs of her tasks in the period,
+   * should the command that declared it have stopped halfway (a crash). Each hand-off is
+   * idempotent (declaration id + task id): those done already are not done again.
+   */
+  completeUnavailability(context: CommandContext, event: RecordedEvent<UnavailabilityDeclared>): Promise<string[]> {
+    return this.bench.queue.run(async () => {
+      await this.bench.roster.ensureFresh();
+      return this.handOffAllOf(context, departureOf(event));
+    });
+  }
+
+  /** A coordinator of the job's region gives a task to another member (even one who gave it up), at her earliest fitting span. */
+  overrideAssignment(context: CommandContext, { taskId, memberId, reason }: OverrideInput): Promise<TaskView> {
+    const { bench } = this;
+    const commandId = personsCommandId(context);
+    idOf(taskId, 'task.invalid_id', 'task_id');
+    idOf(memberId, 'crew.invalid_member_id', 'member_id');
+    return bench.queue.run(async () => {
+      await bench.roster.ensureFresh();
+      const jobId = bench.jobIdOfTask(taskId);
+      const command = {
+        type: 'OverrideAssignment',
+        taskId,
+        toMemberId: memberId,
+        team: bench.memberFor(jobId, memberId),
+        reason,
+        by: context.actor,
+      } as const;
+      return taskViewIn((await bench.onJob(context, jobId, command, commandId)).state, taskId);
+    });
+  }
+
+  /**
+   * Hands off every task she holds whose span meets [from, to): one command per task on its
+   * job's stream, idempotent by declaration id + task id, each successor chosen with the ones
+   * before it already booked. Answers the tasks concerned (those released under this
+   * declaration before, too). A task the job refuses to move (cancelled meanwhile) stays.
+   * Runs inside the queue (its caller's job).
+   */
+  async handOffAllOf(context: CommandContext, departure: Departure): Promise<string[]> {
+    const { bench } = this;
+    const period = { start: departure.from, end: departure.to };
+    const affected = bench.roster
+      .tasksOfMember(departure.memberId)
+      .filter(({ task }) => task.holder?.memberId === departure.memberId && overlaps(task.holder, period))
+      .sort((a, b) => (a.task.holder?.start ?? 0) - (b.task.holder?.start ?? 0));
+    const handled = new Set(bench.roster.tasksReleasedFor(departure.declarationId));
+    for (const { job, task } of affected) {
+      const command = {
+        type: 'HandOffTask',
+        taskId: task.taskId,
+        fromMemberId: departure.memberId,
+        reason: departure.reason,
+        progressNote: '',
+        team: bench.teamFor(job.jobId),
+        declarationId: departure.declarationId,
+        by: context.actor,
+      } as const;
+      try {
+        await bench.onJob(context, job.jobId, command, `${departure.declarationId}:${task.taskId}`, {
+          [DECLARATION_KEY]: departure.declarationId,
+        });
+        handled.add(task.taskId);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.kind !== 'rule') throw error;
+      }
+    }
+    return [...handled];
+  }
+
+  private currentTaskView(taskId: string): TaskView | undefined {
+    const jobId = this.bench.roster.jobIdOfTask(taskId);
+    const job = jobId === undefined ? undefined : this.bench.roster.job(jobId);
+    const task = job?.tasks[taskId];
+    return job !== undefined && task !== undefined ? taskViewOf(job, task) : undefined;
+  }
+}
+
+const departureOf = (event: RecordedEvent<UnavailabilityDeclared>): Departure => ({
+  declarationId: event.id,
+  memberId: event.data.memberId,
+  from: Date.parse(event.data.from),
+  to: Date.parse(event.data.to),
+  reason: event.data.reason,
+});

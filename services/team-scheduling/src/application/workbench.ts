@@ -1,0 +1,144 @@
+import {
+  CommandHandler,
+  commandKey,
+  isUuid,
+  NotFoundError,
+  preview,
+  ValidationError,
+  type CommandContext,
+  type Decision,
+  type EventMetadata,
+  type EventStore,
+  type HandleResult,
+  type RecordedEvent,
+} from '@workshare/eventsourcing';
+import { crewDecider, type CrewCommand, type CrewEvent, type CrewState } from '../domain/crew.js';
+import {
+  scheduleDeciderWith,
+  scheduleStream,
+  teamRegionsOf,
+  type ScheduleCommand,
+  type ScheduleEvent,
+  type ScheduleState,
+} from '../domain/job-schedule.js';
+import { DEFAULT_SCHEDULER, type Scheduler, type TeamSnapshot } from '../domain/team.js';
+import { Roster } from './roster.js';
+import { SerialQueue } from './serial-queue.js';
+
+export interface TeamSchedulingServiceOptions {
+  readonly store: EventStore;
+  /** Clock for notBefore, the rules and the events' occurred-at. */
+  readonly now?: () => Date;
+  /** How stale reads may be for other processes' writes (default 100 ms). */
+  readonly readStalenessMs?: number;
+  /** Default: the scheduler of src/domain/scheduler (DEFAULT_SCHEDULER). */
+  readonly scheduler?: Scheduler;
+}
+
+export type ScheduleResult = HandleResult<ScheduleEvent, ScheduleState>;
+export type CrewResult = HandleResult<CrewEvent, CrewState>;
+
+/** An id given by a caller: a UUID, or a ValidationError with this code. */
+export const idOf = (value: string, code: string, field: string): string => {
+  if (!isUuid(value)) throw new ValidationError(code, `${preview(value)} is not an id`, { field });
+  return value;
+};
+
+/** A person's command is known on its stream by `<caller id>:<request id>` (commandKey). */
+export const personsCommandId = (context: CommandContext): string =>
+  commandKey(context.actor.id, context.requestId ?? '');
+
+/** A process manager's command is known by the event it reacts to: a redelivered event is done once. */
+export const causingEventId = (context: CommandContext): string => {
+  if (context.causationId === undefined)
+    throw new TypeError("a process manager's command needs the event it reacts to (contextOfEvent)");
+  return context.causationId;
+};
+
+/**
+ * What every use case of team scheduling shares: the two streams' command handlers (each
+ * command read once per attempt, decided by its decider, appended with the version read,
+ * idempotent by command id), the Roster it reads the teams from, the one queue every write goes
+ * through (see SerialQueue), and the clock.
+ */
+export class Workbench {
+  readonly schedules: CommandHandler<ScheduleCommand, ScheduleEvent, ScheduleState>;
+  readonly crew: CommandHandler<CrewCommand, CrewEvent, CrewState>;
+  readonly roster: Roster;
+  readonly queue = new SerialQueue();
+  readonly now: () => Date;
+
+  constructor(readonly options: TeamSchedulingServiceOptions) {
+    this.schedules = new CommandHandler({
+      store: options.store,
+      decider: scheduleDeciderWith(options.scheduler ?? DEFAULT_SCHEDULER),
+    });
+    this.crew = new CommandHandler({ store: options.store, decider: crewDecider });
+    this.roster = new Roster(
+      options.store,
+      options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
+    );
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The roster snapshot a decision on the job takes: the active members of the teams working on
+   * it (as the roster knows the job) and of `alsoRegions`, their spans on other jobs, and now.
+   */
+  teamFor(jobId: string, alsoRegions: readonly string[] = []): TeamSnapshot {
+    const job = this.roster.job(jobId);
+    const regions = [...new Set([...(job ? teamRegionsOf(job) : []), ...alsoRegions])];
+    return {
+      members: this.roster.team(regions),
+      busyElsewhere: this.roster.busyOutside(jobId),
+      now: this.now().getTime(),
+    };
+  }
+
+  /** The snapshot of one member (none when she is in no team), for an override or a pairing on the job. */
+  memberFor(jobId: string, memberId: string): TeamSnapshot {
+    const member = this.roster.member(memberId);
+    return {
+      members: member !== undefined && member.status === 'active' ? [member] : [],
+      busyElsewhere: this.roster.busyOutside(jobId),
+      now: this.now().getTime(),
+    };
+  }
+
+  /** A command (or a decision on the state) on a job's schedule, its events seen by the roster at once. */
+  async onJob(
+    context: CommandContext,
+    jobId: string,
+    command: ScheduleCommand | Decision<ScheduleEvent, ScheduleState>,
+    commandId: string,
+    metadata?: EventMetadata,
+  ): Promise<ScheduleResult> {
+    const result = await this.schedules.handle(scheduleStream(jobId), command, {
+      context,
+      commandId,
+      now: this.now,
+      ...(metadata !== undefined ? { metadata } : {}),
+    });
+    await this.roster.observe(result.events as readonly RecordedEvent[]);
+    return result;
+  }
+
+  /** A command on a member's crew stream, its events seen by the roster at once. */
+  async onMember(
+    context: CommandContext,
+    stream: string,
+    command: CrewCommand,
+    commandId: string,
+  ): Promise<CrewResult> {
+    const result = await this.crew.handle(stream, command, { context, commandId, now: this.now });
+    await this.roster.observe(result.events as readonly RecordedEvent[]);
+    return result;
+  }
+
+  /** The job a task belongs to, or `task.not_found`. */
+  jobIdOfTask(taskId: string): string {
+    const jobId = this.roster.jobIdOfTask(taskId);
+    if (jobId === undefined) throw new NotFoundError('task.not_found', 'no such task');
+    return jobId;
+  }
+}
