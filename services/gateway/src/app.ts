@@ -3,11 +3,24 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { IdentityTokenVerifierClient, unauthenticated, type Caller, type TokenVerifier } from '@workshare/grpc';
+import { TEXT_INVALID_CHARACTERS, textFault } from '@workshare/eventsourcing';
 import { createLogger } from '@workshare/telemetry';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { requireAccess, type Access } from './application/access.js';
 import { connectUpstreams, type Upstreams } from './adapters/grpc/upstreams.js';
-import { answerFor, clientErrorResponse, HttpProblem, PROBLEM_MEDIA_TYPE } from './adapters/http/problem.js';
+import {
+  answerFor,
+  clientErrorResponse,
+  HttpProblem,
+  PROBLEM_MEDIA_TYPE,
+  type FieldError,
+} from './adapters/http/problem.js';
 import { registerRoutes } from './adapters/http/routes.js';
 import { SHARED_SCHEMAS } from './adapters/http/schemas.js';
 
@@ -45,7 +58,38 @@ export interface GatewayOptions {
   readonly verifier?: TokenVerifier;
   /** Each gRPC call's deadline, retries included (default 5,000 ms). */
   readonly upstreamDeadlineMs?: number;
+  /** Where clients reach the API, for the OpenAPI document's `servers` (default http://localhost:8080). */
+  readonly publicUrl?: string;
 }
+
+export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** 400 `text.invalid_characters`, naming each field. */
+const invalidCharacters = (errors: readonly FieldError[]): HttpProblem =>
+  new HttpProblem(400, TEXT_INVALID_CHARACTERS, 'the request holds text that cannot be stored (NUL, invalid Unicode)', {
+    errors,
+  });
+
+/** Every string of a parsed request (object keys too) that cannot be stored, as field errors. */
+const unstorableTexts = (path: string, value: unknown, found: FieldError[] = []): FieldError[] => {
+  if (found.length >= 20) return found;
+  if (typeof value === 'string') {
+    const fault = textFault(value);
+    if (fault !== undefined)
+      found.push({ field: path, message: fault === 'nul' ? 'holds a NUL character' : 'holds invalid Unicode' });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => unstorableTexts(`${path}[${index}]`, item, found));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (textFault(key) !== undefined)
+        found.push({ field: path, message: 'has a field name with invalid characters' });
+      else unstorableTexts(`${path}.${key}`, item, found);
+    }
+  }
+  return found;
+};
 
 /** A sane incoming X-Request-Id is kept (printable ASCII, at most 128 characters); any other is replaced. */
 const SANE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -107,6 +151,16 @@ const assemble = async (
         socket.end(clientErrorResponse(error as { code?: unknown }, randomUUID()));
       else socket.destroy(error);
     },
+    // Errors of the router itself (a URL that does not decode): problem+json like every other answer.
+    frameworkErrors: (_error, request, routerReply) => {
+      const reply = routerReply as unknown as FastifyReply;
+      reply.header('x-request-id', request.id);
+      const answer = answerFor(new HttpProblem(400, 'request.malformed', 'the request URL is malformed'), {
+        instance: pathOf(request.url),
+        requestId: request.id,
+      });
+      reply.code(answer.problem.status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(answer.problem));
+    },
     // While closing, requests are answered 503 gateway.shutting_down by the onRequest hook below.
     return503OnClosing: false,
     ajv: {
@@ -121,6 +175,19 @@ const assemble = async (
   app.decorateRequest('authFailure', undefined);
   // Only JSON bodies: without the text/plain parser, anything else is 415.
   app.removeContentTypeParser('text/plain');
+  // JSON decoded as fatal UTF-8: bytes that are not UTF-8 are refused, never turned into U+FFFD and stored.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let decoded: string;
+    try {
+      decoded = STRICT_UTF8.decode(body as Buffer);
+    } catch {
+      done(invalidCharacters([{ field: 'body', message: 'is not UTF-8' }]), undefined);
+      return;
+    }
+    parseJson(request, decoded, done);
+  });
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
   let closing = false;
@@ -145,6 +212,15 @@ const assemble = async (
     if (request.caller === undefined)
       throw unauthenticated('auth.token_missing', 'this needs `Authorization: Bearer <token>`');
     requireAccess(request.caller, access);
+  });
+  // Every text of a request (body, query, path) must be storable: no NUL, no lone surrogate.
+  app.addHook('preValidation', async (request) => {
+    const faults = [
+      ...unstorableTexts('body', request.body),
+      ...unstorableTexts('querystring', request.query),
+      ...unstorableTexts('params', request.params),
+    ];
+    if (faults.length > 0) throw invalidCharacters(faults);
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -181,6 +257,7 @@ const assemble = async (
         description:
           'The public HTTP API of the Workshare cooperative platform. JSON in camelCase; money is integer yen (JSON numbers named `...Yen`, never fractional or negative, tax excluded); times are accepted as RFC 3339 with any offset and answered as ISO-8601 in Asia/Tokyo with +09:00 (the same instant); enums are lowercase snake words. Every error is `application/problem+json` (see the Problem schema for the codes). Every answer carries `X-Request-Id` (yours, if sane, or a new one). Commands accept an `Idempotency-Key` header.',
       },
+      servers: [{ url: options.publicUrl ?? DEFAULT_PUBLIC_URL, description: 'The gateway' }],
       components: {
         securitySchemes: {
           bearerAuth: {
@@ -199,6 +276,7 @@ const assemble = async (
           name: 'schedules',
           description: 'Who does which task when: assignments, hand-offs, unavailability, the history of each task',
         },
+        { name: 'people', description: "The region's members, their roles, and the businesses it serves" },
         { name: 'health', description: 'Probes' },
       ],
     },

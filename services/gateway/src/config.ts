@@ -22,6 +22,8 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** SHUTDOWN_GRACE_MS (default 10,000): how long requests in flight may run on after SIGTERM. */
   readonly shutdownGraceMs: number;
+  /** GATEWAY_PUBLIC_URL (default http://localhost:8080): where clients reach the API, for the OpenAPI document's `servers`. */
+  readonly publicUrl?: string;
 }
 
 export { ConfigError, type LogLevel } from '@workshare/service-host';
@@ -42,6 +44,7 @@ export const readGatewayConfig = (env: Env): GatewayConfig => {
     bodyLimitBytes: read.whole('GATEWAY_BODY_LIMIT_BYTES', 64 * 1024, 1, 100 * 1024 * 1024, 'a size in bytes'),
     shutdownGraceMs: read.whole('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, 'a duration in ms'),
     logLevel: read.logLevel(),
+    publicUrl: read.text('GATEWAY_PUBLIC_URL'),
   };
   read.done();
   return config;

@@ -5,6 +5,7 @@ export {
   startGateway,
   DEFAULT_BODY_LIMIT_BYTES,
   DEFAULT_RATE_LIMIT,
+  DEFAULT_PUBLIC_URL,
   type GatewayOptions,
   type StartGatewayOptions,
   type RunningGateway,
@@ -21,7 +22,15 @@ export {
   type FieldError,
 } from './adapters/http/problem.js';
 export { tokyoTime, instantOf, tokyoWeekOf } from './adapters/http/time.js';
-export { requireAccess, requireSubmitter, requireSelfOrCoordinator, type Access } from './application/access.js';
+export {
+  readsAsBusiness,
+  requireAccess,
+  requireRegionStaff,
+  requireSelfOrCoordinator,
+  requireSubmitter,
+  type Access,
+} from './application/access.js';
+export { EDGE_LIMITS, SHARED_SCHEMAS } from './adapters/http/schemas.js';
 
 // The service's one definition (for runServiceProcess and the launcher).
 export { gatewayDefinition } from './service.js';

@@ -36,6 +36,7 @@ export const gatewayDefinition: ServiceDefinition<GatewayConfig, GatewayConfig> 
       teamSchedulingAddress: config.teamSchedulingAddress,
       rateLimit: { max: config.rateLimitPerMinute, timeWindowMs: 60_000 },
       bodyLimitBytes: config.bodyLimitBytes,
+      ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
       logger,
     });
     return {

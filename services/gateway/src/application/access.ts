@@ -42,3 +42,23 @@ export const requireSelfOrCoordinator = (caller: Caller, memberId: string): void
   if (caller.subject === memberId || hasRole(caller, 'coordinator')) return;
   throw new ForbiddenError('auth.forbidden_member', 'a member may do this for herself only', { memberId });
 };
+
+/**
+ * Whether the caller may act on a region's people (register its members and businesses, list
+ * its members): operators and the accountant for every region, a coordinator only for a region
+ * she runs. Identity checks it again; a coordinator of another region travels no further.
+ */
+export const requireRegionStaff = (caller: Caller, regionId: string): void => {
+  if (hasRole(caller, 'operator') || hasRole(caller, 'accountant')) return;
+  if (hasRole(caller, 'coordinator', { region: regionId })) return;
+  throw new ForbiddenError('auth.forbidden_region', 'you do not coordinate this region', { regionId });
+};
+
+/**
+ * Whether the caller reads a job's team as its business does: a business user who holds no
+ * role of the cooperative (member, coordinator, accountant, operator). She sees who holds her
+ * tasks and their status, never the members' reasons, progress notes or weekly hours.
+ */
+export const readsAsBusiness = (caller: Caller): boolean =>
+  hasRole(caller, 'business') &&
+  !(['member', 'coordinator', 'accountant', 'operator'] as const).some((role) => hasRole(caller, role));

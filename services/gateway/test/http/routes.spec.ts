@@ -552,7 +552,7 @@ describe('health, OpenAPI and docs', () => {
     await probe.ready();
     upstreams.close();
     await probe.close();
-    expect(declared.length).toBe(32);
+    expect(declared.length).toBe(39);
 
     const response = await h.call('GET', '/openapi.json');
     expect(response.statusCode).toBe(200);
@@ -562,6 +562,9 @@ describe('health, OpenAPI and docs', () => {
       components: { schemas: Record<string, unknown> };
     };
     expect(document.openapi).toMatch(/^3\./);
+    expect((document as unknown as { servers: { url: string }[] }).servers[0]?.url).toMatch(/^https?:\/\//);
+    const operationIds = Object.values(document.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    expect(new Set(operationIds).size).toBe(operationIds.length);
     expect(Object.keys(document.components.schemas)).toEqual(
       expect.arrayContaining(['Problem', 'Job', 'Plan', 'Caller', 'OrderTerms', 'ScheduledTask', 'TaskHistoryEntry']),
     );
@@ -574,6 +577,12 @@ describe('health, OpenAPI and docs', () => {
       });
       const responses = operation?.responses as Record<string, unknown>;
       expect(Object.keys(responses)).toEqual(expect.arrayContaining(['4XX', '5XX']));
+      // Errors are problem+json, and every operation has its id.
+      for (const code of ['4XX', '5XX'])
+        expect(Object.keys((responses[code] as { content: Record<string, unknown> }).content)).toEqual([
+          'application/problem+json',
+        ]);
+      expect(typeof operation?.operationId).toBe('string');
       expect(Object.keys(responses).some((code) => /^2\d\d$/.test(code))).toBe(true);
       // Every route that takes a body documents it, with unknown fields refused.
       if (route.schema.body !== undefined) {
@@ -610,6 +619,10 @@ describe('health, OpenAPI and docs', () => {
         'post /v1/tasks/:taskId/hand-off',
         'put /v1/tasks/:taskId/assignment',
         'post /v1/tasks/:taskId/trainee',
+        'post /v1/regions/:regionId/members',
+        'post /v1/users/:userId/roles',
+        'post /v1/users/:userId/roles/revoke',
+        'post /v1/regions/:regionId/businesses',
       ].sort(),
     );
     // The descriptions say how times are read and shown.

@@ -1,5 +1,11 @@
 import type { Caller } from '@workshare/grpc';
-import { requireAccess, requireSelfOrCoordinator, requireSubmitter } from '../../src/index.js';
+import {
+  readsAsBusiness,
+  requireAccess,
+  requireRegionStaff,
+  requireSelfOrCoordinator,
+  requireSubmitter,
+} from '../../src/index.js';
 
 const coordinator: Caller = { subject: 'c1', roles: [{ role: 'member' }, { role: 'coordinator', region: 'fujisato' }] };
 const business: Caller = { subject: 'b1', roles: [{ role: 'business', businessId: 'biz-1' }] };
@@ -40,5 +46,25 @@ describe('access at the edge', () => {
     expect(() => requireSelfOrCoordinator(business, 'm1')).toThrow(
       expect.objectContaining({ code: 'auth.forbidden_member' }),
     );
+  });
+
+  it('a region’s people: operators and the accountant everywhere, a coordinator in her region only', () => {
+    const operator: Caller = { subject: 'o1', roles: [{ role: 'operator' }] };
+    const accountant: Caller = { subject: 'a1', roles: [{ role: 'accountant' }] };
+    expect(() => requireRegionStaff(operator, 'setagaya')).not.toThrow();
+    expect(() => requireRegionStaff(accountant, 'setagaya')).not.toThrow();
+    expect(() => requireRegionStaff(coordinator, 'fujisato')).not.toThrow();
+    expect(() => requireRegionStaff(coordinator, 'setagaya')).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_region', details: { regionId: 'setagaya' } }),
+    );
+  });
+
+  it('a business user holding no role of the cooperative reads a job’s team as its business', () => {
+    expect(readsAsBusiness(business)).toBe(true);
+    expect(readsAsBusiness(coordinator)).toBe(false);
+    expect(readsAsBusiness(member)).toBe(false);
+    expect(
+      readsAsBusiness({ subject: 'x', roles: [{ role: 'business', businessId: 'b' }, { role: 'operator' }] }),
+    ).toBe(false);
   });
 });

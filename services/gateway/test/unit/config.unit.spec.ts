@@ -28,6 +28,7 @@ describe('the gateway process configuration', () => {
       GATEWAY_BODY_LIMIT_BYTES: '131072',
       LOG_LEVEL: 'WARN',
       SHUTDOWN_GRACE_MS: '3000',
+      GATEWAY_PUBLIC_URL: 'https://api.workshare.test',
     });
     expect(config).toMatchObject({
       port: 9090,
@@ -38,6 +39,7 @@ describe('the gateway process configuration', () => {
       rateLimitPerMinute: 1200,
       bodyLimitBytes: 131_072,
       logLevel: 'warn',
+      publicUrl: 'https://api.workshare.test',
       shutdownGraceMs: 3000,
     });
   });

@@ -81,7 +81,12 @@ export const EDGE_CODES: Readonly<Record<string, { readonly status: number; read
   'request.malformed_json': { status: 400, meaning: 'the body is not JSON (or is empty while declared JSON)' },
   'request.malformed': {
     status: 400,
-    meaning: 'the request is broken at the HTTP level (a wrong Content-Length, say)',
+    meaning: 'the request is broken at the HTTP level (a wrong Content-Length, a URL that does not decode)',
+  },
+  'text.invalid_characters': {
+    status: 400,
+    meaning:
+      'a text of the request cannot be stored: a NUL, a lone surrogate (a JSON `\\ud800` escape), or a body that is not UTF-8 (see `errors`)',
   },
   'auth.token_missing': { status: 401, meaning: 'no `Authorization: Bearer <token>` header' },
   'auth.malformed_authorization': { status: 401, meaning: 'the Authorization header is not `Bearer <token>`' },

@@ -1,9 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Access } from '../../application/access.js';
 import { requireSubmitter } from '../../application/access.js';
 import { callSettings, type Upstreams } from '../grpc/upstreams.js';
 import { HttpProblem } from './problem.js';
 import { BEARER, commandIdOf, readPageSize, refuseBody } from './requests.js';
+import { registerPeopleRoutes } from './people-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import {
   acceptAnswer,
@@ -40,28 +42,24 @@ import {
   requirePlan,
   revisePlanRequest,
   submitJobRequest,
-  type ListJobsQuery,
-  type QuoteBody,
-  type RevisePlanBody,
-  type SubmitJobBody,
 } from './views.js';
-
-type JobParams = { jobId: string };
 
 const JOB_READERS: Access = ['business', 'coordinator', 'accountant', 'operator'];
 
 /** Every route of the public API; the hooks of app.ts authenticate, authorise and rate-limit them first. */
 export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { identity, jobIntake, taskDecomposition } = upstreams;
   const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
 
   // ---- auth ------------------------------------------------------------------------------------
 
-  app.post<{ Body: { email: string; password: string } }>(
+  api.post(
     '/v1/auth/login',
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'login',
         tags: ['auth'],
         summary: 'Sign in',
         description:
@@ -85,11 +83,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.get(
+  api.get(
     '/v1/regions',
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'listRegions',
         tags: ['auth'],
         summary: 'The regions served, with their towns',
         security: [],
@@ -99,11 +98,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     async (request) => regionsView(await identity.listRegions({}, settings(request))),
   );
 
-  app.get(
+  api.get(
     '/v1/me',
     {
       config: { access: 'authenticated' },
       schema: {
+        operationId: 'getMe',
         tags: ['auth'],
         summary: 'Who the token identifies',
         security: BEARER,
@@ -115,11 +115,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
 
   // ---- jobs ------------------------------------------------------------------------------------
 
-  app.post<{ Body: SubmitJobBody }>(
+  api.post(
     '/v1/jobs',
     {
       config: { access: ['business', 'coordinator'] },
       schema: {
+        operationId: 'submitJob',
         tags: ['jobs'],
         summary: 'Submit a job',
         description:
@@ -144,12 +145,13 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.get<{ Querystring: ListJobsQuery }>(
+  api.get(
     '/v1/jobs',
     {
       config: { access: JOB_READERS },
       preValidation: readPageSize,
       schema: {
+        operationId: 'listJobs',
         tags: ['jobs'],
         summary: 'The jobs the caller may see',
         description:
@@ -162,11 +164,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     async (request) => jobListView(await jobIntake.listJobs(listJobsRequest(request.query), settings(request))),
   );
 
-  app.get<{ Params: JobParams }>(
+  api.get(
     '/v1/jobs/:jobId',
     {
       config: { access: JOB_READERS },
       schema: {
+        operationId: 'getJob',
         tags: ['jobs'],
         summary: 'One job',
         security: BEARER,
@@ -181,11 +184,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams; Body: QuoteBody }>(
+  api.post(
     '/v1/jobs/:jobId/quote',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'quoteJob',
         tags: ['jobs'],
         summary: 'Quote a job',
         description:
@@ -206,12 +210,13 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams }>(
+  api.post(
     '/v1/jobs/:jobId/accept',
     {
       config: { access: ['business'] },
       preValidation: refuseBody,
       schema: {
+        operationId: 'acceptQuote',
         tags: ['jobs'],
         summary: 'Accept the quote',
         description:
@@ -232,11 +237,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams; Body: { reason: string } }>(
+  api.post(
     '/v1/jobs/:jobId/decline',
     {
       config: { access: ['business'] },
       schema: {
+        operationId: 'declineQuote',
         tags: ['jobs'],
         summary: 'Decline the quote',
         security: BEARER,
@@ -255,12 +261,13 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams }>(
+  api.post(
     '/v1/jobs/:jobId/start',
     {
       config: { access: ['coordinator'] },
       preValidation: refuseBody,
       schema: {
+        operationId: 'startJob',
         tags: ['jobs'],
         summary: 'Start work on an accepted job',
         description:
@@ -277,11 +284,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams; Body: { note?: string } }>(
+  api.post(
     '/v1/jobs/:jobId/deliver',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'deliverJob',
         tags: ['jobs'],
         summary: 'Deliver the work to the business',
         security: BEARER,
@@ -300,11 +308,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams; Body: { accepted: boolean; reason?: string } }>(
+  api.post(
     '/v1/jobs/:jobId/inspection',
     {
       config: { access: ['business'] },
       schema: {
+        operationId: 'inspectJob',
         tags: ['jobs'],
         summary: 'Inspect delivered work (検収)',
         description:
@@ -326,12 +335,13 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams }>(
+  api.post(
     '/v1/jobs/:jobId/close',
     {
       config: { access: ['coordinator'] },
       preValidation: refuseBody,
       schema: {
+        operationId: 'closeJob',
         tags: ['jobs'],
         summary: 'Close a job whose delivery was accepted',
         description: 'Takes no body.',
@@ -347,11 +357,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     },
   );
 
-  app.post<{ Params: JobParams; Body: { reason: string } }>(
+  api.post(
     '/v1/jobs/:jobId/cancel',
     {
       config: { access: ['business', 'coordinator'] },
       schema: {
+        operationId: 'cancelJob',
         tags: ['jobs'],
         summary: 'Cancel a job',
         description:
@@ -374,11 +385,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
 
   // ---- plans -----------------------------------------------------------------------------------
 
-  app.get<{ Params: JobParams }>(
+  api.get(
     '/v1/jobs/:jobId/plan',
     {
       config: { access: JOB_READERS },
       schema: {
+        operationId: 'getPlan',
         tags: ['plans'],
         summary: 'The plan of tasks of a job',
         security: BEARER,
@@ -390,11 +402,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       requirePlan((await taskDecomposition.getPlan({ jobId: request.params.jobId }, settings(request))).plan),
   );
 
-  app.put<{ Params: JobParams; Body: RevisePlanBody }>(
+  api.put(
     '/v1/jobs/:jobId/plan',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'revisePlan',
         tags: ['plans'],
         summary: 'Revise the open round of the plan',
         description:
@@ -417,11 +430,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
       ),
   );
 
-  app.post<{ Params: JobParams; Body: { expectedVersion: number } }>(
+  api.post(
     '/v1/jobs/:jobId/plan/confirm',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'confirmPlan',
         tags: ['plans'],
         summary: 'Confirm the open round: its tasks are planned',
         security: BEARER,
@@ -450,13 +464,18 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
 
   registerScheduleRoutes(app, upstreams);
 
+  // ---- people (people-routes.ts) -----------------------------------------------------------------
+
+  registerPeopleRoutes(app, upstreams);
+
   // ---- health ----------------------------------------------------------------------------------
 
-  app.get(
+  api.get(
     '/healthz',
     {
       config: { access: 'public', rateLimit: false },
       schema: {
+        operationId: 'getHealth',
         tags: ['health'],
         summary: 'The gateway process is up',
         security: [],
@@ -466,11 +485,12 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
     async () => ({ status: 'up' }),
   );
 
-  app.get(
+  api.get(
     '/readyz',
     {
       config: { access: 'public', rateLimit: false },
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Every service behind the gateway answers its gRPC health check',
         description:

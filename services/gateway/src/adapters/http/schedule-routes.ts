@@ -1,5 +1,6 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireSelfOrCoordinator, type Access } from '../../application/access.js';
+import { readsAsBusiness, requireSelfOrCoordinator, type Access } from '../../application/access.js';
 import { callSettings, type Upstreams } from '../grpc/upstreams.js';
 import { BEARER, commandIdOf, readQueryTimes, refuseBody } from './requests.js';
 import {
@@ -27,20 +28,15 @@ import {
 import { instantOf } from './time.js';
 import {
   declareUnavailableRequest,
+  forBusiness,
   handOffTaskRequest,
+  historyForBusiness,
   historyView,
   jobScheduleView,
   memberScheduleRequest,
   requireTask,
   tasksView,
-  type HandOffBody,
-  type MemberScheduleQuery,
-  type UnavailabilityBody,
 } from './views.js';
-
-type JobParams = { jobId: string };
-type TaskParams = { taskId: string };
-type MemberParams = { memberId: string };
 
 const JOB_SCHEDULE_READERS: Access = ['business', 'coordinator', 'accountant', 'operator'];
 /** A task's history is read by its team (members), its region's coordinators, its job's business, the accountant and operators. */
@@ -55,17 +51,19 @@ const callerOf = (request: FastifyRequest) => request.caller as NonNullable<Fast
  * and that a member acts on her own schedule only.
  */
 export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { teamScheduling } = upstreams;
   const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
 
   // ---- a job's schedule --------------------------------------------------------------------------
 
-  app.post<{ Params: JobParams }>(
+  api.post(
     '/v1/jobs/:jobId/schedule',
     {
       config: { access: ['coordinator'] },
       preValidation: refuseBody,
       schema: {
+        operationId: 'scheduleJob',
         tags: ['schedules'],
         summary: 'Schedule the job’s tasks that are not assigned yet',
         description:
@@ -85,11 +83,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       ),
   );
 
-  app.get<{ Params: JobParams }>(
+  api.get(
     '/v1/jobs/:jobId/schedule',
     {
       config: { access: JOB_SCHEDULE_READERS },
       schema: {
+        operationId: 'getJobSchedule',
         tags: ['schedules'],
         summary: 'The job’s tasks, who holds each and when, and each member’s load',
         security: BEARER,
@@ -97,15 +96,20 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
         response: responses({ 200: jobScheduleAnswer }),
       },
     },
-    async (request) =>
-      jobScheduleView(await teamScheduling.getJobSchedule({ jobId: request.params.jobId }, settings(request))),
+    async (request) => {
+      const view = jobScheduleView(
+        await teamScheduling.getJobSchedule({ jobId: request.params.jobId }, settings(request)),
+      );
+      return readsAsBusiness(callerOf(request)) ? forBusiness(view) : view;
+    },
   );
 
-  app.post<{ Params: JobParams; Body: { partnerRegionId: string; reason: string } }>(
+  api.post(
     '/v1/jobs/:jobId/sharing',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'shareJob',
         tags: ['schedules'],
         summary: 'Share a job with a partner region’s team',
         description:
@@ -133,12 +137,13 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
 
   // ---- a member's schedule -----------------------------------------------------------------------
 
-  app.get<{ Params: MemberParams; Querystring: MemberScheduleQuery }>(
+  api.get(
     '/v1/members/:memberId/schedule',
     {
       config: { access: SELF_OR_COORDINATOR },
       preValidation: readQueryTimes,
       schema: {
+        operationId: 'getMemberSchedule',
         tags: ['schedules'],
         summary: 'A member’s assignments between two instants',
         description:
@@ -156,11 +161,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
   );
 
-  app.get(
+  api.get(
     '/v1/me/tasks',
     {
       config: { access: ['member'] },
       schema: {
+        operationId: 'listMyTasks',
         tags: ['schedules'],
         summary: 'The caller’s own assignments, soonest first',
         security: BEARER,
@@ -170,11 +176,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     async (request) => tasksView(await teamScheduling.listMyTasks({}, settings(request))),
   );
 
-  app.post<{ Params: MemberParams; Body: UnavailabilityBody }>(
+  api.post(
     '/v1/members/:memberId/unavailability',
     {
       config: { access: SELF_OR_COORDINATOR },
       schema: {
+        operationId: 'declareUnavailable',
         tags: ['schedules'],
         summary: 'Declare a member unavailable for a period',
         description:
@@ -197,11 +204,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
   );
 
-  app.put<{ Params: MemberParams; Body: { minutesPerWeek: number } }>(
+  api.put(
     '/v1/members/:memberId/wished-hours',
     {
       config: { access: SELF_OR_COORDINATOR },
       schema: {
+        operationId: 'setWishedHours',
         tags: ['schedules'],
         summary: 'How many minutes a week a member wishes to work',
         description:
@@ -227,11 +235,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
   );
 
-  app.post<{ Params: MemberParams; Body: { skill: string; jobId: string; reason: string } }>(
+  api.post(
     '/v1/members/:memberId/skills',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'grantSkill',
         tags: ['schedules'],
         summary: 'Grant a member a skill',
         description: 'A coordinator of her region, after inspected work of hers on the job named.',
@@ -254,11 +263,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
 
   // ---- a task ------------------------------------------------------------------------------------
 
-  app.post<{ Params: TaskParams; Body: HandOffBody }>(
+  api.post(
     '/v1/tasks/:taskId/hand-off',
     {
       config: { access: ['member'] },
       schema: {
+        operationId: 'handOffTask',
         tags: ['schedules'],
         summary: 'Hand off a task the caller holds',
         description:
@@ -281,11 +291,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       ),
   );
 
-  app.put<{ Params: TaskParams; Body: { memberId: string; reason: string } }>(
+  api.put(
     '/v1/tasks/:taskId/assignment',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'overrideAssignment',
         tags: ['schedules'],
         summary: 'Give a task to another qualified member (override)',
         description: 'A coordinator of the job’s region overrides the schedule, with a reason.',
@@ -312,11 +323,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       ),
   );
 
-  app.post<{ Params: TaskParams; Body: { traineeMemberId: string; reason: string } }>(
+  api.post(
     '/v1/tasks/:taskId/trainee',
     {
       config: { access: ['coordinator'] },
       schema: {
+        operationId: 'pairForTraining',
         tags: ['schedules'],
         summary: 'Pair a new member with the task’s holder (training)',
         description: 'A coordinator of the job’s region: the trainee shadows the holder on this task.',
@@ -341,11 +353,12 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
   );
 
-  app.get<{ Params: TaskParams }>(
+  api.get(
     '/v1/tasks/:taskId/history',
     {
       config: { access: TASK_HISTORY_READERS },
       schema: {
+        operationId: 'getTaskHistory',
         tags: ['schedules'],
         summary: 'Every assignment, release, hand-off, override and pairing of a task, oldest first',
         security: BEARER,
@@ -353,16 +366,21 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
         response: responses({ 200: historyAnswer }),
       },
     },
-    async (request) =>
-      historyView(await teamScheduling.getTaskHistory({ taskId: request.params.taskId }, settings(request))),
+    async (request) => {
+      const view = historyView(
+        await teamScheduling.getTaskHistory({ taskId: request.params.taskId }, settings(request)),
+      );
+      return readsAsBusiness(callerOf(request)) ? historyForBusiness(view) : view;
+    },
   );
 
-  app.get<{ Params: TaskParams; Querystring: { at?: string } }>(
+  api.get(
     '/v1/tasks/:taskId/holder',
     {
       config: { access: TASK_HISTORY_READERS },
       preValidation: readQueryTimes,
       schema: {
+        operationId: 'getTaskHolder',
         tags: ['schedules'],
         summary: 'Who held a task at an instant',
         description: 'Answered from the task’s history; memberId is null when nobody held it then.',

@@ -1,36 +1,61 @@
 /**
- * The JSON schemas of the public API: fastify validates requests with them (ajv, no type
- * coercion in bodies, unknown fields refused), serializes answers with them, and @fastify/swagger
- * turns them into the OpenAPI document. Shared shapes have an `$id` and become
- * `components.schemas`.
+ * The JSON schemas of the public API, written once in TypeBox: fastify validates requests with
+ * them (ajv, no type coercion, unknown fields refused), serializes answers with them, the
+ * routes get their TypeScript types from them (`@fastify/type-provider-typebox`), and
+ * @fastify/swagger turns them into the OpenAPI document. Shared shapes have an `$id` and become
+ * `components.schemas`. Enums and limits come from the services' published contracts
+ * (`@workshare/<service>/contract`): a limit is never written twice.
  */
-import { EDGE_CODES } from './problem.js';
+import { MAX_REQUEST_ID_LENGTH, ROLE_NAMES } from '@workshare/eventsourcing';
+import { ID_MAX_LENGTH } from '@workshare/grpc';
+import {
+  AVAILABILITY_END_PATTERN,
+  AVAILABILITY_START_PATTERN,
+  CONTRACT_TYPES,
+  GRANTABLE_ROLE_NAMES as GRANTABLE_ROLES,
+  MAX_BUSINESS_ADDRESS,
+  MAX_BUSINESS_NAME,
+  MAX_REASON_LENGTH as IDENTITY_REASON_LENGTH,
+  MAX_SKILLS as MEMBER_MAX_SKILLS,
+  MAX_SKILL_LENGTH as MEMBER_SKILL_LENGTH,
+  MAX_WINDOWS,
+  PERSONAL_DATA_LIMITS,
+  REGISTRATION_NUMBER_PATTERN,
+  WEEKDAYS,
+} from '@workshare/identity/contract';
+import {
+  JOB_STATUSES,
+  LIMITS as JOB_LIMITS,
+  MAX_PAGE_SIZE,
+  PRICING_KINDS,
+  WORK_CATEGORIES,
+} from '@workshare/job-intake/contract';
+import { PLAN_LIMITS, PLAN_STATUSES } from '@workshare/task-decomposition/contract';
+import {
+  HISTORY_KINDS,
+  LIMITS as SCHEDULING_LIMITS,
+  TASK_STATUSES as ASSIGNMENT_STATUSES,
+} from '@workshare/team-scheduling/contract';
+import { Type, type Static, type TSchema } from 'typebox';
+import { EDGE_CODES, PROBLEM_MEDIA_TYPE } from './problem.js';
 
-export const WORK_CATEGORIES = [
-  'data_entry',
-  'transcription',
-  'writing',
-  'design',
-  'translation',
-  'illustration',
-  'proofreading',
-] as const;
-export const PRICING_KINDS = ['fixed_price', 'hourly'] as const;
-export const JOB_STATUSES = [
-  'submitted',
-  'quoted',
-  'accepted',
-  'declined',
-  'in_progress',
-  'delivered',
-  'inspected',
-  'closed',
-  'cancelled',
-] as const;
-export const PLAN_STATUSES = ['proposed', 'confirmed', 'rework_needed', 'cancelled'] as const;
-export const ROLE_NAMES = ['member', 'coordinator', 'business', 'accountant', 'operator'] as const;
-export const ASSIGNMENT_STATUSES = ['assigned', 'unassignable', 'waiting'] as const;
-export const HISTORY_KINDS = ['assigned', 'released', 'handed_off', 'overridden', 'unassignable', 'paired'] as const;
+export {
+  ASSIGNMENT_STATUSES,
+  CONTRACT_TYPES,
+  GRANTABLE_ROLES,
+  HISTORY_KINDS,
+  JOB_STATUSES,
+  PLAN_STATUSES,
+  PRICING_KINDS,
+  ROLE_NAMES,
+  WEEKDAYS,
+  WORK_CATEGORIES,
+};
+/** How identity answers a member's personal data, her status, her bank account's kind (its proto enums, in the API's words). */
+export const PERSONAL_DATA_STATUSES = ['included', 'withheld', 'forgotten'] as const;
+export const MEMBER_STATUSES = ['active', 'forgotten'] as const;
+/** The accounts pay can go to: 普通 and 当座 (identity refuses a savings account, 貯蓄, which takes no transfers). */
+export const BANK_ACCOUNT_TYPES = ['ordinary', 'checking'] as const;
 
 export type WorkCategoryName = (typeof WORK_CATEGORIES)[number];
 export type PricingKindName = (typeof PRICING_KINDS)[number];
@@ -39,365 +64,319 @@ export type PlanStatusName = (typeof PLAN_STATUSES)[number];
 export type AssignmentStatusName = (typeof ASSIGNMENT_STATUSES)[number];
 export type HistoryKindName = (typeof HISTORY_KINDS)[number];
 
+/**
+ * The limits the edge sets itself, on what no service gives a limit of its own: ids (the gRPC
+ * hosts' ID_MAX_LENGTH), Idempotency-Keys (a command's request id), times as text, page tokens.
+ */
+export const EDGE_LIMITS = Object.freeze({
+  idLength: ID_MAX_LENGTH,
+  idempotencyKeyLength: MAX_REQUEST_ID_LENGTH,
+  timeLength: 64,
+  regionIdLength: 64,
+  townIdLength: 130,
+  pageTokenLength: 512,
+  /** Login text is checked by identity; the edge only bounds it (an email, a password identity would accept). */
+  loginEmailLength: PERSONAL_DATA_LIMITS.email,
+  loginPasswordLength: PERSONAL_DATA_LIMITS.passwordMax,
+  /** Registration numbers (適格請求書): `T` and 13 digits. */
+  registrationNumberLength: 14,
+  /** A time of day, `HH:MM`. */
+  timeOfDayLength: 5,
+});
+
 const TIME_IN =
   'RFC 3339 date-time with an offset (any offset: `2026-04-30T17:00:00+09:00` and `2026-04-30T08:00:00Z` are the same instant); stored as UTC.';
 const TIME_OUT = 'ISO-8601 in Asia/Tokyo with its +09:00 offset (the same instant the service stores in UTC).';
+const TEXT_NOTE = 'NUL and invalid Unicode are refused (400 `text.invalid_characters`).';
 
-/** Integer yen: JSON numbers, never fractional or negative, within what a JSON number holds exactly. */
-const yen = (description: string) =>
-  ({
-    type: 'integer',
-    minimum: 0,
-    maximum: Number.MAX_SAFE_INTEGER,
+const nullable = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
+
+/** Integer yen in a request: within the domain's limits (job intake's LIMITS). */
+const yenIn = (description: string) =>
+  Type.Integer({
+    minimum: Number(JOB_LIMITS.minAmountYen),
+    maximum: Number(JOB_LIMITS.maxAmountYen),
     description: `${description} Integer yen, tax excluded.`,
-  }) as const;
+  });
+/** Integer yen in an answer. */
+const yenOut = (description: string) => Type.Integer({ description: `${description} Integer yen, tax excluded.` });
 const timeIn = (description: string) =>
-  ({ type: 'string', format: 'date-time', maxLength: 64, description: `${description} ${TIME_IN}` }) as const;
-const timeOut = (description: string) => ({ type: 'string', description: `${description} ${TIME_OUT}` }) as const;
+  Type.String({ format: 'date-time', maxLength: EDGE_LIMITS.timeLength, description: `${description} ${TIME_IN}` });
+const timeOut = (description: string) => Type.String({ description: `${description} ${TIME_OUT}` });
+/** Free text a person types: NUL and lone surrogates are refused (see app.ts). */
 const text = (maxLength: number, description: string, minLength = 1) =>
-  ({ type: 'string', minLength, maxLength, description }) as const;
+  Type.String({ minLength, maxLength, description: `${description} ${TEXT_NOTE}` });
 const id = (description: string) =>
-  ({ type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7E]+$', description }) as const;
-const regionId = {
-  type: 'string',
+  Type.String({ minLength: 1, maxLength: EDGE_LIMITS.idLength, pattern: '^[\\x21-\\x7E]+$', description });
+const uuid = (description: string) => Type.String({ format: 'uuid', description });
+const regionIdSchema = (description = 'A region slug, e.g. `fujisato`.') =>
+  Type.String({
+    minLength: 1,
+    maxLength: EDGE_LIMITS.regionIdLength,
+    pattern: '^[a-z][a-z0-9_-]*$',
+    description,
+  });
+const townIdSchema = (description = 'A town as `<region>/<town>`, e.g. `fujisato/fujikoto`.') =>
+  Type.String({
+    minLength: 3,
+    maxLength: EDGE_LIMITS.townIdLength,
+    pattern: '^[a-z][a-z0-9_-]*/[a-z][a-z0-9_-]*$',
+    description,
+  });
+const version = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+const taskKey = Type.String({
   minLength: 1,
-  maxLength: 64,
-  pattern: '^[a-z][a-z0-9_-]*$',
-  description: 'A region slug, e.g. `fujisato`.',
-} as const;
-const townId = {
-  type: 'string',
-  minLength: 3,
-  maxLength: 130,
-  pattern: '^[a-z][a-z0-9_-]*/[a-z][a-z0-9_-]*$',
-  description: 'A town as `<region>/<town>`, e.g. `fujisato/fujikoto`.',
-} as const;
-const skills = {
-  type: 'array',
-  maxItems: 50,
-  items: text(100, 'A skill, e.g. `data entry`.'),
-  description: 'The skills the work needs.',
-} as const;
-const minutes = (description: string) => ({ type: 'integer', minimum: 1, maximum: 1_000_000, description }) as const;
-const version = (description: string) =>
-  ({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description }) as const;
-const taskKey = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 40,
-  pattern: '^[A-Za-z0-9_-]+$',
+  maxLength: PLAN_LIMITS.taskKeyLength,
+  pattern: PLAN_LIMITS.taskKeyPattern,
   description: "Names the task within its plan (letters, digits, '-' and '_').",
-} as const;
+});
+const strings = (description?: string) => Type.Array(Type.String(), description === undefined ? {} : { description });
 
 // ---- shared answers --------------------------------------------------------------------------
 
-export const problemSchema = {
-  $id: 'Problem',
-  type: 'object',
-  description: `An error, as RFC 9457 problem details (\`application/problem+json\`). \`code\` is stable; \`type\` is \`urn:workshare:problem:<code>\`. The services' codes (e.g. \`job.not_quotable\`, \`job.forbidden\`, \`plan.cycle\`) pass through as they are, with the status of their kind: invalid 400, not allowed 403, not found 404, conflict 409, broken rule 422, unauthenticated 401. The gateway's own codes: ${Object.entries(
-    EDGE_CODES,
-  )
-    .map(([code, { status, meaning }]) => `\`${code}\` (${status}: ${meaning})`)
-    .join('; ')}.`,
-  required: ['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId'],
-  properties: {
-    type: { type: 'string', description: '`urn:workshare:problem:<code>`' },
-    title: { type: 'string', description: 'The HTTP status, in words.' },
-    status: { type: 'integer' },
-    detail: { type: 'string', description: 'What went wrong, for a person; never internals.' },
-    code: { type: 'string', description: 'The stable dotted code, e.g. `job.not_quotable`.' },
-    instance: { type: 'string', description: 'The path of the request.' },
-    requestId: { type: 'string', description: 'The request id (also in the X-Request-Id header).' },
-    errors: {
-      type: 'array',
-      description: 'The fields the request got wrong (validation problems).',
-      items: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
-      },
-    },
-    details: {
-      type: 'object',
-      additionalProperties: true,
-      description: "The service's details about the error, when it gave any.",
-    },
+export const problemSchema = Type.Object(
+  {
+    type: Type.String({ description: '`urn:workshare:problem:<code>`' }),
+    title: Type.String({ description: 'The HTTP status, in words.' }),
+    status: Type.Integer(),
+    detail: Type.String({ description: 'What went wrong, for a person; never internals.' }),
+    code: Type.String({ description: 'The stable dotted code, e.g. `job.not_quotable`.' }),
+    instance: Type.String({ description: 'The path of the request.' }),
+    requestId: Type.String({ description: 'The request id (also in the X-Request-Id header).' }),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+        description: 'The fields the request got wrong (validation problems).',
+      }),
+    ),
+    details: Type.Optional(
+      Type.Object(
+        {},
+        { additionalProperties: true, description: "The service's details about the error, when it gave any." },
+      ),
+    ),
   },
-} as const;
-
-export const callerSchema = {
-  $id: 'Caller',
-  type: 'object',
-  description: 'Whom a token identifies, and her roles.',
-  required: ['subject', 'roles'],
-  properties: {
-    subject: { type: 'string', description: 'The user id (a member id for a member).' },
-    roles: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['role'],
-        properties: {
-          role: { type: 'string', enum: ROLE_NAMES },
-          region: { type: 'string', description: 'The region a coordinator runs.' },
-          businessId: { type: 'string', description: 'The business a business user acts for.' },
-        },
-      },
-    },
+  {
+    $id: 'Problem',
+    description: `An error, as RFC 9457 problem details (\`application/problem+json\`). \`code\` is stable; \`type\` is \`urn:workshare:problem:<code>\`. The services' codes (e.g. \`job.not_quotable\`, \`job.forbidden\`, \`plan.cycle\`) pass through as they are, with the status of their kind: invalid 400, not allowed 403, not found 404, conflict 409, broken rule 422, unauthenticated 401. The gateway's own codes: ${Object.entries(
+      EDGE_CODES,
+    )
+      .map(([code, { status, meaning }]) => `\`${code}\` (${status}: ${meaning})`)
+      .join('; ')}.`,
   },
-} as const;
+);
 
-const quoteSchema = {
-  type: ['object', 'null'],
-  description: "The coordinator's quote; null until quoted.",
-  required: ['amountYen', 'estimatedMinutes', 'deliveryDate', 'note', 'quotedAt', 'quotedBy'],
-  properties: {
-    amountYen: yen('The fee (for hourly work, the estimated fee).'),
-    estimatedMinutes: { type: 'integer', description: 'The total work the job needs.' },
+const roleSchema = Type.Object({
+  role: Type.Enum(ROLE_NAMES),
+  region: Type.Optional(Type.String({ description: 'The region a coordinator runs.' })),
+  businessId: Type.Optional(Type.String({ description: 'The business a business user acts for.' })),
+});
+
+export const callerSchema = Type.Object(
+  {
+    subject: Type.String({ description: 'The user id (a member id for a member).' }),
+    roles: Type.Array(roleSchema),
+  },
+  { $id: 'Caller', description: 'Whom a token identifies, and her roles.' },
+);
+
+const quoteSchema = nullable(
+  Type.Object({
+    amountYen: yenOut('The fee (for hourly work, the estimated fee).'),
+    estimatedMinutes: Type.Integer({ description: 'The total work the job needs.' }),
     deliveryDate: timeOut('When the cooperative will deliver.'),
-    note: { type: 'string' },
+    note: Type.String(),
     quotedAt: timeOut('When it was quoted.'),
-    quotedBy: { type: 'string' },
-  },
-} as const;
+    quotedBy: Type.String(),
+  }),
+  "The coordinator's quote; null until quoted.",
+);
 
-export const orderTermsSchema = {
-  $id: 'OrderTerms',
-  type: 'object',
-  description: 'The order terms fixed when the quote is accepted (フリーランス法 §3).',
-  required: ['feeYen', 'deliveryDate', 'inspectionDate', 'paymentDate', 'acceptedAt'],
-  properties: {
-    feeYen: yen('The fee.'),
+export const orderTermsSchema = Type.Object(
+  {
+    feeYen: yenOut('The fee.'),
     deliveryDate: timeOut('When the work is delivered.'),
     inspectionDate: timeOut('The business inspects by this date.'),
     paymentDate: timeOut('Payment is due by this date, within 60 days of delivery.'),
     acceptedAt: timeOut('When the quote was accepted.'),
   },
-} as const;
+  { $id: 'OrderTerms', description: 'The order terms fixed when the quote is accepted (フリーランス法 §3).' },
+);
 
-export const jobSchema = {
-  $id: 'Job',
-  type: 'object',
-  description: 'A job, as the caller may see it.',
-  required: [
-    'jobId',
-    'businessId',
-    'title',
-    'description',
-    'workCategory',
-    'pricing',
-    'amountYen',
-    'deadline',
-    'regionId',
-    'localOnlyTownId',
-    'skills',
-    'status',
-    'quote',
-    'terms',
-    'inspections',
-    'reason',
-    'submittedAt',
-    'updatedAt',
-    'version',
-  ],
-  properties: {
-    jobId: { type: 'string', format: 'uuid' },
-    businessId: { type: 'string' },
-    title: { type: 'string' },
-    description: { type: 'string' },
-    workCategory: { type: 'string', enum: WORK_CATEGORIES },
-    pricing: {
-      type: 'object',
-      required: ['kind'],
-      properties: {
-        kind: { type: 'string', enum: PRICING_KINDS },
-        hourlyRateYen: yen('Per hour, for hourly work only.'),
-      },
-    },
-    amountYen: yen('The budget the business states.'),
+export const jobSchema = Type.Object(
+  {
+    jobId: Type.String({ format: 'uuid' }),
+    businessId: Type.String(),
+    title: Type.String(),
+    description: Type.String(),
+    workCategory: Type.Enum(WORK_CATEGORIES),
+    pricing: Type.Object({
+      kind: Type.Enum(PRICING_KINDS),
+      hourlyRateYen: Type.Optional(yenOut('Per hour, for hourly work only.')),
+    }),
+    amountYen: yenOut('The budget the business states.'),
     deadline: timeOut('The latest delivery the business accepts.'),
-    regionId: { type: 'string' },
-    localOnlyTownId: {
-      type: ['string', 'null'],
-      description: 'Set when the job must be done in this town by people of this town.',
-    },
-    skills: { type: 'array', items: { type: 'string' } },
-    status: { type: 'string', enum: JOB_STATUSES },
+    regionId: Type.String(),
+    localOnlyTownId: nullable(Type.String(), 'Set when the job must be done in this town by people of this town.'),
+    skills: strings(),
+    status: Type.Enum(JOB_STATUSES),
     quote: quoteSchema,
-    terms: { anyOf: [{ $ref: 'OrderTerms#' }, { type: 'null' }], description: 'Null until the quote is accepted.' },
-    inspections: {
-      type: 'array',
-      description: 'Every inspection, oldest first.',
-      items: {
-        type: 'object',
-        required: ['accepted', 'reason', 'inspectedAt', 'inspectedBy'],
-        properties: {
-          accepted: { type: 'boolean' },
-          reason: { type: 'string' },
-          inspectedAt: timeOut('When.'),
-          inspectedBy: { type: 'string' },
-        },
-      },
-    },
-    reason: { type: ['string', 'null'], description: 'Why the quote was declined or the job cancelled.' },
+    terms: nullable(Type.Ref('OrderTerms'), 'Null until the quote is accepted.'),
+    inspections: Type.Array(
+      Type.Object({
+        accepted: Type.Boolean(),
+        reason: Type.String(),
+        inspectedAt: timeOut('When.'),
+        inspectedBy: Type.String(),
+      }),
+      { description: 'Every inspection, oldest first.' },
+    ),
+    reason: nullable(Type.String(), 'Why the quote was declined or the job cancelled.'),
     submittedAt: timeOut('When the job was submitted.'),
     updatedAt: timeOut('When the job last changed.'),
-    version: { type: 'integer', description: "The job stream's version." },
+    version: Type.Integer({ description: "The job stream's version." }),
   },
-} as const;
+  { $id: 'Job', description: 'A job, as the caller may see it.' },
+);
 
-export const planSchema = {
-  $id: 'Plan',
-  type: 'object',
-  description: "A job's plan of tasks.",
-  required: [
-    'jobId',
-    'regionId',
-    'localOnlyTownId',
-    'status',
-    'tasks',
-    'round',
-    'jobEstimatedMinutes',
-    'jobDeadline',
-    'maxTaskMinutes',
-    'reworkReason',
-    'cancelReason',
-    'version',
-  ],
-  properties: {
-    jobId: { type: 'string' },
-    regionId: { type: 'string' },
-    localOnlyTownId: { type: ['string', 'null'] },
-    status: { type: 'string', enum: PLAN_STATUSES },
-    tasks: {
-      type: 'array',
-      description: "The confirmed rounds' tasks, then the open round's.",
-      items: {
-        type: 'object',
-        required: ['taskId', 'key', 'title', 'estimatedMinutes', 'skills', 'dependsOn', 'deadline', 'round'],
-        properties: {
-          taskId: { type: ['string', 'null'], description: 'Set once the round is confirmed.' },
-          key: { type: 'string' },
-          title: { type: 'string' },
-          estimatedMinutes: { type: 'integer' },
-          skills: { type: 'array', items: { type: 'string' } },
-          dependsOn: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'Keys (task ids once confirmed) of the tasks to do first.',
-          },
-          deadline: timeOut('The task is done by then.'),
-          round: { type: 'integer' },
-        },
-      },
-    },
-    round: { type: 'integer', description: 'The round that is open or last confirmed.' },
-    jobEstimatedMinutes: { type: 'integer' },
+export const planSchema = Type.Object(
+  {
+    jobId: Type.String(),
+    regionId: Type.String(),
+    localOnlyTownId: nullable(Type.String()),
+    status: Type.Enum(PLAN_STATUSES),
+    tasks: Type.Array(
+      Type.Object({
+        taskId: nullable(Type.String(), 'Set once the round is confirmed.'),
+        key: Type.String(),
+        title: Type.String(),
+        estimatedMinutes: Type.Integer(),
+        skills: strings(),
+        dependsOn: strings('Keys (task ids once confirmed) of the tasks to do first.'),
+        deadline: timeOut('The task is done by then.'),
+        round: Type.Integer(),
+      }),
+      { description: "The confirmed rounds' tasks, then the open round's." },
+    ),
+    round: Type.Integer({ description: 'The round that is open or last confirmed.' }),
+    jobEstimatedMinutes: Type.Integer(),
     jobDeadline: timeOut("The job's deadline."),
-    maxTaskMinutes: { type: 'integer', description: 'The longest a task may be (one window).' },
-    reworkReason: { type: ['string', 'null'], description: 'Why rework is needed, when it is.' },
-    cancelReason: {
-      type: ['string', 'null'],
-      description: 'Why the job was cancelled, when it was (nothing more is planned).',
-    },
-    version: { type: 'integer', description: "The plan stream's version: send it back as expectedVersion." },
+    maxTaskMinutes: Type.Integer({ description: 'The longest a task may be (one window).' }),
+    reworkReason: nullable(Type.String(), 'Why rework is needed, when it is.'),
+    cancelReason: nullable(Type.String(), 'Why the job was cancelled, when it was (nothing more is planned).'),
+    version: Type.Integer({ description: "The plan stream's version: send it back as expectedVersion." }),
   },
-} as const;
+  { $id: 'Plan', description: "A job's plan of tasks." },
+);
 
 /** A planned span of work; null when there is none. */
 const spanSchema = (description: string) =>
-  ({
-    type: ['object', 'null'],
-    description,
-    required: ['start', 'end'],
-    properties: { start: timeOut('It starts.'), end: timeOut('It ends.') },
-  }) as const;
+  nullable(Type.Object({ start: timeOut('It starts.'), end: timeOut('It ends.') }), description);
 
 /** Why nobody could take a task: one entry per reason, each with its stable code. */
 const reasonsSchema = (description: string) =>
-  ({
-    type: 'array',
-    description,
-    items: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', description: 'A stable code, e.g. `schedule.no_skill_in_town`.' },
-        message: { type: 'string' },
-      },
-    },
-  }) as const;
+  Type.Array(
+    Type.Object({
+      code: Type.String({ description: 'A stable code, e.g. `schedule.no_skill_in_town`.' }),
+      message: Type.String(),
+    }),
+    { description },
+  );
 
-export const scheduledTaskSchema = {
-  $id: 'ScheduledTask',
-  type: 'object',
-  description: 'A task of a job as team scheduling holds it: who does it and when, or why nobody can.',
-  required: [
-    'taskId',
-    'jobId',
-    'title',
-    'estimatedMinutes',
-    'skills',
-    'dependsOn',
-    'deadline',
-    'status',
-    'memberId',
-    'span',
-    'reasons',
-    'traineeMemberId',
-    'teamRegionId',
-  ],
-  properties: {
-    taskId: { type: 'string' },
-    jobId: { type: 'string' },
-    title: { type: 'string' },
-    estimatedMinutes: { type: 'integer' },
-    skills: { type: 'array', items: { type: 'string' } },
-    dependsOn: { type: 'array', items: { type: 'string' }, description: 'The task ids to do first.' },
+export const scheduledTaskSchema = Type.Object(
+  {
+    taskId: Type.String(),
+    jobId: Type.String(),
+    title: Type.String(),
+    estimatedMinutes: Type.Integer(),
+    skills: strings(),
+    dependsOn: strings('The task ids to do first.'),
     deadline: timeOut('The task is done by then.'),
-    status: {
-      type: 'string',
-      enum: ASSIGNMENT_STATUSES,
+    status: Type.Enum(ASSIGNMENT_STATUSES, {
       description:
         '`assigned` (memberId and span set), `unassignable` (see reasons) or `waiting` (planned, not scheduled yet).',
-    },
-    memberId: { type: ['string', 'null'], description: 'The member who holds it; null unless assigned.' },
+    }),
+    memberId: nullable(Type.String(), 'The member who holds it; null unless assigned.'),
     span: spanSchema('When she plans to do it (one of her weekly windows); null unless assigned.'),
     reasons: reasonsSchema('Why nobody could take it (unassignable only; otherwise empty).'),
-    traineeMemberId: {
-      type: ['string', 'null'],
-      description: 'A new member shadowing the holder, when paired for training.',
-    },
-    teamRegionId: {
-      type: ['string', 'null'],
-      description: "The region of the holder's team (a partner region's, for a shared job).",
-    },
+    traineeMemberId: nullable(Type.String(), 'A new member shadowing the holder, when paired for training.'),
+    teamRegionId: nullable(Type.String(), "The region of the holder's team (a partner region's, for a shared job)."),
   },
-} as const;
+  {
+    $id: 'ScheduledTask',
+    description: 'A task of a job as team scheduling holds it: who does it and when, or why nobody can.',
+  },
+);
 
-export const taskHistoryEntrySchema = {
-  $id: 'TaskHistoryEntry',
-  type: 'object',
-  description: 'One fact of a task’s history, with who did it and why.',
-  required: ['kind', 'memberId', 'fromMemberId', 'actor', 'reason', 'progressNote', 'at', 'span', 'reasons'],
-  properties: {
-    kind: { type: 'string', enum: HISTORY_KINDS },
-    memberId: {
-      type: ['string', 'null'],
-      description: 'The member the fact is about (the new holder, the trainee...).',
-    },
-    fromMemberId: { type: ['string', 'null'], description: 'Who held the task before, for a hand-off or an override.' },
-    actor: { type: 'string', description: 'Who did it (a user id, or the service itself).' },
-    reason: {
-      type: ['string', 'null'],
-      description: 'The reason given; for `unassignable`, the codes of `reasons` joined by ", ".',
-    },
-    progressNote: { type: ['string', 'null'], description: 'What was done so far, for a hand-off.' },
+export const taskHistoryEntrySchema = Type.Object(
+  {
+    kind: Type.Enum(HISTORY_KINDS),
+    memberId: nullable(Type.String(), 'The member the fact is about (the new holder, the trainee...).'),
+    fromMemberId: nullable(Type.String(), 'Who held the task before, for a hand-off or an override.'),
+    actor: Type.String({ description: 'Who did it (a user id, or the service itself).' }),
+    reason: nullable(
+      Type.String(),
+      'The reason given; for `unassignable`, the codes of `reasons` joined by ", ". Never shown to a business.',
+    ),
+    progressNote: nullable(Type.String(), 'What was done so far, for a hand-off. Never shown to a business.'),
     at: timeOut('When it happened.'),
     span: spanSchema('The span planned by an assignment; null for other facts.'),
     reasons: reasonsSchema('For `unassignable`: why nobody could take the task; otherwise empty.'),
   },
-} as const;
+  { $id: 'TaskHistoryEntry', description: 'One fact of a task’s history, with who did it and why.' },
+);
+
+const weeklyWindowOut = Type.Object({
+  day: Type.Enum(WEEKDAYS),
+  start: Type.String({ description: '`HH:MM`, Asia/Tokyo, included.' }),
+  end: Type.String({ description: '`HH:MM`, Asia/Tokyo, excluded (`24:00` ends the day).' }),
+});
+
+export const memberSchema = Type.Object(
+  {
+    memberId: Type.String(),
+    regionId: Type.String(),
+    townId: Type.String({ description: '`<region>/<town>`' }),
+    officePrefecture: Type.String({ description: 'ISO 3166-2, e.g. `JP-05`.' }),
+    contractType: Type.Enum(CONTRACT_TYPES, { description: '`contractor` (業務委託) or `employee` (パート雇用).' }),
+    skills: strings(),
+    windows: Type.Array(weeklyWindowOut, { description: 'Her weekly availability, Asia/Tokyo.' }),
+    status: Type.Enum(MEMBER_STATUSES),
+    registeredAt: timeOut('When she was registered.'),
+    personalDataStatus: Type.Enum(PERSONAL_DATA_STATUSES, {
+      description: '`included` (personalData is set), `withheld` (the caller may not read it), `forgotten`.',
+    }),
+    personalData: nullable(
+      Type.Object({
+        name: Type.String(),
+        address: nullable(Type.String(), 'Null when the caller may not read it.'),
+        email: nullable(Type.String(), 'Null when the caller may not read it.'),
+        bankAccount: nullable(
+          Type.Object({
+            bankCode: Type.String(),
+            branchCode: Type.String(),
+            accountType: Type.Enum(BANK_ACCOUNT_TYPES),
+            accountNumber: Type.String(),
+            holderNameKana: Type.String(),
+          }),
+        ),
+      }),
+      'Only when identity includes it (personalDataStatus `included`).',
+    ),
+  },
+  { $id: 'Member', description: 'A member of a region, as identity lets the caller see her.' },
+);
+
+export const businessSchema = Type.Object(
+  {
+    businessId: Type.String(),
+    name: Type.String(),
+    registrationNumber: Type.String({ description: 'Qualified-invoice registration number: `T` and 13 digits.' }),
+    regionId: Type.String(),
+    address: nullable(Type.String(), 'Null when none was registered.'),
+  },
+  { $id: 'Business', description: 'A business the cooperative works for.' },
+);
 
 export const SHARED_SCHEMAS = [
   problemSchema,
@@ -407,424 +386,467 @@ export const SHARED_SCHEMAS = [
   planSchema,
   scheduledTaskSchema,
   taskHistoryEntrySchema,
+  memberSchema,
+  businessSchema,
 ] as const;
 
 // ---- per route -----------------------------------------------------------------------------
 
+const problemAnswer = (description: string) => ({
+  description,
+  content: { [PROBLEM_MEDIA_TYPE]: { schema: Type.Ref('Problem') } },
+});
+
 const PROBLEM_RESPONSES = {
-  '4XX': { $ref: 'Problem#', description: 'The request was refused (application/problem+json).' },
-  '5XX': { $ref: 'Problem#', description: 'The gateway or a service behind it failed (application/problem+json).' },
+  '4XX': problemAnswer('The request was refused.'),
+  '5XX': problemAnswer('The gateway or a service behind it failed.'),
 } as const;
 
 /** The answers of a route: the success ones given, and problems for every error. */
-export const responses = <T extends Record<string, unknown>>(success: T) => ({ ...success, ...PROBLEM_RESPONSES });
+export const responses = <T extends Record<number, unknown>>(success: T) => ({ ...success, ...PROBLEM_RESPONSES });
 
-export const NO_CONTENT = { 204: { type: 'null', description: 'Done; nothing to say.' } } as const;
+/** 204: no body at all (the reply is sent without one). */
+export const NO_CONTENT = { 204: Type.Unsafe<void>({ type: 'null', description: 'Done; nothing to say.' }) } as const;
 
-export const jobIdParams = {
-  type: 'object',
-  required: ['jobId'],
-  additionalProperties: false,
-  properties: { jobId: { type: 'string', format: 'uuid', description: 'The job id (a UUID).' } },
-} as const;
+export const jobIdParams = Type.Object({ jobId: uuid('The job id (a UUID).') }, { additionalProperties: false });
 
-export const idempotencyHeaders = {
-  type: 'object',
-  properties: {
-    'idempotency-key': {
-      type: 'string',
+export const idempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
       minLength: 1,
-      maxLength: 200,
+      maxLength: EDGE_LIMITS.idempotencyKeyLength,
       pattern: '^[\\x21-\\x7E]+$',
       description:
         'Makes the command safe to retry: a request repeated with the same key is answered with the first outcome and applied once. Without it, each request is a new command.',
-    },
+    }),
+  ),
+});
+
+export const loginBody = Type.Object(
+  {
+    email: text(EDGE_LIMITS.loginEmailLength, 'The login email.'),
+    password: text(EDGE_LIMITS.loginPasswordLength, 'The password.'),
   },
-} as const;
+  { additionalProperties: false },
+);
 
-export const loginBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'password'],
-  properties: { email: text(320, 'The login email.'), password: text(1024, 'The password.') },
-} as const;
+export const loginAnswer = Type.Object({
+  accessToken: Type.String({ description: 'Send it as `Authorization: Bearer <accessToken>`.' }),
+  expiresAt: timeOut('When the token stops being accepted.'),
+  caller: Type.Ref('Caller'),
+});
 
-export const loginAnswer = {
-  type: 'object',
-  required: ['accessToken', 'expiresAt', 'caller'],
-  properties: {
-    accessToken: { type: 'string', description: 'Send it as `Authorization: Bearer <accessToken>`.' },
-    expiresAt: timeOut('When the token stops being accepted.'),
-    caller: { $ref: 'Caller#' },
-  },
-} as const;
+export const regionsAnswer = Type.Object({
+  regions: Type.Array(
+    Type.Object({
+      regionId: Type.String({ description: 'e.g. `fujisato`' }),
+      name: Type.String({ description: 'e.g. 藤里町' }),
+      prefecture: Type.String({ description: 'ISO 3166-2, e.g. `JP-05`' }),
+      towns: Type.Array(
+        Type.Object({
+          townId: Type.String({ description: '`<region>/<town>`, e.g. `fujisato/fujikoto`' }),
+          name: Type.String(),
+        }),
+      ),
+    }),
+  ),
+});
 
-export const regionsAnswer = {
-  type: 'object',
-  required: ['regions'],
-  properties: {
-    regions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['regionId', 'name', 'prefecture', 'towns'],
-        properties: {
-          regionId: { type: 'string', description: 'e.g. `fujisato`' },
-          name: { type: 'string', description: 'e.g. 藤里町' },
-          prefecture: { type: 'string', description: 'ISO 3166-2, e.g. `JP-05`' },
-          towns: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['townId', 'name'],
-              properties: {
-                townId: { type: 'string', description: '`<region>/<town>`, e.g. `fujisato/fujikoto`' },
-                name: { type: 'string' },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
+const jobSkills = Type.Array(text(JOB_LIMITS.skillLength, 'A skill, e.g. `data entry`.'), {
+  minItems: 1,
+  maxItems: JOB_LIMITS.skills,
+  description: 'The skills the work needs.',
+});
 
-export const submitJobBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: [
-    'businessId',
-    'title',
-    'description',
-    'workCategory',
-    'pricing',
-    'amountYen',
-    'deadline',
-    'regionId',
-    'skills',
-  ],
-  properties: {
+export const submitJobBody = Type.Object(
+  {
     businessId: id('The business the job is for (a business user: one she acts for).'),
-    title: text(200, 'What the work is, in a line.'),
-    description: text(20_000, 'The work in full.', 0),
-    workCategory: { type: 'string', enum: WORK_CATEGORIES },
-    pricing: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      description: '`{"kind":"fixed_price"}` (請負) or `{"kind":"hourly","hourlyRateYen":1500}` (準委任).',
-      properties: {
-        kind: { type: 'string', enum: PRICING_KINDS },
-        hourlyRateYen: yen('Per hour; hourly pricing only.'),
+    title: text(JOB_LIMITS.titleLength, 'What the work is, in a line.'),
+    description: text(JOB_LIMITS.descriptionLength, 'The work in full.', 0),
+    workCategory: Type.Enum(WORK_CATEGORIES),
+    pricing: Type.Object(
+      {
+        kind: Type.Enum(PRICING_KINDS),
+        hourlyRateYen: Type.Optional(yenIn('Per hour; hourly pricing only.')),
       },
-      if: { properties: { kind: { const: 'hourly' } } },
-      then: { required: ['hourlyRateYen'] },
-      else: { not: { required: ['hourlyRateYen'] } },
-    },
-    amountYen: yen('The budget.'),
-    deadline: timeIn('The latest delivery the business accepts.'),
-    regionId,
-    localOnlyTownId: {
-      ...townId,
-      description: `${townId.description} Only when the job must be done in this town by people of this town.`,
-    },
-    skills,
-  },
-} as const;
-
-export const submitJobAnswer = {
-  type: 'object',
-  required: ['jobId'],
-  properties: { jobId: { type: 'string', format: 'uuid' } },
-} as const;
-
-export const listJobsQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    regionId,
-    businessId: id('Only this business’s jobs.'),
-    status: { type: 'string', enum: JOB_STATUSES },
-    pageSize: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 200,
-      description: 'At most this many jobs (the service’s default when absent).',
-    },
-    pageToken: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 512,
-      description: 'The `nextPageToken` of the previous page.',
-    },
-  },
-} as const;
-
-export const jobListAnswer = {
-  type: 'object',
-  required: ['jobs', 'nextPageToken'],
-  properties: {
-    jobs: { type: 'array', items: { $ref: 'Job#' }, description: 'Newest first.' },
-    nextPageToken: {
-      type: ['string', 'null'],
-      description: 'Pass as pageToken for the next page; null on the last page.',
-    },
-  },
-} as const;
-
-export const quoteBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['amountYen', 'estimatedMinutes', 'deliveryDate'],
-  properties: {
-    amountYen: yen('The fee (for hourly work, the estimated fee).'),
-    estimatedMinutes: minutes('The total work the job needs, in minutes.'),
-    deliveryDate: timeIn('When the cooperative will deliver; at or before the deadline.'),
-    note: text(4_000, 'For the business.', 0),
-  },
-} as const;
-
-export const acceptAnswer = {
-  type: 'object',
-  required: ['jobId', 'terms'],
-  properties: { jobId: { type: 'string' }, terms: { $ref: 'OrderTerms#' } },
-} as const;
-
-export const reasonBody = (what: string) =>
-  ({
-    type: 'object',
-    additionalProperties: false,
-    required: ['reason'],
-    properties: { reason: text(4_000, what) },
-  }) as const;
-
-export const deliverBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { note: text(4_000, 'For the business.', 0) },
-} as const;
-
-export const inspectionBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['accepted'],
-  properties: {
-    accepted: {
-      type: 'boolean',
-      description: 'true: the delivered work is accepted (検収); false: it goes back for rework.',
-    },
-    reason: text(4_000, 'Why the work is rejected (required by the service when accepted is false).', 0),
-  },
-} as const;
-
-export const revisePlanBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['expectedVersion', 'tasks'],
-  properties: {
-    expectedVersion: version('The plan version you edited; a newer plan refuses the revision (409).'),
-    tasks: {
-      type: 'array',
-      maxItems: 200,
-      description: "The open round's tasks, replacing its drafts.",
-      items: {
-        type: 'object',
+      {
         additionalProperties: false,
-        required: ['key', 'title', 'estimatedMinutes', 'skills', 'dependsOn', 'deadline'],
-        properties: {
+        description: '`{"kind":"fixed_price"}` (請負) or `{"kind":"hourly","hourlyRateYen":1500}` (準委任).',
+        if: { properties: { kind: { const: 'hourly' } } },
+        then: { properties: { hourlyRateYen: {} }, required: ['hourlyRateYen'] },
+        else: { not: { properties: { hourlyRateYen: {} }, required: ['hourlyRateYen'] } },
+      },
+    ),
+    amountYen: yenIn('The budget.'),
+    deadline: timeIn('The latest delivery the business accepts.'),
+    regionId: regionIdSchema(),
+    localOnlyTownId: Type.Optional(
+      townIdSchema(
+        'A town as `<region>/<town>`, e.g. `fujisato/fujikoto`. Only when the job must be done in this town by people of this town.',
+      ),
+    ),
+    skills: jobSkills,
+  },
+  { additionalProperties: false },
+);
+export type SubmitJobBody = Static<typeof submitJobBody>;
+
+export const submitJobAnswer = Type.Object({ jobId: Type.String({ format: 'uuid' }) });
+
+export const listJobsQuery = Type.Object(
+  {
+    regionId: Type.Optional(regionIdSchema()),
+    businessId: Type.Optional(id('Only this business’s jobs.')),
+    status: Type.Optional(Type.Enum(JOB_STATUSES)),
+    pageSize: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_PAGE_SIZE,
+        description: 'At most this many jobs (the service’s default when absent).',
+      }),
+    ),
+    pageToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: EDGE_LIMITS.pageTokenLength,
+        description: 'The `nextPageToken` of the previous page.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ListJobsQuery = Static<typeof listJobsQuery>;
+
+export const jobListAnswer = Type.Object({
+  jobs: Type.Array(Type.Ref('Job'), { description: 'Newest first.' }),
+  nextPageToken: nullable(Type.String(), 'Pass as pageToken for the next page; null on the last page.'),
+});
+
+export const quoteBody = Type.Object(
+  {
+    amountYen: yenIn('The fee (for hourly work, the estimated fee).'),
+    estimatedMinutes: Type.Integer({
+      minimum: JOB_LIMITS.minEstimatedMinutes,
+      maximum: JOB_LIMITS.maxEstimatedMinutes,
+      description: 'The total work the job needs, in minutes.',
+    }),
+    deliveryDate: timeIn('When the cooperative will deliver; at or before the deadline.'),
+    note: Type.Optional(text(JOB_LIMITS.noteLength, 'For the business.', 0)),
+  },
+  { additionalProperties: false },
+);
+export type QuoteBody = Static<typeof quoteBody>;
+
+export const acceptAnswer = Type.Object({ jobId: Type.String(), terms: Type.Ref('OrderTerms') });
+
+/** A job's decline or cancellation: job intake's reason. */
+export const reasonBody = (what: string) =>
+  Type.Object({ reason: text(JOB_LIMITS.reasonLength, what) }, { additionalProperties: false });
+
+export const deliverBody = Type.Object(
+  { note: Type.Optional(text(JOB_LIMITS.noteLength, 'For the business.', 0)) },
+  { additionalProperties: false },
+);
+
+export const inspectionBody = Type.Object(
+  {
+    accepted: Type.Boolean({
+      description: 'true: the delivered work is accepted (検収); false: it goes back for rework.',
+    }),
+    reason: Type.Optional(
+      text(JOB_LIMITS.reasonLength, 'Why the work is rejected (required by the service when accepted is false).', 0),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const revisePlanBody = Type.Object(
+  {
+    expectedVersion: version('The plan version you edited; a newer plan refuses the revision (409).'),
+    tasks: Type.Array(
+      Type.Object(
+        {
           key: taskKey,
-          title: text(200, 'What the task is.'),
-          estimatedMinutes: minutes('Minutes; at most the plan’s maxTaskMinutes.'),
-          skills,
-          dependsOn: { type: 'array', maxItems: 200, items: taskKey, description: 'Keys of the tasks to do first.' },
+          title: text(PLAN_LIMITS.taskTitleLength, 'What the task is.'),
+          estimatedMinutes: Type.Integer({
+            minimum: 1,
+            maximum: PLAN_LIMITS.maxTaskMaxMinutes,
+            description: 'Minutes; at most the plan’s maxTaskMinutes.',
+          }),
+          skills: Type.Array(text(EDGE_LIMITS.idLength, 'A skill, e.g. `data entry`.'), {
+            description: 'The skills the task needs.',
+          }),
+          dependsOn: Type.Array(taskKey, {
+            maxItems: PLAN_LIMITS.tasksPerPlan,
+            description: 'Keys of the tasks to do first.',
+          }),
           deadline: timeIn("At or before the job's deadline."),
         },
-      },
-    },
+        { additionalProperties: false },
+      ),
+      { maxItems: PLAN_LIMITS.tasksPerPlan, description: "The open round's tasks, replacing its drafts." },
+    ),
   },
-} as const;
+  { additionalProperties: false },
+);
+export type RevisePlanBody = Static<typeof revisePlanBody>;
+export type TaskDraftBody = RevisePlanBody['tasks'][number];
 
-export const confirmPlanBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['expectedVersion'],
-  properties: { expectedVersion: version('The plan version you confirm.') },
-} as const;
+export const confirmPlanBody = Type.Object(
+  { expectedVersion: version('The plan version you confirm.') },
+  { additionalProperties: false },
+);
 
-export const healthAnswer = {
-  type: 'object',
-  required: ['status'],
-  properties: { status: { type: 'string' } },
-} as const;
+export const healthAnswer = Type.Object({ status: Type.String() });
 
-export const readyAnswer = {
-  type: 'object',
-  required: ['status', 'upstreams'],
-  properties: {
-    status: { type: 'string' },
-    upstreams: { type: 'object', additionalProperties: { type: 'string' }, description: 'Each service’s gRPC health.' },
-  },
-} as const;
+export const readyAnswer = Type.Object({
+  status: Type.String(),
+  upstreams: Type.Record(Type.String(), Type.String(), { description: 'Each service’s gRPC health.' }),
+});
 
 // ---- schedules ---------------------------------------------------------------------------------
 
-const uuidParams = (name: string, description: string) =>
-  ({
-    type: 'object',
-    required: [name],
+export const taskIdParams = Type.Object({ taskId: uuid('The task id (a UUID).') }, { additionalProperties: false });
+export const memberIdParams = Type.Object(
+  { memberId: uuid('The member id (a UUID).') },
+  { additionalProperties: false },
+);
+
+export const memberScheduleQuery = Type.Object(
+  {
+    from: Type.Optional(
+      timeIn(
+        'From this instant. Send a `+` offset as `%2B`; a bare `+`, which a query string reads as a space, is taken back as the offset.',
+      ),
+    ),
+    to: Type.Optional(timeIn('Until this instant; after from.')),
+  },
+  {
     additionalProperties: false,
-    properties: { [name]: { type: 'string', format: 'uuid', description } },
-  }) as const;
-
-export const taskIdParams = uuidParams('taskId', 'The task id (a UUID).');
-export const memberIdParams = uuidParams('memberId', 'The member id (a UUID).');
-
-const memberId = (description: string) => ({ type: 'string', format: 'uuid', description }) as const;
-
-export const memberScheduleQuery = {
-  type: 'object',
-  additionalProperties: false,
-  description: 'Both or neither: without them, the current Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).',
-  properties: {
-    from: timeIn(
-      'From this instant. Send a `+` offset as `%2B`; a bare `+`, which a query string reads as a space, is taken back as the offset.',
-    ),
-    to: timeIn('Until this instant; after from.'),
+    description:
+      'Both or neither: without them, the current Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).',
+    dependencies: { from: ['to'], to: ['from'] },
   },
-  dependencies: { from: ['to'], to: ['from'] },
-} as const;
+);
+export type MemberScheduleQuery = Static<typeof memberScheduleQuery>;
 
-export const holderQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    at: timeIn(
-      'The instant asked about (default: now). Send a `+` offset as `%2B` (a bare `+` is taken back as the offset too).',
+export const holderQuery = Type.Object(
+  {
+    at: Type.Optional(
+      timeIn(
+        'The instant asked about (default: now). Send a `+` offset as `%2B` (a bare `+` is taken back as the offset too).',
+      ),
     ),
   },
-} as const;
+  { additionalProperties: false },
+);
 
-export const handOffBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reason'],
-  properties: {
-    reason: text(4_000, 'Why she cannot go on (e.g. a sick child).'),
-    progressNote: text(4_000, 'What is done so far, for the teammate who takes over.', 0),
+const schedulingReason = (description: string) => text(SCHEDULING_LIMITS.reasonLength, description);
+
+export const handOffBody = Type.Object(
+  {
+    reason: schedulingReason('Why she cannot go on (e.g. a sick child).'),
+    progressNote: Type.Optional(
+      text(SCHEDULING_LIMITS.progressNoteLength, 'What is done so far, for the teammate who takes over.', 0),
+    ),
   },
-} as const;
+  { additionalProperties: false },
+);
+export type HandOffBody = Static<typeof handOffBody>;
 
-export const unavailabilityBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['from', 'to', 'reason'],
-  properties: {
+export const unavailabilityBody = Type.Object(
+  {
     from: timeIn('Unavailable from this instant.'),
     to: timeIn('Until this instant; after from.'),
-    reason: text(4_000, 'Why (e.g. a sick child for three days).'),
+    reason: schedulingReason('Why (e.g. a sick child for three days).'),
   },
-} as const;
+  { additionalProperties: false },
+);
+export type UnavailabilityBody = Static<typeof unavailabilityBody>;
 
-export const overrideAssignmentBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['memberId', 'reason'],
-  properties: {
-    memberId: memberId('The qualified member who takes the task.'),
-    reason: text(4_000, 'Why the coordinator overrides the schedule.'),
+export const overrideAssignmentBody = Type.Object(
+  {
+    memberId: uuid('The qualified member who takes the task.'),
+    reason: schedulingReason('Why the coordinator overrides the schedule.'),
   },
-} as const;
+  { additionalProperties: false },
+);
 
-export const wishedHoursBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['minutesPerWeek'],
-  properties: {
-    minutesPerWeek: {
-      type: 'integer',
+export const wishedHoursBody = Type.Object(
+  {
+    minutesPerWeek: Type.Integer({
       minimum: 1,
-      maximum: 10_080,
+      maximum: SCHEDULING_LIMITS.maxWishedMinutesPerWeek,
       description: 'Minutes a week she wishes to work (a week holds 10,080).',
-    },
+    }),
   },
-} as const;
+  { additionalProperties: false },
+);
 
-export const grantSkillBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['skill', 'jobId', 'reason'],
-  properties: {
-    skill: text(100, 'The skill granted, e.g. `transcription`.'),
-    jobId: { type: 'string', format: 'uuid', description: 'The inspected job whose work shows the skill.' },
-    reason: text(4_000, 'Why the coordinator grants it.'),
+export const grantSkillBody = Type.Object(
+  {
+    skill: text(SCHEDULING_LIMITS.skillLength, 'The skill granted, e.g. `transcription`.'),
+    jobId: uuid('The inspected job whose work shows the skill.'),
+    reason: schedulingReason('Why the coordinator grants it.'),
   },
-} as const;
+  { additionalProperties: false },
+);
 
-export const traineeBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['traineeMemberId', 'reason'],
-  properties: {
-    traineeMemberId: memberId('The new member who shadows the holder.'),
-    reason: text(4_000, 'Why they are paired.'),
+export const traineeBody = Type.Object(
+  {
+    traineeMemberId: uuid('The new member who shadows the holder.'),
+    reason: schedulingReason('Why they are paired.'),
   },
-} as const;
+  { additionalProperties: false },
+);
 
-export const shareJobBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['partnerRegionId', 'reason'],
-  properties: {
-    partnerRegionId: {
-      ...regionId,
-      description: 'The partner region whose team may work on the job, e.g. `setagaya`.',
-    },
-    reason: text(4_000, 'Why the job is shared.'),
+export const shareJobBody = Type.Object(
+  {
+    partnerRegionId: regionIdSchema('The partner region whose team may work on the job, e.g. `setagaya`.'),
+    reason: schedulingReason('Why the job is shared.'),
   },
-} as const;
+  { additionalProperties: false },
+);
 
-const tasks = (description: string) => ({ type: 'array', items: { $ref: 'ScheduledTask#' }, description }) as const;
+const tasks = (description: string) => Type.Array(Type.Ref('ScheduledTask'), { description });
 
-export const tasksAnswer = (description: string) =>
-  ({ type: 'object', required: ['tasks'], properties: { tasks: tasks(description) } }) as const;
+export const tasksAnswer = (description: string) => Type.Object({ tasks: tasks(description) });
 
-export const jobScheduleAnswer = {
-  type: 'object',
-  required: ['tasks', 'loads'],
-  properties: {
-    tasks: tasks('Every task of the job, assigned, unassignable or waiting.'),
-    loads: {
-      type: 'array',
-      description: "Each member's planned minutes on the job, beside the minutes a week she wishes to work.",
-      items: {
-        type: 'object',
-        required: ['memberId', 'assignedMinutes', 'wishedMinutesPerWeek'],
-        properties: {
-          memberId: { type: 'string' },
-          assignedMinutes: { type: 'integer' },
-          wishedMinutesPerWeek: { type: 'integer' },
-        },
+export const jobScheduleAnswer = Type.Object({
+  tasks: tasks('Every task of the job, assigned, unassignable or waiting.'),
+  loads: Type.Array(
+    Type.Object({
+      memberId: Type.String(),
+      assignedMinutes: Type.Integer(),
+      wishedMinutesPerWeek: nullable(
+        Type.Integer(),
+        'The minutes a week she wishes to work; null for a business (the members’ hours are not hers to read).',
+      ),
+    }),
+    { description: "Each member's planned minutes on the job, beside the minutes a week she wishes to work." },
+  ),
+});
+
+export const taskAnswer = Type.Object({ task: Type.Ref('ScheduledTask') });
+
+export const historyAnswer = Type.Object({
+  entries: Type.Array(Type.Ref('TaskHistoryEntry'), { description: 'Oldest first.' }),
+});
+
+export const holderAnswer = Type.Object({
+  memberId: nullable(Type.String(), 'Who held the task at that instant; null when nobody did.'),
+});
+
+// ---- people (identity) ---------------------------------------------------------------------------
+
+export const regionParams = Type.Object(
+  { regionId: regionIdSchema('The region slug, e.g. `fujisato`.') },
+  { additionalProperties: false },
+);
+export const userIdParams = Type.Object({ userId: id('A member id or a user id.') }, { additionalProperties: false });
+
+const weeklyWindowIn = Type.Object(
+  {
+    day: Type.Enum(WEEKDAYS),
+    start: Type.String({
+      pattern: AVAILABILITY_START_PATTERN,
+      maxLength: EDGE_LIMITS.timeOfDayLength,
+      description: '`HH:MM`, Asia/Tokyo, included.',
+    }),
+    end: Type.String({
+      pattern: AVAILABILITY_END_PATTERN,
+      maxLength: EDGE_LIMITS.timeOfDayLength,
+      description: '`HH:MM`, Asia/Tokyo, excluded (`24:00` ends the day); after start.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const registerMemberBody = Type.Object(
+  {
+    townId: townIdSchema('Where she lives, `<region>/<town>` of the region in the path.'),
+    officePrefecture: Type.String({
+      pattern: '^JP-[0-9]{2}$',
+      maxLength: 5,
+      description: "ISO 3166-2 of the cooperative's office she belongs to, e.g. `JP-05` (its minimum wage binds).",
+    }),
+    contractType: Type.Enum(CONTRACT_TYPES, { description: '`contractor` (業務委託) or `employee` (パート雇用).' }),
+    skills: Type.Array(text(MEMBER_SKILL_LENGTH, 'A skill, e.g. `data entry`.'), {
+      maxItems: MEMBER_MAX_SKILLS,
+      description: 'What she can do.',
+    }),
+    windows: Type.Array(weeklyWindowIn, {
+      maxItems: MAX_WINDOWS,
+      description: 'Her weekly availability, Asia/Tokyo, never overlapping.',
+    }),
+    personalData: Type.Object(
+      {
+        name: text(PERSONAL_DATA_LIMITS.name, 'Her name.'),
+        address: text(PERSONAL_DATA_LIMITS.address, 'Her address.'),
+        email: text(PERSONAL_DATA_LIMITS.email, 'Her email; also her login.'),
+        bankAccount: Type.Object(
+          {
+            bankCode: Type.String({ pattern: '^[0-9]{4}$', maxLength: 4, description: '金融機関コード: 4 digits.' }),
+            branchCode: Type.String({ pattern: '^[0-9]{3}$', maxLength: 3, description: '支店コード: 3 digits.' }),
+            accountType: Type.Enum(BANK_ACCOUNT_TYPES),
+            accountNumber: Type.String({ pattern: '^[0-9]{7}$', maxLength: 7, description: '口座番号: 7 digits.' }),
+            holderNameKana: text(PERSONAL_DATA_LIMITS.name, '口座名義, in katakana.'),
+          },
+          { additionalProperties: false, description: 'Where her pay goes.' },
+        ),
       },
-    },
+      { additionalProperties: false, description: 'Personal data (APPI): encrypted with her own key by identity.' },
+    ),
+    password: Type.String({
+      minLength: PERSONAL_DATA_LIMITS.passwordMin,
+      maxLength: PERSONAL_DATA_LIMITS.passwordMax,
+      description: `Her first password. ${TEXT_NOTE}`,
+    }),
   },
-} as const;
+  { additionalProperties: false },
+);
+export type RegisterMemberBody = Static<typeof registerMemberBody>;
 
-export const taskAnswer = {
-  type: 'object',
-  required: ['task'],
-  properties: { task: { $ref: 'ScheduledTask#' } },
-} as const;
+export const registerMemberAnswer = Type.Object({ memberId: Type.String() });
 
-export const historyAnswer = {
-  type: 'object',
-  required: ['entries'],
-  properties: { entries: { type: 'array', items: { $ref: 'TaskHistoryEntry#' }, description: 'Oldest first.' } },
-} as const;
+export const membersAnswer = Type.Object({
+  members: Type.Array(
+    Type.Object({
+      member: Type.Ref('Member'),
+      roles: Type.Array(roleSchema),
+    }),
+    { description: 'Oldest registration first; without personal data.' },
+  ),
+});
 
-export const holderAnswer = {
-  type: 'object',
-  required: ['memberId'],
-  properties: {
-    memberId: { type: ['string', 'null'], description: 'Who held the task at that instant; null when nobody did.' },
+const roleIn = Type.Object(
+  {
+    role: Type.Enum(GRANTABLE_ROLES),
+    regionId: Type.Optional(regionIdSchema('For a coordinator: the region she runs.')),
+    businessId: Type.Optional(id('For a business user: the business she acts for.')),
+    reason: text(IDENTITY_REASON_LENGTH, 'Why, for the audit trail (never personal data).'),
   },
-} as const;
+  { additionalProperties: false },
+);
+export const grantRoleBody = roleIn;
+export const revokeRoleBody = roleIn;
+export type RoleBody = Static<typeof roleIn>;
+
+export const registerBusinessBody = Type.Object(
+  {
+    name: text(MAX_BUSINESS_NAME, 'Its name, as invoices show it.'),
+    registrationNumber: Type.String({
+      pattern: REGISTRATION_NUMBER_PATTERN,
+      maxLength: EDGE_LIMITS.registrationNumberLength,
+      description:
+        'Qualified-invoice (適格請求書) registration number: `T` and 13 digits (identity checks the check digit).',
+    }),
+    address: Type.Optional(text(MAX_BUSINESS_ADDRESS, 'Its address.')),
+  },
+  { additionalProperties: false },
+);
+export type RegisterBusinessBody = Static<typeof registerBusinessBody>;
+
+export const registerBusinessAnswer = Type.Object({ businessId: Type.String() });
+
+export const businessesAnswer = Type.Object({ businesses: Type.Array(Type.Ref('Business')) });

@@ -18,12 +18,29 @@ import type { Caller, CallerRole } from '@workshare/grpc';
 import {
   HISTORY_KINDS,
   type AssignmentStatusName,
+  type HandOffBody,
   type HistoryKindName,
   type JobStatusName,
+  type ListJobsQuery,
+  type MemberScheduleQuery,
   type PlanStatusName,
   type PricingKindName,
+  type QuoteBody,
+  type RevisePlanBody,
+  type SubmitJobBody,
+  type UnavailabilityBody,
   type WorkCategoryName,
 } from './schemas.js';
+
+export type {
+  HandOffBody,
+  ListJobsQuery,
+  MemberScheduleQuery,
+  QuoteBody,
+  RevisePlanBody,
+  SubmitJobBody,
+  UnavailabilityBody,
+};
 import { instantOf, tokyoTime, tokyoWeekOf } from './time.js';
 
 const { WorkCategory, PricingKind, JobStatus } = jobIntakeV1;
@@ -160,19 +177,6 @@ export const regionsView = (response: identityV1.ListRegionsResponse) => ({
 
 // ---- jobs ----------------------------------------------------------------------------------------
 
-export interface SubmitJobBody {
-  businessId: string;
-  title: string;
-  description: string;
-  workCategory: WorkCategoryName;
-  pricing: { kind: PricingKindName; hourlyRateYen?: number };
-  amountYen: number;
-  deadline: string;
-  regionId: string;
-  localOnlyTownId?: string;
-  skills: string[];
-}
-
 export const submitJobRequest = (requestId: string, body: SubmitJobBody): jobIntakeV1.SubmitJobRequest => ({
   requestId,
   businessId: body.businessId,
@@ -189,13 +193,6 @@ export const submitJobRequest = (requestId: string, body: SubmitJobBody): jobInt
   localOnlyTownId: body.localOnlyTownId ?? '',
   skills: body.skills,
 });
-
-export interface QuoteBody {
-  amountYen: number;
-  estimatedMinutes: number;
-  deliveryDate: string;
-  note?: string;
-}
 
 export const quoteJobRequest = (requestId: string, jobId: string, body: QuoteBody): jobIntakeV1.QuoteJobRequest => ({
   requestId,
@@ -254,14 +251,6 @@ export const jobView = (job: jobIntakeV1.Job) => {
   };
 };
 
-export interface ListJobsQuery {
-  regionId?: string;
-  businessId?: string;
-  status?: JobStatusName;
-  pageSize?: number;
-  pageToken?: string;
-}
-
 export const listJobsRequest = (query: ListJobsQuery): jobIntakeV1.ListJobsRequest => ({
   page: { pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? '' },
   regionId: query.regionId ?? '',
@@ -275,20 +264,6 @@ export const jobListView = (response: jobIntakeV1.ListJobsResponse) => ({
 });
 
 // ---- plans ---------------------------------------------------------------------------------------
-
-export interface TaskDraftBody {
-  key: string;
-  title: string;
-  estimatedMinutes: number;
-  skills: string[];
-  dependsOn: string[];
-  deadline: string;
-}
-
-export interface RevisePlanBody {
-  expectedVersion: number;
-  tasks: TaskDraftBody[];
-}
 
 export const revisePlanRequest = (
   requestId: string,
@@ -377,13 +352,28 @@ export const tasksView = (response: { tasks: teamSchedulingV1.ScheduledTask[] })
   tasks: response.tasks.map(scheduledTaskView),
 });
 
-export const jobScheduleView = (response: teamSchedulingV1.GetJobScheduleResponse) => ({
+export interface JobScheduleView {
+  tasks: ReturnType<typeof scheduledTaskView>[];
+  loads: { memberId: string; assignedMinutes: number; wishedMinutesPerWeek: number | null }[];
+}
+
+export const jobScheduleView = (response: teamSchedulingV1.GetJobScheduleResponse): JobScheduleView => ({
   tasks: response.tasks.map(scheduledTaskView),
   loads: response.loads.map((l) => ({
     memberId: l.memberId,
     assignedMinutes: l.assignedMinutes,
     wishedMinutesPerWeek: l.wishedMinutesPerWeek,
   })),
+});
+
+/**
+ * A job's schedule as its business reads it: who holds each task, its status, and the minutes
+ * each holder has planned on the job; never the members' weekly hours (their wished minutes a
+ * week). Team scheduling strips them too; the edge does not rely on it.
+ */
+export const forBusiness = (view: JobScheduleView): JobScheduleView => ({
+  tasks: view.tasks,
+  loads: view.loads.map((l) => ({ ...l, wishedMinutesPerWeek: null })),
 });
 
 /** A task a service must have answered. */
@@ -412,10 +402,18 @@ export const historyView = (response: teamSchedulingV1.GetTaskHistoryResponse) =
   }),
 });
 
-export interface MemberScheduleQuery {
-  from?: string;
-  to?: string;
-}
+/**
+ * A task's history as its business reads it: who held it when, never the reasons members (or
+ * coordinators about them) gave for a hand-off, a release or an override, nor progress notes.
+ * An unassignable fact keeps its reasons: why nobody could take the task (`schedule.no_skill_in_town`).
+ */
+export const historyForBusiness = (view: ReturnType<typeof historyView>): ReturnType<typeof historyView> => ({
+  entries: view.entries.map((e) => ({
+    ...e,
+    reason: e.kind === 'unassignable' ? e.reason : null,
+    progressNote: null,
+  })),
+});
 
 /** Without from and to (the schema lets both or neither through), the Tokyo week of `now`. */
 export const memberScheduleRequest = (
@@ -430,11 +428,6 @@ export const memberScheduleRequest = (
   return { memberId, from, to };
 };
 
-export interface HandOffBody {
-  reason: string;
-  progressNote?: string;
-}
-
 export const handOffTaskRequest = (
   requestId: string,
   taskId: string,
@@ -445,12 +438,6 @@ export const handOffTaskRequest = (
   reason: body.reason,
   progressNote: body.progressNote ?? '',
 });
-
-export interface UnavailabilityBody {
-  from: string;
-  to: string;
-  reason: string;
-}
 
 export const declareUnavailableRequest = (
   requestId: string,
