@@ -14,4 +14,5 @@ export * from './actor.js';
 export * from './breathing.js';
 export * from './context.js';
 export * from './text.js';
+export * from './skills.js';
 export * from './retry.js';

@@ -108,8 +108,8 @@ const SERVICE_LIMITS: Readonly<Record<string, Readonly<Record<string, number>>>>
     'dependsOn.maxItems': PLAN_LIMITS.tasksPerPlan,
     'dependsOn[].maxLength': PLAN_LIMITS.taskKeyLength,
     'estimatedMinutes.maximum': PLAN_LIMITS.maxTaskMaxMinutes,
-    // Task decomposition bounds a skill as any string of a request (its host's ID_MAX_LENGTH).
-    'skills[].maxLength': ID_MAX_LENGTH,
+    'skills.maxItems': PLAN_LIMITS.skillsPerTask,
+    'skills[].maxLength': PLAN_LIMITS.skillLength,
   },
   schedules: {
     'reason.maxLength': SCHEDULING_LIMITS.reasonLength,

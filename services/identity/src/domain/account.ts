@@ -6,6 +6,7 @@ import {
   holdsRole,
   isOperator,
   managesRegion,
+  MAX_SKILL_LENGTH,
   NotFoundError,
   roleKey,
   ValidationError,
@@ -39,7 +40,8 @@ export type ContractType = 'contractor' | 'employee';
 export const CONTRACT_TYPES: readonly ContractType[] = ['contractor', 'employee'];
 
 export const MAX_SKILLS = 30;
-export const MAX_SKILL_LENGTH = 60;
+/** A skill of hers: the platform's one skill length (@workshare/eventsourcing). */
+export { MAX_SKILL_LENGTH };
 export const MAX_REASON_LENGTH = 500;
 
 // ---- events -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import {
   ForbiddenError,
   isOperator,
   isSystem,
+  MAX_SKILL_LENGTH,
   NotFoundError,
   preview,
   ValidationError,
@@ -81,8 +82,8 @@ export const LIMITS = Object.freeze({
   maxAmountYen: 1_000_000_000_000n,
   /** A job names 1 to this many skills, distinct. */
   skills: 20,
-  /** A skill is 1 to this many characters. */
-  skillLength: 50,
+  /** A skill is 1 to this many characters: the platform's one skill length (@workshare/eventsourcing). */
+  skillLength: MAX_SKILL_LENGTH,
   /** A reason (declining, rejecting, cancelling) is 1 to this many characters. */
   reasonLength: 1_000,
   /** A note (quote, delivery) is at most this many characters (it may be empty). */

@@ -170,7 +170,7 @@ describe('job decider', () => {
       ['21 skills', { skills: Array.from({ length: 21 }, (_, i) => `s${i}`) }, 'job.invalid_skills', 'skills'],
       ['the same skill twice', { skills: ['writing', ' writing'] }, 'job.invalid_skills', 'skills'],
       ['a blank skill', { skills: ['writing', '  '] }, 'job.invalid_skills', 'skills'],
-      ['a skill of 51 characters', { skills: ['x'.repeat(51)] }, 'job.invalid_skills', 'skills'],
+      ['a skill of 61 characters', { skills: ['x'.repeat(LIMITS.skillLength + 1)] }, 'job.invalid_skills', 'skills'],
     ])('refuses %s, naming the field', (_, overrides, code, field) => {
       const error = spec.given([]).when(submit(overrides)).thenThrows(code, 'invalid');
       expect(error.details).toMatchObject({ field });

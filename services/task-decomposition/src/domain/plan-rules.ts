@@ -3,7 +3,7 @@
  * every violation reported, so a coordinator fixes her plan in one go. Pure: no clock, no I/O.
  * Messages show keys as short escaped previews (a key may be anything a caller sent).
  */
-import { characterCount, preview } from '@workshare/eventsourcing';
+import { characterCount, MAX_SKILL_LENGTH, preview } from '@workshare/eventsourcing';
 
 /**
  * A task as drafted in a plan's round (proposed from a template or written by a coordinator).
@@ -42,6 +42,7 @@ export type PlanViolationCode =
   | 'plan.estimate_invalid'
   | 'plan.task_too_long'
   | 'plan.skills_missing'
+  | 'plan.skills_invalid'
   | 'plan.unknown_dependency'
   | 'plan.self_dependency'
   | 'plan.duplicate_dependency'
@@ -85,7 +86,12 @@ export const MAX_TASK_MAX_MINUTES = 480;
  * A plan's limits in one place, for the edges (the gRPC host's limits, the HTTP edge's schemas:
  * `@workshare/task-decomposition/contract`). `taskKeyPattern` is TASK_KEY_PATTERN's source.
  */
+/** A task needs at most this many skills (as many as a member may hold), each of the platform's skill length. */
+export const MAX_SKILLS_PER_TASK = 30;
+
 export const PLAN_LIMITS = Object.freeze({
+  skillsPerTask: MAX_SKILLS_PER_TASK,
+  skillLength: MAX_SKILL_LENGTH,
   tasksPerPlan: MAX_TASKS_PER_ROUND,
   taskTitleLength: MAX_TITLE_LENGTH,
   taskKeyLength: MAX_TASK_KEY_LENGTH,
@@ -169,6 +175,15 @@ export const validatePlan = (drafts: readonly TaskDraft[], constraints: PlanCons
         code: 'plan.skills_missing',
         key,
         message: `task ${preview(key)} names its skills (at least one, none empty)`,
+      });
+    } else if (
+      d.skills.length > MAX_SKILLS_PER_TASK ||
+      d.skills.some((s) => characterCount(s, MAX_SKILL_LENGTH) > MAX_SKILL_LENGTH)
+    ) {
+      violations.push({
+        code: 'plan.skills_invalid',
+        key,
+        message: `task ${preview(key)} names at most ${MAX_SKILLS_PER_TASK} skills of at most ${MAX_SKILL_LENGTH} characters each`,
       });
     }
     const deadline = deadlines[i] as number;

@@ -1,5 +1,7 @@
+import { MAX_SKILL_LENGTH } from '@workshare/eventsourcing';
 import {
   MAX_TASKS_PER_ROUND,
+  PLAN_LIMITS,
   validatePlan,
   type PlanConstraints,
   type TaskDraft,
@@ -101,6 +103,18 @@ describe('validatePlan', () => {
   it('plan.skills_missing: none, or an empty one', () => {
     expect(codes(withTask(0, { skills: [] }))).toEqual([['plan.skills_missing', 'a']]);
     expect(codes(withTask(0, { skills: ['data entry', ' '] }))).toEqual([['plan.skills_missing', 'a']]);
+  });
+
+  it("plan.skills_invalid: more skills than a member may hold, or one longer than the platform's skill length", () => {
+    const many = Array.from({ length: PLAN_LIMITS.skillsPerTask }, (_, i) => `skill ${i}`);
+    expect(codes(withTask(0, { skills: many }))).toEqual([]);
+    expect(codes(withTask(0, { skills: [...many, 'one more'] }))).toEqual([['plan.skills_invalid', 'a']]);
+    // Counted in characters: 60 kanji are one skill at its limit, 61 are one too long.
+    expect(codes(withTask(0, { skills: ['字'.repeat(PLAN_LIMITS.skillLength)] }))).toEqual([]);
+    expect(codes(withTask(0, { skills: ['字'.repeat(PLAN_LIMITS.skillLength + 1)] }))).toEqual([
+      ['plan.skills_invalid', 'a'],
+    ]);
+    expect(PLAN_LIMITS.skillLength).toBe(MAX_SKILL_LENGTH);
   });
 
   it('plan.unknown_dependency, plan.self_dependency, plan.duplicate_dependency', () => {

@@ -1,10 +1,11 @@
-import { characterCount, ValidationError } from '@workshare/eventsourcing';
+import { characterCount, MAX_SKILL_LENGTH, ValidationError } from '@workshare/eventsourcing';
 
 /** Limits on what people type into commands (reasons, notes, skills). */
 export const LIMITS = Object.freeze({
   reasonLength: 500,
   progressNoteLength: 2_000,
-  skillLength: 60,
+  /** The platform's one skill length (@workshare/eventsourcing). */
+  skillLength: MAX_SKILL_LENGTH,
   /** Wished minutes a week: at least one... */
   minWishedMinutesPerWeek: 1,
   /** ...and a week has 10,080 minutes: nobody wishes more. */

@@ -573,7 +573,8 @@ export const revisePlanBody = Type.Object(
             maximum: PLAN_LIMITS.maxTaskMaxMinutes,
             description: 'Minutes; at most the plan’s maxTaskMinutes.',
           }),
-          skills: Type.Array(text(EDGE_LIMITS.idLength, 'A skill, e.g. `data entry`.'), {
+          skills: Type.Array(text(PLAN_LIMITS.skillLength, 'A skill, e.g. `data entry`.'), {
+            maxItems: PLAN_LIMITS.skillsPerTask,
             description: 'The skills the task needs.',
           }),
           dependsOn: Type.Array(taskKey, {
