@@ -35,6 +35,7 @@ export {
 } from './metrics.js';
 export {
   createLogger,
+  serializeError,
   logLevelFrom,
   PERSONAL_DATA_KEYS,
   REDACTED_PATHS,

@@ -87,10 +87,33 @@ export interface LoggerOptions {
   bindings?: Record<string, string | number | boolean>;
 }
 
+/** How many causes of an error a log line follows. */
+const MAX_CAUSES = 5;
+
+/**
+ * An error as a log line shows it: its type, message, stack, code, a gRPC error's details and its
+ * causes, and nothing else. An error's other properties may hold whole object graphs (a gRPC
+ * error's metadata and call, a socket), which would leave the line with "[unable to serialize,
+ * circular reference is too complex to analyze]" instead of the cause.
+ */
+export const serializeError = (error: unknown, depth = 0): Record<string, unknown> => {
+  if (!(error instanceof Error)) return { type: typeof error, value: String(error) };
+  const e = error as Error & { code?: unknown; kind?: unknown; details?: unknown };
+  return {
+    type: e.name,
+    message: e.message,
+    stack: e.stack,
+    ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: e.code } : {}),
+    ...(typeof e.kind === 'string' ? { kind: e.kind } : {}),
+    ...(typeof e.details === 'string' ? { details: e.details } : {}),
+    ...(e.cause !== undefined && depth < MAX_CAUSES ? { cause: serializeError(e.cause, depth + 1) } : {}),
+  };
+};
+
 /**
  * A pino logger writing JSON lines to stdout: ISO UTC time, level as a word, `logger` (the
  * name given here), the active span's `trace_id` / `span_id` / `trace_flags`, and personal
- * data censored (see PERSONAL_DATA_KEYS).
+ * data censored (see PERSONAL_DATA_KEYS), errors under `err` as serializeError writes them.
  */
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
   const settings: pino.LoggerOptions = {
@@ -99,6 +122,7 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
     base: { logger: name, ...options.bindings },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError },
     redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
     mixin: () => {
       const ids = currentTraceIds();

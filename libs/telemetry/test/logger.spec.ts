@@ -29,6 +29,40 @@ const capture = (options: Omit<LoggerOptions, 'destination'> = {}) => {
 };
 
 describe('createLogger', () => {
+  it('logs an error under err with its type, message, stack, code and causes, whatever else it holds', () => {
+    const { logger, records } = capture();
+    // Like a gRPC error: a numeric code, string details, and an object graph with a cycle.
+    const graph: Record<string, unknown> = { name: 'call' };
+    graph.self = { back: graph, socket: { graph } };
+    const root = new TypeError('the pool is closed');
+    const error = Object.assign(new Error('13 INTERNAL: the request could not be completed', { cause: root }), {
+      code: 13,
+      details: 'the request could not be completed',
+      call: graph,
+    });
+    logger.error({ err: error, requestId: 'req-1' }, 'request failed');
+    const [record] = records();
+    expect(record).toMatchObject({
+      requestId: 'req-1',
+      err: {
+        type: 'Error',
+        message: '13 INTERNAL: the request could not be completed',
+        code: 13,
+        details: 'the request could not be completed',
+        cause: { type: 'TypeError', message: 'the pool is closed' },
+      },
+    });
+    expect((record!.err as { stack: string }).stack).toMatch(/\n\s+at /);
+    expect(record!.err).not.toHaveProperty('call');
+    expect(JSON.stringify(record)).not.toMatch(/unable to serialize/);
+  });
+
+  it('logs a thrown value that is not an Error as its type and text', () => {
+    const { logger, records } = capture();
+    logger.warn({ err: 'just a string' }, 'odd');
+    expect(records()[0]).toMatchObject({ err: { type: 'string', value: 'just a string' } });
+  });
+
   it('writes one JSON line per record with level, ISO time, logger name and message', () => {
     const { logger, records } = capture();
     logger.info({ memberId: 'm-1' }, 'member registered');

@@ -16,6 +16,7 @@ import {
   type GrpcServer,
 } from '@workshare/grpc';
 import { jobIntakeV1 } from '@workshare/proto';
+import { createLogger } from '@workshare/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway } from '../../src/index.js';
 import { expectProblem, jobBody, startHarness, type Harness } from '../support/harness.js';
@@ -505,6 +506,8 @@ describe('errors of the services and the network', () => {
     let failing: FastifyInstance;
     let misbehaving: GrpcServer;
     let verifier: IdentityTokenVerifierClient;
+    /** What the failing gateway logged, parsed. */
+    const logLines: Record<string, unknown>[] = [];
 
     beforeAll(async () => {
       verifier = new IdentityTokenVerifierClient({ identityAddress: h.coop.identityAddress });
@@ -540,7 +543,15 @@ describe('errors of the services and the network', () => {
           }),
         ],
       });
-      failing = await buildGateway({ ...h.options, jobIntakeAddress: misbehaving.address, upstreamDeadlineMs: 300 });
+      failing = await buildGateway({
+        ...h.options,
+        jobIntakeAddress: misbehaving.address,
+        upstreamDeadlineMs: 300,
+        logger: createLogger('gateway-test', {
+          level: 'info',
+          destination: { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
+        }),
+      });
       // Nothing listens on port 1 of loopback.
       down = await buildGateway({
         ...h.options,
@@ -588,6 +599,23 @@ describe('errors of the services and the network', () => {
       const nonsense = await inject(failing, 'POST', `/v1/jobs/${jobId}/accept`);
       expectProblem(nonsense, 500, 'internal');
       expect(nonsense.body).not.toMatch(/12\.5/);
+    });
+
+    it('a 500 is logged under its request id with its cause, which the answer keeps to itself', async () => {
+      for (const [method, url] of [
+        ['GET', '/v1/jobs'],
+        ['POST', `/v1/jobs/${jobId}/accept`],
+      ] as const) {
+        const failed = expectProblem(await inject(failing, method, url), 500, 'internal');
+        const line = logLines.find((l) => l.requestId === failed.requestId && l.level === 'error');
+        // The error itself (type, message, stack), not "[unable to serialize, circular reference...]".
+        expect(line).toMatchObject({
+          msg: 'request failed',
+          err: { type: expect.any(String), message: expect.any(String), stack: expect.stringMatching(/\n\s+at /) },
+        });
+        expect(failed.detail).not.toContain((line?.err as { message: string }).message);
+      }
+      expect(JSON.stringify(logLines)).not.toMatch(/unable to serialize/);
     });
   });
 });
