@@ -32,11 +32,33 @@ export interface ReadStreamOptions {
   limit?: number;
 }
 
+/**
+ * The category of a stream: the part of its name before the first `-` (`job-42` → `job`,
+ * `timesheet-m1-202604` → `timesheet`); a name without a dash is its own category. Reads by
+ * category (`categories` of ReadAllOptions and SubscriptionOptions) select by this.
+ */
+export const categoryOf = (streamName: string): string => {
+  const dash = streamName.indexOf('-');
+  return dash < 0 ? streamName : streamName.slice(0, dash);
+};
+
 export interface ReadAllOptions {
   /** Read events strictly after this position; from the beginning when omitted. */
   after?: GlobalPosition;
-  /** At most this many events (default 1,000; at most 10,000). */
+  /** At most this many events (default 1,000; at most 10,000); with `categories`, of those categories. */
   limit?: number;
+  /**
+   * Only the events of streams in these categories (`categoryOf`), still in global order and with
+   * their global positions. At least one and at most 50 categories, each a letter-led name of
+   * letters, digits and `_` (no `-`); anything else is refused with a ValidationError
+   * (`eventstore.invalid_categories`). `job` does not select `jobBoard-1`.
+   *
+   * readAll returns the matching events only: a caller paging by hand goes on after the last one
+   * it got, and an empty or short page means there is nothing more of them for now. streamAll
+   * pages the same way. A subscription also moves its checkpoint past the other categories' events
+   * its reads went through (see SubscriptionOptions.categories).
+   */
+  categories?: readonly string[];
 }
 
 export interface SubscriptionOptions {
@@ -56,6 +78,16 @@ export interface SubscriptionOptions {
   checkpointIntervalMs?: number;
   /** Told when the subscription stops because of an error. */
   onError?: (error: unknown) => void;
+  /**
+   * Only the events of streams in these categories, in log order (the same rules as
+   * ReadAllOptions.categories; invalid ones make subscribe throw a ValidationError). The
+   * checkpoint stays a global position, that of the last event *read*: after a read that reached
+   * the end of what may be read, it moves on to the last event of any category that read could
+   * see (no event of these categories can ever appear before it). So a subscription to a quiet
+   * category passes long runs of other categories once and not again after a restart, and
+   * caughtUp() resolves when the newest events are of other categories.
+   */
+  categories?: readonly string[];
 }
 
 export interface Subscription {

@@ -17,12 +17,15 @@ export interface BenchConfig {
   /** Pool size of both sides of the write benchmarks. */
   connections: number;
   readEvents: Record<BackendKind, number>;
+  /** The log of the category read (1% of it in one category). */
+  categoryEvents: Record<BackendKind, number>;
   readPageSize: number;
   loadBatchSize: number;
 }
 
 export const loadConfig = (): BenchConfig => {
   const readEvents = positiveWholeSetting('BENCH_READ_EVENTS', 1_000_000);
+  const categoryEvents = positiveWholeSetting('BENCH_CATEGORY_EVENTS', 200_000);
   const backends = (process.env.BENCH_TARGETS ?? 'postgres,embedded')
     .split(',')
     .map((s) => s.trim())
@@ -41,6 +44,10 @@ export const loadConfig = (): BenchConfig => {
     readEvents: {
       postgres: readEvents,
       embedded: positiveWholeSetting('BENCH_EMBEDDED_READ_EVENTS', Math.min(200_000, readEvents)),
+    },
+    categoryEvents: {
+      postgres: categoryEvents,
+      embedded: positiveWholeSetting('BENCH_EMBEDDED_CATEGORY_EVENTS', Math.min(100_000, categoryEvents)),
     },
     readPageSize: 5_000,
     loadBatchSize: 1_000,

@@ -9,13 +9,15 @@
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; only the bench_eventstore schema
  * is touched), BENCH_SECONDS (5: measured time per side of each write scenario),
  * BENCH_WARMUP_SECONDS (1), BENCH_READ_EVENTS (1,000,000 on PostgreSQL), BENCH_EMBEDDED_READ_EVENTS
- * (200,000, at most BENCH_READ_EVENTS), BENCH_TARGETS (postgres,embedded).
+ * (200,000, at most BENCH_READ_EVENTS), BENCH_CATEGORY_EVENTS (200,000: the log of the category read),
+ * BENCH_EMBEDDED_CATEGORY_EVENTS (100,000, at most BENCH_CATEGORY_EVENTS), BENCH_TARGETS (postgres,embedded).
  * Missed targets are reported (met: false), not failed: the exit code is non-zero only on errors.
  */
 import { performance } from 'node:perf_hooks';
 import { recordResults, type BenchResult } from '@workshare/bench';
 import { loadConfig, type BackendKind, type BenchConfig } from './config.js';
 import { BenchDatabase } from './database.js';
+import { benchCategoryRead } from './categories.js';
 import { benchGlobalRead } from './read.js';
 import { benchEmbeddedResponsiveness } from './responsiveness.js';
 import { benchBatchAppends, benchSingleAppends } from './writes.js';
@@ -28,6 +30,7 @@ const benchBackend = async (kind: BackendKind, config: BenchConfig): Promise<Ben
     results.push(await benchSingleAppends(db, config, 1));
     results.push(await benchSingleAppends(db, config, 32));
     results.push(await benchBatchAppends(db, config, 100));
+    results.push(await benchCategoryRead(db, config));
     results.push(...(await benchGlobalRead(db, config)));
   } finally {
     await db.release().catch(() => undefined);

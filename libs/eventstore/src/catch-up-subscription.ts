@@ -8,15 +8,23 @@ import {
   type Subscription,
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
+import type { LogPage, PagedLog } from './reading.js';
+import { assertCategories } from './validation.js';
 
-type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 'storeCheckpoint'>;
+/**
+ * What a subscription reads through: readPage when the store has it (both adapters), else readAll
+ * (then its position moves with the events it gets alone).
+ */
+type Store = Pick<EventStore, 'readAll' | 'headPosition' | 'readCheckpoint' | 'storeCheckpoint'> & Partial<PagedLog>;
 
 /**
  * A durable catch-up subscription over any store's global log: resume from the saved
  * checkpoint, hand each event to the handler in log order, save the checkpoint after each
  * page (or at most every `checkpointIntervalMs`, and on stop), then poll (or wake on a local
  * append) once caught up. At-least-once: after a crash, the events since the last checkpoint
- * are delivered again, so handlers must be idempotent.
+ * are delivered again, so handlers must be idempotent. With `categories`, only those categories'
+ * events are delivered, and the position moves on to each page's end (`LogPage.end`), past the
+ * other categories' events that read went through.
  */
 export class CatchUpSubscription implements Subscription {
   readonly done: Promise<void>;
@@ -26,6 +34,7 @@ export class CatchUpSubscription implements Subscription {
   private wake: (() => void) | undefined;
   private readonly waiters: { target: GlobalPosition; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly unlisten: () => void;
+  private readonly categories: readonly string[] | undefined;
 
   constructor(
     private readonly store: Store,
@@ -35,6 +44,7 @@ export class CatchUpSubscription implements Subscription {
   ) {
     if (!options.subscriptionId || typeof options.subscriptionId !== 'string')
       throw new TypeError('a subscription needs a subscriptionId');
+    this.categories = assertCategories(options.categories);
     this.unlisten = listen(() => this.wake?.());
     this.done = this.run();
     this.done.catch((error: unknown) => {
@@ -60,22 +70,28 @@ export class CatchUpSubscription implements Subscription {
       this.position = (await this.store.readCheckpoint(this.options.subscriptionId)) ?? START;
       saved = this.position;
       while (!this.stopping) {
-        const page = await this.store.readAll({ after: this.position, limit: batchSize });
+        const page = await this.read(batchSize);
         let failed = true;
         try {
-          for (const event of page) {
-            if (this.stopping) break;
+          let handledAll = true;
+          for (const event of page.events) {
+            if (this.stopping) {
+              handledAll = false;
+              break;
+            }
             await this.options.handle(event);
             this.position = event.position;
             await breathe(); // a long page of quick handlers still lets timers and I/O run
           }
+          // Past the other categories' events this read went through (a filtered page ends there).
+          if (handledAll && comparePositions(page.end, this.position) > 0) this.position = page.end;
           failed = false;
         } finally {
           // After a failure, what was handled is saved at once: it is not delivered again.
           if (failed || performance.now() - savedAt >= saveEveryMs) await save();
         }
         this.settleWaiters();
-        if (page.length < batchSize && !this.stopping)
+        if (page.events.length < batchSize && !this.stopping)
           await this.idle(
             saveEveryMs > 0 && comparePositions(saved ?? START, this.position) < 0
               ? Math.min(pollMs, saveEveryMs)
@@ -87,6 +103,17 @@ export class CatchUpSubscription implements Subscription {
       this.finished = true;
       this.unlisten();
     }
+  }
+
+  private async read(limit: number): Promise<LogPage> {
+    const options = {
+      after: this.position,
+      limit,
+      ...(this.categories === undefined ? {} : { categories: this.categories }),
+    };
+    if (this.store.readPage) return this.store.readPage(options);
+    const events = await this.store.readAll(options);
+    return { events, end: events[events.length - 1]?.position ?? this.position };
   }
 
   private settleWaiters(): void {

@@ -5,7 +5,15 @@ export { CatchUpSubscription } from './catch-up-subscription.js';
 export { postgresDriver } from './pg-driver.js';
 export { embeddedDriver } from './pglite-driver.js';
 export type { SqlDriver } from './sql-driver.js';
-export { LIMITS, prepareEvents, assertStreamName, assertExpectedVersion, type PreparedEvent } from './validation.js';
+export {
+  LIMITS,
+  prepareEvents,
+  assertStreamName,
+  assertExpectedVersion,
+  assertCategories,
+  type PreparedEvent,
+} from './validation.js';
+export type { LogPage, PagedLog } from './reading.js';
 export { MIGRATIONS } from './schema.js';
 export { dropPostgresSchemas, uniqueSchemaName } from './schemas.js';
 export { verifyLog, type LogVerification, type LogBreak } from './verify.js';

@@ -10,6 +10,7 @@ import type {
   ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import {
+  categoryOf,
   chainHash,
   comparePositions,
   EventIdConflictError,
@@ -33,8 +34,16 @@ import {
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
 import { LocalSubscriptions } from './catch-up-subscription.js';
-import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
 import {
+  assertLimit,
+  assertPosition,
+  assertReadStreamOptions,
+  readAllPages,
+  type LogPage,
+  type PagedLog,
+} from './reading.js';
+import {
+  assertCategories,
   assertExpectedVersion,
   assertSameContent,
   assertStreamName,
@@ -179,7 +188,7 @@ const inLog = (e: StoredEvent): boolean => LOG_STREAM.test(e.streamId) && !e.typ
  *   hash, append with that exact revision; a concurrent writer makes the server refuse the
  *   append, and it is worked out again (see `append`).
  */
-export class KurrentDbEventStore implements EventStore {
+export class KurrentDbEventStore implements EventStore, PagedLog {
   readonly kind = 'kurrentdb';
   private readonly subscriptions = new LocalSubscriptions();
   /** Checkpoint streams whose `$maxCount` this process has already set. */
@@ -434,15 +443,37 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readPage(options)).events;
+  }
+
+  /**
+   * readAll, and where the next read goes on from (LogPage.end): what subscriptions read.
+   * Categories are a server-side stream-name prefix filter on `$all` (`<category>-` each; the
+   * events are checked again here). A filtered read that comes back short has read `$all` to its
+   * end: it ends at the head of the log read just before it (every event up to that head was
+   * there for the filtered read to see). The client's `$all` reads do not pass on the filter's
+   * checkpoints (only subscribeToAll has checkpointReached), hence the head read.
+   */
+  async readPage(options: ReadAllOptions = {}): Promise<LogPage> {
     const after = assertPosition(options.after ?? START);
     const limit = assertLimit(options.limit ?? 1000, 10_000);
+    const categories = assertCategories(options.categories);
     this.assertOpen();
-    const out: RecordedEvent[] = [];
-    for await (const e of this.scanLog('forwards', after, limit)) {
-      out.push(toRecorded(e));
-      if (out.length === limit) break;
+    const head = categories === undefined ? undefined : await this.headPosition();
+    const wanted = categories === undefined ? undefined : new Set(categories);
+    const filter =
+      categories === undefined
+        ? LOG_FILTER
+        : this.kdb.streamNameFilter({ prefixes: categories.map((c) => `${c}-`), checkpointInterval: 1 });
+    const events: RecordedEvent[] = [];
+    for await (const e of this.scanLog('forwards', after, limit, filter)) {
+      if (wanted !== undefined && !wanted.has(categoryOf(e.streamId))) continue;
+      events.push(toRecorded(e));
+      if (events.length === limit) break;
     }
-    return out;
+    let end = events[events.length - 1]?.position ?? after;
+    if (head !== undefined && events.length < limit && comparePositions(head, end) > 0) end = head;
+    return { events, end };
   }
 
   streamAll(options: ReadAllOptions & { pageSize?: number } = {}): AsyncIterable<RecordedEvent> {
@@ -531,15 +562,17 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /**
-   * The domain's events in `$all`, strictly after (forwards) or before (backwards) `from`, page by
-   * page. A page is read whole before its events are handed out, so no server read stays open
-   * while the caller works. KurrentDB reads `$all` from a position inclusively: each page asks for
-   * one event more and drops what is not strictly past the boundary.
+   * The domain's events in `$all` (those of `filter`'s streams), strictly after (forwards) or
+   * before (backwards) `from`, page by page. A page is read whole before its events are handed
+   * out, so no server read stays open while the caller works. KurrentDB reads `$all` from a
+   * position inclusively: each page asks for one event more and drops what is not strictly past
+   * the boundary.
    */
   private async *scanLog(
     direction: 'forwards' | 'backwards',
     from: GlobalPosition | undefined,
     pageSize: number,
+    filter: Filter = LOG_FILTER,
   ): AsyncGenerator<StoredEvent> {
     const forwards = direction === 'forwards';
     let boundary = from && (from.commit > 0n || from.prepare > 0n) ? from : undefined;
@@ -550,7 +583,7 @@ export class KurrentDbEventStore implements EventStore {
         fromPosition: boundary ? { commit: boundary.commit, prepare: boundary.prepare } : forwards ? 'start' : 'end',
         maxCount: want,
         resolveLinkTos: false,
-        filter: LOG_FILTER,
+        filter,
       };
       const page: AllStreamResolvedEvent[] = [];
       for await (const resolved of this.client.readAll(options)) page.push(resolved);

@@ -36,6 +36,23 @@ export const assertPosition = (position: unknown): GlobalPosition => {
   return p as GlobalPosition;
 };
 
+/** A page of the global log, and where the next read of the same kind goes on from. */
+export interface LogPage {
+  readonly events: RecordedEvent[];
+  /**
+   * The last event's position when the page is full, or when the read is not filtered (`after`
+   * for an empty page). A filtered page that is not full reached the end of what that read could
+   * see: then the last position of any category below it, past which no event of the page's
+   * categories can appear (on PostgreSQL, under the same horizon as the page).
+   */
+  readonly end: GlobalPosition;
+}
+
+/** A store that tells where a page ends (both adapters): what catch-up subscriptions read through. */
+export interface PagedLog {
+  readPage(options: ReadAllOptions): Promise<LogPage>;
+}
+
 /** The log after a position (all of it, or `limit` events), one page at a time: memory stays flat however long the log. */
 export async function* readAllPages(
   store: Pick<EventStore, 'readAll'>,
@@ -44,9 +61,10 @@ export async function* readAllPages(
   const pageSize = assertLimit(options.pageSize ?? 1000, 10_000);
   let left = options.limit === undefined ? Infinity : assertLimit(options.limit, Number.MAX_SAFE_INTEGER);
   let after = options.after;
+  const categories = options.categories === undefined ? {} : { categories: options.categories };
   while (left > 0) {
     const wanted = Math.min(pageSize, left);
-    const page = await store.readAll({ ...(after ? { after } : {}), limit: wanted });
+    const page = await store.readAll({ ...(after ? { after } : {}), limit: wanted, ...categories });
     for (const event of page) yield event;
     await breathe();
     left -= page.length;

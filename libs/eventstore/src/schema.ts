@@ -129,6 +129,17 @@ CREATE TABLE %s.checkpoints (
     name: 'appends take the appender lock before their transaction has an id',
     sql: APPEND_FUNCTIONS,
   },
+  {
+    // Reads by category: the part of the stream name before its first dash (categoryOf of
+    // @workshare/eventsourcing), kept by the database itself, so no append has to name it, and an
+    // index in log order within each category. Adding the column rewrites the table once.
+    version: 4,
+    name: 'stream category column, indexed in log order',
+    sql: `
+ALTER TABLE %s.events ADD COLUMN category text GENERATED ALWAYS AS (split_part(stream_name, '-', 1)) STORED;
+CREATE INDEX events_category_log_order ON %s.events (category, transaction_id, global_position);
+`,
+  },
 ];
 
 /**

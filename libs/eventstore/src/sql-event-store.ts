@@ -1,4 +1,5 @@
 import {
+  comparePositions,
   EventIdConflictError,
   START,
   WrongExpectedVersionError,
@@ -21,13 +22,21 @@ import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, horizonSql, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
 import {
+  assertCategories,
   assertExpectedVersion,
   assertSameContent,
   assertStreamName,
   prepareEvents,
   type PreparedEvent,
 } from './validation.js';
-import { assertLimit, assertPosition, assertReadStreamOptions, readAllPages } from './reading.js';
+import {
+  assertLimit,
+  assertPosition,
+  assertReadStreamOptions,
+  readAllPages,
+  type LogPage,
+  type PagedLog,
+} from './reading.js';
 
 interface EventRow {
   event_id: string;
@@ -68,6 +77,36 @@ interface AppendRow {
 const EVENT_COLUMNS = `event_id, type, schema_version, stream_name, stream_version, transaction_id::text AS commit_position,
   global_position, data, metadata, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms,
   floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms, prev_hash, hash`;
+
+/**
+ * A read of `count` categories below `bound`: $1, $2 the position after which to read, $3 the
+ * limit, the categories from $`first`. One branch per category, each walking the index on
+ * (category, transaction_id, global_position) from the position for at most the limit, merged
+ * in log order: at most `count` × limit rows, however many other events the log holds. The same
+ * statement answers the last position of any category below the same bound (the row with `part`
+ * 1): where a page that is not full ends (LogPage.end).
+ */
+export const categoryReadSql = (schema: string, bound: string, count: number, first: number): string => {
+  const branches = Array.from(
+    { length: count },
+    (_, i) => `(SELECT * FROM ${schema}.events WHERE category = $${first + i}::text
+        AND (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND transaction_id < ${bound}
+        ORDER BY transaction_id, global_position LIMIT $3)`,
+  );
+  return `WITH page AS (
+  SELECT ${EVENT_COLUMNS}, transaction_id AS tx, 0 AS part
+    FROM (${branches.join('\n      UNION ALL ')}) e
+   ORDER BY transaction_id, global_position LIMIT $3
+), head AS (
+  SELECT transaction_id, global_position FROM ${schema}.events WHERE transaction_id < ${bound}
+   ORDER BY transaction_id DESC, global_position DESC LIMIT 1
+)
+SELECT * FROM page
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, transaction_id::text, global_position, NULL, NULL, NULL, NULL, NULL, NULL, transaction_id, 1
+  FROM head
+ORDER BY part, tx, global_position`;
+};
 
 /**
  * An append ran in a transaction that had already written: it must take the store's appender
@@ -142,7 +181,7 @@ export interface SqlEventStoreOptions {
  * (`horizonSql`), in (transaction id, sequence) order, so a reader never steps past an event
  * that commits later, and no other transaction on the server holds it back.
  */
-export class SqlEventStore implements EventStore {
+export class SqlEventStore implements EventStore, PagedLog {
   readonly kind: string;
   private readonly s: string;
   private readonly subscriptions = new LocalSubscriptions();
@@ -337,18 +376,46 @@ export class SqlEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readPage(options)).events;
+  }
+
+  /**
+   * readAll, and where the next read goes on from (LogPage.end): what subscriptions read. A
+   * filtered page and its end come from one statement under one horizon, so the end never passes
+   * an event of those categories that commits later.
+   */
+  async readPage(options: ReadAllOptions = {}): Promise<LogPage> {
     const after = assertPosition(options.after ?? START);
     const limit = assertLimit(options.limit ?? 1000, 10_000);
+    const categories = assertCategories(options.categories);
     const { bound, params } = await this.horizon(4);
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+    const values = [after.commit.toString(), after.prepare.toString(), limit, ...params];
+    if (categories === undefined) {
+      const rows = await this.db.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
           AND transaction_id < ${bound}
         ORDER BY transaction_id, global_position LIMIT $3`,
-      [after.commit.toString(), after.prepare.toString(), limit, ...params],
-      'read-all',
+        values,
+        'read-all',
+      );
+      const events = rows.map(toRecorded);
+      return { events, end: events[events.length - 1]?.position ?? after };
+    }
+    const rows = await this.db.query<EventRow & { part: number }>(
+      categoryReadSql(this.s, bound, categories.length, values.length + 1),
+      [...values, ...categories],
+      'read-categories',
     );
-    return rows.map(toRecorded);
+    const events: RecordedEvent[] = [];
+    let head: GlobalPosition | undefined;
+    for (const row of rows) {
+      if (Number(row.part) === 1) head = { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) };
+      else events.push(toRecorded(row));
+    }
+    let end = events[events.length - 1]?.position ?? after;
+    if (events.length < limit && head !== undefined && comparePositions(head, end) > 0) end = head;
+    return { events, end };
   }
 
   /**

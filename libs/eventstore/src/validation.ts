@@ -23,12 +23,16 @@ export const LIMITS = Object.freeze({
   eventBytes: 1024 * 1024,
   /** Events in one append. */
   eventsPerAppend: 1000,
+  /** Categories in one read or subscription (`categories`). */
+  categoriesPerRead: 50,
 });
 
 // The id part may hold anything printable but spaces; control characters are refused.
 // eslint-disable-next-line no-control-regex
 const STREAM_NAME = /^[A-Za-z][A-Za-z0-9_]*-[^\s\u0000-\u001f\u007f]+$/;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]*$/;
+/** The category part of a stream name (STREAM_NAME up to its first dash). */
+const CATEGORY = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** `<category>-<id>`: a letter-led category, a dash, then an id without spaces or control characters. */
 export const assertStreamName = (stream: unknown): string => {
@@ -53,6 +57,33 @@ export const assertStreamName = (stream: unknown): string => {
     );
   }
   return stream;
+};
+
+const describeValue = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value;
+
+/**
+ * The `categories` of a read or subscription: undefined (no filter), or 1 to
+ * `LIMITS.categoriesPerRead` categories, each what a stream name may hold before its first dash.
+ * Answers them without repeats.
+ */
+export const assertCategories = (categories: unknown): readonly string[] | undefined => {
+  if (categories === undefined) return undefined;
+  const invalid = (message: string, details: Record<string, unknown> = {}) =>
+    new ValidationError('eventstore.invalid_categories', message, details);
+  if (!Array.isArray(categories)) throw invalid('categories is a list of stream categories, such as ["job", "member"]');
+  if (categories.length === 0) throw invalid('categories, when given, names at least one category');
+  if (categories.length > LIMITS.categoriesPerRead)
+    throw invalid(`at most ${LIMITS.categoriesPerRead} categories in one read, got ${categories.length}`);
+  categories.forEach((category: unknown, index) => {
+    if (typeof category !== 'string' || category.length > LIMITS.streamNameLength - 2 || !CATEGORY.test(category)) {
+      throw invalid(
+        `category #${index} (${describeValue(category)}) is not a stream category: a letter-led name of letters, digits and _, as a stream name holds before its first "-"`,
+        { index },
+      );
+    }
+  });
+  return [...new Set(categories as string[])];
 };
 
 export const assertExpectedVersion = (expected: unknown): ExpectedVersion => {

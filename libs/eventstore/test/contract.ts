@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import {
+  categoryOf,
   comparePositions,
   EventContentConflictError,
   EventIdConflictError,
@@ -562,6 +563,198 @@ export const eventStoreContract = (
         await store.storeCheckpoint(`cp-${p}`, { commit: 56n, prepare: 78n });
         expect(await store.readCheckpoint(`cp-${p}`)).toEqual({ commit: 56n, prepare: 78n });
       });
+    });
+
+    describe('reads by category', () => {
+      /** A category no other test (or run) uses: the unique prefix is letter-led, letters and digits only. */
+      const cat = (name: string) => `${p}${name}`;
+      const ids = (events: readonly RecordedEvent[]) => events.map((e) => e.id);
+      const invalidCategories: [string, unknown][] = [
+        ['an empty list', []],
+        ['an empty category', ['']],
+        ['a category with a dash', ['job-1']],
+        ['a category that is not a string', [42]],
+        ['a category that is null', [null]],
+        ['a category that does not start with a letter', ['1job']],
+        ['a category with a space', ['job board']],
+        ['a category longer than a stream name allows', [`j${'x'.repeat(LIMITS.streamNameLength)}`]],
+        ['a string instead of a list', 'job'],
+        [
+          `more than ${LIMITS.categoriesPerRead} categories`,
+          Array.from({ length: LIMITS.categoriesPerRead + 1 }, (_, i) => `c${i}`),
+        ],
+      ];
+
+      /** Streams of four categories (job, jobBoard, member, task), appended interleaved: every event, in log order. */
+      const seedCategories = async (): Promise<RecordedEvent[]> => {
+        const written: RecordedEvent[] = [];
+        for (let round = 0; round < 3; round++) {
+          for (const [category, streams] of [
+            ['job', 2],
+            ['jobBoard', 1],
+            ['member', 2],
+            ['task', 1],
+          ] as const) {
+            for (let s = 0; s < streams; s++) {
+              const result = await store.append(`${cat(category)}-${s}`, [
+                event('E', { round, s }),
+                ...(round === 1 ? [event('F', { round, s })] : []),
+              ]);
+              written.push(...result.events);
+            }
+          }
+        }
+        return written.sort((a, b) => comparePositions(a.position, b.position));
+      };
+      const ofCategories = (events: readonly RecordedEvent[], ...names: string[]) =>
+        events.filter((e) => names.map(cat).includes(categoryOf(e.streamName)));
+
+      it('a filtered readAll returns exactly the events of the chosen categories, in global order', async () => {
+        const start = await store.headPosition();
+        const written = await seedCategories();
+        const read = (...names: string[]) => store.readAll({ after: start, limit: 10_000, categories: names.map(cat) });
+
+        const jobs = await read('job');
+        expect(jobs).toHaveLength(8);
+        expect(ids(jobs)).toEqual(ids(ofCategories(written, 'job')));
+        // `job` is a prefix of `jobBoard`: neither reads the other.
+        expect(jobs.every((e) => categoryOf(e.streamName) === cat('job'))).toBe(true);
+        expect(ids(await read('jobBoard'))).toEqual(ids(ofCategories(written, 'jobBoard')));
+        // Several categories: their events interleaved in global order.
+        const several = await read('job', 'member', 'job');
+        expect(ids(several)).toEqual(ids(ofCategories(written, 'job', 'member')));
+        for (let i = 1; i < several.length; i++)
+          expect(comparePositions(several[i - 1]!.position, several[i]!.position)).toBeLessThan(0);
+        // The same events as the unfiltered log holds, with the same positions and content.
+        const unfiltered = ofCategories(await store.readAll({ after: start, limit: 10_000 }), 'job', 'member');
+        expect(several).toEqual(unfiltered);
+        expect(await read('none')).toEqual([]);
+        expect(await store.readAll({ after: START, categories: [cat('none'), cat('alsoNone')] })).toEqual([]);
+      });
+
+      it('pages through a filtered read with after and limit, and streamAll reads the same', async () => {
+        const start = await store.headPosition();
+        const written = await seedCategories();
+        const categories = [cat('member'), cat('task')];
+        const expected = ids(ofCategories(written, 'member', 'task'));
+        expect(expected).toHaveLength(12);
+
+        const paged: RecordedEvent[] = [];
+        let after = start;
+        for (;;) {
+          const page = await store.readAll({ after, limit: 5, categories });
+          expect(page.length).toBeLessThanOrEqual(5);
+          paged.push(...page);
+          if (page.length < 5) break;
+          after = page[page.length - 1]!.position;
+        }
+        expect(ids(paged)).toEqual(expected);
+        // From the middle: exactly the matching events after that position (here, of another category).
+        const middle = written[Math.floor(written.length / 2)]!;
+        expect(ids(await store.readAll({ after: middle.position, categories }))).toEqual(
+          ids(ofCategories(written, 'member', 'task').filter((e) => comparePositions(e.position, middle.position) > 0)),
+        );
+
+        const streamed: RecordedEvent[] = [];
+        for await (const e of store.streamAll({ after: start, pageSize: 2, categories })) streamed.push(e);
+        expect(ids(streamed)).toEqual(expected);
+        const limited: RecordedEvent[] = [];
+        for await (const e of store.streamAll({ after: start, pageSize: 2, limit: 5, categories })) limited.push(e);
+        expect(ids(limited)).toEqual(expected.slice(0, 5));
+      });
+
+      it('a filtered subscription delivers only its categories, passes other categories, and resumes from its checkpoint without delivering again', async () => {
+        await store.append(`${cat('job')}-1`, [event('E', { n: 1 })]);
+        await store.append(`${cat('jobBoard')}-1`, [event('E', { n: -1 })]);
+        await store.append(`${cat('member')}-1`, [event('E', { n: 2 })]);
+        const last = await store.append(`${cat('task')}-1`, [event('E', { n: -2 })]);
+        const seen: RecordedEvent[] = [];
+        const subscriptionId = `by-category-${p}`;
+        const options = {
+          subscriptionId,
+          handle: (e: RecordedEvent) => void seen.push(e),
+          categories: [cat('job'), cat('member')],
+          batchSize: 2,
+          pollIntervalMs: 20,
+        };
+        const first = store.subscribe(options);
+        // Resolves although the newest events are of other categories.
+        await first.caughtUp();
+        // Everything it got is of its categories (other tests' events included, on a shared log).
+        expect(seen.every((e) => [cat('job'), cat('member')].includes(categoryOf(e.streamName)))).toBe(true);
+        expect(seen.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+        await first.stop();
+        // The checkpoint is past the last event of the log it read, though that one is of another category.
+        const checkpoint = await store.readCheckpoint(subscriptionId);
+        expect(checkpoint && comparePositions(checkpoint, last.position)).toBeGreaterThanOrEqual(0);
+
+        await store.append(`${cat('task')}-1`, [event('E', { n: -3 })]);
+        await store.append(`${cat('member')}-1`, [event('E', { n: 3 })]);
+        const tail = await store.append(`${cat('jobBoard')}-1`, [event('E', { n: -4 })]);
+        const second = store.subscribe(options);
+        await second.caughtUp();
+        await second.stop();
+        expect(seen.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+        const after = await store.readCheckpoint(subscriptionId);
+        expect(after && comparePositions(after, tail.position)).toBeGreaterThanOrEqual(0);
+      });
+
+      it('a filtered subscription whose categories have no events still moves its checkpoint past the others', async () => {
+        const subscriptionId = `quiet-${p}`;
+        const seen: RecordedEvent[] = [];
+        const quiet = store.subscribe({
+          subscriptionId,
+          handle: (e) => void seen.push(e),
+          categories: [cat('quiet')],
+          pollIntervalMs: 20,
+        });
+        await quiet.caughtUp();
+        let last = await store.append(`${cat('busy')}-1`, [event('E'), event('E')]);
+        last = await store.append(`${cat('busy')}-2`, [event('E')]);
+        await quiet.caughtUp();
+        await quiet.stop();
+        expect(seen).toEqual([]);
+        const checkpoint = await store.readCheckpoint(subscriptionId);
+        expect(checkpoint && comparePositions(checkpoint, last.position)).toBeGreaterThanOrEqual(0);
+      });
+
+      it.each(invalidCategories)(
+        'refuses %s with a ValidationError, in readAll, streamAll and subscribe',
+        async (_title, categories) => {
+          const refused = (error: unknown) => {
+            expect(error).toBeInstanceOf(ValidationError);
+            expect(error).toMatchObject({ code: 'eventstore.invalid_categories', kind: 'invalid' });
+          };
+          refused(
+            await store.readAll({ categories: categories as string[] }).then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+          );
+          const streamed = (async () => {
+            for await (const e of store.streamAll({ categories: categories as string[] })) void e;
+          })();
+          refused(
+            await streamed.then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+          );
+          let thrown: unknown;
+          try {
+            const s = store.subscribe({
+              subscriptionId: `refused-${p}`,
+              handle: () => undefined,
+              categories: categories as string[],
+            });
+            await s.stop();
+          } catch (error) {
+            thrown = error;
+          }
+          refused(thrown);
+          expect(await store.readCheckpoint(`refused-${p}`)).toBeUndefined();
+        },
+      );
     });
 
     describe('behaves like a simple in-memory model (property)', () => {

@@ -5,7 +5,7 @@
  * in an order consistent with every stream.
  */
 import pg from 'pg';
-import { comparePositions, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
+import { categoryOf, comparePositions, START, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
 import { openEventStore } from '../src/open.js';
 import { encodeAppendBatch } from '../src/sql-event-store.js';
 import { appendOneSql } from '../src/schema.js';
@@ -107,6 +107,111 @@ withPostgres('PostgreSQL concurrency proof', (url, schema) => {
     const byStream = new Map<string, number[]>();
     for (const e of seen) byStream.set(e.streamName, [...(byStream.get(e.streamName) ?? []), e.streamVersion]);
     for (const [, versions] of byStream) expect(versions).toEqual(versions.map((_, i) => i)); // in order, no gap
+  });
+
+  it('16 writers to 8 categories committing out of order: filtered subscriptions and a filtered reader see every committed event of their categories exactly once, in stream order', async () => {
+    const categories = Array.from({ length: 8 }, (_, i) => `cat${i}`);
+    const chosen = { pair: ['cat1', 'cat5'], one: ['cat7'] } as const;
+    const seen: Record<'pair' | 'one' | 'reader', RecordedEvent[]> = { pair: [], one: [], reader: [] };
+    const pair = store.subscribe({
+      subscriptionId: 'by-category-pair',
+      handle: (e) => void seen.pair.push(e),
+      categories: chosen.pair,
+      batchSize: 5,
+      pollIntervalMs: 1,
+    });
+    const one = store.subscribe({
+      subscriptionId: 'by-category-one',
+      handle: (e) => void seen.one.push(e),
+      categories: chosen.one,
+      batchSize: 3,
+      pollIntervalMs: 1,
+    });
+    let readerStop = false;
+    const reader = (async () => {
+      let after = START;
+      while (!readerStop) {
+        const page = await store.readAll({ after, limit: 4, categories: chosen.pair });
+        seen.reader.push(...page);
+        if (page.length > 0) after = page[page.length - 1]!.position;
+        else await sleep(1);
+      }
+    })();
+
+    const writer = async (w: number): Promise<{ stream: string; ids: string[] }[]> => {
+      const committed: { stream: string; ids: string[] }[] = [];
+      for (let round = 0; round < 30; round++) {
+        const category = categories[Math.floor(Math.random() * categories.length)]!;
+        const stream = `${category}-${Math.random() < 0.5 ? 'shared' : `w${w}`}`;
+        const ids = await appendHeldOpen(
+          stream,
+          1 + Math.floor(Math.random() * 3),
+          Math.random() * 25,
+          Math.random() >= 0.1,
+        );
+        committed.push({ stream, ids });
+      }
+      return committed;
+    };
+    const committed = (await Promise.all(Array.from({ length: 16 }, (_, w) => writer(w)))).flat();
+    await pair.caughtUp();
+    await one.caughtUp();
+    const head = await store.headPosition();
+    await pair.stop();
+    await one.stop();
+    // The reader has read everything of its categories once it reads nothing more after the head.
+    for (;;) {
+      const rest = await store.readAll({ after: seen.reader.at(-1)?.position ?? START, categories: chosen.pair });
+      if (rest.length === 0) break;
+      await sleep(5);
+    }
+    readerStop = true;
+    await reader;
+
+    const committedOf = (names: readonly string[]) =>
+      new Set(committed.filter((c) => names.includes(categoryOf(c.stream))).flatMap((c) => c.ids));
+    expect(committedOf(chosen.one).size).toBeGreaterThan(0);
+    for (const [name, names] of [
+      ['pair', chosen.pair],
+      ['one', chosen.one],
+      ['reader', chosen.pair],
+    ] as const) {
+      const events = seen[name];
+      const ids = events.map((e) => e.id);
+      expect({ name, repeated: ids.length - new Set(ids).size }).toEqual({ name, repeated: 0 });
+      expect(new Set(ids)).toEqual(committedOf(names));
+      for (let i = 1; i < events.length; i++)
+        expect(comparePositions(events[i - 1]!.position, events[i]!.position)).toBeLessThan(0);
+      const byStream = new Map<string, number[]>();
+      for (const e of events) byStream.set(e.streamName, [...(byStream.get(e.streamName) ?? []), e.streamVersion]);
+      for (const [stream, versions] of byStream)
+        expect({ stream, versions }).toEqual({ stream, versions: versions.map((_, i) => i) });
+    }
+    // Their checkpoints moved past the other categories' events, to the head.
+    for (const id of ['by-category-pair', 'by-category-one'])
+      expect(comparePositions((await store.readCheckpoint(id))!, head)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('an append held open in one category holds a filtered subscription back, while later events of other categories commit', async () => {
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribe({
+      subscriptionId: 'held-category',
+      handle: (e) => void seen.push(e),
+      categories: ['heldcat'],
+      pollIntervalMs: 1,
+    });
+    await subscription.caughtUp();
+    const held = appendHeldOpen('heldcat-1', 2, 300, true);
+    await sleep(50); // the held append has written and is still open
+    const others: string[] = [];
+    for (let i = 0; i < 5; i++)
+      others.push((await store.append(`othercat-${i}`, [{ type: 'Other', data: { i } }])).events[0]!.id);
+    await sleep(100); // the subscription polls meanwhile: nothing to deliver, and it must not move past the held append
+    expect(seen).toEqual([]);
+    const heldIds = await held;
+    await subscription.caughtUp();
+    await subscription.stop();
+    expect(seen.map((e) => e.id)).toEqual(heldIds);
   });
 
   it('an earlier transaction committing last is not skipped (where reading by sequence number alone would skip it)', async () => {

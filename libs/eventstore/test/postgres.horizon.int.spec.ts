@@ -51,19 +51,22 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
     }
 
     const head = await store.headPosition();
-    // Subscriptions over the store and over the old horizon, each counting its reads.
-    const reads = { store: 0, legacy: 0 };
-    const counted = <S extends { readAll: EventStore['readAll'] }>(s: S, key: keyof typeof reads): S =>
+    // Subscriptions over the store (one of them to the frozen append's category alone) and over
+    // the old horizon, each counting its reads.
+    const reads = { store: 0, category: 0, legacy: 0 };
+    const counted = <S extends object>(s: S, key: keyof typeof reads): S =>
       new Proxy(s, {
-        get: (target, prop, receiver) =>
-          prop === 'readAll'
-            ? (options: Parameters<EventStore['readAll']>[0]) => {
-                reads[key]++;
-                return target.readAll(options);
-              }
-            : (Reflect.get(target, prop, receiver) as unknown),
+        get: (target, prop, receiver) => {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if ((prop !== 'readAll' && prop !== 'readPage') || typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            reads[key]++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
       });
     const seenByStore: Seen[] = [];
+    const seenByCategory: Seen[] = [];
     const seenByLegacy: Seen[] = [];
     const subscriptionOptions = (id: string, into: Seen[]) => ({
       subscriptionId: id,
@@ -72,11 +75,17 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
       pollIntervalMs: 2,
     });
     await store.storeCheckpoint('freeze-store', head);
+    await store.storeCheckpoint('freeze-category', head);
     const legacy = legacyReader(pool, schema);
     await legacy.storeCheckpoint('freeze-legacy', head);
     const storeSubscription = new CatchUpSubscription(
       counted(store, 'store'),
       subscriptionOptions('freeze-store', seenByStore),
+      () => () => undefined,
+    );
+    const categorySubscription = new CatchUpSubscription(
+      counted(store, 'category'),
+      { ...subscriptionOptions('freeze-category', seenByCategory), categories: ['task'] },
       () => () => undefined,
     );
     const legacySubscription = new CatchUpSubscription(
@@ -135,10 +144,10 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
       ).rows as [{ xid: string | null; appender: boolean; xid_locked: boolean }];
       expect(state).toEqual({ xid: expect.stringMatching(/^\d+$/), appender: true, xid_locked: false });
 
-      // Later appends commit meanwhile, with larger transaction ids.
+      // Later appends (of another category) commit meanwhile, with larger transaction ids.
       const later: string[] = [];
       for (let i = 0; i < 5; i++)
-        later.push((await store.append(`task-later${i}`, [{ type: 'Later', data: { i } }])).events[0]!.id);
+        later.push((await store.append(`later-${i}`, [{ type: 'Later', data: { i } }])).events[0]!.id);
 
       // The store holds everything back, the head included.
       expect((await store.readAll({ after: head })).map((x) => x.id)).toEqual(before);
@@ -149,9 +158,13 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
       expect((await legacy.readAll({ after: head })).map((x) => x.id)).toEqual([...before, ...later]);
       // Both subscriptions poll a few times in the window.
       const polled = { ...reads };
-      while (reads.store < polled.store + 3 || reads.legacy < polled.legacy + 3)
+      while (reads.store < polled.store + 3 || reads.category < polled.category + 3 || reads.legacy < polled.legacy + 3)
         await new Promise((resolve) => setTimeout(resolve, 2));
       expect(seenByStore.map((x) => x.id)).toEqual(before);
+      // The filtered subscription finds nothing of its category past `before`, and does not move
+      // past the frozen append either.
+      expect(seenByCategory.map((x) => x.id)).toEqual(before);
+      const categoryCheckpoint = (await store.readCheckpoint('freeze-category'))!;
       expect(seenByLegacy.map((x) => x.id)).toEqual([...before, ...later]);
 
       await freeze.release();
@@ -165,6 +178,10 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
       expect(seenByStore.map((x) => x.id)).toEqual([...before, frozenId, ...later]);
       for (let i = 1; i < seenByStore.length; i++)
         expect(comparePositions(seenByStore[i - 1]!.position, seenByStore[i]!.position)).toBeLessThan(0);
+      // Its checkpoint in the window was below the frozen append, and it gets it now.
+      expect(comparePositions(categoryCheckpoint, all[before.length]!.position)).toBeLessThan(0);
+      await categorySubscription.caughtUp().catch(() => undefined);
+      expect(seenByCategory.map((x) => x.id)).toEqual([...before, frozenId]);
       // The old horizon's subscription never gets it: it is behind its position.
       const pollsAfter = reads.legacy;
       while (reads.legacy < pollsAfter + 3) await new Promise((resolve) => setTimeout(resolve, 2));
@@ -176,6 +193,7 @@ withPostgres('PostgreSQL horizon: an append frozen between its transaction id an
       await freeze?.release();
       await frozenAppend?.catch(() => undefined);
       await storeSubscription.stop();
+      await categorySubscription.stop();
       await legacySubscription.stop();
       await frozen.end();
     }

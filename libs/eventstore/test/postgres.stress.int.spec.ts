@@ -5,7 +5,8 @@
  * lock their new transaction id, as a busy machine's scheduler may stall them there (gdb, where
  * the server is local). Two catch-up subscriptions and a plain `readAll` reader record what they
  * see: every acknowledged event must reach each of them exactly once, and each must see exactly
- * what the table holds in the end, each stream in order without a gap. A control reader with
+ * what the table holds in the end, each stream in order without a gap; so must a third
+ * subscription, to the `member` category alone, of the member events. A control reader with
  * the horizon as it was before the fix runs beside them; what it lost is printed, not asserted.
  * Bounded: about 20 seconds of load (STRESS_SECONDS).
  */
@@ -139,8 +140,17 @@ withPostgres(
           }
         };
 
-        // Readers: two subscriptions (small and larger pages) and a plain readAll loop.
+        // Readers: two subscriptions (small and larger pages), a plain readAll loop, and a
+        // subscription to one of the two categories the writers append to (member streams).
         const seen: Record<'small' | 'large' | 'plain', Seen[]> = { small: [], large: [], plain: [] };
+        const members: Seen[] = [];
+        const memberSubscription = readers.subscribe({
+          subscriptionId: 'stress-members',
+          handle: (e) => void members.push(e),
+          categories: ['member'],
+          batchSize: 7,
+          pollIntervalMs: 2,
+        });
         const small = readers.subscribe({
           subscriptionId: 'stress-small',
           handle: (e) => void seen.small.push(e),
@@ -231,6 +241,7 @@ withPostgres(
         // Everything has ended: the readers catch up with the table.
         await small.caughtUp();
         await large.caughtUp();
+        await memberSubscription.caughtUp();
         const head = await readers.headPosition();
         while (comparePositions(plainAt, head) < 0 || comparePositions(controlAt, head) < 0) await sleep(5);
         plainStop = true;
@@ -238,6 +249,7 @@ withPostgres(
         await controlLoop;
         await small.stop();
         await large.stop();
+        await memberSubscription.stop();
 
         const table = (await pool.query(`SELECT event_id AS id, stream_name, stream_version FROM ${schema}.events`))
           .rows as { id: string; stream_name: string; stream_version: string }[];
@@ -268,6 +280,20 @@ withPostgres(
           for (const [stream, vs] of versions)
             expect({ stream, versions: vs }).toEqual({ stream, versions: vs.map((_, i) => i) });
         }
+
+        // The member subscription: exactly the member events the table holds, each once, in order.
+        const storedMembers = new Set(table.filter((r) => r.stream_name.startsWith('member-')).map((r) => r.id));
+        const memberIds = members.map((e) => e.id);
+        expect(storedMembers.size).toBeGreaterThan(0);
+        expect({ repeated: memberIds.length - new Set(memberIds).size }).toEqual({ repeated: 0 });
+        expect(new Set(memberIds)).toEqual(storedMembers);
+        for (let i = 1; i < members.length; i++)
+          expect(comparePositions(members[i - 1]!.position, members[i]!.position)).toBeLessThan(0);
+        const memberVersions = new Map<string, number[]>();
+        for (const e of members)
+          memberVersions.set(e.streamName, [...(memberVersions.get(e.streamName) ?? []), e.streamVersion]);
+        for (const [stream, vs] of memberVersions)
+          expect({ stream, versions: vs }).toEqual({ stream, versions: vs.map((_, i) => i) });
       },
       SECONDS * 1000 + 60_000,
     );
