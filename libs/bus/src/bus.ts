@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from '@workshare/telemetry/logger';
 import type { RecordedEvent } from '@workshare/eventsourcing';
+import type { BusFault } from './chain.js';
 
 /**
  * The bus contract (DESIGN §2). Integration events are the event store's RecordedEvents, published
@@ -84,6 +85,11 @@ export interface EventBus {
   subscribe(options: SubscribeOptions): BusSubscription;
   /** A consumer's dead letters, oldest first. */
   deadLetters(consumer: string): Promise<DeadLetter[]>;
+  /**
+   * Where the bus stopped for good at an event that failed its hash-chain check (the NATS
+   * adapter's relays, the embedded adapter's consumers): empty while healthy. For health checks.
+   */
+  faults(): readonly BusFault[];
   /** Stops every subscription (and relay) and lets go of the connection. */
   close(): Promise<void>;
 }

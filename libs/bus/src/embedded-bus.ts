@@ -30,6 +30,7 @@ import {
   type ResolvedSubscribeOptions,
   type SubscribeOptions,
 } from './bus.js';
+import { ChainFaultError, ChainVerifier, describeChainFault, type BusFault, type ChainFault } from './chain.js';
 import { fromWire, toWire } from './envelope.js';
 import { inConsumerSpan } from './tracing.js';
 
@@ -43,6 +44,8 @@ export interface EmbeddedEventBusOptions {
   pollIntervalMs?: number;
   /** Wait before restarting a consumer whose store access failed, in ms (default 1,000). */
   restartDelayMs?: number;
+  /** Streams whose last hash each consumer keeps to check the next event's link (default 50,000). */
+  chainTails?: number;
   log?: Logger;
 }
 
@@ -79,6 +82,9 @@ class Stopped extends Error {
  *   checkpoint of its own. Delivery follows the log's total order, so "handled" is exactly
  *   "at or before the ledger position": an event read again after a crash (the cursor is saved
  *   once a second, and on stop) is skipped without calling the handler.
+ * - Each event is checked against its stream's hash chain before anything else (ChainVerifier):
+ *   at one that fails, the consumer stops for good, its cursor and ledger before that event, and
+ *   reports the fault (logged, and in `faults()`); someone repairs the store and restarts it.
  */
 export class EmbeddedEventBus implements EventBus {
   readonly kind = 'embedded';
@@ -86,6 +92,7 @@ export class EmbeddedEventBus implements EventBus {
   private readonly contextOf: ContextOf;
   private readonly prefix: string;
   private readonly log: Logger;
+  private readonly faulted: BusFault[] = [];
 
   constructor(private readonly options: EmbeddedEventBusOptions) {
     this.contextOf = options.contextOf ?? categoryContext;
@@ -105,7 +112,10 @@ export class EmbeddedEventBus implements EventBus {
       log: this.log,
       pollIntervalMs: this.options.pollIntervalMs ?? 50,
       restartDelayMs: this.options.restartDelayMs ?? 1_000,
+      chainTails: this.options.chainTails,
       onStopped: (s) => this.subscriptions.delete(s),
+      onFault: (consumer, fault) =>
+        this.faulted.push({ component: 'consumer', name: consumer, ...fault, detectedAt: new Date() }),
     });
     this.subscriptions.add(subscription);
     return subscription;
@@ -127,6 +137,10 @@ export class EmbeddedEventBus implements EventBus {
       });
   }
 
+  faults(): readonly BusFault[] {
+    return [...this.faulted];
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
   }
@@ -138,7 +152,9 @@ interface Wiring {
   log: Logger;
   pollIntervalMs: number;
   restartDelayMs: number;
+  chainTails: number | undefined;
   onStopped: (s: EmbeddedSubscription) => void;
+  onFault: (consumer: string, fault: ChainFault) => void;
 }
 
 class EmbeddedSubscription implements BusSubscription {
@@ -150,6 +166,7 @@ class EmbeddedSubscription implements BusSubscription {
   private waiting: { cancel: () => void } | undefined;
   private readonly stopSignal = new AbortController();
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly verifier: ChainVerifier;
 
   constructor(
     private readonly store: EventStore,
@@ -157,6 +174,7 @@ class EmbeddedSubscription implements BusSubscription {
     private readonly wiring: Wiring,
   ) {
     this.consumer = options.consumer;
+    this.verifier = new ChainVerifier(store, wiring.chainTails);
     this.ready = this.start();
   }
 
@@ -192,6 +210,7 @@ class EmbeddedSubscription implements BusSubscription {
     subscription.done.then(
       () => undefined,
       (error: unknown) => {
+        if (error instanceof ChainFaultError) return this.refuse(error.fault);
         if (this.stopping || error instanceof Stopped) return;
         this.wiring.log.error(
           { consumer: this.consumer, error: describeError(error), retryInMs: this.wiring.restartDelayMs },
@@ -205,7 +224,28 @@ class EmbeddedSubscription implements BusSubscription {
     );
   }
 
+  /** Stops the consumer for good at an event that failed its hash-chain check, loudly. */
+  private refuse(fault: ChainFault): void {
+    this.wiring.log.error(
+      {
+        consumer: this.consumer,
+        streamName: fault.streamName,
+        streamVersion: fault.streamVersion,
+        eventId: fault.eventId,
+        position: fault.position,
+        reason: fault.reason,
+      },
+      `bus consumer ${this.consumer} stopped: ${describeChainFault(fault)}; neither it nor any later event is ` +
+        'handled (the consumer stays before it). Repair the store, then start the consumer again',
+    );
+    this.wiring.onFault(this.consumer, fault);
+  }
+
   private async deliver(event: RecordedEvent): Promise<void> {
+    // Checked before anything acts on it (the store rows may have been changed behind its back).
+    let fault = this.verifier.check(event);
+    if (fault instanceof Promise) fault = await fault;
+    if (fault) throw new ChainFaultError(fault, `bus consumer ${this.consumer} stopped`);
     if (isBusInternalStream(event.streamName)) return;
     if (this.settled && comparePositions(event.position, this.settled) <= 0) return; // handled before: the ledger says so
     let context: string;

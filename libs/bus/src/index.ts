@@ -1,5 +1,14 @@
 export * from './bus.js';
 export * from './envelope.js';
+export {
+  ChainFaultError,
+  ChainVerifier,
+  DEFAULT_CHAIN_TAILS,
+  describeChainFault,
+  type BusFault,
+  type ChainFault,
+  type PendingTails,
+} from './chain.js';
 export { contextFromTraceparent, inConsumerSpan } from './tracing.js';
 export {
   EmbeddedEventBus,
@@ -19,6 +28,6 @@ export {
 export { EventRelay, EVENT_HEADERS, type RelayOptions, type RelayStats } from './nats/relay.js';
 export { NatsLink, redactUrl, type ConnectRetryOptions } from './nats/connection.js';
 export { NatsLedger, type LedgerOutcome } from './nats/ledger.js';
-export { JetStreamRequests, type PublishAck } from './nats/requests.js';
+export { DEFAULT_JETSTREAM_TIMEOUT_MS, JetStreamRequests, type PublishAck } from './nats/requests.js';
 export { ensureStream, type EnsureStreamOptions } from './nats/streams.js';
 export { openEventBus, type OpenEventBusOptions } from './open.js';

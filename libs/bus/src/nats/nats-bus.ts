@@ -31,6 +31,7 @@ import {
   type ResolvedSubscribeOptions,
   type SubscribeOptions,
 } from '../bus.js';
+import type { BusFault } from '../chain.js';
 import { decodeEnvelope } from '../envelope.js';
 import { inConsumerSpan } from '../tracing.js';
 import { NatsLink, redactUrl, type ConnectRetryOptions } from './connection.js';
@@ -103,6 +104,7 @@ export class NatsEventBus implements EventBus {
   private readonly log: Logger;
   private readonly subscriptions = new Set<NatsSubscription>();
   private readonly relays = new Set<EventRelay>();
+  private readonly faulted: BusFault[] = [];
   private closed = false;
   private readonly closing = new AbortController();
 
@@ -185,18 +187,25 @@ export class NatsEventBus implements EventBus {
   /** Starts a relay publishing `options.store`'s global log to this bus's stream. */
   startRelay(options: RelayOptions): EventRelay {
     if (this.closed) throw new Error('the bus is closed');
-    const relay = new EventRelay(
+    const relay: EventRelay = new EventRelay(
       {
         requests: async () => (await this.infra).requests,
         subjectPrefix: this.subjectPrefix,
         contextOf: this.contextOf,
         log: this.log,
+        onFault: (fault) =>
+          this.faulted.push({ component: 'relay', name: relay.relayId, ...fault, detectedAt: new Date() }),
       },
       options,
     );
     this.relays.add(relay);
     relay.done.catch(() => undefined).finally(() => this.relays.delete(relay));
     return relay;
+  }
+
+  /** Relays of this bus that stopped at an event failing its hash-chain check (see EventRelay). */
+  faults(): readonly BusFault[] {
+    return [...this.faulted];
   }
 
   async deadLetters(consumer: string): Promise<DeadLetter[]> {
@@ -393,7 +402,7 @@ class NatsSubscription implements BusSubscription {
     const turn = this.takeTurn(this.chains.get(key), m, prepared, infra);
     const chained = turn.then(noop, noop);
     this.chains.set(key, chained);
-    const done: Promise<void> = this.finish(turn, m).finally(() => {
+    const done: Promise<void> = this.finish(turn, m, infra).finally(() => {
       this.inFlight--;
       this.slotWaiters.shift()?.();
       if (this.chains.get(key) === chained) this.chains.delete(key);
@@ -414,22 +423,23 @@ class NatsSubscription implements BusSubscription {
   }
 
   /** Waits for the message's remaining work (ledger write, ack); a failure anywhere leaves it for redelivery. */
-  private async finish(turn: Promise<{ rest?: Promise<void> }>, m: JsMsg): Promise<void> {
+  private async finish(turn: Promise<{ rest?: Promise<void> }>, m: JsMsg, infra: Infra): Promise<void> {
     try {
       await (
         await turn
       ).rest;
     } catch (error) {
-      this.unsettled(m, error);
+      this.unsettled(m, error, infra);
     }
   }
 
-  private unsettled(m: JsMsg, error: unknown): void {
+  private unsettled(m: JsMsg, error: unknown, infra: Infra): void {
     this.wiring.log.error(
       { consumer: this.consumer, seq: m.seq, error: describeError(error) },
       'bus could not settle a message; it will be redelivered',
     );
-    m.nak(backoffDelay(this.options.backoffMs, Math.max(1, m.info.deliveryCount)));
+    const delay = backoffDelay(this.options.backoffMs, Math.max(1, m.info.deliveryCount));
+    infra.requests.later(() => m.nak(delay));
   }
 
   /** What can be known of a message on arrival: whether it is for this consumer, and (started now) what the ledger says. */
@@ -451,7 +461,7 @@ class NatsSubscription implements BusSubscription {
   /** The message's turn in its stream's chain: settle it, or run the handler; returns the work left (ledger write, ack). */
   private async inTurn(m: JsMsg, prepared: Prepared, infra: Infra): Promise<{ rest?: Promise<void> }> {
     if (prepared.kind === 'skip') {
-      m.ack();
+      infra.requests.later(() => m.ack());
       return {};
     }
     const attempt = m.info.deliveryCount;
@@ -461,7 +471,7 @@ class NatsSubscription implements BusSubscription {
     }
     const { event, context } = prepared;
     if (await prepared.settled) {
-      m.ack(); // settled before: do not handle twice
+      infra.requests.later(() => m.ack()); // settled before: do not handle twice
       return {};
     }
     const here = this.recent.get(event.id);
@@ -517,7 +527,7 @@ class NatsSubscription implements BusSubscription {
           { consumer: this.consumer, eventId: event.id, type: event.type, attempt, retryInMs: delay, error: reason },
           'bus handler failed; retrying',
         );
-        m.nak(delay);
+        infra.requests.later(() => m.nak(delay));
       }
       return {};
     } finally {
@@ -544,7 +554,7 @@ class NatsSubscription implements BusSubscription {
     reason: string,
     attempts: number,
   ): Promise<void> {
-    const { js, ledger } = await this.infra;
+    const { js, ledger, requests } = await this.infra;
     this.wiring.log.error(
       { consumer: this.consumer, eventId: event?.id, seq: m.seq, attempts, reason },
       'bus event dead-lettered',
@@ -565,7 +575,7 @@ class NatsSubscription implements BusSubscription {
       await ledger.record(this.consumer, event.id, 'dead-lettered');
       this.lastErrors.delete(event.id);
     }
-    m.term();
+    requests.later(() => m.term());
   }
 
   async stop(): Promise<void> {
