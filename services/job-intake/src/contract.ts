@@ -14,3 +14,12 @@ export {
   type WorkCategory,
 } from './domain/job.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './application/paging.js';
+
+// The events other services may consume, each at its schema versions (@workshare/contracts):
+// only these; every other event of job intake is its own.
+export {
+  JOB_INTAKE_PUBLISHED_EVENTS as PUBLISHED_EVENTS,
+  JobAcceptedV1,
+  JobCancelledV1,
+  JobInspectedV1,
+} from '@workshare/contracts';

@@ -14,3 +14,7 @@ export {
   PLAN_LIMITS,
 } from './domain/plan-rules.js';
 export { PLAN_STATUSES, type PlanStatus } from './domain/plan.js';
+
+// The events other services may consume, each at its schema versions (@workshare/contracts):
+// only these; every other event of task decomposition is its own.
+export { TASK_DECOMPOSITION_PUBLISHED_EVENTS as PUBLISHED_EVENTS, TasksPlannedV1 } from '@workshare/contracts';

@@ -40,9 +40,11 @@ export {
   acceptedJobOf,
   inspectionOf,
   cancellationOf,
+  jobEventOf,
   JOB_EVENT_TYPES,
   type JobInspection,
   type JobCancellation,
+  type PublishedJobEvent,
 } from './application/job-events.js';
 
 // Domain: the rules, the templates, the decider and its events (for other services' tests).

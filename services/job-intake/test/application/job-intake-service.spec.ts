@@ -357,7 +357,17 @@ describe('the process manager (TasksPlanned → StartJob)', () => {
             localOnlyTownId: null,
             workCategory: 'translation',
             round,
-            tasks: [],
+            tasks: [
+              {
+                taskId: randomUUID(),
+                key: 'translate',
+                title: '翻訳',
+                estimatedMinutes: 60,
+                skills: ['translation'],
+                dependsOn: [],
+                deadline: daysFromNow(14).toISOString(),
+              },
+            ],
             plannedBy: cast.callers.coordinator.subject,
           },
         },

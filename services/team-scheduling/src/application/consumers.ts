@@ -29,9 +29,11 @@ export interface TeamSchedulingConsumersOptions {
 const contextOf = (event: RecordedEvent) => contextOfEvent(PROCESS_MANAGER, event);
 
 /**
- * A refusal for good (a rule, or an unknown job: an inspection of a job never planned) is
- * logged and acknowledged, since delivering the event again cannot change the answer; anything
- * else (a store outage, a malformed event) is thrown for the bus to retry and dead-letter.
+ * Other services' events are read through their producers' published catalogues only
+ * (integration-events.ts): one not published is left alone. A refusal for good (a rule, or an
+ * unknown job: an inspection of a job never planned) is logged and acknowledged, since
+ * delivering the event again cannot change the answer; anything else (a store outage, a
+ * malformed event) is thrown for the bus to retry and dead-letter.
  */
 const acknowledgingRefusals =
   (logger: Logger, handle: (event: RecordedEvent) => Promise<void>) => async (event: RecordedEvent) => {
@@ -73,6 +75,7 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
       filter: { types: ['TasksPlanned'], contexts: ['plan'] },
       handle: acknowledgingRefusals(logger, async (event) => {
         const planned = plannedTasksOf(event);
+        if (planned === undefined) return;
         const tasks = await service.receivePlannedTasks(contextOf(event), planned);
         logger.info(
           {
@@ -91,9 +94,14 @@ export const startTeamSchedulingConsumers = (options: TeamSchedulingConsumersOpt
       filter: { types: ['JobInspected', 'JobCancelled'], contexts: ['job'] },
       handle: acknowledgingRefusals(logger, async (event) => {
         const outcome = jobOutcomeOf(event);
-        if (event.type === 'JobInspected')
-          await service.recordInspection(contextOf(event), { ...outcome, accepted: outcome.accepted === true });
-        else await service.recordCancellation(contextOf(event), outcome);
+        if (outcome?.kind === 'inspected')
+          await service.recordInspection(contextOf(event), {
+            jobId: outcome.jobId,
+            accepted: outcome.accepted,
+            reason: outcome.reason,
+          });
+        else if (outcome?.kind === 'cancelled')
+          await service.recordCancellation(contextOf(event), { jobId: outcome.jobId, reason: outcome.reason });
       }),
     }),
     bus.subscribe({

@@ -1,65 +1,61 @@
 /**
- * Other services' integration events, read as this service needs them: identity's members
+ * Other services' published events, read as this service needs them: identity's members
  * (streams `member-<id>`), task decomposition's TasksPlanned (`plan-<jobId>`), job intake's
- * inspections and cancellations (`job-<jobId>`). Shapes are checked here, at the edge: a
- * malformed event is refused (`schedule.malformed_event`) rather than half understood; the bus
- * retries it and then dead-letters it where it can be looked at.
+ * inspections and cancellations (`job-<jobId>`). They are read only through the producers'
+ * catalogues (@workshare/contracts): an event type its producer does not publish is not
+ * consumed (undefined: acknowledged and left alone), and a published event that does not follow
+ * its schema is refused (`schedule.malformed_event`, naming the field) rather than half
+ * understood; the bus retries it and then dead-letters it where it can be looked at.
  */
-import { isUuid, ValidationError, type JsonObject, type RecordedEvent } from '@workshare/eventsourcing';
+import {
+  IDENTITY_PUBLISHED_EVENTS,
+  JOB_INTAKE_PUBLISHED_EVENTS,
+  parsePublished,
+  publishedTypes,
+  TASK_DECOMPOSITION_PUBLISHED_EVENTS,
+  type Catalogue,
+  type ConsumedOf,
+  type ContractViolation,
+} from '@workshare/contracts';
+import { ValidationError, type RecordedEvent } from '@workshare/eventsourcing';
 import type { PlannedTask } from '../domain/job-schedule.js';
 import type { WeeklyWindow } from '../domain/scheduler/model.js';
-import { WEEKDAYS } from '../domain/scheduler/windows.js';
 
-const malformed = (event: RecordedEvent, why: string): ValidationError =>
+const malformed = (event: RecordedEvent, why: string, details: Record<string, unknown> = {}): ValidationError =>
   new ValidationError('schedule.malformed_event', `${event.type} ${event.id}: ${why}`, {
     eventId: event.id,
     type: event.type,
+    ...details,
   });
 
-const text = (event: RecordedEvent, data: JsonObject, field: string): string => {
-  const value = data[field];
-  if (typeof value !== 'string' || value === '') throw malformed(event, `${field} is not a text`);
-  return value;
-};
-
-const texts = (event: RecordedEvent, value: unknown, field: string): string[] => {
-  if (!Array.isArray(value) || !value.every((s): s is string => typeof s === 'string'))
-    throw malformed(event, `${field} is not a list of texts`);
-  return value;
-};
-
-const idOfStream = (event: RecordedEvent, category: string, field: string): string => {
-  const id = text(event, event.data, field);
-  if (event.streamName !== `${category}-${id}`)
-    throw malformed(event, `${field} ${id} is not the id of stream ${event.streamName}`);
-  return id;
-};
-
-const DAYS = new Set<string>(WEEKDAYS);
-const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
-
-const windowsOf = (event: RecordedEvent, value: unknown): WeeklyWindow[] => {
-  if (!Array.isArray(value)) throw malformed(event, 'availability is not a list of windows');
-  return value.map((w, index) => {
-    const window = w as { day?: unknown; start?: unknown; end?: unknown } | null;
-    if (
-      typeof window !== 'object' ||
-      window === null ||
-      typeof window.day !== 'string' ||
-      !DAYS.has(window.day) ||
-      typeof window.start !== 'string' ||
-      typeof window.end !== 'string' ||
-      !CLOCK.test(window.start) ||
-      !CLOCK.test(window.end) ||
-      window.end <= window.start
-    ) {
-      throw malformed(event, `availability[${index}] is not a window {day, start, end}`);
-    }
-    return { day: window.day as WeeklyWindow['day'], start: window.start, end: window.end };
+const refused = (event: RecordedEvent, violation: ContractViolation): ValidationError =>
+  malformed(event, violation.message, {
+    contractCode: violation.code,
+    ...(violation.field === undefined ? {} : { field: violation.field }),
   });
+
+/** The event read through a producer's catalogue; undefined if its type is not published. */
+const consume = <C extends Catalogue>(catalogue: C, event: RecordedEvent): ConsumedOf<C> | undefined => {
+  const result = parsePublished(catalogue, event);
+  if (result.ok) return result.value;
+  if (result.error.code === 'contract.unpublished_event') return undefined;
+  throw refused(event, result.error);
 };
 
-export const IDENTITY_EVENT_TYPES = ['MemberRegistered', 'MemberAvailabilityUpdated', 'MemberForgotten'] as const;
+/** A window ends after it starts (what a schema cannot say). */
+const windowsOf = (
+  event: RecordedEvent,
+  windows: readonly { day: WeeklyWindow['day']; start: string; end: string }[],
+): WeeklyWindow[] =>
+  windows.map((window, index) => {
+    if (window.end <= window.start)
+      throw malformed(event, `availability[${index}] does not end after it starts`, {
+        field: `availability[${index}]`,
+      });
+    return { day: window.day, start: window.start, end: window.end };
+  });
+
+export const IDENTITY_EVENT_TYPES = publishedTypes(IDENTITY_PUBLISHED_EVENTS);
 
 export type IdentityFact =
   | {
@@ -76,35 +72,32 @@ export type IdentityFact =
 
 /** MemberRegistered, MemberAvailabilityUpdated or MemberForgotten (identity, stream `member-<id>`); undefined for another type. */
 export const identityFactOf = (event: RecordedEvent): IdentityFact | undefined => {
-  const data = event.data;
-  switch (event.type) {
-    case 'MemberRegistered':
+  const published = consume(IDENTITY_PUBLISHED_EVENTS, event);
+  if (published === undefined) return undefined;
+  switch (published.type) {
+    case 'MemberRegistered': {
+      const data = published.data;
       return {
         kind: 'registered',
-        memberId: idOfStream(event, 'member', 'memberId'),
-        regionId: text(event, data, 'regionId'),
-        townId: text(event, data, 'townId'),
-        contractType: text(event, data, 'contractType'),
-        skills: texts(event, data.skills, 'skills'),
+        memberId: data.memberId,
+        regionId: data.regionId,
+        townId: data.townId,
+        contractType: data.contractType,
+        skills: data.skills,
         availability: windowsOf(event, data.availability),
       };
+    }
     case 'MemberAvailabilityUpdated':
       return {
         kind: 'availability',
-        memberId: idOfStream(event, 'member', 'memberId'),
-        availability: windowsOf(event, data.availability),
+        memberId: published.data.memberId,
+        availability: windowsOf(event, published.data.availability),
       };
     case 'MemberForgotten':
-      return { kind: 'forgotten', memberId: idOfStream(event, 'member', 'memberId') };
+      return { kind: 'forgotten', memberId: published.data.memberId };
     default:
       return undefined;
   }
-};
-
-const isoTime = (event: RecordedEvent, value: unknown, field: string): number => {
-  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw malformed(event, `${field} is not an ISO-8601 time`);
-  return ms;
 };
 
 export interface PlannedTasks {
@@ -116,54 +109,55 @@ export interface PlannedTasks {
   readonly tasks: readonly PlannedTask[];
 }
 
-/** TasksPlanned (task decomposition, stream `plan-<jobId>`). */
-export const plannedTasksOf = (event: RecordedEvent): PlannedTasks => {
-  const data = event.data;
-  const jobId = idOfStream(event, 'plan', 'jobId');
-  if (!isUuid(jobId)) throw malformed(event, 'jobId is not a UUID');
-  const round = data.round;
-  if (typeof round !== 'number' || !Number.isSafeInteger(round) || round < 1)
-    throw malformed(event, 'round is not a whole number ≥ 1');
-  const town = data.localOnlyTownId;
-  if (town !== null && town !== undefined && typeof town !== 'string')
-    throw malformed(event, 'localOnlyTownId is not a text or null');
-  if (!Array.isArray(data.tasks) || data.tasks.length === 0) throw malformed(event, 'tasks is not a list of tasks');
-  const tasks = data.tasks.map((value, index): PlannedTask => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw malformed(event, `tasks[${index}] is not a task`);
-    const t = value;
-    const taskId = text(event, t, 'taskId');
-    if (!isUuid(taskId)) throw malformed(event, `tasks[${index}].taskId is not a UUID`);
-    const minutes = t.estimatedMinutes;
-    if (typeof minutes !== 'number' || !Number.isSafeInteger(minutes) || minutes < 1)
-      throw malformed(event, `tasks[${index}].estimatedMinutes is not a whole number ≥ 1`);
-    return {
-      taskId,
-      key: text(event, t, 'key'),
-      title: text(event, t, 'title'),
-      estimatedMinutes: minutes,
-      skills: texts(event, t.skills, `tasks[${index}].skills`),
-      dependsOn: texts(event, t.dependsOn, `tasks[${index}].dependsOn`),
-      deadline: isoTime(event, t.deadline, `tasks[${index}].deadline`),
-    };
-  });
+/** TasksPlanned (task decomposition, stream `plan-<jobId>`); undefined for an event it does not publish. */
+export const plannedTasksOf = (event: RecordedEvent): PlannedTasks | undefined => {
+  const published = consume(TASK_DECOMPOSITION_PUBLISHED_EVENTS, event);
+  if (published === undefined || published.type !== 'TasksPlanned') return undefined;
+  const data = published.data;
   return {
-    jobId,
-    businessId: text(event, data, 'businessId'),
-    regionId: text(event, data, 'regionId'),
-    localOnlyTownId: typeof town === 'string' && town !== '' ? town : null,
-    round,
-    tasks,
+    jobId: data.jobId,
+    businessId: data.businessId,
+    regionId: data.regionId,
+    localOnlyTownId: data.localOnlyTownId === '' ? null : data.localOnlyTownId,
+    round: data.round,
+    tasks: data.tasks.map((t, index): PlannedTask => {
+      const deadline = Date.parse(t.deadline);
+      if (Number.isNaN(deadline))
+        throw malformed(event, `tasks[${index}].deadline is not an ISO-8601 time`, {
+          field: `tasks[${index}].deadline`,
+        });
+      return {
+        taskId: t.taskId,
+        key: t.key,
+        title: t.title,
+        estimatedMinutes: t.estimatedMinutes,
+        skills: t.skills,
+        dependsOn: t.dependsOn,
+        deadline,
+      };
+    }),
   };
 };
 
-/** JobInspected or JobCancelled (job intake, stream `job-<jobId>`). */
-export const jobOutcomeOf = (
-  event: RecordedEvent,
-): { readonly jobId: string; readonly accepted?: boolean; readonly reason: string } => {
-  const jobId = idOfStream(event, 'job', 'jobId');
-  const reason = typeof event.data.reason === 'string' ? event.data.reason : '';
-  if (event.type !== 'JobInspected') return { jobId, reason };
-  if (typeof event.data.accepted !== 'boolean') throw malformed(event, 'accepted is not a boolean');
-  return { jobId, accepted: event.data.accepted, reason };
+export type JobOutcome =
+  | { readonly kind: 'inspected'; readonly jobId: string; readonly accepted: boolean; readonly reason: string }
+  | { readonly kind: 'cancelled'; readonly jobId: string; readonly reason: string };
+
+/** JobInspected or JobCancelled (job intake, stream `job-<jobId>`); undefined for another type. */
+export const jobOutcomeOf = (event: RecordedEvent): JobOutcome | undefined => {
+  const published = consume(JOB_INTAKE_PUBLISHED_EVENTS, event);
+  if (published === undefined) return undefined;
+  switch (published.type) {
+    case 'JobInspected':
+      return {
+        kind: 'inspected',
+        jobId: published.data.jobId,
+        accepted: published.data.accepted,
+        reason: published.data.reason,
+      };
+    case 'JobCancelled':
+      return { kind: 'cancelled', jobId: published.data.jobId, reason: published.data.reason };
+    default:
+      return undefined;
+  }
 };

@@ -1,0 +1,30 @@
+export {
+  CONTRACT_CODES,
+  isPublished,
+  jsonSchemaOf,
+  parsePublished,
+  publishedEntry,
+  publishedEvent,
+  publishedTypes,
+  type Catalogue,
+  type ConsumedEvent,
+  type ConsumedOf,
+  type ContractCode,
+  type ContractViolation,
+  type ParseResult,
+  type PublishedEvent,
+} from './published.js';
+export * from './identity.js';
+export * from './job-intake.js';
+export * from './task-decomposition.js';
+
+import { IDENTITY_PUBLISHED_EVENTS } from './identity.js';
+import { JOB_INTAKE_PUBLISHED_EVENTS } from './job-intake.js';
+import { TASK_DECOMPOSITION_PUBLISHED_EVENTS } from './task-decomposition.js';
+
+/** Every producer's catalogue, by producer (for the schema snapshots and the docs). */
+export const PUBLISHED_CATALOGUES = Object.freeze({
+  identity: IDENTITY_PUBLISHED_EVENTS,
+  'job-intake': JOB_INTAKE_PUBLISHED_EVENTS,
+  'task-decomposition': TASK_DECOMPOSITION_PUBLISHED_EVENTS,
+});

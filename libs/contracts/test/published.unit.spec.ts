@@ -1,0 +1,142 @@
+import type { JsonObject, RecordedEvent } from '@workshare/eventsourcing';
+import {
+  CONTRACT_CODES,
+  isPublished,
+  JOB_INTAKE_PUBLISHED_EVENTS,
+  parsePublished,
+  publishedTypes,
+  TASK_DECOMPOSITION_PUBLISHED_EVENTS,
+} from '../src/index.js';
+
+const JOB = '01900000-0000-7000-8000-00000000a001';
+const TASK = '01900000-0000-7000-8000-00000000c001';
+
+const recorded = (type: string, data: JsonObject, overrides: Partial<RecordedEvent> = {}): RecordedEvent => ({
+  id: '01900000-0000-7000-8000-0000000000e1',
+  type,
+  schemaVersion: 1,
+  streamName: `job-${JOB}`,
+  streamVersion: 0,
+  position: { commit: 1n, prepare: 1n },
+  data,
+  metadata: {},
+  occurredAt: new Date('2026-04-01T00:00:00.000Z'),
+  recordedAt: new Date('2026-04-01T00:00:00.000Z'),
+  hash: '',
+  previousHash: '',
+  ...overrides,
+});
+
+const jobAccepted = (overrides: JsonObject = {}): JsonObject => ({
+  jobId: JOB,
+  businessId: 'b',
+  regionId: 'fujisato',
+  localOnlyTownId: null,
+  workCategory: 'transcription',
+  title: '町史の文字起こし',
+  skills: ['transcription'],
+  deadline: '2026-06-30T08:00:00.000Z',
+  estimatedMinutes: 900,
+  feeYen: '220000',
+  acceptedBy: 'user-biz',
+  ...overrides,
+});
+
+const withoutMinutes = (): JsonObject => {
+  const { estimatedMinutes: _minutes, ...rest } = jobAccepted();
+  return rest;
+};
+
+const tasksPlanned = (task: JsonObject = {}): JsonObject => ({
+  jobId: JOB,
+  businessId: 'b',
+  regionId: 'fujisato',
+  localOnlyTownId: null,
+  workCategory: 'data_entry',
+  round: 1,
+  tasks: [
+    {
+      taskId: TASK,
+      key: 'entry',
+      title: '入力',
+      estimatedMinutes: 60,
+      skills: [],
+      dependsOn: [],
+      deadline: '2026-06-30T08:00:00.000Z',
+      ...task,
+    },
+  ],
+  plannedBy: 'co-fujisato',
+});
+
+describe('parsePublished', () => {
+  it('reads a published event: its type, version and data typed by its schema (unpublished fields kept out of the type)', () => {
+    const event = recorded('JobAccepted', jobAccepted());
+    const result = parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, event);
+    expect(result).toEqual({
+      ok: true,
+      value: { type: 'JobAccepted', schemaVersion: 1, data: event.data, event },
+    });
+    if (result.ok && result.value.type === 'JobAccepted') {
+      const minutes: number = result.value.data.estimatedMinutes;
+      expect(minutes).toBe(900);
+    }
+  });
+
+  it('refuses an event type its producer does not publish', () => {
+    expect(isPublished(JOB_INTAKE_PUBLISHED_EVENTS, 'JobSubmitted')).toBe(false);
+    expect(parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, recorded('JobSubmitted', { jobId: JOB }))).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: CONTRACT_CODES.unpublished, type: 'JobSubmitted' }),
+    });
+    // Another producer's catalogue does not make it consumable either.
+    expect(parsePublished(TASK_DECOMPOSITION_PUBLISHED_EVENTS, recorded('JobAccepted', jobAccepted()))).toMatchObject({
+      ok: false,
+      error: { code: 'contract.unpublished_event' },
+    });
+  });
+
+  it('refuses a schema version that is not published', () => {
+    expect(
+      parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, recorded('JobAccepted', jobAccepted(), { schemaVersion: 2 })),
+    ).toMatchObject({ ok: false, error: { code: 'contract.unsupported_version', schemaVersion: 2 } });
+  });
+
+  it.each([
+    ['a missing field', withoutMinutes(), 'estimatedMinutes'],
+    ['a wrong type', jobAccepted({ skills: 'transcription' }), 'skills'],
+    ['a value out of its enum', jobAccepted({ workCategory: 'pottery' }), 'workCategory'],
+    ['a nested field', jobAccepted({ skills: ['a', 3] }), 'skills[1]'],
+    ['a time that is not ISO-8601', jobAccepted({ deadline: 'next tuesday' }), 'deadline'],
+    ['an id that is not a UUID', jobAccepted({ jobId: 'job-1' }), 'jobId'],
+  ])('refuses a malformed event (%s), naming the field', (_what, data, field) => {
+    const result = parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, recorded('JobAccepted', data));
+    expect(result).toMatchObject({ ok: false, error: { code: 'contract.malformed_event', field } });
+  });
+
+  it('names a task’s field by its place in the list', () => {
+    const event = recorded('TasksPlanned', tasksPlanned({ taskId: 'step-1' }), { streamName: `plan-${JOB}` });
+    expect(parsePublished(TASK_DECOMPOSITION_PUBLISHED_EVENTS, event)).toMatchObject({
+      ok: false,
+      error: { code: 'contract.malformed_event', field: 'tasks[0].taskId' },
+    });
+    const fine = recorded('TasksPlanned', tasksPlanned(), { streamName: `plan-${JOB}` });
+    expect(parsePublished(TASK_DECOMPOSITION_PUBLISHED_EVENTS, fine)).toMatchObject({ ok: true });
+  });
+
+  it('refuses an event recorded on another stream than its id’s', () => {
+    const forged = recorded(
+      'JobCancelled',
+      { jobId: JOB, reason: 'x' },
+      { streamName: 'job-01900000-0000-7000-8000-00000000a002' },
+    );
+    expect(parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, forged)).toMatchObject({
+      ok: false,
+      error: { code: 'contract.malformed_event', field: 'jobId' },
+    });
+  });
+
+  it('lists the published types once each', () => {
+    expect(publishedTypes(JOB_INTAKE_PUBLISHED_EVENTS)).toEqual(['JobAccepted', 'JobInspected', 'JobCancelled']);
+  });
+});
