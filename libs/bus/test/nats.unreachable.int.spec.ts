@@ -4,8 +4,7 @@
  * started here), it connects, sets up its stream, and events flow.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from '@workshare/eventstore';
@@ -13,31 +12,12 @@ import type { RecordedEvent } from '@workshare/eventsourcing';
 import { NatsEventBus } from '../src/index.js';
 import { collectingLogger } from './contract.js';
 import { eventually } from './support/wait.js';
+import { describeNeeding, freePort, natsServerBinary } from './support/nats.js';
 
-const natsServer = [
-  process.env.NATS_SERVER_BIN,
-  '/usr/sbin/nats-server',
-  '/usr/local/bin/nats-server',
-  '/usr/bin/nats-server',
-].find((p): p is string => typeof p === 'string' && existsSync(p));
+const natsServer = natsServerBinary();
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-
-if (!natsServer) {
-  process.stderr.write(
-    'NATS unreachable test skipped: no nats-server binary (set NATS_SERVER_BIN, or install it at /usr/sbin/nats-server)\n',
-  );
-  describe.skip('NATS unreachable at start', () => it('needs a nats-server binary', () => undefined));
-} else {
+describeNeeding('NATS unreachable at start', { 'nats-server (NATS_SERVER_BIN)': natsServer }, (found) => {
+  const natsServerBin = found['nats-server (NATS_SERVER_BIN)'];
   describe('NATS unreachable at start', () => {
     let server: ChildProcess | undefined;
     const dataDir = mkdtempSync(join(tmpdir(), 'bus-nats-'));
@@ -83,7 +63,9 @@ if (!natsServer) {
         expect(bus.failedConnectAttempts).toBeGreaterThanOrEqual(4);
         const [event] = (await store.append('member-1', [{ type: 'MemberRegistered', data: { id: '1' } }])).events;
 
-        server = spawn(natsServer, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], { stdio: 'ignore' });
+        server = spawn(natsServerBin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], {
+          stdio: 'ignore',
+        });
         await bus.ready;
         await sub.ready;
         await eventually('the event at the consumer', () => received.some((e) => e.id === event!.id));
@@ -126,4 +108,4 @@ if (!natsServer) {
       }
     });
   });
-}
+});

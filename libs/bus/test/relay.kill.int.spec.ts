@@ -16,12 +16,11 @@ import { comparePositions, type EventStore, type RecordedEvent } from '@workshar
 import { openEventStore } from '@workshare/eventstore';
 import { NatsEventBus, type BusSubscription } from '../src/index.js';
 import { collectingLogger } from './contract.js';
-import { deleteStreams, uniqueName } from './support/nats.js';
+import { describeNeeding, deleteStreams, uniqueName } from './support/nats.js';
 import { eventually, sleep } from './support/wait.js';
 
 const natsUrl = process.env.NATS_URL;
 const databaseUrl = process.env.DATABASE_URL;
-const missing = [natsUrl ? undefined : 'NATS_URL', databaseUrl ? undefined : 'DATABASE_URL'].filter(Boolean);
 
 const EVENTS = 300;
 const BATCH = 50;
@@ -72,10 +71,7 @@ const kill = async (run: RelayRun): Promise<void> => {
   await run.exited;
 };
 
-if (missing.length > 0) {
-  process.stderr.write(`relay kill test skipped: ${missing.join(' and ')} not set (CI sets both)\n`);
-  describe.skip('relay killed mid-page', () => it('needs NATS and PostgreSQL', () => undefined));
-} else {
+describeNeeding('relay killed mid-page', { NATS_URL: natsUrl, DATABASE_URL: databaseUrl }, (found) => {
   describe('relay killed mid-page', () => {
     const schema = `bus_kill_${process.pid}_${randomBytes(3).toString('hex')}`;
     const streams: string[] = [];
@@ -83,7 +79,7 @@ if (missing.length > 0) {
     let events: RecordedEvent[] = [];
 
     beforeAll(async () => {
-      store = await openEventStore(databaseUrl!, { schema, maxConnections: 4 });
+      store = await openEventStore(found.DATABASE_URL, { schema, maxConnections: 4 });
       for (let s = 0; s < EVENTS / 10; s++) {
         const appended = await store.append(
           `killtest-${s}`,
@@ -100,7 +96,7 @@ if (missing.length > 0) {
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
-      await deleteStreams(natsUrl!, streams);
+      await deleteStreams(found.NATS_URL, streams);
     }, 60_000);
 
     const scenario = async (duplicateWindowMs: number, waitPastWindow: boolean) => {
@@ -118,8 +114,8 @@ if (missing.length > 0) {
       const calls = new Map<string, number>();
       let sub: BusSubscription | undefined;
       const relayEnv = {
-        NATS_URL: natsUrl!,
-        RELAY_DATABASE_URL: databaseUrl!,
+        NATS_URL: found.NATS_URL,
+        RELAY_DATABASE_URL: found.DATABASE_URL,
         RELAY_SCHEMA: schema,
         RELAY_STREAM: stream,
         RELAY_PREFIX: prefix,
@@ -192,4 +188,4 @@ if (missing.length > 0) {
       await scenario(1_000, true);
     }, 120_000);
   });
-}
+});
