@@ -23,6 +23,7 @@ import { LIMITS, TEAM_SCHEDULING_REQUEST_LIMITS } from '@workshare/team-scheduli
 import fc from 'fast-check';
 import { startTeamSchedulingGrpc } from '../../src/adapters/grpc/team-scheduling-grpc.js';
 import { startTeamSchedulingConsumers } from '../../src/application/consumers.js';
+import { crewStream } from '../../src/domain/crew.js';
 import { scheduleStream } from '../../src/domain/job-schedule.js';
 import { openTeamSchedulingService, type TeamSchedulingRuntime } from '../../src/open-team-scheduling.js';
 import type { Person } from '../cooperative.js';
@@ -191,6 +192,11 @@ export const describeTeamSchedulingTextInput = (label: string, setup: () => Prom
         verifier,
         logger: jsonLogger('error'),
       });
+      // The teams first: the identity consumer delivers in log order, so once the member registered
+      // last has her crew, every member has hers (a plan scheduled before would find nobody to hold it).
+      await eventually('the teams', async () =>
+        (await env.store.readStream(crewStream(trainee))).length > 0 ? true : undefined,
+      );
       // A job whose one task the cooperative's member holds (the only data entry hand in fujikoto).
       const planned = await planTasks(env.store, {
         businessId: coop.businesses.fujisato,
