@@ -1,5 +1,5 @@
 import { jobIntakeV1 } from '@workshare/proto';
-import { JOB_STATUSES, LIMITS, PRICING_KINDS, WORK_CATEGORIES } from '@workshare/job-intake/contract';
+import { JOB_STATUSES, LIMITS, PRICING_KINDS, WORK_CATEGORIES } from '../src/contract.js';
 import { pricingOf, statusFilterOf, workCategoryOf } from '../src/adapters/grpc/messages.js';
 
 // The published contract (what the HTTP edge's schemas import) is what the service speaks.

@@ -1,6 +1,6 @@
 import { WORK_CATEGORIES as JOB_INTAKE_WORK_CATEGORIES } from '@workshare/job-intake/contract';
 import { taskDecompositionV1 } from '@workshare/proto';
-import { PLAN_LIMITS, PLAN_STATUSES } from '@workshare/task-decomposition/contract';
+import { PLAN_LIMITS, PLAN_STATUSES } from '../src/contract.js';
 import { planMessage } from '../src/adapters/grpc/messages.js';
 import type { PlanView } from '../src/application/views.js';
 import { validatePlan } from '../src/domain/plan-rules.js';

@@ -7,7 +7,7 @@ import {
   TEAM_SCHEDULING_REQUEST_LIMITS,
   UNASSIGNABLE_REASONS,
   WEEKDAYS,
-} from '@workshare/team-scheduling/contract';
+} from '../src/contract.js';
 import { scheduledTaskMessage } from '../src/adapters/grpc/messages.js';
 import type { TaskView } from '../src/application/views.js';
 import { TEAM_SCHEDULING_REQUEST_LIMITS as HOSTED_LIMITS } from '../src/adapters/grpc/team-scheduling-grpc.js';

@@ -19,7 +19,7 @@ import {
 } from '@workshare/grpc';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { teamSchedulingV1 } from '@workshare/proto';
-import { LIMITS, TEAM_SCHEDULING_REQUEST_LIMITS } from '@workshare/team-scheduling/contract';
+import { LIMITS, TEAM_SCHEDULING_REQUEST_LIMITS } from '../../src/contract.js';
 import fc from 'fast-check';
 import { startTeamSchedulingGrpc } from '../../src/adapters/grpc/team-scheduling-grpc.js';
 import { startTeamSchedulingConsumers } from '../../src/application/consumers.js';
