@@ -2,9 +2,10 @@
  * One error family with stable codes. The kind decides how an adapter reports it
  * (DESIGN §2): invalid → INVALID_ARGUMENT/400, rule → FAILED_PRECONDITION/409-422,
  * conflict → ABORTED/409, not_found → NOT_FOUND/404, forbidden → PERMISSION_DENIED/403,
- * unauthenticated → UNAUTHENTICATED/401.
+ * unauthenticated → UNAUTHENTICATED/401, exhausted (too many attempts: come back later, details
+ * `retryAfterSeconds`) → RESOURCE_EXHAUSTED/429.
  */
-export type ErrorKind = 'invalid' | 'rule' | 'conflict' | 'not_found' | 'forbidden' | 'unauthenticated';
+export type ErrorKind = 'invalid' | 'rule' | 'conflict' | 'not_found' | 'forbidden' | 'unauthenticated' | 'exhausted';
 
 export class DomainError extends Error {
   override readonly name: string = 'DomainError';

@@ -1,4 +1,5 @@
 import type { DomainEvent, GlobalPosition, NewEvent, RecordedEvent } from './envelope.js';
+import type { KeyedLocks } from './locks.js';
 
 /**
  * What the stream must look like for an append to go through:
@@ -120,5 +121,12 @@ export interface EventStore {
   /** The checkpoint saved for a durable subscription, if any. */
   readCheckpoint(subscriptionId: string): Promise<GlobalPosition | undefined>;
   storeCheckpoint(subscriptionId: string, position: GlobalPosition): Promise<void>;
+  /**
+   * The store's own leases (KeyedLocks), where it has them: on the SQL store, PostgreSQL's reach
+   * every process on the same schema, the embedded store's every user of its folder in this
+   * process. Undefined where the adapter has none (KurrentDB): callers fall back to
+   * InProcessLocks, which keeps apart the callers of one process only.
+   */
+  readonly locks?: KeyedLocks;
   close(): Promise<void>;
 }

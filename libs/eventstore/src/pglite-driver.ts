@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { breathe } from '@workshare/eventsourcing';
+import { breathe, InProcessLocks } from '@workshare/eventsourcing';
 import type { SqlDriver } from './sql-driver.js';
 
 /**
@@ -12,7 +12,7 @@ import type { SqlDriver } from './sql-driver.js';
  * PGlite takes seconds to boot, and one data folder must not be opened twice: one instance per
  * folder per process, shared by every store opened on it, closed with the last of them.
  */
-const instances = new Map<string, { db: Promise<PGlite>; users: number }>();
+const instances = new Map<string, { db: Promise<PGlite>; users: number; leases: InProcessLocks }>();
 
 const MEMORY = 'memory';
 
@@ -21,7 +21,7 @@ export const embeddedDriver = (dataDir: string): SqlDriver => {
   let entry = instances.get(key);
   if (!entry) {
     if (dataDir !== MEMORY) mkdirSync(key, { recursive: true });
-    entry = { db: PGlite.create(dataDir === MEMORY ? undefined : key), users: 0 };
+    entry = { db: PGlite.create(dataDir === MEMORY ? undefined : key), users: 0, leases: new InProcessLocks() };
     instances.set(key, entry);
   }
   entry.users++;
@@ -45,6 +45,8 @@ export const embeddedDriver = (dataDir: string): SqlDriver => {
         }),
       );
     },
+    // One process opens the folder: leases in process, shared by every driver on it, reach every writer.
+    lease: (ids, work) => shared.leases.withLocks(ids.map(String), work),
     async close() {
       if (closed) return;
       closed = true;

@@ -196,6 +196,12 @@ export const appenderLockSql = (schema: string): string =>
   `pg_advisory_xact_lock_shared(${APPENDER_LOCK_KEY}, hashtext('${schema}'))`;
 
 /**
+ * The class of the store's leases (SqlEventStore.locks): two-key advisory locks
+ * (LEASE_LOCK_KEY, lease id), apart from the migrations' lock (4242) and the appender lock.
+ */
+export const LEASE_LOCK_KEY = 4244;
+
+/**
  * Where a global read may go up to (exclusive), as a transaction id. Run it as a statement of
  * its own, before the read (which then takes a later snapshot). From this statement's snapshot
  * S and one reading of `pg_locks`, it answers the oldest transaction running at S that

@@ -2,7 +2,8 @@ import { postgresDriver } from './pg-driver.js';
 import { assertSchemaName } from './schema.js';
 
 /**
- * Drops stores kept in PostgreSQL schemas (their events and checkpoints, everything), for
+ * Drops stores kept in PostgreSQL schemas (their events and checkpoints, their services'
+ * projections, everything), for
  * tests and benches that work in schemas of their own. Names are checked as the store checks
  * them: plain lower-case identifiers.
  */
@@ -10,7 +11,16 @@ export const dropPostgresSchemas = async (url: string, schemas: readonly string[
   const names = schemas.map(assertSchemaName);
   const driver = postgresDriver({ connectionString: url, maxConnections: 1 });
   try {
-    for (const schema of names) await driver.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const schema of names) {
+      // With the store, its services' projections (`<schema>_<service>`, see projectionSchemaOf).
+      const projections = await driver.query<{ nspname: string }>(
+        `SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`,
+        [`${schema}_`],
+      );
+      for (const { nspname } of projections)
+        await driver.query(`DROP SCHEMA IF EXISTS ${assertSchemaName(nspname)} CASCADE`);
+      await driver.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    }
   } finally {
     await driver.close();
   }

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import {
   comparePositions,
   EventIdConflictError,
   START,
+  ValidationError,
   WrongExpectedVersionError,
   type AppendOptions,
   type AppendResult,
@@ -10,6 +12,7 @@ import {
   type EventStore,
   type GlobalPosition,
   type JsonObject,
+  type KeyedLocks,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -18,6 +21,7 @@ import {
   type SubscriptionOptions,
 } from '@workshare/eventsourcing';
 import { LocalSubscriptions } from './catch-up-subscription.js';
+import { projectionSchemaOf, SqlProjectionStore } from './sql-projection-store.js';
 import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, horizonSql, MIGRATIONS, sqlFor } from './schema.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
@@ -122,6 +126,19 @@ export class AppendNotFirstWriteError extends Error {
   }
 }
 
+/** The longest lease key, in characters. */
+const MAX_LEASE_KEY_LENGTH = 200;
+
+/**
+ * A lease key of a schema's store as the 32-bit id of its advisory lock: the first four bytes of
+ * SHA-256 of `<schema>:<key>`. Two keys that meet on one id share one lock (they take turns
+ * when they need not; nothing else), and locks are taken by id, so the order stays fixed.
+ */
+export const leaseIdOf = (schema: string, key: string): number =>
+  createHash('sha256').update(`${schema}:${key}`).digest().readInt32BE(0);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** How often an 'any' / 'stream_exists' append retries after losing a race for a version. */
 const MAX_RACE_RETRIES = 20;
 
@@ -185,6 +202,18 @@ export class SqlEventStore implements EventStore, PagedLog {
   readonly kind: string;
   private readonly s: string;
   private readonly subscriptions = new LocalSubscriptions();
+  /**
+   * The store's leases (`withLocks`). PostgreSQL: advisory locks of this schema's store, held by
+   * a transaction on a connection of their own (SqlDriver.lease), so they keep apart every
+   * process on the schema; once granted, the lease waits until the global reads' horizon has
+   * passed every append completed before (an older append still running holds it back a
+   * moment), so that a read model's pass begun inside the lease sees every append made under
+   * it before. Should that connection fail while
+   * the work runs (the server restarted, the connection cut), the work is not stopped and the
+   * lease ends in `LeaseLostError` (another process may have held it meanwhile). Embedded: in
+   * process, shared by every store on the folder (one process opens a folder).
+   */
+  readonly locks: KeyedLocks;
 
   private readonly appendOne: string;
   private readonly horizonQuery: string;
@@ -197,6 +226,48 @@ export class SqlEventStore implements EventStore, PagedLog {
     this.s = schema;
     this.appendOne = appendOneSql(schema);
     this.horizonQuery = horizonSql(schema);
+    this.locks = { reach: 'store', withLocks: (keys, work) => this.withLocks(keys, work) };
+  }
+
+  private async withLocks<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    if (!Array.isArray(keys))
+      throw new ValidationError('eventstore.invalid_lease_keys', 'lease keys are a list of names', { field: 'keys' });
+    for (const key of keys)
+      if (typeof key !== 'string' || key.length === 0 || key.length > MAX_LEASE_KEY_LENGTH)
+        throw new ValidationError(
+          'eventstore.invalid_lease_keys',
+          `a lease key is a name of 1 to ${MAX_LEASE_KEY_LENGTH} characters`,
+          { field: 'keys' },
+        );
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return work();
+    return traced('eventstore.lease', { 'workshare.lease_keys': unique.length, 'db.system': this.kind }, () =>
+      this.db.lease(
+        unique.map((key) => leaseIdOf(this.s, key)),
+        async () => {
+          if (this.db.kind === 'postgres') await this.completedAppendsVisible();
+          return work();
+        },
+      ),
+    );
+  }
+
+  /**
+   * Resolves once the global reads' horizon is at or past the `xmax` of a snapshot taken now:
+   * every append that had completed by then has a lower transaction id, and no append with a
+   * lower id is running any more (README, "Positions"), so reads begun after it see every append
+   * completed before the call. At once, unless an append that got its id earlier still runs.
+   */
+  private async completedAppendsVisible(): Promise<void> {
+    const [fence] = await this.db.query<{ xmax: string }>(
+      `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`,
+    );
+    const until = BigInt(fence!.xmax);
+    for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
+      const [row] = await this.db.query<{ horizon: string }>(this.horizonQuery, [], 'horizon');
+      if (BigInt(row!.horizon) >= until) return;
+      await sleep(wait);
+    }
   }
 
   /** Opens the store and applies pending migrations. */
@@ -468,6 +539,15 @@ export class SqlEventStore implements EventStore, PagedLog {
           prepare_position = excluded.prepare_position, updated_at = now()`,
       [subscriptionId, position.commit.toString(), position.prepare.toString()],
     );
+  }
+
+  /**
+   * The projection store of a service's durable read models, kept on this store's own database
+   * in the service's own schema (see projectionSchemaOf): it shares the store's connections and
+   * closes with it.
+   */
+  projectionStore(service: string): Promise<SqlProjectionStore> {
+    return SqlProjectionStore.open(this.db, projectionSchemaOf(this.s, service), false);
   }
 
   async close(): Promise<void> {
