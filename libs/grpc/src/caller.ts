@@ -30,3 +30,24 @@ export const bearerToken = (metadata: Metadata): string | undefined => {
     throw unauthenticated('auth.malformed_authorization', 'the authorization metadata is not "Bearer <token>"');
   return match[1];
 };
+
+/**
+ * What identity's revocations end (its published RoleRevoked, MemberForgotten, UserForgotten and
+ * SessionRevoked, heard on the bus): every token of these accounts must be checked again, every
+ * token of these sessions and these tokens is refused.
+ */
+export interface AccessRevocation {
+  /** Accounts (a member's or a user's id, the token's subject): a role revoked, the account forgotten. */
+  readonly subjects?: readonly string[];
+  /** Sessions (a login and the tokens refreshed from it) that ended: a logout, a refresh token reused. */
+  readonly sessions?: readonly string[];
+  /** Single tokens, by their id (`jti`). */
+  readonly tokenIds?: readonly string[];
+}
+
+/** Something that remembers what tokens said (a token cache) and must forget it when access is revoked. */
+export interface AccessRevocationListener {
+  revoke(revocation: AccessRevocation): void;
+  /** Forgets everything: revocations may have been missed (the bus listener started again). */
+  revokeAll(): void;
+}

@@ -10,6 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import { retryDelayMs } from '@workshare/eventsourcing';
 import type { Context } from '@opentelemetry/api';
+import { channelTargetOf } from './address.js';
 import { AUTHORIZATION_KEY } from './caller.js';
 import { fromServiceError, UnavailableError, type RpcError } from './errors.js';
 import type { RequestOf, ResponseOf, UnaryMethodName } from './service.js';
@@ -117,7 +118,9 @@ const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
  * A promise client for a generated service. Every call gets a deadline (`deadlineMs`, 5 s by
  * default), the bearer token, and the trace context; UNAVAILABLE is retried with exponential
  * backoff and jitter (`retries`, 4 by default) within that deadline. Commands stay safe to
- * retry because they carry the caller's request id.
+ * retry because they carry the caller's request id. `address` is one `host:port`, or the
+ * replicas of the service as a comma-separated list of IP `host:port` (`channelTargetOf`): calls
+ * go round-robin to the replicas whose connection is up, and a retry goes to the next one.
  */
 export const createClient = <D extends ServiceDefinition>(
   ctor: ClientConstructor<D>,
@@ -133,8 +136,10 @@ export const createClient = <D extends ServiceDefinition>(
   if (!Number.isSafeInteger(retries) || retries < 0)
     throw new RangeError(`retries ${retries} is not a whole number >= 0`);
 
-  const client = new ctor(address, options.credentials ?? grpcCredentials.createInsecure(), {
+  const { target, channelOptions } = channelTargetOf(address);
+  const client = new ctor(target, options.credentials ?? grpcCredentials.createInsecure(), {
     ...CHANNEL_DEFAULTS,
+    ...channelOptions,
     ...options.channelOptions,
   });
 

@@ -14,6 +14,7 @@ const STATUS_OF_KIND: Readonly<Record<ErrorKind, status>> = {
   not_found: status.NOT_FOUND,
   forbidden: status.PERMISSION_DENIED,
   unauthenticated: status.UNAUTHENTICATED,
+  exhausted: status.RESOURCE_EXHAUSTED,
 };
 
 const KIND_OF_STATUS: ReadonlyMap<status, ErrorKind> = new Map(

@@ -1,19 +1,34 @@
 import { DomainError } from '@workshare/eventsourcing';
 import { LRUCache } from 'lru-cache';
 import { identityV1 } from '@workshare/proto';
-import { unauthenticated, type Caller, type CallerRole, type TokenVerifier } from './caller.js';
+import {
+  unauthenticated,
+  type AccessRevocation,
+  type AccessRevocationListener,
+  type Caller,
+  type CallerRole,
+  type TokenVerifier,
+} from './caller.js';
 import { createClient, type CreateClientOptions, type ServiceClient } from './client.js';
 
 export interface IdentityTokenVerifierOptions {
   /** host:port of the identity service. */
   readonly identityAddress: string;
   /**
-   * How long a verified token is trusted before identity is asked again (default 30 s): a role
-   * revoked or a member forgotten reaches this service within that time, not at the token's
-   * expiry. Never longer than the token lives.
+   * How long a verified token is trusted before identity is asked again (default 30 s; 0: every
+   * call asks). Identity's revocations heard on the bus (`revoke`) end a token's access at once;
+   * this is the bound when the bus is not heard (no bus, or an outage). Never longer than the
+   * token lives.
    */
   readonly cacheTtlMs?: number;
-  /** How many verified tokens are remembered (default 10,000; the oldest are dropped first). */
+  /**
+   * After a revocation, answers about the same account, session or token are trusted only this
+   * long past it (default 250 ms), then asked again: an answer in flight when the revocation was
+   * heard, or given by an identity replica whose read model had not caught up yet, does not
+   * outlive it.
+   */
+  readonly revocationSettleMs?: number;
+  /** How many verified tokens are remembered (default 10,000; the least recently used are dropped first). */
   readonly maxEntries?: number;
   readonly now?: () => number;
   /** Client settings for the calls to identity (deadline, retries). */
@@ -21,7 +36,9 @@ export interface IdentityTokenVerifierOptions {
 }
 
 export const DEFAULT_VERIFIED_TTL_MS = 30_000;
+export const DEFAULT_REVOCATION_SETTLE_MS = 250;
 const DEFAULT_MAX_ENTRIES = 10_000;
+const DEADLINE_MS = 3_000;
 
 type IdentityClient = ServiceClient<typeof identityV1.IdentityServiceService>;
 
@@ -43,53 +60,132 @@ const callerRoleOf = (role: identityV1.Role): CallerRole | undefined => {
   }
 };
 
+/** What identity said of a token: whom it speaks for, and the session and token it is. */
+interface Verified {
+  readonly caller: Caller;
+  readonly sessionId: string | undefined;
+  readonly tokenId: string | undefined;
+  /** When it expires (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+const SUBJECT = 's:';
+const SESSION = 'x:';
+const TOKEN = 't:';
+
+/** Adds `token` to the set of `key` in an index. */
+const indexAdd = (index: Map<string, Set<string>>, key: string, token: string): void => {
+  let tokens = index.get(key);
+  if (tokens === undefined) index.set(key, (tokens = new Set()));
+  tokens.add(token);
+};
+
+const indexDelete = (index: Map<string, Set<string>>, key: string, token: string): void => {
+  const tokens = index.get(key);
+  if (tokens === undefined) return;
+  tokens.delete(token);
+  if (tokens.size === 0) index.delete(key);
+};
+
 /**
  * The token verifier of every service but identity: it asks identity's `VerifyToken`
- * (signature, issuer, expiry, the user not forgotten, her current roles) and remembers the
- * answer for a short while, so a steady caller costs one map lookup per call. Concurrent
+ * (signature, issuer, expiry, the account not forgotten, the session not ended, her current
+ * roles) and remembers the answer, so a steady caller costs one map lookup per call. Concurrent
  * first calls with one token make one request. A refused token is refused as identity said
  * (UNAUTHENTICATED with its code); identity being unreachable is an outage (UNAVAILABLE), never
  * a refusal.
+ *
+ * What it remembers is forgotten when identity revokes access (`revoke`, from identity's
+ * published events on the bus: service-host's `listenForAccessRevocations`): every token of an
+ * account whose role was revoked or that was forgotten, of a session that ended, or a token by
+ * its id, is asked about again on its next call.
  */
-export class IdentityTokenVerifierClient implements TokenVerifier {
+export class IdentityTokenVerifierClient implements TokenVerifier, AccessRevocationListener {
   private readonly client: IdentityClient;
   private readonly ttlMs: number;
+  private readonly settleMs: number;
   private readonly now: () => number;
   /**
    * Verified tokens, each kept until the earlier of its expiry and `cacheTtlMs` from its check,
-   * the oldest dropped first beyond `maxEntries`; concurrent first calls with one token share
-   * one request (lru-cache's fetch). A refusal or an outage is not kept.
+   * the least recently used dropped beyond `maxEntries`. A refusal or an outage is not kept.
    */
-  private readonly verified: LRUCache<string, Caller>;
+  private readonly verified: LRUCache<string, Verified>;
+  /** The tokens remembered, by account, by session and by token id: what a revocation forgets. */
+  private readonly bySubject = new Map<string, Set<string>>();
+  private readonly bySession = new Map<string, Set<string>>();
+  private readonly byTokenId = new Map<string, Set<string>>();
+  /** Requests to identity in flight, by token: concurrent first calls share one. */
+  private readonly inFlight = new Map<string, Promise<Verified>>();
+  /** When each account, session and token was last revoked, for the answers that come after. */
+  private readonly revokedAt: LRUCache<string, number>;
+  private everythingRevokedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: IdentityTokenVerifierOptions) {
     this.client = createClient(identityV1.IdentityServiceClient, options.identityAddress, {
-      deadlineMs: 3_000,
+      deadlineMs: DEADLINE_MS,
       ...options.client,
     });
     this.ttlMs = options.cacheTtlMs ?? DEFAULT_VERIFIED_TTL_MS;
+    this.settleMs = options.revocationSettleMs ?? DEFAULT_REVOCATION_SETTLE_MS;
     this.now = options.now ?? Date.now;
     const now = this.now;
-    this.verified = new LRUCache<string, Caller>({
+    this.verified = new LRUCache<string, Verified>({
       max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
-      ttl: this.ttlMs,
+      ttl: Math.max(1, this.ttlMs),
       perf: { now },
       ttlResolution: 0,
-      fetchMethod: async (token, _stale, { options: entry }) => {
-        const { caller, until } = await this.ask(token);
-        entry.ttl = Math.max(1, until - now());
-        return caller;
-      },
+      dispose: (entry, token) => this.unindex(token, entry),
+    });
+    // An answer is asked for at most a deadline (and its retries) before it comes: a revocation
+    // older than that and the settling time cannot concern it.
+    const deadline = options.client?.deadlineMs ?? DEADLINE_MS;
+    this.revokedAt = new LRUCache<string, number>({
+      max: 100_000,
+      ttl: this.settleMs + deadline * 4 + 1_000,
+      perf: { now },
+      ttlResolution: 0,
     });
   }
 
   async verify(token: string): Promise<Caller> {
-    const caller = await this.verified.fetch(token);
-    if (caller === undefined) throw unauthenticated('auth.invalid_token', 'identity did not recognise the token');
-    return caller;
+    const known = this.verified.get(token);
+    if (known !== undefined) return known.caller;
+    let pending = this.inFlight.get(token);
+    if (pending === undefined) {
+      const asking = this.fetch(token);
+      pending = asking;
+      this.inFlight.set(token, asking);
+      void asking.then(
+        () => this.settle(token, asking),
+        () => this.settle(token, asking),
+      );
+    }
+    return (await pending).caller;
   }
 
-  private async ask(token: string): Promise<{ caller: Caller; until: number }> {
+  private settle(token: string, asking: Promise<Verified>): void {
+    if (this.inFlight.get(token) === asking) this.inFlight.delete(token);
+  }
+
+  /** Asks identity, and remembers the answer for as long as it may be trusted. */
+  private async fetch(token: string): Promise<Verified> {
+    const askedAt = this.now();
+    const answer = await this.ask(token);
+    const now = this.now();
+    let until = Math.min(answer.expiresAt, now + this.ttlMs);
+    const revoked = this.lastRevocationOf(answer);
+    // Revoked while this was asked, or just before (identity's replicas may lag a moment): the
+    // answer stands only until the revocation has settled, then identity is asked again.
+    if (revoked >= askedAt - this.settleMs) until = Math.min(until, revoked + this.settleMs);
+    if (until > now) {
+      this.verified.delete(token);
+      this.verified.set(token, answer, { ttl: until - now });
+      this.index(token, answer);
+    }
+    return answer;
+  }
+
+  private async ask(token: string): Promise<Verified> {
     const response = await this.client.verifyToken({ token }, { token });
     const subject = response.caller?.subject;
     if (!subject) throw unauthenticated('auth.invalid_token', 'identity did not recognise the token');
@@ -97,13 +193,70 @@ export class IdentityTokenVerifierClient implements TokenVerifier {
       subject,
       roles: (response.caller?.roles ?? []).map(callerRoleOf).filter((role): role is CallerRole => role !== undefined),
     };
-    const expiresAt = response.expiresAt?.getTime() ?? this.now();
-    return { caller, until: Math.min(expiresAt, this.now() + this.ttlMs) };
+    return {
+      caller,
+      sessionId: response.sessionId || undefined,
+      tokenId: response.tokenId || undefined,
+      expiresAt: response.expiresAt?.getTime() ?? this.now(),
+    };
+  }
+
+  private lastRevocationOf(answer: Verified): number {
+    const at = [
+      this.everythingRevokedAt,
+      this.revokedAt.get(SUBJECT + answer.caller.subject),
+      answer.sessionId === undefined ? undefined : this.revokedAt.get(SESSION + answer.sessionId),
+      answer.tokenId === undefined ? undefined : this.revokedAt.get(TOKEN + answer.tokenId),
+    ];
+    return Math.max(...at.map((t) => t ?? Number.NEGATIVE_INFINITY));
+  }
+
+  private index(token: string, entry: Verified): void {
+    indexAdd(this.bySubject, entry.caller.subject, token);
+    if (entry.sessionId !== undefined) indexAdd(this.bySession, entry.sessionId, token);
+    if (entry.tokenId !== undefined) indexAdd(this.byTokenId, entry.tokenId, token);
+  }
+
+  private unindex(token: string, entry: Verified): void {
+    indexDelete(this.bySubject, entry.caller.subject, token);
+    if (entry.sessionId !== undefined) indexDelete(this.bySession, entry.sessionId, token);
+    if (entry.tokenId !== undefined) indexDelete(this.byTokenId, entry.tokenId, token);
+  }
+
+  /**
+   * Forgets every token of the revoked accounts and sessions and the revoked tokens: their next
+   * call asks identity again. Calls asking identity at this moment do not join the requests in
+   * flight (those may answer what held before).
+   */
+  revoke(revocation: AccessRevocation): void {
+    const now = this.now();
+    const forget = (index: Map<string, Set<string>>, prefix: string, keys: readonly string[] | undefined) => {
+      for (const key of keys ?? []) {
+        this.revokedAt.set(prefix + key, now);
+        for (const token of [...(index.get(key) ?? [])]) this.verified.delete(token);
+      }
+    };
+    forget(this.bySubject, SUBJECT, revocation.subjects);
+    forget(this.bySession, SESSION, revocation.sessions);
+    forget(this.byTokenId, TOKEN, revocation.tokenIds);
+    this.inFlight.clear();
+  }
+
+  /** Forgets every verified token (revocations may have been missed). */
+  revokeAll(): void {
+    this.everythingRevokedAt = this.now();
+    this.clear();
   }
 
   /** Forgets every verified token (a test, or a revocation heard on the bus). */
   clear(): void {
     this.verified.clear();
+    this.inFlight.clear();
+  }
+
+  /** How many verified tokens are remembered now. */
+  get size(): number {
+    return this.verified.size;
   }
 
   close(): void {

@@ -7,7 +7,7 @@ export * from './caller.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './telemetry.js';
-export { defineService, serviceNameOf } from './service.js';
+export { CLIENT_ADDRESS_KEY, clientAddressOf, defineService, peerHost, serviceNameOf } from './service.js';
 export type {
   AsyncService,
   AuthenticatedCallContext,
@@ -18,6 +18,7 @@ export type {
   UnaryHandler,
   UnaryMethodName,
 } from './service.js';
+export * from './address.js';
 export * from './client.js';
 export * from './server.js';
 export * from './bench.js';
@@ -26,3 +27,5 @@ export * from './wire.js';
 export * from './request-fields.js';
 export * from './request-checks.js';
 export * from './command-context.js';
+export * from './attempt-limits.js';
+export { readModelsGrpcService } from './read-models.js';

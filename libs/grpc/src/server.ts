@@ -1,7 +1,9 @@
 import { Server, ServerCredentials, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { DurableReadModel } from '@workshare/eventsourcing';
 import type { TokenVerifier } from './caller.js';
+import { readModelsGrpcService } from './read-models.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { hostImplementation, serviceNameOf, type ServiceRegistration } from './service.js';
 
@@ -10,7 +12,7 @@ export interface GrpcServerOptions {
   name: string;
   /** The port to listen on; 0 takes any free port (see the handle's `port`). */
   port: number;
-  /** The address to bind: `0.0.0.0` (default, a pod) or `127.0.0.1` (loopback, the one-process launcher). */
+  /** The address to bind: `127.0.0.1` (default: loopback only) or `0.0.0.0` (every interface, as a pod is configured). */
   host?: string;
   services: readonly ServiceRegistration[];
   /** Checks bearer tokens; needed unless every method of every service is public. */
@@ -82,7 +84,7 @@ const bind = (server: Server, address: string, credentials: ServerCredentials): 
  */
 export const startGrpcServer = async (options: GrpcServerOptions): Promise<GrpcServer> => {
   const logger = options.logger ?? jsonLogger('warn', { service: options.name });
-  const host = options.host ?? '0.0.0.0';
+  const host = options.host ?? '127.0.0.1';
   const drainDelayMs = options.drainDelayMs ?? 0;
 
   const everyMethodPublic = options.services.every((s) =>
@@ -165,7 +167,7 @@ export interface ServiceGrpcOptions<Service> {
   readonly service: Service;
   /** 0 takes any free port (see the answer's `port`). */
   readonly port: number;
-  /** `0.0.0.0` (default: a pod) or `127.0.0.1` (the one-process launcher). */
+  /** `127.0.0.1` (default: loopback only) or `0.0.0.0` (every interface: a pod, GRPC_HOST=0.0.0.0). */
   readonly host?: string;
   /** Checks bearer tokens: IdentityTokenVerifierClient (asks identity's VerifyToken). */
   readonly verifier: TokenVerifier;
@@ -173,6 +175,8 @@ export interface ServiceGrpcOptions<Service> {
   readonly logger?: Logger;
   /** On shutdown, how long health answers NOT_SERVING before calls stop being taken (default 0). */
   readonly drainDelayMs?: number;
+  /** The service's durable read models: served by workshare.ops.v1.ReadModelsService beside its API. */
+  readonly readModels?: readonly DurableReadModel[];
 }
 
 /**
@@ -188,8 +192,13 @@ export const startServiceGrpc = <Service>(
   startGrpcServer({
     name,
     port: options.port,
-    host: options.host ?? '0.0.0.0',
-    services: [register(options.service)],
+    host: options.host ?? '127.0.0.1',
+    services: [
+      register(options.service),
+      ...(options.readModels !== undefined && options.readModels.length > 0
+        ? [readModelsGrpcService(options.readModels)]
+        : []),
+    ],
     verifier: options.verifier,
     descriptors,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

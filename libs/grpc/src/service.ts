@@ -39,6 +39,8 @@ export interface CallContext {
   /** The OpenTelemetry context holding this call's server span. */
   readonly otelContext: Context;
   readonly metadata: Metadata;
+  /** Where the call comes from, as grpc-js says (`ipv4:127.0.0.1:51234`, `ipv6:[::1]:51234`, `unix:...`). */
+  readonly peer: string;
   /** The host's logger with the method (and trace id) bound. */
   readonly logger: Logger;
   /**
@@ -203,6 +205,34 @@ const traceIdOf = (context: Context, traceparent: unknown): string | undefined =
   return typeof traceparent === 'string' ? /^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent)?.[1] : undefined;
 };
 
+/**
+ * The address of the client a call is made for, sent by the gateway (the edge, which knows the
+ * client's address): for limits counted per address (sign-in attempts). Only the gateway and the
+ * services reach the gRPC ports (loopback by default, a NetworkPolicy in a cluster).
+ */
+export const CLIENT_ADDRESS_KEY = 'x-client-address';
+
+/** The host of a grpc-js peer (`ipv4:10.0.0.7:51234` → `10.0.0.7`, `ipv6:[::1]:5` → `::1`). */
+export const peerHost = (peer: string): string => {
+  const address = peer.replace(/^(ipv4|ipv6|unix|unix-abstract):/, '');
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (v6) return v6[1]!;
+  const v4 = /^([^:]+):\d+$/.exec(address);
+  return v4 ? v4[1]! : address;
+};
+
+/**
+ * Whom a call is made for, for limits per address: the peer's host, and the client's address
+ * the peer sent (`x-client-address`, printable, at most 64 characters) after it when it sent one
+ * (`10.0.0.7 for 203.0.113.9`), so that one peer's clients are counted apart and no peer can
+ * count against another's.
+ */
+export const clientAddressOf = (ctx: Pick<CallContext, 'peer' | 'metadata'>): string => {
+  const host = peerHost(ctx.peer);
+  const sent = ctx.metadata.get(CLIENT_ADDRESS_KEY)[0];
+  return typeof sent === 'string' && /^[\x21-\x7e]{1,64}$/.test(sent) ? `${host} for ${sent}` : host;
+};
+
 /** The caller's request id (`x-request-id`, which the gateway sends), for log lines; a short printable value only. */
 export const REQUEST_ID_KEY = 'x-request-id';
 const requestIdOf = (metadata: Metadata): string | undefined => {
@@ -238,6 +268,9 @@ const callContext = (
     traceparent,
     otelContext: context,
     metadata: call.metadata,
+    get peer() {
+      return call.getPeer();
+    },
     get signal() {
       if (signal === undefined) {
         const controller = new AbortController();

@@ -5,6 +5,7 @@
  */
 import { credentials, makeGenericClientConstructor, Metadata, status, type ServiceDefinition } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { addressEntries, channelTargetOf } from './address.js';
 import { ERROR_CODE_KEY } from './errors.js';
 import type { RequestOf, ResponseOf, UnaryMethodName } from './service.js';
 
@@ -31,7 +32,8 @@ const unary = <Req, Res>(
   options: WireOptions,
 ): Promise<WireOutcome<Res>> => {
   const Client = makeGenericClientConstructor({}, 'workshare.wire');
-  const client = new Client(address, credentials.createInsecure());
+  const { target, channelOptions } = channelTargetOf(address);
+  const client = new Client(target, credentials.createInsecure(), channelOptions);
   const metadata = new Metadata();
   const authorization = options.authorization ?? (options.token !== undefined ? `Bearer ${options.token}` : undefined);
   if (authorization !== undefined) metadata.set('authorization', authorization);
@@ -103,8 +105,16 @@ const HealthCheck = healthService.Check;
 /**
  * grpc.health.v1.Health/Check of `serviceName` ('' for the whole server): `SERVING`,
  * `NOT_SERVING`, `SERVICE_UNKNOWN`..., or the call's status name (`UNAVAILABLE` before the server listens).
+ * For a list of replicas (`a:1,b:2`) each is asked: `SERVING` when any one serves (calls go
+ * round-robin to the replicas that are up), else what the first answered.
  */
 export const checkHealth = async (address: string, serviceName = '', deadlineMs = 2_000): Promise<string> => {
+  const entries = addressEntries(address);
+  if (entries.length > 1) {
+    channelTargetOf(address); // a malformed list is refused as a client would refuse it
+    const answers = await Promise.all(entries.map((entry) => checkHealth(entry, serviceName, deadlineMs)));
+    return answers.includes('SERVING') ? 'SERVING' : answers[0]!;
+  }
   if (HealthCheck === undefined) throw new Error('grpc-health-check has no Check method');
   const outcome = await unary(
     address,

@@ -150,6 +150,7 @@ describe('DomainError ↔ status mapping (DESIGN §2)', () => {
     not_found: status.NOT_FOUND,
     forbidden: status.PERMISSION_DENIED,
     unauthenticated: status.UNAUTHENTICATED,
+    exhausted: status.RESOURCE_EXHAUSTED,
   };
 
   it.each(KINDS)(

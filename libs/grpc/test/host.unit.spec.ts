@@ -26,7 +26,15 @@ import {
   type Caller,
 } from '../src/index.js';
 
-const KINDS: readonly ErrorKind[] = ['invalid', 'rule', 'conflict', 'not_found', 'forbidden', 'unauthenticated'];
+const KINDS: readonly ErrorKind[] = [
+  'invalid',
+  'rule',
+  'conflict',
+  'not_found',
+  'forbidden',
+  'unauthenticated',
+  'exhausted',
+];
 const METHOD = '/workshare.identity.v1.IdentityService/GetMember';
 
 /** What a grpc-js client reports for the response a server made of `response`. */
@@ -45,6 +53,7 @@ describe('DomainError → status (server side)', () => {
     ['not_found', status.NOT_FOUND],
     ['forbidden', status.PERMISSION_DENIED],
     ['unauthenticated', status.UNAUTHENTICATED],
+    ['exhausted', status.RESOURCE_EXHAUSTED],
   ] as const)('%s → %s', (kind, code) => {
     expect(statusOfKind(kind)).toBe(code);
     expect(kindOfStatus(code)).toBe(kind);
@@ -203,7 +212,21 @@ describe('service definitions', () => {
         getMember: async (request, ctx) => ({
           member: identityV1.Member.fromPartial({ memberId: `${request.memberId}:${ctx.caller.subject}` }),
         }),
-        login: async () => ({ accessToken: '', expiresAt: undefined, caller: undefined }),
+        login: async () => ({
+          accessToken: '',
+          expiresAt: undefined,
+          caller: undefined,
+          refreshToken: '',
+          refreshExpiresAt: undefined,
+        }),
+        refresh: async () => ({
+          accessToken: '',
+          expiresAt: undefined,
+          caller: undefined,
+          refreshToken: '',
+          refreshExpiresAt: undefined,
+        }),
+        logout: async () => ({}),
         registerMember: async () => ({ memberId: '' }),
         updateAvailability: async () => ({}),
         forgetMember: async () => ({}),

@@ -13,6 +13,7 @@ export * as jobIntakeV1 from './gen/workshare/jobintake/v1/job_intake.js';
 export * as taskDecompositionV1 from './gen/workshare/taskdecomposition/v1/task_decomposition.js';
 export * as teamSchedulingV1 from './gen/workshare/teamscheduling/v1/team_scheduling.js';
 export * as commonV1 from './gen/workshare/common/v1/common.js';
+export * as opsV1 from './gen/workshare/ops/v1/read_models.js';
 export * as googleProtobuf from './gen/google/protobuf/timestamp.js';
 export { descriptorSet, fileDescriptorProtos, serviceNames } from './descriptors.js';
 export { moneyFromYen, yenFromMoney } from './money.js';

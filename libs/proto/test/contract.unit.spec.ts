@@ -79,6 +79,8 @@ describe('generated identity contract', () => {
       'listMembers',
       'listRegions',
       'login',
+      'logout',
+      'refresh',
       'registerBusiness',
       'registerMember',
       'registerUser',

@@ -30,7 +30,15 @@ export const testVerifier = (verified: string[] = []): TokenVerifier => ({
   },
 });
 
-export const KINDS: readonly ErrorKind[] = ['invalid', 'rule', 'conflict', 'not_found', 'forbidden', 'unauthenticated'];
+export const KINDS: readonly ErrorKind[] = [
+  'invalid',
+  'rule',
+  'conflict',
+  'not_found',
+  'forbidden',
+  'unauthenticated',
+  'exhausted',
+];
 
 export interface Probe {
   calls: Record<string, number>;
@@ -83,7 +91,13 @@ export const testIdentityService = (
           regions: [{ region: 'fujisato', name: ctx.caller?.subject ?? 'anonymous', prefecture: 'JP-05', towns: [] }],
         };
       },
-      login: async (request) => ({ accessToken: `token-${request.email}`, caller: undefined, expiresAt: undefined }),
+      login: async (request) => ({
+        accessToken: `token-${request.email}`,
+        caller: undefined,
+        expiresAt: undefined,
+        refreshToken: '',
+        refreshExpiresAt: undefined,
+      }),
       getMember: async ({ memberId }, ctx) => {
         probe.calls.getMember = (probe.calls.getMember ?? 0) + 1;
         probe.contexts.push(ctx);
@@ -132,6 +146,8 @@ export const testIdentityService = (
       registerBusiness: notUsedHere,
       getBusiness: notUsedHere,
       verifyToken: notUsedHere,
+      refresh: notUsedHere,
+      logout: notUsedHere,
     },
     { publicMethods: ['listRegions', 'login'] },
   );
