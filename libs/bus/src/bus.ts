@@ -78,11 +78,43 @@ export interface DeadLetter {
   readonly deadLetteredAt: Date;
 }
 
+/** What a listener is told of an event it hears, besides the event. */
+export interface Heard {
+  /** `<prefix>.<context>.<EventType>`. */
+  readonly subject: string;
+  readonly context: string;
+}
+
+export type Listener = (event: RecordedEvent, heard: Heard) => Promise<void> | void;
+
+export interface ListenOptions {
+  /** What listens, for logs (and the broker's name of its consumer): letters, digits, `_` and `-`. */
+  name: string;
+  filter?: EventFilter;
+  handle: Listener;
+  /**
+   * Told when the listener may have missed events: it had to start again after its delivery
+   * stopped (the broker lost its place), and picks up from the newest event. A cache forgets
+   * everything here.
+   */
+  onGap?: () => void;
+}
+
 export interface EventBus {
   /** `nats` or `embedded`, for logs. */
   readonly kind: string;
   /** Starts a durable consumer. Never throws for an unreachable broker: the subscription waits and retries. */
   subscribe(options: SubscribeOptions): BusSubscription;
+  /**
+   * This process's own copy of every matching event published from the moment the listener is
+   * ready (`ready`), for a cache that must hear of changes (identity's access revocations): not a
+   * durable consumer, so nothing is remembered for it and nothing is shared, every listener of
+   * every process hears every event (NATS: an ordered ephemeral consumer per subject, which
+   * resumes after a reconnect where it stopped; embedded: the store's log read from its head).
+   * No ledger, no retries, no dead letters: a handler that throws is logged and the event passed.
+   * Events of one stream come in stream order. Never throws for an unreachable broker.
+   */
+  listen(options: ListenOptions): BusSubscription;
   /** A consumer's dead letters, oldest first. */
   deadLetters(consumer: string): Promise<DeadLetter[]>;
   /**
@@ -205,6 +237,35 @@ export const resolveSubscribeOptions = (options: SubscribeOptions): ResolvedSubs
   }
   for (const context of options.filter?.contexts ?? []) assertToken('filter context', context);
   return { consumer, filter: options.filter, handle: options.handle, maxDeliveries, backoffMs, concurrency };
+};
+
+export interface ResolvedListenOptions {
+  name: string;
+  filter: EventFilter | undefined;
+  handle: Listener;
+  onGap: () => void;
+}
+
+export const resolveListenOptions = (options: ListenOptions): ResolvedListenOptions => {
+  const name = assertToken('listener name', options.name);
+  if (typeof options.handle !== 'function') throw new TypeError(`listener ${name} needs a handle function`);
+  for (const context of options.filter?.contexts ?? []) assertToken('filter context', context);
+  return { name, filter: options.filter, handle: options.handle, onGap: options.onGap ?? (() => undefined) };
+};
+
+/**
+ * The subjects a listener's ordered consumers filter on, one each (JetStream 2.9 holds one filter
+ * subject per consumer): one per event type named (exact in its context when one context is
+ * named), else one per context, else every subject. The bus checks each event against the full
+ * filter besides.
+ */
+export const listenSubjectsFor = (prefix: string, filter: EventFilter | undefined): string[] => {
+  const types = [...new Set(filter?.types ?? [])];
+  const contexts = [...new Set(filter?.contexts ?? [])];
+  const context = contexts.length === 1 ? contexts[0]! : '*';
+  if (types.length > 0) return types.map((type) => `${prefix}.${context}.${typeToken(type)}`);
+  if (contexts.length > 0) return contexts.map((c) => `${prefix}.${c}.*`);
+  return [`${prefix}.*.*`];
 };
 
 /** Why a handler failed, as one line for a dead letter. */

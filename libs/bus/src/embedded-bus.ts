@@ -21,12 +21,15 @@ import {
   describeError,
   isBusInternalStream,
   matchesFilter,
+  resolveListenOptions,
   resolveSubscribeOptions,
   subjectFor,
   type BusSubscription,
   type ContextOf,
   type DeadLetter,
   type EventBus,
+  type ListenOptions,
+  type ResolvedListenOptions,
   type ResolvedSubscribeOptions,
   type SubscribeOptions,
 } from './bus.js';
@@ -89,6 +92,7 @@ class Stopped extends Error {
 export class EmbeddedEventBus implements EventBus {
   readonly kind = 'embedded';
   private readonly subscriptions = new Set<EmbeddedSubscription>();
+  private readonly listeners = new Set<EmbeddedListener>();
   private readonly contextOf: ContextOf;
   private readonly prefix: string;
   private readonly log: Logger;
@@ -121,6 +125,22 @@ export class EmbeddedEventBus implements EventBus {
     return subscription;
   }
 
+  listen(options: ListenOptions): BusSubscription {
+    const resolved = resolveListenOptions(options);
+    const listener = new EmbeddedListener(this.options.store, resolved, {
+      contextOf: this.contextOf,
+      // With the default mapping a context is a stream category: the store reads only those.
+      categories: this.contextOf === categoryContext ? resolved.filter?.contexts : undefined,
+      prefix: this.prefix,
+      log: this.log,
+      pollIntervalMs: this.options.pollIntervalMs ?? 50,
+      restartDelayMs: this.options.restartDelayMs ?? 1_000,
+      onStopped: (l) => this.listeners.delete(l),
+    });
+    this.listeners.add(listener);
+    return listener;
+  }
+
   async deadLetters(consumer: string): Promise<DeadLetter[]> {
     const events = await this.options.store.readStream(deadLetterStream(consumer));
     return events
@@ -142,7 +162,117 @@ export class EmbeddedEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.subscriptions, ...this.listeners].map((s) => s.stop()));
+  }
+}
+
+interface ListenerWiring {
+  contextOf: ContextOf;
+  categories: readonly string[] | undefined;
+  prefix: string;
+  log: Logger;
+  pollIntervalMs: number;
+  restartDelayMs: number;
+  onStopped: (l: EmbeddedListener) => void;
+}
+
+/** Events a listener reads at a time. */
+const LISTEN_PAGE = 500;
+
+/**
+ * A listener on the embedded bus: the store's log read from its head at the start, page after
+ * page, then polled (no checkpoint, nothing stored: another listener, in this process or
+ * another over the same store, reads the same events for itself). A store error waits and reads
+ * on from the same place; a handler's error is logged and the event passed.
+ */
+class EmbeddedListener implements BusSubscription {
+  readonly consumer: string;
+  readonly ready: Promise<void>;
+  private stopping = false;
+  private waiting: { cancel: () => void } | undefined;
+  private readonly loop: Promise<void>;
+  private markReady: () => void = () => undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: ResolvedListenOptions,
+    private readonly wiring: ListenerWiring,
+  ) {
+    this.consumer = options.name;
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.loop = this.run();
+  }
+
+  private async pause(ms: number): Promise<boolean> {
+    const wait = cancellableDelay(ms);
+    this.waiting = wait;
+    const waited = await wait.promise;
+    this.waiting = undefined;
+    return waited && !this.stopping;
+  }
+
+  private async run(): Promise<void> {
+    let after: GlobalPosition | undefined;
+    while (!this.stopping && after === undefined) {
+      try {
+        after = await this.store.headPosition();
+      } catch (error) {
+        this.wiring.log.error(
+          { listener: this.consumer, error: describeError(error), retryInMs: this.wiring.restartDelayMs },
+          'bus listener cannot read the head of the log; retrying',
+        );
+        if (!(await this.pause(this.wiring.restartDelayMs))) return;
+      }
+    }
+    this.markReady();
+    const categories = this.wiring.categories?.length ? { categories: this.wiring.categories } : {};
+    while (!this.stopping && after !== undefined) {
+      let page: RecordedEvent[];
+      try {
+        page = await this.store.readAll({ after, limit: LISTEN_PAGE, ...categories });
+      } catch (error) {
+        if (this.stopping) return;
+        this.wiring.log.error(
+          { listener: this.consumer, error: describeError(error), retryInMs: this.wiring.restartDelayMs },
+          'bus listener could not read the log; reading on from the same place',
+        );
+        if (!(await this.pause(this.wiring.restartDelayMs))) return;
+        continue;
+      }
+      for (const event of page) {
+        if (this.stopping) return;
+        after = event.position;
+        await this.hear(event);
+      }
+      if (page.length < LISTEN_PAGE && !(await this.pause(this.wiring.pollIntervalMs))) return;
+    }
+  }
+
+  private async hear(event: RecordedEvent): Promise<void> {
+    if (isBusInternalStream(event.streamName)) return;
+    let context: string;
+    try {
+      context = contextFor(this.wiring.contextOf, event.streamName);
+    } catch {
+      return; // no context: never published, so never heard
+    }
+    if (!matchesFilter(this.options.filter, context, event.type)) return;
+    try {
+      await this.options.handle(event, { subject: subjectFor(this.wiring.prefix, context, event.type), context });
+    } catch (error) {
+      this.wiring.log.error(
+        { listener: this.consumer, eventId: event.id, type: event.type, error: describeError(error) },
+        'bus listener failed on an event; passing it',
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.waiting?.cancel();
+    this.markReady();
+    await this.loop;
+    this.wiring.onStopped(this);
   }
 }
 

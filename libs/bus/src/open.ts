@@ -6,8 +6,11 @@ import { NatsEventBus, type NatsEventBusOptions } from './nats/nats-bus.js';
 import type { RelayOptions } from './nats/relay.js';
 
 export interface OpenEventBusOptions {
-  /** The service's event store: the embedded bus reads it directly; on NATS the relay publishes it. */
-  store: EventStore;
+  /**
+   * The service's event store: the embedded bus reads it directly; on NATS the relay publishes
+   * it. A process without a store (the gateway) opens a NATS bus only, without a relay, to listen.
+   */
+  store?: EventStore;
   /** NATS server; default NATS_URL. Unset: the embedded in-process bus. */
   natsUrl?: string | undefined;
   contextOf?: ContextOf;
@@ -28,7 +31,11 @@ export const openEventBus = (options: OpenEventBusOptions): EventBus => {
     ...(options.contextOf ? { contextOf: options.contextOf } : {}),
     ...(options.log ? { log: options.log } : {}),
   };
-  if (!url) return new EmbeddedEventBus({ store: options.store, ...common });
+  if (!url) {
+    if (options.store === undefined)
+      throw new TypeError('the embedded bus reads an event store: give one, or NATS_URL');
+    return new EmbeddedEventBus({ store: options.store, ...common });
+  }
   // NATS_STREAM and NATS_SUBJECT_PREFIX set apart one platform's events on a shared NATS
   // server (a test run, a second environment); the defaults are WORKSHARE and workshare.
   const env = process.env;
@@ -37,7 +44,7 @@ export const openEventBus = (options: OpenEventBusOptions): EventBus => {
     ...(env.NATS_SUBJECT_PREFIX ? { subjectPrefix: env.NATS_SUBJECT_PREFIX } : {}),
   };
   const bus = NatsEventBus.start({ ...fromEnv, ...options.nats, url, ...common });
-  if (options.relay !== false)
+  if (options.relay !== false && options.store !== undefined)
     bus.startRelay({ ...(typeof options.relay === 'object' ? options.relay : {}), store: options.store });
   return bus;
 };

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '@workshare/telemetry/logger';
 import { randomBytes } from 'node:crypto';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { EventMetadata, EventStore, RecordedEvent } from '@workshare/eventsourcing';
-import type { Delivery, EventBus } from '../src/index.js';
+import type { Delivery, EventBus, Heard } from '../src/index.js';
 import { useAsyncContext } from './support/context-manager.js';
 import { eventually, sleep } from './support/wait.js';
 
@@ -22,6 +22,8 @@ export interface BusFixture {
    * The consumer is stopped meanwhile.
    */
   replay(consumer: string): Promise<void>;
+  /** Another process's bus over the same events (embedded: the same store; NATS: the same stream), closed by the caller. */
+  another(): Promise<EventBus>;
 }
 
 /** Keeps the bus's log lines (the platform's pino logger, at debug) for assertions instead of printing them. */
@@ -396,6 +398,104 @@ export const busContract = (adapter: string, setup: () => Promise<BusFixture>, t
       expect(() => f.bus.subscribe({ consumer: `ok_${run}`, handle, filter: { contexts: ['a.b'] } })).toThrow(
         TypeError,
       );
+    });
+
+    describe('listeners', () => {
+      const hearing = () => {
+        const heard: { event: RecordedEvent; heard: Heard }[] = [];
+        return { heard, handle: (event: RecordedEvent, h: Heard) => void heard.push({ event, heard: h }) };
+      };
+
+      it('hear every matching event appended once they are ready, none from before, with subject and context', async () => {
+        const { context, consumer } = fresh();
+        const before = await append(`${context}-1`, ['ThingHappened']);
+        // On NATS the relay publishes a moment after the append: once a consumer has it, it is out.
+        const seen = recorder();
+        const first = f.bus.subscribe({ consumer, filter: { contexts: [context] }, handle: seen.handle });
+        await eventually('the first event published', () => seen.received.length >= 1);
+        await first.stop();
+        const h = hearing();
+        const listener = f.bus.listen({ name: consumer, filter: { contexts: [context] }, handle: h.handle });
+        try {
+          await listener.ready;
+          const after = [
+            ...(await append(`${context}-1`, ['ThingHappened', 'OtherHappened'])),
+            ...(await append(`${context}-2`, ['ThingHappened'])),
+          ];
+          await append(`${fresh().context}-1`, ['ThingHappened']);
+          await eventually('three events heard', () => h.heard.length >= 3);
+          await sleep(300);
+          expect(h.heard.map((x) => x.event.id).sort()).toEqual(after.map((e) => e.id).sort());
+          expect(h.heard.some((x) => x.event.id === before[0]!.id)).toBe(false);
+          for (const { event, heard } of h.heard) {
+            expect(heard).toEqual({ context, subject: `${f.subjectPrefix}.${context}.${event.type}` });
+            expect(event.data).toEqual(after.find((e) => e.id === event.id)!.data);
+          }
+          const ofStream1 = h.heard.filter((x) => x.event.streamName === `${context}-1`);
+          expect(ofStream1.map((x) => x.event.streamVersion)).toEqual([1, 2]);
+        } finally {
+          await listener.stop();
+        }
+      });
+
+      it('each hear every event for itself: two on this bus and one on another process bus, beside a durable consumer', async () => {
+        const { context, consumer } = fresh();
+        const other = await f.another();
+        const [a, b, c, durable] = [hearing(), hearing(), hearing(), recorder()];
+        const filter = { types: ['Revoked', 'Forgotten'], contexts: [context, `${context}u`] };
+        const listeners = [
+          f.bus.listen({ name: `${consumer}_a`, filter, handle: a.handle }),
+          f.bus.listen({ name: `${consumer}_a`, filter, handle: b.handle }),
+          other.listen({ name: `${consumer}_a`, filter, handle: c.handle }),
+        ];
+        const sub = f.bus.subscribe({ consumer, filter, handle: durable.handle });
+        try {
+          await Promise.all([...listeners.map((l) => l.ready), sub.ready]);
+          const events = [
+            ...(await append(`${context}-1`, ['Revoked', 'Unrelated'])),
+            ...(await append(`${context}u-1`, ['Forgotten'])),
+          ];
+          await append(`${fresh().context}-1`, ['Revoked']);
+          const wanted = events.filter((e) => e.type !== 'Unrelated').map((e) => e.id);
+          await eventually(
+            'every listener heard both',
+            () => [a, b, c].every((x) => x.heard.length >= 2) && durable.received.length >= 2,
+          );
+          await sleep(300);
+          for (const x of [a, b, c]) expect(x.heard.map((h) => h.event.id).sort()).toEqual([...wanted].sort());
+          expect(durable.received.map((r) => r.event.id).sort()).toEqual([...wanted].sort());
+        } finally {
+          await Promise.all([...listeners.map((l) => l.stop()), sub.stop()]);
+          await other.close();
+        }
+      });
+
+      it('pass an event whose handler throws and hear the next ones; hear nothing once stopped', async () => {
+        const { context, consumer } = fresh();
+        const heard: string[] = [];
+        const listener = f.bus.listen({
+          name: consumer,
+          filter: { contexts: [context] },
+          handle: (event) => {
+            heard.push(event.type);
+            if (event.type === 'Bad') throw new Error('cannot');
+          },
+        });
+        await listener.ready;
+        await append(`${context}-1`, ['Bad', 'Good']);
+        await eventually('both heard', () => heard.length >= 2);
+        expect(heard).toEqual(['Bad', 'Good']);
+        await listener.stop();
+        await append(`${context}-1`, ['Late']);
+        await sleep(300);
+        expect(heard).toEqual(['Bad', 'Good']);
+      });
+
+      it('are refused with a bad name or context before anything starts', () => {
+        const handle = () => undefined;
+        expect(() => f.bus.listen({ name: 'has space', handle })).toThrow(TypeError);
+        expect(() => f.bus.listen({ name: `ok_${run}`, handle, filter: { contexts: ['a.b'] } })).toThrow(TypeError);
+      });
     });
 
     it('refuses a second subscription of the same consumer on one bus', async () => {

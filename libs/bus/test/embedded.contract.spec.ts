@@ -17,6 +17,8 @@ busContract(
       subjectPrefix: 'workshare',
       // A crash after handling but before the cursor was saved: the cursor goes back to the start.
       replay: (consumer) => store.storeCheckpoint(cursorCheckpointId(consumer), START),
+      // Another process on the same store: a bus of its own over it.
+      another: async () => new EmbeddedEventBus({ store, pollIntervalMs: 20, log: collectingLogger() }),
     };
   },
   async () => {

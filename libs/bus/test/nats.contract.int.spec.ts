@@ -27,6 +27,8 @@ withNats('bus contract: nats', (url) => {
         subjectPrefix: prefix,
         // The relay publishing the whole log again after JetStream's duplicate window has passed
         // (new message ids): only the consumers' ledger stands between them and a second handling.
+        // Another process: its own connection to the same stream, no relay.
+        another: async () => NatsEventBus.start({ url, stream, subjectPrefix: prefix, log: collectingLogger() }),
         replay: async () => {
           replays++;
           const js = jetstream(await bus.connection());

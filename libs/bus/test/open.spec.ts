@@ -31,4 +31,15 @@ describe('openEventBus', () => {
     expect(bus.kind).toBe('nats');
     await bus.close();
   });
+
+  it('gives a process without a store (the gateway) a NATS bus to listen on, and no embedded bus', async () => {
+    const bus = openEventBus({
+      natsUrl: 'nats://127.0.0.1:1',
+      log: collectingLogger(),
+      nats: { connectRetry: { initialDelayMs: 20, maxDelayMs: 20 } },
+    });
+    expect(bus).toBeInstanceOf(NatsEventBus);
+    await bus.close();
+    expect(() => openEventBus({ natsUrl: undefined })).toThrow(/reads an event store/);
+  });
 });

@@ -1,4 +1,5 @@
 export {
+  categoriesOf,
   CONTRACT_CODES,
   isPublished,
   jsonSchemaOf,

@@ -21,8 +21,11 @@ export interface PublishedEvent<
   readonly producer: string;
   readonly type: Type;
   readonly schemaVersion: Version;
-  /** The stream category: the event is recorded on `<category>-<data[idField]>`. */
-  readonly category: string;
+  /**
+   * The stream category: the event is recorded on `<category>-<data[idField]>`; several when the
+   * event is recorded on streams of either (identity's RoleRevoked: a member's or a user's).
+   */
+  readonly category: string | readonly string[];
   /** The data field holding the id of the event's stream. */
   readonly idField: string;
   /** The JSON Schema of the event's data. Fields it does not name are not part of the contract. */
@@ -82,6 +85,10 @@ export const isPublished = (catalogue: Catalogue, type: string): boolean => cata
 /** The event types a catalogue publishes, each once, e.g. for a bus subscription's filter. */
 export const publishedTypes = (catalogue: Catalogue): string[] => [...new Set(catalogue.map((e) => e.type))];
 
+/** The stream categories an entry's events are recorded on. */
+export const categoriesOf = (entry: Pick<PublishedEvent, 'category'>): readonly string[] =>
+  typeof entry.category === 'string' ? [entry.category] : entry.category;
+
 /** The entry of one type at one version, if published. */
 export const publishedEntry = (catalogue: Catalogue, type: string, schemaVersion: number): PublishedEvent | undefined =>
   catalogue.find((e) => e.type === type && e.schemaVersion === schemaVersion);
@@ -125,7 +132,7 @@ const firstError = (errors: readonly SchemaError[]): SchemaError | undefined =>
 
 /**
  * Reads a recorded event through a catalogue: its published schema at the event's version, and
- * the id of its stream (`<category>-<data[idField]>`). Never throws: a refusal is a value with a
+ * the id of its stream (`<category>-<data[idField]>`, of one of its categories). Never throws: a refusal is a value with a
  * stable code (CONTRACT_CODES) naming the field at fault.
  */
 export const parsePublished = <C extends Catalogue>(catalogue: C, event: RecordedEvent): ParseResult<C> => {
@@ -161,7 +168,7 @@ export const parsePublished = <C extends Catalogue>(catalogue: C, event: Recorde
     );
   }
   const id = (event.data as Record<string, unknown>)[entry.idField];
-  if (event.streamName !== `${entry.category}-${String(id)}`)
+  if (!categoriesOf(entry).some((category) => event.streamName === `${category}-${String(id)}`))
     return refuse(
       CONTRACT_CODES.malformed,
       `${entry.idField} ${String(id)} is not the id of stream ${event.streamName}`,

@@ -1,6 +1,8 @@
 import type { JsonObject, RecordedEvent } from '@workshare/eventsourcing';
 import {
   CONTRACT_CODES,
+  IDENTITY_ACCESS_REVOCATIONS,
+  IDENTITY_PUBLISHED_EVENTS,
   isPublished,
   JOB_INTAKE_PUBLISHED_EVENTS,
   parsePublished,
@@ -134,6 +136,42 @@ describe('parsePublished', () => {
       ok: false,
       error: { code: 'contract.malformed_event', field: 'jobId' },
     });
+  });
+
+  it('reads an event recorded on streams of either of its categories, and on no other', () => {
+    const ACCOUNT = '01900000-0000-7000-8000-00000000b001';
+    const revoked = { accountId: ACCOUNT, role: { kind: 'coordinator', regionId: 'fujisato' }, reason: 'moved' };
+    for (const streamName of [`member-${ACCOUNT}`, `user-${ACCOUNT}`]) {
+      expect(parsePublished(IDENTITY_PUBLISHED_EVENTS, recorded('RoleRevoked', revoked, { streamName }))).toMatchObject(
+        { ok: true, value: { type: 'RoleRevoked', data: revoked } },
+      );
+    }
+    expect(
+      parsePublished(IDENTITY_PUBLISHED_EVENTS, recorded('RoleRevoked', revoked, { streamName: `job-${ACCOUNT}` })),
+    ).toMatchObject({ ok: false, error: { code: 'contract.malformed_event', field: 'accountId' } });
+    expect(
+      parsePublished(
+        IDENTITY_PUBLISHED_EVENTS,
+        recorded('RoleRevoked', { ...revoked, role: { kind: 'mayor' } }, { streamName: `user-${ACCOUNT}` }),
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'contract.malformed_event', field: 'role.kind' } });
+  });
+
+  it('publishes what ends someone’s access: revoked roles, forgotten accounts, ended sessions', () => {
+    expect(publishedTypes(IDENTITY_ACCESS_REVOCATIONS)).toEqual([
+      'RoleRevoked',
+      'MemberForgotten',
+      'UserForgotten',
+      'SessionRevoked',
+    ]);
+    const SESSION = '01900000-0000-7000-8000-00000000d001';
+    const ended = recorded(
+      'SessionRevoked',
+      { sessionId: SESSION, accountId: 'a', reason: 'logout' },
+      { streamName: `session-${SESSION}` },
+    );
+    expect(parsePublished(IDENTITY_ACCESS_REVOCATIONS, ended)).toMatchObject({ ok: true });
+    expect(IDENTITY_ACCESS_REVOCATIONS.every((e) => IDENTITY_PUBLISHED_EVENTS.includes(e as never))).toBe(true);
   });
 
   it('lists the published types once each', () => {

@@ -1,19 +1,23 @@
 import { DEFAULT_EVENTSTORE_URL } from '@workshare/eventstore';
+import { addressEntries, addressProblem } from '@workshare/grpc';
 
 /** What a service's own process (a pod) reads from the environment. */
 export interface ServiceConfig {
   /** EVENTSTORE_URL (default `embedded:./.workshare/data`). */
   readonly storeUrl: string;
+  /**
+   * PROJECTIONS_URL: where durable read models keep their state (`postgres://...` or
+   * `embedded:<dir>`); unset, the store's own database (needed with a KurrentDB store).
+   */
+  readonly projectionsUrl: string | undefined;
   /** GRPC_PORT (the service's conventional port by default; 0 takes any free port). */
   readonly grpcPort: number;
-  /** GRPC_HOST (default `0.0.0.0`, as a pod's). */
+  /** GRPC_HOST (default `127.0.0.1`, loopback only; `0.0.0.0` for every interface, as a pod sets it). */
   readonly grpcHost: string;
   /** IDENTITY_ADDRESS (default `127.0.0.1:50051`): identity's gRPC API, which verifies callers' tokens. */
   readonly identityAddress: string;
   /** NATS_URL: the bus (unset: the in-process bus over the store). */
   readonly natsUrl: string | undefined;
-  /** EVENTS_RELAY (default on): with NATS, whether this process relays the store's log to it. */
-  readonly relayEvents: boolean;
   /** LOG_LEVEL (default `info`). */
   readonly logLevel: LogLevel;
   /** SHUTDOWN_GRACE_MS (default 10,000): how long calls in flight may run on after SIGTERM. */
@@ -26,6 +30,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export const DEFAULT_IDENTITY_ADDRESS = '127.0.0.1:50051';
+/** Where a service's gRPC API listens unless GRPC_HOST says otherwise: loopback only. */
+export const DEFAULT_GRPC_HOST = '127.0.0.1';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /** Configuration that cannot work, with every problem found (not only the first). */
@@ -45,7 +51,10 @@ export interface EnvReader {
   text(name: string): string | undefined;
   /** A whole number within [min, max], or the fallback when unset. */
   whole(name: string, fallback: number, min: number, max: number, what: string): number;
-  /** A `host:port` (or `[v6]:port`), or the fallback when unset. */
+  /**
+   * A `host:port` (or `[v6]:port`), or the replicas of one service as a comma-separated list of
+   * IP `host:port` (calls spread round-robin over them), each entry checked; the fallback when unset.
+   */
   address(name: string, fallback: string): string;
   /** LOG_LEVEL (default `info`). */
   logLevel(): LogLevel;
@@ -74,9 +83,9 @@ export const envReader = (env: Env): EnvReader & { done(): void } => {
     },
     address: (name, fallback) => {
       const value = set(env[name]) ?? fallback;
-      if (!/^[^\s:[\]]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(value))
-        problems.push(`${name} must be host:port, got ${JSON.stringify(env[name])}`);
-      return value;
+      const problem = addressProblem(value);
+      if (problem !== undefined) problems.push(`${name} ${problem}`);
+      return addressEntries(value).join(',');
     },
     logLevel: () => {
       const level = (set(env.LOG_LEVEL) ?? 'info').toLowerCase();
@@ -106,15 +115,21 @@ export const readServiceConfig = <Extra extends object = Record<never, never>>(
       `EVENTSTORE_URL must be embedded:<dir>, embedded:memory, postgres://... or kurrentdb://..., got ${JSON.stringify(storeUrl.replace(/\/\/[^@/]*@/, '//***@'))}`,
     );
   }
+  const projectionsUrl = read.text('PROJECTIONS_URL');
+  if (projectionsUrl !== undefined && !/^(embedded:.+|postgres(ql)?:\/\/.+)$/i.test(projectionsUrl))
+    read.problem(
+      `PROJECTIONS_URL must be postgres://... or embedded:<dir>, got ${JSON.stringify(projectionsUrl.replace(/\/\/[^@/]*@/, '//***@'))}`,
+    );
+  if (projectionsUrl === undefined && /^(kurrentdb|kurrent|esdb)/i.test(storeUrl))
+    read.problem(
+      'PROJECTIONS_URL must be set with a KurrentDB store: read models keep their state in PostgreSQL or the embedded store',
+    );
   const grpcPort = read.whole('GRPC_PORT', options.defaultGrpcPort, 0, 65535, 'a port');
-  const grpcHost = read.text('GRPC_HOST') ?? '0.0.0.0';
+  const grpcHost = read.text('GRPC_HOST') ?? DEFAULT_GRPC_HOST;
   const identityAddress = read.address('IDENTITY_ADDRESS', DEFAULT_IDENTITY_ADDRESS);
   const natsUrl = read.text('NATS_URL');
   if (natsUrl !== undefined && !/^(nats|tls|wss?):\/\/.+/i.test(natsUrl))
     read.problem('NATS_URL must be nats://host:port');
-  const relay = (read.text('EVENTS_RELAY') ?? 'on').toLowerCase();
-  if (relay !== 'on' && relay !== 'off')
-    read.problem(`EVENTS_RELAY must be on or off, got ${JSON.stringify(env.EVENTS_RELAY)}`);
   const shutdownGraceMs = read.whole('SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 600_000, 'a duration in ms');
   const drainDelayMs = read.whole('GRPC_DRAIN_DELAY_MS', 0, 0, 60_000, 'a duration in ms');
   const logLevel = read.logLevel();
@@ -123,11 +138,11 @@ export const readServiceConfig = <Extra extends object = Record<never, never>>(
   read.done();
   return {
     storeUrl,
+    projectionsUrl,
     grpcPort,
     grpcHost,
     identityAddress,
     natsUrl,
-    relayEvents: relay === 'on',
     logLevel,
     shutdownGraceMs,
     drainDelayMs,

@@ -1,6 +1,6 @@
 import type { BusSubscription, EventBus } from '@workshare/bus';
-import type { EventStore } from '@workshare/eventsourcing';
-import type { TokenVerifier } from '@workshare/grpc';
+import type { DurableReadModel, EventStore, ProjectionStore } from '@workshare/eventsourcing';
+import type { AccessRevocationListener, TokenVerifier } from '@workshare/grpc';
 import type { createLogger } from '@workshare/telemetry';
 import type { Env, LogLevel } from './config.js';
 
@@ -17,14 +17,24 @@ export type ServiceLogger = ReturnType<typeof createLogger>;
 export interface ServiceDefinition<Service = unknown, Config = unknown> {
   /** `job-intake`: logs, `<NAME>_PORT` and `<NAME>_ADDRESS`, its folder under services/. */
   readonly name: string;
-  /** `grpc`: a service others call at `<NAME>_ADDRESS`; `http`: the edge. */
-  readonly protocol: 'grpc' | 'http';
+  /**
+   * `grpc`: a service others call at `<NAME>_ADDRESS`; `http`: the edge; `worker`: a process
+   * that does work of its own and takes no calls (the relay), serving only grpc.health.v1 on its
+   * port (`serveWorkerHealth`), so that probes and supervisors see how it is.
+   */
+  readonly protocol: 'grpc' | 'http' | 'worker';
   /** Its conventional port (DESIGN: identity 50051, job intake 50052, ..., the gateway 8080). */
   readonly defaultPort: number;
   /** The stream categories it owns (it alone appends to them): `job`, `plan`, ... */
   readonly streams: readonly string[];
   /** The read models it keeps (folded from the log), by name. */
   readonly readModels: readonly string[];
+  /**
+   * Its durable read models over a store and its projection store (see openServiceProjections:
+   * the schema named after the service), as the read-models CLI rebuilds them from outside the
+   * service. Each name is one of `readModels`.
+   */
+  readonly durableReadModels?: (source: EventStore, projections: ProjectionStore) => readonly DurableReadModel[];
   /** The bus consumers it runs (its process managers), by consumer name. */
   readonly consumerNames: readonly string[];
   /** Whether it opens the event store (the gateway does not: it talks to the services only). */
@@ -37,7 +47,7 @@ export interface ServiceDefinition<Service = unknown, Config = unknown> {
   settings(config: Config): ProcessSettings;
   /** Opens the service (its facade and adapters) over the store it is given. */
   open(deps: OpenDeps<Config>): Promise<OpenedService<Service>>;
-  /** Serves it: its gRPC API (with health and reflection) or the HTTP edge. */
+  /** Serves it: its gRPC API (with health and reflection), the HTTP edge, or a worker's health. */
   serve(deps: ServeDeps<Service, Config>): Promise<Served>;
   /** Starts its process managers on the bus. */
   consumers?(deps: {
@@ -45,6 +55,12 @@ export interface ServiceDefinition<Service = unknown, Config = unknown> {
     readonly bus: EventBus;
     readonly logger: ServiceLogger;
   }): BusSubscription[];
+  /**
+   * What in the service itself remembers what tokens said and must hear identity's access
+   * revocations (identity: which sessions have ended). The runners' IdentityTokenVerifierClient
+   * hears them anyway (listenForAccessRevocations, one listener per process).
+   */
+  accessRevocations?(service: Service): AccessRevocationListener;
 }
 
 /** The settings every runner reads from a service's configuration. */
@@ -58,8 +74,6 @@ export interface ProcessSettings {
   readonly storeUrl?: string;
   /** NATS_URL: the bus (unset: the in-process bus over the store). */
   readonly natsUrl?: string | undefined;
-  /** Whether this process relays the store's log to NATS. */
-  readonly relayEvents?: boolean;
   /** Where identity's VerifyToken is, for a service that checks tokens with it. */
   readonly identityAddress?: string;
 }
@@ -115,7 +129,6 @@ export const grpcProcessSettings = (config: {
   readonly drainDelayMs: number;
   readonly storeUrl: string;
   readonly natsUrl: string | undefined;
-  readonly relayEvents: boolean;
   readonly identityAddress: string;
 }): ProcessSettings => ({
   host: config.grpcHost,
@@ -125,7 +138,6 @@ export const grpcProcessSettings = (config: {
   drainDelayMs: config.drainDelayMs,
   storeUrl: config.storeUrl,
   natsUrl: config.natsUrl,
-  relayEvents: config.relayEvents,
   identityAddress: config.identityAddress,
 });
 

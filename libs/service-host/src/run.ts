@@ -1,10 +1,11 @@
 import { openEventBus, type BusSubscription, type EventBus } from '@workshare/bus';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { IdentityTokenVerifierClient } from '@workshare/grpc';
+import { DEFAULT_VERIFIED_TTL_MS, IdentityTokenVerifierClient } from '@workshare/grpc';
 import { createLogger, shutdownTelemetry } from '@workshare/telemetry';
 import { ConfigError } from './config.js';
 import type { OpenedService, Served, ServiceDefinition } from './definition.js';
+import { listenForAccessRevocations } from './revocations.js';
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -13,11 +14,12 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * services/<name>/dist/src/main.js`, whose main is `runServiceProcess(definition)`): reads its
  * configuration (exit 1 listing every problem), opens the store (if it uses one), opens the
  * service, serves it (gRPC with health and reflection, callers' tokens checked by identity's
- * VerifyToken; or the HTTP edge), starts its process managers on the bus (relaying the store's
- * log to NATS unless EVENTS_RELAY=off), and on SIGTERM or SIGINT stops taking calls, lets those
- * in flight finish (SHUTDOWN_GRACE_MS), stops the consumers, closes the bus, the service and the
- * store, stops telemetry and exits 0 (1 if something did not stop cleanly; a second signal exits
- * at once). Logs carry ids, never personal data.
+ * VerifyToken; the HTTP edge; or a worker's health), starts its process managers on the bus (a
+ * service's process never relays the store's log to NATS: the relay service does, by lease), and
+ * on SIGTERM or SIGINT stops taking calls, lets those in flight finish (SHUTDOWN_GRACE_MS), stops
+ * the consumers, closes the bus, the service and the store, stops telemetry and exits 0 (1 if
+ * something did not stop cleanly; a second signal exits at once). Logs carry ids, never personal
+ * data.
  */
 export const runServiceProcess = async <Service, Config>(
   definition: ServiceDefinition<Service, Config>,
@@ -82,21 +84,31 @@ export const runServiceProcess = async <Service, Config>(
       ...(verifier !== undefined ? { identity: settings.identityAddress } : {}),
       services: served.description,
     },
-    definition.protocol === 'grpc' ? `${name} gRPC listening` : `${name} listening`,
+    definition.protocol === 'http' ? `${name} listening` : `${name} gRPC listening`,
   );
 
+  // The bus only for a service with process managers, or that checks tokens (it hears identity's
+  // access revocations); never with a relay (the relay service publishes the store's log to
+  // NATS, one replica at a time). A process without a store (the gateway) listens on NATS only.
   let bus: EventBus | undefined;
-  let subscriptions: BusSubscription[] = [];
-  if (store !== undefined) {
-    bus = openEventBus({ store, natsUrl: settings.natsUrl, relay: settings.relayEvents ?? true, log });
-    subscriptions = definition.consumers?.({ service: running.service, bus, logger: log }) ?? [];
-    log.info(
-      {
-        bus: bus.kind,
-        relay: settings.natsUrl !== undefined && (settings.relayEvents ?? true),
-        consumers: subscriptions.map((s) => s.consumer),
-      },
-      `${name} consumers started`,
+  const subscriptions: BusSubscription[] = [];
+  const startConsumers = definition.consumers;
+  const revocationListeners = [
+    ...(verifier !== undefined ? [verifier] : []),
+    ...(definition.accessRevocations !== undefined ? [definition.accessRevocations(running.service)] : []),
+  ];
+  const wantsBus = (store !== undefined && startConsumers !== undefined) || revocationListeners.length > 0;
+  if (wantsBus && (store !== undefined || settings.natsUrl !== undefined)) {
+    bus = openEventBus({ ...(store !== undefined ? { store } : {}), natsUrl: settings.natsUrl, relay: false, log });
+    if (revocationListeners.length > 0)
+      subscriptions.push(listenForAccessRevocations({ bus, listeners: revocationListeners, logger: log }));
+    if (store !== undefined && startConsumers !== undefined)
+      subscriptions.push(...startConsumers({ service: running.service, bus, logger: log }));
+    log.info({ bus: bus.kind, consumers: subscriptions.map((s) => s.consumer) }, `${name} consumers started`);
+  } else if (revocationListeners.length > 0) {
+    log.warn(
+      { verifiedTokensTrustedMs: DEFAULT_VERIFIED_TTL_MS },
+      `${name} has no bus (no NATS_URL): identity's revocations reach its token checks only when what they remember expires`,
     );
   }
 

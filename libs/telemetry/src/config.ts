@@ -1,7 +1,28 @@
 import path from 'node:path';
 
-/** Default Prometheus port of a service pod (the registered exporter port). */
+/** Default Prometheus port of a process that is none of the services (the one-process launcher, a tool): the registered exporter port. */
 export const DEFAULT_METRICS_PORT = 9464;
+
+/**
+ * Each service's own Prometheus port, when METRICS_PORT is unset: services side by side on one
+ * machine (the launcher's process mode, a service started alone) never take each other's. A pod
+ * sets METRICS_PORT (9464, its pod's own port).
+ */
+export const SERVICE_METRICS_PORTS: Readonly<Record<string, number>> = Object.freeze({
+  identity: 9465,
+  'job-intake': 9466,
+  'task-decomposition': 9467,
+  'team-scheduling': 9468,
+  gateway: 9469,
+  relay: 9470,
+});
+
+/** The port `/metrics` takes by default in a process of this service name. */
+export const defaultMetricsPortOf = (serviceName: string): number =>
+  Object.hasOwn(SERVICE_METRICS_PORTS, serviceName) ? SERVICE_METRICS_PORTS[serviceName]! : DEFAULT_METRICS_PORT;
+
+/** Where `/metrics` listens unless METRICS_HOST says otherwise: loopback only. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 
 /** Thrown when the environment or the options describe an impossible telemetry set-up. */
 export class TelemetryConfigError extends Error {
@@ -14,17 +35,17 @@ export interface TelemetryConfigOptions {
   /**
    * Port of the Prometheus `/metrics` endpoint; `false` disables it. `0` here (unlike
    * METRICS_PORT=0, which disables) means "any free port" and is meant for tests.
-   * Default: METRICS_PORT, else 9464.
+   * Default: METRICS_PORT, else the service's own (SERVICE_METRICS_PORTS), else 9464.
    */
   metricsPort?: number | false;
-  /** Interface the metrics endpoint listens on (default: all interfaces). */
+  /** Interface the metrics endpoint listens on (default: METRICS_HOST, else 127.0.0.1, loopback only). */
   metricsHost?: string;
 }
 
 export interface TelemetryConfig {
   readonly serviceName: string;
   /** Where `/metrics` listens; undefined when disabled. */
-  readonly metrics: { readonly port: number; readonly host: string | undefined } | undefined;
+  readonly metrics: { readonly port: number; readonly host: string } | undefined;
   /** OTLP (protobuf over HTTP) trace export; undefined unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   readonly traceExport: { readonly url: string } | undefined;
 }
@@ -112,13 +133,14 @@ export function resolveTelemetryConfig(
     port = options.metricsPort === false ? false : checkedPort(options.metricsPort);
   else {
     const raw = nonEmpty(env.METRICS_PORT);
-    port = raw === undefined ? DEFAULT_METRICS_PORT : parsePort(raw, 'METRICS_PORT');
+    port = raw === undefined ? defaultMetricsPortOf(serviceName) : parsePort(raw, 'METRICS_PORT');
   }
+  const host = nonEmpty(options.metricsHost) ?? nonEmpty(env.METRICS_HOST) ?? DEFAULT_METRICS_HOST;
 
   const url = otlpTracesUrl(env);
   return {
     serviceName,
-    metrics: port === false ? undefined : { port, host: nonEmpty(options.metricsHost) },
+    metrics: port === false ? undefined : { port, host },
     traceExport: url === undefined ? undefined : { url },
   };
 }

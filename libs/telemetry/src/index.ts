@@ -12,7 +12,10 @@ export {
   serviceNameFromEntry,
   otlpTracesUrl,
   TelemetryConfigError,
+  DEFAULT_METRICS_HOST,
   DEFAULT_METRICS_PORT,
+  SERVICE_METRICS_PORTS,
+  defaultMetricsPortOf,
   type TelemetryConfig,
   type TelemetryConfigOptions,
 } from './config.js';

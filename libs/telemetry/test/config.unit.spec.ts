@@ -6,8 +6,11 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { createSpanProcessors } from '../src/sdk.js';
 import {
+  DEFAULT_METRICS_HOST,
   DEFAULT_METRICS_PORT,
+  defaultMetricsPortOf,
   otlpTracesUrl,
+  SERVICE_METRICS_PORTS,
   resolveTelemetryConfig,
   serviceNameFromEntry,
   TelemetryConfigError,
@@ -42,13 +45,42 @@ describe('service name', () => {
 describe('metrics endpoint', () => {
   const entry = argvOf('/app/services/identity/dist/src/main.js');
 
-  it('listens on 9464 by default, on METRICS_PORT when set, nowhere when METRICS_PORT=0', () => {
-    expect(resolveTelemetryConfig({}, {}, entry).metrics).toEqual({ port: DEFAULT_METRICS_PORT, host: undefined });
+  it('listens on the service’s own port on loopback by default, on METRICS_PORT when set, nowhere when METRICS_PORT=0', () => {
+    expect(resolveTelemetryConfig({}, {}, entry).metrics).toEqual({ port: 9465, host: '127.0.0.1' });
     expect(resolveTelemetryConfig({}, { METRICS_PORT: '9500' }, entry).metrics).toEqual({
       port: 9500,
-      host: undefined,
+      host: '127.0.0.1',
     });
     expect(resolveTelemetryConfig({}, { METRICS_PORT: '0' }, entry).metrics).toBeUndefined();
+  });
+
+  it('gives each service a port of its own, and any other process 9464', () => {
+    const ports = Object.entries(SERVICE_METRICS_PORTS);
+    expect(ports).toEqual([
+      ['identity', 9465],
+      ['job-intake', 9466],
+      ['task-decomposition', 9467],
+      ['team-scheduling', 9468],
+      ['gateway', 9469],
+      ['relay', 9470],
+    ]);
+    for (const [name, port] of ports) {
+      expect(defaultMetricsPortOf(name)).toBe(port);
+      expect(resolveTelemetryConfig({}, { OTEL_SERVICE_NAME: name }, []).metrics?.port).toBe(port);
+    }
+    expect(resolveTelemetryConfig({ serviceName: 'workshare' }, {}, []).metrics?.port).toBe(DEFAULT_METRICS_PORT);
+    expect(defaultMetricsPortOf('toString')).toBe(DEFAULT_METRICS_PORT);
+  });
+
+  it('listens on every interface only when told: METRICS_HOST, or the option first', () => {
+    expect(resolveTelemetryConfig({}, { METRICS_HOST: '0.0.0.0' }, entry).metrics).toEqual({
+      port: 9465,
+      host: '0.0.0.0',
+    });
+    expect(resolveTelemetryConfig({ metricsHost: '::1' }, { METRICS_HOST: '0.0.0.0' }, entry).metrics?.host).toBe(
+      '::1',
+    );
+    expect(resolveTelemetryConfig({}, { METRICS_HOST: ' ' }, entry).metrics?.host).toBe(DEFAULT_METRICS_HOST);
   });
 
   it('takes the port from options first: false disables, 0 asks for any free port', () => {

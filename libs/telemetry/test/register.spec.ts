@@ -257,7 +257,7 @@ describe('node --import @workshare/telemetry/register', () => {
     try {
       const ready = await child.ready;
       expect(ready.metricsUrl).toBeUndefined();
-      expect(child.stderr.join('')).toContain(`/metrics cannot listen on *:${port}`);
+      expect(child.stderr.join('')).toContain(`/metrics cannot listen on 127.0.0.1:${port}`);
       child.process.kill('SIGTERM');
       expect(await child.exited).toEqual({ code: null, signal: 'SIGTERM' });
     } finally {

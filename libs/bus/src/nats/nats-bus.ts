@@ -1,14 +1,17 @@
 import type { Logger } from '@workshare/telemetry/logger';
 import {
+  DeliverPolicy,
   jetstream,
   jetstreamManager,
   JetStreamApiCodes,
+  type Consumer,
   type ConsumerConfig,
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
+import { randomBytes } from 'node:crypto';
 import { headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { retry, type RecordedEvent } from '@workshare/eventsourcing';
 import {
@@ -21,13 +24,17 @@ import {
   deadLetterSubject,
   DEFAULT_SUBJECT_PREFIX,
   describeError,
+  listenSubjectsFor,
   matchesFilter,
+  resolveListenOptions,
   resolveSubscribeOptions,
   subjectFilterFor,
   type BusSubscription,
   type ContextOf,
   type DeadLetter,
   type EventBus,
+  type ListenOptions,
+  type ResolvedListenOptions,
   type ResolvedSubscribeOptions,
   type SubscribeOptions,
 } from '../bus.js';
@@ -103,6 +110,7 @@ export class NatsEventBus implements EventBus {
   private readonly infra: Promise<Infra>;
   private readonly log: Logger;
   private readonly subscriptions = new Set<NatsSubscription>();
+  private readonly listeners = new Set<NatsListener>();
   private readonly relays = new Set<EventRelay>();
   private readonly faulted: BusFault[] = [];
   private closed = false;
@@ -184,6 +192,19 @@ export class NatsEventBus implements EventBus {
     return subscription;
   }
 
+  listen(options: ListenOptions): BusSubscription {
+    if (this.closed) throw new Error('the bus is closed');
+    const resolved = resolveListenOptions(options);
+    const listener = new NatsListener(this.infra, resolved, {
+      stream: this.stream,
+      prefix: this.subjectPrefix,
+      log: this.log,
+      onStopped: (l) => this.listeners.delete(l),
+    });
+    this.listeners.add(listener);
+    return listener;
+  }
+
   /** Starts a relay publishing `options.store`'s global log to this bus's stream. */
   startRelay(options: RelayOptions): EventRelay {
     if (this.closed) throw new Error('the bus is closed');
@@ -238,7 +259,7 @@ export class NatsEventBus implements EventBus {
     this.closed = true;
     this.closing.abort();
     await Promise.all([...this.relays].map((r) => r.stop()));
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await Promise.all([...this.subscriptions, ...this.listeners].map((s) => s.stop()));
     await this.link.close();
   }
 }
@@ -589,3 +610,160 @@ class NatsSubscription implements BusSubscription {
     this.wiring.onStopped(this);
   }
 }
+
+interface ListenerWiring {
+  stream: string;
+  prefix: string;
+  log: Logger;
+  onStopped: (l: NatsListener) => void;
+}
+
+/** Messages an ordered consumer of a listener asks for at a time. */
+const LISTEN_BATCH = 256;
+
+/**
+ * A listener on NATS: one ordered consumer per subject of its filter (listenSubjectsFor), each
+ * ephemeral (no ack, in memory, deleted when the listener stops, or by the server a few minutes
+ * after its process is gone), starting after the stream's last message at the time the listener
+ * starts. An ordered consumer that misses a message or loses its server-side state is made again
+ * by the client from where it was, so a reconnect loses nothing the stream still holds; if
+ * delivery stops for good, the listener starts again from the newest message and says so
+ * (`onGap`).
+ */
+class NatsListener implements BusSubscription {
+  readonly consumer: string;
+  readonly ready: Promise<void>;
+  private stopping = false;
+  private markReady: () => void = () => undefined;
+  private signalStop: () => void = () => undefined;
+  private readonly stopped = new Promise<void>((resolve) => (this.signalStop = resolve));
+  private readonly stopSignal = new AbortController();
+  private readonly open = new Set<{ messages: ConsumerMessages; consumer: Consumer }>();
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly infra: Promise<Infra>,
+    private readonly options: ResolvedListenOptions,
+    private readonly wiring: ListenerWiring,
+  ) {
+    this.consumer = options.name;
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const infra = await Promise.race([this.infra, this.stopped.then(() => undefined)]).catch(() => undefined);
+    if (!infra) return;
+    const subjects = listenSubjectsFor(this.wiring.prefix, this.options.filter);
+    let started = false;
+    let failures = 0;
+    await retry(
+      async () => {
+        if (this.stopping) return;
+        const info = await infra.jsm.streams.info(this.wiring.stream);
+        const from = info.state.last_seq + 1;
+        const opened: { messages: ConsumerMessages; consumer: Consumer }[] = [];
+        try {
+          for (const subject of subjects) {
+            const consumer = await infra.js.consumers.get(this.wiring.stream, {
+              name_prefix: `${this.consumer}_${nuidLike()}`,
+              filter_subjects: subject,
+              deliver_policy: DeliverPolicy.StartSequence,
+              opt_start_seq: from,
+            });
+            opened.push({ consumer, messages: await consumer.consume({ max_messages: LISTEN_BATCH }) });
+          }
+        } catch (error) {
+          await Promise.all(opened.map((o) => this.release(o)));
+          throw error;
+        }
+        for (const o of opened) this.open.add(o);
+        if (this.stopping) return;
+        if (started) {
+          this.wiring.log.warn({ listener: this.consumer }, 'bus listener started again from the newest event');
+          this.options.onGap();
+        }
+        started = true;
+        failures = 0;
+        this.markReady();
+        // One ordered consumer that stops for good stops them all: they start again together.
+        await Promise.race(opened.map((o) => this.drain(o.messages)));
+        for (const o of opened) {
+          this.open.delete(o);
+          await this.release(o);
+        }
+        if (!this.stopping) throw new Error("the listener's ordered consumers stopped delivering");
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: 500,
+        delayMs: () => Math.min(500 * 2 ** failures++, 15_000),
+        signal: this.stopSignal.signal,
+        retryIf: () => !this.stopping,
+        onRetry: (error, _attempt, delay) =>
+          this.wiring.log.error(
+            { listener: this.consumer, retryInMs: delay, error: describeError(error) },
+            'bus listener failed; starting it again',
+          ),
+      },
+    ).catch((error: unknown) => {
+      if (!this.stopping) throw error;
+    });
+  }
+
+  private async drain(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const m of messages) {
+        if (this.stopping) return;
+        await this.hear(m);
+      }
+    } catch (error) {
+      if (!this.stopping)
+        this.wiring.log.error({ listener: this.consumer, error: describeError(error) }, 'bus listener delivery ended');
+    }
+  }
+
+  private async hear(m: JsMsg): Promise<void> {
+    const context = m.subject.slice(this.wiring.prefix.length + 1).split('.')[0] ?? '';
+    if (context === DEAD_LETTER_CONTEXT) return;
+    let event: RecordedEvent;
+    try {
+      event = decodeEnvelope(m.data);
+    } catch (error) {
+      this.wiring.log.error(
+        { listener: this.consumer, seq: m.seq, error: describeError(error) },
+        'bus listener passed an undecodable message',
+      );
+      return;
+    }
+    if (!matchesFilter(this.options.filter, context, event.type)) return;
+    try {
+      await this.options.handle(event, { subject: m.subject, context });
+    } catch (error) {
+      this.wiring.log.error(
+        { listener: this.consumer, eventId: event.id, type: event.type, error: describeError(error) },
+        'bus listener failed on an event; passing it',
+      );
+    }
+  }
+
+  private async release(o: { messages: ConsumerMessages; consumer: Consumer }): Promise<void> {
+    await o.messages.close().catch(() => undefined);
+    await o.consumer.delete().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.signalStop();
+    this.stopSignal.abort();
+    this.markReady();
+    await Promise.all([...this.open].map((o) => this.release(o)));
+    this.open.clear();
+    await this.loop;
+    this.wiring.onStopped(this);
+  }
+}
+
+/** A short random suffix for a consumer name. */
+const nuidLike = (): string => randomBytes(4).toString('hex');
