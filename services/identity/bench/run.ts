@@ -14,16 +14,20 @@
  * BENCH_SECONDS (5: measured time per side, split over the rounds), BENCH_WARMUP_SECONDS (1),
  * BENCH_GRPC_CONCURRENCY (32 calls in flight). No OpenTelemetry SDK is installed here: spans
  * are the API's no-ops. A missed target is reported (met: false), not failed.
+ *
+ * Then revocation across processes (bench/revocation.ts: PostgreSQL and NATS, identity its own
+ * process): RevokeRole → the first refused call at another service, against the bus alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { compareToBaseline, positiveSetting, recordResults } from '@workshare/bench';
+import { compareToBaseline, positiveSetting, recordResults, type BenchResult } from '@workshare/bench';
 import { compareUnary, createClient, jsonLogger, startEmptyHandlerBaseline } from '@workshare/grpc';
 import { commonV1, identityV1 } from '@workshare/proto';
 import { startIdentityGrpc } from '../src/adapters/grpc/identity-grpc.js';
 import { openIdentityService } from '../src/open-identity.js';
+import { benchRevocation } from './revocation.js';
 
 const ROUNDS = 8;
 const measureMs = positiveSetting('BENCH_SECONDS', 5) * 1000;
@@ -33,6 +37,7 @@ const PASSWORD = 'bench password, long enough';
 
 const main = async (): Promise<void> => {
   const started = performance.now();
+  const results: BenchResult[] = [];
   console.log(
     `identity bench: GetMember round trips, ${concurrency} in flight, ${measureMs / 1000} s per side over ${ROUNDS} interleaved rounds`,
   );
@@ -106,7 +111,7 @@ const main = async (): Promise<void> => {
     console.log(`empty grpc-js handler: ${fmt(e)}`);
     console.log(`identity GetMember:    ${fmt(h)}`);
 
-    recordResults([
+    results.push(
       compareToBaseline({
         name: `identity: GetMember unary round trip (real token, roles loaded, personal data decrypted), ${concurrency} in flight`,
         value: h.operationsPerSecond,
@@ -115,11 +120,13 @@ const main = async (): Promise<void> => {
         baselineValue: e.operationsPerSecond,
         minRatio: 0.7,
       }),
-    ]);
+    );
   } finally {
     await runtime.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  results.push(...(await benchRevocation()));
+  recordResults(results);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
 };
 

@@ -33,13 +33,17 @@ export { ENTITY_TYPES, REGISTRATION_NUMBER_PATTERN, type EntityType } from './do
 
 // Regions and towns (reference data), tokens.
 export { REGIONS, type Region, type Town } from './domain/regions.js';
-export { MAX_TOKEN_LENGTH } from './domain/tokens.js';
+export { MAX_REFRESH_TOKEN_LENGTH, MAX_TOKEN_LENGTH } from './domain/tokens.js';
 
 // The events other services may consume, each at its schema versions (@workshare/contracts):
 // only these; every other event of identity is its own.
 export {
+  IDENTITY_ACCESS_REVOCATIONS as ACCESS_REVOCATIONS,
   IDENTITY_PUBLISHED_EVENTS as PUBLISHED_EVENTS,
   MemberAvailabilityUpdatedV1,
   MemberForgottenV1,
   MemberRegisteredV1,
+  RoleRevokedV1,
+  SessionRevokedV1,
+  UserForgottenV1,
 } from '@workshare/contracts';

@@ -1,8 +1,9 @@
-import { ValidationError, type EventStore } from '@workshare/eventsourcing';
+import { ValidationError, type EventStore, type ProjectionStore } from '@workshare/eventsourcing';
 import {
   DEFAULT_EVENTSTORE_URL,
   embeddedDriver,
   openEventStore,
+  openServiceProjections,
   postgresDriver,
   type SqlDriver,
 } from '@workshare/eventstore';
@@ -30,6 +31,8 @@ export interface OpenIdentityOptions {
   readonly now?: () => Date;
   /** How stale queries may be for other processes' writes (default 100 ms; see IdentityServiceOptions). */
   readonly readStalenessMs?: number;
+  /** Where the directory keeps its state (default: PROJECTIONS_URL, else the store's own database, schema `identity`). */
+  readonly projections?: ProjectionStore;
 }
 
 export interface IdentityRuntime {
@@ -62,12 +65,14 @@ export const openIdentityService = async (options: OpenIdentityOptions = {}): Pr
   const ownStore = options.store === undefined;
   const store = options.store ?? (await openEventStore(storeUrl));
   let keyVault: KeyVault | undefined;
+  let projections: ProjectionStore | undefined;
   try {
     keyVault =
       options.keyVault ??
       (await SqlKeyVault.open(keyVaultDriver(env, storeUrl), {
         schema: options.keyVaultSchema ?? DEFAULT_KEY_VAULT_SCHEMA,
       }));
+    projections = options.projections ?? (await openServiceProjections(store, 'identity', env.PROJECTIONS_URL));
     const tokens = await JwtTokenService.create(await loadSigningKey(env, keyVault, master), {
       issuer: env.IDENTITY_ISSUER?.trim() || DEFAULT_ISSUER,
       ...(options.tokenTtlSeconds !== undefined ? { ttlSeconds: options.tokenTtlSeconds } : {}),
@@ -75,6 +80,7 @@ export const openIdentityService = async (options: OpenIdentityOptions = {}): Pr
     });
     const service = new IdentityService({
       store,
+      projections,
       protector: new EnvelopeEncryption(keyVault, master),
       emailIndex: hmacEmailIndex(master),
       passwords: new ScryptPasswordHasher(options.scryptCost ?? DEFAULT_SCRYPT_COST),
@@ -83,17 +89,21 @@ export const openIdentityService = async (options: OpenIdentityOptions = {}): Pr
       ...(options.readStalenessMs !== undefined ? { readStalenessMs: options.readStalenessMs } : {}),
     });
     const vault = keyVault;
+    const ownProjections = options.projections === undefined ? projections : undefined;
     return {
       service,
       store,
       keyVault: vault,
       close: async () => {
+        for (const model of service.readModels) await model.flush().catch(() => undefined);
         if (!options.keyVault) await vault.close();
+        await ownProjections?.close();
         if (ownStore) await store.close();
       },
     };
   } catch (error) {
     if (keyVault && !options.keyVault) await keyVault.close().catch(() => undefined);
+    if (projections && !options.projections) await projections.close().catch(() => undefined);
     if (ownStore) await store.close().catch(() => undefined);
     throw error;
   }

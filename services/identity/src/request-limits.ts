@@ -2,7 +2,7 @@ import { MAX_REQUEST_ID_LENGTH } from '@workshare/eventsourcing';
 import { MAX_REASON_LENGTH, MAX_SKILL_LENGTH } from './domain/account.js';
 import { MAX_BUSINESS_ADDRESS, MAX_BUSINESS_NAME } from './domain/business.js';
 import { LIMITS } from './domain/personal-data.js';
-import { MAX_TOKEN_LENGTH } from './domain/tokens.js';
+import { MAX_REFRESH_TOKEN_LENGTH, MAX_TOKEN_LENGTH } from './domain/tokens.js';
 
 /**
  * The longest each text field of a request may be, from the domain's limits, with the domain's
@@ -22,6 +22,7 @@ const SKILL = { maxLength: MAX_SKILL_LENGTH, code: 'member.invalid_skill' } as c
 const ROLE_REASON = { maxLength: MAX_REASON_LENGTH, code: 'role.reason_required' } as const;
 const FORGET_REASON = { maxLength: MAX_REASON_LENGTH, code: 'account.reason_required' } as const;
 const TOKEN = { maxLength: MAX_TOKEN_LENGTH, code: 'auth.invalid_token' } as const;
+const REFRESH_TOKEN = { maxLength: MAX_REFRESH_TOKEN_LENGTH, code: 'auth.invalid_refresh_token' } as const;
 
 export const IDENTITY_REQUEST_LIMITS = {
   fields: {
@@ -46,5 +47,7 @@ export const IDENTITY_REQUEST_LIMITS = {
     },
     login: { email: EMAIL, password: PASSWORD },
     verifyToken: { token: TOKEN },
+    refresh: { refreshToken: REFRESH_TOKEN },
+    logout: { refreshToken: REFRESH_TOKEN, accessToken: TOKEN },
   },
 } as const;

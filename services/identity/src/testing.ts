@@ -20,7 +20,7 @@ export interface TestActor {
   /** The user's (or member's) id: the `subject` other services see. */
   readonly id: string;
   readonly email: string;
-  /** A signed bearer token (8 hours). */
+  /** A signed bearer token (2 hours here, longer than any test run; 15 minutes in production). */
   readonly token: string;
 }
 
@@ -46,7 +46,7 @@ export interface TestCooperative {
   readonly setagayaBusiness: TestActor;
   /** A member of fujisato living in fujikoto. */
   readonly member: TestActor;
-  /** A token of `business` signed by this identity that expired an hour ago. */
+  /** A token of `business` signed by this identity that expired hours ago. */
   readonly expiredToken: string;
   close(): Promise<void>;
 }
@@ -68,6 +68,7 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
     storeUrl: 'embedded:memory',
     keyVault,
     scryptCost: { N: 1024, r: 8, p: 1 },
+    tokenTtlSeconds: 2 * 3600,
   } as const;
   const runtime = await openIdentityService(common);
   const service = runtime.service;
@@ -134,7 +135,7 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
     ] as const) {
       await grant(await user(operator.as, who, `Test ${who}`), { kind: 'business', businessId });
     }
-    // The same identity, its clock nine hours back: what it signs now expired an hour ago.
+    // The same identity, its clock nine hours back: what it signs now expired seven hours ago.
     const past = await openIdentityService({ ...common, now: () => new Date(Date.now() - 9 * 3_600_000) });
     const expiredToken = (await past.service.login(email('business'), PASSWORD)).token;
     await past.close();

@@ -13,14 +13,13 @@ const problemsOf = (env: Record<string, string>): readonly string[] => {
 };
 
 describe('the service process configuration', () => {
-  it('defaults to the embedded store, port 50051 on every interface, no NATS, info logs', () => {
+  it('defaults to the embedded store, port 50051 on loopback, no NATS, info logs', () => {
     expect(readServiceConfig({})).toEqual({
       storeUrl: 'embedded:./.workshare/data',
       grpcPort: 50051,
-      grpcHost: '0.0.0.0',
+      grpcHost: '127.0.0.1',
       identityAddress: '127.0.0.1:50051',
       natsUrl: undefined,
-      relayEvents: true,
       logLevel: 'info',
       shutdownGraceMs: 10_000,
       drainDelayMs: 0,
@@ -32,11 +31,11 @@ describe('the service process configuration', () => {
     const env = {
       EVENTSTORE_URL: 'postgres://identity@db:5432/workshare',
       GRPC_PORT: '0',
+      GRPC_HOST: '0.0.0.0',
       LOG_LEVEL: 'WARN',
       SHUTDOWN_GRACE_MS: '5000',
       GRPC_DRAIN_DELAY_MS: '2000',
       NATS_URL: 'nats://nats:4222',
-      EVENTS_RELAY: 'off',
       IDENTITY_READ_STALENESS_MS: '0',
       IDENTITY_MASTER_KEY: MasterKey.generate().toBase64(),
       IDENTITY_SIGNING_KEY: JSON.stringify(generateSigningKey()),
@@ -47,7 +46,6 @@ describe('the service process configuration', () => {
       grpcHost: '0.0.0.0',
       identityAddress: '127.0.0.1:50051',
       natsUrl: 'nats://nats:4222',
-      relayEvents: false,
       logLevel: 'warn',
       shutdownGraceMs: 5000,
       drainDelayMs: 2000,

@@ -132,7 +132,7 @@ describe('services/identity/dist/src/main.js, the service as its own process', (
       const listening = child.lines
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .find((l) => l.msg === 'identity gRPC listening');
-      expect(listening).toMatchObject({ host: '0.0.0.0', port, store: 'embedded', level: 'info' });
+      expect(listening).toMatchObject({ host: '127.0.0.1', port, store: 'embedded', level: 'info' });
 
       const client = createClient(identityV1.IdentityServiceClient, address, { deadlineMs: 20_000 });
       try {

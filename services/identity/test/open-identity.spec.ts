@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyLog } from '@workshare/eventstore';
 import { generateSigningKey } from '../src/adapters/jwt-tokens.js';
+import { InMemoryKeyVault } from '../src/adapters/in-memory-key-vault.js';
 import { MasterKey } from '../src/adapters/master-key.js';
 import { openIdentityService } from '../src/open-identity.js';
 import { memberInput } from './application/identity-service.suite.js';
@@ -96,5 +97,16 @@ describe('openIdentityService (composition root)', () => {
         store: {} as never,
       }),
     ).rejects.toMatchObject({ code: 'identity.key_vault_url_missing' });
+  });
+
+  it('asks where the read models are to be kept when the store is KurrentDB', async () => {
+    await expect(
+      openIdentityService({
+        env: { IDENTITY_MASTER_KEY: MasterKey.generate().toBase64() },
+        storeUrl: 'kurrentdb://127.0.0.1:1?tls=false',
+        store: {} as never,
+        keyVault: new InMemoryKeyVault(),
+      }),
+    ).rejects.toMatchObject({ code: 'projections.store_required' });
   });
 });

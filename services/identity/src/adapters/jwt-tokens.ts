@@ -9,6 +9,7 @@ import {
 import {
   calculateJwkThumbprint,
   createLocalJWKSet,
+  decodeJwt,
   errors as joseErrors,
   jwtVerify,
   SignJWT,
@@ -29,13 +30,15 @@ import {
 
 /**
  * Signed tokens (JWT, EdDSA over Ed25519, or ES256 over P-256 when the configured key is an EC
- * key). Claims: iss, aud `workshare`, sub (account id), iat, exp, jti, kind (member | user),
- * roles (names), regions (the regions the caller coordinates), businessId (a business user's),
- * region (a member's own region). Other services verify them with the public JWKS alone.
+ * key). Claims: iss, aud `workshare`, sub (account id), iat, exp, jti, sid (the session: the
+ * login the token was issued in, or refreshed from), kind (member | user), roles (names),
+ * regions (the regions the caller coordinates), businessId (a business user's), region (a
+ * member's own region). Other services verify them with the public JWKS alone.
  */
 export const DEFAULT_ISSUER = 'workshare-identity';
 export const AUDIENCE = 'workshare';
-export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
+/** Access tokens live 15 minutes; a client refreshes them with its refresh token. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 15 * 60;
 /** The longest token that is read at all (`auth.invalid_token` beyond it): see the domain's tokens. */
 export { MAX_TOKEN_LENGTH } from '../domain/tokens.js';
 
@@ -123,6 +126,12 @@ export const callerFromClaims = (payload: JWTPayload): TokenSubject => {
   return tokenSubject(sub, kind, roles, region);
 };
 
+/** The session (`sid`) and token id (`jti`) a payload carries, when it carries them. */
+const idsOf = (payload: JWTPayload): { sessionId: string | undefined; tokenId: string | undefined } => ({
+  sessionId: typeof payload.sid === 'string' && payload.sid !== '' ? payload.sid : undefined,
+  tokenId: typeof payload.jti === 'string' && payload.jti !== '' ? payload.jti : undefined,
+});
+
 const verifyError = (error: unknown): DomainError => {
   if (error instanceof DomainError) return error;
   if (error instanceof joseErrors.JWTExpired)
@@ -184,21 +193,50 @@ export class JwtTokenService implements TokenService {
     );
   }
 
-  async issue(caller: TokenSubject): Promise<IssuedToken> {
+  async issue(caller: TokenSubject, session?: { readonly sessionId: string }): Promise<IssuedToken> {
     if (caller.id.startsWith('system:'))
       throw new DomainError('auth.no_token_for_system', 'the system does not sign in', 'rule');
     const issuedAt = Math.floor(this.now().getTime() / 1000);
     const expiresAt = issuedAt + this.ttlSeconds;
-    const token = await new SignJWT(claimsOf(caller))
+    const tokenId = randomUUID();
+    const claims = claimsOf(caller);
+    if (session !== undefined) claims.sid = session.sessionId;
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: this.algorithm, kid: this.publicJwk.kid as string, typ: 'JWT' })
       .setIssuer(this.issuer)
       .setAudience(AUDIENCE)
       .setSubject(caller.id)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
-      .setJti(randomUUID())
+      .setJti(tokenId)
       .sign(this.privateKey);
-    return { token, expiresAt: new Date(expiresAt * 1000) };
+    return { token, expiresAt: new Date(expiresAt * 1000), tokenId };
+  }
+
+  async sessionOf(
+    token: string,
+  ): Promise<{ accountId: string; sessionId: string | undefined; tokenId: string | undefined }> {
+    assertTokenShape(token);
+    let issuedAt: unknown;
+    try {
+      issuedAt = decodeJwt(token).iat;
+    } catch (error) {
+      throw verifyError(error);
+    }
+    if (typeof issuedAt !== 'number') throw unauthenticated('auth.invalid_token', 'the token is not valid (no iat)');
+    try {
+      // Checked as at its issue: the signature, issuer and audience hold, whatever its expiry.
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: this.issuer,
+        audience: AUDIENCE,
+        algorithms: [this.algorithm],
+        currentDate: new Date(issuedAt * 1000),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      return { accountId: callerFromClaims(payload).id, ...idsOf(payload) };
+    } catch (error) {
+      throw verifyError(error);
+    }
   }
 
   async verify(token: string): Promise<TokenSubject> {
@@ -219,7 +257,11 @@ export class JwtTokenService implements TokenService {
         currentDate: now,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      result = { caller: callerFromClaims(payload), expiresAt: new Date((payload.exp as number) * 1000) };
+      result = {
+        caller: callerFromClaims(payload),
+        expiresAt: new Date((payload.exp as number) * 1000),
+        ...idsOf(payload),
+      };
     } catch (error) {
       if (known !== undefined) this.verified?.delete(token);
       throw verifyError(error);

@@ -1,10 +1,12 @@
 import {
-  FollowedReadModel,
-  StreamViews,
-  type EventStore,
-  type LogFollowerOptions,
+  DurableReadModel,
+  type DurableReadModelOptions,
+  type ProjectionDefinition,
+  type ProjectionStore,
+  type ReadModelSource,
   type RecordedEvent,
   type StreamView,
+  type StreamViews,
 } from '@workshare/eventsourcing';
 import { accountDecider, type AccountEvent, type AccountState } from '../domain/account.js';
 import { businessDecider, type BusinessEvent, type BusinessState } from '../domain/business.js';
@@ -41,13 +43,22 @@ const kindOf = (streamName: string): Kind | undefined =>
       : undefined;
 
 /** How stale reads may be for other processes' writes: see LogFollowerOptions. 0: every read waits for a pass. */
-export type DirectoryOptions = LogFollowerOptions;
+export type DirectoryOptions = DurableReadModelOptions;
+
+/** The directory as a durable read model: the account and business streams (raise the version when its folding changes). */
+export const DIRECTORY_PROJECTION: ProjectionDefinition = {
+  name: 'directory',
+  version: 1,
+  categories: ['member', 'user', 'business'],
+};
 
 export { DEFAULT_MAX_STALENESS_MS } from '@workshare/eventsourcing';
 
 /**
  * The read model behind the queries: every account's and business's state, folded with the
- * deciders' own evolve. It learns of changes two ways:
+ * deciders' own evolve, kept durably (DurableReadModel: in identity's schema, with its
+ * checkpoint; a restart reads only the member, user and business events after it). It learns
+ * of changes two ways:
  * - **write-through**: the service hands it the events it has just appended (`observe`), so
  *   what this process wrote is read back at once (a revoked role, a forgotten member);
  * - **catch-up**: passes over the global log from where the last one stopped, shared by the
@@ -57,18 +68,18 @@ export { DEFAULT_MAX_STALENESS_MS } from '@workshare/eventsourcing';
  * be rebuilt at any time by starting from nothing. Reads cost no store query while the last
  * pass is younger than `maxStalenessMs`: that is what keeps GetMember close to an empty handler.
  */
-export class IdentityDirectory extends FollowedReadModel {
+export class IdentityDirectory extends DurableReadModel {
   private readonly accounts: StreamViews<AccountState>;
   private readonly businesses: StreamViews<BusinessState>;
 
-  constructor(store: Pick<EventStore, 'readAll' | 'readStream'>, options: DirectoryOptions = {}) {
-    super(store, options);
-    this.accounts = new StreamViews<AccountState>(store, {
+  constructor(store: ReadModelSource, projections: ProjectionStore, options: DirectoryOptions = {}) {
+    super(store, projections, DIRECTORY_PROJECTION, options);
+    this.accounts = this.streamViews<AccountState>('accounts', {
       accepts: (event) => kindOf(event.streamName) === 'account' && ACCOUNT_EVENTS.has(event.type),
       project: (state, event) =>
         accountDecider.evolve(state ?? accountDecider.initialState(), event as unknown as AccountEvent),
     });
-    this.businesses = new StreamViews<BusinessState>(store, {
+    this.businesses = this.streamViews<BusinessState>('businesses', {
       accepts: (event) => kindOf(event.streamName) === 'business' && BUSINESS_EVENTS.has(event.type),
       project: (state, event) =>
         businessDecider.evolve(state ?? businessDecider.initialState(), event as unknown as BusinessEvent),
@@ -93,11 +104,13 @@ export class IdentityDirectory extends FollowedReadModel {
    * moment ago).
    */
   async account(streamName: string): Promise<DirectoryEntry<AccountState> | undefined> {
+    await this.ready();
     if (this.accounts.get(streamName) === undefined) await this.reload(streamName);
     return entryOf(this.accounts.get(streamName));
   }
 
   async business(streamName: string): Promise<DirectoryEntry<BusinessState> | undefined> {
+    await this.ready();
     if (this.businesses.get(streamName) === undefined) await this.reload(streamName);
     return entryOf(this.businesses.get(streamName));
   }

@@ -13,6 +13,7 @@ import {
   type Decision,
   type DomainEvent,
   type EventStore,
+  type ProjectionStore,
   type JsonObject,
   type RecordedEvent,
 } from '@workshare/eventsourcing';
@@ -38,10 +39,13 @@ import {
   type ReservationState,
 } from '../domain/reservation.js';
 import { IdentityDirectory } from './directory.js';
+import { Sessions } from './sessions.js';
 import type { EmailIndex, PasswordHasher, PersonalDataProtector, TokenService } from './ports.js';
 
 export interface IdentityServiceOptions {
   readonly store: EventStore;
+  /** Where the directory (a durable read model) keeps its state and checkpoint: identity's schema. */
+  readonly projections: ProjectionStore;
   readonly protector: PersonalDataProtector;
   readonly emailIndex: EmailIndex;
   readonly passwords: PasswordHasher;
@@ -51,11 +55,15 @@ export interface IdentityServiceOptions {
   /** Ids of new members, users and businesses (UUIDv7 by default; derived from the request id when a command has one). */
   readonly newId?: () => string;
   /**
-   * Queries (GetMember, lists, who is calling) are answered from an in-memory read model;
+   * Queries (GetMember, lists, who is calling) are answered from a durable read model held in memory;
    * writes made through this process show at once, writes of other processes (other pods)
    * within this many ms (default 100). See IdentityDirectory.
    */
   readonly readStalenessMs?: number;
+  /** How long a session's refresh tokens work after its login (default 7 days). */
+  readonly refreshTtlSeconds?: number;
+  /** How long this process trusts that a session goes on before reading it again (default 30 s). */
+  readonly sessionCacheMs?: number;
 }
 
 type Reservations = CommandHandler<ReservationCommand, ReservationEvent, ReservationState>;
@@ -85,6 +93,8 @@ export class IdentityCore {
   readonly registrationNumbers: Reservations;
   readonly bootstrap: Reservations;
   readonly directory: IdentityDirectory;
+  /** Sessions (a login and the tokens refreshed from it), and which have ended. */
+  readonly sessions: Sessions;
   readonly now: () => Date;
   readonly newId: () => string;
   /** Registrations in flight, by stream: a retry arriving while its first attempt runs shares its outcome. */
@@ -99,10 +109,17 @@ export class IdentityCore {
     this.bootstrap = new CommandHandler({ store, decider: operatorBootstrapReservation });
     this.directory = new IdentityDirectory(
       store,
+      options.projections,
       options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
     );
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? (() => uuidv7());
+    this.sessions = new Sessions({
+      store,
+      now: this.now,
+      ...(options.refreshTtlSeconds !== undefined ? { refreshTtlSeconds: options.refreshTtlSeconds } : {}),
+      ...(options.sessionCacheMs !== undefined ? { cacheMs: options.sessionCacheMs } : {}),
+    });
   }
 
   // ---- who acts -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { CommandContext, PersonRole } from '@workshare/eventsourcing';
+import type { CommandContext, DurableReadModel, PersonRole } from '@workshare/eventsourcing';
 import { Businesses, type RegisterBusinessInput } from './businesses.js';
 import { IdentityCore, type IdentityServiceOptions } from './identity-core.js';
 import {
@@ -9,7 +9,8 @@ import {
 } from './members.js';
 import type { Jwks, TokenSubject, VerifiedToken } from './ports.js';
 import { listRegions } from './regions.js';
-import { Tokens, type LoginResult } from './tokens.js';
+import type { Sessions } from './sessions.js';
+import { Tokens, type LoginResult, type LogoutInput } from './tokens.js';
 import { UsersAndRoles, type RegisterUserInput, type RoleInput } from './users.js';
 import type { BusinessView, MemberSummary, MemberView, RegionView, UserView } from './views.js';
 
@@ -17,7 +18,7 @@ export type { IdentityServiceOptions } from './identity-core.js';
 export type { RegisterMemberInput, UpdateAvailabilityInput, AvailabilityUpdated } from './members.js';
 export type { RegisterUserInput, RoleInput } from './users.js';
 export type { RegisterBusinessInput } from './businesses.js';
-export type { LoginResult } from './tokens.js';
+export type { LoginResult, LogoutInput } from './tokens.js';
 
 /**
  * The identity service's application facade, one line per use case: every method takes the
@@ -34,9 +35,14 @@ export class IdentityService {
   private readonly users: UsersAndRoles;
   private readonly businesses: Businesses;
   private readonly tokens: Tokens;
+  private readonly sessions: Sessions;
+  /** Its durable read models (the directory), for the ops API. */
+  readonly readModels: readonly DurableReadModel[];
 
   constructor(options: IdentityServiceOptions) {
     const core = new IdentityCore(options);
+    this.readModels = [core.directory];
+    this.sessions = core.sessions;
     this.members = new Members(core);
     this.users = new UsersAndRoles(core);
     this.businesses = new Businesses(core);
@@ -117,6 +123,14 @@ export class IdentityService {
     return this.tokens.login(email, password);
   }
 
+  refresh(refreshToken: string): Promise<LoginResult> {
+    return this.tokens.refresh(refreshToken);
+  }
+
+  logout(input: LogoutInput): Promise<{ sessionId: string; accountId: string }> {
+    return this.tokens.logout(input);
+  }
+
   verifyToken(token: string): Promise<TokenSubject> {
     return this.tokens.verify(token);
   }
@@ -127,5 +141,17 @@ export class IdentityService {
 
   jwks(): Jwks {
     return this.tokens.jwks();
+  }
+
+  // ---- what this process hears of other processes' revocations ------------------------------
+
+  /** Sessions ended elsewhere (another pod's logout, heard on the bus): their tokens are refused here at once. */
+  sessionsEnded(sessionIds: readonly string[]): void {
+    this.sessions.ended(sessionIds);
+  }
+
+  /** Revocations may have been missed (the bus listener started again): what was known of sessions going on is read again. */
+  forgetSessionsGoingOn(): void {
+    this.sessions.forgetGoingOn();
   }
 }

@@ -89,6 +89,8 @@ export interface PasswordHasher {
 export interface IssuedToken {
   readonly token: string;
   readonly expiresAt: Date;
+  /** The token's own id (its `jti`). */
+  readonly tokenId: string;
 }
 
 /** Public keys to verify tokens with (RFC 7517 JSON Web Key Set). */
@@ -96,14 +98,24 @@ export interface Jwks {
   readonly keys: readonly JsonObject[];
 }
 
-/** What a verified token says: whom it speaks for, and until when. */
+/** What a verified token says: whom it speaks for, until when, and which session and token it is. */
 export interface VerifiedToken {
   readonly caller: TokenSubject;
   readonly expiresAt: Date;
+  /** The session it belongs to (claim `sid`); undefined for a token issued before sessions existed. */
+  readonly sessionId?: string | undefined;
+  /** Its id (claim `jti`). */
+  readonly tokenId?: string | undefined;
 }
 
 export interface TokenService {
-  issue(subject: TokenSubject): Promise<IssuedToken>;
+  /** A token for the subject, of the session it was issued in. */
+  issue(subject: TokenSubject, session?: { readonly sessionId: string }): Promise<IssuedToken>;
+  /**
+   * The account and session a token of this issuer names, its signature checked but not its
+   * expiry (a logout with an access token that has expired still names its session).
+   */
+  sessionOf(token: string): Promise<{ accountId: string; sessionId: string | undefined; tokenId: string | undefined }>;
   /** Whom a token speaks for; an `unauthenticated` DomainError for a bad, expired or foreign token. */
   verify(token: string): Promise<TokenSubject>;
   /** The same check, with the token's expiry. */

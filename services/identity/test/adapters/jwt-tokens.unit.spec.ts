@@ -43,7 +43,7 @@ describe('signed tokens', () => {
       regions: ['fujisato'],
       region: 'fujisato',
     });
-    expect((claims.exp as number) - (claims.iat as number)).toBe(8 * 3600);
+    expect((claims.exp as number) - (claims.iat as number)).toBe(15 * 60);
     expect(expiresAt.getTime()).toBe((claims.exp as number) * 1000);
     expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({
       alg: 'EdDSA',
@@ -57,15 +57,37 @@ describe('signed tokens', () => {
     await expect(tokens.verify(token)).resolves.toEqual(businessUser);
   });
 
-  it('refuses an expired token (the same key, the clock 8 hours and a second on)', async () => {
+  it('carries its session and its own id, and names them whether it has expired or not', async () => {
+    const key = generateSigningKey();
+    const issuer = await JwtTokenService.create(key, { now: at('2026-01-05T00:00:00Z') });
+    const { token, tokenId } = await issuer.issue(coordinator, { sessionId: 'session-7' });
+    expect(payloadOf(token)).toMatchObject({ sid: 'session-7', jti: tokenId });
+    await expect(issuer.inspect(token)).resolves.toMatchObject({ sessionId: 'session-7', tokenId });
+    const later = await JwtTokenService.create(key, { now: at('2026-01-06T00:00:00Z') });
+    await expect(later.inspect(token)).rejects.toMatchObject({ code: 'auth.token_expired' });
+    await expect(later.sessionOf(token)).resolves.toEqual({ accountId: ID, sessionId: 'session-7', tokenId });
+    // Expired or not, the signature must hold, and the issuer must be this one.
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const flipped = Buffer.from(signature, 'base64url');
+    flipped[0] = flipped[0]! ^ 1;
+    await expect(later.sessionOf(`${header}.${payload}.${flipped.toString('base64url')}`)).rejects.toMatchObject({
+      code: 'auth.invalid_token',
+    });
+    const stranger = await JwtTokenService.create(generateSigningKey());
+    await expect(stranger.sessionOf(token)).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    const { token: sessionless } = await issuer.issue(coordinator);
+    await expect(issuer.sessionOf(sessionless)).resolves.toMatchObject({ sessionId: undefined });
+  });
+
+  it('refuses an expired token (the same key, the clock 15 minutes and a second on)', async () => {
     const key = generateSigningKey();
     const issuer = await JwtTokenService.create(key, { now: at('2026-01-05T00:00:00Z') });
     const { token } = await issuer.issue(coordinator);
     await expect(
-      (await JwtTokenService.create(key, { now: at('2026-01-05T07:59:00Z') })).verify(token),
+      (await JwtTokenService.create(key, { now: at('2026-01-05T00:14:59Z') })).verify(token),
     ).resolves.toEqual(coordinator);
     await expect(
-      (await JwtTokenService.create(key, { now: at('2026-01-05T08:00:01Z') })).verify(token),
+      (await JwtTokenService.create(key, { now: at('2026-01-05T00:15:01Z') })).verify(token),
     ).rejects.toMatchObject({
       code: 'auth.token_expired',
       kind: 'unauthenticated',
@@ -75,8 +97,13 @@ describe('signed tokens', () => {
   it('remembers a verified token until it expires, and refuses it after, from memory or not', async () => {
     let clock = new Date('2026-01-05T00:00:00Z');
     const service = await JwtTokenService.create(generateSigningKey(), { now: () => clock });
-    const { token, expiresAt } = await service.issue(coordinator);
-    await expect(service.inspect(token)).resolves.toEqual({ caller: coordinator, expiresAt });
+    const { token, expiresAt, tokenId } = await service.issue(coordinator);
+    await expect(service.inspect(token)).resolves.toEqual({
+      caller: coordinator,
+      expiresAt,
+      sessionId: undefined,
+      tokenId,
+    });
     const remembered = await service.inspect(token);
     expect(await service.inspect(token)).toBe(remembered);
     clock = new Date(expiresAt.getTime());

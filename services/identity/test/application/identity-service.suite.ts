@@ -148,7 +148,7 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           townId: 'fujisato/kasuge',
         });
         const events = await allEvents();
-        const registered = events.at(-1);
+        const registered = events.filter((e) => e.type !== 'SessionStarted').at(-1);
         expect(registered?.type).toBe('MemberRegistered');
         // The sealed data and the email digest are ciphertext and HMAC: random-looking, checked by their form...
         expect(registered?.data).toMatchObject({
@@ -944,7 +944,12 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       it('inspects a token: the roles held now, its expiry, and never a forgotten account', async () => {
         const { memberId, input, caller } = await newMember();
         const { token, expiresAt } = await service.login(input.email, input.password);
-        await expect(service.inspectToken(token)).resolves.toEqual({ caller, expiresAt });
+        await expect(service.inspectToken(token)).resolves.toEqual({
+          caller,
+          expiresAt,
+          sessionId: expect.any(String),
+          tokenId: expect.any(String),
+        });
         await service.grantRole(as(operator), {
           accountId: memberId,
           role: { kind: 'coordinator', regionId: 'fujisato' },
@@ -956,6 +961,118 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
           code: 'auth.account_inactive',
           kind: 'unauthenticated',
         });
+      });
+
+      it('signs in with a refresh token of a session of its own; only its digest is stored', async () => {
+        const { input, memberId } = await newMember();
+        const signedIn = await service.login(input.email, input.password);
+        expect(signedIn.refreshToken).toMatch(new RegExp(`^${signedIn.sessionId}\\.[A-Za-z0-9_-]{43}$`));
+        expect(signedIn.refreshExpiresAt.getTime() - signedIn.expiresAt.getTime()).toBeGreaterThan(6 * 86_400_000);
+        const session = await env.store.readStream(`session-${signedIn.sessionId}`);
+        expect(session.map((e) => e.type)).toEqual(['SessionStarted']);
+        expect(session[0]!.data).toMatchObject({ accountId: memberId, accountKind: 'member' });
+        const stored = JSON.stringify((await allEvents()).map((e) => [e.data, e.metadata]));
+        expect(stored).not.toContain(signedIn.refreshToken.split('.')[1]);
+        expect(stored).toContain(session[0]!.data.refreshTokenDigest as string);
+        await expect(service.inspectToken(signedIn.token)).resolves.toMatchObject({ sessionId: signedIn.sessionId });
+      });
+
+      it('refreshes: a new access token with the roles held now and the next refresh token; the one given is spent', async () => {
+        const { input, memberId } = await newMember();
+        const first = await service.login(input.email, input.password);
+        await service.grantRole(as(operator), {
+          accountId: memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'runs Fujisato',
+        });
+        const second = await service.refresh(first.refreshToken);
+        expect(second.sessionId).toBe(first.sessionId);
+        expect(second.refreshToken).not.toBe(first.refreshToken);
+        expect(second.token).not.toBe(first.token);
+        expect(second.caller.regions).toEqual(['fujisato']);
+        expect(second.refreshExpiresAt).toEqual(first.refreshExpiresAt);
+        const third = await service.refresh(second.refreshToken);
+        await expect(service.verifyToken(third.token)).resolves.toMatchObject({ id: memberId });
+        await expect(service.verifyToken(first.token)).resolves.toMatchObject({ id: memberId }); // the session goes on
+      });
+
+      it('ends the session when a spent refresh token comes back: every token of it is refused', async () => {
+        const { input } = await newMember();
+        const first = await service.login(input.email, input.password);
+        const second = await service.refresh(first.refreshToken);
+        const other = await service.login(input.email, input.password); // another session, untouched
+        await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
+          code: 'auth.refresh_token_reused',
+          kind: 'unauthenticated',
+        });
+        const events = await env.store.readStream(`session-${first.sessionId}`);
+        expect(events.at(-1)).toMatchObject({ type: 'SessionRevoked', data: { reason: 'refresh_token_reused' } });
+        for (const token of [first.token, second.token])
+          await expect(service.inspectToken(token)).rejects.toMatchObject({ code: 'auth.session_revoked' });
+        await expect(service.refresh(second.refreshToken)).rejects.toMatchObject({ code: 'auth.session_revoked' });
+        await expect(service.verifyToken(other.token)).resolves.toMatchObject({ kind: 'member' });
+        await expect(service.refresh(other.refreshToken)).resolves.toMatchObject({ sessionId: other.sessionId });
+      });
+
+      it('refuses refresh tokens that are none, not in force, or expired, storing nothing', async () => {
+        const { input } = await newMember();
+        const signedIn = await service.login(input.email, input.password);
+        const [sessionId] = signedIn.refreshToken.split('.');
+        for (const token of ['', 'garbage', `${sessionId}.${'A'.repeat(43)}`, `${'0'.repeat(36)}.${'A'.repeat(43)}`])
+          await refusedWithNothingStored(() => service.refresh(token), 'auth.invalid_refresh_token');
+        env.advanceClock(8 * 86_400_000);
+        try {
+          await refusedWithNothingStored(() => service.refresh(signedIn.refreshToken), 'auth.refresh_token_expired');
+        } finally {
+          env.advanceClock(-8 * 86_400_000);
+        }
+      });
+
+      it('logs out by refresh token or by an access token of the session, expired or not; twice is no error', async () => {
+        const { input, memberId } = await newMember();
+        const byRefresh = await service.login(input.email, input.password);
+        await expect(service.logout({ refreshToken: byRefresh.refreshToken })).resolves.toEqual({
+          sessionId: byRefresh.sessionId,
+          accountId: memberId,
+        });
+        await expect(service.inspectToken(byRefresh.token)).rejects.toMatchObject({ code: 'auth.session_revoked' });
+        await expect(service.refresh(byRefresh.refreshToken)).rejects.toMatchObject({ code: 'auth.session_revoked' });
+        await service.logout({ refreshToken: byRefresh.refreshToken });
+        expect((await env.store.readStream(`session-${byRefresh.sessionId}`)).map((e) => e.type)).toEqual([
+          'SessionStarted',
+          'SessionRevoked',
+        ]);
+
+        const byAccess = await service.login(input.email, input.password);
+        env.advanceClock(20 * 60_000);
+        try {
+          await expect(service.inspectToken(byAccess.token)).rejects.toMatchObject({ code: 'auth.token_expired' });
+          await service.logout({ accessToken: byAccess.token });
+        } finally {
+          env.advanceClock(-20 * 60_000);
+        }
+        await expect(service.inspectToken(byAccess.token)).rejects.toMatchObject({ code: 'auth.session_revoked' });
+        await expect(service.refresh(byAccess.refreshToken)).rejects.toMatchObject({ code: 'auth.session_revoked' });
+        await expect(service.logout({})).rejects.toMatchObject({ code: 'auth.missing_token', kind: 'invalid' });
+      });
+
+      it('refuses to refresh for a forgotten account, and ends that session', async () => {
+        const { input, memberId } = await newMember();
+        const signedIn = await service.login(input.email, input.password);
+        await service.forgetMember(as(operator), { memberId, reason: 'left' });
+        await expect(service.refresh(signedIn.refreshToken)).rejects.toMatchObject({ code: 'auth.account_inactive' });
+        expect((await env.store.readStream(`session-${signedIn.sessionId}`)).at(-1)).toMatchObject({
+          type: 'SessionRevoked',
+          data: { reason: 'account_inactive' },
+        });
+      });
+
+      it('hears of sessions ended elsewhere at once', async () => {
+        const { input } = await newMember();
+        const signedIn = await service.login(input.email, input.password);
+        await expect(service.verifyToken(signedIn.token)).resolves.toMatchObject({ kind: 'member' });
+        service.sessionsEnded([signedIn.sessionId]);
+        await expect(service.verifyToken(signedIn.token)).rejects.toMatchObject({ code: 'auth.session_revoked' });
       });
 
       it('publishes the public key for other services', () => {

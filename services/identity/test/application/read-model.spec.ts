@@ -1,9 +1,9 @@
 /**
- * Queries come from the directory (an in-memory read model): what this process writes shows
+ * Queries come from the directory (a durable read model, held in memory): what this process writes shows
  * at once; what another process (another pod on the same store) writes shows within the
  * read staleness bound. Two services over one embedded store and one key vault play the pods.
  */
-import { openEventStore } from '@workshare/eventstore';
+import { openEventStore, type SqlEventStore } from '@workshare/eventstore';
 import type { EventStore } from '@workshare/eventsourcing';
 import { InMemoryKeyVault } from '../../src/adapters/in-memory-key-vault.js';
 import { MasterKey } from '../../src/adapters/master-key.js';
@@ -89,6 +89,9 @@ describe('the directory', () => {
   beforeAll(async () => {
     store = await openEventStore('embedded:memory');
   });
+  let projectionCount = 0;
+  /** A projection store of its own for a directory made by hand (the pods share identity's). */
+  const ownProjections = () => (store as SqlEventStore).projectionStore(`directory_${++projectionCount}`);
   afterAll(async () => {
     await store.close();
   });
@@ -118,8 +121,9 @@ describe('the directory', () => {
         return store.readAll(...args);
       },
       readStream: (...args: Parameters<EventStore['readStream']>) => store.readStream(...args),
+      headPosition: () => store.headPosition(),
     };
-    const directory = new IdentityDirectory(counting, { maxStalenessMs: 0 });
+    const directory = new IdentityDirectory(counting, await ownProjections(), { maxStalenessMs: 0 });
     await Promise.all(Array.from({ length: 20 }, () => directory.ensureFresh()));
     // The first read starts a pass; the 19 others, arriving while it runs, share the next one.
     expect(reads).toBe(2);
@@ -137,6 +141,7 @@ describe('the directory', () => {
         return store.readAll(...args);
       },
       readStream: (...args: Parameters<EventStore['readStream']>) => store.readStream(...args),
+      headPosition: () => store.headPosition(),
     };
     const openNext = async () => {
       while (gates.length === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -147,7 +152,7 @@ describe('the directory', () => {
       void promise.then(() => (done = true));
       return new Promise<boolean>((resolve) => setImmediate(() => resolve(done)));
     };
-    const directory = new IdentityDirectory(gated, { maxStalenessMs: 200, now: () => clock });
+    const directory = new IdentityDirectory(gated, await ownProjections(), { maxStalenessMs: 200, now: () => clock });
 
     // the first pass, waited for
     const first = directory.ensureFresh();
@@ -164,7 +169,7 @@ describe('the directory', () => {
     await openNext();
 
     // too old: a new pass; a second read, also too old, waits for that pass (begun within the bound)
-    const late = new IdentityDirectory(gated, { maxStalenessMs: 200, now: () => clock });
+    const late = new IdentityDirectory(gated, await ownProjections(), { maxStalenessMs: 200, now: () => clock });
     const warm = late.ensureFresh();
     await openNext();
     await warm;
@@ -181,7 +186,7 @@ describe('the directory', () => {
   it('skips what it has seen, and reloads a stream whose next event it missed', async () => {
     const id = '01900000-0000-7000-8000-00000000d001';
     const stream = `member-${id}`;
-    const directory = new IdentityDirectory(store, { maxStalenessMs: 60_000 });
+    const directory = new IdentityDirectory(store, await ownProjections(), { maxStalenessMs: 60_000 });
     const first = await store.append(stream, [registered(id)]);
     await directory.observe(first.events);
     await directory.observe(first.events);

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MAX_REQUEST_ID_LENGTH, type EventStore, type GlobalPosition } from '@workshare/eventsourcing';
-import { createClient, jsonLogger, type GrpcServer, type ServiceClient } from '@workshare/grpc';
+import { Metadata } from '@grpc/grpc-js';
+import { createClient, jsonLogger, LoginAttemptLimiter, type GrpcServer, type ServiceClient } from '@workshare/grpc';
 import { commonV1, identityV1 } from '@workshare/proto';
 import fc from 'fast-check';
 import { startIdentityGrpc } from '../../src/adapters/grpc/identity-grpc.js';
@@ -199,6 +200,124 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
             errorCode: 'auth.invalid_credentials',
           });
         }
+      });
+
+      it('Login: limited per account; after 200 wrong passwords the right one is RESOURCE_EXHAUSTED too, others sign in', async () => {
+        const { email } = await newMember();
+        const outcomes: Record<string, number> = {};
+        for (let i = 0; i < 200; i++) {
+          const { status, errorCode } = await refusal(wire(address, 'login', { email, password: `wrong ${i}` }));
+          const key = `${status} ${errorCode}`;
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+        }
+        expect(outcomes).toEqual({
+          'UNAUTHENTICATED auth.invalid_credentials': 10,
+          'RESOURCE_EXHAUSTED auth.too_many_attempts': 190,
+        });
+        const right = await client.login({ email, password: PASSWORD }).catch((e: unknown) => e);
+        expect(right).toMatchObject({
+          code: 'auth.too_many_attempts',
+          kind: 'exhausted',
+          details: { retryAfterSeconds: expect.any(Number) },
+        });
+        expect((right as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds).toBeGreaterThan(800);
+        // Another account from the same address is not held back by her failures.
+        expect(
+          (await client.login({ email: 'aya.kitamura@polaris.example', password: PASSWORD })).accessToken,
+        ).toBeTruthy();
+      });
+
+      it('Login: limited per client address, the gateway’s client’s address counted apart from another’s', async () => {
+        const limited = await startIdentityGrpc({
+          service: env.service,
+          port: 0,
+          host: '127.0.0.1',
+          loginLimiter: new LoginAttemptLimiter({
+            perAccount: { max: 1_000, windowMs: 60_000 },
+            perAddress: { max: 3, windowMs: 60_000 },
+          }),
+        });
+        const edge = createClient(identityV1.IdentityServiceClient, limited.address);
+        try {
+          const from = (client: string) => {
+            const metadata = new Metadata();
+            metadata.set('x-client-address', client);
+            return { metadata };
+          };
+          for (let i = 0; i < 3; i++) {
+            await expect(
+              edge.login({ email: `nobody.${unique()}@polaris.example`, password: PASSWORD }, from('203.0.113.9')),
+            ).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
+          }
+          await expect(
+            edge.login({ email: 'aya.kitamura@polaris.example', password: PASSWORD }, from('203.0.113.9')),
+          ).rejects.toMatchObject({ code: 'auth.too_many_attempts', kind: 'exhausted' });
+          const other = await edge.login(
+            { email: 'aya.kitamura@polaris.example', password: PASSWORD },
+            from('198.51.100.4'),
+          );
+          expect(other.accessToken).toBeTruthy();
+        } finally {
+          edge.close();
+          await limited.shutdown(1_000);
+        }
+      });
+
+      it('Login, Refresh and Logout: rotation, a reused refresh token ends the session, logout ends it too', async () => {
+        const { email, memberId } = await newMember();
+        const first = await client.login({ email, password: PASSWORD });
+        expect(first.refreshToken).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+        expect(first.refreshExpiresAt!.getTime()).toBeGreaterThan(first.expiresAt!.getTime());
+        const verified = await client.verifyToken({ token: first.accessToken }, { token: operatorToken });
+        expect(verified).toMatchObject({
+          caller: { subject: memberId },
+          sessionId: first.refreshToken.split('.')[0],
+          tokenId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        });
+        const second = await client.refresh({ refreshToken: first.refreshToken });
+        expect(second.refreshToken).not.toBe(first.refreshToken);
+        expect(second.caller).toEqual(first.caller);
+        expect(await refusal(wire(address, 'refresh', { refreshToken: first.refreshToken }))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.refresh_token_reused',
+        });
+        for (const token of [first.accessToken, second.accessToken]) {
+          expect(await refusal(wire(address, 'getMember', { memberId }, token))).toEqual({
+            status: 'UNAUTHENTICATED',
+            errorCode: 'auth.session_revoked',
+          });
+        }
+
+        const third = await client.login({ email, password: PASSWORD });
+        expect((await wire(address, 'getMember', { memberId }, third.accessToken)).ok).toBe(true);
+        await client.logout({ refreshToken: '', accessToken: third.accessToken });
+        expect(await refusal(wire(address, 'getMember', { memberId }, third.accessToken))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.session_revoked',
+        });
+        expect(await refusal(wire(address, 'verifyToken', { token: third.accessToken }, operatorToken))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.session_revoked',
+        });
+        const fourth = await client.login({ email, password: PASSWORD });
+        await client.logout({ refreshToken: fourth.refreshToken, accessToken: '' });
+        await client.logout({ refreshToken: fourth.refreshToken, accessToken: '' }); // twice is no error
+        expect(await refusal(wire(address, 'refresh', { refreshToken: fourth.refreshToken }))).toEqual({
+          status: 'UNAUTHENTICATED',
+          errorCode: 'auth.session_revoked',
+        });
+        expect(await refusal(wire(address, 'logout', { refreshToken: '', accessToken: '' }))).toEqual({
+          status: 'INVALID_ARGUMENT',
+          errorCode: 'auth.missing_token',
+        });
+        expect(await refusal(wire(address, 'refresh', { refreshToken: '' }))).toEqual({
+          status: 'INVALID_ARGUMENT',
+          errorCode: 'request.missing_field',
+        });
+        expect(await refusal(wire(address, 'refresh', { refreshToken: 'x'.repeat(129) }))).toEqual({
+          status: 'INVALID_ARGUMENT',
+          errorCode: 'auth.invalid_refresh_token',
+        });
       });
 
       it('RegisterMember and GetMember: she reads all of her own, as do operators', async () => {
@@ -550,7 +669,7 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
       });
 
       const protectedCalls: Record<
-        Exclude<MethodName, 'listRegions' | 'login'>,
+        Exclude<MethodName, 'listRegions' | 'login' | 'refresh' | 'logout'>,
         (address: string, token?: string) => Promise<WireOutcome<unknown>>
       > = {
         registerMember: (a, t) => wire(a, 'registerMember', memberRequest(), t),

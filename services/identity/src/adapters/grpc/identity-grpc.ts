@@ -1,13 +1,16 @@
+import type { DomainError } from '@workshare/eventsourcing';
 import {
+  clientAddressOf,
   commandContextOf,
   defineService,
+  LoginAttemptLimiter,
   startServiceGrpc,
   type GrpcServer,
   type ServiceGrpcOptions,
   type ServiceRegistration,
 } from '@workshare/grpc';
 import { fileDescriptorProtos, identityV1 } from '@workshare/proto';
-import type { IdentityService } from '../../application/identity-service.js';
+import type { IdentityService, LoginResult } from '../../application/identity-service.js';
 import { IDENTITY_REQUEST_LIMITS } from '../../request-limits.js';
 import {
   availabilityOf,
@@ -24,8 +27,17 @@ import {
 } from './messages.js';
 import { IdentityTokenVerifier } from './token-verifier.js';
 
-/** The methods callable without a token: the regions (public reference data) and signing in. */
-export const PUBLIC_METHODS = ['listRegions', 'login'] as const;
+/** The methods callable without a token: the regions (public reference data), signing in, refreshing and out. */
+export const PUBLIC_METHODS = ['listRegions', 'login', 'refresh', 'logout'] as const;
+
+/** A wrong email or password (what counts as a failed sign-in attempt). */
+const isWrongCredentials = (error: unknown): boolean =>
+  (error as Partial<DomainError> | undefined)?.code === 'auth.invalid_credentials';
+
+export interface IdentityGrpcOptions {
+  /** Sign-in attempts per account and per client address (default: LoginAttemptLimiter's defaults). */
+  readonly loginLimiter?: LoginAttemptLimiter;
+}
 
 export { IDENTITY_REQUEST_LIMITS } from '../../request-limits.js';
 
@@ -37,8 +49,12 @@ export { IDENTITY_REQUEST_LIMITS } from '../../request-limits.js';
  * trace), and maps the answer back. Errors are the facade's DomainErrors, mapped to status codes
  * by the host (DESIGN §2). Logs carry ids, never personal data.
  */
-export const identityGrpcService = (service: IdentityService): ServiceRegistration =>
-  defineService(
+export const identityGrpcService = (
+  service: IdentityService,
+  options: IdentityGrpcOptions = {},
+): ServiceRegistration => {
+  const loginLimiter = options.loginLimiter ?? new LoginAttemptLimiter();
+  return defineService(
     identityV1.IdentityServiceService,
     {
       listRegions: async () => ({ regions: service.listRegions().map(regionMessage) }),
@@ -130,29 +146,61 @@ export const identityGrpcService = (service: IdentityService): ServiceRegistrati
         return { businesses: businesses.map(businessMessage) };
       },
 
-      login: async (request) => {
-        const { token, expiresAt, caller } = await service.login(request.email, request.password);
-        return { accessToken: token, expiresAt, caller: callerMessage(caller) };
+      login: async (request, ctx) => {
+        // Limited per account and per address (the gateway sends its client's), before any password is checked.
+        const attempt = { email: request.email, address: clientAddressOf(ctx) };
+        const signedIn = await loginLimiter.attempt(
+          attempt,
+          () => service.login(request.email, request.password),
+          isWrongCredentials,
+        );
+        return signedInMessage(signedIn);
+      },
+
+      refresh: async (request) => {
+        const refreshToken = requiredText(request.refreshToken, 'refresh_token');
+        return signedInMessage(await service.refresh(refreshToken));
+      },
+
+      logout: async (request, ctx) => {
+        const { sessionId, accountId } = await service.logout({
+          refreshToken: request.refreshToken,
+          accessToken: request.accessToken,
+        });
+        ctx.logger.info({ sessionId, accountId }, 'signed out');
+        return {};
       },
 
       verifyToken: async (request) => {
         const token = requiredText(request.token, 'token');
-        const { caller, expiresAt } = await service.inspectToken(token);
-        return { caller: callerMessage(caller), expiresAt };
+        const { caller, expiresAt, sessionId, tokenId } = await service.inspectToken(token);
+        return { caller: callerMessage(caller), expiresAt, sessionId: sessionId ?? '', tokenId: tokenId ?? '' };
       },
     },
     { publicMethods: PUBLIC_METHODS, limits: IDENTITY_REQUEST_LIMITS },
   );
+};
+
+/** A sign-in's answer on the wire (Login and Refresh alike). */
+const signedInMessage = (signedIn: LoginResult) => ({
+  accessToken: signedIn.token,
+  expiresAt: signedIn.expiresAt,
+  caller: callerMessage(signedIn.caller),
+  refreshToken: signedIn.refreshToken,
+  refreshExpiresAt: signedIn.refreshExpiresAt,
+});
 
 /** As every service's: identity checks its callers' tokens itself (it signs them), so no verifier is given. */
-export type StartIdentityGrpcOptions = Omit<ServiceGrpcOptions<IdentityService>, 'verifier'>;
+export type StartIdentityGrpcOptions = Omit<ServiceGrpcOptions<IdentityService>, 'verifier'> & IdentityGrpcOptions;
 
 /**
  * Starts the identity gRPC server: the IdentityService RPCs, grpc.health.v1 and server
  * reflection. `shutdown(graceMs)` drains the calls in flight (see @workshare/grpc).
  */
 export const startIdentityGrpc = (options: StartIdentityGrpcOptions): Promise<GrpcServer> =>
-  startServiceGrpc('identity', identityGrpcService, fileDescriptorProtos, {
-    ...options,
-    verifier: new IdentityTokenVerifier(options.service),
-  });
+  startServiceGrpc(
+    'identity',
+    (service) => identityGrpcService(service, options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
+    fileDescriptorProtos,
+    { ...options, verifier: new IdentityTokenVerifier(options.service) },
+  );
