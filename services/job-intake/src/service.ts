@@ -8,20 +8,37 @@ import { startJobIntakeConsumers, TASKS_PLANNED_CONSUMER } from './application/c
 import type { JobIntakeService } from './application/job-intake-service.js';
 import { DEFAULT_GRPC_PORT, readServiceConfig, type ServiceConfig } from './config.js';
 import { openJobIntakeService } from './open-job-intake.js';
+import { JobBoard } from './application/job-board.js';
 
 export const jobIntakeDefinition: ServiceDefinition<JobIntakeService, ServiceConfig> = {
   name: 'job-intake',
   protocol: 'grpc',
   defaultPort: DEFAULT_GRPC_PORT,
   streams: ['job'],
-  readModels: ['job board'],
+  readModels: ['job-board'],
+  durableReadModels: (source, projections) => [new JobBoard(source, projections)],
   consumerNames: [TASKS_PLANNED_CONSUMER],
   usesStore: true,
   verifiesTokensWithIdentity: true,
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
-  open: ({ store, config }) => openJobIntakeService({ store: store!, identityAddress: config.identityAddress }),
+  open: ({ store, config }) =>
+    openJobIntakeService({
+      store: store!,
+      identityAddress: config.identityAddress,
+      projectionsUrl: config.projectionsUrl,
+    }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
-    servedGrpc(await startJobIntakeGrpc({ service, host, port, verifier: verifier!, logger, drainDelayMs })),
+    servedGrpc(
+      await startJobIntakeGrpc({
+        service,
+        host,
+        port,
+        verifier: verifier!,
+        logger,
+        drainDelayMs,
+        readModels: service.readModels,
+      }),
+    ),
   consumers: ({ service, bus }) => startJobIntakeConsumers({ service, bus }),
 };

@@ -2,14 +2,13 @@ import { ConfigError, readServiceConfig } from '../src/config.js';
 import { expectedVersionOf } from '../src/adapters/grpc/messages.js';
 
 describe('service configuration', () => {
-  it('defaults: embedded store, port 50053 on every interface, identity on 50051, the in-process bus, 120-minute tasks', () => {
+  it('defaults: embedded store, port 50053 on loopback, identity on 50051, the in-process bus, 120-minute tasks', () => {
     expect(readServiceConfig({})).toEqual({
       storeUrl: 'embedded:./.workshare/data',
       grpcPort: 50053,
-      grpcHost: '0.0.0.0',
+      grpcHost: '127.0.0.1',
       identityAddress: '127.0.0.1:50051',
       natsUrl: undefined,
-      relayEvents: true,
       maxTaskMinutes: 120,
       logLevel: 'info',
       shutdownGraceMs: 10_000,
@@ -22,20 +21,18 @@ describe('service configuration', () => {
       readServiceConfig({
         EVENTSTORE_URL: 'postgres://postgres@db:5432/workshare',
         GRPC_PORT: '0',
-        GRPC_HOST: '127.0.0.1',
+        GRPC_HOST: '0.0.0.0',
         IDENTITY_ADDRESS: 'identity:50051',
         NATS_URL: 'nats://nats:4222',
-        EVENTS_RELAY: 'off',
         TASK_MAX_MINUTES: '45',
         LOG_LEVEL: 'DEBUG',
       }),
     ).toMatchObject({
       storeUrl: 'postgres://postgres@db:5432/workshare',
       grpcPort: 0,
-      grpcHost: '127.0.0.1',
+      grpcHost: '0.0.0.0',
       identityAddress: 'identity:50051',
       natsUrl: 'nats://nats:4222',
-      relayEvents: false,
       maxTaskMinutes: 45,
       logLevel: 'debug',
     });
@@ -47,7 +44,6 @@ describe('service configuration', () => {
       readServiceConfig({
         TASK_MAX_MINUTES: '14',
         GRPC_PORT: '70000',
-        EVENTS_RELAY: 'maybe',
         LOG_LEVEL: 'loud',
         IDENTITY_ADDRESS: 'no port',
         EVENTSTORE_URL: 'mysql://x',
@@ -60,7 +56,6 @@ describe('service configuration', () => {
       'EVENTSTORE_URL',
       'GRPC_PORT',
       'IDENTITY_ADDRESS',
-      'EVENTS_RELAY',
       'LOG_LEVEL',
       'TASK_MAX_MINUTES',
     ]);

@@ -1,26 +1,32 @@
 import {
-  FollowedReadModel,
-  StreamViews,
-  type EventStore,
-  type LogFollowerOptions,
+  DurableReadModel,
+  type DurableReadModelOptions,
+  type ProjectionDefinition,
+  type ProjectionStore,
+  type ReadModelSource,
   type RecordedEvent,
+  type StreamViews,
 } from '@workshare/eventsourcing';
 import { isJobEvent, projectJob, type JobView } from './job-view.js';
 
 export { DEFAULT_MAX_STALENESS_MS } from '@workshare/eventsourcing';
 
+/** The job board as a durable read model: the `job` streams (raise the version when its folding changes). */
+export const JOB_BOARD_PROJECTION: ProjectionDefinition = { name: 'job-board', version: 1, categories: ['job'] };
+
 /**
- * The read model behind ListJobs: every job's view, folded from the `job-*` events of the
- * store's global log (see LogFollower and StreamViews in @workshare/eventsourcing: write-through
- * for this process's appends, catch-up passes for other processes', gaps reloaded). It starts
- * from nothing, so it can be rebuilt at any time by making a new one.
+ * The read model behind ListJobs: every job's view, folded from the events of the `job`
+ * streams (a DurableReadModel of @workshare/eventsourcing: kept in job intake's schema with its
+ * checkpoint, write-through for this process's appends, catch-up passes for other processes',
+ * gaps reloaded). A restart reads only the job events after its checkpoint; `rebuild()` starts
+ * it again from nothing.
  */
-export class JobBoard extends FollowedReadModel {
+export class JobBoard extends DurableReadModel {
   private readonly views: StreamViews<JobView>;
 
-  constructor(store: Pick<EventStore, 'readAll' | 'readStream'>, options: LogFollowerOptions = {}) {
-    super(store, options);
-    this.views = new StreamViews<JobView>(store, {
+  constructor(store: ReadModelSource, projections: ProjectionStore, options: DurableReadModelOptions = {}) {
+    super(store, projections, JOB_BOARD_PROJECTION, options);
+    this.views = this.streamViews<JobView>('jobs', {
       accepts: isJobEvent,
       project: (known, event) => projectJob(known, event as Parameters<typeof projectJob>[1]),
     });

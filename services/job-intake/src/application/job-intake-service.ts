@@ -6,7 +6,9 @@ import {
   preview,
   ValidationError,
   type CommandContext,
+  type DurableReadModel,
   type EventStore,
+  type ProjectionStore,
   type HandleResult,
 } from '@workshare/eventsourcing';
 import {
@@ -33,6 +35,8 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 
 export interface JobIntakeServiceOptions {
   readonly store: EventStore;
+  /** Where the JobBoard (a durable read model) keeps its state and checkpoint: job intake's schema. */
+  readonly projections: ProjectionStore;
   readonly identity: IdentityLookup;
   /** Clock for the rules (deadlines in the future...) and the events' occurred-at. */
   readonly now?: () => Date;
@@ -144,10 +148,16 @@ export class JobIntakeService {
   private readonly board: JobBoard;
   private readonly now: () => Date;
 
+  /** Its durable read models (the job board), for the ops API. */
+  get readModels(): readonly DurableReadModel[] {
+    return [this.board];
+  }
+
   constructor(private readonly options: JobIntakeServiceOptions) {
     this.jobs = new CommandHandler({ store: options.store, decider: jobDecider });
     this.board = new JobBoard(
       options.store,
+      options.projections,
       options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
     );
     this.now = options.now ?? (() => new Date());
