@@ -1,4 +1,5 @@
-import type { EventStore } from '@workshare/eventsourcing';
+import type { EventStore, KeyedLocks } from '@workshare/eventsourcing';
+import { openServiceProjections } from '@workshare/eventstore';
 import { TeamSchedulingService } from './application/team-scheduling-service.js';
 
 export interface OpenTeamSchedulingOptions {
@@ -7,11 +8,15 @@ export interface OpenTeamSchedulingOptions {
   readonly now?: () => Date;
   /** How stale reads may be for other processes' writes (default 100 ms). */
   readonly readStalenessMs?: number;
+  /** The regions' leases (default: the store's own, else in process: see TeamSchedulingServiceOptions.locks). */
+  readonly locks?: KeyedLocks;
+  /** Where the roster keeps its state: PROJECTIONS_URL when set, else the store's own database (schema `team_scheduling`). */
+  readonly projectionsUrl?: string | undefined;
 }
 
 export interface TeamSchedulingRuntime {
   readonly service: TeamSchedulingService;
-  /** Nothing of its own to let go of yet; the store stays open (its opener closes it). */
+  /** Lets go of the projection store; the store stays open (its opener closes it). */
   close(): Promise<void>;
 }
 
@@ -20,11 +25,25 @@ export interface TeamSchedulingRuntime {
  * with the log before the first call (the teams and schedules known so far).
  */
 export const openTeamSchedulingService = async (options: OpenTeamSchedulingOptions): Promise<TeamSchedulingRuntime> => {
+  const projections = await openServiceProjections(options.store, 'team-scheduling', options.projectionsUrl);
   const service = new TeamSchedulingService({
     store: options.store,
+    projections,
     ...(options.now ? { now: options.now } : {}),
     ...(options.readStalenessMs !== undefined ? { readStalenessMs: options.readStalenessMs } : {}),
+    ...(options.locks ? { locks: options.locks } : {}),
   });
-  await service.refreshRoster();
-  return { service, close: async () => undefined };
+  try {
+    await service.refreshRoster();
+  } catch (error) {
+    await projections.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    service,
+    close: async () => {
+      for (const model of service.readModels) await model.flush().catch(() => undefined);
+      await projections.close();
+    },
+  };
 };

@@ -14,6 +14,7 @@ import {
 import type { TeamSchedulingService } from './application/team-scheduling-service.js';
 import { DEFAULT_GRPC_PORT, readServiceConfig, type ServiceConfig } from './config.js';
 import { openTeamSchedulingService } from './open-team-scheduling.js';
+import { Roster } from './application/roster.js';
 
 export const teamSchedulingDefinition: ServiceDefinition<TeamSchedulingService, ServiceConfig> = {
   name: 'team-scheduling',
@@ -21,13 +22,24 @@ export const teamSchedulingDefinition: ServiceDefinition<TeamSchedulingService, 
   defaultPort: DEFAULT_GRPC_PORT,
   streams: ['schedule', 'crew'],
   readModels: ['roster'],
+  durableReadModels: (source, projections) => [new Roster(source, projections)],
   consumerNames: [IDENTITY_CONSUMER, PLANS_CONSUMER, JOBS_CONSUMER, UNAVAILABILITY_CONSUMER],
   usesStore: true,
   verifiesTokensWithIdentity: true,
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
-  open: ({ store }) => openTeamSchedulingService({ store: store! }),
+  open: ({ store, config }) => openTeamSchedulingService({ store: store!, projectionsUrl: config.projectionsUrl }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
-    servedGrpc(await startTeamSchedulingGrpc({ service, host, port, verifier: verifier!, logger, drainDelayMs })),
+    servedGrpc(
+      await startTeamSchedulingGrpc({
+        service,
+        host,
+        port,
+        verifier: verifier!,
+        logger,
+        drainDelayMs,
+        readModels: service.readModels,
+      }),
+    ),
   consumers: ({ service, bus, logger }) => startTeamSchedulingConsumers({ service, bus, logger }),
 };

@@ -6,15 +6,11 @@ describe('service configuration', () => {
     expect(readServiceConfig({})).toMatchObject({
       grpcPort: 50054,
       identityAddress: '127.0.0.1:50051',
-      relayEvents: true,
     });
   });
 
   it('reads the environment and names every problem at once', () => {
-    expect(readServiceConfig({ GRPC_PORT: '0', EVENTS_RELAY: 'off' })).toMatchObject({
-      grpcPort: 0,
-      relayEvents: false,
-    });
+    expect(readServiceConfig({ GRPC_PORT: '0' })).toMatchObject({ grpcPort: 0 });
     expect(() => readServiceConfig({ GRPC_PORT: '70000', LOG_LEVEL: 'chatty' })).toThrow(ConfigError);
   });
 });

@@ -44,7 +44,7 @@ describe('services/team-scheduling/dist/src/main.js, the service as its own proc
     );
     expect(stopped.exit).toEqual({ code: 0, signal: null });
     expect(stopped.listening).toMatchObject({
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: stopped.port,
       store: 'embedded',
       identity: coop.identityAddress,

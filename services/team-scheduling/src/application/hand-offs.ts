@@ -38,7 +38,8 @@ export interface Departure {
  * Changes of hands: a holder who cannot go on hands her task off, a declared unavailability (or
  * a departure) hands off her tasks in the period, a coordinator overrides an assignment. Each
  * hand-off is one command on the job's stream with the roster snapshot of its teams: the
- * decider asks the scheduler for the successor, never one who gave the task up.
+ * decider asks the scheduler for the successor, never one who gave the task up. Each is a
+ * booking (Workbench.booking) under the lease of the regions whose members it may give time to.
  */
 export class HandOffs {
   constructor(private readonly bench: Workbench) {}
@@ -48,20 +49,22 @@ export class HandOffs {
     const { bench } = this;
     const commandId = personsCommandId(context);
     idOf(taskId, 'task.invalid_id', 'task_id');
-    return bench.queue.run(async () => {
-      await bench.roster.ensureFresh();
-      const jobId = bench.jobIdOfTask(taskId);
-      const command = {
-        type: 'HandOffTask',
-        taskId,
-        fromMemberId: context.actor.id,
-        reason,
-        progressNote,
-        team: bench.teamFor(jobId),
-        by: context.actor,
-      } as const;
-      return taskViewIn((await bench.onJob(context, jobId, command, commandId)).state, taskId);
-    });
+    return bench.booking(
+      () => bench.regionsOfTask(taskId),
+      async () => {
+        const jobId = bench.jobIdOfTask(taskId);
+        const command = {
+          type: 'HandOffTask',
+          taskId,
+          fromMemberId: context.actor.id,
+          reason,
+          progressNote,
+          team: bench.teamFor(jobId),
+          by: context.actor,
+        } as const;
+        return taskViewIn((await bench.onJob(context, jobId, command, commandId)).state, taskId);
+      },
+    );
   }
 
   /**
@@ -76,17 +79,19 @@ export class HandOffs {
     const { bench } = this;
     const commandId = personsCommandId(context);
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
-    return bench.queue.run(async () => {
-      await bench.roster.ensureFresh();
-      const command = { type: 'DeclareUnavailable', from, to, reason, by: context.actor, at: bench.now() } as const;
-      const result = await bench.onMember(context, crewStream(memberId), command, commandId);
-      const declared = result.events.find(
-        (e): e is RecordedEvent<UnavailabilityDeclared> => e.type === 'UnavailabilityDeclared',
-      );
-      if (declared === undefined) return [];
-      const taskIds = await this.handOffAllOf({ ...context, causationId: declared.id }, departureOf(declared));
-      return taskIds.map((taskId) => this.currentTaskView(taskId)).filter((v): v is TaskView => v !== undefined);
-    });
+    return bench.booking(
+      () => bench.regionsOfMember(memberId),
+      async () => {
+        const command = { type: 'DeclareUnavailable', from, to, reason, by: context.actor, at: bench.now() } as const;
+        const result = await bench.onMember(context, crewStream(memberId), command, commandId);
+        const declared = result.events.find(
+          (e): e is RecordedEvent<UnavailabilityDeclared> => e.type === 'UnavailabilityDeclared',
+        );
+        if (declared === undefined) return [];
+        const taskIds = await this.handOffAllOf({ ...context, causationId: declared.id }, departureOf(declared));
+        return taskIds.map((taskId) => this.currentTaskView(taskId)).filter((v): v is TaskView => v !== undefined);
+      },
+    );
   }
 
   /**
@@ -95,10 +100,10 @@ export class HandOffs {
    * idempotent (declaration id + task id): those done already are not done again.
    */
   completeUnavailability(context: CommandContext, event: RecordedEvent<UnavailabilityDeclared>): Promise<string[]> {
-    return this.bench.queue.run(async () => {
-      await this.bench.roster.ensureFresh();
-      return this.handOffAllOf(context, departureOf(event));
-    });
+    return this.bench.booking(
+      () => this.bench.regionsOfMember(event.data.memberId),
+      () => this.handOffAllOf(context, departureOf(event)),
+    );
   }
 
   /** A coordinator of the job's region gives a task to another member (even one who gave it up), at her earliest fitting span. */
@@ -107,8 +112,8 @@ export class HandOffs {
     const commandId = personsCommandId(context);
     idOf(taskId, 'task.invalid_id', 'task_id');
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
-    return bench.queue.run(async () => {
-      await bench.roster.ensureFresh();
+    const regions = () => [...bench.regionsOfTask(taskId), ...bench.regionsOfMember(memberId)];
+    return bench.booking(regions, async () => {
       const jobId = bench.jobIdOfTask(taskId);
       const command = {
         type: 'OverrideAssignment',
@@ -127,7 +132,8 @@ export class HandOffs {
    * job's stream, idempotent by declaration id + task id, each successor chosen with the ones
    * before it already booked. Answers the tasks concerned (those released under this
    * declaration before, too). A task the job refuses to move (cancelled meanwhile) stays.
-   * Runs inside the queue (its caller's job).
+   * Runs inside its caller's booking (Workbench.booking over regionsOfMember: her region and
+   * those of every job she holds a task on).
    */
   async handOffAllOf(context: CommandContext, departure: Departure): Promise<string[]> {
     const { bench } = this;

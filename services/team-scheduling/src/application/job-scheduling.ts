@@ -19,7 +19,8 @@ export interface ShareJobInput {
  * Scheduling a job: its tasks received from task decomposition and scheduled at once, again by
  * a coordinator, shared with a partner region's team; job intake's inspections and
  * cancellations recorded. Each is one command on the job's stream with the roster snapshot of
- * its teams: the decider asks the scheduler.
+ * its teams: the decider asks the scheduler. A schedule is a booking (Workbench.booking) under
+ * the lease of every region whose team may work on the job.
  */
 export class JobScheduling {
   constructor(private readonly bench: Workbench) {}
@@ -27,8 +28,8 @@ export class JobScheduling {
   /** TasksPlanned (the process manager): the round's tasks received and scheduled over the region's team, in one append. */
   receivePlannedTasks(context: CommandContext, planned: PlannedTasks): Promise<TaskView[]> {
     const { bench } = this;
-    return bench.queue.run(async () => {
-      await bench.roster.ensureFresh();
+    const regions = () => [planned.regionId, ...bench.regionsOfJob(planned.jobId)];
+    return bench.booking(regions, async () => {
       const team = bench.teamFor(planned.jobId, [planned.regionId]);
       const command = { type: 'ReceiveTasks', ...planned, schedule: { team, by: context.actor } } as const;
       return viewsOf((await bench.onJob(context, planned.jobId, command, causingEventId(context))).state);
@@ -40,16 +41,18 @@ export class JobScheduling {
     const { bench } = this;
     const commandId = personsCommandId(context);
     idOf(jobId, 'job.invalid_id', 'job_id');
-    return bench.queue.run(async () => {
-      await bench.roster.ensureFresh();
-      const command = {
-        type: 'ScheduleTasks',
-        team: bench.teamFor(jobId),
-        reason: 'scheduled by a coordinator',
-        by: context.actor,
-      } as const;
-      return viewsOf((await bench.onJob(context, jobId, command, commandId)).state);
-    });
+    return bench.booking(
+      () => bench.regionsOfJob(jobId),
+      async () => {
+        const command = {
+          type: 'ScheduleTasks',
+          team: bench.teamFor(jobId),
+          reason: 'scheduled by a coordinator',
+          by: context.actor,
+        } as const;
+        return viewsOf((await bench.onJob(context, jobId, command, commandId)).state);
+      },
+    );
   }
 
   /**
@@ -60,13 +63,18 @@ export class JobScheduling {
     const { bench } = this;
     const commandId = personsCommandId(context);
     idOf(jobId, 'job.invalid_id', 'job_id');
-    return bench.queue.run(async () => {
-      await bench.roster.ensureFresh();
-      const team = bench.teamFor(jobId, [partnerRegionId]);
-      const command = { type: 'ShareJob', partnerRegionId, team, reason, by: context.actor } as const;
-      return viewsOf((await bench.onJob(context, jobId, command, commandId)).state);
-    });
+    return bench.booking(
+      () => [...bench.regionsOfJob(jobId), partnerRegionId],
+      async () => {
+        const team = bench.teamFor(jobId, [partnerRegionId]);
+        const command = { type: 'ShareJob', partnerRegionId, team, reason, by: context.actor } as const;
+        return viewsOf((await bench.onJob(context, jobId, command, commandId)).state);
+      },
+    );
   }
+
+  // An inspection or a cancellation books nobody (a cancellation only frees time): the job's
+  // own stream version keeps it consistent, no lease is needed.
 
   /** JobInspected (the process manager): recorded on the job's schedule (a skill may be granted for accepted work). */
   async recordInspection(

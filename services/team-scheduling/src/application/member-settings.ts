@@ -57,12 +57,36 @@ export class MemberSettings {
 
   /**
    * Identity's member events (the process manager) → her crew stream, idempotent by the
-   * identity event's id; a member forgotten hands off her tasks from now on.
+   * identity event's id; a member forgotten hands off her tasks from now on. A member who joins
+   * a team, or whose windows change, may be the one a waiting task needed: the open jobs of her
+   * region with tasks not assigned are scheduled again (each idempotent by the identity event and
+   * the job; a task that still fits nobody keeps its reasons, and nothing is appended for it).
    */
   recordIdentityFact(context: CommandContext, fact: IdentityFact): Promise<void> {
     const { bench } = this;
-    return bench.queue.run(async () => {
-      const result = await bench.onMember(context, crewStream(fact.memberId), commandOf(fact), causingEventId(context));
+    const regionOf = (): string | undefined =>
+      fact.kind === 'registered' ? fact.regionId : bench.roster.member(fact.memberId)?.regionId;
+    const waitingJobs = () => {
+      const region = fact.kind === 'forgotten' ? undefined : regionOf();
+      return region === undefined ? [] : bench.roster.jobsWaitingIn(region);
+    };
+    // Her windows bound every later booking and her departure hands off her tasks: a booking,
+    // over her region and those of every job she holds a task on or may now take one of.
+    const regions = () => [
+      ...(fact.kind === 'registered' ? [fact.regionId] : []),
+      ...bench.regionsOfMember(fact.memberId),
+      ...waitingJobs().flatMap((job) => bench.regionsOfJob(job.jobId)),
+    ];
+    return bench.booking(regions, async () => {
+      const causedBy = causingEventId(context);
+      const result = await bench.onMember(context, crewStream(fact.memberId), commandOf(fact), causedBy);
+      if (fact.kind !== 'forgotten') {
+        const reason = fact.kind === 'registered' ? 'a member joined the team' : "a member's windows changed";
+        for (const job of waitingJobs()) {
+          const command = { type: 'ScheduleTasks', team: bench.teamFor(job.jobId), reason, by: context.actor } as const;
+          await bench.onJob(context, job.jobId, command, `${causedBy}/schedule/${job.jobId}`);
+        }
+      }
       const left = result.events.find((e) => e.type === 'MemberLeftTeam');
       if (left === undefined) return;
       await this.handOffs.handOffAllOf(context, {
@@ -75,7 +99,10 @@ export class MemberSettings {
     });
   }
 
-  /** The member herself or a coordinator of her region sets the minutes a week she wishes to work. */
+  /**
+   * The member herself or a coordinator of her region sets the minutes a week she wishes to work
+   * (fairness only: it books nobody and moves no task, so it needs no lease; a skill grant neither).
+   */
   async setWishedHours(context: CommandContext, { memberId, minutesPerWeek }: WishedHoursInput): Promise<void> {
     const commandId = personsCommandId(context);
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
@@ -112,8 +139,8 @@ export class MemberSettings {
     const commandId = personsCommandId(context);
     idOf(taskId, 'task.invalid_id', 'task_id');
     idOf(traineeMemberId, 'crew.invalid_member_id', 'trainee_member_id');
-    return bench.queue.run(async () => {
-      await bench.roster.ensureFresh();
+    const regions = () => [...bench.regionsOfTask(taskId), ...bench.regionsOfMember(traineeMemberId)];
+    return bench.booking(regions, async () => {
       const jobId = bench.jobIdOfTask(taskId);
       const command = {
         type: 'PairForTraining',

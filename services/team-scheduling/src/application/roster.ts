@@ -1,4 +1,12 @@
-import { FollowedReadModel, StreamViews, type EventStore, type RecordedEvent } from '@workshare/eventsourcing';
+import {
+  DurableReadModel,
+  type Documents,
+  type ProjectionDefinition,
+  type ProjectionStore,
+  type ReadModelSource,
+  type RecordedEvent,
+  type StreamViews,
+} from '@workshare/eventsourcing';
 import {
   CREW_EVENT_TYPES,
   evolve as evolveCrew,
@@ -12,7 +20,9 @@ import {
   evolve as evolveSchedule,
   initialState as initialSchedule,
   isJobSchedule,
+  openTasksOf,
   SCHEDULE_EVENT_TYPES,
+  teamRegionsOf,
   tasksOf,
   type JobSchedule,
   type ScheduleEvent,
@@ -26,6 +36,9 @@ export interface RosterOptions {
   /** How stale reads may be for other processes' writes (default 100 ms); this process's writes are seen at once. */
   readonly maxStalenessMs?: number;
 }
+
+/** The roster as a durable read model: the crew and schedule streams (raise the version when its folding changes). */
+export const ROSTER_PROJECTION: ProjectionDefinition = { name: 'roster', version: 1, categories: ['crew', 'schedule'] };
 
 const CREW_EVENTS = new Set<string>(CREW_EVENT_TYPES);
 const SCHEDULE_EVENTS = new Set<string>(SCHEDULE_EVENT_TYPES);
@@ -44,21 +57,30 @@ export const DECLARATION_KEY = 'declarationId';
  * minutes, unavailable periods) from the `crew-*` streams, and every job's schedule from the
  * `schedule-*` streams, hence who is busy when. Folded from the store's global log with the
  * deciders' own evolve functions; write-through for what this process appends, catch-up for
- * the rest. Rebuilt from nothing by making a new one.
+ * the rest. Durable (DurableReadModel: team scheduling's schema, with its checkpoint): a restart
+ * reads only the crew and schedule events after its checkpoint; `rebuild()` starts from nothing.
  */
-export class Roster extends FollowedReadModel {
+export class Roster extends DurableReadModel {
   private readonly crew: StreamViews<CrewState>;
   private readonly schedules: StreamViews<ScheduleState>;
+  /** Derived from the schedules (rebuilt from them on load). */
   private readonly jobOfTask = new Map<string, string>();
-  private readonly releasedFor = new Map<string, Set<string>>();
+  /** The tasks each declaration (or departure) released: from the events' metadata, so kept as documents. */
+  private readonly releasedFor: Documents<string[]>;
 
-  constructor(store: Pick<EventStore, 'readAll' | 'readStream'>, options: RosterOptions = {}) {
-    super(store, options.maxStalenessMs !== undefined ? { maxStalenessMs: options.maxStalenessMs } : {});
-    this.crew = new StreamViews<CrewState>(store, {
+  constructor(store: ReadModelSource, projections: ProjectionStore, options: RosterOptions = {}) {
+    super(
+      store,
+      projections,
+      ROSTER_PROJECTION,
+      options.maxStalenessMs !== undefined ? { maxStalenessMs: options.maxStalenessMs } : {},
+    );
+    this.releasedFor = this.documents<string[]>('released-for');
+    this.crew = this.streamViews<CrewState>('crew', {
       accepts: (e) => e.streamName.startsWith('crew-') && CREW_EVENTS.has(e.type),
       project: (known, e) => evolveCrew(known ?? initialCrew(), { type: e.type, data: e.data } as CrewEvent),
     });
-    this.schedules = new StreamViews<ScheduleState>(store, {
+    this.schedules = this.streamViews<ScheduleState>('schedules', {
       accepts: (e) => e.streamName.startsWith('schedule-') && SCHEDULE_EVENTS.has(e.type),
       project: (known, e) => {
         this.index(e);
@@ -72,6 +94,14 @@ export class Roster extends FollowedReadModel {
     await this.schedules.apply(event);
   }
 
+  protected override restored(): void {
+    this.jobOfTask.clear();
+    for (const [, { view }] of this.schedules.entries()) {
+      if (!isJobSchedule(view)) continue;
+      for (const taskId of view.taskIds) this.jobOfTask.set(taskId, view.jobId);
+    }
+  }
+
   private index(event: RecordedEvent): void {
     if (event.type === 'TasksReceived') {
       const { jobId, tasks } = event.data as unknown as TasksReceived['data'];
@@ -80,9 +110,8 @@ export class Roster extends FollowedReadModel {
     const declaration = event.metadata[DECLARATION_KEY];
     if (event.type === 'TaskReleased' && typeof declaration === 'string') {
       const taskId = String(event.data.taskId);
-      const released = this.releasedFor.get(declaration) ?? new Set<string>();
-      released.add(taskId);
-      this.releasedFor.set(declaration, released);
+      const released = this.releasedFor.get(declaration) ?? [];
+      if (!released.includes(taskId)) this.releasedFor.set(declaration, [...released, taskId]);
     }
   }
 
@@ -112,6 +141,16 @@ export class Roster extends FollowedReadModel {
   /** The tasks a declaration (or departure) released, by its event id. */
   tasksReleasedFor(declarationId: string): string[] {
     return [...(this.releasedFor.get(declarationId) ?? [])];
+  }
+
+  /** The open jobs one of whose teams is this region's, with tasks not assigned yet (waiting or unassignable). */
+  jobsWaitingIn(regionId: string): JobSchedule[] {
+    const waiting: JobSchedule[] = [];
+    for (const [, { view }] of this.schedules.entries()) {
+      if (!isJobSchedule(view) || view.status !== 'open' || !teamRegionsOf(view).includes(regionId)) continue;
+      if (openTasksOf(view).length > 0) waiting.push(view);
+    }
+    return waiting.sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
   }
 
   /** Every task of the jobs not cancelled. */

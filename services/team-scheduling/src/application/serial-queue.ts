@@ -1,8 +1,8 @@
 /**
- * Runs jobs one after the other, in the order they were queued. Every scheduling command of
- * the process goes through one queue, so that two jobs are never planned from the same stale
- * picture of who is busy when (one member double-booked). This holds within one process: the
- * service runs as a single replica (see the README).
+ * Runs jobs one after the other, in the order they were queued. Every command of the process
+ * that writes goes through one queue, so that two jobs are never planned from the same picture
+ * of who is busy when (one member double-booked) within the process. Across replicas, the
+ * decisions about members' time also hold the leases of their regions (Workbench.booking).
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();

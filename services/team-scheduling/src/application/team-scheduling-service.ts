@@ -1,4 +1,4 @@
-import type { CommandContext, RecordedEvent } from '@workshare/eventsourcing';
+import type { CommandContext, DurableReadModel, RecordedEvent } from '@workshare/eventsourcing';
 import type { UnavailabilityDeclared } from '../domain/crew.js';
 import { HandOffs, type HandOffInput, type OverrideInput, type UnavailabilityInput } from './hand-offs.js';
 import type { IdentityFact, PlannedTasks } from './integration-events.js';
@@ -94,6 +94,11 @@ export class TeamSchedulingService {
 
   getTaskHolder = (context: CommandContext, query: TaskHolderQuery): Promise<string | undefined> =>
     this.reads.getTaskHolder(context, query);
+
+  /** Its durable read models (the roster), for the ops API. */
+  get readModels(): readonly DurableReadModel[] {
+    return [this.bench.roster];
+  }
 
   /** Brings the roster up to date with the whole log now (tests; a rebuilt roster starts here). */
   refreshRoster = (): Promise<void> => this.bench.roster.catchUp();

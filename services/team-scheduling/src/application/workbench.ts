@@ -1,6 +1,7 @@
 import {
   CommandHandler,
   commandKey,
+  InProcessLocks,
   isUuid,
   NotFoundError,
   preview,
@@ -9,7 +10,9 @@ import {
   type Decision,
   type EventMetadata,
   type EventStore,
+  type ProjectionStore,
   type HandleResult,
+  type KeyedLocks,
   type RecordedEvent,
 } from '@workshare/eventsourcing';
 import { crewDecider, type CrewCommand, type CrewEvent, type CrewState } from '../domain/crew.js';
@@ -27,13 +30,24 @@ import { SerialQueue } from './serial-queue.js';
 
 export interface TeamSchedulingServiceOptions {
   readonly store: EventStore;
+  /** Where the Roster (a durable read model) keeps its state and checkpoint: team scheduling's schema. */
+  readonly projections: ProjectionStore;
   /** Clock for notBefore, the rules and the events' occurred-at. */
   readonly now?: () => Date;
   /** How stale reads may be for other processes' writes (default 100 ms). */
   readonly readStalenessMs?: number;
   /** Default: the scheduler of src/domain/scheduler (DEFAULT_SCHEDULER). */
   readonly scheduler?: Scheduler;
+  /**
+   * The leases of the regions' teams (see Workbench.booking). Default: the store's own
+   * (`store.locks`: PostgreSQL's reach every replica), else leases within this process (KurrentDB:
+   * one replica only).
+   */
+  readonly locks?: KeyedLocks;
 }
+
+/** The lease key of a region's team: every decision about its members' time holds it. */
+export const regionLeaseKey = (regionId: string): string => `team-scheduling/region/${regionId}`;
 
 export type ScheduleResult = HandleResult<ScheduleEvent, ScheduleState>;
 export type CrewResult = HandleResult<CrewEvent, CrewState>;
@@ -58,14 +72,16 @@ export const causingEventId = (context: CommandContext): string => {
 /**
  * What every use case of team scheduling shares: the two streams' command handlers (each
  * command read once per attempt, decided by its decider, appended with the version read,
- * idempotent by command id), the Roster it reads the teams from, the one queue every write goes
- * through (see SerialQueue), and the clock.
+ * idempotent by command id), the Roster it reads the teams from, the one queue every write of
+ * the process goes through (see SerialQueue), the regions' leases that keep decisions about
+ * members' time apart across replicas (`booking`), and the clock.
  */
 export class Workbench {
   readonly schedules: CommandHandler<ScheduleCommand, ScheduleEvent, ScheduleState>;
   readonly crew: CommandHandler<CrewCommand, CrewEvent, CrewState>;
   readonly roster: Roster;
   readonly queue = new SerialQueue();
+  readonly locks: KeyedLocks;
   readonly now: () => Date;
 
   constructor(readonly options: TeamSchedulingServiceOptions) {
@@ -76,9 +92,58 @@ export class Workbench {
     this.crew = new CommandHandler({ store: options.store, decider: crewDecider });
     this.roster = new Roster(
       options.store,
+      options.projections,
       options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
     );
+    this.locks = options.locks ?? options.store.locks ?? new InProcessLocks();
     this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * A decision about members' time (who is busy when, over every job), in the process's queue
+   * and under the lease of every region whose team it may book: `regionsOf` answers them from
+   * the roster. An append checks its own stream's version only, so two replicas deciding from
+   * the same stale roster could both book one member; under the lease they take turns, and the
+   * roster is brought up to date by a pass begun after the lease was granted (every decision
+   * taken under it before is known: staleness 0). Should the regions have grown meanwhile (the
+   * job shared by another replica, the task first known now), the lease is let go and taken
+   * again over all of them, in one fixed order (no two decisions wait for each other in a circle).
+   */
+  booking<T>(regionsOf: () => Iterable<string>, decide: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      await this.roster.ensureFresh();
+      let regions = new Set(regionsOf());
+      for (;;) {
+        const held = regions;
+        const outcome = await this.locks.withLocks([...held].sort().map(regionLeaseKey), async () => {
+          await this.roster.catchUp();
+          const needed = [...regionsOf()];
+          if (needed.every((r) => held.has(r))) return { decided: true as const, value: await decide() };
+          return { decided: false as const, needed };
+        });
+        if (outcome.decided) return outcome.value;
+        regions = new Set([...held, ...outcome.needed]);
+      }
+    });
+  }
+
+  /** The regions whose teams may work on a job (none when the roster does not know it). */
+  regionsOfJob(jobId: string | undefined): string[] {
+    const job = jobId === undefined ? undefined : this.roster.job(jobId);
+    return job === undefined ? [] : teamRegionsOf(job);
+  }
+
+  /** The regions of a task's job (none when the roster does not know the task). */
+  regionsOfTask(taskId: string): string[] {
+    return this.regionsOfJob(this.roster.jobIdOfTask(taskId));
+  }
+
+  /** A member's region and those of every job she holds or shadows a task on (her hand-offs book them). */
+  regionsOfMember(memberId: string): string[] {
+    const member = this.roster.member(memberId);
+    const regions = new Set(member === undefined ? [] : [member.regionId]);
+    for (const { job } of this.roster.tasksOfMember(memberId)) for (const r of teamRegionsOf(job)) regions.add(r);
+    return [...regions];
   }
 
   /**

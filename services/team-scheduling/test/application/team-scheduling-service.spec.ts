@@ -15,7 +15,7 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '@workshare/eventsourcing';
-import { openEventStore } from '@workshare/eventstore';
+import { openEventStore, type SqlEventStore } from '@workshare/eventstore';
 import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { startTeamSchedulingConsumers } from '../../src/application/consumers.js';
 import { TeamSchedulingService } from '../../src/application/team-scheduling-service.js';
@@ -226,6 +226,85 @@ describe('scheduling planned tasks', () => {
     expect(schedule.loads.reduce((sum, l) => sum + l.assignedMinutes, 0)).toBe(225);
   });
 
+  it('schedules a waiting task again when a member who can take it joins her region’s team, or her windows change', async () => {
+    // Chofu has no team yet: the job's task fits nobody.
+    const job = await plannedJob({ regionId: 'chofu', tasks: [{ estimatedMinutes: 60, skills: ['data entry'] }] });
+    expect(job.tasks[0]).toMatchObject({ status: 'unassignable' });
+    // The first member of Chofu joins, free only at 05:00-05:30: still too short for the hour of work.
+    const early = await registerMember(store, {
+      townId: 'chofu/sengawa',
+      skills: ['data entry'],
+      availability: everyDay('05:00', '05:30'),
+    });
+    await eventually('she joined', async () =>
+      (await store.readStream(crewStream(early))).length > 0 ? true : undefined,
+    );
+    const unassignable = () =>
+      store.readStream(scheduleStream(job.jobId)).then((all) => all.filter((e) => e.type === 'TaskUnassignable'));
+    // Scheduled again at once: still nobody, for a new reason.
+    const reasons = await eventually('the new reason', async () =>
+      (await unassignable()).length === 2 ? unassignable() : undefined,
+    );
+    expect(reasons[1]).toMatchObject({ data: { reasons: [{ code: 'schedule.windows_too_short' }] } });
+    // Her windows change, still too short: the same reasons, nothing appended.
+    await store.append(`member-${early}`, [
+      {
+        type: 'MemberAvailabilityUpdated',
+        data: {
+          memberId: early,
+          availability: everyDay('05:00', '05:45').map((w) => ({ ...w })),
+          timeZone: 'Asia/Tokyo',
+          updatedBy: early,
+        },
+      },
+    ]);
+    await eventually('her new windows', async () =>
+      (await store.readStream(crewStream(early))).length === 2 ? true : undefined,
+    );
+    expect(await unassignable()).toHaveLength(2);
+
+    // Her windows grow to two hours: the task is hers, scheduled for that reason.
+    await store.append(`member-${early}`, [
+      {
+        type: 'MemberAvailabilityUpdated',
+        data: {
+          memberId: early,
+          availability: everyDay('05:00', '07:00').map((w) => ({ ...w })),
+          timeZone: 'Asia/Tokyo',
+          updatedBy: early,
+        },
+      },
+    ]);
+    const assigned = await eventually('the task assigned', async () => {
+      const view = await service().getJobSchedule(as('operator'), job.jobId);
+      return view.tasks[0]?.status === 'assigned' ? view.tasks[0] : undefined;
+    });
+    expect(assigned.memberId).toBe(early);
+    expect(await unassignable()).toHaveLength(2); // the windows too short twice were told once
+    const events = await store.readStream(scheduleStream(job.jobId));
+    expect(events.at(-1)).toMatchObject({
+      type: 'TaskAssigned',
+      data: { memberId: early, reason: "a member's windows changed", by: 'system:team-scheduling' },
+    });
+
+    // A second job waits for a member with a skill nobody in Chofu has; she joins, and it is hers.
+    const second = await plannedJob({ regionId: 'chofu', tasks: [{ estimatedMinutes: 30, skills: ['translation'] }] });
+    expect(second.tasks[0]).toMatchObject({ status: 'unassignable' });
+    const translator = await registerMember(store, {
+      townId: 'chofu/sengawa',
+      skills: ['translation'],
+      availability: everyDay('09:00', '17:00'),
+    });
+    const taken = await eventually('the second task assigned', async () => {
+      const view = await service().getJobSchedule(as('operator'), second.jobId);
+      return view.tasks[0]?.status === 'assigned' ? view.tasks[0] : undefined;
+    });
+    expect(taken.memberId).toBe(translator);
+    expect((await store.readStream(scheduleStream(second.jobId))).at(-1)).toMatchObject({
+      data: { reason: 'a member joined the team' },
+    });
+  });
+
   it('never double-books a member over several jobs', async () => {
     for (let i = 0; i < 3; i++)
       jobs.push(
@@ -245,6 +324,7 @@ describe('scheduling planned tasks', () => {
     const job = await plannedJob({ tasks: [{ skills: ['calligraphy'] }] });
     const broken = new TeamSchedulingService({
       store,
+      projections: await (store as SqlEventStore).projectionStore('team-scheduling'),
       scheduler: {
         // Gives the task to the first member whatever her skills: checkSchedule must catch it.
         scheduleTasks: (problem) => ({
