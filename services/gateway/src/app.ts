@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { IdentityTokenVerifierClient, unauthenticated, type Caller, type TokenVerifier } from '@workshare/grpc';
+import {
+  IdentityTokenVerifierClient,
+  LoginAttemptLimiter,
+  unauthenticated,
+  type Caller,
+  type LoginAttemptLimits,
+  type TokenVerifier,
+} from '@workshare/grpc';
 import { TEXT_INVALID_CHARACTERS, textFault } from '@workshare/eventsourcing';
 import { createLogger } from '@workshare/telemetry';
 import Fastify, {
@@ -21,6 +28,7 @@ import {
   PROBLEM_MEDIA_TYPE,
   type FieldError,
 } from './adapters/http/problem.js';
+import { BEARER_TOKEN } from './adapters/http/requests.js';
 import { registerRoutes } from './adapters/http/routes.js';
 import { SHARED_SCHEMAS } from './adapters/http/schemas.js';
 
@@ -54,8 +62,14 @@ export interface GatewayOptions {
   readonly bodyLimitBytes?: number;
   /** Default: @workshare/telemetry's pino logger (LOG_LEVEL), personal data and credentials redacted. */
   readonly logger?: FastifyBaseLogger;
-  /** Default: identity's VerifyToken, each answer remembered 30 s. */
+  /**
+   * Default: identity's VerifyToken, each answer remembered up to 30 s (an
+   * IdentityTokenVerifierClient of the gateway's own, which hears no revocations: a process
+   * gives the one whose cache listens on the bus, see service.ts).
+   */
   readonly verifier?: TokenVerifier;
+  /** Failed sign-ins allowed per account and per client address (default LoginAttemptLimiter's: 10 and 100 in 15 minutes). */
+  readonly loginLimits?: LoginAttemptLimits;
   /** Each gRPC call's deadline, retries included (default 5,000 ms). */
   readonly upstreamDeadlineMs?: number;
   /** Where clients reach the API, for the OpenAPI document's `servers` (default http://localhost:8080). */
@@ -93,8 +107,6 @@ const unstorableTexts = (path: string, value: unknown, found: FieldError[] = [])
 
 /** A sane incoming X-Request-Id is kept (printable ASCII, at most 128 characters); any other is replaced. */
 const SANE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
-
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 const pathOf = (url: string): string => url.split('?', 1)[0] ?? url;
 
@@ -305,7 +317,8 @@ const assemble = async (
       ),
   });
 
-  await app.register(async (api) => registerRoutes(api, upstreams));
+  const loginLimiter = new LoginAttemptLimiter(options.loginLimits);
+  await app.register(async (api) => registerRoutes(api, upstreams, { loginLimiter }));
 
   app.addHook('onClose', async () => release());
   await app.ready();
@@ -318,7 +331,7 @@ const authenticate = async (request: FastifyRequest, verifier: TokenVerifier): P
   if (access === undefined || access === 'public') return;
   const header = request.headers.authorization;
   if (header === undefined) return;
-  const token = BEARER.exec(header)?.[1];
+  const token = BEARER_TOKEN.exec(header)?.[1];
   if (token === undefined) {
     request.authFailure = unauthenticated(
       'auth.malformed_authorization',
@@ -337,7 +350,7 @@ const authenticate = async (request: FastifyRequest, verifier: TokenVerifier): P
 export interface StartGatewayOptions extends GatewayOptions {
   /** 0 takes any free port (see `url`). */
   readonly port: number;
-  /** Default 0.0.0.0 (a pod); 127.0.0.1 for loopback. */
+  /** Default 127.0.0.1 (loopback only); 0.0.0.0 for every interface (a pod sets HOST=0.0.0.0). */
   readonly host?: string;
 }
 
@@ -352,7 +365,7 @@ export interface RunningGateway {
 /** Builds the gateway and listens on host:port. */
 export const startGateway = async (options: StartGatewayOptions): Promise<RunningGateway> => {
   const app = await buildGateway(options);
-  const host = options.host ?? '0.0.0.0';
+  const host = options.host ?? '127.0.0.1';
   try {
     await app.listen({ port: options.port, host });
   } catch (error) {

@@ -4,8 +4,10 @@ import { envReader, type Env, type LogLevel } from '@workshare/service-host';
 export interface GatewayConfig {
   /** PORT (default 8080; 0 takes any free port). */
   readonly port: number;
-  /** HOST (default 0.0.0.0). */
+  /** HOST (default 127.0.0.1, loopback only; a pod sets 0.0.0.0). */
   readonly host: string;
+  /** NATS_URL: where the gateway hears identity's access revocations (unset: its token cache's TTL alone). */
+  readonly natsUrl: string | undefined;
   /** IDENTITY_ADDRESS (default 127.0.0.1:50051). */
   readonly identityAddress: string;
   /** JOB_INTAKE_ADDRESS (default 127.0.0.1:50052). */
@@ -29,13 +31,16 @@ export interface GatewayConfig {
 export { ConfigError, type LogLevel } from '@workshare/service-host';
 
 export const DEFAULT_PORT = 8080;
+/** Where the gateway listens unless HOST says otherwise: loopback (a pod, the edge, sets HOST=0.0.0.0). */
+export const DEFAULT_HOST = '127.0.0.1';
 
 /** Reads and checks the environment, with every problem found (ConfigError). */
 export const readGatewayConfig = (env: Env): GatewayConfig => {
   const read = envReader(env);
   const config: GatewayConfig = {
     port: read.whole('PORT', DEFAULT_PORT, 0, 65535, 'a port'),
-    host: read.text('HOST') ?? '0.0.0.0',
+    host: read.text('HOST') ?? DEFAULT_HOST,
+    natsUrl: read.text('NATS_URL'),
     identityAddress: read.address('IDENTITY_ADDRESS', '127.0.0.1:50051'),
     jobIntakeAddress: read.address('JOB_INTAKE_ADDRESS', '127.0.0.1:50052'),
     taskDecompositionAddress: read.address('TASK_DECOMPOSITION_ADDRESS', '127.0.0.1:50053'),
@@ -46,6 +51,8 @@ export const readGatewayConfig = (env: Env): GatewayConfig => {
     logLevel: read.logLevel(),
     publicUrl: read.text('GATEWAY_PUBLIC_URL'),
   };
+  if (config.natsUrl !== undefined && !/^(nats|tls|wss?):\/\/.+/i.test(config.natsUrl))
+    read.problem('NATS_URL must be nats://host:port');
   read.done();
   return config;
 };

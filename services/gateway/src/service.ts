@@ -1,7 +1,8 @@
 /**
  * The gateway (the HTTP edge) as one definition, for every way of running it: its own process
  * (main.ts: `runServiceProcess`), and the launcher's single-process and process modes. It opens
- * no event store: it talks to the services over gRPC only.
+ * no event store: it talks to the services over gRPC only, and listens on NATS (NATS_URL) for
+ * identity's access revocations, which its token cache forgets at once.
  */
 import type { ServiceDefinition } from '@workshare/service-host';
 import { startGateway } from './app.js';
@@ -15,7 +16,8 @@ export const gatewayDefinition: ServiceDefinition<GatewayConfig, GatewayConfig> 
   readModels: [],
   consumerNames: [],
   usesStore: false,
-  verifiesTokensWithIdentity: false,
+  // Its token checks are the runner's verifier, whose cache hears identity's revocations on the bus.
+  verifiesTokensWithIdentity: true,
   readConfig: readGatewayConfig,
   settings: (config) => ({
     host: config.host,
@@ -23,13 +25,16 @@ export const gatewayDefinition: ServiceDefinition<GatewayConfig, GatewayConfig> 
     logLevel: config.logLevel,
     shutdownGraceMs: config.shutdownGraceMs,
     drainDelayMs: 0,
+    natsUrl: config.natsUrl,
+    identityAddress: config.identityAddress,
   }),
   // Its "service" is its configuration: the gateway holds no state of its own.
   open: async ({ config }) => ({ service: config, close: async () => undefined }),
-  serve: async ({ config, host, port, logger }) => {
+  serve: async ({ config, host, port, logger, verifier }) => {
     const gateway = await startGateway({
       port,
       host,
+      ...(verifier !== undefined ? { verifier } : {}),
       identityAddress: config.identityAddress,
       jobIntakeAddress: config.jobIntakeAddress,
       taskDecompositionAddress: config.taskDecompositionAddress,

@@ -7,13 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MAX_REQUEST_ID_LENGTH, textFault } from '@workshare/eventsourcing';
-import { ID_MAX_LENGTH } from '@workshare/grpc';
+import { ID_MAX_LENGTH, LoginAttemptLimiter } from '@workshare/grpc';
 import {
   MAX_BUSINESS_ADDRESS,
   MAX_BUSINESS_NAME,
   MAX_REASON_LENGTH,
   MAX_SKILLS,
   MAX_SKILL_LENGTH,
+  MAX_REFRESH_TOKEN_LENGTH,
   MAX_WINDOWS,
   PERSONAL_DATA_LIMITS,
   REGISTRATION_NUMBER_PATTERN,
@@ -85,6 +86,7 @@ const SERVICE_LIMITS: Readonly<Record<string, Readonly<Record<string, number>>>>
   auth: {
     'email.maxLength': PERSONAL_DATA_LIMITS.email,
     'password.maxLength': PERSONAL_DATA_LIMITS.passwordMax,
+    'refreshToken.maxLength': MAX_REFRESH_TOKEN_LENGTH,
   },
   jobs: {
     'title.maxLength': LIMITS.titleLength,
@@ -411,7 +413,7 @@ describe('text that can be stored', () => {
       taskDecompositionAddress: '127.0.0.1:1',
       teamSchedulingAddress: '127.0.0.1:1',
     });
-    await probe.register(async (api) => registerRoutes(api, upstreams));
+    await probe.register(async (api) => registerRoutes(api, upstreams, { loginLimiter: new LoginAttemptLimiter() }));
     await probe.ready();
     upstreams.close();
     await probe.close();

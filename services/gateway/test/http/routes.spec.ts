@@ -4,6 +4,7 @@
  * job from submission to closing, the plan, the role and scope refusals, request ids and
  * idempotency keys, the OpenAPI document and the docs page.
  */
+import { LoginAttemptLimiter } from '@workshare/grpc';
 import Fastify from 'fastify';
 import { connectUpstreams } from '../../src/adapters/grpc/upstreams.js';
 import { registerRoutes } from '../../src/adapters/http/routes.js';
@@ -548,11 +549,11 @@ describe('health, OpenAPI and docs', () => {
       taskDecompositionAddress: '127.0.0.1:1',
       teamSchedulingAddress: '127.0.0.1:1',
     });
-    await probe.register(async (api) => registerRoutes(api, upstreams));
+    await probe.register(async (api) => registerRoutes(api, upstreams, { loginLimiter: new LoginAttemptLimiter() }));
     await probe.ready();
     upstreams.close();
     await probe.close();
-    expect(declared.length).toBe(39);
+    expect(declared.length).toBe(41);
 
     const response = await h.call('GET', '/openapi.json');
     expect(response.statusCode).toBe(200);
@@ -593,8 +594,8 @@ describe('health, OpenAPI and docs', () => {
       }
       for (const name of route.url.match(/(?<=:)\w+/g) ?? [])
         expect(operation?.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name, in: 'path' })]));
-      // Every command says how to retry it safely.
-      if (route.method !== 'get' && route.url !== '/v1/auth/login')
+      // Every command says how to retry it safely (signing in, refreshing and out are no commands of a service's).
+      if (route.method !== 'get' && !route.url.startsWith('/v1/auth/'))
         expect(operation?.parameters).toEqual(
           expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]),
         );
@@ -604,6 +605,8 @@ describe('health, OpenAPI and docs', () => {
     expect(withBody.sort()).toEqual(
       [
         'post /v1/auth/login',
+        'post /v1/auth/logout',
+        'post /v1/auth/refresh',
         'post /v1/jobs',
         'post /v1/jobs/:jobId/quote',
         'post /v1/jobs/:jobId/decline',

@@ -1,4 +1,7 @@
+import { EmbeddedEventBus, type BusSubscription } from '@workshare/bus';
 import { openEventStore } from '@workshare/eventstore';
+import { IdentityTokenVerifierClient } from '@workshare/grpc';
+import { listenForAccessRevocations } from '@workshare/service-host';
 import { startTestCooperative, type TestActor, type TestCooperative } from '@workshare/identity';
 import { createLogger } from '@workshare/telemetry';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -40,22 +43,49 @@ export const jobBody = (coop: TestCooperative, overrides: Record<string, unknown
   ...overrides,
 });
 
-export const startHarness = async (overrides: Partial<GatewayOptions> = {}): Promise<Harness> => {
+/**
+ * `revocations`: the gateway's token checks hear identity's access revocations, as a process's do
+ * (service-host's listener on a bus of its own over the cooperative's store: the embedded bus).
+ */
+export const startHarness = async (
+  overrides: Partial<GatewayOptions> = {},
+  extra: { readonly revocations?: boolean } = {},
+): Promise<Harness> => {
   const store = await openEventStore('embedded:memory');
   const coop = await startTestCooperative({ store });
   const doubles = await startDoubles(coop.identityAddress);
+  let revocations:
+    { bus: EmbeddedEventBus; listener: BusSubscription; verifier: IdentityTokenVerifierClient } | undefined;
+  if (extra.revocations === true) {
+    const verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
+    const bus = new EmbeddedEventBus({ store, pollIntervalMs: 20, log: createLogger('bus', { level: 'silent' }) });
+    const listener = listenForAccessRevocations({
+      bus,
+      listeners: [verifier],
+      logger: createLogger('gateway-test', { level: 'silent' }),
+    });
+    await listener.ready;
+    revocations = { bus, listener, verifier };
+  }
   const options: GatewayOptions = {
     identityAddress: coop.identityAddress,
     jobIntakeAddress: doubles.jobIntakeServer.address,
     taskDecompositionAddress: doubles.taskDecompositionServer.address,
     teamSchedulingAddress: doubles.teamSchedulingServer.address,
     logger: createLogger('gateway-test', { level: 'silent' }),
+    ...(revocations !== undefined ? { verifier: revocations.verifier } : {}),
     ...overrides,
+  };
+  const release = async () => {
+    await revocations?.listener.stop();
+    await revocations?.bus.close();
+    revocations?.verifier.close();
   };
   let app: FastifyInstance;
   try {
     app = await buildGateway(options);
   } catch (error) {
+    await release();
     await doubles.close();
     await coop.close();
     await store.close();
@@ -91,6 +121,7 @@ export const startHarness = async (overrides: Partial<GatewayOptions> = {}): Pro
     },
     close: async () => {
       await app.close();
+      await release();
       await doubles.close();
       await coop.close();
       await store.close();

@@ -1,10 +1,11 @@
 import { ConfigError, readGatewayConfig } from '../../src/index.js';
 
 describe('the gateway process configuration', () => {
-  it('defaults: port 8080 on every interface, the services on their loopback ports, 300 a minute, 64 KiB', () => {
+  it('defaults: port 8080 on loopback, the services on their loopback ports, no NATS, 300 a minute, 64 KiB', () => {
     expect(readGatewayConfig({})).toEqual({
       port: 8080,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
+      natsUrl: undefined,
       identityAddress: '127.0.0.1:50051',
       jobIntakeAddress: '127.0.0.1:50052',
       taskDecompositionAddress: '127.0.0.1:50053',
@@ -19,7 +20,8 @@ describe('the gateway process configuration', () => {
   it('reads every variable', () => {
     const config = readGatewayConfig({
       PORT: '9090',
-      HOST: '127.0.0.1',
+      HOST: '0.0.0.0',
+      NATS_URL: 'nats://nats:4222',
       IDENTITY_ADDRESS: 'identity:50051',
       JOB_INTAKE_ADDRESS: 'job-intake.workshare.svc:50052',
       TASK_DECOMPOSITION_ADDRESS: '[::1]:50053',
@@ -32,7 +34,8 @@ describe('the gateway process configuration', () => {
     });
     expect(config).toMatchObject({
       port: 9090,
-      host: '127.0.0.1',
+      host: '0.0.0.0',
+      natsUrl: 'nats://nats:4222',
       identityAddress: 'identity:50051',
       taskDecompositionAddress: '[::1]:50053',
       teamSchedulingAddress: 'team-scheduling:50054',
@@ -54,12 +57,13 @@ describe('the gateway process configuration', () => {
         JOB_INTAKE_ADDRESS: 'no-port',
         TEAM_SCHEDULING_ADDRESS: 'team scheduling:50054',
         LOG_LEVEL: 'loud',
+        NATS_URL: 'http://nats',
       });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toHaveLength(6);
+    expect((error as ConfigError).problems).toHaveLength(7);
     expect((error as ConfigError).problems).toContainEqual(
       expect.stringContaining('TEAM_SCHEDULING_ADDRESS must be host:port'),
     );

@@ -56,6 +56,7 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
   not_found: 404,
   forbidden: 403,
   unauthenticated: 401,
+  exhausted: 429,
 };
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -107,6 +108,11 @@ export const EDGE_CODES: Readonly<Record<string, { readonly status: number; read
   'request.rate_limited': {
     status: 429,
     meaning: 'too many requests from this identity (or address, before login); see Retry-After',
+  },
+  'auth.too_many_attempts': {
+    status: 429,
+    meaning:
+      'too many failed sign-ins for this account or from this address: every sign-in is refused, the right password too, until Retry-After (`details.retryAfterSeconds`)',
   },
   'request.timeout': { status: 408, meaning: 'the request did not arrive whole in time' },
   'request.headers_too_large': {
@@ -220,6 +226,10 @@ export const answerFor = (
       ...(fieldErrors !== undefined ? { errors: fieldErrors } : {}),
       ...(Object.keys(details).length > 0 ? { details } : {}),
     };
+    // Too many attempts (a sign-in limited by identity or the edge): when to come back.
+    const retryAfter = error.details.retryAfterSeconds;
+    if (error.kind === 'exhausted' && typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter > 0)
+      headers['retry-after'] = String(Math.ceil(retryAfter));
   } else if (error instanceof HttpProblem) {
     shape = edge(error.status, error.code, error.message, {
       ...(error.options.errors !== undefined ? { errors: error.options.errors } : {}),

@@ -5,6 +5,9 @@ import type { FastifyRequest } from 'fastify';
 /** The OpenAPI security of a route that needs a bearer token. */
 export const BEARER = [{ bearerAuth: [] }];
 
+/** `Authorization: Bearer <token>`: the token. */
+export const BEARER_TOKEN = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
 /** The request id of a command: the caller's Idempotency-Key (a retry is answered with the first outcome), else a new one. */
 export const commandIdOf = (request: FastifyRequest): string => {
   const key = request.headers['idempotency-key'];

@@ -1,10 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DomainError } from '@workshare/eventsourcing';
+import { CLIENT_ADDRESS_KEY, unauthenticated, type LoginAttemptLimiter } from '@workshare/grpc';
+import type { identityV1 } from '@workshare/proto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Access } from '../../application/access.js';
 import { requireSubmitter } from '../../application/access.js';
 import { callSettings, type Upstreams } from '../grpc/upstreams.js';
 import { HttpProblem } from './problem.js';
-import { BEARER, commandIdOf, readPageSize, refuseBody } from './requests.js';
+import { BEARER, BEARER_TOKEN, commandIdOf, readPageSize, refuseBody } from './requests.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import {
@@ -19,10 +22,12 @@ import {
   listJobsQuery,
   loginAnswer,
   loginBody,
+  logoutBody,
   NO_CONTENT,
   quoteBody,
   readyAnswer,
   reasonBody,
+  refreshBody,
   regionsAnswer,
   responses,
   revisePlanBody,
@@ -47,10 +52,39 @@ import {
 const JOB_READERS: Access = ['business', 'coordinator', 'accountant', 'operator'];
 
 /** Every route of the public API; the hooks of app.ts authenticate, authorise and rate-limit them first. */
-export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
+/** A wrong email or password (what counts as a failed sign-in attempt). */
+const isWrongCredentials = (error: unknown): boolean =>
+  error instanceof DomainError && error.code === 'auth.invalid_credentials';
+
+/** Login's and Refresh's answer, as the API gives it. */
+const signedInView = (answer: identityV1.LoginResponse | identityV1.RefreshResponse) => {
+  if (answer.expiresAt === undefined || answer.refreshExpiresAt === undefined)
+    throw new Error('identity answered a token without expiry');
+  return {
+    accessToken: answer.accessToken,
+    expiresAt: tokyoTime(answer.expiresAt),
+    caller: loginCallerView(answer.caller),
+    refreshToken: answer.refreshToken,
+    refreshExpiresAt: tokyoTime(answer.refreshExpiresAt),
+  };
+};
+
+export interface RouteOptions {
+  /** Sign-in attempts per account and per client address (the limit identity's Login has too). */
+  readonly loginLimiter: LoginAttemptLimiter;
+}
+
+/** Every route of the public API; the hooks of app.ts authenticate, authorise and rate-limit them first. */
+export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, options: RouteOptions): void => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { identity, jobIntake, taskDecomposition } = upstreams;
   const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
+  /** A public call to identity on behalf of the client, its address passed on (identity limits sign-ins per address too). */
+  const clientSettings = (request: FastifyRequest) => {
+    const call = callSettings(request.id, undefined);
+    call.metadata?.set(CLIENT_ADDRESS_KEY, request.ip);
+    return call;
+  };
 
   // ---- auth ------------------------------------------------------------------------------------
 
@@ -63,23 +97,72 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams): void
         tags: ['auth'],
         summary: 'Sign in',
         description:
-          'Exchanges an email and password for a bearer token (from the identity service). Rate limited per client address.',
+          'Exchanges an email and password for an access token (15 minutes) and a refresh token (from the identity service). Rate limited per client address; failed sign-ins are limited per account and per address: over the limit every sign-in is refused 429 `auth.too_many_attempts`, the right password too, until `Retry-After`.',
         security: [],
         body: loginBody,
         response: responses({ 200: loginAnswer }),
       },
     },
     async (request) => {
-      const answer = await identity.login(
-        { email: request.body.email, password: request.body.password },
-        settings(request),
+      const { email, password } = request.body;
+      const answer = await options.loginLimiter.attempt(
+        { email, address: request.ip },
+        () => identity.login({ email, password }, clientSettings(request)),
+        isWrongCredentials,
       );
-      if (answer.expiresAt === undefined) throw new Error('identity answered a token without expiry');
-      return {
-        accessToken: answer.accessToken,
-        expiresAt: tokyoTime(answer.expiresAt),
-        caller: loginCallerView(answer.caller),
-      };
+      return signedInView(answer);
+    },
+  );
+
+  api.post(
+    '/v1/auth/refresh',
+    {
+      config: { access: 'public' },
+      schema: {
+        operationId: 'refresh',
+        tags: ['auth'],
+        summary: 'New tokens for a refresh token',
+        description:
+          'Exchanges the refresh token of the last sign-in or refresh for a new access token and the next refresh token; the one sent is spent. A refresh token sent a second time ends its session (401 `auth.refresh_token_reused`): every token of it is refused from then on, in every service within a second. Expired (`auth.refresh_token_expired`), ended (`auth.session_revoked`) or unknown (`auth.invalid_refresh_token`): sign in again.',
+        security: [],
+        body: refreshBody,
+        response: responses({ 200: loginAnswer }),
+      },
+    },
+    async (request) =>
+      signedInView(await identity.refresh({ refreshToken: request.body.refreshToken }, clientSettings(request))),
+  );
+
+  api.post(
+    '/v1/auth/logout',
+    {
+      config: { access: 'public' },
+      // No body at all (signing out with the Authorization header alone) is an empty one.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+      schema: {
+        operationId: 'logout',
+        tags: ['auth'],
+        summary: 'Sign out',
+        description:
+          'Ends the session: its refresh token and every access token of it are refused from then on, by every service within a second. Send the refresh token in the body, or `Authorization: Bearer <accessToken>` of the session (an expired one will do). Signing out twice is no error.',
+        security: [{}, { bearerAuth: [] }],
+        body: logoutBody,
+        response: responses({ ...NO_CONTENT }),
+      },
+    },
+    async (request, reply) => {
+      const header = request.headers.authorization;
+      let accessToken = '';
+      if (header !== undefined) {
+        const token = BEARER_TOKEN.exec(header)?.[1];
+        if (token === undefined)
+          throw unauthenticated('auth.malformed_authorization', 'the Authorization header is not "Bearer <token>"');
+        accessToken = token;
+      }
+      await identity.logout({ refreshToken: request.body.refreshToken ?? '', accessToken }, clientSettings(request));
+      return reply.code(204).send();
     },
   );
 

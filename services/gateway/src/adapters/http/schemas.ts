@@ -16,6 +16,7 @@ import {
   MAX_BUSINESS_ADDRESS,
   MAX_BUSINESS_NAME,
   MAX_REASON_LENGTH as IDENTITY_REASON_LENGTH,
+  MAX_REFRESH_TOKEN_LENGTH,
   MAX_SKILLS as MEMBER_MAX_SKILLS,
   MAX_SKILL_LENGTH as MEMBER_SKILL_LENGTH,
   MAX_WINDOWS,
@@ -431,10 +432,37 @@ export const loginBody = Type.Object(
 );
 
 export const loginAnswer = Type.Object({
-  accessToken: Type.String({ description: 'Send it as `Authorization: Bearer <accessToken>`.' }),
-  expiresAt: timeOut('When the token stops being accepted.'),
+  accessToken: Type.String({
+    description: 'Send it as `Authorization: Bearer <accessToken>`. It lives 15 minutes: refresh it before then.',
+  }),
+  expiresAt: timeOut('When the access token stops being accepted.'),
   caller: Type.Ref('Caller'),
+  refreshToken: Type.String({
+    description:
+      'Opaque. Exchange it once at `POST /v1/auth/refresh` for new tokens (the answer carries the next one); keep it secret. Used a second time, it ends the session: every token of it is refused.',
+  }),
+  refreshExpiresAt: timeOut('When the session’s refresh tokens stop working (sign in again then).'),
 });
+
+const refreshToken = Type.String({
+  minLength: 1,
+  maxLength: MAX_REFRESH_TOKEN_LENGTH,
+  pattern: '^[\\x21-\\x7E]+$',
+  description: 'The refresh token of the last sign-in or refresh.',
+});
+
+export const refreshBody = Type.Object({ refreshToken }, { additionalProperties: false });
+
+export const logoutBody = Type.Object(
+  {
+    refreshToken: Type.Optional(refreshToken),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The session’s refresh token; or no body, with `Authorization: Bearer <accessToken>` of the session (it may have expired).',
+  },
+);
 
 export const regionsAnswer = Type.Object({
   regions: Type.Array(
