@@ -2,6 +2,8 @@
  * The intake story on PostgreSQL and NATS JetStream, each service its own process: the
  * launcher's distributed mode (as pods run), started from its built entry point, with a fresh
  * database and a NATS stream of its own, dropped at the end. Through the gateway's HTTP API only.
+ * Team scheduling runs as two replicas, which the gateway reaches round-robin: each is killed
+ * with SIGKILL in turn while the other answers the gateway's calls.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +15,7 @@ import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore, postgresDriver } from '@workshare/eventstore';
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { checkHealth } from '@workshare/grpc';
-import { apiAt } from './support/http.js';
+import { apiAt, eventually } from './support/http.js';
 import { runBadInputMatrix, runHandOffStory, runIntakeStory, type DemoCredentials } from './support/story.js';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -35,6 +37,55 @@ const freePort = (): Promise<number> =>
       server.close(() => resolve(port));
     });
   });
+
+const canListen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** Two free ports in a row (team scheduling's replicas take TEAM_SCHEDULING_PORT and the next), neither in `taken`. */
+const freePortPair = async (taken: readonly number[]): Promise<number> => {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65_535 && !taken.includes(port) && !taken.includes(port + 1) && (await canListen(port + 1))) return port;
+  }
+};
+
+/** Free ports for the five services: team scheduling's the first of two in a row, for its two replicas. */
+const servicePorts = async (): Promise<{
+  identity: number;
+  jobIntake: number;
+  decomposition: number;
+  scheduling: number;
+  gateway: number;
+}> => {
+  const scheduling = await freePortPair([]);
+  const taken = [scheduling, scheduling + 1];
+  const other = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.includes(port)) {
+        taken.push(port);
+        return port;
+      }
+    }
+  };
+  return {
+    scheduling,
+    identity: await other(),
+    jobIntake: await other(),
+    decomposition: await other(),
+    gateway: await other(),
+  };
+};
+
+/** The pid of the latest process of that name the launcher printed (`team-scheduling-1`, ...). */
+const pidIn = (output: string, name: string): number | undefined => {
+  const all = [...output.matchAll(new RegExp(`^\\s+${name}\\s+gRPC .*\\(pid (\\d+)\\)`, 'gm'))];
+  return all.length > 0 ? Number(all[all.length - 1]![1]) : undefined;
+};
 
 const withDatabase = (url: string, database: string): string => {
   const parsed = new URL(url);
@@ -66,19 +117,15 @@ if (!databaseUrl || !natsUrl) {
     let store: EventStore | undefined;
     let identityPort = 0;
     let jobIntakePort = 0;
+    /** Team scheduling's two replicas: TEAM_SCHEDULING_PORT and the next. */
+    let schedulingPorts: [number, number] = [0, 0];
 
     beforeAll(async () => {
       await adminQuery(`CREATE DATABASE ${database}`);
-      [identityPort, jobIntakePort] = [0, 0];
-      const [identity, jobIntake, decomposition, scheduling, gateway] = [
-        await freePort(),
-        await freePort(),
-        await freePort(),
-        await freePort(),
-        await freePort(),
-      ];
+      const { identity, jobIntake, decomposition, scheduling, gateway } = await servicePorts();
       gatewayUrl = `http://127.0.0.1:${gateway}`;
       [identityPort, jobIntakePort] = [identity, jobIntake];
+      schedulingPorts = [scheduling, scheduling + 1];
       launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,6 +141,7 @@ if (!databaseUrl || !natsUrl) {
           TASK_DECOMPOSITION_PORT: String(decomposition),
           TEAM_SCHEDULING_PORT: String(scheduling),
           GATEWAY_PORT: String(gateway),
+          RELAY_PORT: '0', // the two relay processes: health on any free port (nobody calls them)
           METRICS_PORT: '0',
           LOG_LEVEL: 'warn',
           WORKSHARE_DEMO_PASSWORD: demo.password,
@@ -145,6 +193,27 @@ if (!databaseUrl || !natsUrl) {
       expect(output).toMatch(/hand-off: \S+@fujisato\.example \(sick child\) → \S+@fujisato\.example/);
     });
 
+    it('runs the relay as two processes beside the services: the one that holds the lease publishes the store’s log', () => {
+      expect(output).toMatch(/^\s+relay-1\s+gRPC health .*\(pid \d+\)$/m);
+      expect(output).toMatch(/^\s+relay-2\s+gRPC health .*\(pid \d+\)$/m);
+    });
+
+    it('runs team scheduling as two processes, each on its own gRPC and metrics port, both serving', async () => {
+      const lines = [1, 2].map((replica) =>
+        new RegExp(
+          `^\\s+team-scheduling-${replica}\\s+gRPC 127\\.0\\.0\\.1:(\\d+), metrics :(\\d+) \\(pid \\d+\\)$`,
+          'm',
+        ).exec(output),
+      );
+      expect(lines.map((line) => Number(line?.[1]))).toEqual(schedulingPorts);
+      expect(new Set(lines.map((line) => line?.[2])).size).toBe(2);
+      expect(output).not.toMatch(/^\s+team-scheduling\s+gRPC/m);
+      for (const port of schedulingPorts)
+        await eventually(`team scheduling on ${port} serving`, async () =>
+          (await checkHealth(`127.0.0.1:${port}`)) === 'SERVING' ? true : undefined,
+        );
+    }, 60_000);
+
     it('a business submits, a coordinator quotes, the business accepts, tasks are planned', async () => {
       ({ jobId } = await runIntakeStory(apiAt(gatewayUrl), demo));
     }, 60_000);
@@ -153,18 +222,112 @@ if (!databaseUrl || !natsUrl) {
       await runBadInputMatrix(apiAt(gatewayUrl), demo, store!, jobId);
     }, 60_000);
 
-    it('schedules the demo’s planned job; a member hands off; a teammate holds the task; the history shows both', async () => {
+    it('schedules the demo’s planned job; team-scheduling-1 is killed with SIGKILL mid-story and the other replica answers; a member hands off; a teammate holds the task; the history shows both', async () => {
       const demoJob = /Demo jobs:\n\s+(\S+)/.exec(output)?.[1];
       const memberEmails = [...output.matchAll(/^\s+(\S+@fujisato\.example)\s+member/gm)].map((m) => m[1]!);
       expect(memberEmails.length).toBeGreaterThan(5);
-      await runHandOffStory(apiAt(gatewayUrl), demo, demoJob!, memberEmails);
+      const api = apiAt(gatewayUrl);
+      const coordinator = await api.login(demo.coordinatorEmail, demo.password);
+      const [first] = schedulingPorts;
+      let killed: number | undefined;
+      let answeredWhileDown = 0;
+      await runHandOffStory(api, demo, demoJob!, memberEmails, {
+        beforeHandOff: async () => {
+          killed = pidIn(output, 'team-scheduling-1');
+          expect(killed).toBeDefined();
+          process.kill(killed!, 'SIGKILL');
+          await eventually('team-scheduling-1 down', async () =>
+            (await checkHealth(`127.0.0.1:${first}`, '', 500)) !== 'SERVING' ? true : undefined,
+          );
+          // A call through the gateway while it is down (health asked after the answer): the other replica answered it.
+          const schedule = await api.request('GET', `/v1/jobs/${demoJob}/schedule`, { token: coordinator });
+          expect(schedule.status).toBe(200);
+          if ((await checkHealth(`127.0.0.1:${first}`, '', 500)) !== 'SERVING') answeredWhileDown++;
+        },
+      });
+      // The story went on (the hand-off, the history, the holder) with one replica killed; it is started again.
+      expect(answeredWhileDown).toBe(1);
+      await eventually(
+        'team-scheduling-1 started again and serving',
+        async () =>
+          pidIn(output, 'team-scheduling-1') !== killed && (await checkHealth(`127.0.0.1:${first}`)) === 'SERVING'
+            ? true
+            : undefined,
+        60_000,
+      );
+    }, 120_000);
+
+    it('reaches both team scheduling replicas: with team-scheduling-2 killed with SIGKILL, team-scheduling-1 answers every call meanwhile', async () => {
+      const api = apiAt(gatewayUrl);
+      const token = await api.login(demo.coordinatorEmail, demo.password);
+      const demoJob = /Demo jobs:\n\s+(\S+)/.exec(output)?.[1];
+      const [first, second] = schedulingPorts;
+      expect(await checkHealth(`127.0.0.1:${first}`)).toBe('SERVING');
+      const killed = pidIn(output, 'team-scheduling-2');
+      expect(killed).toBeDefined();
+      process.kill(killed!, 'SIGKILL');
+      let answeredWhileDown = 0;
+      const failures: number[] = [];
+      let restarted: number | undefined;
+      for (const until = Date.now() + 60_000; Date.now() < until;) {
+        const schedule = await api.request('GET', `/v1/jobs/${demoJob}/schedule`, { token });
+        if (schedule.status !== 200) failures.push(schedule.status);
+        restarted = pidIn(output, 'team-scheduling-2');
+        const serving = (await checkHealth(`127.0.0.1:${second}`, '', 500)) === 'SERVING';
+        if (!serving && schedule.status === 200) answeredWhileDown++;
+        if (restarted !== killed && serving) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect({ failures, answeredWhileDown: answeredWhileDown > 0 }).toEqual({ failures: [], answeredWhileDown: true });
+      expect(restarted).not.toBe(killed);
+      expect(await checkHealth(`127.0.0.1:${second}`)).toBe('SERVING');
+      // Both serve again, and the gateway's list of them is ready.
+      expect((await api.request('GET', '/readyz')).status).toBe(200);
     }, 90_000);
 
-    it('supervises: a service killed with SIGKILL is started again and serves, while the others answer throughout', async () => {
-      const pidOf = (service: string): number | undefined => {
-        const all = [...output.matchAll(new RegExp(`^\\s+${service}\\s+gRPC .*\\(pid (\\d+)\\)`, 'gm'))];
-        return all.length > 0 ? Number(all[all.length - 1]![1]) : undefined;
+    it('ends access at the gateway’s own process within a second, heard on NATS: a logout, a revoked role', async () => {
+      const api = apiAt(gatewayUrl);
+      const refusedWithin = async (since: number, probe: () => Promise<number>, status: number): Promise<number> => {
+        for (;;) {
+          if ((await probe()) === status) return Date.now() - since;
+          if (Date.now() - since > 5_000) throw new Error(`not ${status} 5 s after the revocation`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
       };
+      const signedIn = (
+        await api.request<{ accessToken: string; refreshToken: string }>('POST', '/v1/auth/login', {
+          body: { email: demo.businessUserEmail, password: demo.password },
+        })
+      ).body;
+      const jobs = () => api.request('GET', '/v1/jobs', { token: signedIn.accessToken }).then((a) => a.status);
+      expect(await jobs()).toBe(200); // the gateway remembers her token from now on
+      const loggedOutAt = Date.now();
+      const out = await api.request('POST', '/v1/auth/logout', { body: { refreshToken: signedIn.refreshToken } });
+      expect(out.status).toBe(204);
+      expect(await refusedWithin(loggedOutAt, jobs, 401)).toBeLessThan(1_000);
+
+      const operatorEmail = /^\s+(\S+@polaris\.example)\s+operator/m.exec(output)?.[1];
+      expect(operatorEmail).toBeDefined();
+      const operator = await api.login(operatorEmail!, demo.password);
+      const coordinator = await api.login(demo.coordinatorEmail, demo.password);
+      const me = (await api.request<{ subject: string }>('GET', '/v1/me', { token: coordinator })).body.subject;
+      const regionJobs = () =>
+        api.request('GET', '/v1/jobs?regionId=fujisato', { token: coordinator }).then((a) => a.status);
+      expect(await regionJobs()).toBe(200);
+      const role = { role: 'coordinator', regionId: 'fujisato', reason: 'e2e: a role revoked' };
+      const revokedAt = Date.now();
+      expect((await api.request('POST', `/v1/users/${me}/roles/revoke`, { token: operator, body: role })).status).toBe(
+        204,
+      );
+      try {
+        expect(await refusedWithin(revokedAt, regionJobs, 403)).toBeLessThan(1_000);
+      } finally {
+        await api.request('POST', `/v1/users/${me}/roles`, { token: operator, body: { ...role, reason: 'e2e: back' } });
+      }
+    }, 60_000);
+
+    it('supervises: a service killed with SIGKILL is started again and serves, while the others answer throughout', async () => {
+      const pidOf = (service: string): number | undefined => pidIn(output, service);
       const killed = pidOf('job-intake');
       expect(killed).toBeDefined();
       process.kill(killed!, 'SIGKILL');
@@ -201,7 +364,7 @@ if (databaseUrl && natsUrl) {
       const database = `workshare_e2e_stop_${id}`;
       const stream = `E2E_STOP_${id}`;
       await adminQuery(`CREATE DATABASE ${database}`);
-      const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+      const ports = await servicePorts();
       const launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -212,11 +375,12 @@ if (databaseUrl && natsUrl) {
           NATS_STREAM: stream,
           NATS_SUBJECT_PREFIX: `e2e_stop_${id}`,
           IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
-          IDENTITY_PORT: String(ports[0]),
-          JOB_INTAKE_PORT: String(ports[1]),
-          TASK_DECOMPOSITION_PORT: String(ports[2]),
-          TEAM_SCHEDULING_PORT: String(ports[3]),
-          GATEWAY_PORT: String(ports[4]),
+          IDENTITY_PORT: String(ports.identity),
+          JOB_INTAKE_PORT: String(ports.jobIntake),
+          TASK_DECOMPOSITION_PORT: String(ports.decomposition),
+          TEAM_SCHEDULING_PORT: String(ports.scheduling),
+          GATEWAY_PORT: String(ports.gateway),
+          RELAY_PORT: '0',
           METRICS_PORT: '0',
           LOG_LEVEL: 'warn',
         },
@@ -228,7 +392,7 @@ if (databaseUrl && natsUrl) {
         await new Promise<void>((resolve, reject) => {
           const onData = (chunk: Buffer) => {
             output += chunk.toString();
-            if (pids().length === 5) resolve();
+            if (pids().length === 8) resolve(); // five services (team scheduling in two processes) and two relay processes
           };
           launcher.stdout!.on('data', onData);
           launcher.stderr!.on('data', onData);

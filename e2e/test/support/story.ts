@@ -294,12 +294,15 @@ interface HistoryEntry {
  * The story of issue 6 through the HTTP API: the demo's planned job is scheduled over the
  * team's windows; a member whose child falls ill hands her task off; a teammate holds it at
  * once; the history shows both, and who held the task at an instant is answered.
+ * `beforeHandOff` runs once the schedule is read, before the hand-off (the process mode kills a
+ * team scheduling replica there).
  */
 export const runHandOffStory = async (
   api: Api,
   demo: DemoCredentials,
   jobId: string,
   memberEmails: readonly string[],
+  options: { readonly beforeHandOff?: () => Promise<void> } = {},
 ): Promise<void> => {
   const coordinator = await api.login(demo.coordinatorEmail, demo.password);
   const tokens = new Map<string, string>();
@@ -324,6 +327,8 @@ export const runHandOffStory = async (
   }
   for (const task of schedule.filter((t) => t.status === 'unassignable'))
     expect(task.reasons.length).toBeGreaterThan(0);
+
+  await options.beforeHandOff?.();
 
   // A member hands off (a sick child): a teammate holds the task at once.
   const task = schedule.find((t) => t.status === 'assigned')!;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `workshare` command (src/main.ts: the whole platform). npm links this file at install time, before
+// The `workshare` command (src/main.ts: the whole platform; `workshare read-models ...`:
+// src/read-models.ts). npm links this file at install time, before
 // anything is built, so that `npx workshare` finds it; it builds the workspace once if
 // the command is not built yet, then runs it.
 import { spawnSync } from 'node:child_process';
@@ -7,7 +8,8 @@ import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-const cli = new URL('../dist/src/main.js', import.meta.url);
+const entry = process.argv[2] === 'read-models' ? 'read-models-main.js' : 'main.js';
+const cli = new URL(`../dist/src/${entry}`, import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write('workshare is not built yet: building the workspace (npm run build) first\n');
   const root = fileURLToPath(new URL('../../../', import.meta.url));

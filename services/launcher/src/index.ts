@@ -18,8 +18,18 @@ export {
 } from './demo-seed.js';
 export {
   SERVICES,
+  RELAY,
+  RELAY_REPLICAS,
   planServices,
+  planRelays,
+  planReplicas,
+  teamSchedulingReplicas,
+  TEAM_SCHEDULING,
+  DEFAULT_TEAM_SCHEDULING_REPLICAS,
+  MAX_TEAM_SCHEDULING_REPLICAS,
+  addressOf,
   processEnvironment,
+  processName,
   addressVariable,
   type ServiceSpec,
   type ServicePlan,

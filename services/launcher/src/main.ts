@@ -5,16 +5,29 @@
  *   in this one process, each on its own loopback gRPC port, over one embedded event store
  *   persisted to a folder and the in-process bus; seeds the demo cooperative once and prints
  *   where each API listens and the demo credentials.
- * - Distributed (EVENTSTORE_URL is PostgreSQL or KurrentDB, NATS_URL set): each service runs as
- *   its own process (as pods do), supervised here: a service that dies is started again, with
- *   backoff while it keeps dying, and the others keep serving.
+ * - Distributed (EVENTSTORE_URL is PostgreSQL, NATS_URL set): each service runs as its own
+ *   process (as pods do), team scheduling as TEAM_SCHEDULING_REPLICAS processes (default 2,
+ *   which its callers reach round-robin), and so do two relay processes publishing the store's
+ *   log to NATS (one at a time, by lease), all supervised here: a process that dies is started
+ *   again, with backoff while it keeps dying, and the others keep serving.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_EVENTSTORE_URL } from '@workshare/eventstore';
 import { retryDelayMs } from '@workshare/eventsourcing';
 import { createLogger, shutdownTelemetry, startTelemetry } from '@workshare/telemetry';
-import { SERVICES, type ServicePlan, planServices, processEnvironment } from './plan.js';
+import {
+  addressOf,
+  planRelays,
+  planReplicas,
+  planServices,
+  processEnvironment,
+  processName,
+  SERVICES,
+  TEAM_SCHEDULING,
+  teamSchedulingReplicas,
+  type ServicePlan,
+} from './plan.js';
 import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { seedDemoJobs, type DemoWork } from './demo-jobs.js';
 import { DEMO_PASSWORD_DEFAULT, startEmbeddedPlatform } from './platform.js';
@@ -141,7 +154,7 @@ const seedDistributedDemo = async (
   const password = process.env.WORKSHARE_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
   process.env.WORKSHARE_DEMO_PASSWORD = password;
   const seed = await runSeeder(root, seeders);
-  const address = (name: string) => `127.0.0.1:${plans.find((p) => p.name === name)!.port}`;
+  const address = (name: string) => addressOf(plans, name);
   const lines = [
     '',
     seed.status === 'seeded'
@@ -192,6 +205,7 @@ const startDistributed = async (plans: ServicePlan[], started: (running: Running
   // Supervision: a service that dies is started again (with backoff while it keeps dying); the
   // others keep serving meanwhile.
   const supervise = (plan: ServicePlan): void => {
+    const name = processName(plan);
     let failures = 0;
     const launch = (): void => {
       const startedAt = Date.now();
@@ -200,14 +214,14 @@ const startDistributed = async (plans: ServicePlan[], started: (running: Running
         stdio: 'inherit',
         env: { ...process.env, ...processEnvironment(plan, plans) },
       });
-      children.set(plan.name, child);
+      children.set(name, child);
       child.on('exit', (code, signal) => {
-        if (children.get(plan.name) === child) children.delete(plan.name);
+        if (children.get(name) === child) children.delete(name);
         if (stopping) return;
         failures = Date.now() - startedAt >= HEALTHY_RUN_MS ? 1 : failures + 1;
         const delayMs = retryDelayMs(RESTART_POLICY, failures);
         log.error(
-          { service: plan.name, code, signal, restartInMs: delayMs, failures },
+          { service: name, code, signal, restartInMs: delayMs, failures },
           'a service stopped: restarting it (the others keep serving)',
         );
         const timer = setTimeout(() => {
@@ -216,9 +230,13 @@ const startDistributed = async (plans: ServicePlan[], started: (running: Running
         }, delayMs);
         restarts.add(timer);
       });
-      console.log(
-        `  ${plan.name.padEnd(19)} ${plan.protocol === 'http' ? 'HTTP' : 'gRPC'} 0.0.0.0:${plan.port}, metrics :${plan.metricsPort} (pid ${child.pid})`,
-      );
+      const serving =
+        plan.protocol === 'http'
+          ? `HTTP 127.0.0.1:${plan.port}`
+          : plan.protocol === 'worker'
+            ? `gRPC health 127.0.0.1:${plan.port === 0 ? 'any free port' : plan.port}`
+            : `gRPC 127.0.0.1:${plan.port}`;
+      console.log(`  ${name.padEnd(19)} ${serving}, metrics :${plan.metricsPort} (pid ${child.pid})`);
     };
     launch();
   };
@@ -258,7 +276,7 @@ const startDistributed = async (plans: ServicePlan[], started: (running: Running
       `\nWorkshare is running (one process per service). HTTP API http://127.0.0.1:${gateway.port} (docs: /docs). Ctrl-C stops it.`,
     );
   }
-  log.info({ services: plans.map((p) => p.name), ready: true }, 'workshare ready');
+  log.info({ services: plans.map(processName), ready: true }, 'workshare ready');
   return running;
 };
 
@@ -272,6 +290,7 @@ const main = async (): Promise<void> => {
     );
   }
   if (embeddedStore) {
+    teamSchedulingReplicas(process.env, 'one-process', false); // more than one is refused here
     stopOnSignals(await startEmbedded(storeUrl));
     return;
   }
@@ -281,7 +300,16 @@ const main = async (): Promise<void> => {
     throw new Error(
       `${anyPort.name}: port 0 works in the one-process mode only; separate processes must know each other's ports`,
     );
-  await startDistributed(plans, stopOnSignals);
+  // With NATS, the relay publishes the store's log there; its lease is a PostgreSQL advisory lock.
+  // Without NATS, each service's consumers read the shared store directly (no relay).
+  if (natsUrl && !/^postgres(ql)?:\/\//i.test(storeUrl)) {
+    throw new Error(
+      "NATS_URL is set but the event store is not PostgreSQL: the relay that publishes the store's log to NATS holds its lease as a PostgreSQL advisory lock and is not supported on KurrentDB; use EVENTSTORE_URL=postgres://...",
+    );
+  }
+  const replicas = teamSchedulingReplicas(process.env, 'processes', Boolean(natsUrl));
+  const withRelays = natsUrl ? [...plans, ...planRelays(plans, process.env)] : plans;
+  await startDistributed(planReplicas(withRelays, TEAM_SCHEDULING, replicas), stopOnSignals);
 };
 
 /** Ctrl-C or SIGTERM stops what runs, once, then exits. */

@@ -6,9 +6,15 @@
 import { openEventBus, type BusSubscription, type EventBus } from '@workshare/bus';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { IdentityTokenVerifierClient } from '@workshare/grpc';
+import { IdentityTokenVerifierClient, type AccessRevocationListener } from '@workshare/grpc';
 import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL, type IdentityService } from '@workshare/identity';
-import { addressVariable, portVariable, type Env, type ServiceDefinition } from '@workshare/service-host';
+import {
+  addressVariable,
+  listenForAccessRevocations,
+  portVariable,
+  type Env,
+  type ServiceDefinition,
+} from '@workshare/service-host';
 import { createLogger } from '@workshare/telemetry';
 import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
 import { seedDemoOnce, type DemoSeedResult } from './demo-seed.js';
@@ -101,6 +107,8 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
     // and bus of this process, on loopback; each learns where the ones before it listen.
     let verifier: IdentityTokenVerifierClient | undefined;
     const consumers: (() => BusSubscription[])[] = [];
+    /** What remembers what tokens said: the one verifier, and what services keep themselves (identity's sessions). */
+    const revocationListeners: AccessRevocationListener[] = [];
     for (const definition of DEFINITIONS) {
       const plan = planOf(plans, definition.name);
       const env = embeddedEnvironment(baseEnv, definition, {
@@ -120,8 +128,10 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
         if (identityAddress === undefined) throw new Error(`${definition.name} needs identity, which starts first`);
         const opening = new IdentityTokenVerifierClient({ identityAddress });
         verifier = opening;
+        revocationListeners.push(opening);
         closers.push(async () => opening.close());
       }
+      if (definition.accessRevocations) revocationListeners.push(definition.accessRevocations(opened.service));
       const served = await definition.serve({
         service: opened.service,
         config,
@@ -140,9 +150,13 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       }
     }
 
-    // Process managers, once every service serves: JobAccepted → a proposed plan; TasksPlanned
-    // → the job starts and its tasks are scheduled; members come from identity's events; a
-    // declared absence hands off.
+    // Identity's access revocations (a role revoked, an account forgotten, a logout), heard once
+    // for the whole process. Then the process managers, once every service serves: JobAccepted →
+    // a proposed plan; TasksPlanned → the job starts and its tasks are scheduled; members come
+    // from identity's events; a declared absence hands off.
+    const revocations = listenForAccessRevocations({ bus, listeners: revocationListeners, logger: log });
+    closers.push(() => revocations.stop());
+    await revocations.ready;
     for (const subscription of consumers.flatMap((start) => start())) {
       closers.push(() => subscription.stop());
       await subscription.ready;
