@@ -11,12 +11,16 @@ import { parse as parseYaml } from 'yaml';
 import {
   addressProblems,
   hardeningProblems,
+  ingressTo,
+  networkPolicyProblems,
   imageProblems,
   inlineSecretProblems,
   probeProblems,
   referenceProblems,
+  relayProblems,
   resourceProblems,
   serviceConventionProblems,
+  teamSchedulingReplicaProblems,
 } from './support/checks.js';
 import {
   containersOf,
@@ -58,13 +62,14 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     workloads = workloadsOf(objects);
   });
 
-  it('renders the whole platform: namespace, NATS, PostgreSQL, collector, Jaeger, the services and the gateway', () => {
+  it('renders the whole platform: namespace, NATS, PostgreSQL, collector, Jaeger, the services, the gateway and the relay', () => {
     expect(workloads.map((w) => `${w.kind}/${w.name}`).sort()).toEqual([
       'Deployment/gateway',
       'Deployment/identity',
       'Deployment/jaeger',
       'Deployment/job-intake',
       'Deployment/otel-collector',
+      'Deployment/relay',
       'Deployment/task-decomposition',
       'Deployment/team-scheduling',
       'StatefulSet/nats',
@@ -141,6 +146,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'workshare/gateway',
       'workshare/identity',
       'workshare/job-intake',
+      'workshare/relay',
       'workshare/task-decomposition',
       'workshare/team-scheduling',
     ]);
@@ -240,12 +246,13 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     expect(namespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
-  it('our services follow the pod conventions: uid 10001, probes on the serving port, /tmp emptyDir, metrics, environment, one relay', () => {
+  it('our services follow the pod conventions: uid 10001, probes on the serving port, /tmp emptyDir, metrics, environment, no EVENTS_RELAY', () => {
     const ours = workloads.filter(isOurs);
     expect(ours.map((w) => w.name).sort()).toEqual([
       'gateway',
       'identity',
       'job-intake',
+      'relay',
       'task-decomposition',
       'team-scheduling',
     ]);
@@ -281,6 +288,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
         grace: 30,
         env: expect.arrayContaining([
           'METRICS_PORT',
+          'METRICS_HOST',
           'OTEL_EXPORTER_OTLP_ENDPOINT',
           'OTEL_RESOURCE_ATTRIBUTES',
           'LOG_LEVEL',
@@ -294,7 +302,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     }
   });
 
-  it('the gateway serves HTTP on its port named http, probed with GET /healthz and /readyz, and reads neither the store nor the bus', () => {
+  it('the gateway serves HTTP on its port named http on every interface, probed with GET /healthz and /readyz, reads no store and hears NATS', () => {
     const gateway = workloads.find((w) => w.name === 'gateway');
     const app = gateway?.pod.containers[0];
     expect(app?.ports?.map((p) => [p.name, p.containerPort])).toEqual([
@@ -311,29 +319,35 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       Object.fromEntries(
         [
           'PORT',
+          'HOST',
           'IDENTITY_ADDRESS',
           'JOB_INTAKE_ADDRESS',
           'TASK_DECOMPOSITION_ADDRESS',
           'TEAM_SCHEDULING_ADDRESS',
+          'NATS_URL',
           'GATEWAY_RATE_LIMIT_PER_MINUTE',
+          'METRICS_HOST',
         ].map((n) => [n, env.get(n)]),
       ),
     ).toEqual({
       PORT: '8080',
+      HOST: '0.0.0.0',
       IDENTITY_ADDRESS: 'identity:50051',
       JOB_INTAKE_ADDRESS: 'job-intake:50052',
       TASK_DECOMPOSITION_ADDRESS: 'task-decomposition:50053',
       TEAM_SCHEDULING_ADDRESS: 'team-scheduling:50054',
+      NATS_URL: 'nats://nats:4222',
       GATEWAY_RATE_LIMIT_PER_MINUTE: '300',
+      METRICS_HOST: '0.0.0.0',
     });
-    expect(env.has('EVENTSTORE_URL') || env.has('NATS_URL') || env.has('GRPC_PORT')).toBe(false);
+    expect(env.has('EVENTSTORE_URL') || env.has('GRPC_PORT') || env.has('GRPC_HOST')).toBe(false);
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'gateway');
     expect((service?.spec as { ports: { name: string; port: number; targetPort: string }[] }).ports).toEqual(
       expect.arrayContaining([{ name: 'http', port: 8080, targetPort: 'http', appProtocol: 'http' }]),
     );
   });
 
-  it('HTTP conventions catch a gRPC probe, a wrong path, a probe off the http port, a wrong PORT, and the store or bus in the gateway', () => {
+  it('HTTP conventions catch a gRPC probe, a wrong path, a probe off the http port, a wrong PORT or HOST, the store in the gateway, and no NATS', () => {
     const { workload, app } = brokenCopy(objects, 'gateway');
     app.startupProbe = { grpc: { port: 8080 } };
     app.readinessProbe = { httpGet: { path: '/healthz', port: 'http' } };
@@ -341,19 +355,69 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const port = app.env?.find((e) => e.name === 'PORT');
     if (port === undefined) throw new Error('the gateway reads no PORT');
     port.value = '8081';
-    app.env?.push(
-      { name: 'EVENTSTORE_URL', valueFrom: { secretKeyRef: { name: 'eventstore', key: 'url' } } },
-      { name: 'NATS_URL', value: 'nats://nats:4222' },
-    );
+    app.env = (app.env ?? []).filter((e) => e.name !== 'NATS_URL' && e.name !== 'HOST' && e.name !== 'METRICS_HOST');
+    app.env.push({ name: 'EVENTSTORE_URL', valueFrom: { secretKeyRef: { name: 'eventstore', key: 'url' } } });
     expect(serviceConventionProblems(workload)).toEqual([
       'gateway: startupProbe is not an HTTP GET of /healthz on the http port',
       'gateway: readinessProbe is not an HTTP GET of /readyz on the http port',
       'gateway: livenessProbe is not an HTTP GET of /healthz on the http port',
       'gateway: PORT is not 8080',
+      'gateway: HOST is not 0.0.0.0 (the default is loopback, which no client reaches)',
       'gateway: an HTTP service must not read EVENTSTORE_URL (it reaches the services over gRPC only)',
-      'gateway: an HTTP service must not read NATS_URL (it reaches the services over gRPC only)',
-      'gateway: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)',
+      "gateway: NATS_URL is not a nats:// URL (identity's access revocations come over it)",
+      'gateway: METRICS_HOST is not 0.0.0.0 (the default is loopback, which the collector does not reach)',
     ]);
+  });
+
+  it('service conventions catch a gRPC service left on loopback', () => {
+    const { workload, app } = brokenCopy(objects, 'job-intake');
+    app.env = (app.env ?? []).filter((e) => e.name !== 'GRPC_HOST');
+    expect(serviceConventionProblems(workload)).toEqual([
+      'job-intake: GRPC_HOST is not 0.0.0.0 (the default is loopback, which nothing else in the cluster reaches)',
+    ]);
+  });
+
+  it('network policies: gRPC only from the services and the gateway, /metrics only from the collector, the gateway’s http from anywhere', () => {
+    const ours = workloads.filter(isOurs);
+    expect(networkPolicyProblems(objects, ours)).toEqual([]);
+    const identity = ours.find((w) => w.name === 'identity')!;
+    const labels = identity.template.metadata?.labels ?? {};
+    expect(ingressTo(objects, labels, { name: 'grpc', number: 50051 })).toEqual([
+      '{"app.kubernetes.io/component":"service"}',
+    ]);
+    expect(ingressTo(objects, labels, { name: 'metrics', number: 9464 })).toEqual([
+      '{"app.kubernetes.io/name":"otel-collector"}',
+    ]);
+    expect(ingressTo(objects, labels, { name: 'other', number: 1234 })).toBe('closed');
+    const collector = workloads.find((w) => w.name === 'otel-collector');
+    expect(collector?.template.metadata?.labels?.['app.kubernetes.io/name']).toBe('otel-collector');
+    expect(
+      objects
+        .filter((o) => o.kind === 'NetworkPolicy')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['gateway-http', 'services-grpc', 'services-metrics']);
+  });
+
+  it('network policy checks catch gRPC open to all, metrics open to another scraper, and no policy at all', () => {
+    const open = structuredClone(objects);
+    const grpc = open.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'services-grpc')!;
+    (grpc.spec as { ingress: { from?: unknown[] }[] }).ingress[0]!.from = undefined;
+    const metrics = open.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'services-metrics')!;
+    (metrics.spec as { ingress: { from: { podSelector: unknown }[] }[] }).ingress[0]!.from[0]!.podSelector = {
+      matchLabels: { 'app.kubernetes.io/name': 'prometheus' },
+    };
+    const problems = networkPolicyProblems(open, workloadsOf(open).filter(isOurs));
+    expect(problems).toContain(
+      'identity: port grpc is reachable by "open", not ["{\\"app.kubernetes.io/component\\":\\"service\\"}"]',
+    );
+    expect(problems).toContain(
+      'gateway: port metrics is reachable by ["{\\"app.kubernetes.io/name\\":\\"prometheus\\"}"], not ["{\\"app.kubernetes.io/name\\":\\"otel-collector\\"}"]',
+    );
+    const none = objects.filter((o) => o.kind !== 'NetworkPolicy');
+    expect(networkPolicyProblems(none, workloadsOf(none).filter(isOurs))).toContain(
+      'job-intake: port grpc is reachable by "open", not ["{\\"app.kubernetes.io/component\\":\\"service\\"}"]',
+    );
   });
 
   it('service conventions catch a service port named neither grpc nor http, and one with both', () => {
@@ -371,37 +435,89 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     );
   });
 
-  it("only identity relays the store's log to NATS: every other service that opens the store sets EVENTS_RELAY=off", () => {
-    const relays = workloads
-      .filter(isOurs)
-      .map((w) => [w.name, w.pod.containers[0]?.env?.find((e) => e.name === 'EVENTS_RELAY')?.value ?? null]);
-    expect(Object.fromEntries(relays)).toEqual({
-      identity: null,
-      'job-intake': 'off',
-      'task-decomposition': 'off',
-      'team-scheduling': 'off',
-      gateway: null,
+  it("the relay alone publishes the store's log to NATS: two replicas, one lease; no service sets EVENTS_RELAY", () => {
+    const ours = workloads.filter(isOurs);
+    expect(relayProblems(objects, ours)).toEqual([]);
+    expect(ours.filter((w) => w.pod.containers[0]?.env?.some((e) => e.name === 'EVENTS_RELAY'))).toEqual([]);
+    const relay = ours.find((w) => w.name === 'relay');
+    const app = relay?.pod.containers[0];
+    const env = new Map((app?.env ?? []).map((e) => [e.name, e]));
+    expect({
+      replicas: (relay?.object.spec as { replicas?: number }).replicas,
+      ports: app?.ports?.map((p) => [p.name, p.containerPort]),
+      probes: [app?.startupProbe?.grpc, app?.readinessProbe?.grpc, app?.livenessProbe?.grpc],
+      store: env.get('EVENTSTORE_URL')?.valueFrom?.secretKeyRef,
+      nats: env.get('NATS_URL')?.value,
+      lease: [env.get('RELAY_LEASE_ID')?.value, env.get('RELAY_LEASE_RETRY_MS')?.value],
+      identity: env.has('IDENTITY_ADDRESS'),
+      service: objects.some((o) => o.kind === 'Service' && o.metadata.name === 'relay'),
+    }).toEqual({
+      replicas: 2,
+      ports: [
+        ['grpc', 50060],
+        ['metrics', 9464],
+      ],
+      probes: [{ port: 50060 }, { port: 50060 }, { port: 50060 }],
+      store: { name: expect.stringMatching(/^eventstore-\w+$/), key: 'url' },
+      nats: 'nats://nats:4222',
+      lease: ['1', '250'],
+      identity: false,
+      service: false,
     });
-    const second = brokenCopy(objects, 'task-decomposition');
-    second.app.env = second.app.env?.filter((e) => e.name !== 'EVENTS_RELAY');
-    expect(serviceConventionProblems(second.workload)).toEqual([
-      'task-decomposition: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)',
-    ]);
-    const on = brokenCopy(objects, 'job-intake');
-    const relay = on.app.env?.find((e) => e.name === 'EVENTS_RELAY');
-    if (relay === undefined) throw new Error('job-intake sets no EVENTS_RELAY');
-    relay.value = 'on';
-    expect(serviceConventionProblems(on.workload)).toEqual([
-      'job-intake: EVENTS_RELAY is not "off" (only identity relays the store\'s log to NATS)',
+  });
+
+  it('relay checks catch one replica, no relay, a Service for it, a bad lease setting, and a service setting EVENTS_RELAY', () => {
+    const one = brokenCopy(objects, 'relay');
+    (one.workload.object.spec as { replicas?: number }).replicas = 1;
+    const retry = one.app.env?.find((e) => e.name === 'RELAY_LEASE_RETRY_MS');
+    if (retry === undefined) throw new Error('the relay sets no RELAY_LEASE_RETRY_MS');
+    retry.value = '250ms';
+    one.objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'relay' }, spec: {} });
+    expect(relayProblems(one.objects, one.workloads.filter(isOurs))).toEqual([
+      'relay: runs 1 replica(s); at least 2, so that a standby takes over',
+      'relay: RELAY_LEASE_RETRY_MS is "250ms", not a whole number',
+      'relay: has a Service, but nobody calls the relay',
     ]);
     const none = brokenCopy(objects, 'identity');
-    none.app.env?.push({ name: 'EVENTS_RELAY', value: 'off' });
-    expect(serviceConventionProblems(none.workload)).toEqual([
-      "identity: EVENTS_RELAY is off, but identity is the pod that relays the store's log to NATS",
+    expect(
+      relayProblems(
+        none.objects,
+        none.workloads.filter((w) => isOurs(w) && w.name !== 'relay'),
+      ),
+    ).toEqual(['0 workloads named relay, not exactly one']);
+    const old = brokenCopy(objects, 'job-intake');
+    old.app.env?.push({ name: 'EVENTS_RELAY', value: 'off' });
+    expect(serviceConventionProblems(old.workload)).toEqual([
+      "job-intake: sets EVENTS_RELAY, which nothing reads (the relay Deployment publishes the store's log)",
     ]);
   });
 
-  it("every service address a pod reads is that service's Service and gRPC port; every service but identity knows identity", () => {
+  it('runs team scheduling as two replicas, on the PostgreSQL store and NATS that make replicas safe', () => {
+    const ours = workloads.filter(isOurs);
+    expect(teamSchedulingReplicaProblems(objects, ours)).toEqual([]);
+    const scheduling = ours.find((w) => w.name === 'team-scheduling');
+    expect((scheduling?.object.spec as { replicas?: number }).replicas).toBe(2);
+    // The Service spreads connections over both pods; the gateway reaches it by its one name.
+    const gateway = ours.find((w) => w.name === 'gateway')?.pod.containers[0];
+    expect(gateway?.env?.find((e) => e.name === 'TEAM_SCHEDULING_ADDRESS')?.value).toBe('team-scheduling:50054');
+  });
+
+  it('team scheduling replica checks catch another store and no NATS, and let one replica be', () => {
+    const copy = brokenCopy(objects, 'team-scheduling');
+    const ref = copy.app.env?.find((e) => e.name === 'EVENTSTORE_URL')?.valueFrom?.secretKeyRef;
+    const secret = copy.objects.find((o) => o.kind === 'Secret' && o.metadata.name === ref?.name);
+    if (ref?.name === undefined || secret === undefined) throw new Error('team scheduling reads no eventstore Secret');
+    (secret.data as Record<string, string>)[ref.key] = Buffer.from('kurrentdb://kurrent:2113').toString('base64');
+    copy.app.env = copy.app.env?.filter((e) => e.name !== 'NATS_URL');
+    expect(teamSchedulingReplicaProblems(copy.objects, copy.workloads.filter(isOurs))).toEqual([
+      "team-scheduling: runs 2 replicas on a kurrentdb store; its regions' leases are PostgreSQL advisory locks, so run one replica on any other store",
+      'team-scheduling: runs 2 replicas without NATS_URL; each would handle every event, as the replicas share a durable consumer only on NATS',
+    ]);
+    (copy.workload.object.spec as { replicas?: number }).replicas = 1;
+    expect(teamSchedulingReplicaProblems(copy.objects, copy.workloads.filter(isOurs))).toEqual([]);
+  });
+
+  it("every service address a pod reads is that service's Service and gRPC port; every service but identity and the relay knows identity", () => {
     const ours = workloads.filter(isOurs);
     expect(addressProblems(objects, ours)).toEqual([]);
     for (const name of ['job-intake', 'task-decomposition', 'team-scheduling', 'gateway']) {

@@ -155,7 +155,7 @@ withPython3('Tiltfile', () => {
     it('builds an image for every service that has manifests, from deploy/Dockerfile and the repository root', () => {
       const withManifests = serviceManifestFolders();
       expect(withManifests).toEqual(
-        expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'team-scheduling', 'gateway']),
+        expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'team-scheduling', 'gateway', 'relay']),
       );
       expect(tilt.docker_build.map((b) => b.ref).sort()).toEqual(withManifests.map((name) => `workshare/${name}`));
       for (const build of tilt.docker_build) {
@@ -264,10 +264,11 @@ withPython3('Tiltfile', () => {
         'task-decomposition': ['services'],
         'team-scheduling': ['services'],
         gateway: ['services'],
+        relay: ['services'],
       });
     });
 
-    it('forwards the services (gRPC 50051-50054, the gateway HTTP 8080), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
+    it('forwards the services (gRPC 50051-50054, the gateway HTTP 8080; not the relay, whose replicas nobody calls), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
       const forwards = Object.fromEntries(
         tilt.k8s_resource.map((r) => [r.workload, r.port_forwards.map((p) => `${p.local}:${p.container}`)]),
       );
@@ -277,6 +278,7 @@ withPython3('Tiltfile', () => {
         'task-decomposition': ['50053:50053'],
         'team-scheduling': ['50054:50054'],
         gateway: ['8080:8080'],
+        relay: [],
         jaeger: ['16686:16686'],
         nats: ['4222:4222', '8222:8222'],
         postgres: ['5432:5432'],
@@ -293,6 +295,7 @@ withPython3('Tiltfile', () => {
         'task-decomposition': [...infra, 'identity'],
         'team-scheduling': [...infra, 'identity'],
         gateway: [...infra, 'identity', 'job-intake', 'task-decomposition', 'team-scheduling'],
+        relay: infra,
       });
     });
 
@@ -306,6 +309,7 @@ withPython3('Tiltfile', () => {
         'task-decomposition': [],
         'team-scheduling': [],
         gateway: ['http://localhost:8080/docs'],
+        relay: [],
       });
     });
 

@@ -161,13 +161,22 @@ export const inlineSecretProblems = (pod: IPodSpec): string[] =>
 
 export const SERVICE_UID = 10001;
 
-/** The one service pod that relays the shared event store's log to NATS (one relay per store). */
-export const RELAY_SERVICE = 'identity';
+/**
+ * The workload that relays the shared event store's log to NATS: the relay, in replicas of which
+ * one publishes (by lease). It takes no calls, so it checks no caller's token.
+ */
+export const RELAY_SERVICE = 'relay';
+
+/** Replicas the relay runs at least: one publishes, another stands by to take over. */
+export const RELAY_MIN_REPLICAS = 2;
 
 /** The service that verifies callers' tokens: every other service reads its address. */
 export const TOKEN_SERVICE = 'identity';
 
 export type ServiceProtocol = 'grpc' | 'http';
+
+/** A service pod listens on every interface of its pod (the services' default is loopback); NetworkPolicies decide who reaches it. */
+export const ALL_INTERFACES = '0.0.0.0';
 
 const envOf = (c: IContainer, name: string) => c.env?.find((e) => e.name === name);
 const envValue = (c: IContainer, name: string): string | undefined => envOf(c, name)?.value;
@@ -199,6 +208,10 @@ const grpcServiceProblems = (name: string, app: IContainer, port: number): strin
       problems.push(`${name}: ${kind} probes port ${probe.grpc.port}, not the gRPC port ${port}`);
   }
   if (envValue(app, 'GRPC_PORT') !== String(port)) problems.push(`${name}: GRPC_PORT is not ${port}`);
+  if (envValue(app, 'GRPC_HOST') !== ALL_INTERFACES)
+    problems.push(
+      `${name}: GRPC_HOST is not ${ALL_INTERFACES} (the default is loopback, which nothing else in the cluster reaches)`,
+    );
   if (!envFromSecret(app, 'EVENTSTORE_URL')) problems.push(`${name}: EVENTSTORE_URL does not come from a Secret`);
   if (!/^nats:\/\//.test(envValue(app, 'NATS_URL') ?? '')) problems.push(`${name}: NATS_URL is not a nats:// URL`);
   return problems;
@@ -208,8 +221,8 @@ const HTTP_PROBE_PATHS = { startupProbe: '/healthz', readinessProbe: '/readyz', 
 
 /**
  * HTTP services (the gateway): GET probes on the http port (/healthz while starting and for
- * liveness, /readyz for readiness), PORT, and no store or bus: it reaches the services over
- * gRPC only.
+ * liveness, /readyz for readiness), PORT on every interface (HOST), no store (it reaches the
+ * services over gRPC only), and NATS, where it hears identity's access revocations.
  */
 const httpServiceProblems = (name: string, app: IContainer, port: number): string[] => {
   const problems: string[] = [];
@@ -220,10 +233,12 @@ const httpServiceProblems = (name: string, app: IContainer, port: number): strin
       problems.push(`${name}: ${kind} is not an HTTP GET of ${path} on the http port`);
   }
   if (envValue(app, 'PORT') !== String(port)) problems.push(`${name}: PORT is not ${port}`);
-  for (const forbidden of ['EVENTSTORE_URL', 'NATS_URL']) {
-    if (envOf(app, forbidden) !== undefined)
-      problems.push(`${name}: an HTTP service must not read ${forbidden} (it reaches the services over gRPC only)`);
-  }
+  if (envValue(app, 'HOST') !== ALL_INTERFACES)
+    problems.push(`${name}: HOST is not ${ALL_INTERFACES} (the default is loopback, which no client reaches)`);
+  if (envOf(app, 'EVENTSTORE_URL') !== undefined)
+    problems.push(`${name}: an HTTP service must not read EVENTSTORE_URL (it reaches the services over gRPC only)`);
+  if (!/^nats:\/\//.test(envValue(app, 'NATS_URL') ?? ''))
+    problems.push(`${name}: NATS_URL is not a nats:// URL (identity's access revocations come over it)`);
   if ((app.envFrom ?? []).length > 0)
     problems.push(`${name}: an HTTP service takes no envFrom (what it reads must be visible)`);
   return problems;
@@ -233,8 +248,7 @@ const httpServiceProblems = (name: string, app: IContainer, port: number): strin
  * The conventions of a workshare service pod (built by the Tiltfile): uid 10001, one serving
  * port named grpc or http and probed accordingly, /tmp on an emptyDir (the root filesystem is
  * read-only), Prometheus annotations that point at the metrics port, the runtime environment
- * every service reads, and one relay of the store's log to NATS: every service pod that opens
- * the store other than identity sets EVENTS_RELAY=off.
+ * every service reads, and no EVENTS_RELAY (no service relays the store's log: the relay does).
  */
 export const serviceConventionProblems = (workload: Workload): string[] => {
   const problems: string[] = [];
@@ -267,20 +281,96 @@ export const serviceConventionProblems = (workload: Workload): string[] => {
 
   if (metrics !== undefined && envValue(app, 'METRICS_PORT') !== String(metrics.port))
     problems.push(`${name}: METRICS_PORT is not ${metrics.port}`);
+  if (envValue(app, 'METRICS_HOST') !== ALL_INTERFACES)
+    problems.push(
+      `${name}: METRICS_HOST is not ${ALL_INTERFACES} (the default is loopback, which the collector does not reach)`,
+    );
   if (!/^https?:\/\//.test(envValue(app, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? ''))
     problems.push(`${name}: OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL`);
   if (envValue(app, 'OTEL_SERVICE_NAME') !== name) problems.push(`${name}: OTEL_SERVICE_NAME is not ${name}`);
 
-  // Two relays over one store would only publish deduplicated repeats; none would stall the bus.
-  if (envOf(app, 'EVENTSTORE_URL') !== undefined) {
-    const relay = envValue(app, 'EVENTS_RELAY');
-    if (name === RELAY_SERVICE && relay === 'off')
-      problems.push(
-        `${name}: EVENTS_RELAY is off, but ${RELAY_SERVICE} is the pod that relays the store's log to NATS`,
-      );
-    if (name !== RELAY_SERVICE && relay !== 'off')
-      problems.push(`${name}: EVENTS_RELAY is not "off" (only ${RELAY_SERVICE} relays the store's log to NATS)`);
+  if (envOf(app, 'EVENTS_RELAY') !== undefined)
+    problems.push(
+      `${name}: sets EVENTS_RELAY, which nothing reads (the ${RELAY_SERVICE} Deployment publishes the store's log)`,
+    );
+  return problems;
+};
+
+/**
+ * The relay of the store's log to NATS: exactly one Deployment named relay among the services,
+ * with at least RELAY_MIN_REPLICAS replicas (one holds the lease and publishes, the others stand
+ * by), reading the store (the lease is one of its PostgreSQL advisory locks) and NATS, and no
+ * Service (nobody calls it; its port is for the probes).
+ */
+export const relayProblems = (objects: readonly K8sObject[], services: readonly Workload[]): string[] => {
+  const relays = services.filter((w) => w.name === RELAY_SERVICE);
+  if (relays.length !== 1) return [`${relays.length} workloads named ${RELAY_SERVICE}, not exactly one`];
+  const relay = relays[0]!;
+  const problems: string[] = [];
+  if (relay.kind !== 'Deployment') problems.push(`${RELAY_SERVICE}: is a ${relay.kind}, not a Deployment`);
+  const replicas = (relay.object.spec as { replicas?: number }).replicas ?? 1;
+  if (replicas < RELAY_MIN_REPLICAS)
+    problems.push(
+      `${RELAY_SERVICE}: runs ${replicas} replica(s); at least ${RELAY_MIN_REPLICAS}, so that a standby takes over`,
+    );
+  const app = relay.pod.containers[0];
+  if (app === undefined || !envFromSecret(app, 'EVENTSTORE_URL'))
+    problems.push(`${RELAY_SERVICE}: EVENTSTORE_URL does not come from a Secret`);
+  if (app === undefined || !/^nats:\/\//.test(envValue(app, 'NATS_URL') ?? ''))
+    problems.push(`${RELAY_SERVICE}: NATS_URL is not a nats:// URL`);
+  for (const variable of ['RELAY_LEASE_ID', 'RELAY_LEASE_RETRY_MS']) {
+    const value = app === undefined ? undefined : envValue(app, variable);
+    if (value !== undefined && !/^\d+$/.test(value))
+      problems.push(`${RELAY_SERVICE}: ${variable} is ${JSON.stringify(value)}, not a whole number`);
   }
+  if (objects.some((o) => o.kind === 'Service' && o.metadata.name === RELAY_SERVICE))
+    problems.push(`${RELAY_SERVICE}: has a Service, but nobody calls the relay`);
+  return problems;
+};
+
+/** The service run in replicas beside the relay: its decisions about members' time hold their regions' leases. */
+export const TEAM_SCHEDULING_SERVICE = 'team-scheduling';
+
+/** The value of a Secret's key as the pod reads it (`data` is base64, `stringData` plain), if the Secret is there. */
+const secretValue = (objects: readonly K8sObject[], name: string, key: string): string | undefined => {
+  const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === name);
+  const data = secret?.data as Record<string, string> | undefined;
+  const plain = secret?.stringData as Record<string, string> | undefined;
+  if (plain?.[key] !== undefined) return plain[key];
+  return data?.[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8');
+};
+
+/**
+ * Team scheduling in more than one replica is safe only where its leases and consumers reach
+ * every replica: its store is PostgreSQL (the regions' leases are advisory locks of the store's
+ * database; on KurrentDB they would reach one process only, and two replicas would double-book),
+ * read from its Secret, and NATS_URL is set (the replicas share each durable consumer; without
+ * NATS each would handle every event). One replica needs neither.
+ */
+export const teamSchedulingReplicaProblems = (
+  objects: readonly K8sObject[],
+  services: readonly Workload[],
+): string[] => {
+  const workload = services.find((w) => w.name === TEAM_SCHEDULING_SERVICE);
+  if (workload === undefined) return [`no workload named ${TEAM_SCHEDULING_SERVICE}`];
+  const replicas = (workload.object.spec as { replicas?: number }).replicas ?? 1;
+  if (replicas <= 1) return [];
+  const app = workload.pod.containers[0];
+  const problems: string[] = [];
+  const ref = app === undefined ? undefined : envOf(app, 'EVENTSTORE_URL')?.valueFrom?.secretKeyRef;
+  const store = ref?.name === undefined ? undefined : secretValue(objects, ref.name, ref.key);
+  if (store === undefined)
+    problems.push(
+      `${TEAM_SCHEDULING_SERVICE}: runs ${replicas} replicas, and its EVENTSTORE_URL is no Secret's value here`,
+    );
+  else if (!/^postgres(ql)?:\/\//i.test(store))
+    problems.push(
+      `${TEAM_SCHEDULING_SERVICE}: runs ${replicas} replicas on a ${store.split(':')[0]} store; its regions' leases are PostgreSQL advisory locks, so run one replica on any other store`,
+    );
+  if (app === undefined || !/^nats:\/\//.test(envValue(app, 'NATS_URL') ?? ''))
+    problems.push(
+      `${TEAM_SCHEDULING_SERVICE}: runs ${replicas} replicas without NATS_URL; each would handle every event, as the replicas share a durable consumer only on NATS`,
+    );
   return problems;
 };
 
@@ -311,8 +401,8 @@ export const grpcAddresses = (
 
 /**
  * Every <SERVICE>_ADDRESS a service pod reads is the address of that gRPC service's Service
- * (identity:50051, job-intake:50052, ...), and every service but identity reads
- * IDENTITY_ADDRESS (it verifies its callers' tokens there).
+ * (identity:50051, job-intake:50052, ...), and every service but identity and the relay (which
+ * takes no calls) reads IDENTITY_ADDRESS (it verifies its callers' tokens there).
  */
 export const addressProblems = (objects: readonly K8sObject[], services: readonly Workload[]): string[] => {
   const addresses = grpcAddresses(objects, services);
@@ -328,8 +418,103 @@ export const addressProblems = (objects: readonly K8sObject[], services: readonl
         problems.push(`${w.name}: ${e.name} is ${e.value ?? '(not a plain value)'}, not ${target.address}`);
     }
     const tokens = addressVariable(TOKEN_SERVICE);
-    if (w.name !== TOKEN_SERVICE && !env.some((e) => e.name === tokens))
+    if (w.name !== TOKEN_SERVICE && w.name !== RELAY_SERVICE && !env.some((e) => e.name === tokens))
       problems.push(`${w.name}: no ${tokens} (callers' tokens are verified by ${TOKEN_SERVICE})`);
+  }
+  return problems;
+};
+
+// --- network policies ----------------------------------------------------------------------------
+
+/** The label of the pods allowed to scrape /metrics: the OpenTelemetry collector's. */
+export const METRICS_SCRAPER = { 'app.kubernetes.io/name': 'otel-collector' } as const;
+/** The label every service pod (the gateway's among them) carries: the pods that may call the gRPC ports. */
+export const SERVICE_PODS = { 'app.kubernetes.io/component': 'service' } as const;
+
+interface PolicyPeer {
+  readonly podSelector?: {
+    readonly matchLabels?: Readonly<Record<string, string>>;
+    readonly matchExpressions?: unknown[];
+  };
+  readonly namespaceSelector?: unknown;
+  readonly ipBlock?: unknown;
+}
+interface PolicyRule {
+  readonly from?: readonly PolicyPeer[];
+  readonly ports?: readonly { readonly port?: string | number; readonly protocol?: string }[];
+}
+interface PolicySpec {
+  readonly podSelector?: {
+    readonly matchLabels?: Readonly<Record<string, string>>;
+    readonly matchExpressions?: unknown[];
+  };
+  readonly policyTypes?: readonly string[];
+  readonly ingress?: readonly PolicyRule[];
+}
+
+const matches = (labels: Readonly<Record<string, string>>, selector: PolicySpec['podSelector']): boolean =>
+  selector !== undefined &&
+  (selector.matchExpressions ?? []).length === 0 &&
+  Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+/**
+ * Who reaches a port of a pod, by the ingress policies that select it: `closed` when a policy
+ * selects the pod and none opens the port; `open` when none selects the pod, or a rule lets
+ * anyone in; else the pod selectors (matchLabels, as JSON) let in. A peer of another kind (a
+ * namespace, an IP block) is named `<kind>`.
+ */
+export const ingressTo = (
+  objects: readonly K8sObject[],
+  labels: Readonly<Record<string, string>>,
+  port: { readonly name: string; readonly number: number },
+): 'open' | 'closed' | string[] => {
+  const policies = objects
+    .filter((o) => o.kind === 'NetworkPolicy')
+    .map((o) => o.spec as PolicySpec)
+    .filter((spec) => (spec.policyTypes ?? ['Ingress']).includes('Ingress') && matches(labels, spec.podSelector));
+  if (policies.length === 0) return 'open';
+  const peers = new Set<string>();
+  for (const rule of policies.flatMap((p) => p.ingress ?? [])) {
+    const ports = rule.ports ?? [];
+    const covers =
+      ports.length === 0 || ports.some((p) => p.port === undefined || p.port === port.name || p.port === port.number);
+    if (!covers) continue;
+    if (rule.from === undefined || rule.from.length === 0) return 'open';
+    for (const peer of rule.from) {
+      if (peer.namespaceSelector !== undefined) peers.add('namespaceSelector');
+      else if (peer.ipBlock !== undefined) peers.add('ipBlock');
+      else if ((peer.podSelector?.matchExpressions ?? []).length > 0) peers.add('matchExpressions');
+      else peers.add(JSON.stringify(peer.podSelector?.matchLabels ?? {}));
+    }
+  }
+  return peers.size === 0 ? 'closed' : [...peers].sort();
+};
+
+/**
+ * The services' ports as the NetworkPolicies leave them: a gRPC port reachable only from the
+ * platform's own pods (SERVICE_PODS: the gateway and the services), /metrics only from the
+ * collector (METRICS_SCRAPER), the gateway's http port from anywhere (it is the edge).
+ */
+export const networkPolicyProblems = (objects: readonly K8sObject[], services: readonly Workload[]): string[] => {
+  const problems: string[] = [];
+  const only = (labels: Readonly<Record<string, string>>) => [JSON.stringify(labels)];
+  for (const w of services) {
+    const labels = w.template.metadata?.labels ?? {};
+    for (const port of containerPorts(w.pod)) {
+      const reached = ingressTo(objects, labels, { name: port.name ?? '', number: port.port });
+      const wanted =
+        port.name === 'grpc'
+          ? only(SERVICE_PODS)
+          : port.name === 'metrics'
+            ? only(METRICS_SCRAPER)
+            : port.name === 'http'
+              ? 'open'
+              : 'closed';
+      if (JSON.stringify(reached) !== JSON.stringify(wanted))
+        problems.push(
+          `${w.name}: port ${port.name ?? port.port} is reachable by ${JSON.stringify(reached)}, not ${JSON.stringify(wanted)}`,
+        );
+    }
   }
   return problems;
 };
