@@ -168,3 +168,27 @@ export const timeIt = async <T>(work: () => Promise<T>): Promise<{ result: T; ms
   const result = await work();
   return { result, ms: performance.now() - started };
 };
+
+/**
+ * Calls `send(i)` `perSecond` times a second for `durationMs`, on schedule (not waiting for one
+ * to finish before the next), and waits for them all: how many were sent.
+ */
+export const atSteadyRate = async (
+  perSecond: number,
+  durationMs: number,
+  send: (i: number) => Promise<unknown>,
+): Promise<number> => {
+  const interval = 1000 / perSecond;
+  const count = Math.floor(durationMs / interval);
+  const started = performance.now();
+  const pending = new Set<Promise<unknown>>();
+  for (let i = 0; i < count; i++) {
+    const due = started + i * interval;
+    const now = performance.now();
+    if (due > now + 1) await new Promise((resolve) => setTimeout(resolve, due - now));
+    const p: Promise<unknown> = send(i).finally(() => pending.delete(p));
+    pending.add(p);
+  }
+  await Promise.all(pending);
+  return count;
+};

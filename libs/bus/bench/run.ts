@@ -30,6 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import {
+  atSteadyRate,
   below,
   compareToBaseline,
   formatNumber,
@@ -176,23 +177,6 @@ const busThroughput = async (nats: Nats, store: EventStore, total: number): Prom
   }
 };
 
-/** Calls `send(i)` at a steady rate for `durationMs` (not waiting for one to finish before the next). */
-const atSteadyRate = async (durationMs: number, send: (i: number) => Promise<unknown>): Promise<number> => {
-  const interval = 1000 / config.rate;
-  const count = Math.floor(durationMs / interval);
-  const started = performance.now();
-  const pending = new Set<Promise<unknown>>();
-  for (let i = 0; i < count; i++) {
-    const due = started + i * interval;
-    const now = performance.now();
-    if (due > now + 1) await sleep(due - now);
-    const p: Promise<unknown> = send(i).finally(() => pending.delete(p));
-    pending.add(p);
-  }
-  await Promise.all(pending);
-  return count;
-};
-
 /** Events sent in the warm-up, by sequence number: not counted. */
 const warmupCount = Math.round((config.warmupMs * config.rate) / 1000);
 
@@ -214,7 +198,7 @@ const rawLatency = async (nats: Nats): Promise<LatencySummary> => {
       m.ack();
     }
   })();
-  const sent = await atSteadyRate(config.warmupMs + config.latencyMs, async (i) => {
+  const sent = await atSteadyRate(config.rate, config.warmupMs + config.latencyMs, async (i) => {
     const event = newEvent(i, performance.now());
     const wire = { id: randomBytes(16).toString('hex'), ...event, streamName: `task-${i % 100}` };
     const h = headers();
@@ -253,7 +237,7 @@ const appendToHandlerLatency = async (store: EventStore, bus: EventBus, consumer
     // The consumer first passes over the log already there; measure from when it is live.
     await store.append(`${category}-warmup`, [{ type: 'WarmedUp', data: {} }]);
     await waitFor('the consumer to catch up', () => warmedUp);
-    const sent = await atSteadyRate(config.warmupMs + config.latencyMs, (i) =>
+    const sent = await atSteadyRate(config.rate, config.warmupMs + config.latencyMs, (i) =>
       store.append(`${category}-${i % 100}`, [newEvent(i, performance.now())]),
     );
     await waitFor('every event at the handler', () => received >= sent);

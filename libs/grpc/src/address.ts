@@ -10,8 +10,27 @@ import type { ChannelOptions } from '@grpc/grpc-js';
 /** `host:port` or `[v6]:port`. */
 const ENTRY = /^(?:([^\s:[\],]+)|\[([0-9a-fA-F:.]+)\]):(\d{1,5})$/;
 
-/** The grpc-js service config that spreads calls round-robin over every address resolved. */
-export const ROUND_ROBIN_SERVICE_CONFIG = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+/**
+ * The grpc-js service config of a list of replicas: calls spread round-robin over every address,
+ * and a call that finds its replica gone (UNAVAILABLE: killed, restarting, before the channel
+ * noticed) tried again on another, up to three attempts in all. Safe for every call: queries
+ * change nothing, and every command carries its request id (a retry answers its first outcome).
+ */
+export const ROUND_ROBIN_SERVICE_CONFIG = JSON.stringify({
+  loadBalancingConfig: [{ round_robin: {} }],
+  methodConfig: [
+    {
+      name: [{}],
+      retryPolicy: {
+        maxAttempts: 3,
+        initialBackoff: '0.05s',
+        maxBackoff: '0.2s',
+        backoffMultiplier: 2,
+        retryableStatusCodes: ['UNAVAILABLE'],
+      },
+    },
+  ],
+});
 
 /** A grpc-js target given as such (`dns:`, `ipv4:`, `unix:`...): passed to the channel untouched. */
 const GRPC_TARGET = /^(?:dns|ipv4|ipv6|unix|unix-abstract|vsock):/i;

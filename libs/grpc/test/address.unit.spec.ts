@@ -18,7 +18,10 @@ describe('a service address: one host:port, or its replicas as a list', () => {
       target: 'ipv4:127.0.0.1:50054,127.0.0.1:50055',
       channelOptions: { 'grpc.service_config': ROUND_ROBIN_SERVICE_CONFIG },
     });
-    expect(JSON.parse(ROUND_ROBIN_SERVICE_CONFIG)).toEqual({ loadBalancingConfig: [{ round_robin: {} }] });
+    expect(JSON.parse(ROUND_ROBIN_SERVICE_CONFIG)).toMatchObject({
+      loadBalancingConfig: [{ round_robin: {} }],
+      methodConfig: [{ name: [{}], retryPolicy: { maxAttempts: 3, retryableStatusCodes: ['UNAVAILABLE'] } }],
+    });
   });
 
   it('takes a list of IPv6 replicas', () => {

@@ -1,3 +1,4 @@
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileDescriptorProtos, identityV1 } from '@workshare/proto';
 import { checkHealth, createClient, startGrpcServer, type GrpcServer, type ServiceClient } from '../src/index.js';
 import { capturingLogger } from './support/clients.js';
@@ -74,6 +75,49 @@ describe('a client of a service run in replicas', () => {
     expect(await checkHealth(`127.0.0.1:${one.server.port}`)).toBe('UNAVAILABLE');
     await two.server.shutdown(100);
     expect(await checkHealth(address, '', 500)).toBe('UNAVAILABLE');
+  });
+
+  it('tries a call again on the other replica when its replica dies under it (UNAVAILABLE): no call fails', async () => {
+    const [one, two] = [await replica(), await replica()];
+    // Replica one is reached through a TCP proxy whose sockets are reset at once: as a process
+    // killed with SIGKILL drops its connections, calls in flight included, without a GOAWAY.
+    const sockets = new Set<Socket>();
+    let armed = false;
+    const proxy = createServer((inbound) => {
+      const outbound = connect(one.server.port, '127.0.0.1');
+      // Armed, the next answer bytes from the replica kill it before they reach the client: that
+      // call was received and is surely in flight.
+      outbound.on('data', () => {
+        if (armed) kill();
+      });
+      for (const s of [inbound, outbound]) {
+        sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => sockets.delete(s));
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = (proxy.address() as AddressInfo).port;
+    const kill = (): void => {
+      armed = false;
+      proxy.close();
+      for (const s of sockets) s.resetAndDestroy();
+    };
+    const client = clientOf(`127.0.0.1:${proxied},127.0.0.1:${two.server.port}`);
+    const failures: string[] = [];
+    for (let round = 0; round < 60; round++) {
+      if (round === 10) armed = true;
+      const calls = Array.from({ length: 10 }, () =>
+        client.listRegions({}).catch((error: { code?: number; message?: string }) => {
+          failures.push(`${error.code}: ${error.message}`);
+        }),
+      );
+      await Promise.all(calls);
+    }
+    expect(failures).toEqual([]);
+    expect(callsOf(two.probe)).toBeGreaterThan(500);
+    expect(callsOf(one.probe)).toBeGreaterThan(0);
   });
 
   it('refuses a malformed list before any call, naming the entry', () => {

@@ -30,6 +30,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import {
+  atSteadyRate,
   below,
   formatNumber,
   percentile,
@@ -108,23 +109,6 @@ const newEvent = (seq: number, sentAt: number) => ({
     traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
   },
 });
-
-/** Calls `send(i)` at a steady rate for `durationMs` (not waiting for one to finish before the next). */
-const atSteadyRate = async (durationMs: number, send: (i: number) => Promise<unknown>): Promise<number> => {
-  const interval = 1000 / config.rate;
-  const count = Math.floor(durationMs / interval);
-  const started = performance.now();
-  const pending = new Set<Promise<unknown>>();
-  for (let i = 0; i < count; i++) {
-    const due = started + i * interval;
-    const now = performance.now();
-    if (due > now + 1) await sleep(due - now);
-    const p: Promise<unknown> = send(i).finally(() => pending.delete(p));
-    pending.add(p);
-  }
-  await Promise.all(pending);
-  return count;
-};
 
 const warmupCount = (): number => Math.round((config.warmupMs * config.rate) / 1000);
 
@@ -243,7 +227,7 @@ const rawLatency = async (p: Platform): Promise<LatencySummary> => {
         m.ack();
       }
     })();
-    const sent = await atSteadyRate(config.warmupMs + config.latencyMs, async (i) => {
+    const sent = await atSteadyRate(config.rate, config.warmupMs + config.latencyMs, async (i) => {
       const event = newEvent(i, performance.now());
       const wire = { id: randomBytes(16).toString('hex'), ...event, streamName: `task-${i % 100}` };
       const h = headers();
@@ -293,7 +277,7 @@ const relayLatency = async (p: Platform): Promise<RelayLatency> => {
       await p.store.append(`${category}-warmup`, [{ type: 'WarmedUp', data: {} }]);
       await waitFor('the consumer to be live', () => warmedUp);
       const measured: { id: string; sentAt: number; appendedAt: number }[] = [];
-      const sent = await atSteadyRate(config.warmupMs + config.latencyMs, async (i) => {
+      const sent = await atSteadyRate(config.rate, config.warmupMs + config.latencyMs, async (i) => {
         const sentAt = performance.now();
         const { events } = await p.store.append(`${category}-${i % 100}`, [newEvent(i, sentAt)]);
         if (i >= warmupCount()) measured.push({ id: events[0]!.id, sentAt, appendedAt: performance.now() });

@@ -47,6 +47,38 @@ import { JetStreamRequests } from './requests.js';
 import { EventRelay, EVENT_HEADERS, type RelayOptions } from './relay.js';
 import { ensureStream, isApiError } from './streams.js';
 
+/**
+ * Runs `attempt` again after every failure until stopped: 500 ms after the first, doubling up to
+ * 15 s while it keeps failing; an attempt that calls `gotGoing` (its consumer delivering) starts
+ * the backoff afresh. What a consumer or a listener of the bus lives in.
+ */
+const superviseForever = (
+  attempt: (gotGoing: () => void) => Promise<void>,
+  options: {
+    readonly signal: AbortSignal;
+    readonly stopping: () => boolean;
+    readonly onRetry: (error: unknown, delayMs: number) => void;
+  },
+): Promise<void> => {
+  let failures = 0;
+  return retry(
+    () =>
+      attempt(() => {
+        failures = 0;
+      }),
+    {
+      attempts: Number.POSITIVE_INFINITY,
+      baseDelayMs: 500,
+      delayMs: () => Math.min(500 * 2 ** failures++, 15_000),
+      signal: options.signal,
+      retryIf: () => !options.stopping(),
+      onRetry: (error, _attempt, delay) => options.onRetry(error, delay),
+    },
+  ).catch((error: unknown) => {
+    if (!options.stopping()) throw error;
+  });
+};
+
 /** Headers of a dead letter (its payload is the original envelope). */
 export const DEAD_LETTER_HEADERS = {
   reason: 'Workshare-Dead-Letter-Reason',
@@ -372,9 +404,8 @@ class NatsSubscription implements BusSubscription {
     const infra = await Promise.race([this.infra, this.stopped.then(() => undefined)]).catch(() => undefined);
     if (!infra) return;
     // Restarts with backoff while the consumer keeps failing; a consumer that got going starts afresh.
-    let failures = 0;
-    await retry(
-      async () => {
+    await superviseForever(
+      async (gotGoing) => {
         if (this.stopping) return;
         await this.ensureConsumer(infra.jsm);
         const consumer = await infra.js.consumers.get(this.wiring.stream, this.consumer);
@@ -386,7 +417,7 @@ class NatsSubscription implements BusSubscription {
           return;
         }
         this.markReady();
-        failures = 0;
+        gotGoing();
         for await (const m of messages) {
           await this.dispatch(m, infra);
           if (this.stopping) return;
@@ -394,20 +425,15 @@ class NatsSubscription implements BusSubscription {
         if (!this.stopping) throw new Error('the JetStream consumer stopped delivering');
       },
       {
-        attempts: Number.POSITIVE_INFINITY,
-        baseDelayMs: 500,
-        delayMs: () => Math.min(500 * 2 ** failures++, 15_000),
         signal: this.stopSignal.signal,
-        retryIf: () => !this.stopping,
-        onRetry: (error, _attempt, delay) =>
+        stopping: () => this.stopping,
+        onRetry: (error, delay) =>
           this.wiring.log.error(
             { consumer: this.consumer, retryInMs: delay, error: describeError(error) },
             'bus consumer failed; restarting it',
           ),
       },
-    ).catch((error: unknown) => {
-      if (!this.stopping) throw error;
-    });
+    );
   }
 
   /**
@@ -656,9 +682,8 @@ class NatsListener implements BusSubscription {
     if (!infra) return;
     const subjects = listenSubjectsFor(this.wiring.prefix, this.options.filter);
     let started = false;
-    let failures = 0;
-    await retry(
-      async () => {
+    await superviseForever(
+      async (gotGoing) => {
         if (this.stopping) return;
         const info = await infra.jsm.streams.info(this.wiring.stream);
         const from = info.state.last_seq + 1;
@@ -684,7 +709,7 @@ class NatsListener implements BusSubscription {
           this.options.onGap();
         }
         started = true;
-        failures = 0;
+        gotGoing();
         this.markReady();
         // One ordered consumer that stops for good stops them all: they start again together.
         await Promise.race(opened.map((o) => this.drain(o.messages)));
@@ -695,20 +720,15 @@ class NatsListener implements BusSubscription {
         if (!this.stopping) throw new Error("the listener's ordered consumers stopped delivering");
       },
       {
-        attempts: Number.POSITIVE_INFINITY,
-        baseDelayMs: 500,
-        delayMs: () => Math.min(500 * 2 ** failures++, 15_000),
         signal: this.stopSignal.signal,
-        retryIf: () => !this.stopping,
-        onRetry: (error, _attempt, delay) =>
+        stopping: () => this.stopping,
+        onRetry: (error, delay) =>
           this.wiring.log.error(
             { listener: this.consumer, retryInMs: delay, error: describeError(error) },
             'bus listener failed; starting it again',
           ),
       },
-    ).catch((error: unknown) => {
-      if (!this.stopping) throw error;
-    });
+    );
   }
 
   private async drain(messages: ConsumerMessages): Promise<void> {
