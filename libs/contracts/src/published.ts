@@ -22,12 +22,16 @@ export interface PublishedEvent<
   readonly type: Type;
   readonly schemaVersion: Version;
   /**
-   * The stream category: the event is recorded on `<category>-<data[idField]>`; several when the
-   * event is recorded on streams of either (identity's RoleRevoked: a member's or a user's).
+   * The stream category: the event is recorded on `<category>-<id>`; several when the event is
+   * recorded on streams of either (identity's RoleRevoked: a member's or a user's).
    */
   readonly category: string | readonly string[];
-  /** The data field holding the id of the event's stream. */
-  readonly idField: string;
+  /**
+   * The data field holding the id of the event's stream, which must equal it. Absent when the data
+   * does not hold it (team scheduling's task events, on the stream of their job): the consumer
+   * reads the id from the stream (`streamId`).
+   */
+  readonly idField?: string;
   /** The JSON Schema of the event's data. Fields it does not name are not part of the contract. */
   readonly schema: Schema;
 }
@@ -47,6 +51,8 @@ export type ConsumedEvent<Entry> =
         readonly type: Type;
         readonly schemaVersion: Version;
         readonly data: Static<Schema>;
+        /** The id of the event's stream: what follows `<category>-` in its name. */
+        readonly streamId: string;
         /** The event as recorded (id, stream, metadata, times). */
         readonly event: RecordedEvent;
       }
@@ -132,8 +138,9 @@ const firstError = (errors: readonly SchemaError[]): SchemaError | undefined =>
 
 /**
  * Reads a recorded event through a catalogue: its published schema at the event's version, and
- * the id of its stream (`<category>-<data[idField]>`, of one of its categories). Never throws: a refusal is a value with a
- * stable code (CONTRACT_CODES) naming the field at fault.
+ * its stream: `<category>-<id>`, of one of its categories, with `id` equal to `data[idField]` when
+ * the entry names an id field (and not empty). Never throws: a refusal is a value with a stable
+ * code (CONTRACT_CODES) naming the field at fault.
  */
 export const parsePublished = <C extends Catalogue>(catalogue: C, event: RecordedEvent): ParseResult<C> => {
   const refuse = (code: ContractCode, message: string, field?: string): ParseResult<C> => ({
@@ -167,19 +174,36 @@ export const parsePublished = <C extends Catalogue>(catalogue: C, event: Recorde
       field === '' ? undefined : field,
     );
   }
-  const id = (event.data as Record<string, unknown>)[entry.idField];
-  if (!categoriesOf(entry).some((category) => event.streamName === `${category}-${String(id)}`))
-    return refuse(
-      CONTRACT_CODES.malformed,
-      `${entry.idField} ${String(id)} is not the id of stream ${event.streamName}`,
-      entry.idField,
+  let streamId: string;
+  if (entry.idField !== undefined) {
+    const id = (event.data as Record<string, unknown>)[entry.idField];
+    if (!categoriesOf(entry).some((category) => event.streamName === `${category}-${String(id)}`))
+      return refuse(
+        CONTRACT_CODES.malformed,
+        `${entry.idField} ${String(id)} is not the id of stream ${event.streamName}`,
+        entry.idField,
+      );
+    streamId = String(id);
+  } else {
+    const category = categoriesOf(entry).find(
+      (c) => event.streamName.length > c.length + 1 && event.streamName.startsWith(`${c}-`),
     );
+    if (category === undefined)
+      return refuse(
+        CONTRACT_CODES.malformed,
+        `${event.type} is recorded on a stream ${categoriesOf(entry)
+          .map((c) => `${c}-<id>`)
+          .join(' or ')}, not ${event.streamName}`,
+      );
+    streamId = event.streamName.slice(category.length + 1);
+  }
   return {
     ok: true,
     value: {
       type: entry.type,
       schemaVersion: entry.schemaVersion,
       data: event.data,
+      streamId,
       event,
     } as unknown as ConsumedOf<C>,
   };

@@ -8,6 +8,7 @@ import {
   parsePublished,
   publishedTypes,
   TASK_DECOMPOSITION_PUBLISHED_EVENTS,
+  TEAM_SCHEDULING_PUBLISHED_EVENTS,
 } from '../src/index.js';
 
 const JOB = '01900000-0000-7000-8000-00000000a001';
@@ -77,7 +78,7 @@ describe('parsePublished', () => {
     const result = parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, event);
     expect(result).toEqual({
       ok: true,
-      value: { type: 'JobAccepted', schemaVersion: 1, data: event.data, event },
+      value: { type: 'JobAccepted', schemaVersion: 1, data: event.data, streamId: JOB, event },
     });
     if (result.ok && result.value.type === 'JobAccepted') {
       const minutes: number = result.value.data.estimatedMinutes;
@@ -176,5 +177,50 @@ describe('parsePublished', () => {
 
   it('lists the published types once each', () => {
     expect(publishedTypes(JOB_INTAKE_PUBLISHED_EVENTS)).toEqual(['JobAccepted', 'JobInspected', 'JobCancelled']);
+  });
+
+  it('reads an event whose data does not hold its stream’s id from its stream (a task’s event on its job’s schedule)', () => {
+    const handedOff = {
+      taskId: TASK,
+      fromMemberId: 'hanako',
+      toMemberId: 'yuki',
+      start: '2026-04-06T04:00:00.000Z',
+      end: '2026-04-06T04:30:00.000Z',
+      teamRegionId: 'fujisato',
+      reason: '子どもの発熱',
+      progressNote: '30 行まで入力済み',
+      by: 'hanako',
+    };
+    const result = parsePublished(
+      TEAM_SCHEDULING_PUBLISHED_EVENTS,
+      recorded('TaskHandedOff', handedOff, { streamName: `schedule-${JOB}` }),
+    );
+    expect(result).toMatchObject({ ok: true, value: { type: 'TaskHandedOff', streamId: JOB } });
+    if (result.ok && result.value.type === 'TaskHandedOff') {
+      const to: string = result.value.data.toMemberId;
+      expect(to).toBe('yuki');
+    }
+    for (const streamName of [`job-${JOB}`, 'schedule-', 'schedule']) {
+      expect(
+        parsePublished(TEAM_SCHEDULING_PUBLISHED_EVENTS, recorded('TaskHandedOff', handedOff, { streamName })),
+      ).toMatchObject({ ok: false, error: { code: 'contract.malformed_event' } });
+    }
+    // An entry that names its id field still checks it against the stream.
+    expect(
+      parsePublished(
+        TEAM_SCHEDULING_PUBLISHED_EVENTS,
+        recorded('JobShared', { jobId: JOB, partnerRegionId: 'setagaya' }, { streamName: `schedule-${TASK}` }),
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'contract.malformed_event', field: 'jobId' } });
+  });
+
+  it('team scheduling publishes no member’s free text: its hand-off reasons and notes are not in the contract', () => {
+    for (const entry of TEAM_SCHEDULING_PUBLISHED_EVENTS) {
+      const named = Object.keys((entry.schema as { properties: Record<string, unknown> }).properties);
+      expect({ type: entry.type, named: named.filter((f) => ['reason', 'progressNote', 'by'].includes(f)) }).toEqual({
+        type: entry.type,
+        named: [],
+      });
+    }
   });
 });
