@@ -10,7 +10,7 @@
  * the rebuilt state), folds its categories from the beginning, committing page by page, and is
  * idempotent; interrupted, it resumes from its last page at the next start of the service or of
  * the command. On the embedded store, stop the platform first: one folder is opened by one
- * process at a time.
+ * process at a time (a second is refused, eventstore.embedded_in_use).
  */
 import type { DurableReadModel, EventStore, ProjectionStore, RebuildProgress } from '@workshare/eventsourcing';
 import { describeCheckpoint } from '@workshare/eventsourcing';
