@@ -9,10 +9,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { EventStore } from '@workshare/eventsourcing';
-import { openEventStore, postgresDriver } from '@workshare/eventstore';
+import { deleteStreams } from '@workshare/bus';
+import {
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  openEventStore,
+  postgresDatabaseUrl,
+} from '@workshare/eventstore';
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { checkHealth } from '@workshare/grpc';
 import { apiAt, eventually } from './support/http.js';
@@ -87,21 +91,6 @@ const pidIn = (output: string, name: string): number | undefined => {
   return all.length > 0 ? Number(all[all.length - 1]![1]) : undefined;
 };
 
-const withDatabase = (url: string, database: string): string => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-};
-
-const adminQuery = async (sql: string): Promise<void> => {
-  const driver = postgresDriver({ connectionString: databaseUrl!, maxConnections: 1 });
-  try {
-    await driver.query(sql);
-  } finally {
-    await driver.close();
-  }
-};
-
 if (!databaseUrl || !natsUrl) {
   console.log('distributed e2e skipped: it needs DATABASE_URL and NATS_URL (CI sets both)');
   describe.skip('distributed platform', () => it('needs PostgreSQL and NATS', () => undefined));
@@ -110,7 +99,7 @@ if (!databaseUrl || !natsUrl) {
     const id = `${process.pid}_${Date.now().toString(36)}`;
     const database = `workshare_e2e_${id}`;
     const stream = `E2E_${id}`;
-    const storeUrl = withDatabase(databaseUrl, database);
+    const storeUrl = postgresDatabaseUrl(databaseUrl, database);
     let launcher: ChildProcess | undefined;
     let output = '';
     let gatewayUrl = '';
@@ -121,7 +110,7 @@ if (!databaseUrl || !natsUrl) {
     let schedulingPorts: [number, number] = [0, 0];
 
     beforeAll(async () => {
-      await adminQuery(`CREATE DATABASE ${database}`);
+      await createPostgresDatabase(databaseUrl, database);
       const { identity, jobIntake, decomposition, scheduling, gateway } = await servicePorts();
       gatewayUrl = `http://127.0.0.1:${gateway}`;
       [identityPort, jobIntakePort] = [identity, jobIntake];
@@ -175,14 +164,8 @@ if (!databaseUrl || !natsUrl) {
           launcher!.kill('SIGTERM');
         });
       }
-      const nc = await connect({ servers: natsUrl });
-      try {
-        const jsm = await jetstreamManager(nc);
-        for (const name of [stream, `KV_${stream}_ledger`]) await jsm.streams.delete(name).catch(() => undefined);
-      } finally {
-        await nc.close();
-      }
-      await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await deleteStreams(natsUrl, [stream, `KV_${stream}_ledger`]);
+      await dropPostgresDatabase(databaseUrl, database);
     }, 60_000);
 
     let jobId: string;
@@ -363,14 +346,14 @@ if (databaseUrl && natsUrl) {
       const id = randomBytes(4).toString('hex');
       const database = `workshare_e2e_stop_${id}`;
       const stream = `E2E_STOP_${id}`;
-      await adminQuery(`CREATE DATABASE ${database}`);
+      await createPostgresDatabase(databaseUrl, database);
       const ports = await servicePorts();
       const launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env,
-          EVENTSTORE_URL: withDatabase(databaseUrl, database),
+          EVENTSTORE_URL: postgresDatabaseUrl(databaseUrl, database),
           NATS_URL: natsUrl,
           NATS_STREAM: stream,
           NATS_SUBJECT_PREFIX: `e2e_stop_${id}`,
@@ -420,14 +403,8 @@ if (databaseUrl && natsUrl) {
             // gone, as it should be
           }
         }
-        const nc = await connect({ servers: natsUrl });
-        try {
-          const jsm = await jetstreamManager(nc);
-          for (const name of [stream, `KV_${stream}_ledger`]) await jsm.streams.delete(name).catch(() => undefined);
-        } finally {
-          await nc.close();
-        }
-        await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await deleteStreams(natsUrl, [stream, `KV_${stream}_ledger`]);
+        await dropPostgresDatabase(databaseUrl, database);
       }
     }, 120_000);
   });

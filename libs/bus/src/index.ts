@@ -29,5 +29,5 @@ export { EventRelay, EVENT_HEADERS, type RelayOptions, type RelayStats } from '.
 export { NatsLink, redactUrl, type ConnectRetryOptions } from './nats/connection.js';
 export { NatsLedger, type LedgerOutcome } from './nats/ledger.js';
 export { DEFAULT_JETSTREAM_TIMEOUT_MS, JetStreamRequests, type PublishAck } from './nats/requests.js';
-export { ensureStream, type EnsureStreamOptions } from './nats/streams.js';
+export { deleteStreams, ensureStream, type EnsureStreamOptions } from './nats/streams.js';
 export { openEventBus, type OpenEventBusOptions } from './open.js';

@@ -116,6 +116,12 @@ export type ReadModelSource = Pick<EventStore, 'readAll' | 'readStream' | 'headP
 export interface DurableReadModelOptions extends LogFollowerOptions {
   /** Events read per page of a pass, each page one commit (default 1,000). */
   readonly pageSize?: number;
+  /**
+   * A pass that changed no document but moved the checkpoint past other categories' events
+   * commits it at most this often, in ms (default 1,000): a quiet read model does not write on
+   * every pass while other services are busy. A restart reads those events' index again, no more.
+   */
+  readonly checkpointIntervalMs?: number;
 }
 
 /** How far a rebuild from zero has come. */
@@ -160,8 +166,8 @@ const fractionOf = (position: GlobalPosition | undefined, head: GlobalPosition):
   return total <= 0 ? 1 : Math.min(1, Number(position.prepare) / total);
 };
 
-/** A projection's checkpoint as its name in messages: `none` before the first event. */
-const describe = (position: GlobalPosition | undefined): string =>
+/** A read model's checkpoint as text, for logs and operators: `none` before the first event. */
+export const describeCheckpoint = (position: GlobalPosition | undefined): string =>
   position === undefined ? 'none' : `${position.commit}/${position.prepare}`;
 
 /**
@@ -178,6 +184,11 @@ export abstract class DurableReadModel {
   private readonly collections = new Map<string, Collection>();
   private readonly dirty = new Map<string, Set<string>>();
   private readonly pageSize: number;
+  private readonly checkpointIntervalMs: number;
+  private readonly now: () => number;
+  private committedWhen = Number.NEGATIVE_INFINITY;
+  private forceCommit = false;
+  private loaded = false;
   private after: GlobalPosition | undefined;
   private committedAt: GlobalPosition | undefined;
   private generation = 0;
@@ -193,6 +204,8 @@ export abstract class DurableReadModel {
     options: DurableReadModelOptions = {},
   ) {
     this.pageSize = options.pageSize ?? 1_000;
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
+    this.now = options.now ?? (() => performance.now());
     this.follower = new LogFollower(() => this.pass(), options);
   }
 
@@ -243,6 +256,7 @@ export abstract class DurableReadModel {
       documents = [];
     }
     this.restoreFrom(checkpoint, documents);
+    this.loaded = true;
   }
 
   private restoreFrom(checkpoint: ProjectionCheckpoint, documents: readonly ProjectionDocument[]): void {
@@ -260,6 +274,7 @@ export abstract class DurableReadModel {
    * at once when the last pass is recent enough, else with a pass begun within the bound.
    */
   async ensureFresh(): Promise<void> {
+    if (this.loaded && this.rebuildDone === undefined) return this.follower.ensureFresh(); // the hot path
     await this.ready();
     if (this.rebuildDone !== undefined) await this.rebuildDone;
     return this.follower.ensureFresh();
@@ -278,7 +293,12 @@ export abstract class DurableReadModel {
   async flush(): Promise<void> {
     if (this.loading === undefined) return;
     await this.loading;
-    await this.follower.catchUp();
+    this.forceCommit = true;
+    try {
+      await this.follower.catchUp();
+    } finally {
+      this.forceCommit = false;
+    }
   }
 
   /** Write-through: events this process has just appended (in stream order); committed with the next pass. */
@@ -383,7 +403,8 @@ export abstract class DurableReadModel {
     const movedOn =
       this.after !== undefined &&
       (this.committedAt === undefined || comparePositions(this.after, this.committedAt) > 0);
-    if (this.dirty.size === 0 && !movedOn) return true;
+    const checkpointDue = this.forceCommit || this.now() - this.committedWhen >= this.checkpointIntervalMs;
+    if (this.dirty.size === 0 && (!movedOn || !checkpointDue)) return true;
     const taken = new Map(this.dirty);
     this.dirty.clear();
     const documents: ProjectionDocument[] = [];
@@ -415,12 +436,10 @@ export abstract class DurableReadModel {
       return false;
     }
     this.committedAt = position;
+    this.committedWhen = this.now();
     return true;
   }
 }
-
-/** The checkpoint as text, for logs. */
-export const describeCheckpoint = describe;
 
 /** Documents by key, in memory, each change told to the read model that persists them. */
 export class Documents<T> {

@@ -15,7 +15,13 @@ export {
 } from './validation.js';
 export type { LogPage, PagedLog } from './reading.js';
 export { MIGRATIONS } from './schema.js';
-export { dropPostgresSchemas, uniqueSchemaName } from './schemas.js';
+export {
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  dropPostgresSchemas,
+  postgresDatabaseUrl,
+  uniqueSchemaName,
+} from './schemas.js';
 export { verifyLog, type LogVerification, type LogBreak } from './verify.js';
 export {
   SqlProjectionStore,

@@ -29,3 +29,34 @@ export const dropPostgresSchemas = async (url: string, schemas: readonly string[
 /** A schema name no other run uses: `<prefix>_<label>_<pid>_<time>`. */
 export const uniqueSchemaName = (prefix: string, label: string): string =>
   assertSchemaName(`${prefix}_${label}_${process.pid}_${Date.now().toString(36)}`);
+
+/** `url` naming another database of the same server (`postgres://host/test` → `postgres://host/<database>`). */
+export const postgresDatabaseUrl = (url: string, database: string): string => {
+  const parsed = new URL(url);
+  parsed.pathname = `/${assertSchemaName(database)}`;
+  return parsed.toString();
+};
+
+const onServer = async (url: string, sql: string): Promise<void> => {
+  const driver = postgresDriver({ connectionString: url, maxConnections: 1 });
+  try {
+    await driver.query(sql);
+  } finally {
+    await driver.close();
+  }
+};
+
+/**
+ * A database of its own on the server of `url`, for tests and benches that run whole processes
+ * (whose stores use the default schema): created afresh (one a former run left is dropped
+ * first); answers its URL. Drop it with dropPostgresDatabase.
+ */
+export const createPostgresDatabase = async (url: string, database: string): Promise<string> => {
+  await dropPostgresDatabase(url, database);
+  await onServer(url, `CREATE DATABASE ${assertSchemaName(database)}`);
+  return postgresDatabaseUrl(url, database);
+};
+
+/** Drops a database made by createPostgresDatabase, closing the connections still open to it. */
+export const dropPostgresDatabase = (url: string, database: string): Promise<void> =>
+  onServer(url, `DROP DATABASE IF EXISTS ${assertSchemaName(database)} WITH (FORCE)`);

@@ -24,8 +24,19 @@ class Tallies extends DurableReadModel {
   readonly byType = this.documents<{ seen: number }>('by-type');
   restoredTimes = 0;
 
-  constructor(source: ReadModelSource, projections: ProjectionStore, version = 1, pageSize = 1_000) {
-    super(source, projections, { name: 'tallies', version, categories: ['tally'] }, { maxStalenessMs: 0, pageSize });
+  constructor(
+    source: ReadModelSource,
+    projections: ProjectionStore,
+    version = 1,
+    pageSize = 1_000,
+    options: { checkpointIntervalMs?: number; now?: () => number } = {},
+  ) {
+    super(
+      source,
+      projections,
+      { name: 'tallies', version, categories: ['tally'] },
+      { maxStalenessMs: 0, pageSize, ...options },
+    );
     this.tallies = this.streamViews<Tally>('tallies', {
       accepts: (event) => event.streamName.startsWith('tally-'),
       project: (known, event) => ({
@@ -179,6 +190,31 @@ describe('a durable read model', () => {
     await restarted.ensureFresh();
     expect(restarted.counts()['tally-f1']).toBe(2);
     expect(seen.events).toBe(0);
+  });
+
+  it('commits a checkpoint that only passed other categories at most once an interval, documents at once, all on flush', async () => {
+    const projections = await projectionsOn();
+    let clock = 0;
+    const model = new Tallies(store, projections, 1, 1_000, { checkpointIntervalMs: 1_000, now: () => clock });
+    await appendTally('tally-i1', 'One');
+    await model.ensureFresh(); // a document changed: committed
+    const stored = async () => (await projections.checkpoints()).get('tallies')?.position;
+    const first = await stored();
+    expect(first).toBeDefined();
+    await appendTally('other-i1', 'Noise');
+    clock = 10;
+    await model.ensureFresh(); // only other categories since: not yet
+    expect(await stored()).toEqual(first);
+    clock = 2_000;
+    await model.ensureFresh(); // the interval has gone by
+    const second = await stored();
+    expect(second!.commit > first!.commit || second!.prepare > first!.prepare).toBe(true);
+    await appendTally('other-i1', 'Noise');
+    clock = 2_010;
+    await model.ensureFresh();
+    expect(await stored()).toEqual(second);
+    await model.flush(); // before the process stops: everything
+    expect(await stored()).not.toEqual(second);
   });
 
   it('rebuilds from zero on demand, idempotently, reporting its progress, while reads wait for it', async () => {

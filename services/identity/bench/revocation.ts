@@ -16,11 +16,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { below, positiveWholeSetting, summarizeLatencies, type BenchResult } from '@workshare/bench';
-import { NatsEventBus } from '@workshare/bus';
-import { openEventStore, postgresDriver } from '@workshare/eventstore';
+import { deleteStreams, NatsEventBus } from '@workshare/bus';
+import { createPostgresDatabase, dropPostgresDatabase, openEventStore } from '@workshare/eventstore';
 import { checkHealth, createClient, IdentityTokenVerifierClient, type Caller } from '@workshare/grpc';
 import { identityV1 } from '@workshare/proto';
 import { freePort, listenForAccessRevocations, spawnServiceProcess, waitForService } from '@workshare/service-host';
@@ -31,21 +29,6 @@ const PASSWORD = 'bench password, long enough';
 const TARGET_MS = 1_000;
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-const withDatabase = (url: string, database: string): string => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-};
-
-const adminQuery = async (url: string, sql: string): Promise<void> => {
-  const driver = postgresDriver({ connectionString: url, maxConnections: 1 });
-  try {
-    await driver.query(sql);
-  } finally {
-    await driver.close();
-  }
-};
-
 const coordinates = (caller: Caller): boolean => caller.roles.some((r) => r.role === 'coordinator');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -55,25 +38,16 @@ export const benchRevocation = async (): Promise<BenchResult[]> => {
   const rounds = positiveWholeSetting('BENCH_REVOCATIONS', 100);
   const id = `${process.pid}_${randomBytes(3).toString('hex')}`;
   const database = `identity_bench_revocation_${id}`;
-  const storeUrl = withDatabase(databaseUrl, database);
   const stream = `BENCH_REVOCATION_${id}`;
   const prefix = `benchrevocation_${id}`;
   const masterKey = randomBytes(32).toString('base64');
   const log = createLogger('bench', { level: 'silent' });
   console.log(`identity bench: revocation across processes, ${rounds} rounds (PostgreSQL, NATS at ${natsUrl})`);
 
-  await adminQuery(databaseUrl, `CREATE DATABASE ${database}`);
+  const storeUrl = await createPostgresDatabase(databaseUrl, database);
   const cleanups: (() => Promise<unknown>)[] = [
-    () => adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-    async () => {
-      const nc = await connect({ servers: natsUrl });
-      try {
-        const jsm = await jetstreamManager(nc);
-        for (const name of [stream, `KV_${stream}_ledger`]) await jsm.streams.delete(name).catch(() => false);
-      } finally {
-        await nc.close();
-      }
-    },
+    () => dropPostgresDatabase(databaseUrl, database),
+    () => deleteStreams(natsUrl, [stream, `KV_${stream}_ledger`]),
   ];
   try {
     const bootstrap = await openIdentityService({ env: { IDENTITY_MASTER_KEY: masterKey }, storeUrl });

@@ -28,7 +28,6 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
-import pg from 'pg';
 import {
   atSteadyRate,
   below,
@@ -43,7 +42,7 @@ import {
 } from '@workshare/bench';
 import { ensureStream, NatsEventBus } from '@workshare/bus';
 import type { EventStore } from '@workshare/eventsourcing';
-import { openEventStore } from '@workshare/eventstore';
+import { createPostgresDatabase, dropPostgresDatabase, openEventStore } from '@workshare/eventstore';
 import { createLogger } from '@workshare/telemetry/logger';
 import { DEFAULT_LEASE_RETRY_MS } from '../src/config.js';
 import { HOLDS_LEASE, STANDING_BY, startReplica, type Replica, type ReplicaSettings } from './replicas.js';
@@ -73,22 +72,6 @@ const waitFor = async (what: string, check: () => boolean | Promise<boolean>, ti
   while (!(await check())) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(1);
-  }
-};
-
-const withDatabase = (url: string, database: string): string => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-};
-
-const adminQuery = async (sql: string): Promise<void> => {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 };
 
@@ -330,9 +313,7 @@ const main = async (): Promise<void> => {
   console.log(
     `relay bench: NATS ${natsUrl}; PostgreSQL database ${DATABASE}; ${config.failovers} failovers (lease asked for every ${config.retryMs} ms); latency at ${formatNumber(config.rate)} events/s for ${config.latencyMs / 1000} s`,
   );
-  await adminQuery(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE ${DATABASE}`);
-  const storeUrl = withDatabase(databaseUrl, DATABASE);
+  const storeUrl = await createPostgresDatabase(databaseUrl, DATABASE);
   const store = await openEventStore(storeUrl, { maxConnections: 16 });
   const nc = await connect({ servers: natsUrl, name: 'relay-bench' });
   const jsm = await jetstreamManager(nc);
@@ -370,7 +351,7 @@ const main = async (): Promise<void> => {
     for (const name of [stream, `KV_${stream}_ledger`]) await jsm.streams.delete(name).catch(() => false);
     await nc.close();
     await store.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await dropPostgresDatabase(databaseUrl, DATABASE);
   }
   recordResults(results);
   const missed = results.filter((r) => !r.met);

@@ -13,7 +13,12 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { NatsEventBus, type BusSubscription } from '@workshare/bus';
 import { GENESIS_HASH, type EventStore } from '@workshare/eventsourcing';
-import { openEventStore } from '@workshare/eventstore';
+import {
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  openEventStore,
+  postgresDatabaseUrl,
+} from '@workshare/eventstore';
 import { createLogger } from '@workshare/telemetry/logger';
 import { deleteStreams, describeNeeding } from '../../../libs/bus/test/support/nats.js';
 import {
@@ -39,12 +44,6 @@ const eventually = async (what: string, check: () => boolean | Promise<boolean>,
   }
 };
 
-const withDatabase = (url: string, database: string): string => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-};
-
 describeNeeding(
   'relay replicas (PostgreSQL lease, NATS JetStream)',
   { NATS_URL: natsUrl, DATABASE_URL: databaseUrl },
@@ -55,7 +54,7 @@ describeNeeding(
       const stream = `RELAY_FAILOVER_${id}`;
       const settings: ReplicaSettings = {
         packageRoot: path.resolve(__dirname, '..'),
-        storeUrl: withDatabase(found.DATABASE_URL, database),
+        storeUrl: postgresDatabaseUrl(found.DATABASE_URL, database),
         natsUrl: found.NATS_URL,
         stream,
         subjectPrefix: `relayfailover_${id}`,
@@ -63,7 +62,7 @@ describeNeeding(
         leaseRetryMs: RETRY_MS,
       };
       const replicas: Replica[] = [];
-      let admin: pg.Client;
+      let created = false;
       let store: EventStore;
       let bus: NatsEventBus;
       let sub: BusSubscription;
@@ -102,9 +101,8 @@ describeNeeding(
       };
 
       beforeAll(async () => {
-        admin = new pg.Client({ connectionString: found.DATABASE_URL });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${database}`);
+        await createPostgresDatabase(found.DATABASE_URL, database);
+        created = true;
         store = await openEventStore(settings.storeUrl, { maxConnections: 4 });
         bus = NatsEventBus.start({ url: found.NATS_URL, stream, subjectPrefix: settings.subjectPrefix, log: quiet });
         await bus.ready;
@@ -121,10 +119,7 @@ describeNeeding(
         await sub?.stop();
         await bus?.close();
         await store?.close();
-        if (admin) {
-          await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-          await admin.end();
-        }
+        if (created) await dropPostgresDatabase(found.DATABASE_URL, database);
         await deleteStreams(found.NATS_URL, [stream, `KV_${stream}_ledger`]);
       }, 60_000);
 

@@ -24,7 +24,7 @@ import {
   type BenchResult,
 } from '@workshare/bench';
 import { checkHealth } from '@workshare/grpc';
-import { openEventStore, postgresDriver } from '@workshare/eventstore';
+import { createPostgresDatabase, dropPostgresDatabase, openEventStore } from '@workshare/eventstore';
 import { freePort, spawnServiceProcess, waitForService } from '@workshare/service-host';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,25 +35,9 @@ const BATCH = 1_000;
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const database = `bench_restart_${process.pid}`;
-const withDatabase = (url: string, name: string): string => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-};
-const benchUrl = withDatabase(databaseUrl, database);
-
-const admin = async (sql: string): Promise<void> => {
-  const driver = postgresDriver({ connectionString: withDatabase(databaseUrl, 'postgres'), maxConnections: 1 });
-  try {
-    await driver.query(sql);
-  } finally {
-    await driver.close();
-  }
-};
-
 /** Appends `count` events of other services' categories, in batches, four appenders at once. */
-const appendOthers = async (count: number, offset: number): Promise<void> => {
-  const store = await openEventStore(benchUrl, { maxConnections: 4 });
+const appendOthers = async (url: string, count: number, offset: number): Promise<void> => {
+  const store = await openEventStore(url, { maxConnections: 4 });
   const progress = createProgress({ label: '  appending other categories', total: count, unit: 'events' });
   let next = 0;
   const batches = Math.ceil(count / BATCH);
@@ -79,11 +63,11 @@ const appendOthers = async (count: number, offset: number): Promise<void> => {
 };
 
 /** Starts the service, waits until it serves, reads its peak RSS, stops it: ms to ready and peak bytes. */
-const startOnce = async (): Promise<{ ms: number; peakBytes: number }> => {
+const startOnce = async (url: string): Promise<{ ms: number; peakBytes: number }> => {
   const port = await freePort();
   const started = performance.now();
   const child = spawnServiceProcess(packageRoot, {
-    EVENTSTORE_URL: benchUrl,
+    EVENTSTORE_URL: url,
     NATS_URL: natsUrl,
     GRPC_PORT: String(port),
     GRPC_HOST: '127.0.0.1',
@@ -108,9 +92,9 @@ const startOnce = async (): Promise<{ ms: number; peakBytes: number }> => {
 };
 
 /** The faster of two starts (the first may pay for cold caches), with its peak. */
-const measure = async (): Promise<{ ms: number; peakBytes: number }> => {
-  const first = await startOnce();
-  const second = await startOnce();
+const measure = async (url: string): Promise<{ ms: number; peakBytes: number }> => {
+  const first = await startOnce(url);
+  const second = await startOnce(url);
   return first.ms <= second.ms ? first : second;
 };
 
@@ -133,17 +117,16 @@ const main = async (): Promise<void> => {
   console.log(
     `team scheduling restart bench: ${formatNumber(BASELINE_EVENTS)} then ${formatNumber(total)} events of other categories`,
   );
-  await admin(`DROP DATABASE IF EXISTS ${database}`);
-  await admin(`CREATE DATABASE ${database}`);
+  const url = await createPostgresDatabase(databaseUrl, database);
   try {
-    await startOnce(); // the first start: migrations, the roster's first checkpoint
-    await appendOthers(BASELINE_EVENTS, 0);
-    const baseline = await measure();
+    await startOnce(url); // the first start: migrations, the roster's first checkpoint
+    await appendOthers(url, BASELINE_EVENTS, 0);
+    const baseline = await measure(url);
     console.log(
       `  restart after ${formatNumber(BASELINE_EVENTS)}: ${baseline.ms.toFixed(0)} ms, peak RSS ${(baseline.peakBytes / 2 ** 20).toFixed(0)} MB`,
     );
-    await appendOthers(total - BASELINE_EVENTS, BASELINE_EVENTS / BATCH);
-    const long = await measure();
+    await appendOthers(url, total - BASELINE_EVENTS, BASELINE_EVENTS / BATCH);
+    const long = await measure(url);
     console.log(
       `  restart after ${formatNumber(total)}: ${long.ms.toFixed(0)} ms, peak RSS ${(long.peakBytes / 2 ** 20).toFixed(0)} MB`,
     );
@@ -165,7 +148,7 @@ const main = async (): Promise<void> => {
     ];
     recordResults(results);
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await dropPostgresDatabase(databaseUrl, database);
   }
 };
 

@@ -1,5 +1,11 @@
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstreamManager,
+  type JetStreamManager,
+  type StreamInfo,
+} from '@nats-io/jetstream';
+import { connect, nanos } from '@nats-io/transport-node';
 
 export const isApiError = (error: unknown, code: number): boolean =>
   error instanceof JetStreamApiError && error.code === code;
@@ -61,4 +67,19 @@ export const ensureStream = async (
     });
   }
   return info;
+};
+
+/**
+ * Deletes JetStream streams (a bus's stream and its ledger's `KV_<stream>_ledger`, say) on a
+ * connection of its own, for tests and benches that run a platform apart on a shared server; a
+ * stream that is not there is no error.
+ */
+export const deleteStreams = async (url: string, names: readonly string[]): Promise<void> => {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for (const name of names) await jsm.streams.delete(name).catch(() => false);
+  } finally {
+    await nc.close();
+  }
 };

@@ -5,8 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 
 /** A name of its own for one test file (stream, subject prefix, ledger), so parallel runs never collide. */
 export const uniqueName = (label: string): string => `${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -61,12 +59,4 @@ export const freePort = (): Promise<number> =>
   });
 
 /** Deletes the streams a test file made (its event stream and its ledger bucket). */
-export const deleteStreams = async (url: string, names: readonly string[]): Promise<void> => {
-  const nc: NatsConnection = await connect({ servers: url });
-  try {
-    const jsm = await jetstreamManager(nc);
-    for (const name of names) await jsm.streams.delete(name).catch(() => false);
-  } finally {
-    await nc.close();
-  }
-};
+export { deleteStreams } from '../../src/nats/streams.js';
