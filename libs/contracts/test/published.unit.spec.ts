@@ -101,8 +101,8 @@ describe('parsePublished', () => {
 
   it('refuses a schema version that is not published', () => {
     expect(
-      parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, recorded('JobAccepted', jobAccepted(), { schemaVersion: 2 })),
-    ).toMatchObject({ ok: false, error: { code: 'contract.unsupported_version', schemaVersion: 2 } });
+      parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, recorded('JobAccepted', jobAccepted(), { schemaVersion: 3 })),
+    ).toMatchObject({ ok: false, error: { code: 'contract.unsupported_version', schemaVersion: 3 } });
   });
 
   it.each([

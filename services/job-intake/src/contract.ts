@@ -20,6 +20,7 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './application/paging.js';
 export {
   JOB_INTAKE_PUBLISHED_EVENTS as PUBLISHED_EVENTS,
   JobAcceptedV1,
+  JobAcceptedV2,
   JobCancelledV1,
   JobInspectedV1,
 } from '@workshare/contracts';

@@ -15,6 +15,7 @@ import {
   JOB_EVENT_TYPES,
   jobDecider,
   jobStream,
+  jobUpcaster,
   WORK_CATEGORIES,
   type JobCommand,
   type JobEvent,
@@ -29,11 +30,11 @@ const run = (commands: readonly JobCommand[]): JobEvent[] =>
     [],
   );
 
-/** A decided event as the store records it (schema version 1, on the job's stream). */
+/** A decided event as the store records it (at the schema version job intake writes, on the job's stream). */
 const recorded = (event: JobEvent, index: number): RecordedEvent => ({
   id: `01900000-0000-7000-8000-${String(index).padStart(12, '0')}`,
   type: event.type,
-  schemaVersion: 1,
+  schemaVersion: jobUpcaster.currentVersion!(event.type),
   streamName: jobStream(event.data.jobId),
   streamVersion: index,
   position: { commit: BigInt(index), prepare: BigInt(index) },
@@ -89,6 +90,20 @@ describe('job intake’s published events', () => {
       const result = parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, recorded(event, index));
       expect({ type: event.type, result: result.ok ? 'ok' : result.error }).toEqual({ type: event.type, result: 'ok' });
     }
+  });
+
+  it('an accepted job is published at version 2 with its pricing, fee and payment date (what settlement bills from)', () => {
+    const hourly = run([
+      submit({ pricing: { kind: 'hourly', hourlyRateYen: 1_500n } }),
+      quote,
+      { type: 'AcceptQuote', by: business, at: NOW },
+    ]);
+    const accepted = hourly.find((e) => e.type === 'JobAccepted')!;
+    const result = parsePublished(JOB_INTAKE_PUBLISHED_EVENTS, recorded(accepted, 0));
+    expect(result.ok && result.value.schemaVersion).toBe(2);
+    expect(
+      result.ok && result.value.type === 'JobAccepted' && result.value.schemaVersion === 2 && result.value.data,
+    ).toMatchObject({ pricing: { kind: 'hourly', hourlyRateYen: '1500' }, feeYen: '220000' });
   });
 
   it('an internal event is not published', () => {

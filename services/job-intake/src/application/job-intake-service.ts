@@ -15,6 +15,7 @@ import {
   isJob,
   jobDecider,
   jobStream,
+  jobUpcaster,
   JOB_STATUSES,
   type AcceptedTerms,
   type JobCommand,
@@ -154,7 +155,7 @@ export class JobIntakeService {
   }
 
   constructor(private readonly options: JobIntakeServiceOptions) {
-    this.jobs = new CommandHandler({ store: options.store, decider: jobDecider });
+    this.jobs = new CommandHandler({ store: options.store, decider: jobDecider, upcast: jobUpcaster });
     this.board = new JobBoard(
       options.store,
       options.projections,

@@ -13,6 +13,7 @@ import {
   assertStorableText,
   characterCount,
   coordinates,
+  createUpcaster,
   DomainError,
   ForbiddenError,
   isOperator,
@@ -207,7 +208,11 @@ export type JobQuoted = {
   };
 };
 
-/** Carries everything task decomposition needs to propose a plan. */
+/**
+ * Carries everything task decomposition needs to propose a plan, and what settlement bills from:
+ * the pricing (written since schema version 2: a version-1 event has none), the fee and the
+ * order terms' dates.
+ */
 export type JobAccepted = {
   readonly type: 'JobAccepted';
   readonly data: {
@@ -220,6 +225,8 @@ export type JobAccepted = {
     skills: string[];
     deadline: string;
     estimatedMinutes: number;
+    /** Absent from version-1 events (written before settlement read it). */
+    pricing?: PricingData;
     feeYen: string;
     deliveryDate: string;
     inspectionDate: string;
@@ -538,6 +545,7 @@ const accept = (command: AcceptQuote, job: Job): JobEvent[] => {
         skills: [...job.skills],
         deadline: job.deadline.toISOString(),
         estimatedMinutes: offered.estimatedMinutes,
+        pricing: pricingOf(job.pricing),
         feeYen: terms.feeYen.toString(),
         deliveryDate: terms.deliveryDate.toISOString(),
         inspectionDate: terms.inspectionDate.toISOString(),
@@ -633,6 +641,12 @@ export const decide = (command: JobCommand, state: JobState): JobEvent[] => {
       return cancel(command, job);
   }
 };
+
+/**
+ * The schema versions job intake writes: JobAccepted at 2 since it carries the pricing (a
+ * version-1 event reads as it is: evolve takes nothing from the fields version 2 added).
+ */
+export const jobUpcaster = createUpcaster({ JobAccepted: { 1: (data) => data } });
 
 // ---- evolve ---------------------------------------------------------------------------------
 

@@ -94,6 +94,7 @@ export const accepted = (): JobEvent => ({
     skills: ['transcription'],
     deadline: DEADLINE.toISOString(),
     estimatedMinutes: 900,
+    pricing: { kind: 'fixed_price' },
     feeYen: '220000',
     deliveryDate: DELIVERY.toISOString(),
     // Delivered 15 June 17:00 Tokyo: inspected by 25 June; paid on 31 July (Tokyo), the last day of the next month.
