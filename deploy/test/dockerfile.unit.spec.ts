@@ -131,4 +131,12 @@ describe('deploy/Dockerfile.dockerignore', () => {
   ])('keeps %s in the build context', (file) => {
     expect(isIgnored(rules, file)).toBe(false);
   });
+
+  it('gives settlement’s image the Japanese font its PDFs are written in (Debian’s IPAexGothic), and no other image', () => {
+    const runtime = runs(stage('runtime'));
+    expect(runtime).toMatch(
+      /if \[ "\$\{SERVICE\}" = "settlement" \]; then[^]*apt-get install[^]*fonts-ipaexfont-gothic/,
+    );
+    expect(runtime).toContain('test -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf');
+  });
 });
