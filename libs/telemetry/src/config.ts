@@ -15,8 +15,8 @@ export const SERVICE_METRICS_PORTS: Readonly<Record<string, number>> = Object.fr
   'team-scheduling': 9468,
   gateway: 9469,
   relay: 9470,
-  'time-tracking': 9471,
-  settlement: 9472,
+  'time-tracking': 9472,
+  settlement: 9473,
 });
 
 /** The port `/metrics` takes by default in a process of this service name. */

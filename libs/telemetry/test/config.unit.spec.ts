@@ -63,6 +63,8 @@ describe('metrics endpoint', () => {
       ['team-scheduling', 9468],
       ['gateway', 9469],
       ['relay', 9470],
+      ['time-tracking', 9472],
+      ['settlement', 9473],
     ]);
     for (const [name, port] of ports) {
       expect(defaultMetricsPortOf(name)).toBe(port);
