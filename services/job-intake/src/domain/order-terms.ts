@@ -10,8 +10,9 @@ import { addTokyoDays, lastDayOfNextTokyoMonth, startOfTokyoDay } from '@worksha
 export const INSPECTION_PERIOD_DAYS = 10;
 
 /**
- * フリーランス法 §4: a contractor is paid within 60 days of the day her work is received. The
- * payment date is never later than the delivery date plus this many days.
+ * フリーランス法 §4: a contractor is paid within 60 days of the day her work is received, that
+ * day counting as day 1 (初日算入): the payment date is never later than day 60, the Tokyo day of
+ * delivery plus MAX_PAYMENT_DAYS − 1 (delivered on 1 July: paid by 29 August).
  */
 export const MAX_PAYMENT_DAYS = 60;
 
@@ -20,14 +21,15 @@ export const inspectionDateFor = (deliveryDate: Date): Date => addTokyoDays(deli
 
 /**
  * 月末締め翌月末払い: work delivered in a Tokyo month is paid on the last day of the next Tokyo
- * month; but never later than the Tokyo day of delivery + 60 days, which the law forbids (a
- * delivery on 1 December would otherwise be paid on 31 January, 61 days on). The payment date
- * is a Tokyo calendar day, given as its 00:00 Asia/Tokyo, so it is at most 60 days after the
- * delivery and never before it.
+ * month; but never later than day 60 counting the Tokyo day of delivery as day 1, the strict
+ * reading of the law (a delivery on 1 July would otherwise be paid on 31 August, day 62; the
+ * order terms do not lean on the Fair Trade Commission's two-month reading of a monthly close,
+ * which settlement may apply to the close itself). The payment date is a Tokyo calendar day,
+ * given as its 00:00 Asia/Tokyo, so it is at most 59 days after the delivery and never before it.
  */
 export const paymentDateFor = (deliveryDate: Date): Date => {
   const monthEnd = lastDayOfNextTokyoMonth(deliveryDate);
-  const cap = startOfTokyoDay(addTokyoDays(deliveryDate, MAX_PAYMENT_DAYS));
+  const cap = startOfTokyoDay(addTokyoDays(deliveryDate, MAX_PAYMENT_DAYS - 1));
   return monthEnd.getTime() <= cap.getTime() ? monthEnd : cap;
 };
 
