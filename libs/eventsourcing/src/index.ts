@@ -18,3 +18,4 @@ export * from './context.js';
 export * from './text.js';
 export * from './skills.js';
 export * from './retry.js';
+export * from './registration-number.js';
