@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@workshare/time';
 import { eventMetadataOf, type CommandContext } from './context.js';
 import { fold, type Decider } from './decider.js';
 import { retryDelayMs } from './retry.js';
@@ -15,6 +16,11 @@ export interface CommandHandlerOptions<Command, Event extends DomainEvent, State
   maxRetries?: number;
   /** Base delay between retries in ms; doubled each time, with jitter (default 5). */
   retryDelayMs?: number;
+  /**
+   * The clock of the service this handler decides for: the events' occurred-at (default
+   * systemClock). A command's own `now` (HandleOptions) comes first.
+   */
+  now?: Clock;
 }
 
 export interface HandleOptions {
@@ -32,8 +38,8 @@ export interface HandleOptions {
    * instead of retried: the caller saw a stale state.
    */
   expectedVersion?: number | 'no_stream';
-  /** Clock for occurred-at (tests pass a fixed one). */
-  now?: () => Date;
+  /** Clock for occurred-at (default the handler's, see CommandHandlerOptions.now; tests pass a fixed one). */
+  now?: Clock;
   /**
    * The command creates its stream (a fresh id): decide on the initial state without reading
    * the stream and append with `no_stream`. Should the stream exist after all (a retried
@@ -94,7 +100,7 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
     options: HandleOptions = {},
   ): Promise<HandleResult<Event, State>> {
     const { decider, store } = this.options;
-    const now = options.now ?? (() => new Date());
+    const now = options.now ?? this.options.now ?? systemClock;
     for (let attempt = 0; ; attempt++) {
       const assumeNew = attempt === 0 && options.assumeNewStream === true && options.expectedVersion === undefined;
       const {

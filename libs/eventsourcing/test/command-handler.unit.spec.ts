@@ -119,6 +119,24 @@ describe('CommandHandler', () => {
       expect(result.state).toEqual({ holder: 'ken', completed: true });
     });
 
+    it("reads occurred-at from the handler's clock, a command's own clock coming first; the ids stay on the real time", async () => {
+      // given
+      const store = new InMemoryEventStore();
+      const past = new Date('2026-11-04T01:00:00.000Z');
+      const handler = handlerOn(store, { now: () => past });
+      const before = Date.now();
+
+      // when
+      await handler.handle(STREAM, assign('t1', 'hanako'));
+      await handler.handle(STREAM, complete('t1', 'hanako'), { now });
+
+      // then
+      const [first, second] = store.stored(STREAM);
+      expect(first?.occurredAt).toEqual(past);
+      expect(second?.occurredAt).toEqual(NOW);
+      expect(uuidv7Time(first!.id).getTime()).toBeGreaterThanOrEqual(before);
+    });
+
     it('gives new events UUIDv7 ids and the clock time, and keeps the hash chain intact', async () => {
       // given
       const store = new InMemoryEventStore();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '@workshare/eventsourcing';
+import { systemClock, type Clock } from '@workshare/time';
 import { LRUCache } from 'lru-cache';
 
 /** At most `max` attempts per key within `windowMs`. */
@@ -11,8 +12,11 @@ export interface AttemptWindow {
 export interface AttemptCounterOptions {
   /** How many keys are followed at once (default 100,000; the least recently used are dropped). */
   readonly maxKeys?: number;
-  /** Clock in ms (tests pass their own). */
-  readonly now?: () => number;
+  /**
+   * The platform's clock, which the windows are counted on (default systemClock; the platform
+   * run at a simulated time passes its own, tests too).
+   */
+  readonly now?: Clock;
 }
 
 interface Count {
@@ -27,7 +31,7 @@ interface Count {
  */
 export class AttemptCounter {
   private readonly counts: LRUCache<string, Count>;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(
     readonly window: AttemptWindow,
@@ -37,8 +41,12 @@ export class AttemptCounter {
       throw new TypeError(`max ${window.max} is not a whole number ≥ 1`);
     if (!Number.isFinite(window.windowMs) || window.windowMs <= 0)
       throw new TypeError(`windowMs ${window.windowMs} is not a duration > 0`);
-    this.now = options.now ?? Date.now;
+    this.clock = options.now ?? systemClock;
     this.counts = new LRUCache({ max: options.maxKeys ?? 100_000 });
+  }
+
+  private now(): number {
+    return this.clock().getTime();
   }
 
   private current(key: string): Count | undefined {

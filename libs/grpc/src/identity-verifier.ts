@@ -1,4 +1,5 @@
 import { DomainError } from '@workshare/eventsourcing';
+import { systemClock, type Clock } from '@workshare/time';
 import { LRUCache } from 'lru-cache';
 import { identityV1 } from '@workshare/proto';
 import {
@@ -30,6 +31,13 @@ export interface IdentityTokenVerifierOptions {
   readonly revocationSettleMs?: number;
   /** How many verified tokens are remembered (default 10,000; the least recently used are dropped first). */
   readonly maxEntries?: number;
+  /**
+   * The platform's clock, which a token's expiry is read against (default systemClock; the
+   * platform run at a simulated time passes its own, the one identity signs and checks with): an
+   * answer is never used once its token has expired by it.
+   */
+  readonly clock?: Clock;
+  /** The real time in ms, which the memory's own timing is counted on (`cacheTtlMs`, the settling); tests pass their own. */
   readonly now?: () => number;
   /** Client settings for the calls to identity (deadline, retries). */
   readonly client?: Omit<CreateClientOptions, 'token'>;
@@ -65,7 +73,7 @@ interface Verified {
   readonly caller: Caller;
   readonly sessionId: string | undefined;
   readonly tokenId: string | undefined;
-  /** When it expires (ms since the epoch). */
+  /** When it expires (ms since the epoch, by the platform's clock). */
   readonly expiresAt: number;
 }
 
@@ -105,6 +113,7 @@ export class IdentityTokenVerifierClient implements TokenVerifier, AccessRevocat
   private readonly ttlMs: number;
   private readonly settleMs: number;
   private readonly now: () => number;
+  private readonly clock: Clock;
   /**
    * Verified tokens, each kept until the earlier of its expiry and `cacheTtlMs` from its check,
    * the least recently used dropped beyond `maxEntries`. A refusal or an outage is not kept.
@@ -128,6 +137,7 @@ export class IdentityTokenVerifierClient implements TokenVerifier, AccessRevocat
     this.ttlMs = options.cacheTtlMs ?? DEFAULT_VERIFIED_TTL_MS;
     this.settleMs = options.revocationSettleMs ?? DEFAULT_REVOCATION_SETTLE_MS;
     this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     const now = this.now;
     this.verified = new LRUCache<string, Verified>({
       max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
@@ -149,7 +159,10 @@ export class IdentityTokenVerifierClient implements TokenVerifier, AccessRevocat
 
   async verify(token: string): Promise<Caller> {
     const known = this.verified.get(token);
-    if (known !== undefined) return known.caller;
+    if (known !== undefined) {
+      if (known.expiresAt > this.clock().getTime()) return known.caller;
+      this.verified.delete(token); // expired by the platform's clock (one that jumped ahead)
+    }
     let pending = this.inFlight.get(token);
     if (pending === undefined) {
       const asking = this.fetch(token);
@@ -172,7 +185,8 @@ export class IdentityTokenVerifierClient implements TokenVerifier, AccessRevocat
     const askedAt = this.now();
     const answer = await this.ask(token);
     const now = this.now();
-    let until = Math.min(answer.expiresAt, now + this.ttlMs);
+    // The token's remaining life by the platform's clock, trusted at most `cacheTtlMs` of real time.
+    let until = now + Math.min(answer.expiresAt - this.clock().getTime(), this.ttlMs);
     const revoked = this.lastRevocationOf(answer);
     // Revoked while this was asked, or just before (identity's replicas may lag a moment): the
     // answer stands only until the revocation has settled, then identity is asked again.
@@ -197,7 +211,7 @@ export class IdentityTokenVerifierClient implements TokenVerifier, AccessRevocat
       caller,
       sessionId: response.sessionId || undefined,
       tokenId: response.tokenId || undefined,
-      expiresAt: response.expiresAt?.getTime() ?? this.now(),
+      expiresAt: response.expiresAt?.getTime() ?? this.clock().getTime(),
     };
   }
 

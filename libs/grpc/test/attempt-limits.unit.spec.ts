@@ -15,7 +15,7 @@ const isWrong = (error: unknown) => error instanceof DomainError && error.code =
 describe('AttemptCounter', () => {
   it('blocks a key at its limit until the window that opened with its first attempt closes', () => {
     let now = 0;
-    const counter = new AttemptCounter({ max: 3, windowMs: 1_000 }, { now: () => now });
+    const counter = new AttemptCounter({ max: 3, windowMs: 1_000 }, { now: () => new Date(now) });
     for (let i = 0; i < 3; i++) {
       expect(counter.blockedForMs('a')).toBe(0);
       counter.count('a');
@@ -35,7 +35,7 @@ describe('AttemptCounter', () => {
 describe('LoginAttemptLimiter', () => {
   it('refuses an account after its failures, the right password too, with a stable code and when to come back', async () => {
     let now = 0;
-    const limiter = new LoginAttemptLimiter(DEFAULT_LOGIN_ATTEMPT_LIMITS, { now: () => now });
+    const limiter = new LoginAttemptLimiter(DEFAULT_LOGIN_ATTEMPT_LIMITS, { now: () => new Date(now) });
     const attempt = { email: 'Yoko@Fujisato.example', address: '203.0.113.9' };
     const outcomes: string[] = [];
     for (let i = 0; i < 200; i++) {

@@ -28,6 +28,8 @@ const asked: string[] = [];
 let delayMs = 0;
 /** Called when an answer has been computed, before it is sent (a test revokes there). */
 let beforeAnswer: (() => void) | undefined;
+/** When the double's tokens expire (default: 15 minutes from the real time). */
+let expiryOf: (() => Date) | undefined;
 
 beforeAll(async () => {
   server = new Server();
@@ -47,7 +49,7 @@ beforeAll(async () => {
       }
       const response = identityV1.VerifyTokenResponse.fromPartial({
         caller: { subject: holder.subject, roles: [...holder.roles] },
-        expiresAt: new Date(Date.now() + 15 * 60_000),
+        expiresAt: expiryOf?.() ?? new Date(Date.now() + 15 * 60_000),
         sessionId: holder.session,
         tokenId: holder.tokenId,
       });
@@ -72,6 +74,7 @@ beforeEach(() => {
   asked.length = 0;
   delayMs = 0;
   beforeAnswer = undefined;
+  expiryOf = undefined;
   holders.set('yuki-1', { subject: 'yuki', session: 's1', tokenId: 'j1', roles: [MEMBER, COORDINATOR] });
   holders.set('yuki-2', { subject: 'yuki', session: 's2', tokenId: 'j2', roles: [MEMBER, COORDINATOR] });
   holders.set('hana-1', { subject: 'hana', session: 's3', tokenId: 'j3', roles: [MEMBER] });
@@ -174,6 +177,33 @@ describe('IdentityTokenVerifierClient', () => {
       expect(asked).toEqual(['yuki-1', 'yuki-1']);
     } finally {
       verifier.close();
+    }
+  });
+
+  it("reads a token's expiry on the platform's clock: remembered at a simulated time in the past, forgotten once that clock passes it", async () => {
+    let simulated = Date.now() - 400 * 86_400_000;
+    const clock = () => new Date(simulated);
+    const issuedAt = simulated;
+    expiryOf = () => new Date(issuedAt + 15 * 60_000);
+    const verifier = new IdentityTokenVerifierClient({ identityAddress: address, clock });
+    const onRealTime = new IdentityTokenVerifierClient({ identityAddress: address });
+    try {
+      await verifier.verify('yuki-1');
+      await verifier.verify('yuki-1');
+      expect(asked).toEqual(['yuki-1']);
+      expect(verifier.size).toBe(1);
+      // The same answer read on the real time has long expired: never remembered.
+      await onRealTime.verify('hana-1');
+      expect(onRealTime.size).toBe(0);
+      // The platform's clock passes the token's expiry: identity is asked again (and refuses it).
+      simulated += 15 * 60_000;
+      holders.delete('yuki-1');
+      await expect(verifier.verify('yuki-1')).rejects.toMatchObject({ kind: 'unauthenticated' });
+      expect(asked).toEqual(['yuki-1', 'hana-1', 'yuki-1']);
+      expect(verifier.size).toBe(0);
+    } finally {
+      verifier.close();
+      onRealTime.close();
     }
   });
 

@@ -2,6 +2,7 @@ import type { BusSubscription, EventBus } from '@workshare/bus';
 import type { DurableReadModel, EventStore, ProjectionStore } from '@workshare/eventsourcing';
 import type { AccessRevocationListener, TokenVerifier } from '@workshare/grpc';
 import type { createLogger } from '@workshare/telemetry';
+import type { Clock } from '@workshare/time';
 import type { Env, LogLevel } from './config.js';
 
 /** A process's logger: pino (@workshare/telemetry), personal data redacted. */
@@ -45,7 +46,10 @@ export interface ServiceDefinition<Service = unknown, Config = unknown> {
   readConfig(env: Env): Config;
   /** What the runners need to know of its configuration. */
   settings(config: Config): ProcessSettings;
-  /** Opens the service (its facade and adapters) over the store it is given. */
+  /**
+   * Opens the service (its facade and adapters) over the store it is given, on the platform's
+   * clock (`deps.now`), which every decision and every event's occurredAt of the service reads.
+   */
   open(deps: OpenDeps<Config>): Promise<OpenedService<Service>>;
   /** Serves it: its gRPC API (with health and reflection), the HTTP edge, or a worker's health. */
   serve(deps: ServeDeps<Service, Config>): Promise<Served>;
@@ -84,6 +88,13 @@ export interface OpenDeps<Config> {
   readonly store: EventStore | undefined;
   readonly env: Env;
   readonly logger: ServiceLogger;
+  /**
+   * The platform's clock, given by whoever runs the platform (systemClock unless told otherwise;
+   * the launcher's one-process mode may run every service on one simulated clock): what "now"
+   * is for the service's rules, the events' occurredAt, tokens' issue and expiry, the current
+   * week. Infrastructure timing (deadlines, retries, leases, caches, ids) stays on the real time.
+   */
+  readonly now: Clock;
 }
 
 export interface OpenedService<Service> {

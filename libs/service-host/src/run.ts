@@ -3,11 +3,17 @@ import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
 import { DEFAULT_VERIFIED_TTL_MS, IdentityTokenVerifierClient } from '@workshare/grpc';
 import { createLogger, shutdownTelemetry } from '@workshare/telemetry';
+import { systemClock, type Clock } from '@workshare/time';
 import { ConfigError } from './config.js';
 import type { OpenedService, Served, ServiceDefinition } from './definition.js';
 import { listenForAccessRevocations } from './revocations.js';
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export interface RunServiceOptions {
+  /** The platform's clock, given to the service's `open` and to its token checks (default systemClock). */
+  readonly now?: Clock;
+}
 
 /**
  * A service as its own process, as a pod runs it (`node --import @workshare/telemetry/register
@@ -19,12 +25,14 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * on SIGTERM or SIGINT stops taking calls, lets those in flight finish (SHUTDOWN_GRACE_MS), stops
  * the consumers, closes the bus, the service and the store, stops telemetry and exits 0 (1 if
  * something did not stop cleanly; a second signal exits at once). Logs carry ids, never personal
- * data.
+ * data. The service runs on the system's clock unless `options.now` says otherwise.
  */
 export const runServiceProcess = async <Service, Config>(
   definition: ServiceDefinition<Service, Config>,
+  options: RunServiceOptions = {},
 ): Promise<void> => {
   const { name } = definition;
+  const now = options.now ?? systemClock;
   const fail = (message: string): never => {
     process.stderr.write(`${name} could not start: ${message}\n`);
     process.exit(1);
@@ -49,12 +57,12 @@ export const runServiceProcess = async <Service, Config>(
   }
   const verifier =
     definition.verifiesTokensWithIdentity && settings.identityAddress !== undefined
-      ? new IdentityTokenVerifierClient({ identityAddress: settings.identityAddress })
+      ? new IdentityTokenVerifierClient({ identityAddress: settings.identityAddress, clock: now })
       : undefined;
   let opened: OpenedService<Service> | undefined;
   let served: Served;
   try {
-    opened = await definition.open({ config, store, env: process.env, logger: log });
+    opened = await definition.open({ config, store, env: process.env, logger: log, now });
     served = await definition.serve({
       service: opened.service,
       config,

@@ -12,6 +12,7 @@ import {
 } from '@workshare/grpc';
 import { TEXT_INVALID_CHARACTERS, textFault } from '@workshare/eventsourcing';
 import { createLogger } from '@workshare/telemetry';
+import { systemClock, type Clock } from '@workshare/time';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -74,6 +75,12 @@ export interface GatewayOptions {
   readonly upstreamDeadlineMs?: number;
   /** Where clients reach the API, for the OpenAPI document's `servers` (default http://localhost:8080). */
   readonly publicUrl?: string;
+  /**
+   * The platform's clock (default systemClock): the current week of a member's schedule, who
+   * holds a task now, the sign-in limits, and the expiry of the tokens its own verifier remembers.
+   * The rate limit counts real time.
+   */
+  readonly now?: Clock;
 }
 
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
@@ -124,7 +131,7 @@ export const buildGateway = async (options: GatewayOptions): Promise<FastifyInst
   });
   const ownVerifier =
     options.verifier === undefined
-      ? new IdentityTokenVerifierClient({ identityAddress: options.identityAddress })
+      ? new IdentityTokenVerifierClient({ identityAddress: options.identityAddress, clock: options.now ?? systemClock })
       : undefined;
   const verifier: TokenVerifier = options.verifier ?? (ownVerifier as TokenVerifier);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
@@ -317,8 +324,9 @@ const assemble = async (
       ),
   });
 
-  const loginLimiter = new LoginAttemptLimiter(options.loginLimits);
-  await app.register(async (api) => registerRoutes(api, upstreams, { loginLimiter }));
+  const now = options.now ?? systemClock;
+  const loginLimiter = new LoginAttemptLimiter(options.loginLimits, { now });
+  await app.register(async (api) => registerRoutes(api, upstreams, { loginLimiter, now }));
 
   app.addHook('onClose', async () => release());
   await app.ready();

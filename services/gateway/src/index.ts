@@ -33,4 +33,4 @@ export {
 export { EDGE_LIMITS, SHARED_SCHEMAS } from './adapters/http/schemas.js';
 
 // The service's one definition (for runServiceProcess and the launcher).
-export { gatewayDefinition } from './service.js';
+export { gatewayDefinition, type GatewayService } from './service.js';

@@ -5,10 +5,17 @@
  * identity's access revocations, which its token cache forgets at once.
  */
 import type { ServiceDefinition } from '@workshare/service-host';
+import type { Clock } from '@workshare/time';
 import { startGateway } from './app.js';
 import { DEFAULT_PORT, readGatewayConfig, type GatewayConfig } from './config.js';
 
-export const gatewayDefinition: ServiceDefinition<GatewayConfig, GatewayConfig> = {
+/** What the gateway opens: no state of its own, only its configuration and the platform's clock. */
+export interface GatewayService {
+  readonly config: GatewayConfig;
+  readonly now: Clock;
+}
+
+export const gatewayDefinition: ServiceDefinition<GatewayService, GatewayConfig> = {
   name: 'gateway',
   protocol: 'http',
   defaultPort: DEFAULT_PORT,
@@ -28,9 +35,9 @@ export const gatewayDefinition: ServiceDefinition<GatewayConfig, GatewayConfig> 
     natsUrl: config.natsUrl,
     identityAddress: config.identityAddress,
   }),
-  // Its "service" is its configuration: the gateway holds no state of its own.
-  open: async ({ config }) => ({ service: config, close: async () => undefined }),
-  serve: async ({ config, host, port, logger, verifier }) => {
+  // Its "service" is its configuration and clock: the gateway holds no state of its own.
+  open: async ({ config, now }) => ({ service: { config, now }, close: async () => undefined }),
+  serve: async ({ service, config, host, port, logger, verifier }) => {
     const gateway = await startGateway({
       port,
       host,
@@ -43,6 +50,7 @@ export const gatewayDefinition: ServiceDefinition<GatewayConfig, GatewayConfig> 
       bodyLimitBytes: config.bodyLimitBytes,
       ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
       logger,
+      now: service.now,
     });
     return {
       port: Number(new URL(gateway.url).port),

@@ -7,6 +7,7 @@ import {
   postgresDriver,
   type SqlDriver,
 } from '@workshare/eventstore';
+import { systemClock, type Clock } from '@workshare/time';
 import { EnvelopeEncryption } from './adapters/envelope-encryption.js';
 import { DEFAULT_ISSUER, JwtTokenService } from './adapters/jwt-tokens.js';
 import { hmacEmailIndex, resolveMasterKey } from './adapters/master-key.js';
@@ -28,7 +29,11 @@ export interface OpenIdentityOptions {
   readonly keyVaultSchema?: string;
   readonly scryptCost?: ScryptCost;
   readonly tokenTtlSeconds?: number;
-  readonly now?: () => Date;
+  /**
+   * The platform's clock (default systemClock): the events' occurredAt, the rules, tokens'
+   * issue and expiry, sessions' expiry and the sign-in limits all read it.
+   */
+  readonly now?: Clock;
   /** How stale queries may be for other processes' writes (default 100 ms; see IdentityServiceOptions). */
   readonly readStalenessMs?: number;
   /** Where the directory keeps its state (default: PROJECTIONS_URL, else the store's own database, schema `identity`). */
@@ -60,6 +65,7 @@ const keyVaultDriver = (env: Readonly<Record<string, string | undefined>>, store
 /** Composition root of the identity service: configuration → adapters → service. */
 export const openIdentityService = async (options: OpenIdentityOptions = {}): Promise<IdentityRuntime> => {
   const env = options.env ?? process.env;
+  const now = options.now ?? systemClock;
   const storeUrl = options.storeUrl ?? env.EVENTSTORE_URL ?? DEFAULT_EVENTSTORE_URL;
   const master = resolveMasterKey(env, storeUrl);
   const ownStore = options.store === undefined;
@@ -76,7 +82,7 @@ export const openIdentityService = async (options: OpenIdentityOptions = {}): Pr
     const tokens = await JwtTokenService.create(await loadSigningKey(env, keyVault, master), {
       issuer: env.IDENTITY_ISSUER?.trim() || DEFAULT_ISSUER,
       ...(options.tokenTtlSeconds !== undefined ? { ttlSeconds: options.tokenTtlSeconds } : {}),
-      ...(options.now ? { now: options.now } : {}),
+      now,
     });
     const service = new IdentityService({
       store,
@@ -85,7 +91,7 @@ export const openIdentityService = async (options: OpenIdentityOptions = {}): Pr
       emailIndex: hmacEmailIndex(master),
       passwords: new ScryptPasswordHasher(options.scryptCost ?? DEFAULT_SCRYPT_COST),
       tokens,
-      ...(options.now ? { now: options.now } : {}),
+      now,
       ...(options.readStalenessMs !== undefined ? { readStalenessMs: options.readStalenessMs } : {}),
     });
     const vault = keyVault;

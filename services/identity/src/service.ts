@@ -23,8 +23,14 @@ export const identityDefinition: ServiceDefinition<IdentityService, ServiceConfi
   verifiesTokensWithIdentity: false,
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
-  open: ({ store, config, env }) =>
-    openIdentityService({ env, store: store!, storeUrl: config.storeUrl, readStalenessMs: config.readStalenessMs }),
+  open: ({ store, config, env, now }) =>
+    openIdentityService({
+      env,
+      store: store!,
+      storeUrl: config.storeUrl,
+      readStalenessMs: config.readStalenessMs,
+      now,
+    }),
   serve: async ({ service, host, port, logger, drainDelayMs }) =>
     servedGrpc(await startIdentityGrpc({ service, host, port, logger, drainDelayMs, readModels: service.readModels })),
   // Its own token checks know which sessions have ended: another pod's logouts come over the bus.

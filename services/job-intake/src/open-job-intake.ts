@@ -1,5 +1,6 @@
 import type { EventStore } from '@workshare/eventsourcing';
 import { openServiceProjections } from '@workshare/eventstore';
+import type { Clock } from '@workshare/time';
 import { IdentityGrpcLookup } from './adapters/identity/identity-lookup.js';
 import { JobIntakeService } from './application/job-intake-service.js';
 
@@ -8,7 +9,8 @@ export interface OpenJobIntakeOptions {
   readonly store: EventStore;
   /** host:port of identity's gRPC API (regions, towns, businesses). */
   readonly identityAddress: string;
-  readonly now?: () => Date;
+  /** The platform's clock (default systemClock): the rules (a deadline in the future...) and the events' occurred-at. */
+  readonly now?: Clock;
   /** How stale ListJobs may be for other processes' writes (default 100 ms). */
   readonly readStalenessMs?: number;
   /** Where the job board keeps its state: PROJECTIONS_URL when set, else the store's own database (schema `job_intake`). */

@@ -22,11 +22,12 @@ export const jobIntakeDefinition: ServiceDefinition<JobIntakeService, ServiceCon
   verifiesTokensWithIdentity: true,
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
-  open: ({ store, config }) =>
+  open: ({ store, config, now }) =>
     openJobIntakeService({
       store: store!,
       identityAddress: config.identityAddress,
       projectionsUrl: config.projectionsUrl,
+      now,
     }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
     servedGrpc(

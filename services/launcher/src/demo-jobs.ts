@@ -12,6 +12,7 @@
  */
 import { createClient } from '@workshare/grpc';
 import { identityV1, jobIntakeV1, moneyFromYen, taskDecompositionV1, teamSchedulingV1 } from '@workshare/proto';
+import { systemClock, type Clock } from '@workshare/time';
 
 export interface DemoJobsOptions {
   readonly identityAddress: string;
@@ -26,7 +27,8 @@ export interface DemoJobsOptions {
   readonly businessUserEmails: readonly string[];
   /** The demo businesses, in seed order. */
   readonly businessIds: readonly string[];
-  readonly now?: () => Date;
+  /** The platform's clock, which the jobs' dates are counted from (default systemClock). */
+  readonly now?: Clock;
   /** How long to wait for the plan that JobAccepted brings (default 15 s). */
   readonly planTimeoutMs?: number;
 }
@@ -89,7 +91,7 @@ export const cutToWindow = (
 };
 
 export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> => {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock;
   const days = (n: number) => new Date(now().getTime() + n * DAY_MS);
   const identity = createClient(identityV1.IdentityServiceClient, options.identityAddress);
   const signIn = async (email: string) => identity.login({ email, password: options.password });

@@ -6,6 +6,8 @@ export {
   type EmbeddedPlatform,
   type EmbeddedPlatformOptions,
 } from './platform.js';
+// The platform's clock, for whoever runs the platform at a simulated time.
+export { SimulatedClock, systemClock, type Clock } from '@workshare/time';
 export { seedDemoJobs, type DemoJob, type DemoJobsOptions } from './demo-jobs.js';
 export {
   seedDemoOnce,

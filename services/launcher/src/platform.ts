@@ -1,7 +1,9 @@
 /**
  * The whole platform in one process (the embedded default of `npm start`, and what e2e/ runs):
  * one event store and one bus shared by every service, each service on its own loopback gRPC
- * port, the gateway's HTTP API in front, and the demo cooperative seeded once.
+ * port, the gateway's HTTP API in front, and the demo cooperative seeded once. Every service runs
+ * on the one clock it is given (the system's by default; a SimulatedClock runs the whole platform
+ * at a simulated time).
  */
 import { openEventBus, type BusSubscription, type EventBus } from '@workshare/bus';
 import type { EventStore } from '@workshare/eventsourcing';
@@ -16,6 +18,7 @@ import {
   type ServiceDefinition,
 } from '@workshare/service-host';
 import { createLogger } from '@workshare/telemetry';
+import { systemClock, type Clock } from '@workshare/time';
 import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
 import { seedDemoOnce, type DemoSeedResult } from './demo-seed.js';
 import { DEFINITIONS, planServices, SERVICES, type ServicePlan } from './plan.js';
@@ -35,6 +38,12 @@ export interface EmbeddedPlatformOptions {
   readonly maxTaskMinutes?: number;
   /** The gateway's rate limit per identity and minute (default its own). */
   readonly rateLimitPerMinute?: number;
+  /**
+   * The platform's clock, given to every service's `open` and to the token checks (default
+   * systemClock): `new SimulatedClock(start).now` runs the whole platform at a simulated time,
+   * every decision and every event's occurredAt on it.
+   */
+  readonly now?: Clock;
 }
 
 export interface EmbeddedPlatform {
@@ -44,6 +53,11 @@ export interface EmbeddedPlatform {
   readonly addresses: Readonly<Record<string, string>>;
   /** The gateway's base URL, e.g. http://127.0.0.1:8080. */
   readonly gatewayUrl: string;
+  /**
+   * Identity's facade in this process: what bootstraps the first operator (`bootstrapOperator`),
+   * which no public API does.
+   */
+  readonly identity: IdentityService;
   readonly demo?: { readonly seed: DemoSeedResult; readonly jobs: readonly DemoJob[]; readonly handOff?: DemoHandOff };
   stop(): Promise<void>;
 }
@@ -91,6 +105,7 @@ const embeddedEnvironment = (
 
 export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> => {
   const baseEnv = options.env ?? process.env;
+  const now = options.now ?? systemClock;
   const plans = planServices(SERVICES, baseEnv);
   const host = '127.0.0.1';
   const store = await openEventStore(options.storeUrl);
@@ -121,12 +136,18 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       });
       const config = definition.readConfig(env);
       const logger = createLogger(definition.name, { level: definition.settings(config).logLevel });
-      const opened = await definition.open({ config, store: definition.usesStore ? store : undefined, env, logger });
+      const opened = await definition.open({
+        config,
+        store: definition.usesStore ? store : undefined,
+        env,
+        logger,
+        now,
+      });
       closers.push(() => opened.close());
       if (definition.verifiesTokensWithIdentity && verifier === undefined) {
         const identityAddress = addresses.identity;
         if (identityAddress === undefined) throw new Error(`${definition.name} needs identity, which starts first`);
-        const opening = new IdentityTokenVerifierClient({ identityAddress });
+        const opening = new IdentityTokenVerifierClient({ identityAddress, clock: now });
         verifier = opening;
         revocationListeners.push(opening);
         closers.push(async () => opening.close());
@@ -187,6 +208,7 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
               coordinatorEmail: DEMO_COORDINATOR_EMAIL,
               businessUserEmails: DEMO_BUSINESS_USER_EMAILS,
               businessIds: seed.businesses.map((b) => b.businessId),
+              now,
             })
           : { jobs: [] };
       demo = { seed, ...work };
@@ -197,6 +219,7 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       bus,
       addresses: Object.fromEntries(Object.entries(addresses).filter(([name]) => name !== 'gateway')),
       gatewayUrl: gateway.url,
+      identity: identity.service,
       ...(demo ? { demo } : {}),
       stop,
     };

@@ -19,6 +19,8 @@ export const relayDefinition: ServiceDefinition<RelayWorker, RelayConfig> = {
   verifiesTokensWithIdentity: false,
   readConfig: readRelayConfig,
   settings: grpcProcessSettings,
+  // The platform's clock (`now` of the open context) is not the relay's: it decides nothing and
+  // records no event, and its lease, its retries and its health are infrastructure, on the real time.
   open: async ({ store, config, logger }) => {
     if (store === undefined) throw new Error('the relay needs the event store');
     const worker = new RelayWorker({

@@ -1,4 +1,5 @@
 import type { EventStore } from '@workshare/eventsourcing';
+import type { Clock } from '@workshare/time';
 import { TaskDecompositionService } from './application/task-decomposition-service.js';
 
 export interface OpenTaskDecompositionOptions {
@@ -6,7 +7,8 @@ export interface OpenTaskDecompositionOptions {
   readonly store: EventStore;
   /** The longest a task may be (TASK_MAX_MINUTES; default 120, 15 to 480). */
   readonly maxTaskMinutes?: number;
-  readonly now?: () => Date;
+  /** The platform's clock (default systemClock): the events' occurred-at. */
+  readonly now?: Clock;
 }
 
 export interface TaskDecompositionRuntime {

@@ -20,7 +20,8 @@ export const taskDecompositionDefinition: ServiceDefinition<TaskDecompositionSer
   verifiesTokensWithIdentity: true,
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
-  open: ({ store, config }) => openTaskDecompositionService({ store: store!, maxTaskMinutes: config.maxTaskMinutes }),
+  open: ({ store, config, now }) =>
+    openTaskDecompositionService({ store: store!, maxTaskMinutes: config.maxTaskMinutes, now }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
     servedGrpc(await startTaskDecompositionGrpc({ service, host, port, verifier: verifier!, logger, drainDelayMs })),
   consumers: ({ service, bus, logger }) => startTaskDecompositionConsumers({ service, bus, logger }),

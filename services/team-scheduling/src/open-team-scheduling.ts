@@ -1,11 +1,13 @@
 import type { EventStore, KeyedLocks } from '@workshare/eventsourcing';
 import { openServiceProjections } from '@workshare/eventstore';
+import type { Clock } from '@workshare/time';
 import { TeamSchedulingService } from './application/team-scheduling-service.js';
 
 export interface OpenTeamSchedulingOptions {
   /** The event store (opened and closed by the caller: the launcher shares one). */
   readonly store: EventStore;
-  readonly now?: () => Date;
+  /** The platform's clock (default systemClock): notBefore, the rules and the events' occurred-at. */
+  readonly now?: Clock;
   /** How stale reads may be for other processes' writes (default 100 ms). */
   readonly readStalenessMs?: number;
   /** The regions' leases (default: the store's own, else in process: see TeamSchedulingServiceOptions.locks). */

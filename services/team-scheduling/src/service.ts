@@ -28,7 +28,8 @@ export const teamSchedulingDefinition: ServiceDefinition<TeamSchedulingService, 
   verifiesTokensWithIdentity: true,
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
-  open: ({ store, config }) => openTeamSchedulingService({ store: store!, projectionsUrl: config.projectionsUrl }),
+  open: ({ store, config, now }) =>
+    openTeamSchedulingService({ store: store!, projectionsUrl: config.projectionsUrl, now }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
     servedGrpc(
       await startTeamSchedulingGrpc({

@@ -18,6 +18,7 @@ import {
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { DomainError, isRoleName, type JsonObject, type PersonRole } from '@workshare/eventsourcing';
+import { systemClock, type Clock } from '@workshare/time';
 import { MAX_TOKEN_LENGTH } from '../domain/tokens.js';
 import {
   tokenSubject,
@@ -144,8 +145,8 @@ const verifyError = (error: unknown): DomainError => {
 export interface TokenOptions {
   readonly issuer?: string;
   readonly ttlSeconds?: number;
-  /** Clock (tests pass a fixed one). */
-  readonly now?: () => Date;
+  /** The platform's clock, which tokens are issued and checked on (default systemClock; tests pass a fixed one). */
+  readonly now?: Clock;
   /** How many verified tokens are remembered until they expire (default 10,000; 0: none). */
   readonly verifiedCacheSize?: number;
 }
@@ -168,7 +169,7 @@ export class JwtTokenService implements TokenService {
     private readonly algorithm: 'EdDSA' | 'ES256',
     private readonly issuer: string,
     private readonly ttlSeconds: number,
-    private readonly now: () => Date,
+    private readonly now: Clock,
     cacheSize: number,
   ) {
     this.verified = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : undefined;
@@ -188,7 +189,7 @@ export class JwtTokenService implements TokenService {
       algorithm,
       options.issuer ?? DEFAULT_ISSUER,
       options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
-      options.now ?? (() => new Date()),
+      options.now ?? systemClock,
       options.verifiedCacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE,
     );
   }
@@ -282,7 +283,8 @@ export class JwtTokenService implements TokenService {
 export const createTokenVerifier = (options: {
   jwks: Jwks;
   issuer?: string;
-  now?: () => Date;
+  /** The clock the tokens' expiry is checked on (default the system's). */
+  now?: Clock;
 }): ((token: string) => Promise<TokenSubject>) => {
   const keys = createLocalJWKSet({ keys: options.jwks.keys as unknown as JWK[] });
   const issuer = options.issuer ?? DEFAULT_ISSUER;

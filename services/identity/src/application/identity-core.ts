@@ -17,6 +17,7 @@ import {
   type JsonObject,
   type RecordedEvent,
 } from '@workshare/eventsourcing';
+import { systemClock, type Clock } from '@workshare/time';
 import {
   accountDecider,
   accountStream,
@@ -50,8 +51,11 @@ export interface IdentityServiceOptions {
   readonly emailIndex: EmailIndex;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenService;
-  /** Clock for the events' occurred-at (tests pass a fixed one). */
-  readonly now?: () => Date;
+  /**
+   * The platform's clock (default systemClock): the events' occurred-at, sessions' expiry, the
+   * sign-in limits (tests pass a fixed one).
+   */
+  readonly now?: Clock;
   /** Ids of new members, users and businesses (UUIDv7 by default; derived from the request id when a command has one). */
   readonly newId?: () => string;
   /**
@@ -95,24 +99,25 @@ export class IdentityCore {
   readonly directory: IdentityDirectory;
   /** Sessions (a login and the tokens refreshed from it), and which have ended. */
   readonly sessions: Sessions;
-  readonly now: () => Date;
+  readonly now: Clock;
   readonly newId: () => string;
   /** Registrations in flight, by stream: a retry arriving while its first attempt runs shares its outcome. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(readonly options: IdentityServiceOptions) {
     const { store } = options;
-    this.accounts = new CommandHandler({ store, decider: accountDecider });
-    this.businesses = new CommandHandler({ store, decider: businessDecider });
-    this.emails = new CommandHandler({ store, decider: emailReservation });
-    this.registrationNumbers = new CommandHandler({ store, decider: registrationNumberReservation });
-    this.bootstrap = new CommandHandler({ store, decider: operatorBootstrapReservation });
+    this.now = options.now ?? systemClock;
+    const now = this.now;
+    this.accounts = new CommandHandler({ store, decider: accountDecider, now });
+    this.businesses = new CommandHandler({ store, decider: businessDecider, now });
+    this.emails = new CommandHandler({ store, decider: emailReservation, now });
+    this.registrationNumbers = new CommandHandler({ store, decider: registrationNumberReservation, now });
+    this.bootstrap = new CommandHandler({ store, decider: operatorBootstrapReservation, now });
     this.directory = new IdentityDirectory(
       store,
       options.projections,
       options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
     );
-    this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? (() => uuidv7());
     this.sessions = new Sessions({
       store,
@@ -258,7 +263,7 @@ export class IdentityCore {
     commandId: string | undefined,
   ): Promise<{ state: S } | undefined> {
     if (commandId === undefined) return undefined;
-    const probe = await handler.handle(stream, () => [], { commandId });
+    const probe = await handler.handle(stream, () => [], { commandId, now: this.now });
     return probe.alreadyHandled ? { state: probe.state } : undefined;
   }
 

@@ -1,4 +1,5 @@
 import type { CommandContext, DurableReadModel, PersonRole } from '@workshare/eventsourcing';
+import type { Clock } from '@workshare/time';
 import { Businesses, type RegisterBusinessInput } from './businesses.js';
 import { IdentityCore, type IdentityServiceOptions } from './identity-core.js';
 import {
@@ -38,9 +39,12 @@ export class IdentityService {
   private readonly sessions: Sessions;
   /** Its durable read models (the directory), for the ops API. */
   readonly readModels: readonly DurableReadModel[];
+  /** The platform's clock it decides on (its gRPC adapter counts sign-in attempts on it too). */
+  readonly now: Clock;
 
   constructor(options: IdentityServiceOptions) {
     const core = new IdentityCore(options);
+    this.now = core.now;
     this.readModels = [core.directory];
     this.sessions = core.sessions;
     this.members = new Members(core);

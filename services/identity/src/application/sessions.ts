@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CommandHandler, DomainError, isUuid, uuidv7, type EventStore } from '@workshare/eventsourcing';
+import type { Clock } from '@workshare/time';
 import { LRUCache } from 'lru-cache';
 import type { AccountKind } from '../domain/account.js';
 import {
@@ -43,7 +44,8 @@ export interface IssuedRefreshToken {
 
 export interface SessionOptions {
   readonly store: EventStore;
-  readonly now: () => Date;
+  /** The platform's clock: a session's expiry, a refresh's moment, the events' occurred-at. */
+  readonly now: Clock;
   readonly refreshTtlSeconds?: number;
   readonly cacheMs?: number;
 }
@@ -63,7 +65,7 @@ export class Sessions {
   private readonly reading = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: SessionOptions) {
-    this.handler = new CommandHandler({ store: options.store, decider: sessionDecider });
+    this.handler = new CommandHandler({ store: options.store, decider: sessionDecider, now: options.now });
     this.refreshTtlMs = (options.refreshTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS) * 1000;
     const cacheMs = options.cacheMs ?? DEFAULT_SESSION_CACHE_MS;
     this.known = new LRUCache({ max: 100_000, ttl: Math.max(1, cacheMs), ttlResolution: 0 });

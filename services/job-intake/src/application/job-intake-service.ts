@@ -11,6 +11,7 @@ import {
   type ProjectionStore,
   type HandleResult,
 } from '@workshare/eventsourcing';
+import { systemClock, type Clock } from '@workshare/time';
 import {
   isJob,
   jobDecider,
@@ -39,8 +40,8 @@ export interface JobIntakeServiceOptions {
   /** Where the JobBoard (a durable read model) keeps its state and checkpoint: job intake's schema. */
   readonly projections: ProjectionStore;
   readonly identity: IdentityLookup;
-  /** Clock for the rules (deadlines in the future...) and the events' occurred-at. */
-  readonly now?: () => Date;
+  /** The platform's clock (default systemClock): the rules (deadlines in the future...) and the events' occurred-at. */
+  readonly now?: Clock;
   /** How stale ListJobs may be for other processes' writes (default 100 ms; see JobBoard). */
   readonly readStalenessMs?: number;
 }
@@ -147,7 +148,7 @@ const plannedStartOf = (result: JobResult): PlannedStart =>
 export class JobIntakeService {
   private readonly jobs: CommandHandler<JobCommand, JobEvent, JobState>;
   private readonly board: JobBoard;
-  private readonly now: () => Date;
+  private readonly now: Clock;
 
   /** Its durable read models (the job board), for the ops API. */
   get readModels(): readonly DurableReadModel[] {
@@ -155,13 +156,13 @@ export class JobIntakeService {
   }
 
   constructor(private readonly options: JobIntakeServiceOptions) {
-    this.jobs = new CommandHandler({ store: options.store, decider: jobDecider, upcast: jobUpcaster });
+    this.now = options.now ?? systemClock;
+    this.jobs = new CommandHandler({ store: options.store, decider: jobDecider, upcast: jobUpcaster, now: this.now });
     this.board = new JobBoard(
       options.store,
       options.projections,
       options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
     );
-    this.now = options.now ?? (() => new Date());
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   type CommandContext,
   type EventStore,
 } from '@workshare/eventsourcing';
+import { systemClock, type Clock } from '@workshare/time';
 import { mayReadPlan, mayReadSomePlan } from '../domain/access.js';
 import {
   planDecider,
@@ -31,8 +32,8 @@ export interface TaskDecompositionServiceOptions {
   readonly store: EventStore;
   /** The longest a task may be (default 120; 15 to 480). */
   readonly maxTaskMinutes?: number;
-  /** Clock for the events' occurred-at (tests pass a fixed one). */
-  readonly now?: () => Date;
+  /** The platform's clock for the events' occurred-at (default systemClock; tests pass a fixed one). */
+  readonly now?: Clock;
 }
 
 export interface RevisePlanInput {
@@ -97,7 +98,7 @@ const byEvent = (context: CommandContext): CommandOptions => {
 export class TaskDecompositionService {
   readonly maxTaskMinutes: number;
   private readonly handler: CommandHandler<PlanCommand, PlanEvent, PlanState>;
-  private readonly now: (() => Date) | undefined;
+  private readonly now: Clock;
 
   constructor(options: TaskDecompositionServiceOptions) {
     const max = options.maxTaskMinutes ?? DEFAULT_MAX_TASK_MINUTES;
@@ -107,8 +108,8 @@ export class TaskDecompositionService {
       );
     }
     this.maxTaskMinutes = max;
-    this.now = options.now;
-    this.handler = new CommandHandler({ store: options.store, decider: planDecider });
+    this.now = options.now ?? systemClock;
+    this.handler = new CommandHandler({ store: options.store, decider: planDecider, now: this.now });
   }
 
   /** The plan as the actor may see it: a coordinator of its region, its business, the accountant, operators. */
@@ -187,7 +188,7 @@ export class TaskDecompositionService {
         context,
         commandId: commandId ?? personsCommandId(context),
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-        ...(this.now !== undefined ? { now: this.now } : {}),
+        now: this.now,
       });
       return { state: result.state, version: result.streamVersion };
     } catch (error) {

@@ -15,6 +15,7 @@ import {
   type KeyedLocks,
   type RecordedEvent,
 } from '@workshare/eventsourcing';
+import { systemClock, type Clock } from '@workshare/time';
 import { crewDecider, type CrewCommand, type CrewEvent, type CrewState } from '../domain/crew.js';
 import {
   scheduleDeciderWith,
@@ -32,8 +33,8 @@ export interface TeamSchedulingServiceOptions {
   readonly store: EventStore;
   /** Where the Roster (a durable read model) keeps its state and checkpoint: team scheduling's schema. */
   readonly projections: ProjectionStore;
-  /** Clock for notBefore, the rules and the events' occurred-at. */
-  readonly now?: () => Date;
+  /** The platform's clock (default systemClock): notBefore, the rules and the events' occurred-at. */
+  readonly now?: Clock;
   /** How stale reads may be for other processes' writes (default 100 ms). */
   readonly readStalenessMs?: number;
   /** Default: the scheduler of src/domain/scheduler (DEFAULT_SCHEDULER). */
@@ -82,21 +83,22 @@ export class Workbench {
   readonly roster: Roster;
   readonly queue = new SerialQueue();
   readonly locks: KeyedLocks;
-  readonly now: () => Date;
+  readonly now: Clock;
 
   constructor(readonly options: TeamSchedulingServiceOptions) {
+    this.now = options.now ?? systemClock;
     this.schedules = new CommandHandler({
       store: options.store,
       decider: scheduleDeciderWith(options.scheduler ?? DEFAULT_SCHEDULER),
+      now: this.now,
     });
-    this.crew = new CommandHandler({ store: options.store, decider: crewDecider });
+    this.crew = new CommandHandler({ store: options.store, decider: crewDecider, now: this.now });
     this.roster = new Roster(
       options.store,
       options.projections,
       options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {},
     );
     this.locks = options.locks ?? options.store.locks ?? new InProcessLocks();
-    this.now = options.now ?? (() => new Date());
   }
 
   /**

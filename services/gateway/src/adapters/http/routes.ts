@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '@workshare/eventsourcing';
 import { CLIENT_ADDRESS_KEY, unauthenticated, type LoginAttemptLimiter } from '@workshare/grpc';
 import type { identityV1 } from '@workshare/proto';
+import { systemClock, type Clock } from '@workshare/time';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Access } from '../../application/access.js';
 import { requireSubmitter } from '../../application/access.js';
@@ -72,6 +73,8 @@ const signedInView = (answer: identityV1.LoginResponse | identityV1.RefreshRespo
 export interface RouteOptions {
   /** Sign-in attempts per account and per client address (the limit identity's Login has too). */
   readonly loginLimiter: LoginAttemptLimiter;
+  /** The platform's clock, for the routes that read "now" (default systemClock). */
+  readonly now?: Clock;
 }
 
 /** Every route of the public API; the hooks of app.ts authenticate, authorise and rate-limit them first. */
@@ -545,7 +548,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
 
   // ---- schedules (schedule-routes.ts) -------------------------------------------------------------
 
-  registerScheduleRoutes(app, upstreams);
+  registerScheduleRoutes(app, upstreams, { now: options.now ?? systemClock });
 
   // ---- people (people-routes.ts) -----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Clock } from '@workshare/time';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readsAsBusiness, requireSelfOrCoordinator, type Access } from '../../application/access.js';
 import { callSettings, type Upstreams } from '../grpc/upstreams.js';
@@ -50,7 +51,12 @@ const callerOf = (request: FastifyRequest) => request.caller as NonNullable<Fast
  * again (a coordinator's region, a task's holder, a job's business); the gateway checks roles,
  * and that a member acts on her own schedule only.
  */
-export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
+export const registerScheduleRoutes = (
+  app: FastifyInstance,
+  upstreams: Upstreams,
+  options: { readonly now: Clock },
+): void => {
+  const { now } = options;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { teamScheduling } = upstreams;
   const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
@@ -156,7 +162,7 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
     },
     async (request) => {
       requireSelfOrCoordinator(callerOf(request), request.params.memberId);
-      const query = memberScheduleRequest(request.params.memberId, request.query, new Date());
+      const query = memberScheduleRequest(request.params.memberId, request.query, now());
       return tasksView(await teamScheduling.getMemberSchedule(query, settings(request)));
     },
   );
@@ -391,7 +397,7 @@ export const registerScheduleRoutes = (app: FastifyInstance, upstreams: Upstream
       },
     },
     async (request) => {
-      const at = request.query.at === undefined ? new Date() : instantOf(request.query.at, 'querystring.at');
+      const at = request.query.at === undefined ? now() : instantOf(request.query.at, 'querystring.at');
       const { memberId } = await teamScheduling.getTaskHolder({ taskId: request.params.taskId, at }, settings(request));
       return { memberId: memberId === '' ? null : memberId };
     },

@@ -2,6 +2,7 @@ import type { DomainError } from '@workshare/eventsourcing';
 import {
   clientAddressOf,
   commandContextOf,
+  DEFAULT_LOGIN_ATTEMPT_LIMITS,
   defineService,
   LoginAttemptLimiter,
   startServiceGrpc,
@@ -35,7 +36,7 @@ const isWrongCredentials = (error: unknown): boolean =>
   (error as Partial<DomainError> | undefined)?.code === 'auth.invalid_credentials';
 
 export interface IdentityGrpcOptions {
-  /** Sign-in attempts per account and per client address (default: LoginAttemptLimiter's defaults). */
+  /** Sign-in attempts per account and per client address (default: LoginAttemptLimiter's defaults, on the service's clock). */
   readonly loginLimiter?: LoginAttemptLimiter;
 }
 
@@ -53,7 +54,8 @@ export const identityGrpcService = (
   service: IdentityService,
   options: IdentityGrpcOptions = {},
 ): ServiceRegistration => {
-  const loginLimiter = options.loginLimiter ?? new LoginAttemptLimiter();
+  const loginLimiter =
+    options.loginLimiter ?? new LoginAttemptLimiter(DEFAULT_LOGIN_ATTEMPT_LIMITS, { now: service.now });
   return defineService(
     identityV1.IdentityServiceService,
     {
