@@ -10,8 +10,10 @@ import './checked-decoding.js';
 
 export * as identityV1 from './gen/workshare/identity/v1/identity.js';
 export * as jobIntakeV1 from './gen/workshare/jobintake/v1/job_intake.js';
+export * as settlementV1 from './gen/workshare/settlement/v1/settlement.js';
 export * as taskDecompositionV1 from './gen/workshare/taskdecomposition/v1/task_decomposition.js';
 export * as teamSchedulingV1 from './gen/workshare/teamscheduling/v1/team_scheduling.js';
+export * as timeTrackingV1 from './gen/workshare/timetracking/v1/time_tracking.js';
 export * as commonV1 from './gen/workshare/common/v1/common.js';
 export * as opsV1 from './gen/workshare/ops/v1/read_models.js';
 export * as googleProtobuf from './gen/google/protobuf/timestamp.js';
