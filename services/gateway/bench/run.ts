@@ -96,9 +96,11 @@ const main = async (): Promise<void> => {
     host: '127.0.0.1',
     identityAddress: coop.identityAddress,
     jobIntakeAddress: jobIntakeServer.address,
-    // The bench submits jobs only: nothing calls task decomposition or team scheduling.
+    // The bench submits jobs only: nothing calls the other services.
     taskDecompositionAddress: '127.0.0.1:1',
     teamSchedulingAddress: '127.0.0.1:1',
+    timeTrackingAddress: '127.0.0.1:1',
+    settlementAddress: '127.0.0.1:1',
     rateLimit: { max: 1_000_000_000, timeWindowMs: 60_000 },
     logger: createLogger('gateway-bench', { level: 'error' }),
   });

@@ -57,6 +57,8 @@ export interface GatewayOptions {
   readonly jobIntakeAddress: string;
   readonly taskDecompositionAddress: string;
   readonly teamSchedulingAddress: string;
+  readonly timeTrackingAddress: string;
+  readonly settlementAddress: string;
   /** Requests per identity (or client address, before login) per window (default 300 a minute). */
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number };
   /** The largest body accepted (default 64 KiB); larger is 413 `request.too_large`. */
@@ -78,7 +80,8 @@ export interface GatewayOptions {
   /**
    * The platform's clock (default systemClock): the current week of a member's schedule, who
    * holds a task now, the sign-in limits, and the expiry of the tokens its own verifier remembers.
-   * The rate limit counts real time.
+   * The rate limit counts real time. (A member's current week of time and whether a month is over
+   * are time tracking's and settlement's to read on their clocks: the gateway passes no time.)
    */
   readonly now?: Clock;
 }
@@ -274,7 +277,7 @@ const assemble = async (
         title: 'Workshare API',
         version: '1.0.0',
         description:
-          'The public HTTP API of the Workshare cooperative platform. JSON in camelCase; money is integer yen (JSON numbers named `...Yen`, never fractional or negative, tax excluded); times are accepted as RFC 3339 with any offset and answered as ISO-8601 in Asia/Tokyo with +09:00 (the same instant); enums are lowercase snake words. Every error is `application/problem+json` (see the Problem schema for the codes). Every answer carries `X-Request-Id` (yours, if sane, or a new one). Commands accept an `Idempotency-Key` header.',
+          'The public HTTP API of the Workshare cooperative platform. JSON in camelCase; money is integer yen (JSON numbers named `...Yen`, never fractional, tax excluded unless named tax; never negative but a closed month’s `keptYen`); times are accepted as RFC 3339 with any offset and answered as ISO-8601 in Asia/Tokyo with +09:00 (the same instant); enums are lowercase snake words. The files of a closed month (invoices, statements, the Zengin file, journals, the payroll CSV) are downloads in their own media types, as attachments with their file names, never cached. Every error is `application/problem+json` (see the Problem schema for the codes). Every answer carries `X-Request-Id` (yours, if sane, or a new one). Commands accept an `Idempotency-Key` header.',
       },
       servers: [{ url: options.publicUrl ?? DEFAULT_PUBLIC_URL, description: 'The gateway' }],
       components: {
@@ -296,6 +299,16 @@ const assemble = async (
           description: 'Who does which task when: assignments, hand-offs, unavailability, the history of each task',
         },
         { name: 'people', description: "The region's members, their roles, and the businesses it serves" },
+        {
+          name: 'time',
+          description:
+            'Members’ time on the tasks they held (a timer, or spans entered afterwards), corrections and deletions with a reason, tasks marked done, and coordinators’ approval of a Tokyo week',
+        },
+        {
+          name: 'settlement',
+          description:
+            'The close of a region’s Tokyo month: its configuration, payees’ registration numbers, the close, and its documents and files (invoices, statements, the Zengin transfer file, journals, the payroll CSV)',
+        },
         { name: 'health', description: 'Probes' },
       ],
     },

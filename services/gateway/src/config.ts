@@ -16,6 +16,10 @@ export interface GatewayConfig {
   readonly taskDecompositionAddress: string;
   /** TEAM_SCHEDULING_ADDRESS (default 127.0.0.1:50054). */
   readonly teamSchedulingAddress: string;
+  /** TIME_TRACKING_ADDRESS (default 127.0.0.1:50062). */
+  readonly timeTrackingAddress: string;
+  /** SETTLEMENT_ADDRESS (default 127.0.0.1:50063). */
+  readonly settlementAddress: string;
   /** GATEWAY_RATE_LIMIT_PER_MINUTE (default 300): requests per identity (or client address) per minute. */
   readonly rateLimitPerMinute: number;
   /** GATEWAY_BODY_LIMIT_BYTES (default 65,536). */
@@ -45,6 +49,8 @@ export const readGatewayConfig = (env: Env): GatewayConfig => {
     jobIntakeAddress: read.address('JOB_INTAKE_ADDRESS', '127.0.0.1:50052'),
     taskDecompositionAddress: read.address('TASK_DECOMPOSITION_ADDRESS', '127.0.0.1:50053'),
     teamSchedulingAddress: read.address('TEAM_SCHEDULING_ADDRESS', '127.0.0.1:50054'),
+    timeTrackingAddress: read.address('TIME_TRACKING_ADDRESS', '127.0.0.1:50062'),
+    settlementAddress: read.address('SETTLEMENT_ADDRESS', '127.0.0.1:50063'),
     rateLimitPerMinute: read.whole('GATEWAY_RATE_LIMIT_PER_MINUTE', 300, 1, 10_000_000, 'a number of requests'),
     bodyLimitBytes: read.whole('GATEWAY_BODY_LIMIT_BYTES', 64 * 1024, 1, 100 * 1024 * 1024, 'a size in bytes'),
     shutdownGraceMs: read.whole('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, 'a duration in ms'),

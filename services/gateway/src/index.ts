@@ -26,6 +26,8 @@ export {
   readsAsBusiness,
   requireAccess,
   requireRegionStaff,
+  requireOwnBusinessOrAnyOf,
+  requireSelfOrAnyOf,
   requireSelfOrCoordinator,
   requireSubmitter,
   type Access,

@@ -46,6 +46,8 @@ export const gatewayDefinition: ServiceDefinition<GatewayService, GatewayConfig>
       jobIntakeAddress: config.jobIntakeAddress,
       taskDecompositionAddress: config.taskDecompositionAddress,
       teamSchedulingAddress: config.teamSchedulingAddress,
+      timeTrackingAddress: config.timeTrackingAddress,
+      settlementAddress: config.settlementAddress,
       rateLimit: { max: config.rateLimitPerMinute, timeWindowMs: 60_000 },
       bodyLimitBytes: config.bodyLimitBytes,
       ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),

@@ -13,6 +13,8 @@ export {
   type WeekApproval,
 } from './domain/timesheet.js';
 export { TIME_TRACKING_REQUEST_LIMITS } from './adapters/grpc/request-limits.js';
+/** A week as the API names it: its Monday (Asia/Tokyo), `YYYY-MM-DD` (a JSON schema `pattern`; the Monday is the service's to check). */
+export { PUBLISHED_WEEK_START_PATTERN as WEEK_START_PATTERN } from '@workshare/contracts';
 
 // The events other services may consume, each at its schema versions (@workshare/contracts):
 // only these; TimerStarted and TimerDiscarded are time tracking's own.

@@ -62,3 +62,23 @@ export const requireRegionStaff = (caller: Caller, regionId: string): void => {
 export const readsAsBusiness = (caller: Caller): boolean =>
   hasRole(caller, 'business') &&
   !(['member', 'coordinator', 'accountant', 'operator'] as const).some((role) => hasRole(caller, role));
+
+/**
+ * Whether the caller may act on or read what is `memberId`'s own (her week, her payment
+ * statement): the member herself, or a holder of one of `roles` (a coordinator for her week, the
+ * accountant and operators...). The service checks again (a coordinator's region, say); a member
+ * naming another member is refused here and travels no further.
+ */
+export const requireSelfOrAnyOf = (caller: Caller, memberId: string, roles: readonly RoleName[]): void => {
+  if (caller.subject === memberId || roles.some((role) => hasRole(caller, role))) return;
+  throw new ForbiddenError('auth.forbidden_member', 'a member may do this for herself only', { memberId });
+};
+
+/**
+ * Whether the caller may read what is addressed to `businessId` (its invoice): a business user
+ * acting for it, or a holder of one of `roles` (the accountant, operators). Settlement checks again.
+ */
+export const requireOwnBusinessOrAnyOf = (caller: Caller, businessId: string, roles: readonly RoleName[]): void => {
+  if (hasRole(caller, 'business', { businessId }) || roles.some((role) => hasRole(caller, role))) return;
+  throw new ForbiddenError('auth.forbidden_business', 'you do not act for this business', { businessId });
+};

@@ -558,6 +558,8 @@ describe('errors of the services and the network', () => {
         jobIntakeAddress: '127.0.0.1:1',
         taskDecompositionAddress: '127.0.0.1:1',
         teamSchedulingAddress: '127.0.0.1:1',
+        timeTrackingAddress: '127.0.0.1:1',
+        settlementAddress: '127.0.0.1:1',
         upstreamDeadlineMs: 300,
       });
     });
@@ -583,6 +585,8 @@ describe('errors of the services and the network', () => {
           jobIntake: 'unavailable',
           taskDecomposition: 'unavailable',
           teamScheduling: 'unavailable',
+          timeTracking: 'unavailable',
+          settlement: 'unavailable',
         },
       });
     });

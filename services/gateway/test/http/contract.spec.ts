@@ -20,15 +20,17 @@ import {
   REGISTRATION_NUMBER_PATTERN,
 } from '@workshare/identity/contract';
 import { LIMITS, MAX_PAGE_SIZE } from '@workshare/job-intake/contract';
+import { CONFIG_LIMITS } from '@workshare/settlement/contract';
 import { PLAN_LIMITS } from '@workshare/task-decomposition/contract';
 import { LIMITS as SCHEDULING_LIMITS } from '@workshare/team-scheduling/contract';
+import { LIMITS as TIME_LIMITS } from '@workshare/time-tracking/contract';
 import fc from 'fast-check';
 import Fastify from 'fastify';
 import type { Access } from '../../src/application/access.js';
 import { connectUpstreams } from '../../src/adapters/grpc/upstreams.js';
 import { registerRoutes } from '../../src/adapters/http/routes.js';
 import { EDGE_LIMITS, SHARED_SCHEMAS } from '../../src/adapters/http/schemas.js';
-import { expectProblem, startHarness, type Harness } from '../support/harness.js';
+import { expectProblem, headOf, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 let document: OpenApi;
@@ -133,6 +135,22 @@ const SERVICE_LIMITS: Readonly<Record<string, Readonly<Record<string, number>>>>
     'name.maxLength': MAX_BUSINESS_NAME,
     'address.maxLength': MAX_BUSINESS_ADDRESS,
   },
+  time: {
+    'reason.maxLength': TIME_LIMITS.reasonLength,
+  },
+  settlement: {
+    'issuerName.maxLength': CONFIG_LIMITS.issuerName,
+    'address.maxLength': CONFIG_LIMITS.address,
+    'bankNameKana.maxLength': CONFIG_LIMITS.kanaText,
+    'branchNameKana.maxLength': CONFIG_LIMITS.kanaText,
+    'requesterNameKana.maxLength': CONFIG_LIMITS.kanaText,
+    'zenginRequesterCode.maxLength': CONFIG_LIMITS.zenginRequesterCodeDigits,
+    'marginBasisPoints.minimum': CONFIG_LIMITS.marginBasisPoints.min,
+    'marginBasisPoints.maximum': CONFIG_LIMITS.marginBasisPoints.max,
+    'payDay.minimum': CONFIG_LIMITS.payDay.min,
+    'payDay.maximum': CONFIG_LIMITS.payDay.max,
+    'officePrefecture.maxLength': CONFIG_LIMITS.regionId,
+  },
 };
 
 /** The limits the edge sets on what no service bounds (ids, keys, times as text...), by the shape of the field. */
@@ -144,7 +162,8 @@ const edgeLimit = (name: string, node: SchemaNode, keyword: LimitKeyword): numbe
     if (name === 'regionId' || name === 'partnerRegionId') return EDGE_LIMITS.regionIdLength;
     if (name === 'localOnlyTownId' || name === 'townId') return EDGE_LIMITS.townIdLength;
     if (name === 'pageToken') return EDGE_LIMITS.pageTokenLength;
-    if (name === 'registrationNumber') return EDGE_LIMITS.registrationNumberLength;
+    if (name === 'registrationNumber' || name === 'invoiceRegistrationNumber')
+      return EDGE_LIMITS.registrationNumberLength;
     // Fixed-width codes: their pattern says the width.
     const width = /\{(\d+)\}\$$/.exec(node.pattern ?? '')?.[1];
     if (width !== undefined) return Number(width) + (node.pattern?.startsWith('^JP-') ? 3 : 0);
@@ -230,6 +249,12 @@ describe('the limits of /openapi.json', () => {
         `POST /v1/jobs/{jobId}/quote body note maxLength=${LIMITS.noteLength}`,
         `POST /v1/jobs/{jobId}/cancel body reason maxLength=${LIMITS.reasonLength}`,
         `POST /v1/tasks/{taskId}/hand-off body reason maxLength=${SCHEDULING_LIMITS.reasonLength}`,
+        `POST /v1/members/{memberId}/time-entries/{entryId}/correct body reason maxLength=${TIME_LIMITS.reasonLength}`,
+        `POST /v1/members/{memberId}/time-entries/{entryId}/delete body reason maxLength=${TIME_LIMITS.reasonLength}`,
+        `PUT /v1/regions/{regionId}/settlement-config body issuerName maxLength=${CONFIG_LIMITS.issuerName}`,
+        `PUT /v1/regions/{regionId}/settlement-config body payerAccount.bankNameKana maxLength=${CONFIG_LIMITS.kanaText}`,
+        `PUT /v1/regions/{regionId}/settlement-config body marginBasisPoints maximum=${CONFIG_LIMITS.marginBasisPoints.max}`,
+        `PUT /v1/regions/{regionId}/settlement-config body payDay maximum=${CONFIG_LIMITS.payDay.max}`,
       ]),
     );
     expect(checked.length).toBeGreaterThan(100);
@@ -339,7 +364,8 @@ const sample = (node: SchemaNode, name: string): unknown => {
         case REGISTRATION_NUMBER_PATTERN:
           return 'T1234567890123';
         default: {
-          const width = /\[0-9\]\{(\d+)\}/.exec(node.pattern)?.[1];
+          // `[0-9]{4}`, or `[0-9]{1,10}` (its least).
+          const width = /\[0-9\]\{(\d+)(?:,\d+)?\}/.exec(node.pattern)?.[1];
           return width !== undefined ? '1'.repeat(Number(width)) : 'key-1';
         }
       }
@@ -395,8 +421,14 @@ const people = async () =>
     ]),
   );
 
+const PATH_SAMPLES: Readonly<Record<string, string>> = {
+  regionId: 'fujisato',
+  month: '2026-11',
+  weekStart: '2026-11-09',
+  vendor: 'freee',
+};
 const urlOf = (path: string): string =>
-  path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'regionId' ? 'fujisato' : randomUUID()));
+  path.replace(/\{(\w+)\}/g, (_m, name: string) => PATH_SAMPLES[name] ?? randomUUID());
 
 describe('text that can be stored', () => {
   beforeAll(async () => {
@@ -412,6 +444,8 @@ describe('text that can be stored', () => {
       jobIntakeAddress: '127.0.0.1:1',
       taskDecompositionAddress: '127.0.0.1:1',
       teamSchedulingAddress: '127.0.0.1:1',
+      timeTrackingAddress: '127.0.0.1:1',
+      settlementAddress: '127.0.0.1:1',
     });
     await probe.register(async (api) => registerRoutes(api, upstreams, { loginLimiter: new LoginAttemptLimiter() }));
     await probe.ready();
@@ -441,6 +475,8 @@ describe('text that can be stored', () => {
       });
     }
     const peopleBefore = await people();
+    // Time tracking and settlement, real services on the store: nothing reaches them, nothing is appended.
+    const head = await headOf(h.store);
     for (const { method, path, schema, field } of fields) {
       const as = callerFor(method, path);
       await fc.assert(
@@ -459,6 +495,7 @@ describe('text that can be stored', () => {
       );
     }
     expect(await people()).toEqual(peopleBefore);
+    expect(await headOf(h.store)).toEqual(head);
   });
 
   it('a NUL in a query or a path parameter: 400 text.invalid_characters, nothing called', async () => {
@@ -469,6 +506,16 @@ describe('text that can be stored', () => {
       'text.invalid_characters',
     );
     expectProblem(await h.call('GET', '/v1/jobs/%00', { as: h.coop.business }), 400, 'text.invalid_characters');
+    expectProblem(
+      await h.call('GET', '/v1/me/week?weekStart=2026-11-09%00', { as: h.coop.member }),
+      400,
+      'text.invalid_characters',
+    );
+    expectProblem(
+      await h.call('GET', '/v1/regions/fujisato/settlements/2026-11/invoices/a%00b.pdf', { as: h.coop.accountant }),
+      400,
+      'text.invalid_characters',
+    );
     expectProblem(
       await h.call('POST', '/v1/users/x%00y/roles', {
         as: h.coop.operator,
@@ -483,6 +530,7 @@ describe('text that can be stored', () => {
   it('a body that is not UTF-8: 400 text.invalid_characters, nothing called, on every route that takes a body', async () => {
     const before = snapshot();
     const peopleBefore = await people();
+    const head = await headOf(h.store);
     for (const { method, path, operation } of operations()) {
       const schema = operation.requestBody?.content['application/json']?.schema;
       if (schema === undefined) continue;
@@ -505,5 +553,6 @@ describe('text that can be stored', () => {
     }
     expect(snapshot()).toEqual(before);
     expect(await people()).toEqual(peopleBefore);
+    expect(await headOf(h.store)).toEqual(head);
   });
 });

@@ -24,6 +24,8 @@ beforeAll(async () => {
     jobIntakeAddress: '127.0.0.1:1',
     taskDecompositionAddress: '127.0.0.1:1',
     teamSchedulingAddress: '127.0.0.1:1',
+    timeTrackingAddress: '127.0.0.1:1',
+    settlementAddress: '127.0.0.1:1',
     logger: createLogger('gateway-test', { level: 'silent' }),
   });
   folder = await mkdtemp(path.join(tmpdir(), 'gateway-openapi-'));

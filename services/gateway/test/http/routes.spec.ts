@@ -525,7 +525,14 @@ describe('health, OpenAPI and docs', () => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({
       status: 'ready',
-      upstreams: { identity: 'serving', jobIntake: 'serving', taskDecomposition: 'serving', teamScheduling: 'serving' },
+      upstreams: {
+        identity: 'serving',
+        jobIntake: 'serving',
+        taskDecomposition: 'serving',
+        teamScheduling: 'serving',
+        timeTracking: 'serving',
+        settlement: 'serving',
+      },
     });
   });
 
@@ -548,12 +555,14 @@ describe('health, OpenAPI and docs', () => {
       jobIntakeAddress: '127.0.0.1:1',
       taskDecompositionAddress: '127.0.0.1:1',
       teamSchedulingAddress: '127.0.0.1:1',
+      timeTrackingAddress: '127.0.0.1:1',
+      settlementAddress: '127.0.0.1:1',
     });
     await probe.register(async (api) => registerRoutes(api, upstreams, { loginLimiter: new LoginAttemptLimiter() }));
     await probe.ready();
     upstreams.close();
     await probe.close();
-    expect(declared.length).toBe(41);
+    expect(declared.length).toBe(65);
 
     const response = await h.call('GET', '/openapi.json');
     expect(response.statusCode).toBe(200);
@@ -567,7 +576,19 @@ describe('health, OpenAPI and docs', () => {
     const operationIds = Object.values(document.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
     expect(new Set(operationIds).size).toBe(operationIds.length);
     expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(['Problem', 'Job', 'Plan', 'Caller', 'OrderTerms', 'ScheduledTask', 'TaskHistoryEntry']),
+      expect.arrayContaining([
+        'Problem',
+        'Job',
+        'Plan',
+        'Caller',
+        'OrderTerms',
+        'ScheduledTask',
+        'TaskHistoryEntry',
+        'TimeEntry',
+        'Week',
+        'SettlementSummary',
+        'RegionSettlementConfig',
+      ]),
     );
     for (const route of declared) {
       const path = route.url.replace(/:(\w+)/g, '{$1}');
@@ -626,6 +647,11 @@ describe('health, OpenAPI and docs', () => {
         'post /v1/users/:userId/roles',
         'post /v1/users/:userId/roles/revoke',
         'post /v1/regions/:regionId/businesses',
+        'post /v1/tasks/:taskId/time-entries',
+        'post /v1/members/:memberId/time-entries/:entryId/correct',
+        'post /v1/members/:memberId/time-entries/:entryId/delete',
+        'put /v1/regions/:regionId/settlement-config',
+        'put /v1/members/:memberId/invoice-registration',
       ].sort(),
     );
     // The descriptions say how times are read and shown.

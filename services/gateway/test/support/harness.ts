@@ -1,20 +1,34 @@
 import { EmbeddedEventBus, type BusSubscription } from '@workshare/bus';
+import type { EventStore, GlobalPosition } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { IdentityTokenVerifierClient } from '@workshare/grpc';
+import { IdentityTokenVerifierClient, jsonLogger, type GrpcServer } from '@workshare/grpc';
 import { listenForAccessRevocations } from '@workshare/service-host';
 import { startTestCooperative, type TestActor, type TestCooperative } from '@workshare/identity';
+import { openSettlementService, startSettlementGrpc, type SettlementRuntime } from '@workshare/settlement';
 import { createLogger } from '@workshare/telemetry';
+import { openTimeTrackingService, startTimeTrackingGrpc, type TimeTrackingRuntime } from '@workshare/time-tracking';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildGateway, type GatewayOptions } from '../../src/index.js';
 import { startDoubles, type Doubles } from './doubles.js';
 
 /**
- * A gateway in front of a real identity (real logins and tokens, verified over gRPC) and the three
- * recording doubles. One per test file: PGlite takes seconds to boot.
+ * A gateway in front of a real identity (real logins and tokens, verified over gRPC), the three
+ * recording doubles, and the real time tracking and settlement services in process (over gRPC, on
+ * the cooperative's store: identity's members are the ones they read, and the tests append the
+ * other producers' published events there). One per test file: PGlite takes seconds to boot.
  */
 export interface Harness {
   readonly coop: TestCooperative;
   readonly doubles: Doubles;
+  /** The store identity, time tracking and settlement share. */
+  readonly store: EventStore;
+  /** The real time tracking and settlement services behind the gateway. */
+  readonly services: RealServices;
+  /**
+   * Time tracking's and settlement's clock (the platform's): `at`, or the real time when
+   * undefined (the default). Identity signs and checks tokens on the real time.
+   */
+  setNow(at: Date | undefined): void;
   readonly app: FastifyInstance;
   /** The options the gateway was built with (to build another one in front of the same services). */
   readonly options: GatewayOptions;
@@ -43,6 +57,57 @@ export const jobBody = (coop: TestCooperative, overrides: Record<string, unknown
   ...overrides,
 });
 
+export interface RealServices {
+  readonly timeTracking: TimeTrackingRuntime;
+  readonly settlement: SettlementRuntime;
+  readonly timeTrackingServer: GrpcServer;
+  readonly settlementServer: GrpcServer;
+  close(): Promise<void>;
+}
+
+/** Time tracking and settlement on `store`, each behind its own gRPC server on loopback, on the clock given. */
+const startRealServices = async (
+  store: EventStore,
+  identityAddress: string,
+  now: () => Date,
+): Promise<RealServices> => {
+  const verifier = new IdentityTokenVerifierClient({ identityAddress });
+  const logger = jsonLogger('error');
+  const closers: (() => Promise<unknown>)[] = [async () => verifier.close()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const timeTracking = await openTimeTrackingService({ store, now, readStalenessMs: 0 });
+    closers.push(() => timeTracking.close());
+    const timeTrackingServer = await startTimeTrackingGrpc({
+      service: timeTracking.service,
+      port: 0,
+      host: '127.0.0.1',
+      verifier,
+      logger,
+    });
+    closers.push(() => timeTrackingServer.shutdown(1_000));
+    const settlement = await openSettlementService({ store, identityAddress, now, readStalenessMs: 0 });
+    closers.push(() => settlement.close());
+    const settlementServer = await startSettlementGrpc({
+      service: settlement.service,
+      port: 0,
+      host: '127.0.0.1',
+      verifier,
+      logger,
+    });
+    closers.push(() => settlementServer.shutdown(1_000));
+    return { timeTracking, settlement, timeTrackingServer, settlementServer, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};
+
+/** The head of the store's log: unchanged when a refused request stored nothing. */
+export const headOf = (store: EventStore): Promise<GlobalPosition> => store.headPosition();
+
 /**
  * `revocations`: the gateway's token checks hear identity's access revocations, as a process's do
  * (service-host's listener on a bus of its own over the cooperative's store: the embedded bus).
@@ -54,6 +119,15 @@ export const startHarness = async (
   const store = await openEventStore('embedded:memory');
   const coop = await startTestCooperative({ store });
   const doubles = await startDoubles(coop.identityAddress);
+  let simulated: Date | undefined;
+  const services = await startRealServices(store, coop.identityAddress, () => simulated ?? new Date()).catch(
+    async (error: unknown) => {
+      await doubles.close();
+      await coop.close();
+      await store.close();
+      throw error;
+    },
+  );
   let revocations:
     { bus: EmbeddedEventBus; listener: BusSubscription; verifier: IdentityTokenVerifierClient } | undefined;
   if (extra.revocations === true) {
@@ -72,6 +146,8 @@ export const startHarness = async (
     jobIntakeAddress: doubles.jobIntakeServer.address,
     taskDecompositionAddress: doubles.taskDecompositionServer.address,
     teamSchedulingAddress: doubles.teamSchedulingServer.address,
+    timeTrackingAddress: services.timeTrackingServer.address,
+    settlementAddress: services.settlementServer.address,
     logger: createLogger('gateway-test', { level: 'silent' }),
     ...(revocations !== undefined ? { verifier: revocations.verifier } : {}),
     ...overrides,
@@ -86,6 +162,7 @@ export const startHarness = async (
     app = await buildGateway(options);
   } catch (error) {
     await release();
+    await services.close();
     await doubles.close();
     await coop.close();
     await store.close();
@@ -110,6 +187,11 @@ export const startHarness = async (
   return {
     coop,
     doubles,
+    store,
+    services,
+    setNow: (at) => {
+      simulated = at;
+    },
     app,
     options,
     call,
@@ -122,6 +204,7 @@ export const startHarness = async (
     close: async () => {
       await app.close();
       await release();
+      await services.close();
       await doubles.close();
       await coop.close();
       await store.close();

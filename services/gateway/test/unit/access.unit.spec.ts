@@ -2,7 +2,9 @@ import type { Caller } from '@workshare/grpc';
 import {
   readsAsBusiness,
   requireAccess,
+  requireOwnBusinessOrAnyOf,
   requireRegionStaff,
+  requireSelfOrAnyOf,
   requireSelfOrCoordinator,
   requireSubmitter,
 } from '../../src/index.js';
@@ -56,6 +58,32 @@ describe('access at the edge', () => {
     expect(() => requireRegionStaff(coordinator, 'fujisato')).not.toThrow();
     expect(() => requireRegionStaff(coordinator, 'setagaya')).toThrow(
       expect.objectContaining({ code: 'auth.forbidden_region', details: { regionId: 'setagaya' } }),
+    );
+  });
+
+  it('what is a member’s own (her week, her statement): she herself, or the roles named', () => {
+    const accountant: Caller = { subject: 'a1', roles: [{ role: 'accountant' }] };
+    expect(() => requireSelfOrAnyOf(member, 'm1', ['accountant', 'operator'])).not.toThrow();
+    expect(() => requireSelfOrAnyOf(accountant, 'm1', ['accountant', 'operator'])).not.toThrow();
+    expect(() => requireSelfOrAnyOf(member, 'm2', ['accountant', 'operator'])).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_member', details: { memberId: 'm2' } }),
+    );
+    // A coordinator reads her members' weeks, never their statements.
+    expect(() => requireSelfOrAnyOf(coordinator, 'm2', ['coordinator', 'accountant'])).not.toThrow();
+    expect(() => requireSelfOrAnyOf(coordinator, 'm2', ['accountant', 'operator'])).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_member' }),
+    );
+  });
+
+  it('what is addressed to a business (its invoice): a user acting for it, or the roles named', () => {
+    const operator: Caller = { subject: 'o1', roles: [{ role: 'operator' }] };
+    expect(() => requireOwnBusinessOrAnyOf(business, 'biz-1', ['accountant', 'operator'])).not.toThrow();
+    expect(() => requireOwnBusinessOrAnyOf(operator, 'biz-1', ['accountant', 'operator'])).not.toThrow();
+    expect(() => requireOwnBusinessOrAnyOf(business, 'biz-2', ['accountant', 'operator'])).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_business', details: { businessId: 'biz-2' } }),
+    );
+    expect(() => requireOwnBusinessOrAnyOf(member, 'biz-1', ['accountant', 'operator'])).toThrow(
+      expect.objectContaining({ code: 'auth.forbidden_business' }),
     );
   });
 

@@ -10,6 +10,8 @@ describe('the gateway process configuration', () => {
       jobIntakeAddress: '127.0.0.1:50052',
       taskDecompositionAddress: '127.0.0.1:50053',
       teamSchedulingAddress: '127.0.0.1:50054',
+      timeTrackingAddress: '127.0.0.1:50062',
+      settlementAddress: '127.0.0.1:50063',
       rateLimitPerMinute: 300,
       bodyLimitBytes: 65_536,
       logLevel: 'info',
@@ -26,6 +28,8 @@ describe('the gateway process configuration', () => {
       JOB_INTAKE_ADDRESS: 'job-intake.workshare.svc:50052',
       TASK_DECOMPOSITION_ADDRESS: '[::1]:50053',
       TEAM_SCHEDULING_ADDRESS: 'team-scheduling:50054',
+      TIME_TRACKING_ADDRESS: 'time-tracking:50062',
+      SETTLEMENT_ADDRESS: '10.0.0.7:50063,10.0.0.8:50063',
       GATEWAY_RATE_LIMIT_PER_MINUTE: '1200',
       GATEWAY_BODY_LIMIT_BYTES: '131072',
       LOG_LEVEL: 'WARN',
@@ -39,6 +43,8 @@ describe('the gateway process configuration', () => {
       identityAddress: 'identity:50051',
       taskDecompositionAddress: '[::1]:50053',
       teamSchedulingAddress: 'team-scheduling:50054',
+      timeTrackingAddress: 'time-tracking:50062',
+      settlementAddress: '10.0.0.7:50063,10.0.0.8:50063',
       rateLimitPerMinute: 1200,
       bodyLimitBytes: 131_072,
       logLevel: 'warn',
@@ -56,6 +62,7 @@ describe('the gateway process configuration', () => {
         GATEWAY_BODY_LIMIT_BYTES: '-1',
         JOB_INTAKE_ADDRESS: 'no-port',
         TEAM_SCHEDULING_ADDRESS: 'team scheduling:50054',
+        SETTLEMENT_ADDRESS: 'settlement',
         LOG_LEVEL: 'loud',
         NATS_URL: 'http://nats',
       });
@@ -63,9 +70,12 @@ describe('the gateway process configuration', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toHaveLength(7);
+    expect((error as ConfigError).problems).toHaveLength(8);
     expect((error as ConfigError).problems).toContainEqual(
       expect.stringContaining('TEAM_SCHEDULING_ADDRESS must be host:port'),
+    );
+    expect((error as ConfigError).problems).toContainEqual(
+      expect.stringContaining('SETTLEMENT_ADDRESS must be host:port'),
     );
   });
 });

@@ -1,25 +1,41 @@
 import { Metadata } from '@grpc/grpc-js';
 import { checkHealth, createClient, type CallSettings, type ServiceClient } from '@workshare/grpc';
-import { identityV1, jobIntakeV1, taskDecompositionV1, teamSchedulingV1 } from '@workshare/proto';
+import {
+  identityV1,
+  jobIntakeV1,
+  settlementV1,
+  taskDecompositionV1,
+  teamSchedulingV1,
+  timeTrackingV1,
+} from '@workshare/proto';
+import { MAX_ANSWER_BYTES } from '@workshare/settlement/contract';
 
-/** The services behind the gateway (identity, job intake, task decomposition, team scheduling), reached over gRPC only (never their stores). */
+/**
+ * The services behind the gateway (identity, job intake, task decomposition, team scheduling,
+ * time tracking, settlement), reached over gRPC only (never their stores).
+ */
 export interface Upstreams {
   readonly identity: ServiceClient<typeof identityV1.IdentityServiceService>;
   readonly jobIntake: ServiceClient<typeof jobIntakeV1.JobIntakeServiceService>;
   readonly taskDecomposition: ServiceClient<typeof taskDecompositionV1.TaskDecompositionServiceService>;
   readonly teamScheduling: ServiceClient<typeof teamSchedulingV1.TeamSchedulingServiceService>;
+  readonly timeTracking: ServiceClient<typeof timeTrackingV1.TimeTrackingServiceService>;
+  readonly settlement: ServiceClient<typeof settlementV1.SettlementServiceService>;
   /** Each service's grpc.health.v1 status, lowercase: `serving`, `not_serving`, or why it could not be asked (`unavailable`, `deadline_exceeded`). */
   health(deadlineMs?: number): Promise<Record<UpstreamName, string>>;
   close(): void;
 }
 
-export type UpstreamName = 'identity' | 'jobIntake' | 'taskDecomposition' | 'teamScheduling';
+export type UpstreamName =
+  'identity' | 'jobIntake' | 'taskDecomposition' | 'teamScheduling' | 'timeTracking' | 'settlement';
 
 export interface UpstreamAddresses {
   readonly identityAddress: string;
   readonly jobIntakeAddress: string;
   readonly taskDecompositionAddress: string;
   readonly teamSchedulingAddress: string;
+  readonly timeTrackingAddress: string;
+  readonly settlementAddress: string;
   /** Every call's deadline, retries of UNAVAILABLE included (default 5,000 ms). */
   readonly deadlineMs?: number;
 }
@@ -38,17 +54,27 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
     addresses.teamSchedulingAddress,
     options,
   );
+  const timeTracking = createClient(timeTrackingV1.TimeTrackingServiceClient, addresses.timeTrackingAddress, options);
+  // A region's settlement as JSON outgrows gRPC's default 4 MiB answer (settlement's contract).
+  const settlement = createClient(settlementV1.SettlementServiceClient, addresses.settlementAddress, {
+    ...options,
+    channelOptions: { 'grpc.max_receive_message_length': MAX_ANSWER_BYTES },
+  });
   const addressOf: Record<UpstreamName, string> = {
     identity: addresses.identityAddress,
     jobIntake: addresses.jobIntakeAddress,
     taskDecomposition: addresses.taskDecompositionAddress,
     teamScheduling: addresses.teamSchedulingAddress,
+    timeTracking: addresses.timeTrackingAddress,
+    settlement: addresses.settlementAddress,
   };
   return {
     identity,
     jobIntake,
     taskDecomposition,
     teamScheduling,
+    timeTracking,
+    settlement,
     health: async (deadlineMs = 1_000) => {
       const names = Object.keys(addressOf) as UpstreamName[];
       // The whole server's status (''): `SERVING`, `NOT_SERVING`, or the call's status (`UNAVAILABLE`...).
@@ -63,6 +89,8 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
       jobIntake.close();
       taskDecomposition.close();
       teamScheduling.close();
+      timeTracking.close();
+      settlement.close();
     },
   };
 };

@@ -100,7 +100,8 @@ export const EDGE_CODES: Readonly<Record<string, { readonly status: number; read
   'auth.forbidden_region': { status: 403, meaning: 'a coordinator asked for a region she does not run' },
   'auth.forbidden_member': {
     status: 403,
-    meaning: 'a member asked for another member’s schedule, unavailability or wished hours',
+    meaning:
+      'a member asked for another member’s schedule, unavailability, wished hours, week, time entries or payment statement',
   },
   'route.not_found': { status: 404, meaning: 'no such route (or not with this method)' },
   'request.too_large': { status: 413, meaning: 'the body is larger than the limit (64 KiB by default)' },

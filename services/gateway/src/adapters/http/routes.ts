@@ -11,6 +11,8 @@ import { HttpProblem } from './problem.js';
 import { BEARER, BEARER_TOKEN, commandIdOf, readPageSize, refuseBody } from './requests.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
+import { registerSettlementRoutes } from './settlement-routes.js';
+import { registerTimeRoutes } from './time-routes.js';
 import {
   acceptAnswer,
   confirmPlanBody,
@@ -554,6 +556,14 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
 
   registerPeopleRoutes(app, upstreams);
 
+  // ---- time tracking (time-routes.ts) ------------------------------------------------------------
+
+  registerTimeRoutes(app, upstreams);
+
+  // ---- settlement (settlement-routes.ts) ---------------------------------------------------------
+
+  registerSettlementRoutes(app, upstreams);
+
   // ---- health ----------------------------------------------------------------------------------
 
   api.get(
@@ -580,7 +590,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
         tags: ['health'],
         summary: 'Every service behind the gateway answers its gRPC health check',
         description:
-          'identity, job intake, task decomposition and team scheduling; 503 `upstream.unavailable` with each one’s status otherwise.',
+          'identity, job intake, task decomposition, team scheduling, time tracking and settlement; 503 `upstream.unavailable` with each one’s status otherwise.',
         security: [],
         response: responses({ 200: readyAnswer }),
       },

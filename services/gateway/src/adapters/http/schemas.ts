@@ -31,24 +31,46 @@ import {
   PRICING_KINDS,
   WORK_CATEGORIES,
 } from '@workshare/job-intake/contract';
+import { settlementV1 } from '@workshare/proto';
+import {
+  CONFIG_LIMITS,
+  DEFAULT_INVOICE_ROUNDING,
+  DEFAULT_PAY_TIMING_READING,
+  JOURNAL_ENCODINGS,
+  MEDIA_TYPES,
+  MONTH_PATTERN,
+  PAY_TIMING_READINGS,
+  ROUNDING_RULES,
+  type JournalVendor,
+} from '@workshare/settlement/contract';
 import { PLAN_LIMITS, PLAN_STATUSES } from '@workshare/task-decomposition/contract';
 import {
   HISTORY_KINDS,
   LIMITS as SCHEDULING_LIMITS,
   TASK_STATUSES as ASSIGNMENT_STATUSES,
 } from '@workshare/team-scheduling/contract';
+import {
+  ENTRY_SOURCES,
+  LIMITS as TIME_LIMITS,
+  WEEK_APPROVALS,
+  WEEK_START_PATTERN,
+} from '@workshare/time-tracking/contract';
 import { Type, type Static, type TSchema } from 'typebox';
 import { EDGE_CODES, PROBLEM_MEDIA_TYPE } from './problem.js';
 
 export {
   ASSIGNMENT_STATUSES,
   CONTRACT_TYPES,
+  ENTRY_SOURCES,
   GRANTABLE_ROLES,
   HISTORY_KINDS,
   JOB_STATUSES,
+  PAY_TIMING_READINGS,
   PLAN_STATUSES,
   PRICING_KINDS,
   ROLE_NAMES,
+  ROUNDING_RULES,
+  WEEK_APPROVALS,
   WEEKDAYS,
   WORK_CATEGORIES,
 };
@@ -64,6 +86,21 @@ export type JobStatusName = (typeof JOB_STATUSES)[number];
 export type PlanStatusName = (typeof PLAN_STATUSES)[number];
 export type AssignmentStatusName = (typeof ASSIGNMENT_STATUSES)[number];
 export type HistoryKindName = (typeof HISTORY_KINDS)[number];
+export type EntrySourceName = (typeof ENTRY_SOURCES)[number];
+export type WeekApprovalName = (typeof WEEK_APPROVALS)[number];
+export type RoundingRuleName = (typeof ROUNDING_RULES)[number];
+export type PayTimingReadingName = (typeof PAY_TIMING_READINGS)[number];
+
+/**
+ * The kinds of the cooperative's own account (the payer of the Zengin file) as settlement's gRPC
+ * contract names them, its enum without the prefix: `ordinary` (普通), `current` (当座).
+ */
+export const PAYER_ACCOUNT_TYPES: readonly string[] = Object.keys(settlementV1.BankAccountType)
+  .filter((key) => key.startsWith('BANK_ACCOUNT_TYPE_') && key !== 'BANK_ACCOUNT_TYPE_UNSPECIFIED')
+  .map((key) => key.slice('BANK_ACCOUNT_TYPE_'.length).toLowerCase());
+
+/** The journals settlement writes, by vendor (`freee`, `money_forward`, `yayoi`), each in its encoding. */
+export const JOURNAL_VENDORS = Object.keys(JOURNAL_ENCODINGS) as JournalVendor[];
 
 /**
  * The limits the edge sets itself, on what no service gives a limit of its own: ids (the gRPC
@@ -379,6 +416,120 @@ export const businessSchema = Type.Object(
   { $id: 'Business', description: 'A business the cooperative works for.' },
 );
 
+const tokyoDay = (description: string) => Type.String({ description: `${description} \`YYYY-MM-DD\`, Asia/Tokyo.` });
+
+const dayMinutesSchema = Type.Object({
+  day: tokyoDay('The day.'),
+  minutes: Type.Integer({ description: 'Minutes of work on that day.' }),
+});
+
+export const timeEntrySchema = Type.Object(
+  {
+    entryId: Type.String(),
+    taskId: Type.String(),
+    jobId: Type.String(),
+    regionId: Type.String({ description: 'The job’s home region.' }),
+    start: timeOut('It starts, on a whole minute.'),
+    end: timeOut('It ends, on a whole minute.'),
+    minutes: Type.Integer({ description: 'Whole minutes: (end − start) / 60 s.' }),
+    source: Type.Enum(ENTRY_SOURCES, {
+      description: '`timer` (started and stopped) or `manual` (entered afterwards).',
+    }),
+    days: Type.Array(dayMinutesSchema, {
+      description: 'Its minutes on each Tokyo day it touches: a span crossing midnight Tokyo time counts on each day.',
+    }),
+  },
+  { $id: 'TimeEntry', description: 'A span of a member’s work on a task she held throughout.' },
+);
+
+export const weekSchema = Type.Object(
+  {
+    memberId: Type.String(),
+    weekStart: tokyoDay('Its Monday,'),
+    weekEnd: tokyoDay('Its Sunday,'),
+    approval: Type.Enum(WEEK_APPROVALS, {
+      description:
+        '`open` (never approved), `approved` (by a coordinator of her region: what pay uses), `reopened` (approved, then a correction or deletion touched it: not approved until approved again).',
+    }),
+    entries: Type.Array(Type.Ref('TimeEntry'), { description: 'The entries starting in the week, earliest first.' }),
+    days: Type.Array(dayMinutesSchema, {
+      description:
+        'Monday to Sunday, each listed (0 when none), and the next Monday when a Sunday-night entry runs past midnight.',
+    }),
+    totalMinutes: Type.Integer({ description: 'The minutes of the week’s entries.' }),
+    timer: nullable(
+      Type.Object({
+        taskId: Type.String(),
+        jobId: Type.String(),
+        start: timeOut('It started, on a whole minute.'),
+      }),
+      'Her running timer, when it started in this week; else null.',
+    ),
+  },
+  { $id: 'Week', description: 'A member’s Tokyo week (Monday 00:00 to the next Monday 00:00, +09:00).' },
+);
+
+/** Integer yen in an answer, with or without tax as its description says. */
+const yenAmount = (description: string) => Type.Integer({ description: `${description} Integer yen.` });
+
+export const settlementSummarySchema = Type.Object(
+  {
+    regionId: Type.String(),
+    month: Type.String({ description: 'The Tokyo month, `YYYY-MM`.' }),
+    closedAt: timeOut('When it was closed.'),
+    closedBy: Type.String({ description: 'Who closed it (a user id).' }),
+    inputDigest: Type.String({
+      description: 'SHA-256 (hex) of the canonical JSON of the facts the close was computed from.',
+    }),
+    payDay: tokyoDay('The day transfers are made,'),
+    billedYen: yenAmount('What the month bills, tax excluded.'),
+    taxYen: yenAmount('The invoices’ consumption tax.'),
+    marginYen: yenAmount('What the cooperative keeps of what it bills, before top-ups.'),
+    topUpYen: yenAmount('Minimum-wage top-ups, paid out of the margin.'),
+    keptYen: yenAmount('The margin less the top-ups; may be negative.'),
+    payableYen: yenAmount('What the members are paid in all.'),
+    invoiceCount: Type.Integer(),
+    statementCount: Type.Integer(),
+    findings: Type.Array(
+      Type.Object({
+        code: Type.String({ description: 'e.g. `settlement.payment_late`, `settlement.minimum_wage_topped_up`.' }),
+        count: Type.Integer(),
+      }),
+      { description: 'How many findings of each code the close reported.' },
+    ),
+  },
+  { $id: 'SettlementSummary', description: 'A closed month at a glance (a closed month never changes).' },
+);
+
+export const regionSettlementConfigSchema = Type.Object(
+  {
+    regionId: Type.String(),
+    issuerName: Type.String({ description: 'The cooperative entity, as invoices and statements name it.' }),
+    registrationNumber: Type.String({ description: 'Its qualified-invoice registration number: `T` and 13 digits.' }),
+    address: Type.String(),
+    payerAccount: Type.Object({
+      bankCode: Type.String(),
+      bankNameKana: Type.String({ description: 'Empty when not given.' }),
+      branchCode: Type.String(),
+      branchNameKana: Type.String({ description: 'Empty when not given.' }),
+      type: Type.Enum(PAYER_ACCOUNT_TYPES),
+      number: Type.String(),
+    }),
+    zenginRequesterCode: Type.String({ description: '振込依頼人コード, assigned by the bank.' }),
+    requesterNameKana: Type.String({ description: '振込依頼人名.' }),
+    marginBasisPoints: Type.Integer({
+      description: 'The share of what a job bills that the cooperative keeps (1500 = 15%).',
+    }),
+    payDay: Type.Integer({ description: 'The day of the month after the close on which members are paid.' }),
+    invoiceRounding: Type.Enum(ROUNDING_RULES),
+    payTimingReading: Type.Enum(PAY_TIMING_READINGS),
+    officePrefecture: Type.String({
+      description: 'The prefecture of the region’s office, e.g. `akita`: its minimum wage binds.',
+    }),
+  },
+  { $id: 'RegionSettlementConfig', description: 'Who issues the invoices and pays the members of a region.' },
+);
+
 export const SHARED_SCHEMAS = [
   problemSchema,
   callerSchema,
@@ -389,6 +540,10 @@ export const SHARED_SCHEMAS = [
   taskHistoryEntrySchema,
   memberSchema,
   businessSchema,
+  timeEntrySchema,
+  weekSchema,
+  settlementSummarySchema,
+  regionSettlementConfigSchema,
 ] as const;
 
 // ---- per route -----------------------------------------------------------------------------
@@ -879,3 +1034,271 @@ export type RegisterBusinessBody = Static<typeof registerBusinessBody>;
 export const registerBusinessAnswer = Type.Object({ businessId: Type.String() });
 
 export const businessesAnswer = Type.Object({ businesses: Type.Array(Type.Ref('Business')) });
+
+// ---- time tracking ------------------------------------------------------------------------------
+
+const weekStartSchema = (description: string) =>
+  Type.String({ pattern: WEEK_START_PATTERN, description: `${description} \`YYYY-MM-DD\`, Asia/Tokyo.` });
+const monthSchema = () =>
+  Type.String({
+    pattern: MONTH_PATTERN,
+    description: 'A Tokyo month, `YYYY-MM` (its first day 00:00 to the next month’s, +09:00).',
+  });
+
+export const entryParams = Type.Object(
+  { memberId: uuid('Whose timesheet (a member id).'), entryId: uuid('The entry id (a UUID).') },
+  { additionalProperties: false },
+);
+
+export const memberWeekParams = Type.Object(
+  { memberId: uuid('The member id (a UUID).'), weekStart: weekStartSchema('The week’s Monday,') },
+  { additionalProperties: false },
+);
+
+export const weekQuery = Type.Object(
+  { weekStart: Type.Optional(weekStartSchema('The week’s Monday (default: the current Tokyo week’s),')) },
+  { additionalProperties: false },
+);
+
+export const regionMonthParams = Type.Object(
+  { regionId: regionIdSchema('The region slug, e.g. `fujisato`.'), month: monthSchema() },
+  { additionalProperties: false },
+);
+
+const SPAN_RULES = `Whole minutes (seconds are refused, not rounded: \`time.invalid_span\`); refused with nothing stored when it ends in the future (\`time.span_in_future\`), is not inside one hold of hers on the task (\`time.task_not_held\`), overlaps another of her entries or her running timer (\`time.overlapping_span\`), would put more than ${TIME_LIMITS.maxMinutesPerTokyoDay} minutes into a Tokyo day (\`time.day_limit_exceeded\`), or starts in an approved week (\`time.week_approved\`).`;
+
+export const recordSpanBody = Type.Object(
+  {
+    start: timeIn('It starts, on a whole minute.'),
+    end: timeIn('It ends, on a whole minute; after start, not in the future.'),
+  },
+  { additionalProperties: false, description: SPAN_RULES },
+);
+export type RecordSpanBody = Static<typeof recordSpanBody>;
+
+const timeReason = (description: string) => text(TIME_LIMITS.reasonLength, description);
+
+export const correctEntryBody = Type.Object(
+  {
+    start: timeIn('The entry’s new start, on a whole minute.'),
+    end: timeIn('Its new end, on a whole minute.'),
+    reason: timeReason('Why it is corrected (kept by time tracking, never published).'),
+  },
+  { additionalProperties: false },
+);
+export type CorrectEntryBody = Static<typeof correctEntryBody>;
+
+export const deleteEntryBody = Type.Object(
+  { reason: timeReason('Why it is deleted (kept by time tracking, never published).') },
+  { additionalProperties: false },
+);
+
+export const startWorkAnswer = Type.Object({
+  taskId: Type.String(),
+  start: timeOut('The timer’s start: the request’s time rounded up to the whole minute.'),
+});
+
+export const stopWorkAnswer = Type.Object({
+  recorded: Type.Boolean({ description: 'false when the timer ran less than one whole minute (nothing recorded).' }),
+  entry: nullable(Type.Ref('TimeEntry'), 'The entry recorded: the whole minutes the timer ran; null when none.'),
+});
+
+export const entryAnswer = Type.Object({ entry: Type.Ref('TimeEntry') });
+
+export const reopenedAnswer = Type.Object({
+  reopenedWeeks: Type.Array(tokyoDay('A Monday,'), {
+    description: 'The approved weeks the change reopened: not approved until a coordinator approves them again.',
+  }),
+});
+
+export const markDoneAnswer = Type.Object({
+  taskId: Type.String(),
+  at: timeOut('When the cooperative received her work (day 1 of the 60 of フリーランス法 §4).'),
+});
+
+export const approveWeekAnswer = Type.Object({
+  memberId: Type.String(),
+  weekStart: tokyoDay('Its Monday,'),
+  approvedEntries: Type.Integer({ description: 'How many entries the approval holds.' }),
+  alreadyApproved: Type.Boolean({
+    description: 'The week was approved and unchanged since: nothing was done.',
+  }),
+});
+
+export const approvedTimeAnswer = Type.Object({
+  regionId: Type.String(),
+  month: Type.String({ description: 'The Tokyo month, `YYYY-MM`.' }),
+  lines: Type.Array(
+    Type.Object({
+      memberId: Type.String(),
+      weekStart: tokyoDay('The Monday of its approved week,'),
+      entry: Type.Ref('TimeEntry'),
+      minutesInMonth: Type.Integer({ description: 'Its minutes on the month’s Tokyo days.' }),
+    }),
+    { description: 'Every approved entry of the region’s jobs with minutes in the month, by member, then start.' },
+  ),
+  members: Type.Array(Type.Object({ memberId: Type.String(), minutes: Type.Integer() }), {
+    description: 'Each member’s approved minutes in the month.',
+  }),
+  totalMinutes: Type.Integer(),
+});
+
+// ---- settlement -----------------------------------------------------------------------------------
+
+/** A fixed number of digits, `pattern` and `maxLength` both saying it. */
+const digits = (count: number, description: string) =>
+  Type.String({ pattern: `^[0-9]{${count}}$`, maxLength: count, description: `${description}: ${count} digits.` });
+const kana = (description: string, minLength = 1) => text(CONFIG_LIMITS.kanaText, description, minLength);
+
+export const settlementConfigBody = Type.Object(
+  {
+    issuerName: text(CONFIG_LIMITS.issuerName, 'The cooperative entity, as invoices and statements name it.'),
+    registrationNumber: Type.String({
+      pattern: REGISTRATION_NUMBER_PATTERN,
+      maxLength: EDGE_LIMITS.registrationNumberLength,
+      description:
+        'Its qualified-invoice registration number: `T` and its 法人番号 (settlement verifies the check digit: `settlement.registration_number_check_digit`).',
+    }),
+    address: text(CONFIG_LIMITS.address, 'Its address, as invoices show it.'),
+    payerAccount: Type.Object(
+      {
+        bankCode: digits(4, '金融機関コード'),
+        bankNameKana: Type.Optional(kana('The bank’s name in kana (optional in the file).', 0)),
+        branchCode: digits(3, '支店コード'),
+        branchNameKana: Type.Optional(kana('The branch’s name in kana.', 0)),
+        type: Type.Enum(PAYER_ACCOUNT_TYPES, { description: '`ordinary` (普通) or `current` (当座).' }),
+        number: digits(7, '口座番号'),
+      },
+      {
+        additionalProperties: false,
+        description: 'The cooperative’s account, the payer (振込依頼人) of the Zengin file.',
+      },
+    ),
+    zenginRequesterCode: Type.String({
+      pattern: `^[0-9]{1,${CONFIG_LIMITS.zenginRequesterCodeDigits}}$`,
+      maxLength: CONFIG_LIMITS.zenginRequesterCodeDigits,
+      description: `振込依頼人コード (委託者コード), assigned by the bank: 1 to ${CONFIG_LIMITS.zenginRequesterCodeDigits} digits.`,
+    }),
+    requesterNameKana: kana(
+      `振込依頼人名 in kana: written half-width into the file, at most ${CONFIG_LIMITS.requesterNameBytes} of them.`,
+    ),
+    marginBasisPoints: Type.Integer({
+      minimum: CONFIG_LIMITS.marginBasisPoints.min,
+      maximum: CONFIG_LIMITS.marginBasisPoints.max,
+      description: 'The share of what a job bills that the cooperative keeps, in basis points (1500 = 15%).',
+    }),
+    payDay: Type.Integer({
+      minimum: CONFIG_LIMITS.payDay.min,
+      maximum: CONFIG_LIMITS.payDay.max,
+      description:
+        'The day of the month after the close on which members are paid (past the month’s end: its last day).',
+    }),
+    invoiceRounding: Type.Optional(
+      Type.Enum(ROUNDING_RULES, {
+        description: `How invoice tax is rounded to the yen, once per invoice per rate (default \`${DEFAULT_INVOICE_ROUNDING}\`).`,
+      }),
+    ),
+    payTimingReading: Type.Optional(
+      Type.Enum(PAY_TIMING_READINGS, {
+        description: `Which reading of フリーランス法 §4 a close applies to contractors’ pay (default \`${DEFAULT_PAY_TIMING_READING}\`): \`two_months\` (the JFTC’s, for a monthly close cut by receipt) or \`strict_60_days\` (the day of receipt counting as day 1).`,
+      }),
+    ),
+    officePrefecture: Type.String({
+      pattern: '^[a-z][a-z0-9_-]*$',
+      maxLength: CONFIG_LIMITS.regionId,
+      description:
+        'The prefecture of the region’s office, e.g. `akita` (that of the region’s office in identity): its dated minimum-wage table binds the region’s employees.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SettlementConfigBody = Static<typeof settlementConfigBody>;
+
+export const settlementConfigAnswer = Type.Object({
+  config: Type.Ref('RegionSettlementConfig'),
+  configuredAt: timeOut('When it was last configured.'),
+  configuredBy: Type.String(),
+  version: Type.Integer({ description: 'How many changes the configuration holds, minus one.' }),
+});
+
+export const payeeBody = Type.Object(
+  {
+    invoiceRegistrationNumber: nullable(
+      Type.String({
+        pattern: REGISTRATION_NUMBER_PATTERN,
+        maxLength: EDGE_LIMITS.registrationNumberLength,
+        description: '`T` and 13 digits (an individual’s number: its form is checked).',
+      }),
+      'Her own qualified-invoice registration number, or null: she has none (she is paid the fee without consumption tax).',
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const settlementAnswer = Type.Object({
+  summary: Type.Ref('SettlementSummary'),
+  settlement: Type.Object(
+    {},
+    {
+      additionalProperties: true,
+      description:
+        'The whole settlement as settlement stores it (the same data as `settlement.json`): money as decimal strings of yen, instants ISO-8601 UTC, days `YYYY-MM-DD` (Asia/Tokyo), keys sorted.',
+    },
+  ),
+});
+
+export const invoiceParams = Type.Object(
+  {
+    regionId: regionIdSchema('The region slug, e.g. `fujisato`.'),
+    month: monthSchema(),
+    businessId: id('The business the invoice is addressed to.'),
+  },
+  { additionalProperties: false },
+);
+
+export const statementParams = Type.Object(
+  {
+    regionId: regionIdSchema('The region slug, e.g. `fujisato`.'),
+    month: monthSchema(),
+    memberId: uuid('The member it pays.'),
+  },
+  { additionalProperties: false },
+);
+
+export const journalParams = Type.Object(
+  {
+    regionId: regionIdSchema('The region slug, e.g. `fujisato`.'),
+    month: monthSchema(),
+    vendor: Type.Enum(JOURNAL_VENDORS, { description: 'The accounting software the journal is for.' }),
+  },
+  { additionalProperties: false },
+);
+
+/** The media types of the downloads, as settlement answers them (its contract's MEDIA_TYPES and encodings). */
+export const DOWNLOAD_MEDIA_TYPES = Object.freeze({
+  json: MEDIA_TYPES.json,
+  pdf: MEDIA_TYPES.pdf,
+  zengin: MEDIA_TYPES.zengin,
+  journals: [...new Set(JOURNAL_VENDORS.map((vendor) => MEDIA_TYPES.csv(JOURNAL_ENCODINGS[vendor])))],
+  payroll: MEDIA_TYPES.csv('UTF-8'),
+});
+
+/**
+ * A download's answers: 200 with the file's bytes in one of its media types (the Content-Type is
+ * the service's), its name in Content-Disposition, never cached; problems for every error.
+ */
+export const downloadResponses = (description: string, mediaTypes: readonly string[]) =>
+  responses({
+    200: {
+      description,
+      headers: {
+        'content-disposition': {
+          type: 'string',
+          description:
+            '`attachment; filename="<name>"`, with `filename*=UTF-8\'\'<name>` (RFC 5987) when the name is not plain ASCII.',
+        },
+        'cache-control': { type: 'string', description: '`no-store`: files of the books are never cached.' },
+      },
+      content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+    },
+  });

@@ -48,7 +48,7 @@ const { PlanStatus } = taskDecompositionV1;
 const { AssignmentStatus } = teamSchedulingV1;
 
 /** A name ↔ enum table both ways. */
-const table = <N extends string, E extends number>(pairs: readonly (readonly [N, E])[]) => ({
+export const table = <N extends string, E extends number>(pairs: readonly (readonly [N, E])[]) => ({
   toEnum: new Map<N, E>(pairs.map(([n, e]) => [n, e])),
   toName: new Map<E, N>(pairs.map(([n, e]) => [e, n])),
 });
@@ -90,17 +90,32 @@ const ASSIGNMENT_STATUS = table<AssignmentStatusName, teamSchedulingV1.Assignmen
   ['waiting', AssignmentStatus.ASSIGNMENT_STATUS_WAITING],
 ]);
 
+/**
+ * A name ↔ enum table from a contract's names and the gRPC enum they name, its prefix taken off
+ * and lowercased (`timer` ↔ ENTRY_SOURCE_TIMER): written once, by the contracts; a name the gRPC
+ * enum lacks fails at once (the two contracts disagree).
+ */
+export const protoTable = <N extends string, E extends number>(names: readonly N[], values: object, prefix: string) =>
+  table<N, E>(
+    names.map((name) => {
+      const key = `${prefix}${name.toUpperCase()}`;
+      const value = (values as Record<string, unknown>)[key];
+      if (typeof value !== 'number') throw new Error(`${key} is not in the gRPC contract`);
+      return [name, value as E] as const;
+    }),
+  );
+
 /** A contract breach by a service (not the caller's fault). */
-class UpstreamContractError extends Error {
+export class UpstreamContractError extends Error {
   override readonly name = 'UpstreamContractError';
 }
 
-const nameOf = <E extends number, N extends string>(t: { toName: Map<E, N> }, value: E, what: string): N => {
+export const nameOf = <E extends number, N extends string>(t: { toName: Map<E, N> }, value: E, what: string): N => {
   const name = t.toName.get(value);
   if (name === undefined) throw new UpstreamContractError(`a service answered an unknown ${what}: ${value}`);
   return name;
 };
-const enumOf = <N extends string, E extends number>(t: { toEnum: Map<N, E> }, name: N): E => {
+export const enumOf = <N extends string, E extends number>(t: { toEnum: Map<N, E> }, name: N): E => {
   const value = t.toEnum.get(name);
   // The schema lets only known names through.
   if (value === undefined) throw new UpstreamContractError(`no enum value for ${name}`);
@@ -118,14 +133,14 @@ export const yenOf = (money: commonV1.Money | undefined): number => {
   return Number(yen);
 };
 
-const timeOf = (date: Date | undefined, what: string): string => {
+export const timeOf = (date: Date | undefined, what: string): string => {
   if (date === undefined) throw new UpstreamContractError(`a service answered no ${what}`);
   return tokyoTime(date);
 };
 
-const textOrNull = (value: string): string | null => (value === '' ? null : value);
+export const textOrNull = (value: string): string | null => (value === '' ? null : value);
 
-const int64 = (value: string, what: string): number => {
+export const int64 = (value: string, what: string): number => {
   const n = Number(value);
   if (!Number.isSafeInteger(n))
     throw new UpstreamContractError(`a service answered a ${what} that is not a whole number: ${value}`);
