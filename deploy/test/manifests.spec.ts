@@ -70,8 +70,10 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'Deployment/job-intake',
       'Deployment/otel-collector',
       'Deployment/relay',
+      'Deployment/settlement',
       'Deployment/task-decomposition',
       'Deployment/team-scheduling',
+      'Deployment/time-tracking',
       'StatefulSet/nats',
       'StatefulSet/postgres',
     ]);
@@ -86,8 +88,10 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'otel-collector',
       'postgres',
       'postgres-headless',
+      'settlement',
       'task-decomposition',
       'team-scheduling',
+      'time-tracking',
     ]);
     expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([NAMESPACE]);
     // Generated secrets carry a content hash in their names.
@@ -147,8 +151,10 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'workshare/identity',
       'workshare/job-intake',
       'workshare/relay',
+      'workshare/settlement',
       'workshare/task-decomposition',
       'workshare/team-scheduling',
+      'workshare/time-tracking',
     ]);
     expect(images.flatMap((i) => imageProblems(i, ours))).toEqual([]);
     expect(images.sort()).toEqual(
@@ -253,8 +259,10 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'identity',
       'job-intake',
       'relay',
+      'settlement',
       'task-decomposition',
       'team-scheduling',
+      'time-tracking',
     ]);
     expect(ours.flatMap(serviceConventionProblems)).toEqual([]);
   });
@@ -324,6 +332,8 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
           'JOB_INTAKE_ADDRESS',
           'TASK_DECOMPOSITION_ADDRESS',
           'TEAM_SCHEDULING_ADDRESS',
+          'TIME_TRACKING_ADDRESS',
+          'SETTLEMENT_ADDRESS',
           'NATS_URL',
           'GATEWAY_RATE_LIMIT_PER_MINUTE',
           'METRICS_HOST',
@@ -336,6 +346,8 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       JOB_INTAKE_ADDRESS: 'job-intake:50052',
       TASK_DECOMPOSITION_ADDRESS: 'task-decomposition:50053',
       TEAM_SCHEDULING_ADDRESS: 'team-scheduling:50054',
+      TIME_TRACKING_ADDRESS: 'time-tracking:50062',
+      SETTLEMENT_ADDRESS: 'settlement:50063',
       NATS_URL: 'nats://nats:4222',
       GATEWAY_RATE_LIMIT_PER_MINUTE: '300',
       METRICS_HOST: '0.0.0.0',
@@ -520,7 +532,14 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
   it("every service address a pod reads is that service's Service and gRPC port; every service but identity and the relay knows identity", () => {
     const ours = workloads.filter(isOurs);
     expect(addressProblems(objects, ours)).toEqual([]);
-    for (const name of ['job-intake', 'task-decomposition', 'team-scheduling', 'gateway']) {
+    for (const name of [
+      'job-intake',
+      'task-decomposition',
+      'team-scheduling',
+      'time-tracking',
+      'settlement',
+      'gateway',
+    ]) {
       expect({
         name,
         identity: ours.find((w) => w.name === name)?.pod.containers[0]?.env?.find((e) => e.name === 'IDENTITY_ADDRESS')
@@ -538,19 +557,23 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const jobIntake = copyWorkloads.find((w) => w.name === 'job-intake')?.pod.containers[0];
     if (jobIntake === undefined) throw new Error('no job-intake container');
     jobIntake.env = env('job-intake').filter((e) => e.name !== 'IDENTITY_ADDRESS');
-    env('task-decomposition').push({ name: 'SETTLEMENT_ADDRESS', value: 'settlement:50057' });
+    env('task-decomposition').push({ name: 'AUDIT_ADDRESS', value: 'audit:50064' });
+    const settlementAddress = env('gateway').find((e) => e.name === 'SETTLEMENT_ADDRESS');
+    if (settlementAddress === undefined) throw new Error('the gateway reads no SETTLEMENT_ADDRESS');
+    settlementAddress.value = 'settlement:50062';
     const taskService = copy.find((o) => o.kind === 'Service' && o.metadata.name === 'task-decomposition');
     (taskService?.spec as { ports: { targetPort: string }[] }).ports = [{ targetPort: 'metrics' }];
     expect(addressProblems(copy, copyWorkloads.filter(isOurs)).sort()).toEqual([
       'gateway: IDENTITY_ADDRESS is identity:50052, not identity:50051',
+      'gateway: SETTLEMENT_ADDRESS is settlement:50062, not settlement:50063',
       'gateway: TASK_DECOMPOSITION_ADDRESS points at task-decomposition, whose Service has no port targeting grpc',
       "job-intake: no IDENTITY_ADDRESS (callers' tokens are verified by identity)",
-      'task-decomposition: SETTLEMENT_ADDRESS names no gRPC service of the platform',
+      'task-decomposition: AUDIT_ADDRESS names no gRPC service of the platform',
     ]);
   });
 
-  it('job intake, task decomposition and team scheduling read the store URL from its Secret, NATS, and task decomposition its task length', () => {
-    for (const name of ['job-intake', 'task-decomposition', 'team-scheduling']) {
+  it('job intake, task decomposition, team scheduling, time tracking and settlement read the store URL from its Secret, NATS, and task decomposition its task length', () => {
+    for (const name of ['job-intake', 'task-decomposition', 'team-scheduling', 'time-tracking', 'settlement']) {
       const env = new Map(
         (workloads.find((w) => w.name === name)?.pod.containers[0]?.env ?? []).map((e) => [e.name, e]),
       );
@@ -566,6 +589,41 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     }
     const task = workloads.find((w) => w.name === 'task-decomposition')?.pod.containers[0];
     expect(task?.env?.find((e) => e.name === 'TASK_MAX_MINUTES')?.value).toBe('120');
+  });
+
+  it('time tracking and settlement serve gRPC on 50062 and 50063 (their Services too), one replica each, and know identity', () => {
+    for (const [name, port] of [
+      ['time-tracking', 50062],
+      ['settlement', 50063],
+    ] as const) {
+      const workload = workloads.find((w) => w.name === name);
+      const app = workload?.pod.containers[0];
+      const env = new Map((app?.env ?? []).map((e) => [e.name, e.value]));
+      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
+      expect({
+        name,
+        replicas: (workload?.object.spec as { replicas?: number }).replicas,
+        ports: app?.ports?.map((p) => [p.name, p.containerPort]),
+        grpcPort: env.get('GRPC_PORT'),
+        identity: env.get('IDENTITY_ADDRESS'),
+        probe: app?.readinessProbe?.grpc?.port,
+        service: (service?.spec as { ports: { name: string; port: number }[] }).ports.map((p) => [p.name, p.port]),
+      }).toEqual({
+        name,
+        replicas: 1,
+        ports: [
+          ['grpc', port],
+          ['metrics', 9464],
+        ],
+        grpcPort: String(port),
+        identity: 'identity:50051',
+        probe: port,
+        service: [
+          ['grpc', port],
+          ['metrics', 9464],
+        ],
+      });
+    }
   });
 
   it('identity reads its keys and its store URL from Secrets, and knows NATS and the collector', () => {

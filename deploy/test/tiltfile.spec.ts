@@ -155,7 +155,16 @@ withPython3('Tiltfile', () => {
     it('builds an image for every service that has manifests, from deploy/Dockerfile and the repository root', () => {
       const withManifests = serviceManifestFolders();
       expect(withManifests).toEqual(
-        expect.arrayContaining(['identity', 'job-intake', 'task-decomposition', 'team-scheduling', 'gateway', 'relay']),
+        expect.arrayContaining([
+          'identity',
+          'job-intake',
+          'task-decomposition',
+          'team-scheduling',
+          'time-tracking',
+          'settlement',
+          'gateway',
+          'relay',
+        ]),
       );
       expect(tilt.docker_build.map((b) => b.ref).sort()).toEqual(withManifests.map((name) => `workshare/${name}`));
       for (const build of tilt.docker_build) {
@@ -263,12 +272,14 @@ withPython3('Tiltfile', () => {
         'job-intake': ['services'],
         'task-decomposition': ['services'],
         'team-scheduling': ['services'],
+        'time-tracking': ['services'],
+        settlement: ['services'],
         gateway: ['services'],
         relay: ['services'],
       });
     });
 
-    it('forwards the services (gRPC 50051-50054, the gateway HTTP 8080; not the relay, whose replicas nobody calls), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
+    it('forwards the services (gRPC 50051-50054, 50062 and 50063, the gateway HTTP 8080; not the relay, whose replicas nobody calls), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
       const forwards = Object.fromEntries(
         tilt.k8s_resource.map((r) => [r.workload, r.port_forwards.map((p) => `${p.local}:${p.container}`)]),
       );
@@ -277,6 +288,8 @@ withPython3('Tiltfile', () => {
         'job-intake': ['50052:50052'],
         'task-decomposition': ['50053:50053'],
         'team-scheduling': ['50054:50054'],
+        'time-tracking': ['50062:50062'],
+        settlement: ['50063:50063'],
         gateway: ['8080:8080'],
         relay: [],
         jaeger: ['16686:16686'],
@@ -294,7 +307,17 @@ withPython3('Tiltfile', () => {
         'job-intake': [...infra, 'identity'],
         'task-decomposition': [...infra, 'identity'],
         'team-scheduling': [...infra, 'identity'],
-        gateway: [...infra, 'identity', 'job-intake', 'task-decomposition', 'team-scheduling'],
+        'time-tracking': [...infra, 'identity'],
+        settlement: [...infra, 'identity'],
+        gateway: [
+          ...infra,
+          'identity',
+          'job-intake',
+          'task-decomposition',
+          'team-scheduling',
+          'time-tracking',
+          'settlement',
+        ],
         relay: infra,
       });
     });
@@ -308,6 +331,8 @@ withPython3('Tiltfile', () => {
         'job-intake': [],
         'task-decomposition': [],
         'team-scheduling': [],
+        'time-tracking': [],
+        settlement: [],
         gateway: ['http://localhost:8080/docs'],
         relay: [],
       });
@@ -357,7 +382,7 @@ withPython3('Tiltfile', () => {
       identity.resource_deps = ['postgres', 'nats', 'kafka'];
       jaeger.labels = ['tracing'];
       broken.k8s_resource.push({
-        workload: 'settlement',
+        workload: 'audit',
         new_name: '',
         port_forwards: [],
         resource_deps: [],
@@ -367,13 +392,13 @@ withPython3('Tiltfile', () => {
       });
       const template = tilt.docker_build[0];
       if (template === undefined) throw new Error('no docker_build');
-      broken.docker_build.push({ ...structuredClone(template), ref: 'workshare/settlement' });
+      broken.docker_build.push({ ...structuredClone(template), ref: 'workshare/audit' });
       expect(tiltProblems(broken, workloads)).toEqual([
         "k8s_resource('jaeger') has label tracing, not one of infra, services, observability",
         "k8s_resource('identity'): port forward to 50059 matches no container port (50051, 9464)",
         "k8s_resource('identity') depends on unknown resource kafka",
-        "k8s_resource('settlement') names no rendered workload",
-        "docker_build('workshare/settlement') builds an image no workload uses",
+        "k8s_resource('audit') names no rendered workload",
+        "docker_build('workshare/audit') builds an image no workload uses",
       ]);
     });
 

@@ -21,6 +21,7 @@ import {
   seedDemoCooperative,
   type BusinessView,
   type DemoAccount,
+  type DemoCooperative,
   type IdentityService,
 } from '@workshare/identity';
 
@@ -76,15 +77,47 @@ export type DemoSeedResult =
 
 const GUARD: CommandContext = Object.freeze({ actor: SYSTEM_ACTORS.demoSeed });
 
+/** Where `store` stands with the demo: its guard's stream folded (nothing stored). */
+export const demoSeedStateOf = async (store: EventStore): Promise<DemoSeedState> =>
+  (await store.readStream(DEMO_SEED_STREAM)).reduce<DemoSeedState>(
+    (state, event) => demoSeedDecider.evolve(state, event as unknown as DemoSeedEvent),
+    demoSeedDecider.initialState(),
+  );
+
+/** What a store that has the demo, or a part of it, answers: its accounts, never its password. */
+export const demoNotSeeded = (state: 'started' | 'completed'): DemoSeedResult =>
+  state === 'completed'
+    ? {
+        status: 'already_seeded',
+        message: 'the demo cooperative was seeded before; its password was printed then',
+        accounts: demoAccounts(),
+      }
+    : {
+        status: 'incomplete',
+        message:
+          'a demo seed began on this store and did not finish: start again on an empty store to get the whole demo',
+        accounts: demoAccounts(),
+      };
+
+export interface SeedDemoOptions {
+  /** The demo accounts' one password (default a random one, returned). */
+  readonly password?: string;
+  /**
+   * More of the demo, done once the cooperative is seeded and before the seed counts as complete
+   * (the demo's past month): a failure there leaves the seed incomplete, never repeated over.
+   */
+  readonly then?: (cooperative: DemoCooperative) => Promise<void>;
+}
+
 /**
  * Seeds the demo cooperative into `store` (identity's store, served by `service`) if the guard
  * lets it: once per store. All demo accounts share one password: `options.password`, or a
- * random one returned with the accounts.
+ * random one returned with the accounts. `options.then` runs inside the guard's bracket.
  */
 export const seedDemoOnce = async (
   store: EventStore,
   service: IdentityService,
-  options: { password?: string } = {},
+  options: SeedDemoOptions = {},
 ): Promise<DemoSeedResult> => {
   const guard = new CommandHandler({ store, decider: demoSeedDecider });
   try {
@@ -92,15 +125,13 @@ export const seedDemoOnce = async (
   } catch (error) {
     if (!(error instanceof DomainError) || (error.code !== 'demo.already_seeded' && error.code !== 'demo.incomplete'))
       throw error;
-    return error.code === 'demo.already_seeded'
-      ? {
-          status: 'already_seeded',
-          message: 'the demo cooperative was seeded before; its password was printed then',
-          accounts: demoAccounts(),
-        }
-      : { status: 'incomplete', message: error.message, accounts: demoAccounts() };
+    return demoNotSeeded(error.code === 'demo.already_seeded' ? 'completed' : 'started');
   }
-  const seeded = await seedDemoCooperative(service, options);
+  const seeded = await seedDemoCooperative(
+    service,
+    options.password !== undefined ? { password: options.password } : {},
+  );
+  await options.then?.(seeded);
   await guard.handle(DEMO_SEED_STREAM, { type: 'CompleteDemoSeed' }, { context: GUARD });
   return { status: 'seeded', ...seeded };
 };

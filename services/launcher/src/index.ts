@@ -9,14 +9,32 @@ export {
 // The platform's clock, for whoever runs the platform at a simulated time.
 export { SimulatedClock, systemClock, type Clock } from '@workshare/time';
 export { seedDemoJobs, type DemoJob, type DemoJobsOptions } from './demo-jobs.js';
+// The demo's past month (recorded on a simulated clock on a fresh store) and what is printed of it.
+export {
+  seedDemoMonth,
+  demoMonthOf,
+  demoMonthLines,
+  DEMO_REGION,
+  DEMO_SETTLEMENT,
+  DEMO_PAYEE_REGISTRATION_NUMBER,
+  type DemoMonth,
+  type DemoMonthJob,
+  type DemoMonthMember,
+  type DemoMonthOptions,
+  type DemoMonthPeriod,
+} from './demo-month.js';
+export { PlatformClock, recordDemoHistory, recordDemoHistoryApart, type DemoHistory } from './demo-history.js';
 export {
   seedDemoOnce,
+  demoSeedStateOf,
+  demoNotSeeded,
   demoSeedDecider,
   DEMO_SEED_STREAM,
   type DemoSeedResult,
   type DemoSeedCommand,
   type DemoSeedEvent,
   type DemoSeedState,
+  type SeedDemoOptions,
 } from './demo-seed.js';
 export {
   SERVICES,
@@ -33,6 +51,7 @@ export {
   processEnvironment,
   processName,
   addressVariable,
+  DEFINITIONS,
   type ServiceSpec,
   type ServicePlan,
 } from './plan.js';

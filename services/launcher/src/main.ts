@@ -9,7 +9,10 @@
  *   process (as pods do), team scheduling as TEAM_SCHEDULING_REPLICAS processes (default 2,
  *   which its callers reach round-robin), and so do two relay processes publishing the store's
  *   log to NATS (one at a time, by lease), all supervised here: a process that dies is started
- *   again, with backoff while it keeps dying, and the others keep serving.
+ *   again, with backoff while it keeps dying, and the others keep serving. On a fresh store the
+ *   demo's history (the cooperative and its past month) is recorded first, by a seeder process
+ *   (seed-demo.ts) running the services over the store on a simulated clock; the processes then
+ *   pick it up from the store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,7 @@ import {
 } from './plan.js';
 import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { seedDemoJobs, type DemoWork } from './demo-jobs.js';
+import { demoMonthLines, type DemoMonth } from './demo-month.js';
 import { DEMO_PASSWORD_DEFAULT, startEmbeddedPlatform } from './platform.js';
 
 const log = createLogger('launcher');
@@ -43,6 +47,10 @@ const demoWorkLines = (work: DemoWork): string[] => [
     ? [`  hand-off: ${work.handOff.fromEmail} (sick child) → ${work.handOff.toEmail}, task ${work.handOff.taskId}`]
     : []),
 ];
+
+/** The accountant among the demo's accounts (who downloads the month's files). */
+const accountantOf = (accounts: readonly { readonly email: string; readonly role: string }[]): string =>
+  accounts.find((a) => a.role === 'accountant')?.email ?? '';
 
 /** What the platform holds, to be closed in reverse order. */
 interface Running {
@@ -84,6 +92,17 @@ const startEmbedded = async (storeUrl: string): Promise<Running> => {
       `  password for every demo account: ${seed.status === 'seeded' ? seed.password : `${password} (if it was seeded with this password; WORKSHARE_DEMO_PASSWORD sets it)`}`,
     );
     lines.push(...demoWorkLines(demo));
+    if (demo.month && seed.status === 'seeded')
+      lines.push(
+        ...demoMonthLines({
+          month: demo.month,
+          gatewayUrl: platform.gatewayUrl,
+          settlementAddress: addresses.settlement ?? '',
+          coordinatorEmail: DEMO_COORDINATOR_EMAIL,
+          accountantEmail: accountantOf(seed.accounts),
+          password: seed.password,
+        }),
+      );
   }
   lines.push('', 'Ctrl-C stops it.');
   console.log(lines.join('\n'));
@@ -121,9 +140,13 @@ interface SeedOutcome {
   readonly password?: string;
   readonly accounts: readonly { readonly email: string; readonly role: string }[];
   readonly businessIds?: readonly string[];
+  readonly month?: DemoMonth;
 }
 
-/** Runs identity's demo seeder as a process of its own on the shared store; its JSON answer. */
+/**
+ * Runs the demo's seeder as a process of its own on the shared store (seed-demo.ts: on a fresh
+ * store, the cooperative and its past month recorded on a simulated clock); its JSON answer.
+ */
 const runSeeder = (root: string, seeders: Set<ChildProcess>): Promise<SeedOutcome> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['services/launcher/dist/src/seed-demo.js'], {
@@ -137,23 +160,27 @@ const runSeeder = (root: string, seeders: Set<ChildProcess>): Promise<SeedOutcom
     child.once('exit', (code) => {
       seeders.delete(child);
       if (code !== 0) return reject(new Error(`the demo seeder exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as SeedOutcome);
-      } catch {
-        reject(new Error('the demo seeder answered no outcome'));
-      }
+      // Its answer is its last line that is a JSON object with a status (the services it ran may have logged before).
+      const answer = out
+        .trim()
+        .split('\n')
+        .reverse()
+        .map((line) => {
+          try {
+            return JSON.parse(line) as SeedOutcome;
+          } catch {
+            return undefined;
+          }
+        })
+        .find((parsed) => typeof parsed?.status === 'string');
+      if (answer === undefined) reject(new Error('the demo seeder answered no outcome'));
+      else resolve(answer);
     });
   });
 
-/** The demo on separate processes: identity's seeder, then the jobs through the gRPC APIs. */
-const seedDistributedDemo = async (
-  root: string,
-  plans: readonly ServicePlan[],
-  seeders: Set<ChildProcess>,
-): Promise<void> => {
+/** What the seeder recorded, printed once the processes serve; today's jobs through the gRPC APIs. */
+const seedDistributedDemo = async (plans: readonly ServicePlan[], seed: SeedOutcome): Promise<void> => {
   const password = process.env.WORKSHARE_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
-  process.env.WORKSHARE_DEMO_PASSWORD = password;
-  const seed = await runSeeder(root, seeders);
   const address = (name: string) => addressOf(plans, name);
   const lines = [
     '',
@@ -176,6 +203,18 @@ const seedDistributedDemo = async (
       businessIds: seed.businessIds,
     });
     lines.push(...demoWorkLines(work));
+    const gateway = plans.find((p) => p.protocol === 'http');
+    if (seed.month && gateway)
+      lines.push(
+        ...demoMonthLines({
+          month: seed.month,
+          gatewayUrl: `http://127.0.0.1:${gateway.port}`,
+          settlementAddress: address('settlement'),
+          coordinatorEmail: DEMO_COORDINATOR_EMAIL,
+          accountantEmail: accountantOf(seed.accounts),
+          password,
+        }),
+      );
   }
   console.log(lines.join('\n'));
 };
@@ -240,7 +279,6 @@ const startDistributed = async (plans: ServicePlan[], started: (running: Running
     };
     launch();
   };
-  for (const plan of plans) supervise(plan);
   let stopped: Promise<void> | undefined;
   const stopAll = async (): Promise<void> => {
     stopping = true;
@@ -260,11 +298,25 @@ const startDistributed = async (plans: ServicePlan[], started: (running: Running
   // Once: a signal and a failed start-up may both ask.
   const running: Running = { stop: () => (stopped ??= stopAll()) };
   started(running);
+  // The demo's history goes into the store before any service starts (a signal meanwhile stops the seeder).
+  let seed: SeedOutcome | undefined;
+  if (process.env.WORKSHARE_DEMO !== 'off') {
+    process.env.WORKSHARE_DEMO_PASSWORD = process.env.WORKSHARE_DEMO_PASSWORD || DEMO_PASSWORD_DEFAULT;
+    console.log("\nRecording the demo's history (the cooperative and its past month) into the store...");
+    try {
+      seed = await runSeeder(root, seeders);
+    } catch (error) {
+      if (stopping) return running;
+      throw error;
+    }
+    if (stopping) return running;
+  }
+  for (const plan of plans) supervise(plan);
   const gateway = plans.find((p) => p.protocol === 'http');
   if (gateway) {
     try {
       await waitUntilReady(`http://127.0.0.1:${gateway.port}`, 120_000);
-      if (process.env.WORKSHARE_DEMO !== 'off') await seedDistributedDemo(root, plans, seeders);
+      if (seed !== undefined) await seedDistributedDemo(plans, seed);
     } catch (error) {
       const signalled = stopping; // a signal stopped the start-up: its handler exits once all stopped
       await running.stop();

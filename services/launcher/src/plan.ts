@@ -12,13 +12,15 @@ import { identityDefinition } from '@workshare/identity';
 import { jobIntakeDefinition } from '@workshare/job-intake';
 import { relayDefinition } from '@workshare/relay';
 import { addressVariable, envNameOf, portVariable, type ServiceDefinition } from '@workshare/service-host';
+import { settlementDefinition } from '@workshare/settlement';
 import { defaultMetricsPortOf } from '@workshare/telemetry';
 import { taskDecompositionDefinition } from '@workshare/task-decomposition';
 import { teamSchedulingDefinition } from '@workshare/team-scheduling';
+import { timeTrackingDefinition } from '@workshare/time-tracking';
 
 export interface ServiceSpec {
   readonly name: string;
-  /** Default port (DESIGN conventions: identity 50051, job-intake 50052, ..., gateway HTTP 8080). */
+  /** Default port (DESIGN conventions: identity 50051, job-intake 50052, ..., time tracking 50062, settlement 50063, gateway HTTP 8080). */
   readonly port: number;
   /** Entry point, from the repository root, for running it as its own process. */
   readonly entry: string;
@@ -35,12 +37,18 @@ export interface ServicePlan extends ServiceSpec {
   readonly replica?: number;
 }
 
-/** Every service of the platform, in start order: identity first (the others verify tokens with it), the edge last. */
+/**
+ * Every service of the platform, in start order: identity first (the others verify tokens with
+ * it; settlement reads regions, businesses and members' bank accounts from it), the edge last
+ * (it calls every other).
+ */
 export const DEFINITIONS: readonly ServiceDefinition<unknown, unknown>[] = [
   identityDefinition,
   jobIntakeDefinition,
   taskDecompositionDefinition,
   teamSchedulingDefinition,
+  timeTrackingDefinition,
+  settlementDefinition,
   gatewayDefinition,
 ];
 
@@ -55,8 +63,9 @@ export const SERVICES: readonly ServiceSpec[] = DEFINITIONS.map((d) => ({
 /**
  * A process's metrics port: `<SERVICE>_METRICS_PORT` when set, else the service's own default
  * (SERVICE_METRICS_PORTS of @workshare/telemetry: identity 9465, job intake 9466, task
- * decomposition 9467, team scheduling 9468, the gateway 9469, the relay 9470; 9464 is the
- * launcher's own, in the one-process mode). A bad value is refused with the variable's name.
+ * decomposition 9467, team scheduling 9468, the gateway 9469, the relay 9470 (and 9471 for its
+ * second process), time tracking 9472, settlement 9473; 9464 is the launcher's own, in the
+ * one-process mode). A bad value is refused with the variable's name.
  */
 export const metricsPortOf = (name: string, env: Readonly<Record<string, string | undefined>>): number => {
   const variable = `${envNameOf(name)}_METRICS_PORT`;
@@ -146,10 +155,12 @@ export const planServices = (
   });
 
 /**
- * The relay's processes, after the services (`services`: their plans, whose metrics ports the
- * relay's must not take): RELAY_PORT (default 50060) for the first, the next port for each
- * other; 0 (any free port) is allowed, since nobody calls the relay. Metrics: RELAY_METRICS_PORT
- * (default the relay's own, 9470) and the next ports. A bad value is refused with the variable's name.
+ * The relay's processes, after the services (`services`: their plans, whose ports and metrics
+ * ports the relay's must not take): RELAY_PORT (default 50060) for the first, the next port for
+ * each other (50061; time tracking's 50062 and settlement's 50063 come after them); 0 (any free
+ * port) is allowed, since nobody calls the relay. Metrics: RELAY_METRICS_PORT (default the
+ * relay's own, 9470) and the next ports. A bad value, or a port a service takes, is refused with
+ * the variable's name.
  */
 export const planRelays = (
   services: readonly ServicePlan[],
@@ -158,8 +169,15 @@ export const planRelays = (
 ): ServicePlan[] => {
   const [relay] = planServices([RELAY], env);
   if (relay === undefined) return [];
+  const variable = portVariable(RELAY.name);
   if (relay.port !== 0 && relay.port + replicas - 1 > 65_535)
-    throw new Error(`${portVariable(RELAY.name)}=${relay.port} leaves no port for ${replicas} relay processes`);
+    throw new Error(`${variable}=${relay.port} leaves no port for ${replicas} relay processes`);
+  const last = relay.port + replicas - 1;
+  const clash = relay.port === 0 ? undefined : services.find((s) => s.port >= relay.port && s.port <= last);
+  if (clash !== undefined)
+    throw new Error(
+      `${variable}=${relay.port} gives the relay's ${replicas} processes ports ${relay.port}-${last}, and ${clash.port} is ${clash.name}'s: set ${variable}`,
+    );
   const metricsBase = metricsPortOf(RELAY.name, env);
   const taken = services.find((s) => s.metricsPort >= metricsBase && s.metricsPort < metricsBase + replicas);
   if (taken !== undefined || metricsBase + replicas - 1 > 65_535)
@@ -179,9 +197,11 @@ export const planRelays = (
  * The plans with the process of service `name` made `replicas` processes (`team-scheduling-1`,
  * `team-scheduling-2`, ...), where it stood in the start order (`plans`: every process planned,
  * the relay's included). The first keeps the service's ports; each other takes the next gRPC
- * port (`<SERVICE>_PORT` + 1, ...) and, for metrics, the next port above every metrics port
- * planned (team scheduling's second 9472 by default, after the relay's 9470 and 9471). A gRPC
- * port another process takes, or one past 65535, is refused, naming the variable.
+ * port (`<SERVICE>_PORT` + 1, ...: 50055 to 50059 before the relay's 50060 and 50061) and, for
+ * metrics, the next port above every metrics port planned (team scheduling's second 9474 by
+ * default, after the relay's 9470 and 9471, time tracking's 9472 and settlement's 9473). A gRPC
+ * port another process takes (more than 6 replicas on the default ports reach the relay's), or
+ * one past 65535, is refused, naming the variable.
  */
 export const planReplicas = (plans: readonly ServicePlan[], name: string, replicas: number): ServicePlan[] => {
   const index = plans.findIndex((p) => p.name === name);

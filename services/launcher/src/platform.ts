@@ -3,27 +3,22 @@
  * one event store and one bus shared by every service, each service on its own loopback gRPC
  * port, the gateway's HTTP API in front, and the demo cooperative seeded once. Every service runs
  * on the one clock it is given (the system's by default; a SimulatedClock runs the whole platform
- * at a simulated time).
+ * at a simulated time). On a fresh store the demo's history (the cooperative and its past month
+ * of work) is recorded first, with the platform's clock on a simulated time, which is then
+ * handed over to the platform's own clock for today's demo jobs and what follows
+ * (demo-history.ts).
  */
-import { openEventBus, type BusSubscription, type EventBus } from '@workshare/bus';
+import type { EventBus } from '@workshare/bus';
 import type { EventStore } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
-import { IdentityTokenVerifierClient, type AccessRevocationListener } from '@workshare/grpc';
 import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL, type IdentityService } from '@workshare/identity';
-import {
-  addressVariable,
-  listenForAccessRevocations,
-  portVariable,
-  type Env,
-  type ServiceDefinition,
-} from '@workshare/service-host';
-import { createLogger } from '@workshare/telemetry';
-import { systemClock, type Clock } from '@workshare/time';
+import { SimulatedClock, systemClock, type Clock } from '@workshare/time';
+import { PlatformClock, recordDemoHistory, type DemoHistory } from './demo-history.js';
 import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
-import { seedDemoOnce, type DemoSeedResult } from './demo-seed.js';
-import { DEFINITIONS, planServices, SERVICES, type ServicePlan } from './plan.js';
-
-const log = createLogger('launcher');
+import { demoMonthOf, type DemoMonth } from './demo-month.js';
+import { demoNotSeeded, demoSeedStateOf, type DemoSeedResult } from './demo-seed.js';
+import { planServices, SERVICES } from './plan.js';
+import { runServices, type RunningServices } from './run-services.js';
 
 export const DEMO_PASSWORD_DEFAULT = 'fujisato-demo';
 
@@ -58,168 +53,91 @@ export interface EmbeddedPlatform {
    * which no public API does.
    */
   readonly identity: IdentityService;
-  readonly demo?: { readonly seed: DemoSeedResult; readonly jobs: readonly DemoJob[]; readonly handOff?: DemoHandOff };
+  readonly demo?: {
+    readonly seed: DemoSeedResult;
+    readonly jobs: readonly DemoJob[];
+    readonly handOff?: DemoHandOff;
+    /** The past month of Fujisato's work, recorded at its own times on this fresh store (absent on a store seeded before). */
+    readonly month?: DemoMonth;
+  };
   stop(): Promise<void>;
 }
-
-const planOf = (plans: readonly ServicePlan[], name: string): ServicePlan => {
-  const plan = plans.find((p) => p.name === name);
-  if (!plan) throw new Error(`no plan for ${name}`);
-  return plan;
-};
-
-/**
- * The environment a service reads in the one-process mode: the launcher's own, with the shared
- * store, no NATS, its loopback port, where the services started before it listen, and the
- * launcher's options as the variables the services read.
- */
-const embeddedEnvironment = (
-  env: Env,
-  definition: Pick<ServiceDefinition, 'name' | 'protocol'>,
-  options: {
-    readonly storeUrl: string;
-    readonly host: string;
-    readonly port: number;
-    readonly addresses: Readonly<Record<string, string>>;
-    readonly maxTaskMinutes?: number;
-    readonly rateLimitPerMinute?: number;
-  },
-): Env => {
-  const own =
-    definition.protocol === 'grpc'
-      ? { GRPC_PORT: String(options.port), GRPC_HOST: options.host }
-      : { PORT: String(options.port), HOST: options.host };
-  return {
-    ...env,
-    EVENTSTORE_URL: options.storeUrl,
-    NATS_URL: undefined,
-    ...own,
-    [portVariable(definition.name)]: String(options.port),
-    ...Object.fromEntries(Object.entries(options.addresses).map(([name, address]) => [addressVariable(name), address])),
-    ...(options.maxTaskMinutes !== undefined ? { TASK_MAX_MINUTES: String(options.maxTaskMinutes) } : {}),
-    ...(options.rateLimitPerMinute !== undefined
-      ? { GATEWAY_RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute) }
-      : {}),
-  };
-};
 
 export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> => {
   const baseEnv = options.env ?? process.env;
   const now = options.now ?? systemClock;
-  const plans = planServices(SERVICES, baseEnv);
-  const host = '127.0.0.1';
+  planServices(SERVICES, baseEnv); // bad ports are refused before anything is opened
   const store = await openEventStore(options.storeUrl);
-  const bus = openEventBus({ store, natsUrl: undefined });
-  const closers: (() => Promise<unknown>)[] = [() => store.close(), () => bus.close()];
+  let running: RunningServices | undefined;
   const stop = async () => {
-    for (const close of closers.reverse())
-      await close().catch((error: unknown) => log.error({ err: error }, 'while stopping'));
+    await running?.stop();
+    await store.close();
   };
-  const addresses: Record<string, string> = {};
-  const services: Record<string, unknown> = {};
   try {
-    // Each service from its definition, as its own process would run it, but over the one store
-    // and bus of this process, on loopback; each learns where the ones before it listen.
-    let verifier: IdentityTokenVerifierClient | undefined;
-    const consumers: (() => BusSubscription[])[] = [];
-    /** What remembers what tokens said: the one verifier, and what services keep themselves (identity's sessions). */
-    const revocationListeners: AccessRevocationListener[] = [];
-    for (const definition of DEFINITIONS) {
-      const plan = planOf(plans, definition.name);
-      const env = embeddedEnvironment(baseEnv, definition, {
-        storeUrl: options.storeUrl,
-        host,
-        port: plan.port,
-        addresses,
-        ...(options.maxTaskMinutes !== undefined ? { maxTaskMinutes: options.maxTaskMinutes } : {}),
-        ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
-      });
-      const config = definition.readConfig(env);
-      const logger = createLogger(definition.name, { level: definition.settings(config).logLevel });
-      const opened = await definition.open({
-        config,
-        store: definition.usesStore ? store : undefined,
-        env,
-        logger,
-        now,
-      });
-      closers.push(() => opened.close());
-      if (definition.verifiesTokensWithIdentity && verifier === undefined) {
-        const identityAddress = addresses.identity;
-        if (identityAddress === undefined) throw new Error(`${definition.name} needs identity, which starts first`);
-        const opening = new IdentityTokenVerifierClient({ identityAddress, clock: now });
-        verifier = opening;
-        revocationListeners.push(opening);
-        closers.push(async () => opening.close());
-      }
-      if (definition.accessRevocations) revocationListeners.push(definition.accessRevocations(opened.service));
-      const served = await definition.serve({
-        service: opened.service,
-        config,
-        host,
-        port: plan.port,
-        verifier: definition.verifiesTokensWithIdentity ? verifier : undefined,
-        logger,
-        drainDelayMs: 0,
-      });
-      closers.push(() => served.stop(5_000));
-      addresses[definition.name] = served.address;
-      services[definition.name] = opened.service;
-      if (definition.consumers) {
-        const start = definition.consumers;
-        consumers.push(() => start({ service: opened.service, bus, logger }));
+    const password = options.demo === false ? undefined : (options.demo?.password ?? DEMO_PASSWORD_DEFAULT);
+    // The launcher decides whether the demo may be seeded (once per store): see demo-seed.ts. On
+    // a fresh store its history is recorded first, the platform's clock on the simulated time.
+    const state = password === undefined ? undefined : await demoSeedStateOf(store);
+    const reference = now();
+    const period = state === 'none' ? demoMonthOf(reference) : undefined;
+    const simulated = period ? new SimulatedClock(period.start) : undefined;
+    const clock = new PlatformClock(simulated?.now ?? now);
+    running = await runServices(store, {
+      storeUrl: options.storeUrl,
+      env: baseEnv,
+      now: clock.now,
+      ...(options.maxTaskMinutes !== undefined ? { maxTaskMinutes: options.maxTaskMinutes } : {}),
+      ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    });
+    const { addresses } = running;
+    const identity = running.services.identity as IdentityService;
+
+    let history: DemoHistory | undefined;
+    if (state !== undefined && state !== 'none') history = { seed: demoNotSeeded(state) };
+    if (period !== undefined && simulated !== undefined) {
+      try {
+        history = await recordDemoHistory({
+          store,
+          identity,
+          addresses,
+          clock: simulated,
+          period,
+          reference,
+          ...(password !== undefined ? { password } : {}),
+        });
+      } finally {
+        clock.handOver(now);
       }
     }
-
-    // Identity's access revocations (a role revoked, an account forgotten, a logout), heard once
-    // for the whole process. Then the process managers, once every service serves: JobAccepted →
-    // a proposed plan; TasksPlanned → the job starts and its tasks are scheduled; members come
-    // from identity's events; a declared absence hands off.
-    const revocations = listenForAccessRevocations({ bus, listeners: revocationListeners, logger: log });
-    closers.push(() => revocations.stop());
-    await revocations.ready;
-    for (const subscription of consumers.flatMap((start) => start())) {
-      closers.push(() => subscription.stop());
-      await subscription.ready;
-    }
-
-    const identity = { service: services.identity as IdentityService };
-    const identityAddress = addresses.identity!;
-    const jobIntakeAddress = addresses['job-intake']!;
-    const taskDecompositionAddress = addresses['task-decomposition']!;
-    const teamSchedulingAddress = addresses['team-scheduling']!;
-    const gateway = { url: addresses.gateway! };
 
     let demo: EmbeddedPlatform['demo'];
-    if (options.demo !== false) {
-      const password = options.demo?.password ?? DEMO_PASSWORD_DEFAULT;
-      // The launcher decides whether the demo may be seeded (once per store): see demo-seed.ts.
-      const seed = await seedDemoOnce(store, identity.service, { password });
-      // The jobs come with a fresh seed only: the businesses' ids are known then.
+    if (history !== undefined) {
+      const { seed } = history;
+      // Today's jobs come with a fresh seed only: the businesses' ids are known then.
       const work: DemoWork =
         seed.status === 'seeded'
           ? await seedDemoJobs({
-              identityAddress,
-              jobIntakeAddress,
-              taskDecompositionAddress,
-              teamSchedulingAddress,
+              identityAddress: addresses.identity!,
+              jobIntakeAddress: addresses['job-intake']!,
+              taskDecompositionAddress: addresses['task-decomposition']!,
+              teamSchedulingAddress: addresses['team-scheduling']!,
               memberEmails: seed.accounts.filter((a) => a.role.startsWith('member')).map((a) => a.email),
-              password,
+              password: seed.password,
               coordinatorEmail: DEMO_COORDINATOR_EMAIL,
               businessUserEmails: DEMO_BUSINESS_USER_EMAILS,
               businessIds: seed.businesses.map((b) => b.businessId),
-              now,
+              now: clock.now,
             })
           : { jobs: [] };
-      demo = { seed, ...work };
+      demo = { seed, ...work, ...(history.month ? { month: history.month } : {}) };
     }
 
     return {
       store,
-      bus,
+      bus: running.bus,
       addresses: Object.fromEntries(Object.entries(addresses).filter(([name]) => name !== 'gateway')),
-      gatewayUrl: gateway.url,
-      identity: identity.service,
+      gatewayUrl: addresses.gateway!,
+      identity,
       ...(demo ? { demo } : {}),
       stop,
     };

@@ -1,33 +1,46 @@
 #!/usr/bin/env node
 /**
- * Seeds the demo cooperative of Fujisato into the store identity runs on, from a process of its
- * own: what the launcher runs when the services are separate processes (PostgreSQL and NATS).
- * Configuration as the identity process (EVENTSTORE_URL, IDENTITY_MASTER_KEY...), plus
- * WORKSHARE_DEMO_PASSWORD. Writes one JSON line on stdout: the outcome, the accounts and the
- * businesses' ids (never the password unless it was generated here). Seeds once per store
- * (the guard of demo-seed.ts).
+ * Records the demo's history into the shared store from a process of its own: what the launcher
+ * runs before it spawns the services as separate processes (PostgreSQL, with or without NATS).
+ * On a fresh store, every service but the gateway runs here over the store on a simulated clock:
+ * the demo cooperative of Fujisato is seeded and its past Tokyo month of work recorded at its
+ * own times (demo-history.ts), then they stop; the processes started after pick the history up
+ * from the store. Configuration as the services' processes (EVENTSTORE_URL, IDENTITY_MASTER_KEY,
+ * ...), plus WORKSHARE_DEMO_PASSWORD. Writes one JSON line on stdout: the outcome, the accounts,
+ * the businesses' ids and the month (never the password unless it was generated here). Records
+ * once per store (the guard of demo-seed.ts).
  */
-import { openIdentityService } from '@workshare/identity';
-import { seedDemoOnce } from './demo-seed.js';
+import { DEFAULT_EVENTSTORE_URL, openEventStore } from '@workshare/eventstore';
+import { recordDemoHistoryApart } from './demo-history.js';
 
 const main = async (): Promise<void> => {
-  const runtime = await openIdentityService({ env: process.env });
+  const storeUrl = process.env.EVENTSTORE_URL?.trim() || DEFAULT_EVENTSTORE_URL;
+  const password = process.env.WORKSHARE_DEMO_PASSWORD || undefined;
+  const store = await openEventStore(storeUrl);
+  let outcome: unknown;
   try {
-    const password = process.env.WORKSHARE_DEMO_PASSWORD || undefined;
-    const seed = await seedDemoOnce(runtime.store, runtime.service, password !== undefined ? { password } : {});
-    const outcome =
+    const { seed, month } = await recordDemoHistoryApart({
+      store,
+      storeUrl,
+      env: process.env,
+      reference: new Date(),
+      ...(password !== undefined ? { password } : {}),
+      ...(process.env.TASK_MAX_MINUTES ? { maxTaskMinutes: Number(process.env.TASK_MAX_MINUTES) } : {}),
+    });
+    outcome =
       seed.status === 'seeded'
         ? {
             status: seed.status,
             accounts: seed.accounts,
             businessIds: seed.businesses.map((b) => b.businessId),
             ...(password === undefined ? { password: seed.password } : {}),
+            ...(month ? { month } : {}),
           }
         : { status: seed.status, message: seed.message, accounts: seed.accounts };
-    process.stdout.write(`${JSON.stringify(outcome)}\n`);
   } finally {
-    await runtime.close();
+    await store.close();
   }
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
 };
 
 main().catch((error: unknown) => {

@@ -1,8 +1,8 @@
 /**
  * The README's start command, end to end: the built launcher starts the platform on an
- * embedded store in a fresh folder, seeds the demo cooperative and prints its credentials;
- * a demo member signs in over gRPC and reads her own record; after a restart the data is
- * still there and the seed is not repeated.
+ * embedded store in a fresh folder, seeds the demo cooperative and its past month and prints its
+ * credentials and the call that closes the month; a demo member signs in over gRPC and reads
+ * her own record; after a restart the data is still there and nothing is seeded again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +33,8 @@ const start = (dataDir: string): Promise<Started> =>
         TASK_DECOMPOSITION_PORT: '0',
         GATEWAY_PORT: '0',
         TEAM_SCHEDULING_PORT: '0',
+        TIME_TRACKING_PORT: '0',
+        SETTLEMENT_PORT: '0',
         METRICS_PORT: '0',
         LOG_LEVEL: 'warn',
         WORKSHARE_DEMO_PASSWORD: 'test-demo-password',
@@ -76,6 +78,13 @@ describe('npm start: the platform in one process', () => {
     try {
       expect(first.output()).toContain('Demo cooperative of Fujisato (藤里町) seeded');
       expect(first.output()).toContain('password for every demo account: test-demo-password');
+      // The past month, recorded once, with the one call that closes it.
+      expect(first.output()).toMatch(/The demo's past month, \d{4}-\d{2} in Fujisato, recorded at its own times/);
+      expect(first.output()).toMatch(
+        /curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/v1\/regions\/fujisato\/settlements\/\d{4}-\d{2}\/close/,
+      );
+      expect(first.output()).toMatch(/^\s+time-tracking\s+gRPC 127\.0\.0\.1:\d+$/m);
+      expect(first.output()).toMatch(/^\s+settlement\s+gRPC 127\.0\.0\.1:\d+$/m);
       const email = /^\s+(\S+@fujisato\.example)\s+member, coordinator of fujisato$/m.exec(first.output())?.[1];
       expect(email).toBeDefined();
 
@@ -99,6 +108,8 @@ describe('npm start: the platform in one process', () => {
     const second = await start(dataDir);
     try {
       expect(second.output()).toContain('seeded before');
+      expect(second.output()).not.toContain("The demo's past month");
+      expect(second.output()).not.toContain('Demo jobs:');
       const client = createClient(identityV1.IdentityServiceClient, `127.0.0.1:${second.port}`);
       const email = /^\s+(\S+@fujisato\.example)\s+member, coordinator of fujisato$/m.exec(second.output())?.[1];
       await expect(client.login({ email: email!, password: 'test-demo-password' })).resolves.toMatchObject({

@@ -2,6 +2,7 @@ import { readGatewayConfig } from '@workshare/gateway';
 import { defaultMetricsPortOf } from '@workshare/telemetry';
 import {
   addressOf,
+  DEFINITIONS,
   planRelays,
   planReplicas,
   planServices,
@@ -31,6 +32,8 @@ describe('planning the services', () => {
       'job-intake': 9466,
       'task-decomposition': 9467,
       'team-scheduling': 9468,
+      'time-tracking': 9472,
+      settlement: 9473,
       gateway: 9469,
     });
     for (const plan of plans) expect(plan.metricsPort).toBe(defaultMetricsPortOf(plan.name));
@@ -43,6 +46,46 @@ describe('planning the services', () => {
     expect(() => planRelays(planServices(SERVICES, { GATEWAY_METRICS_PORT: '9471' }), {})).toThrow(
       /take gateway's \(9471\)/,
     );
+  });
+
+  it('plans every service in start order on its own port: identity first, time tracking and settlement after team scheduling, the gateway last', () => {
+    expect(DEFINITIONS.map((d) => d.name)).toEqual([
+      'identity',
+      'job-intake',
+      'task-decomposition',
+      'team-scheduling',
+      'time-tracking',
+      'settlement',
+      'gateway',
+    ]);
+    const plans = planServices(SERVICES, {});
+    expect(plans.map((p) => [p.name, p.port, p.protocol, p.entry])).toEqual([
+      ['identity', 50051, 'grpc', 'services/identity/dist/src/main.js'],
+      ['job-intake', 50052, 'grpc', 'services/job-intake/dist/src/main.js'],
+      ['task-decomposition', 50053, 'grpc', 'services/task-decomposition/dist/src/main.js'],
+      ['team-scheduling', 50054, 'grpc', 'services/team-scheduling/dist/src/main.js'],
+      ['time-tracking', 50062, 'grpc', 'services/time-tracking/dist/src/main.js'],
+      ['settlement', 50063, 'grpc', 'services/settlement/dist/src/main.js'],
+      ['gateway', 8080, 'http', 'services/gateway/dist/src/main.js'],
+    ]);
+    expect(new Set(plans.map((p) => p.port)).size).toBe(plans.length);
+    expect(
+      planServices(SERVICES, { TIME_TRACKING_PORT: '0', SETTLEMENT_PORT: '7063', SETTLEMENT_METRICS_PORT: '9999' })
+        .filter((p) => p.name === 'time-tracking' || p.name === 'settlement')
+        .map((p) => [p.name, p.port, p.metricsPort]),
+    ).toEqual([
+      ['time-tracking', 0, 9472],
+      ['settlement', 7063, 9999],
+    ]);
+  });
+
+  it('the durable read models of every service are the read-models command’s: time tracking’s and settlement’s among them', () => {
+    expect(
+      Object.fromEntries(DEFINITIONS.filter((d) => d.durableReadModels).map((d) => [d.name, d.readModels])),
+    ).toMatchObject({
+      'time-tracking': ['task-holdings', 'member-regions', 'timesheets'],
+      settlement: ['jobs', 'timesheets', 'members', 'closes'],
+    });
   });
 
   it('takes <SERVICE>_PORT overrides, 0 meaning any free port', () => {
@@ -68,6 +111,25 @@ describe('the environment of a service run as its own process', () => {
       OTEL_SERVICE_NAME: 'job-intake',
     });
     expect(env.METRICS_PORT).toBe(String(byName('job-intake').metricsPort));
+  });
+
+  it('runs time tracking and settlement on their ports, knowing identity; the gateway knows where both listen', () => {
+    expect(processEnvironment(byName('time-tracking'), plans)).toMatchObject({
+      GRPC_PORT: '50062',
+      METRICS_PORT: '9472',
+      OTEL_SERVICE_NAME: 'time-tracking',
+      IDENTITY_ADDRESS: '127.0.0.1:50051',
+    });
+    expect(processEnvironment(byName('settlement'), plans)).toMatchObject({
+      GRPC_PORT: '50063',
+      METRICS_PORT: '9473',
+      OTEL_SERVICE_NAME: 'settlement',
+      IDENTITY_ADDRESS: '127.0.0.1:50051',
+    });
+    expect(processEnvironment(byName('gateway'), plans)).toMatchObject({
+      TIME_TRACKING_ADDRESS: '127.0.0.1:50062',
+      SETTLEMENT_ADDRESS: '127.0.0.1:50063',
+    });
   });
 
   it('gives the HTTP edge PORT, not GRPC_PORT, and no address of its own', () => {
@@ -122,6 +184,19 @@ describe('the relay processes of the process mode', () => {
     expect(() => planRelays(services, { RELAY_PORT: 'x' })).toThrow(/RELAY_PORT/);
     expect(() => planRelays(services, { RELAY_PORT: '65535' })).toThrow(/RELAY_PORT=65535 leaves no port/);
   });
+
+  it('refuses relay ports a service takes (time tracking 50062, settlement 50063 come right after them), naming the variable', () => {
+    expect(() => planRelays(services, { RELAY_PORT: '50062' })).toThrow(
+      "RELAY_PORT=50062 gives the relay's 2 processes ports 50062-50063, and 50062 is time-tracking's: set RELAY_PORT",
+    );
+    expect(() => planRelays(services, { RELAY_PORT: '50054' })).toThrow(
+      /ports 50054-50055, and 50054 is team-scheduling's/,
+    );
+    expect(() => planRelays(planServices(SERVICES, { SETTLEMENT_PORT: '50061' }), {})).toThrow(
+      /ports 50060-50061, and 50061 is settlement's/,
+    );
+    expect(planRelays(services, { RELAY_PORT: '50064' }).map((r) => r.port)).toEqual([50064, 50065]);
+  });
 });
 
 describe('team scheduling in replicas', () => {
@@ -158,7 +233,9 @@ describe('team scheduling in replicas', () => {
       ['job-intake', 50052, 9466],
       ['task-decomposition', 50053, 9467],
       ['team-scheduling-1', 50054, 9468],
-      ['team-scheduling-2', 50055, 9472],
+      ['team-scheduling-2', 50055, 9474],
+      ['time-tracking', 50062, 9472],
+      ['settlement', 50063, 9473],
       ['gateway', 8080, 9469],
       ['relay-1', 50060, 9470],
       ['relay-2', 50061, 9471],
@@ -195,6 +272,24 @@ describe('team scheduling in replicas', () => {
     );
     const withRelays = [...services, ...planRelays(services, {})];
     expect(() => planReplicas(withRelays, TEAM_SCHEDULING, 8)).toThrow(/and 50060 is relay-1's/);
+    expect(() => planReplicas(withRelays, TEAM_SCHEDULING, 7)).toThrow(/ports 50054-50060, and 50060 is relay-1's/);
+    // Six fit below the relay's ports: 50054 to 50059, their metrics above every other (9474 on).
+    expect(
+      planReplicas(withRelays, TEAM_SCHEDULING, 6)
+        .filter((p) => p.name === TEAM_SCHEDULING)
+        .map((p) => [p.port, p.metricsPort]),
+    ).toEqual([
+      [50054, 9468],
+      [50055, 9474],
+      [50056, 9475],
+      [50057, 9476],
+      [50058, 9477],
+      [50059, 9478],
+    ]);
+    const below = planServices(SERVICES, { TEAM_SCHEDULING_PORT: '50061' });
+    expect(() => planReplicas(below, TEAM_SCHEDULING, 2)).toThrow(
+      "TEAM_SCHEDULING_PORT=50061 gives team-scheduling's 2 processes ports 50061-50062, and 50062 is time-tracking's: set TEAM_SCHEDULING_PORT",
+    );
     const last = planServices(SERVICES, { TEAM_SCHEDULING_PORT: '65535' });
     expect(() => planReplicas(last, TEAM_SCHEDULING, 2)).toThrow(
       'TEAM_SCHEDULING_PORT=65535 leaves no port for 2 team-scheduling processes',
@@ -214,7 +309,7 @@ describe('team scheduling in replicas', () => {
     const replicas = all.filter((p) => p.name === TEAM_SCHEDULING).map((p) => processEnvironment(p, all));
     expect(replicas.map((e) => [e.GRPC_PORT, e.METRICS_PORT, e.OTEL_SERVICE_NAME])).toEqual([
       ['50054', '9468', 'team-scheduling'],
-      ['50055', '9472', 'team-scheduling'],
+      ['50055', '9474', 'team-scheduling'],
     ]);
   });
 });

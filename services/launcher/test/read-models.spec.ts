@@ -57,6 +57,16 @@ describe('workshare read-models', () => {
     );
     expect(out.find((l) => l.startsWith('job-intake/job-board'))).toMatch(/never run/);
     expect(out.find((l) => l.startsWith('team-scheduling/roster'))).toBeDefined();
+    for (const name of [
+      'time-tracking/task-holdings',
+      'time-tracking/member-regions',
+      'time-tracking/timesheets',
+      'settlement/jobs',
+      'settlement/timesheets',
+      'settlement/members',
+      'settlement/closes',
+    ])
+      expect(out.find((l) => l.startsWith(name))).toMatch(/never run/);
   });
 
   it('rebuilds one read model from zero with a progress bar, and the service serves the rebuilt state', async () => {
@@ -96,14 +106,30 @@ describe('workshare read-models', () => {
       'identity/directory',
       'job-intake/job-board',
       'team-scheduling/roster',
+      'time-tracking/task-holdings',
+      'time-tracking/member-regions',
+      'time-tracking/timesheets',
+      'settlement/jobs',
+      'settlement/timesheets',
+      'settlement/members',
+      'settlement/closes',
     ]);
+    // Time tracking and settlement know the demo's members from identity's published events.
+    expect(out.find((l) => l.startsWith('time-tracking/member-regions'))).toMatch(/rebuilt from \d+ events/);
+    expect(out.find((l) => l.startsWith('settlement/members'))).toMatch(/rebuilt from \d+ events/);
+    const listed = await run('list');
+    expect(listed.out.find((l) => l.startsWith('settlement/members'))).toMatch(/checkpoint \d+\/\d+ {2}generation/);
   });
 
   it('refuses what it cannot do, with the usage or the names it knows', async () => {
     expect(await run('rebuild')).toMatchObject({ code: 2, out: [expect.stringContaining('usage:')] });
     expect(await run('rebuild', 'gateway')).toMatchObject({
       code: 2,
-      out: [expect.stringContaining('no service "gateway" keeps read models: identity, job-intake, team-scheduling')],
+      out: [
+        expect.stringContaining(
+          'no service "gateway" keeps read models: identity, job-intake, team-scheduling, time-tracking, settlement',
+        ),
+      ],
     });
     expect(await run('rebuild', 'identity/roster')).toMatchObject({
       code: 2,

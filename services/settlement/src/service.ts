@@ -33,12 +33,13 @@ export const settlementDefinition: ServiceDefinition<SettlementService, ServiceC
   verifiesTokensWithIdentity: true,
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
-  open: ({ store, config }) =>
+  open: ({ store, config, now }) =>
     openSettlementService({
       store: store!,
       identityAddress: config.identityAddress,
       projectionsUrl: config.projectionsUrl,
       fontPath: config.fontPath,
+      now,
     }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
     servedGrpc(
