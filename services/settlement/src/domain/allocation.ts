@@ -1,5 +1,5 @@
 /**
- * A job's pool split among its members by their approved minutes, to the yen (the lead's rule):
+ * A job's pool split among its members by their approved minutes, to the yen (settlement's rule):
  * each member first gets base_i = ⌊pool × m_i / M⌋ (M = Σ m_i); the residue (pool − Σ base_i,
  * fewer yen than there are members) goes one yen each to the largest remainders
  * (pool × m_i mod M), ties broken by more minutes first, then by member id ascending (code-unit

@@ -4,7 +4,7 @@
  * findings. Pure and deterministic: no I/O, no clock, integer yen; every list is ordered by ids
  * (never by the input's order), so the same facts in any order give the same settlement.
  *
- * The rules (the lead's, design "Key rules"; DESIGN §1), each cited where it is applied:
+ * The rules (settlement's, on DESIGN §1 and the settlement reference), each cited where it is applied:
  * - R1 billing: a fixed-price (請負) job is billed once, in the Tokyo month its inspection is
  *   accepted, at its fee; an hourly (準委任) job each month at ⌊approved minutes × rate / 60⌋
  *   (floor). A job without pricing (JobAccepted v1) is never billed: `settlement.job_pricing_unknown`.

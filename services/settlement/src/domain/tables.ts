@@ -7,16 +7,17 @@
 import type { MinimumWageEntry, PrefectureId } from './model.js';
 
 /**
- * 地域別最低賃金, hourly, by prefecture and the day each took effect (reference §5). The lead's
- * decision: the FY2024 (令和6年度) figures count from 2024-10-01 in both prefectures.
+ * 地域別最低賃金, hourly, by prefecture and the day each took effect (reference §5). The
+ * reference gives no effective day for the FY2024 (令和6年度) figures: they count here from
+ * 2024-10-01 in both prefectures (unverified; it matters only for months before FY2025's rows).
  */
 export const MINIMUM_WAGES: readonly MinimumWageEntry[] = [
-  // 秋田県 FY2024 ¥951 (R6). Source: reference §5 table (FY2024 column); effective date as the lead decided. Conf. H (amount).
+  // 秋田県 FY2024 ¥951 (R6). Source: reference §5 table (FY2024 column); effective date unverified (2024-10-01 assumed). Conf. H (amount).
   { prefecture: 'akita', effectiveFrom: '2024-10-01', hourlyYen: 951n },
   // 秋田県 FY2025 ¥1,031 (+80) from 2026-03-31 (令和8年3月31日). Source: 秋田労働局 press release
   // https://jsite.mhlw.go.jp/akita-roudoukyoku/newpage_02646.html (官報 2025-09-22). Conf. H.
   { prefecture: 'akita', effectiveFrom: '2026-03-31', hourlyYen: 1031n },
-  // 東京都 FY2024 ¥1,163 (R6). Source: reference §5 table (FY2024 column); effective date as the lead decided. Conf. H (amount).
+  // 東京都 FY2024 ¥1,163 (R6). Source: reference §5 table (FY2024 column); effective date unverified (2024-10-01 assumed). Conf. H (amount).
   { prefecture: 'tokyo', effectiveFrom: '2024-10-01', hourlyYen: 1163n },
   // 東京都 FY2025 ¥1,226 (+63) from 2025-10-03. Source: 東京労働局 notice (官報 2025-09-03) via
   // https://niijima.or.jp/shokokai/magazine/3293 and shimodaira-office.com. Conf. H.

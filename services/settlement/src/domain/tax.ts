@@ -3,7 +3,7 @@
  * - 消費税 on an invoice: once per invoice per rate (消費税法施行令70条の10, 基通1-8-15), over the
  *   tax-excluded total of that rate, with the region's rounding (floor by default): three lines of
  *   ¥105 at 10% give ⌊315 × 10 / 100⌋ = ¥31, never 3 × ⌊10.5⌋ = ¥30;
- * - a registered contractor's 10%: once over her statement's fee, floored (the lead's rule);
+ * - a registered contractor's 10%: once over her statement's fee, floored (settlement's rule);
  * - 源泉徴収 (所得税法204条1項1号) on a contractor's tax-excluded fee for the work categories the
  *   law names: ⌊A × 1021 / 10000⌋ for A ≤ ¥1,000,000, else ⌊(A − 1,000,000) × 2042 / 10000⌋ +
  *   ¥102,100, in integers (10.21% and 20.42% are never floats).
