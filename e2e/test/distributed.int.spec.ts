@@ -1,9 +1,10 @@
 /**
- * The intake story on PostgreSQL and NATS JetStream, each service its own process: the
- * launcher's distributed mode (as pods run), started from its built entry point, with a fresh
- * database and a NATS stream of its own, dropped at the end. Through the gateway's HTTP API only.
- * Team scheduling runs as two replicas, which the gateway reaches round-robin: each is killed
- * with SIGKILL in turn while the other answers the gateway's calls.
+ * The stories on PostgreSQL and NATS JetStream, each service its own process: the launcher's
+ * distributed mode (as pods run), started from its built entry point, with a fresh database and
+ * a NATS stream of its own, dropped at the end. Through the gateway's HTTP API only. The demo's
+ * past month, recorded before the processes start, is closed through the settlement process and
+ * its files read back. Team scheduling runs as two replicas, which the gateway reaches
+ * round-robin: each is killed with SIGKILL in turn while the other answers the gateway's calls.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,9 +18,10 @@ import {
   openEventStore,
   postgresDatabaseUrl,
 } from '@workshare/eventstore';
-import { DEMO_BUSINESS_USER_EMAIL, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
+import { DEMO_BUSINESS_USER_EMAIL, DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { checkHealth } from '@workshare/grpc';
 import { apiAt, eventually } from './support/http.js';
+import { runMonthCloseStory } from './support/month-close.js';
 import { runBadInputMatrix, runHandOffStory, runIntakeStory, type DemoCredentials } from './support/story.js';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -57,14 +59,25 @@ const freePortPair = async (taken: readonly number[]): Promise<number> => {
   }
 };
 
-/** Free ports for the five services: team scheduling's the first of two in a row, for its two replicas. */
-const servicePorts = async (): Promise<{
+interface ServicePorts {
   identity: number;
   jobIntake: number;
   decomposition: number;
   scheduling: number;
+  timeTracking: number;
+  settlement: number;
   gateway: number;
-}> => {
+  /** Time tracking's and settlement's metrics ports (the others keep their own). */
+  timeTrackingMetrics: number;
+  settlementMetrics: number;
+}
+
+/**
+ * Free ports for the seven services: team scheduling's the first of two in a row, for its two
+ * replicas; time tracking's and settlement's metrics ports too, with the port after the higher
+ * one free (team-scheduling-2 takes the next metrics port above every one planned).
+ */
+const servicePorts = async (): Promise<ServicePorts> => {
   const scheduling = await freePortPair([]);
   const taken = [scheduling, scheduling + 1];
   const other = async (): Promise<number> => {
@@ -76,14 +89,37 @@ const servicePorts = async (): Promise<{
       }
     }
   };
-  return {
+  const ports = {
     scheduling,
     identity: await other(),
     jobIntake: await other(),
     decomposition: await other(),
+    timeTracking: await other(),
+    settlement: await other(),
     gateway: await other(),
   };
+  for (;;) {
+    const [timeTrackingMetrics, settlementMetrics] = [await other(), await other()];
+    const next = Math.max(timeTrackingMetrics, settlementMetrics) + 1;
+    if (next <= 65_535 && !taken.includes(next) && (await canListen(next))) {
+      taken.push(next);
+      return { ...ports, timeTrackingMetrics, settlementMetrics };
+    }
+  }
 };
+
+/** The launcher's variables for those ports. */
+const portVariables = (ports: ServicePorts): Record<string, string> => ({
+  IDENTITY_PORT: String(ports.identity),
+  JOB_INTAKE_PORT: String(ports.jobIntake),
+  TASK_DECOMPOSITION_PORT: String(ports.decomposition),
+  TEAM_SCHEDULING_PORT: String(ports.scheduling),
+  TIME_TRACKING_PORT: String(ports.timeTracking),
+  SETTLEMENT_PORT: String(ports.settlement),
+  GATEWAY_PORT: String(ports.gateway),
+  TIME_TRACKING_METRICS_PORT: String(ports.timeTrackingMetrics),
+  SETTLEMENT_METRICS_PORT: String(ports.settlementMetrics),
+});
 
 /** The pid of the latest process of that name the launcher printed (`team-scheduling-1`, ...). */
 const pidIn = (output: string, name: string): number | undefined => {
@@ -108,10 +144,12 @@ if (!databaseUrl || !natsUrl) {
     let jobIntakePort = 0;
     /** Team scheduling's two replicas: TEAM_SCHEDULING_PORT and the next. */
     let schedulingPorts: [number, number] = [0, 0];
+    let ports: ServicePorts | undefined;
 
     beforeAll(async () => {
       await createPostgresDatabase(databaseUrl, database);
-      const { identity, jobIntake, decomposition, scheduling, gateway } = await servicePorts();
+      ports = await servicePorts();
+      const { identity, jobIntake, scheduling, gateway } = ports;
       gatewayUrl = `http://127.0.0.1:${gateway}`;
       [identityPort, jobIntakePort] = [identity, jobIntake];
       schedulingPorts = [scheduling, scheduling + 1];
@@ -125,11 +163,7 @@ if (!databaseUrl || !natsUrl) {
           NATS_STREAM: stream,
           NATS_SUBJECT_PREFIX: `e2e_${id}`,
           IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
-          IDENTITY_PORT: String(identity),
-          JOB_INTAKE_PORT: String(jobIntake),
-          TASK_DECOMPOSITION_PORT: String(decomposition),
-          TEAM_SCHEDULING_PORT: String(scheduling),
-          GATEWAY_PORT: String(gateway),
+          ...portVariables(ports),
           RELAY_PORT: '0', // the two relay processes: health on any free port (nobody calls them)
           METRICS_PORT: '0',
           LOG_LEVEL: 'warn',
@@ -197,12 +231,48 @@ if (!databaseUrl || !natsUrl) {
         );
     }, 60_000);
 
+    it('runs time tracking and settlement as processes of their own, on the ports given, both serving', async () => {
+      for (const [name, port, metrics] of [
+        ['time-tracking', ports!.timeTracking, ports!.timeTrackingMetrics],
+        ['settlement', ports!.settlement, ports!.settlementMetrics],
+      ] as const) {
+        expect(output).toMatch(
+          new RegExp(`^\\s+${name}\\s+gRPC 127\\.0\\.0\\.1:${port}, metrics :${metrics} \\(pid \\d+\\)$`, 'm'),
+        );
+        expect(await checkHealth(`127.0.0.1:${port}`)).toBe('SERVING');
+      }
+    });
+
     it('a business submits, a coordinator quotes, the business accepts, tasks are planned', async () => {
       ({ jobId } = await runIntakeStory(apiAt(gatewayUrl), demo));
     }, 60_000);
 
     it('refuses bad input with problem+json and stores nothing', async () => {
       await runBadInputMatrix(apiAt(gatewayUrl), demo, store!, jobId);
+    }, 60_000);
+
+    it('closes the demo’s past month through the settlement process in one call; the accountant’s files agree with each other and the summary to the yen; refusals store nothing', async () => {
+      const month = /The demo's past month, (\d{4}-\d{2}) in Fujisato/.exec(output)?.[1];
+      const accountantEmail = /^\s+(\S+)\s+accountant$/m.exec(output)?.[1];
+      const worked = [...output.matchAll(/^\s{4}(\S+@fujisato\.example)\s+(contractor|employee)\s+\d+ min/gm)];
+      expect({ month, accountantEmail, worked: worked.length > 0 }).toEqual({
+        month: expect.stringMatching(/^\d{4}-\d{2}$/),
+        accountantEmail: expect.stringContaining('@'),
+        worked: true,
+      });
+      const { summary } = await runMonthCloseStory(
+        apiAt(gatewayUrl),
+        {
+          password: demo.password,
+          coordinatorEmail: demo.coordinatorEmail,
+          accountantEmail: accountantEmail!,
+          memberEmails: worked.map((m) => m[1]!),
+          businessUserEmails: DEMO_BUSINESS_USER_EMAILS,
+        },
+        { regionId: 'fujisato', month: month!, store: store! },
+      );
+      // The demo's month: its two jobs billed, every member who worked in it paid.
+      expect(summary).toMatchObject({ invoiceCount: 2, statementCount: worked.length });
     }, 60_000);
 
     it('schedules the demo’s planned job; team-scheduling-1 is killed with SIGKILL mid-story and the other replica answers; a member hands off; a teammate holds the task; the history shows both', async () => {
@@ -358,11 +428,7 @@ if (databaseUrl && natsUrl) {
           NATS_STREAM: stream,
           NATS_SUBJECT_PREFIX: `e2e_stop_${id}`,
           IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
-          IDENTITY_PORT: String(ports.identity),
-          JOB_INTAKE_PORT: String(ports.jobIntake),
-          TASK_DECOMPOSITION_PORT: String(ports.decomposition),
-          TEAM_SCHEDULING_PORT: String(ports.scheduling),
-          GATEWAY_PORT: String(ports.gateway),
+          ...portVariables(ports),
           RELAY_PORT: '0',
           METRICS_PORT: '0',
           LOG_LEVEL: 'warn',
@@ -375,13 +441,15 @@ if (databaseUrl && natsUrl) {
         await new Promise<void>((resolve, reject) => {
           const onData = (chunk: Buffer) => {
             output += chunk.toString();
-            if (pids().length === 8) resolve(); // five services (team scheduling in two processes) and two relay processes
+            // Ten: the seven services (team scheduling in two processes) and two relay processes.
+            if (pids().length >= 10) resolve();
           };
           launcher.stdout!.on('data', onData);
           launcher.stderr!.on('data', onData);
           launcher.once('exit', (code) => reject(new Error(`the launcher exited with ${code}:\n${output}`)));
         });
-        // Every service is spawned; the gateway is not ready yet, the demo not seeded.
+        // Every process is spawned (after the demo's history, recorded first); the gateway is not ready yet.
+        expect(pids()).toHaveLength(10);
         expect(output).not.toContain('Workshare is running');
         launcher.kill('SIGTERM');
         expect(await exited).toBe(0);

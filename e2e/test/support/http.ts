@@ -13,6 +13,14 @@ export interface Api {
     options?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string },
   ): Promise<Answer<T>>;
   login(email: string, password: string): Promise<string>;
+  /** A file as its bytes (a PDF, a Shift_JIS transfer file), untouched. */
+  download(path: string, token: string): Promise<Download>;
+}
+
+export interface Download {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly bytes: Uint8Array;
 }
 
 export const apiAt = (baseUrl: string): Api => {
@@ -46,6 +54,14 @@ export const apiAt = (baseUrl: string): Api => {
       if (answer.status !== 200)
         throw new Error(`login of ${email} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       return answer.body.accessToken;
+    },
+    async download(path: string, token: string) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return {
+        status: response.status,
+        headers: response.headers,
+        bytes: new Uint8Array(await response.arrayBuffer()),
+      };
     },
   };
   return api;

@@ -53,6 +53,8 @@ export interface DemoWork {
 }
 
 const DAY_MS = 86_400_000;
+/** gRPC's NOT_FOUND status code. */
+const GRPC_NOT_FOUND = 5;
 const { WorkCategory, PricingKind } = jobIntakeV1;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -256,7 +258,15 @@ const demoHandOff = async (
   const until = Date.now() + timeoutMs;
   let assigned: teamSchedulingV1.ScheduledTask | undefined;
   for (;;) {
-    const { tasks } = await schedules.getJobSchedule({ jobId });
+    // Until TasksPlanned has reached team scheduling over the bus, it knows no schedule of the
+    // job (NOT_FOUND): that is "not yet", like a schedule still waiting.
+    const tasks = await schedules.getJobSchedule({ jobId }).then(
+      (answer) => answer.tasks,
+      (error: unknown) => {
+        if ((error as { code?: unknown }).code === GRPC_NOT_FOUND && Date.now() <= until) return [];
+        throw error;
+      },
+    );
     assigned = tasks.find(
       (t) => t.status === teamSchedulingV1.AssignmentStatus.ASSIGNMENT_STATUS_ASSIGNED && members.has(t.memberId),
     );
