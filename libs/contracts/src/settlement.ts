@@ -3,8 +3,10 @@
  * `settlement`): the close of one region's Tokyo month. What the audit and other services may
  * rely on is a summary: the month, when it was closed, its totals, the invoices (number,
  * business, amount due) and the payment statements (number, member, payable). The event as
- * stored holds the whole settlement (lines, journal, findings): those fields are settlement's own
- * and may change. No personal data is in it (names, addresses and bank accounts stay in identity).
+ * stored holds more (the configuration, findings, the counts of the close's parts): those fields
+ * are settlement's own and may change, as are the events before it in the same append that hold
+ * the documents themselves (InvoicesIssued, StatementsIssued, JobsSettled, JournalRecorded: not
+ * published). No personal data is in it (names, addresses and bank accounts stay in identity).
  *
  * Money is integer yen as a decimal string (negative where the model allows it: what the
  * cooperative keeps after minimum-wage top-ups, a payable reduced by adjustments); times ISO-8601

@@ -220,7 +220,7 @@ export abstract class DurableReadModel {
     return this.register(new StreamViews<V>(this.source, options, name));
   }
 
-  /** A collection of documents by key (not versioned: the last written wins), kept under `name`. */
+  /** A collection of documents by key (each with the version it is set at, 0 unless given), kept under `name`. */
   protected documents<T>(name: string): Documents<T> {
     return this.register(new Documents<T>(name));
   }
@@ -441,9 +441,17 @@ export abstract class DurableReadModel {
   }
 }
 
-/** Documents by key, in memory, each change told to the read model that persists them. */
+/**
+ * Documents by key, in memory, each change told to the read model that persists them. A document
+ * is stored with the version it was set at (0 unless given): a commit never replaces a stored
+ * document with one of a lower version, so a document folded from one stream's events can carry
+ * that stream's version and replicas never write an older one over it. Unversioned (0), the last
+ * written wins.
+ */
 export class Documents<T> {
   private readonly values = new Map<string, T>();
+  /** Versions other than 0 (most documents of most read models have none). */
+  private readonly versions = new Map<string, number>();
   private changed: (key: string) => void = () => undefined;
 
   constructor(readonly name: string) {}
@@ -456,8 +464,15 @@ export class Documents<T> {
     return this.values.get(key);
   }
 
-  set(key: string, value: T): void {
+  /** The version a document was set (or restored) at; undefined when there is none. */
+  version(key: string): number | undefined {
+    return this.values.has(key) ? (this.versions.get(key) ?? 0) : undefined;
+  }
+
+  set(key: string, value: T, version = 0): void {
     this.values.set(key, value);
+    if (version === 0) this.versions.delete(key);
+    else this.versions.set(key, version);
     this.changed(key);
   }
 
@@ -471,15 +486,20 @@ export class Documents<T> {
 
   clear(): void {
     this.values.clear();
+    this.versions.clear();
   }
 
   restore(document: ProjectionDocument): void {
     this.values.set(document.key, storedJson.decode<T>(document.doc));
+    if (document.version === 0) this.versions.delete(document.key);
+    else this.versions.set(document.key, document.version);
   }
 
   stored(key: string): ProjectionDocument | undefined {
     const value = this.values.get(key);
-    return value === undefined ? undefined : { collection: this.name, key, version: 0, doc: storedJson.encode(value) };
+    return value === undefined
+      ? undefined
+      : { collection: this.name, key, version: this.versions.get(key) ?? 0, doc: storedJson.encode(value) };
   }
 }
 

@@ -13,6 +13,7 @@ import {
   type ReadAllOptions,
   type ReadModelSource,
   type RecordedEvent,
+  type Documents,
   type StreamViews,
 } from '@workshare/eventsourcing';
 import { embeddedDriver, SqlEventStore, SqlProjectionStore, type SqlDriver } from '../src/index.js';
@@ -62,6 +63,20 @@ class Tallies extends DurableReadModel {
     const out: Record<string, number> = {};
     for (const [stream, { view }] of this.tallies.entries()) out[stream] = view.count;
     return out;
+  }
+}
+
+/** The last event type of each stream, as a document set at the event's stream version. */
+class Latest extends DurableReadModel {
+  readonly latest: Documents<{ type: string }> = this.documents<{ type: string }>('latest');
+
+  constructor(source: ReadModelSource, projections: ProjectionStore) {
+    super(source, projections, { name: 'latest', version: 1, categories: ['tally'] }, { maxStalenessMs: 0 });
+  }
+
+  protected override apply(event: RecordedEvent): Promise<void> {
+    this.latest.set(event.streamName, { type: event.type }, event.streamVersion);
+    return Promise.resolve();
   }
 }
 
@@ -259,6 +274,26 @@ describe('a durable read model', () => {
     expect(b.counts()['tally-g1']).toBe(2);
     await a.ensureFresh();
     expect(a.counts()['tally-g1']).toBe(2);
+  });
+
+  it('stores a document with the version it was set at: a replica behind never writes an older one over it', async () => {
+    const projections = await projectionsOn();
+    const [one] = (await appendTally('tally-d1', 'One')).events;
+    const behind = new Latest(store, projections);
+    await behind.ensureFresh();
+    await appendTally('tally-d1', 'Two');
+    const ahead = new Latest(store, projections);
+    await ahead.ensureFresh();
+    expect(ahead.latest.get('tally-d1')).toEqual({ type: 'Two' });
+    expect(ahead.latest.version('tally-d1')).toBe(1);
+    // The replica behind writes One (version 0) again: the stored Two (version 1) stays.
+    await behind.observe([one!]);
+    await behind.flush();
+    const restarted = new Latest(store, projections);
+    await restarted.ready();
+    expect(restarted.latest.get('tally-d1')).toEqual({ type: 'Two' });
+    expect(restarted.latest.version('tally-d1')).toBe(1);
+    expect(restarted.latest.version('tally-none')).toBeUndefined();
   });
 
   it('rebuilds from zero when its code version changes', async () => {

@@ -1,6 +1,7 @@
 /**
- * The close's data as JSON, both ways: a MonthSettlement as MonthClosed stores it, a CloseInput
- * as its digest hashes it. Money (`bigint` yen) travels as a decimal string (`"-1200"`), an
+ * The close's data as JSON, both ways: a MonthSettlement as its close's events store it (month.ts
+ * splits it into parts and a MonthClosed; settlementFromParts joins them), a CloseInput as its
+ * digest hashes it. Money (`bigint` yen) travels as a decimal string (`"-1200"`), an
  * instant (`Date`) as ISO-8601 UTC (`2026-11-30T15:00:00.000Z`); Tokyo days and months stay the
  * strings they are.
  *
@@ -72,7 +73,7 @@ export const toJson = (value: unknown, path = '$'): JsonValue => encode(value, '
 
 const asObject = (value: JsonValue): JsonObject => value as JsonObject;
 
-/** A MonthSettlement as MonthClosed stores it. */
+/** A MonthSettlement as JSON: what a close's events hold between them (month.ts), and the settlement JSON download. */
 export const settlementToJson = (settlement: MonthSettlement): JsonObject => asObject(toJson(settlement, 'settlement'));
 
 /** A CloseInput as JSON (for its digest, and to keep a close's input beside it in tests and audits). */
@@ -139,6 +140,19 @@ const SETTLEMENT_FIELDS = [
   'findings',
 ] as const;
 
+/**
+ * The lists of a MonthSettlement that grow with the region (its documents and its books): a close
+ * stores each in part events of its own (month.ts), in order.
+ */
+export const SETTLEMENT_LISTS = ['invoices', 'statements', 'jobs', 'journal'] as const;
+export type SettlementList = (typeof SETTLEMENT_LISTS)[number];
+
+/** Every other field of a MonthSettlement: what the close's MonthClosed carries itself. */
+export const SETTLEMENT_SUMMARY_FIELDS = SETTLEMENT_FIELDS.filter(
+  (field): field is Exclude<(typeof SETTLEMENT_FIELDS)[number], SettlementList> =>
+    !(SETTLEMENT_LISTS as readonly string[]).includes(field),
+);
+
 const INPUT_FIELDS = [
   'config',
   'month',
@@ -153,8 +167,9 @@ const INPUT_FIELDS = [
 ] as const;
 
 /**
- * A MonthSettlement from its stored JSON (MonthClosed's data; fields it does not know, such as
- * the input's digest, are left out). A CodecError names the first field at fault.
+ * A MonthSettlement from its JSON (settlementToJson's, or a MonthClosed of the first layout, which
+ * held it whole; fields it does not know, such as the input's digest, are left out). A CodecError
+ * names the first field at fault.
  */
 export const settlementFromJson = (value: JsonValue | undefined, path = 'settlement'): MonthSettlement => {
   const o = objectAt(value, path);
@@ -162,6 +177,26 @@ export const settlementFromJson = (value: JsonValue | undefined, path = 'settlem
   const picked: JsonObject = {};
   for (const field of SETTLEMENT_FIELDS) picked[field] = o[field]!;
   return decode(picked, '', path) as MonthSettlement;
+};
+
+/**
+ * A MonthSettlement from the parts of its close as stored (month.ts): MonthClosed's own fields
+ * (SETTLEMENT_SUMMARY_FIELDS; the others it holds are left out) and the lists its part events
+ * hold, each whole and in order. A CodecError names the first field at fault, as
+ * settlementFromJson does (`settlement.statements[1203].payableYen`).
+ */
+export const settlementFromParts = (
+  summary: JsonValue | undefined,
+  lists: Readonly<Record<SettlementList, readonly JsonValue[]>>,
+  path = 'settlement',
+): MonthSettlement => {
+  const o = objectAt(summary, path);
+  const joined: JsonObject = {};
+  for (const field of SETTLEMENT_FIELDS)
+    joined[field] = (SETTLEMENT_LISTS as readonly string[]).includes(field)
+      ? (lists[field as SettlementList] as JsonValue[])
+      : o[field]!;
+  return settlementFromJson(joined, path);
 };
 
 /** A CloseInput from its JSON (closeInputToJson's); a CodecError names the first field at fault. */

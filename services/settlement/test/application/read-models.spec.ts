@@ -12,10 +12,11 @@ import { SettlementJobs } from '../../src/application/jobs.js';
 import { Members } from '../../src/application/members.js';
 import { Timesheets } from '../../src/application/timesheets.js';
 import { closeMonth } from '../../src/domain/close.js';
-import { closeInputDigest, settlementToJson } from '../../src/domain/codec.js';
-import { monthStream } from '../../src/domain/month.js';
+import { closeInputDigest } from '../../src/domain/codec.js';
+import { closeEvents, monthStream } from '../../src/domain/month.js';
+import { monthStateOf } from '../../src/application/snapshot.js';
 import type { WorkReceipt } from '../../src/domain/model.js';
-import { novemberInput } from '../domain/month-fixtures.js';
+import { novemberInput, regionInput } from '../domain/month-fixtures.js';
 import {
   acceptJob,
   approveWeek,
@@ -246,6 +247,101 @@ describe('approved time and receipts', () => {
       ].sort(byMemberJobTime),
     );
   });
+  it('writes only what a page changed: a week approved is one document, a receipt another; a member’s history is never rewritten', async () => {
+    const { REGION, HANAKO, HOURLY, TASK_1 } = fresh();
+    const committed: string[] = [];
+    const counting: ProjectionStore = {
+      kind: projections.kind,
+      load: (name, version) => projections.load(name, version),
+      reset: (name, version) => projections.reset(name, version),
+      checkpoints: () => projections.checkpoints(),
+      close: () => Promise.resolve(),
+      commit: (name, commit) => {
+        committed.push(...commit.documents.map((d) => `${d.collection}:${d.key}`));
+        return projections.commit(name, commit);
+      },
+    };
+    const weeks = ['2026-11-02', '2026-11-09', '2026-11-16'];
+    for (const [i, week] of weeks.entries())
+      await approveWeek(store, HANAKO, week, [
+        {
+          jobId: HOURLY,
+          regionId: REGION,
+          start: tokyo(`2026-11-${String(3 + i * 7).padStart(2, '0')}T10:00:00`),
+          end: tokyo(`2026-11-${String(3 + i * 7).padStart(2, '0')}T11:00:00`),
+        },
+      ]);
+    const timesheets = new Timesheets(store, counting);
+    await timesheets.catchUp();
+    expect(committed.filter((k) => k.includes(HANAKO)).sort()).toEqual(weeks.map((w) => `weeks:${HANAKO}/${w}`));
+
+    committed.length = 0;
+    await approveWeek(store, HANAKO, '2026-11-23', [
+      { jobId: HOURLY, regionId: REGION, start: tokyo('2026-11-24T10:00:00'), end: tokyo('2026-11-24T10:30:00') },
+    ]);
+    await markDone(store, HANAKO, { jobId: HOURLY, regionId: REGION, taskId: TASK_1 }, tokyo('2026-11-24T10:30:00'));
+    await timesheets.catchUp();
+    expect(committed.filter((k) => k.includes(HANAKO)).sort()).toEqual([
+      `receipts:${HANAKO}/${TASK_1}`,
+      `weeks:${HANAKO}/2026-11-23`,
+    ]);
+
+    // A later receipt of the same task changes nothing (the earliest is kept).
+    committed.length = 0;
+    await markDone(store, HANAKO, { jobId: HOURLY, regionId: REGION, taskId: TASK_1 }, tokyo('2026-11-27T10:00:00'));
+    await timesheets.catchUp();
+    expect(committed.filter((k) => k.includes(HANAKO))).toEqual([]);
+  });
+
+  it('keeps its weeks and receipts across a restart: the region’s index is rebuilt from the documents, nothing read again', async () => {
+    const { REGION, OTHER_REGION, HANAKO, YUKI, HOURLY, OTHER_JOB, TASK_1 } = fresh();
+    await approveWeek(store, HANAKO, '2026-11-09', [
+      { jobId: HOURLY, regionId: REGION, start: tokyo('2026-11-10T10:00:00'), end: tokyo('2026-11-10T12:00:00') },
+      {
+        jobId: OTHER_JOB,
+        regionId: OTHER_REGION,
+        start: tokyo('2026-11-11T10:00:00'),
+        end: tokyo('2026-11-11T10:45:00'),
+      },
+    ]);
+    await approveWeek(store, YUKI, '2026-11-16', [
+      { jobId: HOURLY, regionId: REGION, start: tokyo('2026-11-17T09:00:00'), end: tokyo('2026-11-17T09:30:00') },
+    ]);
+    await reopenWeek(store, YUKI, '2026-11-16');
+    await markDone(store, HANAKO, { jobId: HOURLY, regionId: REGION, taskId: TASK_1 }, tokyo('2026-11-10T12:00:00'));
+    const first = new Timesheets(store, projections);
+    await first.catchUp();
+    await first.flush();
+    const restarted = new Timesheets(store, projections);
+    await restarted.ready();
+    expect(restarted.status().position).toEqual(first.status().position);
+    for (const region of [REGION, OTHER_REGION]) {
+      expect(restarted.approvedDays(region, '2026-11-30')).toEqual(first.approvedDays(region, '2026-11-30'));
+      expect(restarted.receipts(region)).toEqual(first.receipts(region));
+    }
+    expect(restarted.approvedDays(REGION, '2026-11-30')).toEqual([
+      { memberId: HANAKO, jobId: HOURLY, day: '2026-11-10', minutes: 120 },
+    ]);
+    expect(restarted.approvedDays(OTHER_REGION, '2026-11-30')).toEqual([
+      { memberId: HANAKO, jobId: OTHER_JOB, day: '2026-11-11', minutes: 45 },
+    ]);
+    expect(restarted.receipts(REGION)).toEqual([
+      { memberId: HANAKO, jobId: HOURLY, receivedAt: tokyo('2026-11-10T12:00:00') },
+    ]);
+    // Approved again after the restart: the restarted index takes it.
+    await approveWeek(store, YUKI, '2026-11-16', [
+      { jobId: HOURLY, regionId: REGION, start: tokyo('2026-11-17T09:00:00'), end: tokyo('2026-11-17T09:20:00') },
+    ]);
+    await restarted.catchUp();
+    expect(restarted.approvedDays(REGION, '2026-11-30')).toContainEqual({
+      memberId: YUKI,
+      jobId: HOURLY,
+      day: '2026-11-17',
+      minutes: 20,
+    });
+    // A month's close reads the weeks begun by its last day only.
+    expect(restarted.approvedDays(REGION, '2026-11-16').map((d) => d.day)).toEqual(['2026-11-10']);
+  });
 });
 
 describe('members and payees', () => {
@@ -286,12 +382,46 @@ describe('closes', () => {
   it('index the closed months of each region from settlement’s own month streams', async () => {
     const { REGION, OTHER_REGION } = fresh();
     const input = novemberInput();
-    const data = { ...settlementToJson(closeMonth(input)), inputDigest: closeInputDigest(input), closedBy: 'u' };
-    await store.append(monthStream(REGION, '2026-11'), [{ type: 'MonthClosed', data, metadata: {} }]);
-    await store.append(monthStream(REGION, '2026-10'), [{ type: 'MonthClosed', data, metadata: {} }]);
+    const events = closeEvents(closeMonth(input), { inputDigest: closeInputDigest(input), closedBy: 'u' });
+    await store.append(
+      monthStream(REGION, '2026-11'),
+      events.map((e) => ({ ...e, metadata: {} })),
+    );
+    await store.append(
+      monthStream(REGION, '2026-10'),
+      events.map((e) => ({ ...e, metadata: {} })),
+    );
     const closes = new Closes(store, projections);
     await closes.catchUp();
     expect(closes.closedMonths(REGION)).toEqual(['2026-10', '2026-11']);
     expect(closes.closedMonths(OTHER_REGION)).toEqual([]);
+  });
+
+  it('know a month closed by its MonthClosed: a close too large for one event, its parts read over several pages, read back whole', async () => {
+    const { REGION } = fresh();
+    const input = regionInput(800, 80);
+    const settlement = closeMonth(input);
+    const events = closeEvents(settlement, { inputDigest: closeInputDigest(input), closedBy: 'u' });
+    expect(events.length).toBeGreaterThan(5);
+    const stream = monthStream(REGION, '2026-11');
+    await store.append(
+      stream,
+      events.map((e) => ({ ...e, metadata: {} })),
+    );
+    // Pages of 3 events: the first pages end inside the close's parts.
+    const closes = new Closes(store, projections, { pageSize: 3 });
+    await closes.catchUp();
+    expect(closes.closedMonths(REGION)).toEqual(['2026-11']);
+    // Read back from the store (jsonb reorders keys): the settlement as it was computed.
+    expect(monthStateOf(await store.readStream(stream))).toEqual({
+      status: 'closed',
+      settlement,
+      inputDigest: closeInputDigest(input),
+      closedBy: 'u',
+    });
+    // Restarted: the closed month is a document of its own.
+    const restarted = new Closes(store, projections);
+    await restarted.ready();
+    expect(restarted.closedMonths(REGION)).toEqual(['2026-11']);
   });
 });

@@ -197,7 +197,16 @@ describe('closing November 2026', () => {
       'settlement.margin_below_top_ups': 1,
     });
     await expect(service().closeMonth(context, november)).resolves.toEqual(summary);
-    expect((await store.readStream('settlement-fujisato.2026-11')).length).toBe(1);
+    // One append: the settlement in parts, then MonthClosed; the retry stored nothing more.
+    const stored = await store.readStream('settlement-fujisato.2026-11');
+    expect(stored.map((e) => e.type)).toEqual([
+      'InvoicesIssued',
+      'StatementsIssued',
+      'JobsSettled',
+      'JournalRecorded',
+      'MonthClosed',
+    ]);
+    expect(new Set(stored.map((e) => e.metadata.commandId)).size).toBe(1);
   });
 
   it('a closed month never changes: closing it again is settlement.month_closed', async () => {

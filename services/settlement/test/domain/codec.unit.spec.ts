@@ -7,7 +7,10 @@ import {
   closeInputToJson,
   CodecError,
   settlementFromJson,
+  settlementFromParts,
   settlementToJson,
+  SETTLEMENT_LISTS,
+  SETTLEMENT_SUMMARY_FIELDS,
   toJson,
 } from '../../src/domain/codec.js';
 import type { ApprovedDay, CloseInput, JobFacts, MemberFacts } from '../../src/domain/model.js';
@@ -115,6 +118,28 @@ describe('the codec (MonthSettlement and CloseInput as JSON)', () => {
     const settlement = closeMonth(novemberInput());
     expect(settlementFromJson({ ...settlementToJson(settlement), inputDigest: 'x', closedBy: 'y' })).toEqual(
       settlement,
+    );
+  });
+
+  it('joins a settlement from its close’s parts: the summary’s own fields and the lists, each whole', () => {
+    const settlement = closeMonth(twoMonths().december);
+    const json = JSON.parse(canonicalJson(settlementToJson(settlement))) as JsonObject;
+    expect([...SETTLEMENT_SUMMARY_FIELDS, ...SETTLEMENT_LISTS].sort()).toEqual(Object.keys(json).sort());
+    const summary = { ...Object.fromEntries(SETTLEMENT_SUMMARY_FIELDS.map((f) => [f, json[f]!])), parts: {} };
+    const lists = {
+      invoices: json.invoices as JsonObject[],
+      statements: json.statements as JsonObject[],
+      jobs: json.jobs as JsonObject[],
+      journal: json.journal as JsonObject[],
+    };
+    expect(settlementFromParts(summary, lists)).toEqual(settlement);
+    // A field at fault inside a part is named as in the whole settlement.
+    const statements = lists.statements.map((s, i) => (i === 1 ? { ...s, payableYen: 12 } : s));
+    expect(() => settlementFromParts(summary, { ...lists, statements })).toThrow(
+      new CodecError('settlement.statements[1].payableYen', 'expected whole yen as a decimal string, got 12'),
+    );
+    expect(() => settlementFromParts({ ...summary, payDay: undefined } as unknown as JsonObject, lists)).toThrow(
+      /settlement\.payDay: missing/,
     );
   });
 
