@@ -15,6 +15,7 @@ import { createPostgresDatabase, dropPostgresDatabase, postgresDatabaseUrl } fro
 import { checkHealth, createClient } from '@workshare/grpc';
 import { DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { identityV1, settlementV1, timeTrackingV1, yenFromMoney } from '@workshare/proto';
+import { describeNeeding } from '../../../libs/bus/test/support/nats.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 const natsUrl = process.env.NATS_URL;
@@ -34,11 +35,10 @@ const freePort = (taken: Set<number>): Promise<number> =>
 
 const SERVICES = ['IDENTITY', 'JOB_INTAKE', 'TASK_DECOMPOSITION', 'TEAM_SCHEDULING', 'TIME_TRACKING', 'SETTLEMENT'];
 
-if (!databaseUrl || !natsUrl) {
-  console.log('process-mode test skipped: it needs DATABASE_URL and NATS_URL (CI sets both)');
-  describe.skip('the process mode', () => it('needs PostgreSQL and NATS', () => undefined));
-} else {
-  describe('the process mode (PostgreSQL, NATS): time tracking and settlement pick the demo’s month up', () => {
+describeNeeding(
+  'the process mode (PostgreSQL, NATS): time tracking and settlement pick the demo’s month up',
+  { DATABASE_URL: databaseUrl, NATS_URL: natsUrl },
+  ({ DATABASE_URL: databaseUrl, NATS_URL: natsUrl }) => {
     const id = `${process.pid}_${Date.now().toString(36)}`;
     const database = `workshare_launcher_${id}`;
     const stream = `LAUNCHER_${id}`;
@@ -159,5 +159,5 @@ if (!databaseUrl || !natsUrl) {
         accountant.close();
       }
     }, 60_000);
-  });
-}
+  },
+);
