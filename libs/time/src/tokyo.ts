@@ -103,4 +103,42 @@ export const tokyoWeekStartMs = (instant: number): number => {
   return (localDay - weekday) * DAY_MS - TOKYO_OFFSET_MS;
 };
 
+/**
+ * The Tokyo day (`YYYY-MM-DD`) an instant (epoch ms) falls on, and the next 00:00 Asia/Tokyo (epoch
+ * ms). From 1952 on, Asia/Tokyo is UTC+09:00 all year (TOKYO_FIXED_OFFSET_SINCE_MS): plain
+ * arithmetic, for hot loops over hundreds of thousands of spans; before it, the calendar (the
+ * time-zone database). A property test holds the two together.
+ */
+export const tokyoDayAt = (ms: number): { readonly day: string; readonly nextMidnightMs: number } => {
+  if (ms >= TOKYO_FIXED_OFFSET_SINCE_MS) {
+    const localDayStart = Math.floor((ms + TOKYO_OFFSET_MS) / DAY_MS) * DAY_MS;
+    return {
+      day: new Date(localDayStart).toISOString().slice(0, 10),
+      nextMidnightMs: localDayStart + DAY_MS - TOKYO_OFFSET_MS,
+    };
+  }
+  const instant = new Date(ms);
+  return { day: tokyoDate(instant), nextMidnightMs: addTokyoDays(startOfTokyoDay(instant), 1).getTime() };
+};
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The minutes of a span on each Tokyo day it touches, earliest day first: a span crossing
+ * midnight Tokyo time counts on each day, cut at 00:00 Asia/Tokyo (a day is never counted twice).
+ * The parts add up to the span's minutes; for a span of whole minutes each part is whole minutes
+ * too (Tokyo midnights are whole minutes). An empty span touches no day.
+ */
+export const minutesByTokyoDay = (start: Date, end: Date): { day: string; minutes: number }[] => {
+  const endMs = end.getTime();
+  const parts: { day: string; minutes: number }[] = [];
+  for (let from = start.getTime(); from < endMs;) {
+    const { day, nextMidnightMs } = tokyoDayAt(from);
+    const to = Math.min(nextMidnightMs, endMs);
+    parts.push({ day, minutes: (to - from) / MINUTE_MS });
+    from = to;
+  }
+  return parts;
+};
+
 export { DAY_MS, WEEK_MS };

@@ -3,8 +3,10 @@ import { Temporal } from 'temporal-polyfill';
 import {
   addTokyoDays,
   lastDayOfNextTokyoMonth,
+  minutesByTokyoDay,
   startOfTokyoDay,
   tokyoDate,
+  tokyoDayAt,
   tokyoMonth,
   tokyoMonthOf,
   tokyoTime,
@@ -108,6 +110,56 @@ describe('Tokyo time', () => {
         expect(instant.getTime()).toBeLessThan(month.to.getTime());
         expect(tokyoDate(month.from).endsWith('-01')).toBe(true);
       }),
+    );
+  });
+});
+
+describe('tokyoDayAt and minutesByTokyoDay', () => {
+  it('property: the fixed-offset day is the calendar’s (the time-zone database), from 1952 to 2100', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1952, 0, 1), max: Date.UTC(2100, 0, 1) }), (ms) => {
+        const instant = new Date(ms);
+        expect(tokyoDayAt(ms)).toEqual({
+          day: tokyoDate(instant),
+          nextMidnightMs: addTokyoDays(startOfTokyoDay(instant), 1).getTime(),
+        });
+      }),
+    );
+  });
+
+  it('reads days before 1952 by the calendar (summer time of 1948–1951: UTC+10:00)', () => {
+    // 1950-07-01 00:30 in Tokyo's summer time (+10:00) is 1950-06-30 14:30 UTC.
+    const ms = Date.UTC(1950, 5, 30, 14, 30);
+    // The fixed offset would say 23:30 on 30 June.
+    expect(tokyoDayAt(ms).day).toBe('1950-07-01');
+  });
+
+  it('counts a span crossing midnight Tokyo time on each day, and a month’s end on its own month', () => {
+    const at = (text: string) => new Date(`${text}+09:00`);
+    expect(minutesByTokyoDay(at('2026-04-06T23:00'), at('2026-04-07T01:30'))).toEqual([
+      { day: '2026-04-06', minutes: 60 },
+      { day: '2026-04-07', minutes: 90 },
+    ]);
+    expect(minutesByTokyoDay(at('2026-04-30T22:00'), at('2026-05-01T00:00'))).toEqual([
+      { day: '2026-04-30', minutes: 120 },
+    ]);
+    expect(minutesByTokyoDay(at('2026-04-07T13:00'), at('2026-04-07T13:00'))).toEqual([]);
+  });
+
+  it('property: the parts of a whole-minute span add up to it, one per day, in order, each at most a day', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5 * 365 * 24 * 60 }),
+        fc.integer({ min: 0, max: 3 * 24 * 60 }),
+        (startMinute, minutes) => {
+          const start = new Date(Date.UTC(2024, 0, 1) + startMinute * 60_000);
+          const parts = minutesByTokyoDay(start, new Date(start.getTime() + minutes * 60_000));
+          expect(parts.reduce((sum, p) => sum + p.minutes, 0)).toBe(minutes);
+          expect(parts.every((p) => Number.isInteger(p.minutes) && p.minutes >= 1 && p.minutes <= 1440)).toBe(true);
+          expect(parts.map((p) => p.day)).toEqual([...new Set(parts.map((p) => p.day))].sort());
+          if (parts.length > 0) expect(parts[0]!.day).toBe(tokyoDate(start));
+        },
+      ),
     );
   });
 });

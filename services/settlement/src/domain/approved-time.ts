@@ -9,14 +9,7 @@
  * - Rows are summed by member, job and day, and sorted (member, job, day): the same entries give
  *   the same rows whatever order they came in.
  */
-import {
-  addTokyoDays,
-  DAY_MS,
-  startOfTokyoDay,
-  tokyoDate,
-  TOKYO_FIXED_OFFSET_SINCE_MS,
-  TOKYO_OFFSET_MS,
-} from '@workshare/time';
+import { tokyoDayAt } from '@workshare/time';
 import type { ApprovedDay } from './model.js';
 
 const MINUTE_MS = 60_000;
@@ -31,24 +24,10 @@ export interface ApprovedSpan {
 }
 
 /**
- * The Tokyo day an instant (epoch ms) falls on and the next 00:00 Asia/Tokyo. From 1952 on,
- * Asia/Tokyo is UTC+09:00 all year (TOKYO_FIXED_OFFSET_SINCE_MS of @workshare/time): plain
- * arithmetic, for the close's hundreds of thousands of spans; before it, the calendar functions
- * (the time-zone database). A property test holds the two together.
+ * The minutes of one span on each Tokyo day it touches, earliest first; they add up to `minutes`
+ * (the entry's published minutes) even were they to disagree with its ends (see above). Tokyo
+ * days by `tokyoDayAt` of @workshare/time (plain arithmetic from 1952).
  */
-export const tokyoDayAt = (ms: number): { readonly day: string; readonly nextMidnightMs: number } => {
-  if (ms >= TOKYO_FIXED_OFFSET_SINCE_MS) {
-    const localDayStart = Math.floor((ms + TOKYO_OFFSET_MS) / DAY_MS) * DAY_MS;
-    return {
-      day: new Date(localDayStart).toISOString().slice(0, 10),
-      nextMidnightMs: localDayStart + DAY_MS - TOKYO_OFFSET_MS,
-    };
-  }
-  const instant = new Date(ms);
-  return { day: tokyoDate(instant), nextMidnightMs: addTokyoDays(startOfTokyoDay(instant), 1).getTime() };
-};
-
-/** The minutes of one span on each Tokyo day it touches, earliest first; they add up to `minutes`. */
 export const splitByTokyoDay = (
   start: Date,
   end: Date,

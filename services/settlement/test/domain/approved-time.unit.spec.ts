@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { addTokyoDays, startOfTokyoDay, tokyoDate } from '@workshare/time';
-import { approvedDaysOf, splitByTokyoDay, tokyoDayAt } from '../../src/domain/approved-time.js';
+import { approvedDaysOf, splitByTokyoDay } from '../../src/domain/approved-time.js';
 import { tokyo } from './deciders-fixtures.js';
 
 describe('approved time by Tokyo day', () => {
@@ -87,24 +86,5 @@ describe('approved time by Tokyo day', () => {
         },
       ),
     );
-  });
-
-  it('property: the fixed-offset day is the calendar’s (the time-zone database), from 1952 to 2100', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1952, 0, 1), max: Date.UTC(2100, 0, 1) }), (ms) => {
-        const instant = new Date(ms);
-        expect(tokyoDayAt(ms)).toEqual({
-          day: tokyoDate(instant),
-          nextMidnightMs: addTokyoDays(startOfTokyoDay(instant), 1).getTime(),
-        });
-      }),
-    );
-  });
-
-  it('reads days before 1952 by the calendar (summer time of 1948–1951: UTC+10:00)', () => {
-    // 1950-07-01 00:30 in Tokyo's summer time (+10:00) is 1950-06-30 14:30 UTC.
-    const ms = Date.UTC(1950, 5, 30, 14, 30);
-    // The fixed offset would say 23:30 on 30 June.
-    expect(tokyoDayAt(ms).day).toBe('1950-07-01');
   });
 });

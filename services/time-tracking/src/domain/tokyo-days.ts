@@ -3,7 +3,13 @@
  * span counts on each Tokyo day it touches (a span crossing midnight Tokyo time counts on each
  * day), the Tokyo week an instant falls in, named by its Monday, and the overlap of spans.
  */
-import { addTokyoDays, startOfTokyoDay, tokyoDate, tokyoMonth, tokyoWeekOf } from '@workshare/time';
+import {
+  addTokyoDays,
+  minutesByTokyoDay as minutesOnTokyoDays,
+  tokyoDate,
+  tokyoMonth,
+  tokyoWeekOf,
+} from '@workshare/time';
 
 export const MINUTE_MS = 60_000;
 
@@ -25,24 +31,8 @@ export const isWholeMinute = (instant: Date): boolean => instant.getTime() % MIN
 /** Whole minutes of a span whose ends are whole minutes. */
 export const minutesOf = (span: Span): number => (span.end.getTime() - span.start.getTime()) / MINUTE_MS;
 
-/**
- * The minutes of a span on each Tokyo day it touches, earliest day first: a span crossing
- * midnight Tokyo time counts on each day, cut at 00:00 Asia/Tokyo. The parts add up to the
- * span's minutes; for a span of whole minutes each part is whole minutes too (Tokyo midnights
- * are whole minutes). An empty span touches no day.
- */
-export const minutesByTokyoDay = (span: Span): DayMinutes[] => {
-  const end = span.end.getTime();
-  const parts: DayMinutes[] = [];
-  let from = span.start.getTime();
-  while (from < end) {
-    const midnight = addTokyoDays(startOfTokyoDay(new Date(from)), 1).getTime();
-    const to = Math.min(midnight, end);
-    parts.push({ day: tokyoDate(new Date(from)), minutes: (to - from) / MINUTE_MS });
-    from = to;
-  }
-  return parts;
-};
+/** The minutes of a span on each Tokyo day it touches, earliest day first (@workshare/time). */
+export const minutesByTokyoDay = (span: Span): DayMinutes[] => minutesOnTokyoDays(span.start, span.end);
 
 /** The Monday (Asia/Tokyo, `YYYY-MM-DD`) of the week an instant falls in. */
 export const weekStartOf = (instant: Date): string => tokyoDate(tokyoWeekOf(instant).from);
