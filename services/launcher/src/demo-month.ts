@@ -625,7 +625,7 @@ export interface DemoMonthBanner {
 }
 
 const login = (gatewayUrl: string, variable: string, email: string, password: string): string =>
-  `    ${variable}=$(curl -s ${gatewayUrl}/v1/auth/login -H 'content-type: application/json' -d '${JSON.stringify({ email, password })}' | jq -r .accessToken)`;
+  `    ${variable}=$(curl -s ${gatewayUrl}/v1/auth/login -H 'content-type: application/json' -d '${JSON.stringify({ email, password })}' | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).accessToken')`;
 
 /**
  * What the launcher prints of the demo's month: its jobs, hand-off and approved time, then the
