@@ -53,6 +53,14 @@ export interface DemoWork {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * The demo seeder's budget per call (retries of UNAVAILABLE included). Every command carries a
+ * fixed request id, so a retried one is answered once. Right after the demo's month is recorded
+ * the embedded store is busy with the new read models catching up (one PGlite database for the
+ * whole platform), and a call can wait more than the clients' default 5 s: a CI run saw
+ * ConfirmPlan time out after 13 s.
+ */
+const SEED_DEADLINE_MS = 60_000;
 /** gRPC's NOT_FOUND status code. */
 const GRPC_NOT_FOUND = 5;
 const { WorkCategory, PricingKind } = jobIntakeV1;
@@ -95,7 +103,9 @@ export const cutToWindow = (
 export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> => {
   const now = options.now ?? systemClock;
   const days = (n: number) => new Date(now().getTime() + n * DAY_MS);
-  const identity = createClient(identityV1.IdentityServiceClient, options.identityAddress);
+  const identity = createClient(identityV1.IdentityServiceClient, options.identityAddress, {
+    deadlineMs: SEED_DEADLINE_MS,
+  });
   const signIn = async (email: string) => identity.login({ email, password: options.password });
   const coordinatorToken = (await signIn(options.coordinatorEmail)).accessToken;
   const [woodworksUser, maitakeUser] = options.businessUserEmails;
@@ -111,16 +121,23 @@ export const seedDemoJobs = async (options: DemoJobsOptions): Promise<DemoWork> 
 
   const asCoordinator = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, {
     token: coordinatorToken,
+    deadlineMs: SEED_DEADLINE_MS,
   });
   const asBusiness = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, {
     token: businessToken,
+    deadlineMs: SEED_DEADLINE_MS,
   });
-  const asMaitake = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, { token: maitakeToken });
+  const asMaitake = createClient(jobIntakeV1.JobIntakeServiceClient, options.jobIntakeAddress, {
+    token: maitakeToken,
+    deadlineMs: SEED_DEADLINE_MS,
+  });
   const plans = createClient(taskDecompositionV1.TaskDecompositionServiceClient, options.taskDecompositionAddress, {
     token: coordinatorToken,
+    deadlineMs: SEED_DEADLINE_MS,
   });
   const schedules = createClient(teamSchedulingV1.TeamSchedulingServiceClient, options.teamSchedulingAddress, {
     token: coordinatorToken,
+    deadlineMs: SEED_DEADLINE_MS,
   });
   try {
     const [woodworks, maitake, tourism] = options.businessIds;
