@@ -31,3 +31,4 @@ export { NatsLedger, type LedgerOutcome } from './nats/ledger.js';
 export { DEFAULT_JETSTREAM_TIMEOUT_MS, JetStreamRequests, type PublishAck } from './nats/requests.js';
 export { deleteStreams, ensureStream, type EnsureStreamOptions } from './nats/streams.js';
 export { openEventBus, type OpenEventBusOptions } from './open.js';
+export { NatsSealLog, SEAL_STREAM, SEAL_SUBJECT, type NatsSealLogOptions } from './nats/seal-log.js';

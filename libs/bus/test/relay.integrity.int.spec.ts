@@ -198,6 +198,8 @@ describeNeeding(
       it('refuses an event whose content was changed in place, on a later page', async () => {
         const { store, schema } = await freshStore();
         const events = await append(store, 'job-1', 5);
+        // The table refuses UPDATE (migration 6): its owner disables that first, as a database writer could.
+        await sql.query(`ALTER TABLE ${schema}.events DISABLE TRIGGER events_append_only`);
         await sql.query(`UPDATE ${schema}.events SET data = '{"i": 99}' WHERE event_id = $1`, [events[3]!.id]);
         const f = await natsFixture();
         try {

@@ -19,3 +19,4 @@ export * from './text.js';
 export * from './skills.js';
 export * from './retry.js';
 export * from './registration-number.js';
+export * from './table-projection.js';

@@ -1,12 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '../src/envelope.js';
-import { chainHash, contentDigest, GENESIS_HASH, verifyChain, type DigestInput } from '../src/hash.js';
+import {
+  CHAIN_START,
+  chainHash,
+  chainLink,
+  chainLinkFault,
+  contentDigest,
+  DOWNGRADE_FAULT,
+  GENESIS_HASH,
+  hashSchemeOf,
+  verifyChain,
+  type DigestInput,
+  type HashScheme,
+} from '../src/hash.js';
 import { uuidv7 } from '../src/uuid.js';
 
 const STREAM = 'task-t1';
 
-/** Writes a stream as a store would: each event's hash chains the previous one, from GENESIS_HASH. */
-const buildStream = (count: number, stream = STREAM): RecordedEvent[] => {
+/**
+ * Writes a stream as a store would: each event's hash chains the previous one, from GENESIS_HASH,
+ * under hash scheme 2 (recorded-at covered), or scheme 1 for the versions below `legacyUntil`.
+ */
+const buildStream = (count: number, stream = STREAM, legacyUntil = 0): RecordedEvent[] => {
   const events: RecordedEvent[] = [];
   let previousHash = GENESIS_HASH;
   for (let version = 0; version < count; version++) {
@@ -19,12 +34,16 @@ const buildStream = (count: number, stream = STREAM): RecordedEvent[] => {
       data: { taskId: 't1', to: `member-${version}`, hours: version * 1.5, tags: ['a', 'b'] },
       metadata: { actor: 'coordinator-1', correlationId: 'flow-1' },
     };
-    const hash = chainHash(previousHash, version, contentDigest(content));
+    const recordedAt = new Date(Date.UTC(2025, 3, 1, 9, version, 1, 250));
+    const hash =
+      version < legacyUntil
+        ? chainHash(previousHash, version, contentDigest(content))
+        : chainHash(previousHash, version, contentDigest(content), recordedAt);
     events.push({
       ...content,
       streamVersion: version,
       position: { commit: BigInt(100 + version), prepare: 0n },
-      recordedAt: new Date(Date.UTC(2025, 3, 1, 9, version, 1)),
+      recordedAt,
       hash,
       previousHash,
     });
@@ -51,7 +70,21 @@ describe('GENESIS_HASH', () => {
 });
 
 describe('chainHash', () => {
-  it('is the SHA-256 of "<previous hash>:<version>:<digest>"', () => {
+  it('is, given the recorded-at (scheme 2), the SHA-256 of "<previous hash>:<version>:<digest>:<recorded-at ms>"', () => {
+    // given
+    const digest = sha256('some content');
+    const recordedAt = new Date('2026-04-30T15:00:00.123Z');
+
+    // when
+    const hash = chainHash(GENESIS_HASH, 0, digest, recordedAt);
+
+    // then
+    expect(hash).toBe(sha256(`${GENESIS_HASH}:0:${digest}:${recordedAt.getTime()}`));
+    expect(chainHash(GENESIS_HASH, 0, digest, recordedAt.getTime())).toBe(hash);
+    expect(chainHash(GENESIS_HASH, 0, digest, recordedAt.getTime() + 1)).not.toBe(hash);
+  });
+
+  it('is, without a recorded-at (scheme 1), the SHA-256 of "<previous hash>:<version>:<digest>"', () => {
     // given
     const digest = sha256('some content');
 
@@ -279,7 +312,11 @@ describe('verifyChain', () => {
     const events = buildStream(2);
     const fakeStart = '1'.repeat(64);
     const first = at(events, 0);
-    const rechained = { ...first, previousHash: fakeStart, hash: chainHash(fakeStart, 0, contentDigest(first)) };
+    const rechained = {
+      ...first,
+      previousHash: fakeStart,
+      hash: chainHash(fakeStart, 0, contentDigest(first), first.recordedAt),
+    };
 
     // then
     expect(verifyChain([rechained])).toEqual({
@@ -294,7 +331,10 @@ describe('verifyChain', () => {
     const events = buildStream(4);
     const target = at(events, 1);
     const forged = { ...target, data: { ...target.data, to: 'forger' } };
-    const forgedWithHash = { ...forged, hash: chainHash(target.previousHash, 1, contentDigest(forged)) };
+    const forgedWithHash = {
+      ...forged,
+      hash: chainHash(target.previousHash, 1, contentDigest(forged), forged.recordedAt),
+    };
 
     // when
     const found = verifyChain(changed(events, 1, forgedWithHash));
@@ -319,5 +359,79 @@ describe('verifyChain', () => {
       eventId: at(events, 1).id,
       reason: 'content does not match its hash (changed after it was written)',
     });
+  });
+});
+
+describe('hash schemes', () => {
+  it('reports a changed recorded-at of a scheme-2 event at that event', () => {
+    // given
+    const events = buildStream(3);
+    const moved = changed(events, 1, { recordedAt: new Date(at(events, 1).recordedAt.getTime() + 1) });
+
+    // then
+    expect(verifyChain(moved)).toEqual({
+      streamVersion: 1,
+      eventId: at(events, 1).id,
+      reason: 'content does not match its hash (changed after it was written)',
+    });
+  });
+
+  it('accepts a stream written under scheme 1 before scheme 2 (rows older than the store migration)', () => {
+    // given: versions 0 and 1 of scheme 1, then 2 and 3 of scheme 2
+    const events = buildStream(4, STREAM, 2);
+
+    // then
+    expect(verifyChain(events)).toBeUndefined();
+    expect(events.map((e) => hashSchemeOf(e.previousHash, e))).toEqual<(HashScheme | undefined)[]>([1, 1, 2, 2]);
+  });
+
+  it('does not cover the recorded-at of a scheme-1 event (the seals do)', () => {
+    // given
+    const events = buildStream(2, STREAM, 2);
+
+    // then
+    expect(verifyChain(changed(events, 1, { recordedAt: new Date(0) }))).toBeUndefined();
+  });
+
+  it('refuses a scheme-1 event after a scheme-2 one in the same stream (a downgrade)', () => {
+    // given: event 1 rehashed under scheme 1, its successor relinked: every link holds but the scheme goes back
+    const events = buildStream(3);
+    const second = at(events, 1);
+    const downgraded = { ...second, hash: chainHash(second.previousHash, 1, contentDigest(second)) };
+    const third = at(events, 2);
+    const relinked = {
+      ...third,
+      previousHash: downgraded.hash,
+      hash: chainHash(downgraded.hash, 2, contentDigest(third), third.recordedAt),
+    };
+
+    // then
+    expect(verifyChain([at(events, 0), downgraded, relinked])).toEqual({
+      streamVersion: 1,
+      eventId: second.id,
+      reason: DOWNGRADE_FAULT,
+    });
+  });
+
+  it('chainLink answers the tail after an intact event, with its scheme', () => {
+    // given
+    const [first] = buildStream(1);
+
+    // when
+    const link = chainLink(CHAIN_START, first!);
+
+    // then
+    expect(link).toEqual({ tail: { version: 0, hash: first!.hash, scheme: 2 } });
+    expect(chainLinkFault(CHAIN_START, first!)).toBeUndefined();
+  });
+
+  it('hashSchemeOf answers undefined for a hash of neither scheme, and refuses scheme 1 when asked for the newest only', () => {
+    // given
+    const [legacy] = buildStream(1, STREAM, 1);
+
+    // then
+    expect(hashSchemeOf(GENESIS_HASH, legacy!)).toBe(1);
+    expect(hashSchemeOf(GENESIS_HASH, legacy!, true)).toBeUndefined();
+    expect(hashSchemeOf(GENESIS_HASH, { ...legacy!, hash: 'b'.repeat(64) })).toBeUndefined();
   });
 });

@@ -10,7 +10,9 @@
  * is touched), BENCH_SECONDS (5: measured time per side of each write scenario),
  * BENCH_WARMUP_SECONDS (1), BENCH_READ_EVENTS (1,000,000 on PostgreSQL), BENCH_EMBEDDED_READ_EVENTS
  * (200,000, at most BENCH_READ_EVENTS), BENCH_CATEGORY_EVENTS (200,000: the log of the category read),
- * BENCH_EMBEDDED_CATEGORY_EVENTS (100,000, at most BENCH_CATEGORY_EVENTS), BENCH_TARGETS (postgres,embedded).
+ * BENCH_EMBEDDED_CATEGORY_EVENTS (100,000, at most BENCH_CATEGORY_EVENTS), BENCH_VERIFY_EVENTS (1,000,000: the log
+ * verified against its seals, in a database of its own), BENCH_VERIFY_WORKERS (hashing threads), BENCH_TARGETS
+ * (postgres,embedded). `npm run bench:verify` runs the verification figure alone.
  * Missed targets are reported (met: false), not failed: the exit code is non-zero only on errors.
  */
 import { performance } from 'node:perf_hooks';
@@ -20,6 +22,7 @@ import { BenchDatabase } from './database.js';
 import { benchCategoryRead } from './categories.js';
 import { benchGlobalRead } from './read.js';
 import { benchEmbeddedResponsiveness } from './responsiveness.js';
+import { benchVerify } from './verify.js';
 import { benchBatchAppends, benchSingleAppends } from './writes.js';
 
 const benchBackend = async (kind: BackendKind, config: BenchConfig): Promise<BenchResult[]> => {
@@ -58,6 +61,12 @@ const main = async (): Promise<void> => {
     const responsiveness = await benchEmbeddedResponsiveness();
     recordResults(responsiveness, { print: null });
     results.push(...responsiveness);
+  }
+  if (config.backends.includes('postgres')) {
+    console.log('\n== postgres: verification against the seals ==');
+    const verification = await benchVerify(config.databaseUrl);
+    recordResults([verification], { print: null });
+    results.push(verification);
   }
   recordResults(results);
   const missed = results.filter((r) => !r.met);

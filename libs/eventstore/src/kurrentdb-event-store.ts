@@ -326,6 +326,8 @@ export class KurrentDbEventStore implements EventStore, PagedLog {
     const first = current === undefined ? 0 : current + 1;
     let previousHash = last === undefined ? GENESIS_HASH : readEnvelope(last.metadata).hash;
     const proposed: EventData[] = prepared.map((e, i) => {
+      // Hash scheme 1: the server sets the recorded-at (`created`) after the hash is made, so it
+      // stays outside it here; the seals (seals.ts) cover it, as they do every stored field.
       const hash = chainHash(previousHash, first + i, e.digest);
       const metadata: StoredMetadata = {
         workshare: { v: 1, schemaVersion: e.schemaVersion, occurredAt: e.occurredAt.toISOString(), previousHash, hash },

@@ -19,7 +19,8 @@ const APPEND_FUNCTIONS = `
 -- p_mode: 'any' | 'no_stream' | 'stream_exists' | 'exact' (then p_expected is the version).
 -- p_events: [{id, type, schemaVersion, data, metadata, occurredAt, digest}], digest being the
 -- writer's SHA-256 of the event's canonical content; the hash chain is extended here, where
--- the stream's last hash is known. A refused expected version raises WS001 with the actual
+-- the stream's last hash is known (hash scheme 2 of @workshare/eventsourcing: previous hash,
+-- version, digest and recorded-at in ms). A refused expected version raises WS001 with the actual
 -- version (empty when the stream has none) as DETAIL. A concurrent append to the same stream
 -- makes one of the two fail on events_stream_version_unique; the store retries or reports it.
 CREATE OR REPLACE FUNCTION %s.append_events(p_stream text, p_mode text, p_expected bigint, p_events jsonb)
@@ -33,6 +34,9 @@ DECLARE
   v_hash    text;
   v_prevs   text[] := '{}';
   v_hashes  text[] := '{}';
+  -- Hash scheme 2: the recorded-at, in whole milliseconds (as stored and as read back), is hashed too.
+  v_recorded timestamptz := date_trunc('milliseconds', statement_timestamp());
+  v_recorded_ms text := (extract(epoch FROM v_recorded) * 1000)::bigint::text;
 BEGIN
   PERFORM %APPENDER_LOCK%;
   IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
@@ -50,16 +54,18 @@ BEGIN
   v_hash := coalesce(v_hash, repeat('0', 64));
   FOR i IN 0 .. v_count - 1 LOOP
     v_prevs := v_prevs || v_hash;
-    v_hash := encode(sha256(convert_to(v_hash || ':' || (v_current + 1 + i)::text || ':' || (p_events -> i ->> 'digest'), 'UTF8')), 'hex');
+    v_hash := encode(sha256(convert_to(v_hash || ':' || (v_current + 1 + i)::text || ':' || (p_events -> i ->> 'digest')
+                                       || ':' || v_recorded_ms, 'UTF8')), 'hex');
     v_hashes := v_hashes || v_hash;
   END LOOP;
 
   -- One row back, not one per event: the caller has the rest.
   RETURN QUERY
     WITH inserted AS (
-      INSERT INTO %s.events AS ev (event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at, prev_hash, hash)
+      INSERT INTO %s.events AS ev (event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at,
+                                   recorded_at, prev_hash, hash)
       SELECT (e ->> 'id')::uuid, p_stream, v_current + n, e ->> 'type', (e ->> 'schemaVersion')::int,
-             e -> 'data', e -> 'metadata', (e ->> 'occurredAt')::timestamptz, v_prevs[n::int], v_hashes[n::int]
+             e -> 'data', e -> 'metadata', (e ->> 'occurredAt')::timestamptz, v_recorded, v_prevs[n::int], v_hashes[n::int]
         FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, n)
       RETURNING ev.stream_version, ev.transaction_id, ev.global_position, ev.recorded_at
     )
@@ -123,7 +129,7 @@ CREATE TABLE %s.checkpoints (
     sql: APPEND_FUNCTIONS,
   },
   {
-    // The same functions as they are today (a fresh store runs both 2 and 3): an append refuses
+    // The same functions as they are today (a fresh store runs 2, 3 and 5): an append refuses
     // to run in a transaction that already has an id, which the horizon's proof relies on.
     version: 3,
     name: 'appends take the appender lock before their transaction has an id',
@@ -140,11 +146,44 @@ ALTER TABLE %s.events ADD COLUMN category text GENERATED ALWAYS AS (split_part(s
 CREATE INDEX events_category_log_order ON %s.events (category, transaction_id, global_position);
 `,
   },
+  {
+    // Hash scheme 2: the hash covers the recorded-at, which is kept in whole milliseconds so that
+    // what is read back is what was hashed. Rows written before keep scheme 1 (verification tells
+    // them apart; the seals cover their recorded-at).
+    version: 5,
+    name: 'hashes cover the recorded-at, kept in milliseconds',
+    sql: `
+ALTER TABLE %s.events ALTER COLUMN recorded_at SET DEFAULT date_trunc('milliseconds', statement_timestamp());
+${APPEND_FUNCTIONS}`,
+  },
+  {
+    // The events table is append-only: any UPDATE, DELETE or TRUNCATE statement is refused, for
+    // every session (ENABLE ALWAYS: also under session_replication_role = replica). Its owner can
+    // still disable the trigger; the seals are what stands against that (README, "Tamper evidence").
+    version: 6,
+    name: 'events are append-only: UPDATE, DELETE and TRUNCATE refused',
+    sql: `
+CREATE OR REPLACE FUNCTION %s.refuse_event_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION USING
+    ERRCODE = 'WS003',
+    MESSAGE = 'events are append-only: ' || TG_OP || ' on ' || TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME || ' is refused',
+    HINT = 'a correction is a new event appended to the stream';
+END
+$fn$;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON %s.events
+  FOR EACH STATEMENT EXECUTE FUNCTION %s.refuse_event_change();
+ALTER TABLE %s.events ENABLE ALWAYS TRIGGER events_append_only;
+`,
+  },
 ];
+
+/** The trigger of migration 6 that refuses UPDATE, DELETE and TRUNCATE on the events table. */
+export const APPEND_ONLY_TRIGGER = 'events_append_only';
 
 /**
  * Appends one event (the common case) in a single plain statement: no function call, one plan
- * cached per connection. Same rules as append_events; a refused expected version returns one
+ * cached per connection. Same rules as append_events (hash scheme 2, recorded-at in ms); a refused expected version returns one
  * row with only `actual` set (NULL when the stream has no event) instead of raising, and an
  * append in a transaction that already has an id returns one row with `refused` NULL.
  * $1 stream, $2 mode, $3 expected version, $4 id, $5 type, $6 schema version, $7 data,
@@ -156,18 +195,21 @@ WITH appender AS (
 ), last AS (
   SELECT stream_version AS v, hash AS h FROM ${schema}.events WHERE stream_name = $1 ORDER BY stream_version DESC LIMIT 1
 ), head AS (
-  SELECT (SELECT v FROM last) AS v, coalesce((SELECT h FROM last), repeat('0', 64)) AS h, first_write FROM appender
+  SELECT (SELECT v FROM last) AS v, coalesce((SELECT h FROM last), repeat('0', 64)) AS h, first_write,
+         date_trunc('milliseconds', statement_timestamp()) AS at FROM appender
 ), checked AS (
-  SELECT coalesce(head.v, -1) AS v, head.v AS actual, head.h, head.first_write,
+  SELECT coalesce(head.v, -1) AS v, head.v AS actual, head.h, head.first_write, head.at,
          head.first_write AND CASE $2::text WHEN 'any' THEN true
                        WHEN 'no_stream' THEN head.v IS NULL
                        WHEN 'stream_exists' THEN head.v IS NOT NULL
                        ELSE head.v IS NOT DISTINCT FROM $3::bigint END AS ok
     FROM head
 ), inserted AS (
-  INSERT INTO ${schema}.events (event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at, prev_hash, hash)
-  SELECT $4::uuid, $1, c.v + 1, $5, $6::int, $7::jsonb, $8::jsonb, $9::timestamptz, c.h,
-         encode(sha256(convert_to(c.h || ':' || (c.v + 1)::text || ':' || $10::text, 'UTF8')), 'hex')
+  INSERT INTO ${schema}.events (event_id, stream_name, stream_version, type, schema_version, data, metadata, occurred_at,
+                                recorded_at, prev_hash, hash)
+  SELECT $4::uuid, $1, c.v + 1, $5, $6::int, $7::jsonb, $8::jsonb, $9::timestamptz, c.at, c.h,
+         encode(sha256(convert_to(c.h || ':' || (c.v + 1)::text || ':' || $10::text || ':'
+                                  || (extract(epoch FROM c.at) * 1000)::bigint::text, 'UTF8')), 'hex')
     FROM checked c WHERE c.ok
   RETURNING event_id, stream_version, transaction_id, global_position, recorded_at, prev_hash, hash
 )

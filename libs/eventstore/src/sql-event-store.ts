@@ -24,6 +24,7 @@ import { LocalSubscriptions } from './catch-up-subscription.js';
 import { projectionSchemaOf, SqlProjectionStore } from './sql-projection-store.js';
 import { traced } from './tracing.js';
 import { appendOneSql, assertSchemaName, horizonSql, MIGRATIONS, sqlFor } from './schema.js';
+import type { LogRow } from './log-hashing.js';
 import { isSqlError, type SqlDriver, type SqlError } from './sql-driver.js';
 import {
   assertCategories,
@@ -81,6 +82,21 @@ interface AppendRow {
 const EVENT_COLUMNS = `event_id, type, schema_version, stream_name, stream_version, transaction_id::text AS commit_position,
   global_position, data, metadata, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_at_ms,
   floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at_ms, prev_hash, hash`;
+
+/** The columns of a LogRow: what verification reads of each event, and nothing else. */
+const LOG_ROW_COLUMNS = `transaction_id::text AS c, global_position::text AS p, event_id::text AS id, stream_name AS s,
+  stream_version::float8 AS v, type AS t, schema_version AS sv, data::text AS d, metadata::text AS m,
+  (extract(epoch FROM occurred_at) * 1000000)::float8 AS o, (extract(epoch FROM recorded_at) * 1000000)::float8 AS r,
+  prev_hash AS ph, hash AS h`;
+
+/** The most rows one scanLog answers. */
+export const MAX_SCAN_PAGE = 100_000;
+
+/** A store that answers the lean rows verification reads (the SQL store). */
+export interface LogScanner {
+  /** The log after `after` (from the start when omitted), at most `limit` rows, in log order, below the horizon. */
+  scanLog(options?: { after?: GlobalPosition; limit?: number }): Promise<LogRow[]>;
+}
 
 /**
  * A read of `count` categories below `bound`: $1, $2 the position after which to read, $3 the
@@ -198,7 +214,7 @@ export interface SqlEventStoreOptions {
  * (`horizonSql`), in (transaction id, sequence) order, so a reader never steps past an event
  * that commits later, and no other transaction on the server holds it back.
  */
-export class SqlEventStore implements EventStore, PagedLog {
+export class SqlEventStore implements EventStore, PagedLog, LogScanner {
   readonly kind: string;
   private readonly s: string;
   private readonly subscriptions = new LocalSubscriptions();
@@ -268,6 +284,14 @@ export class SqlEventStore implements EventStore, PagedLog {
       if (BigInt(row!.horizon) >= until) return;
       await sleep(wait);
     }
+  }
+
+  /**
+   * The database this store lives in, for what reads the log in bulk beside it (the lean page
+   * reads of table projections, sql-table-projection.ts): its driver and the events' schema.
+   */
+  get sql(): { readonly driver: SqlDriver; readonly schema: string } {
+    return { driver: this.db, schema: this.s };
   }
 
   /** Opens the store and applies pending migrations. */
@@ -500,6 +524,24 @@ export class SqlEventStore implements EventStore, PagedLog {
     if (this.db.kind === 'embedded') return { bound: 'pg_snapshot_xmin(pg_current_snapshot())', params: [] };
     const [row] = await this.db.query<{ horizon: string }>(this.horizonQuery, [], 'horizon');
     return { bound: `$${next}::text::xid8`, params: [row!.horizon] };
+  }
+
+  /**
+   * The log as verification reads it: only the stored columns (data and metadata as JSON text,
+   * parsed by whoever checks them), in log order below the same horizon as readAll, in pages of up
+   * to MAX_SCAN_PAGE rows.
+   */
+  async scanLog(options: { after?: GlobalPosition; limit?: number } = {}): Promise<LogRow[]> {
+    const after = assertPosition(options.after ?? START);
+    const limit = assertLimit(options.limit ?? 10_000, MAX_SCAN_PAGE);
+    const { bound, params } = await this.horizon(4);
+    return this.db.query<LogRow>(
+      `SELECT ${LOG_ROW_COLUMNS} FROM ${this.s}.events
+        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND transaction_id < ${bound}
+        ORDER BY transaction_id, global_position LIMIT $3`,
+      [after.commit.toString(), after.prepare.toString(), limit, ...params],
+      'scan-log',
+    );
   }
 
   streamAll(options: ReadAllOptions & { pageSize?: number } = {}): AsyncIterable<RecordedEvent> {

@@ -84,6 +84,11 @@ export class SqlProjectionStore implements ProjectionStore {
     this.kind = db.kind;
   }
 
+  /** The database and schema of these projections, for query tables kept beside them (sql-table-projection.ts). */
+  get sql(): { readonly driver: SqlDriver; readonly schema: string } {
+    return { driver: this.db, schema: this.s };
+  }
+
   /**
    * Opens the projections of one schema on a driver (creating the tables when missing).
    * `ownsDriver`: close the driver with the store (false when it is shared with an event store).

@@ -34,18 +34,23 @@ describe('choosing an adapter from EVENTSTORE_URL', () => {
 describe('migration statements', () => {
   it('keep the append function body whole', () => {
     const statements = MIGRATIONS.flatMap((m) => splitStatements(sqlFor(m, 'eventstore')));
-    const fn = statements.filter((s) => s.includes('CREATE OR REPLACE FUNCTION'));
-    // Migrations 2 and 3 create the same two functions (3 brings a store of migration 2 up to date).
-    expect(fn.map((s) => /CREATE OR REPLACE FUNCTION eventstore\.(\w+)/.exec(s)?.[1])).toEqual([
+    const functions = statements.filter((s) => s.includes('CREATE OR REPLACE FUNCTION'));
+    // Migrations 2, 3 and 5 create the same two append functions (3 and 5 bring an older store up to
+    // date); 6 the trigger function that refuses changes to events.
+    expect(functions.map((s) => /CREATE OR REPLACE FUNCTION eventstore\.(\w+)/.exec(s)?.[1])).toEqual([
       'append_events',
       'append_event',
       'append_events',
       'append_event',
+      'append_events',
+      'append_event',
+      'refuse_event_change',
     ]);
+    const fn = functions.filter((s) => s.includes('.append_event'));
     // Both take the store's appender lock before they write, and refuse to run after their transaction has an id.
     for (const f of fn) expect(f).toContain(`pg_advisory_xact_lock_shared(4243, hashtext('eventstore'))`);
     for (const f of fn) expect(f).toContain('pg_current_xact_id_if_assigned()');
-    for (const f of fn) expect(f).toMatch(/\$fn\$;$/);
+    for (const f of functions) expect(f).toMatch(/\$fn\$;$/);
     expect(statements.filter((s) => s.startsWith('CREATE TABLE'))).toHaveLength(2);
   });
 });

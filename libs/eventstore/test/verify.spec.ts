@@ -18,7 +18,16 @@ describe('verifying the whole log', () => {
   it('finds an intact log intact, reporting progress', async () => {
     const progress: number[] = [];
     const result = await verifyLog(store, { every: 2, onProgress: (n) => progress.push(n) });
-    expect(result).toEqual({ events: 4, streams: 2, breaks: [] });
+    expect(result).toEqual({
+      events: 4,
+      streams: 2,
+      breaks: [],
+      intact: true,
+      from: '0/0',
+      last: expect.stringMatching(/^\d+\/\d+$/),
+      seals: { given: 0, checked: 0 },
+      unsealed: { events: 4 },
+    });
     expect(progress).toEqual([2, 4]);
   });
 
@@ -32,7 +41,12 @@ describe('verifying the whole log', () => {
     };
     const result = await verifyLog(tampered);
     expect(result.breaks).toEqual([
-      expect.objectContaining({ streamName: 'task-1', streamVersion: 1, reason: expect.stringContaining('changed') }),
+      expect.objectContaining({
+        kind: 'changed',
+        streamName: 'task-1',
+        streamVersion: 1,
+        reason: expect.stringContaining('changed'),
+      }),
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError, formatPosition, type DurableReadModel, type ReadModelStatus } from '@workshare/eventsourcing';
+import { DomainError, formatPosition, type OperatedReadModel, type ReadModelStatus } from '@workshare/eventsourcing';
 import { opsV1 } from '@workshare/proto';
 import { defineService, type AuthenticatedCallContext, type ServiceRegistration } from './service.js';
 
@@ -11,7 +11,7 @@ const operatorOnly = (ctx: AuthenticatedCallContext): void => {
     throw new DomainError('read_models.forbidden', 'only an operator may read or rebuild read models', 'forbidden');
 };
 
-const messageOf = (model: DurableReadModel, status: ReadModelStatus): opsV1.ReadModel => ({
+const messageOf = (model: OperatedReadModel, status: ReadModelStatus): opsV1.ReadModel => ({
   name: status.projection,
   codeVersion: status.codeVersion,
   generation: status.generation,
@@ -28,7 +28,7 @@ const messageOf = (model: DurableReadModel, status: ReadModelStatus): opsV1.Read
         },
 });
 
-export const readModelsGrpcService = (models: readonly DurableReadModel[]): ServiceRegistration =>
+export const readModelsGrpcService = (models: readonly OperatedReadModel[]): ServiceRegistration =>
   defineService(opsV1.ReadModelsServiceService, {
     listReadModels: async (_request, ctx) => {
       operatorOnly(ctx);

@@ -1,7 +1,7 @@
 import { Server, ServerCredentials, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
-import type { DurableReadModel } from '@workshare/eventsourcing';
+import type { OperatedReadModel } from '@workshare/eventsourcing';
 import type { TokenVerifier } from './caller.js';
 import { readModelsGrpcService } from './read-models.js';
 import { jsonLogger, type Logger } from './logger.js';
@@ -176,7 +176,7 @@ export interface ServiceGrpcOptions<Service> {
   /** On shutdown, how long health answers NOT_SERVING before calls stop being taken (default 0). */
   readonly drainDelayMs?: number;
   /** The service's durable read models: served by workshare.ops.v1.ReadModelsService beside its API. */
-  readonly readModels?: readonly DurableReadModel[];
+  readonly readModels?: readonly OperatedReadModel[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { BusSubscription, EventBus } from '@workshare/bus';
-import type { DurableReadModel, EventStore, ProjectionStore } from '@workshare/eventsourcing';
+import type { EventStore, OperatedReadModel, ProjectionStore } from '@workshare/eventsourcing';
 import type { AccessRevocationListener, TokenVerifier } from '@workshare/grpc';
 import type { createLogger } from '@workshare/telemetry';
 import type { Clock } from '@workshare/time';
@@ -35,7 +35,7 @@ export interface ServiceDefinition<Service = unknown, Config = unknown> {
    * the schema named after the service), as the read-models CLI rebuilds them from outside the
    * service. Each name is one of `readModels`.
    */
-  readonly durableReadModels?: (source: EventStore, projections: ProjectionStore) => readonly DurableReadModel[];
+  readonly durableReadModels?: (source: EventStore, projections: ProjectionStore) => readonly OperatedReadModel[];
   /** The bus consumers it runs (its process managers), by consumer name. */
   readonly consumerNames: readonly string[];
   /** Whether it opens the event store (the gateway does not: it talks to the services only). */

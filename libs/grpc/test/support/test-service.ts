@@ -148,6 +148,8 @@ export const testIdentityService = (
       verifyToken: notUsedHere,
       refresh: notUsedHere,
       logout: notUsedHere,
+      sealTexts: notUsedHere,
+      openTexts: notUsedHere,
     },
     { publicMethods: ['listRegions', 'login'] },
   );
