@@ -4,3 +4,4 @@ export * from './memory.js';
 export * from './progress.js';
 export * from './record.js';
 export * from './settings.js';
+export * from './random.js';

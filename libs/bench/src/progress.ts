@@ -19,7 +19,19 @@ export interface ProgressOptions {
   write?: (line: string) => void;
   /** Clock in ms (default: performance.now); for tests. */
   now?: () => number;
+  /** Done already at the start (counted in the total, not in the rate); default 0. */
+  initial?: number;
+  /** Each line also gives the rate since the start and the time left at that rate (`ETA`). */
+  eta?: boolean;
 }
+
+/** `3 s`, `4 min 05 s`, `1 h 02 min` */
+export const formatDuration = (ms: number): string => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+};
 
 export interface Progress {
   /** Adds `n` to the count done; prints a line if the last one is at least intervalMs old. */
@@ -39,13 +51,22 @@ export const createProgress = (options: ProgressOptions): Progress => {
   const now = options.now ?? (() => performance.now());
   const started = now();
   let lastPrinted = started;
-  let done = 0;
+  const initial = options.initial ?? 0;
+  let done = initial;
   let finished = false;
+  const line = (t: number): string => {
+    const text = formatProgress(options.label, done, options.total, unit);
+    if (!options.eta) return text;
+    const rate = t > started ? ((done - initial) * 1000) / (t - started) : 0;
+    const left = options.total - done;
+    const eta = rate > 0 ? formatDuration((left * 1000) / rate) : '?';
+    return `${text}, ${formatNumber(rate)} ${unit}/s, ETA ${left > 0 ? eta : '0 s'}`;
+  };
   const maybePrint = (): void => {
     const t = now();
     if (!finished && t - lastPrinted >= intervalMs) {
       lastPrinted = t;
-      write(formatProgress(options.label, done, options.total, unit));
+      write(line(t));
     }
   };
   return {
@@ -64,7 +85,7 @@ export const createProgress = (options: ProgressOptions): Progress => {
       const elapsedMs = now() - started;
       if (!finished) {
         finished = true;
-        const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+        const rate = elapsedMs > 0 ? ((done - initial) * 1000) / elapsedMs : 0;
         write(
           `${formatProgress(options.label, done, options.total, unit)} done in ${(elapsedMs / 1000).toFixed(1)} s (${formatNumber(rate)} ${unit}/s)`,
         );

@@ -8,13 +8,16 @@ import {
   compareToBaseline,
   createProgress,
   findRepoRoot,
+  formatDuration,
   formatProgress,
   formatResultsTable,
   measureThroughput,
   mergeResults,
   percentile,
+  randomDigits,
   recordResults,
   roundTo,
+  seededRandom,
   startRssSampler,
   summarizeLatencies,
   type BenchResult,
@@ -246,6 +249,32 @@ describe('progress and memory', () => {
     ]);
   });
 
+  it('gives the rate and the time left when asked, not counting what was done before', () => {
+    let t = 0;
+    const lines: string[] = [];
+    const progress = createProgress({
+      label: 'writing',
+      total: 10_000,
+      unit: 'events',
+      initial: 1_000,
+      eta: true,
+      now: () => t,
+      write: (l) => lines.push(l),
+    });
+    t = 1000;
+    progress.add(1_000); // 1,000 events/s; 8,000 left
+    t = 2000;
+    progress.add(8_000);
+    expect(progress.finish()).toBe(2000);
+    expect(lines).toEqual([
+      'writing 2,000 / 10,000 events (20%), 1,000 events/s, ETA 8 s',
+      'writing 10,000 / 10,000 events (100%), 4,500 events/s, ETA 0 s',
+      'writing 10,000 / 10,000 events (100%) done in 2.0 s (4,500 events/s)',
+    ]);
+    expect(formatDuration(125_000)).toBe('2 min 05 s');
+    expect(formatDuration(3_720_000)).toBe('1 h 02 min');
+  });
+
   it('keeps the peak RSS', () => {
     const values = [100, 300, 200];
     const sampler = startRssSampler({ read: () => values.shift() ?? 50, intervalMs: 1_000 });
@@ -253,5 +282,28 @@ describe('progress and memory', () => {
     expect(sampler.peakBytes()).toBe(300);
     expect(sampler.stop()).toBe(300);
     expect(sampler.stop()).toBe(300);
+  });
+});
+
+describe('seeded randomness', () => {
+  it('draws the same sequence from the same seed, another from another seed', () => {
+    const draw = (seed: number) => {
+      const random = seededRandom(seed);
+      return [random.next(), random.int(1, 6), random.uuid(), randomDigits(random, 5)];
+    };
+    expect(draw(7)).toEqual(draw(7));
+    expect(draw(7)).not.toEqual(draw(8));
+  });
+
+  it('keeps ints within their bounds and gives version-4 UUIDs', () => {
+    const random = seededRandom(1);
+    for (let i = 0; i < 1_000; i++) {
+      const n = random.int(-3, 3);
+      expect(n).toBeGreaterThanOrEqual(-3);
+      expect(n).toBeLessThanOrEqual(3);
+      expect(Number.isInteger(n)).toBe(true);
+    }
+    expect(random.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(randomDigits(random, 12)).toMatch(/^\d{12}$/);
   });
 });

@@ -19,43 +19,9 @@
  *   job has at least one member); her receipt (TaskMarkedDone) of each task at the end of her
  *   last entry on it.
  */
+import { JAPANESE_GIVEN_NAMES, JAPANESE_SURNAMES, randomDigits, seededRandom, type Random } from '@workshare/bench';
 import { DAY_MS, TOKYO_OFFSET_MS } from '@workshare/time';
 import type { WorkCategory } from '../src/domain/model.js';
-
-export interface Random {
-  /** [0, 1) */
-  next(): number;
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-  /** A version-4 UUID drawn from the generator. */
-  uuid(): string;
-}
-
-export const seededRandom = (seed: number): Random => {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const hex = (n: number): string => {
-    let s = '';
-    for (let i = 0; i < n; i++) s += int(0, 15).toString(16);
-    return s;
-  };
-  return {
-    next,
-    int,
-    pick: (items) => items[int(0, items.length - 1)] as (typeof items)[number],
-    chance: (p) => next() < p,
-    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[int(0, 3)]}${hex(3)}-${hex(12)}`,
-  };
-};
 
 export const REGION_ID = 'fujisato';
 export const MONTH = '2026-11';
@@ -146,40 +112,8 @@ export interface RegionSizes {
   readonly entries: number;
 }
 
-const SURNAMES: readonly (readonly [string, string])[] = [
-  ['佐藤', 'サトウ'],
-  ['鈴木', 'スズキ'],
-  ['高橋', 'タカハシ'],
-  ['田中', 'タナカ'],
-  ['伊藤', 'イトウ'],
-  ['渡辺', 'ワタナベ'],
-  ['山本', 'ヤマモト'],
-  ['中村', 'ナカムラ'],
-  ['小林', 'コバヤシ'],
-  ['加藤', 'カトウ'],
-  ['藤原', 'フジワラ'],
-  ['工藤', 'クドウ'],
-  ['佐々木', 'ササキ'],
-  ['斎藤', 'サイトウ'],
-  ['三浦', 'ミウラ'],
-  ['菅原', 'スガワラ'],
-];
-const GIVEN_NAMES: readonly (readonly [string, string])[] = [
-  ['花子', 'ハナコ'],
-  ['陽子', 'ヨウコ'],
-  ['美咲', 'ミサキ'],
-  ['翔太', 'ショウタ'],
-  ['健一', 'ケンイチ'],
-  ['由美', 'ユミ'],
-  ['大輔', 'ダイスケ'],
-  ['彩', 'アヤ'],
-  ['拓也', 'タクヤ'],
-  ['恵', 'メグミ'],
-  ['直樹', 'ナオキ'],
-  ['優子', 'ユウコ'],
-  ['雄一', 'ユウイチ'],
-  ['千尋', 'チヒロ'],
-];
+const SURNAMES = JAPANESE_SURNAMES;
+const GIVEN_NAMES = JAPANESE_GIVEN_NAMES;
 const TOWNS = ['fujisato/fujikoto', 'fujisato/kasuge', 'fujisato/tara'] as const;
 const BANK_CODES = ['0117', '0118', '9999', '2213'] as const;
 const BUSINESS_NAMES = ['白神木工', '藤里観光', '素波里商店', '太良鉱山記念館', '粕毛農園', '藤琴印刷'] as const;
@@ -211,11 +145,7 @@ const SKILLS: Readonly<Record<WorkCategory, string>> = {
   proofreading: 'proofreading',
 };
 
-const digits = (random: Random, n: number): string => {
-  let s = '';
-  for (let i = 0; i < n; i++) s += String(random.int(0, 9));
-  return s;
-};
+const digits = randomDigits;
 
 /** Whole numbers drawn in [min, max] adding up to `total` exactly (each kept within the bounds). */
 const countsAddingUpTo = (random: Random, n: number, total: number, min: number, max: number): number[] => {

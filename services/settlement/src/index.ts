@@ -48,6 +48,20 @@ export {
   settlementFromJson,
   settlementToJson,
 } from './domain/codec.js';
+// The close's rules as pure helpers, written once here: the audit recomputes a month from the
+// facts with them (its tracing and its comparison with the documents are its own).
+export { floorDiv, ceilDiv, roundRatio } from './domain/money.js';
+export {
+  CONSUMPTION_TAX_RATE_PERCENT,
+  consumptionTax,
+  contractorConsumptionTax,
+  withholdingTax,
+  withholdingApplies,
+} from './domain/tax.js';
+export { splitPool, type MinutesClaim, type PoolShare } from './domain/allocation.js';
+export { splitByTokyoDay } from './domain/approved-time.js';
+export { MINIMUM_WAGES, minimumWageOn } from './domain/tables.js';
+export { payDayFor } from './domain/pay-timing.js';
 export { validateRegionSettlementConfig, type RegionSettlementConfigInput } from './domain/config.js';
 
 // The service's one definition (for runServiceProcess and the launcher).

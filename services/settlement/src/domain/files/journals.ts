@@ -24,7 +24,7 @@
  * The writers refuse an unbalanced entry (`journal.unbalanced`), a negative amount or tax
  * (`journal.negative_amount`), and, for freee, an entry with no line besides the deal's counter
  * side (`journal.freee_unrepresentable`). Text is written as given (line breaks become spaces,
- * csv.ts); 弥生's Shift_JIS refuses what it cannot hold (`csv.unencodable_character`).
+ * @workshare/files); 弥生's Shift_JIS refuses what it cannot hold (`csv.unencodable_character`).
  *
  * Unverified (settlement-formats.md marks them M or L; the code treats them as stated):
  * - 弥生: `課対仕入内10%区分70%` / `区分50%` / `区分30%` / `区分0%` follow the documented `区分80%`
@@ -41,7 +41,15 @@
  */
 import { ValidationError } from '@workshare/eventsourcing';
 import type { JournalEntry, JournalLine, MonthSettlement, TaxCategory } from '../model.js';
-import { csvRows, csvText, decodeShiftJis, decodeUtf8, encodeShiftJis, encodeUtf8WithBom, parseCsv } from './csv.js';
+import {
+  csvRows,
+  csvText,
+  decodeShiftJis,
+  decodeUtf8,
+  encodeShiftJis,
+  encodeUtf8WithBom,
+  parseCsv,
+} from '@workshare/files';
 
 export type Account = JournalLine['account'];
 

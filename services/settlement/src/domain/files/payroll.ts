@@ -14,7 +14,7 @@
  * - 支給額(賃金): Σ shares (wages), 最低賃金補填: the minimum-wage top-up, 総支給額: their sum; yen.
  */
 import type { MonthSettlement, PaymentStatement } from '../model.js';
-import { csvRows, encodeUtf8WithBom } from './csv.js';
+import { csvRows, encodeUtf8WithBom } from '@workshare/files';
 
 export const PAYROLL_CSV_NOTE =
   'Income tax on wages and social insurance are not in this file: the payroll software computes them from the gross wages and hours it gives.';

@@ -18,7 +18,7 @@ import {
   type JournalVendor,
   type ParsedJournalEntry,
 } from '../../../src/domain/files/journals.js';
-import { parseCsv } from '../../../src/domain/files/csv.js';
+import { parseCsv } from '@workshare/files';
 import { SETTLEMENT } from './fixtures.js';
 
 const VENDORS: JournalVendor[] = ['yayoi', 'money_forward', 'freee'];
