@@ -143,6 +143,15 @@ export const TaskHandedOffV1 = publishedEvent({
   ),
 });
 
+/**
+ * Version 2: the same published fields; the member's reason and progress note (not published)
+ * are sealed with her key by identity since this version, so forgetting her makes them unreadable.
+ */
+export const TaskReleasedV2 = publishedEvent({ ...TaskReleasedV1, schemaVersion: 2 });
+
+/** Version 2: the same published fields; the reason and progress note (not published) are sealed with her key. */
+export const TaskHandedOffV2 = publishedEvent({ ...TaskHandedOffV1, schemaVersion: 2 });
+
 export const AssignmentOverriddenV1 = publishedEvent({
   producer: PRODUCER,
   type: 'AssignmentOverridden',
@@ -199,7 +208,9 @@ export const TEAM_SCHEDULING_PUBLISHED_EVENTS = [
   TaskAssignedV1,
   TaskUnassignableV1,
   TaskReleasedV1,
+  TaskReleasedV2,
   TaskHandedOffV1,
+  TaskHandedOffV2,
   AssignmentOverriddenV1,
   JobSharedV1,
   JobCancelledRecordedV1,

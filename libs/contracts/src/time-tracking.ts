@@ -92,6 +92,15 @@ export const TimeEntryDeletedV1 = publishedEvent({
   ),
 });
 
+/**
+ * Version 2: the same published fields; time tracking's own reason (not published) is sealed
+ * with the member's key by identity since this version, so forgetting her makes it unreadable.
+ */
+export const TimeEntryCorrectedV2 = publishedEvent({ ...TimeEntryCorrectedV1, schemaVersion: 2 });
+
+/** Version 2: the same published fields; the reason (not published) is sealed with the member's key. */
+export const TimeEntryDeletedV2 = publishedEvent({ ...TimeEntryDeletedV1, schemaVersion: 2 });
+
 export const TaskMarkedDoneV1 = publishedEvent({
   producer: PRODUCER,
   type: 'TaskMarkedDone',
@@ -159,7 +168,9 @@ export const WeekReopenedV1 = publishedEvent({
 export const TIME_TRACKING_PUBLISHED_EVENTS = [
   TimeEntryRecordedV1,
   TimeEntryCorrectedV1,
+  TimeEntryCorrectedV2,
   TimeEntryDeletedV1,
+  TimeEntryDeletedV2,
   TaskMarkedDoneV1,
   WeekApprovedV1,
   WeekReopenedV1,

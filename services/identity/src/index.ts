@@ -20,6 +20,7 @@ export type {
   KeyVault,
   StoredKey,
   PersonalDataProtector,
+  UnsealedText,
   DataKeyDraft,
   Unsealed,
   EmailIndex,
@@ -29,6 +30,28 @@ export type {
   VerifiedToken,
   Jwks,
 } from './application/ports.js';
+export {
+  PersonalTexts as PersonalTextsUseCase,
+  TEXT_LIMITS,
+  mayReadAbout,
+  mayWriteAbout,
+} from './application/texts.js';
+export type { SealTextsInput, SealedTextRef } from './application/texts.js';
+// Free texts about a member sealed with her key, for other services (also `@workshare/identity/texts`).
+export {
+  IdentityTextsClient,
+  OPEN_TEXTS_BATCH,
+  isSealedText,
+  openPersonalTexts,
+  type IdentityTextsClientOptions,
+  type OpenedText,
+  type PersonalText,
+  type PersonalTexts,
+  type SealedText,
+  type ShownText,
+  type TextsCaller,
+} from './texts.js';
+export { identityServiceTexts } from './adapters/in-process-texts.js';
 export { commandKey, idForCommand, MAX_REQUEST_ID_LENGTH } from './application/command-ids.js';
 export {
   IdentityDirectory,
@@ -72,7 +95,12 @@ export {
 } from './adapters/jwt-tokens.js';
 export { MasterKey, resolveMasterKey, hmacEmailIndex, MASTER_KEY_FILE } from './adapters/master-key.js';
 export { EnvelopeEncryption, DEFAULT_KEY_CACHE_SIZE } from './adapters/envelope-encryption.js';
-export { SqlKeyVault, DEFAULT_KEY_VAULT_SCHEMA } from './adapters/sql-key-vault.js';
+export {
+  SqlKeyVault,
+  DEFAULT_KEY_VAULT_SCHEMA,
+  DEFAULT_HORIZON_WAIT_MS,
+  type SqlKeyVaultOptions,
+} from './adapters/sql-key-vault.js';
 /** For tests only: keys in memory die with the process. */
 export { InMemoryKeyVault } from './adapters/in-memory-key-vault.js';
 export { ScryptPasswordHasher, DEFAULT_SCRYPT_COST, type ScryptCost } from './adapters/scrypt-password-hasher.js';
@@ -112,6 +140,10 @@ export * from './domain/reservation.js';
 /** For other services' tests and benches: a real identity with a small cooperative and real tokens. */
 export {
   castOf,
+  foundInRelationFiles,
+  readRelationFiles,
+  type RelationFile,
+  type RowQuery,
   startProcessTestCooperative,
   startTestCooperative,
   TEST_PEOPLE,
@@ -120,6 +152,7 @@ export {
   type TestCooperative,
   type TestActor,
   type TestPerson,
+  type TestMemberSpec,
 } from './testing.js';
 
 // The service's one definition (for runServiceProcess and the launcher).

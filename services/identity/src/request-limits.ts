@@ -4,6 +4,14 @@ import { MAX_BUSINESS_ADDRESS, MAX_BUSINESS_NAME } from './domain/business.js';
 import { LIMITS } from './domain/personal-data.js';
 import { MAX_REFRESH_TOKEN_LENGTH, MAX_TOKEN_LENGTH } from './domain/tokens.js';
 
+/** Characters of a free text sealed for other services (a progress note has at most 2,000). */
+export const MAX_PERSONAL_TEXT_LENGTH = 2_000;
+/**
+ * Characters of a sealed text: `v1.` and the base64url of a 12-byte nonce, of the text's UTF-8
+ * (at most 4 bytes a character) and of a 16-byte tag, with the dots between.
+ */
+export const MAX_SEALED_TEXT_LENGTH = 3 + 16 + 1 + Math.ceil((MAX_PERSONAL_TEXT_LENGTH * 4 * 4) / 3) + 1 + 22;
+
 /**
  * The longest each text field of a request may be, from the domain's limits, with the domain's
  * code: the gRPC host refuses a longer value before the handler runs (lengths in characters,
@@ -23,6 +31,8 @@ const ROLE_REASON = { maxLength: MAX_REASON_LENGTH, code: 'role.reason_required'
 const FORGET_REASON = { maxLength: MAX_REASON_LENGTH, code: 'account.reason_required' } as const;
 const TOKEN = { maxLength: MAX_TOKEN_LENGTH, code: 'auth.invalid_token' } as const;
 const REFRESH_TOKEN = { maxLength: MAX_REFRESH_TOKEN_LENGTH, code: 'auth.invalid_refresh_token' } as const;
+const PERSONAL_TEXT = { maxLength: MAX_PERSONAL_TEXT_LENGTH, code: 'personal_text.too_long' } as const;
+const SEALED_TEXT = { maxLength: MAX_SEALED_TEXT_LENGTH, code: 'personal_text.invalid' } as const;
 
 export const IDENTITY_REQUEST_LIMITS = {
   fields: {
@@ -49,5 +59,7 @@ export const IDENTITY_REQUEST_LIMITS = {
     verifyToken: { token: TOKEN },
     refresh: { refreshToken: REFRESH_TOKEN },
     logout: { refreshToken: REFRESH_TOKEN, accessToken: TOKEN },
+    sealTexts: { 'texts[]': PERSONAL_TEXT },
+    openTexts: { 'texts[].sealed': SEALED_TEXT },
   },
 } as const;

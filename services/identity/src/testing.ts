@@ -15,6 +15,9 @@ import { startIdentityGrpc } from './adapters/grpc/identity-grpc.js';
 import type { IdentityService } from './application/identity-service.js';
 import { corporateRegistrationNumber } from './domain/registration-number.js';
 import { openIdentityService } from './open-identity.js';
+import { identityServiceTexts } from './adapters/in-process-texts.js';
+import type { Weekday } from './domain/availability.js';
+import type { PersonalTexts } from './texts.js';
 
 export interface TestActor {
   /** The user's (or member's) id: the `subject` other services see. */
@@ -48,7 +51,23 @@ export interface TestCooperative {
   readonly member: TestActor;
   /** A token of `business` signed by this identity that expired hours ago. */
   readonly expiredToken: string;
+  /** Free texts sealed and opened by this identity (its facade in this process). */
+  readonly texts: PersonalTexts;
+  /**
+   * Registers one more member (by the operator), with invented personal data: her id. Her
+   * MemberRegistered goes to the store as any member's.
+   */
+  registerMember(spec: TestMemberSpec): Promise<string>;
   close(): Promise<void>;
+}
+
+/** A member for `TestCooperative.registerMember`. */
+export interface TestMemberSpec {
+  /** `<region>/<town>`. */
+  readonly townId: string;
+  readonly skills: readonly string[];
+  readonly availability: readonly { readonly day: Weekday; readonly start: string; readonly end: string }[];
+  readonly contractType?: 'contractor' | 'employee';
 }
 
 const PASSWORD = 'test-cooperative-password';
@@ -140,8 +159,31 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
     const expiredToken = (await past.service.login(email('business'), PASSWORD)).token;
     await past.close();
 
+    let registered = 0;
     return {
       expiredToken,
+      texts: identityServiceTexts(service),
+      registerMember: async (spec) => {
+        const who = `member-${++registered}-${randomUUID().slice(0, 8)}`;
+        const { memberId } = await service.registerMember(operator.as(), {
+          name: `Test ${who}`,
+          address: `${spec.townId} ${registered}`,
+          email: email(who),
+          password: PASSWORD,
+          bankAccount: {
+            bankCode: '9999',
+            branchCode: '001',
+            type: 'ordinary',
+            number: '0012345',
+            holder: 'テスト メンバー',
+          },
+          townId: spec.townId,
+          contractType: spec.contractType ?? 'contractor',
+          skills: [...spec.skills],
+          availability: spec.availability.map((w) => ({ ...w })),
+        });
+        return memberId;
+      },
       identityAddress: `127.0.0.1:${server.port}`,
       service,
       server,
@@ -166,6 +208,57 @@ export const startTestCooperative = async (options: { store: EventStore; tag?: s
     throw error;
   }
 };
+
+/** A statement on the database a test reads (SqlDriver's `query`, or a pg client's rows). */
+export type RowQuery = <Row>(sql: string, params?: readonly unknown[]) => Promise<Row[]>;
+
+/** One file of a relation of the database, as read from the server's data directory. */
+export interface RelationFile {
+  /** The relation (`schema.table`, an index, a TOAST table, a catalog). */
+  readonly relation: string;
+  /** Its path under the data directory (`base/<db>/<filenode>`, with `.1`… for later segments, `_fsm`, `_vm`). */
+  readonly path: string;
+  readonly bytes: Buffer;
+}
+
+/**
+ * Every file of every relation of the connected database (heap, TOAST, indexes, sequences, the
+ * catalogs; each segment and fork), read through the server as an attacker with the data
+ * directory would read it: pages as they are on disk, dead row versions included. A CHECKPOINT
+ * first writes every page changed in memory to its file. Needs a superuser (the embedded
+ * PGlite is one; on PostgreSQL, pg_read_binary_file).
+ */
+export const readRelationFiles = async (query: RowQuery): Promise<RelationFile[]> => {
+  await query('CHECKPOINT');
+  // Each fork's segments of 1 GiB (`<filenode>`, `<filenode>.1`...; `_fsm`, `_vm`, `_init` for the other
+  // forks), read in halves (a read is at most 1 GiB - 1); a page never spans two halves.
+  const rows = await query<{ relation: string; path: string; bytes: Uint8Array | null }>(
+    `SELECT relation, path, pg_read_binary_file(path, part_offset, part_length, true) AS bytes FROM (
+       SELECT c.oid::regclass::text AS relation,
+              pg_relation_filepath(c.oid) || f.suffix || CASE WHEN p.part / 2 = 0 THEN '' ELSE '.' || (p.part / 2) END AS path,
+              (p.part % 2) * 536870912::bigint AS part_offset,
+              LEAST(536870912::bigint, pg_relation_size(c.oid, f.fork) - p.part * 536870912::bigint) AS part_length
+         FROM pg_class c
+        CROSS JOIN (VALUES ('main', ''), ('fsm', '_fsm'), ('vm', '_vm'), ('init', '_init')) AS f(fork, suffix)
+        CROSS JOIN LATERAL generate_series(0, GREATEST(0, (pg_relation_size(c.oid, f.fork) - 1) / 536870912)::int) AS p(part)
+        WHERE pg_relation_filepath(c.oid) IS NOT NULL
+     ) files ORDER BY relation, path, part_offset`,
+  );
+  const files: RelationFile[] = rows.flatMap(({ relation, path, bytes }) =>
+    bytes === null || bytes === undefined ? [] : [{ relation, path, bytes: Buffer.from(bytes) }],
+  );
+  return files;
+};
+
+/** Which of `needles` (by name) some relation file holds, and where: the UTF-8 bytes of each, anywhere in a file. */
+export const foundInRelationFiles = (
+  files: readonly RelationFile[],
+  needles: Readonly<Record<string, string>>,
+): { readonly needle: string; readonly relation: string; readonly path: string }[] =>
+  Object.entries(needles).flatMap(([needle, value]) => {
+    const bytes = Buffer.from(value, 'utf8');
+    return files.filter((f) => f.bytes.includes(bytes)).map((f) => ({ needle, relation: f.relation, path: f.path }));
+  });
 
 /** The test cooperative with a temporary folder for the store of the service under test. */
 export interface ProcessTestCooperative extends TestCooperative {

@@ -29,7 +29,13 @@ export const teamSchedulingDefinition: ServiceDefinition<TeamSchedulingService, 
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
   open: ({ store, config, now }) =>
-    openTeamSchedulingService({ store: store!, projectionsUrl: config.projectionsUrl, now }),
+    openTeamSchedulingService({
+      store: store!,
+      projectionsUrl: config.projectionsUrl,
+      // Members' reasons and notes are sealed and opened by identity, where the service finds it.
+      identityAddress: config.identityAddress,
+      now,
+    }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
     servedGrpc(
       await startTeamSchedulingGrpc({

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { uuidv7, type EventStore, type JsonObject } from '@workshare/eventsourcing';
+import type { TestCooperative } from '@workshare/identity';
 import type { WeeklyWindow } from '../src/domain/scheduler/model.js';
 
 export const DAY_MS = 86_400_000;
@@ -21,8 +22,21 @@ export interface MemberSpec {
   readonly availability: readonly WeeklyWindow[];
 }
 
-/** A member registered by identity (MemberRegistered on `member-<id>`, its personal data sealed away): her id. */
-export const registerMember = async (store: EventStore, spec: MemberSpec): Promise<string> => {
+/** Whom a test registers a member with: a real identity (its facade), or a bare store. */
+type Registrar = EventStore | Pick<TestCooperative, 'registerMember'>;
+
+/**
+ * A member registered by identity: her id. With the test cooperative, by identity itself (her
+ * data key kept there, so that her free texts can be sealed with it); with a bare store, her
+ * MemberRegistered appended as identity appends it (her personal data sealed away, no key: her
+ * texts cannot be sealed; for tests where she writes none, in regions identity does not know).
+ */
+export const registerMember = async (where: Registrar, spec: MemberSpec): Promise<string> => {
+  if ('registerMember' in where) {
+    if (spec.memberId !== undefined) throw new TypeError('identity chooses the id of a member it registers');
+    return where.registerMember({ townId: spec.townId, skills: spec.skills, availability: spec.availability });
+  }
+  const store = where;
   const memberId = spec.memberId ?? uuidv7();
   const regionId = spec.townId.split('/')[0] as string;
   await store.append(`member-${memberId}`, [

@@ -1,6 +1,8 @@
 import type { EventStore } from '@workshare/eventsourcing';
 import { openServiceProjections } from '@workshare/eventstore';
 import type { Clock } from '@workshare/time';
+import { DEFAULT_IDENTITY_ADDRESS } from '@workshare/service-host';
+import { IdentityTextsClient, type PersonalTexts } from '@workshare/identity/texts';
 import { TimeTrackingService } from './application/time-tracking-service.js';
 
 export interface OpenTimeTrackingOptions {
@@ -12,6 +14,13 @@ export interface OpenTimeTrackingOptions {
   readonly readStalenessMs?: number;
   /** Where the read models keep their state: PROJECTIONS_URL when set, else the store's own database (schema `time_tracking`). */
   readonly projectionsUrl?: string | undefined;
+  /**
+   * Where members' reasons are sealed: identity's texts port. Default: identity's SealTexts over
+   * gRPC at `identityAddress` (IDENTITY_ADDRESS), with the token of the person each command is for.
+   */
+  readonly texts?: PersonalTexts;
+  /** host:port of identity (default DEFAULT_IDENTITY_ADDRESS), when `texts` is not given. */
+  readonly identityAddress?: string;
 }
 
 export interface TimeTrackingRuntime {
@@ -26,15 +35,21 @@ export interface TimeTrackingRuntime {
  */
 export const openTimeTrackingService = async (options: OpenTimeTrackingOptions): Promise<TimeTrackingRuntime> => {
   const projections = await openServiceProjections(options.store, 'time-tracking', options.projectionsUrl);
+  const client =
+    options.texts === undefined
+      ? new IdentityTextsClient({ identityAddress: options.identityAddress ?? DEFAULT_IDENTITY_ADDRESS })
+      : undefined;
   const service = new TimeTrackingService({
     store: options.store,
     projections,
+    texts: options.texts ?? client!,
     ...(options.now ? { now: options.now } : {}),
     ...(options.readStalenessMs !== undefined ? { readStalenessMs: options.readStalenessMs } : {}),
   });
   try {
     await service.refreshReadModels();
   } catch (error) {
+    client?.close();
     await projections.close().catch(() => undefined);
     throw error;
   }
@@ -42,6 +57,7 @@ export const openTimeTrackingService = async (options: OpenTimeTrackingOptions):
     service,
     close: async () => {
       for (const model of service.readModels) await model.flush().catch(() => undefined);
+      client?.close();
       await projections.close();
     },
   };

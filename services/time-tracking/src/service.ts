@@ -32,7 +32,13 @@ export const timeTrackingDefinition: ServiceDefinition<TimeTrackingService, Serv
   readConfig: readServiceConfig,
   settings: grpcProcessSettings,
   open: ({ store, config, now }) =>
-    openTimeTrackingService({ store: store!, projectionsUrl: config.projectionsUrl, now }),
+    openTimeTrackingService({
+      store: store!,
+      projectionsUrl: config.projectionsUrl,
+      // Members' reasons are sealed by identity, where the service finds it.
+      identityAddress: config.identityAddress,
+      now,
+    }),
   serve: async ({ service, host, port, verifier, logger, drainDelayMs }) =>
     servedGrpc(
       await startTimeTrackingGrpc({

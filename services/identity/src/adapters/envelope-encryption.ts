@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError, type JsonObject } from '@workshare/eventsourcing';
-import { open, seal } from './aes-gcm.js';
+import { open, seal, SealError } from './aes-gcm.js';
 import type { MasterKey } from './master-key.js';
-import type { DataKeyDraft, KeyVault, PersonalDataProtector, Unsealed } from '../application/ports.js';
+import type { DataKeyDraft, KeyVault, PersonalDataProtector, Unsealed, UnsealedText } from '../application/ports.js';
 
 /** How many unwrapped data keys are kept in memory (the first fetched goes first when full). */
 export const DEFAULT_KEY_CACHE_SIZE = 10_000;
@@ -48,6 +48,23 @@ export class EnvelopeEncryption implements PersonalDataProtector {
     return { status: 'readable', data: data as JsonObject };
   }
 
+  async sealText(ownerId: string, text: string): Promise<string | undefined> {
+    const key = this.keys.get(ownerId) ?? (await this.fetch(ownerId));
+    if (key === undefined) return undefined;
+    return seal(key, Buffer.from(text, 'utf8'), textPurpose(ownerId));
+  }
+
+  async openText(ownerId: string, sealed: string): Promise<UnsealedText> {
+    const key = this.keys.get(ownerId) ?? (await this.fetch(ownerId));
+    if (key === undefined) return { status: 'shredded' };
+    try {
+      return { status: 'readable', text: open(key, sealed, textPurpose(ownerId)).toString('utf8') };
+    } catch (error) {
+      if (error instanceof SealError) return { status: 'unreadable' };
+      throw error;
+    }
+  }
+
   shred(ownerId: string): Promise<void> {
     this.keys.delete(ownerId);
     return this.vault.destroyKey(ownerId);
@@ -79,3 +96,5 @@ export class EnvelopeEncryption implements PersonalDataProtector {
 
 const keyPurpose = (ownerId: string) => `data-key:${ownerId}`;
 const dataPurpose = (ownerId: string) => `personal-data:${ownerId}`;
+/** Free texts about the owner (other services' reasons and notes): the same key, bound to another purpose. */
+const textPurpose = (ownerId: string) => `personal-text:${ownerId}`;

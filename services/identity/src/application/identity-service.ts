@@ -11,6 +11,7 @@ import {
 import type { Jwks, TokenSubject, VerifiedToken } from './ports.js';
 import { listRegions } from './regions.js';
 import type { Sessions } from './sessions.js';
+import { PersonalTexts, type OpenedText, type SealedTextRef, type SealTextsInput } from './texts.js';
 import { Tokens, type LoginResult, type LogoutInput } from './tokens.js';
 import { UsersAndRoles, type RegisterUserInput, type RoleInput } from './users.js';
 import type { BusinessView, MemberSummary, MemberView, RegionView, UserView } from './views.js';
@@ -20,6 +21,7 @@ export type { RegisterMemberInput, UpdateAvailabilityInput, AvailabilityUpdated 
 export type { RegisterUserInput, RoleInput } from './users.js';
 export type { RegisterBusinessInput } from './businesses.js';
 export type { LoginResult, LogoutInput } from './tokens.js';
+export type { OpenedText, SealedTextRef, SealTextsInput } from './texts.js';
 
 /**
  * The identity service's application facade, one line per use case: every method takes the
@@ -37,6 +39,7 @@ export class IdentityService {
   private readonly businesses: Businesses;
   private readonly tokens: Tokens;
   private readonly sessions: Sessions;
+  private readonly texts: PersonalTexts;
   /** Its durable read models (the directory), for the ops API. */
   readonly readModels: readonly DurableReadModel[];
   /** The platform's clock it decides on (its gRPC adapter counts sign-in attempts on it too). */
@@ -51,6 +54,7 @@ export class IdentityService {
     this.users = new UsersAndRoles(core);
     this.businesses = new Businesses(core);
     this.tokens = new Tokens(core);
+    this.texts = new PersonalTexts(core);
   }
 
   // ---- regions (public) ---------------------------------------------------------------------
@@ -79,6 +83,16 @@ export class IdentityService {
 
   forgetMember(context: CommandContext, input: { memberId: string; reason: string }): Promise<void> {
     return this.members.forget(context, input);
+  }
+
+  // ---- free texts about a member, sealed with her key (other services' reasons and notes) ----
+
+  sealTexts(context: CommandContext, input: SealTextsInput): Promise<string[]> {
+    return this.texts.seal(context, input);
+  }
+
+  openTexts(context: CommandContext, texts: readonly SealedTextRef[]): Promise<OpenedText[]> {
+    return this.texts.open(context, texts);
   }
 
   // ---- users and roles ----------------------------------------------------------------------

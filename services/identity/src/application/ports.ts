@@ -67,10 +67,23 @@ export interface DataKeyDraft {
 /** What an owner's sealed data reads as. */
 export type Unsealed = { readonly status: 'readable'; readonly data: JsonObject } | { readonly status: 'shredded' };
 
+/** What a sealed free text reads as: its text, nothing once its owner's key is destroyed, or nothing when it does not open. */
+export type UnsealedText =
+  | { readonly status: 'readable'; readonly text: string }
+  | { readonly status: 'shredded' }
+  | { readonly status: 'unreadable' };
+
 /** Personal data encryption with one key per person (crypto-shredding). */
 export interface PersonalDataProtector {
   newKey(ownerId: string): DataKeyDraft;
   open(ownerId: string, sealed: string): Promise<Unsealed>;
+  /**
+   * Seals a free text about the owner with her data key (other services' reasons and notes);
+   * undefined when her key was destroyed.
+   */
+  sealText(ownerId: string, text: string): Promise<string | undefined>;
+  /** Opens a text sealed by `sealText` for this owner. */
+  openText(ownerId: string, sealed: string): Promise<UnsealedText>;
   /** Destroys the owner's key: everything sealed with it becomes unreadable for good. */
   shred(ownerId: string): Promise<void>;
 }

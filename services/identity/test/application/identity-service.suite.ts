@@ -607,6 +607,133 @@ export const describeIdentityService = (label: string, setup: () => Promise<Iden
       });
     });
 
+    describe('free texts about a member, sealed with her key (other services’ reasons and notes)', () => {
+      /** A member, her region's coordinator, another region's coordinator, the accountant, a business user, another member. */
+      const people = async () => {
+        const member = await newMember();
+        const coordinatorMember = await newMember();
+        await service.grantRole(as(operator), {
+          accountId: coordinatorMember.memberId,
+          role: { kind: 'coordinator', regionId: 'fujisato' },
+          reason: 'runs Fujisato',
+        });
+        const elsewhere = await newMember({ townId: 'setagaya/sangenjaya' });
+        await service.grantRole(as(operator), {
+          accountId: elsewhere.memberId,
+          role: { kind: 'coordinator', regionId: 'setagaya' },
+          reason: 'runs Setagaya',
+        });
+        return {
+          member,
+          coordinator: await signIn(coordinatorMember.input.email),
+          otherCoordinator: await signIn(elsewhere.input.email),
+          accountant: (await newUser({ kind: 'accountant' })).caller,
+          other: (await newMember()).caller,
+        };
+      };
+      /** Runs `work` and checks that nothing was stored. */
+      const storesNothing = async <T>(work: () => Promise<T>): Promise<T> => {
+        const [head, keys] = [await env.store.headPosition(), await env.keyCount()];
+        const result = await work();
+        expect(await env.store.headPosition()).toEqual(head);
+        expect(await env.keyCount()).toBe(keys);
+        return result;
+      };
+
+      it('seals for those who write about her, opens for those who read it, withholds from everyone else', async () => {
+        const p = await people();
+        const { memberId } = p.member;
+        const texts = ['子どもの発熱 (sick child)', '12 件目まで入力済み', ''];
+        const sealed = await storesNothing(() => service.sealTexts(as(p.member.caller), { ownerId: memberId, texts }));
+        expect(sealed).toHaveLength(3);
+        for (const [i, one] of sealed.entries()) {
+          expect(one).toMatch(/^v1\.[\w-]+\.[\w-]*\.[\w-]+$/);
+          if (texts[i] !== '') expect(one).not.toContain(texts[i]);
+        }
+        // Sealed twice, a text reads differently (a fresh nonce each time).
+        const [again] = await service.sealTexts(as(p.coordinator), { ownerId: memberId, texts: [texts[0]!] });
+        expect(again).not.toBe(sealed[0]);
+        const refs = [...sealed, again!].map((one) => ({ ownerId: memberId, sealed: one }));
+        const readable = [...texts, texts[0]!].map((text) => ({ status: 'readable', text }));
+        for (const reader of [p.member.caller, p.coordinator, p.accountant, operator])
+          await expect(storesNothing(() => service.openTexts(as(reader), refs))).resolves.toEqual(readable);
+        for (const reader of [p.other, p.otherCoordinator])
+          await expect(service.openTexts(as(reader), refs)).resolves.toEqual(refs.map(() => ({ status: 'withheld' })));
+        await expect(
+          service.sealTexts(as(operator), { ownerId: memberId, texts: ['asked by phone'] }),
+        ).resolves.toHaveLength(1);
+      });
+
+      it('refuses to seal for anyone who does not write about her, for nobody, and bad texts', async () => {
+        const p = await people();
+        const { memberId } = p.member;
+        for (const by of [p.accountant, p.other, p.otherCoordinator])
+          await expect(service.sealTexts(as(by), { ownerId: memberId, texts: ['x'] })).rejects.toMatchObject({
+            code: 'personal_text.forbidden',
+          });
+        const unknown = '01900000-0000-7000-8000-000000000000';
+        await expect(service.sealTexts(as(operator), { ownerId: unknown, texts: ['x'] })).rejects.toMatchObject({
+          code: 'member.not_found',
+        });
+        await expect(service.sealTexts(as(operator), { ownerId: 'not-an-id', texts: ['x'] })).rejects.toMatchObject({
+          code: 'member.invalid_id',
+        });
+        const bad: [readonly string[], string][] = [
+          [[], 'personal_text.required'],
+          [Array.from({ length: 17 }, () => 'x'), 'personal_text.too_many'],
+          [['あ'.repeat(2_001)], 'personal_text.too_long'],
+          [['nul\u0000'], 'text.invalid_characters'],
+          [['\ud800'], 'text.invalid_characters'],
+        ];
+        for (const [texts, code] of bad)
+          await expect(service.sealTexts(as(operator), { ownerId: memberId, texts })).rejects.toMatchObject({ code });
+        await expect(
+          service.sealTexts(as(operator), { ownerId: memberId, texts: ['𠮷'.repeat(2_000)] }),
+        ).resolves.toHaveLength(1);
+      });
+
+      it('opens nothing that was changed or moved to another member; a batch of many is one call', async () => {
+        const p = await people();
+        const [sealed] = await service.sealTexts(as(p.member.caller), { ownerId: p.member.memberId, texts: ['急用'] });
+        const [nonce, ciphertext, tag] = sealed!.split('.').slice(1) as [string, string, string];
+        const flipped = `v1.${nonce}.${ciphertext.slice(0, -1)}${ciphertext.endsWith('A') ? 'B' : 'A'}.${tag}`;
+        const otherMember = (await newMember()).memberId;
+        await expect(
+          service.openTexts(as(operator), [
+            { ownerId: p.member.memberId, sealed: flipped },
+            { ownerId: otherMember, sealed: sealed! },
+            { ownerId: p.member.memberId, sealed: 'not sealed' },
+          ]),
+        ).resolves.toEqual([{ status: 'unreadable' }, { status: 'unreadable' }, { status: 'unreadable' }]);
+        const many = Array.from({ length: 500 }, () => ({ ownerId: p.member.memberId, sealed: sealed! }));
+        expect(await service.openTexts(as(p.accountant), many)).toEqual(
+          many.map(() => ({ status: 'readable', text: '急用' })),
+        );
+        await expect(service.openTexts(as(operator), [...many, many[0]!])).rejects.toMatchObject({
+          code: 'personal_text.too_many',
+        });
+      });
+
+      it('shows her texts as redacted to everyone once she is forgotten, and seals nothing more for her', async () => {
+        const p = await people();
+        const { memberId } = p.member;
+        const sealed = await service.sealTexts(as(p.member.caller), {
+          ownerId: memberId,
+          texts: ['sick child', 'note'],
+        });
+        await service.forgetMember(as(operator), { memberId, reason: 'asked in writing' });
+        const refs = sealed.map((one) => ({ ownerId: memberId, sealed: one }));
+        for (const reader of [p.coordinator, p.accountant, operator])
+          await expect(service.openTexts(as(reader), refs)).resolves.toEqual([
+            { status: 'redacted' },
+            { status: 'redacted' },
+          ]);
+        await expect(service.sealTexts(as(operator), { ownerId: memberId, texts: ['x'] })).rejects.toMatchObject({
+          code: 'personal_text.owner_forgotten',
+        });
+      });
+    });
+
     describe('roles', () => {
       it('grants and revokes with actor and reason, and a revoked coordinator stops at once, old token or not', async () => {
         const local = await newMember();

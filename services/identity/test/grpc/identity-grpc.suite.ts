@@ -166,6 +166,60 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
     });
 
     describe('every RPC', () => {
+      it('SealTexts and OpenTexts: sealed with her key, opened for those who may read it, redacted once she is forgotten', async () => {
+        const member = await newMember();
+        const REASON = `子どもの発熱 ${unique()}`;
+        const NOTE = '半分まで入力済み';
+        secrets.push(REASON, NOTE);
+        const before = await snapshot();
+        const { sealed } = await client.sealTexts(
+          { ownerId: member.memberId, texts: [REASON, NOTE] },
+          { token: member.token },
+        );
+        expect(sealed).toHaveLength(2);
+        expect(JSON.stringify(sealed)).not.toContain('子ども');
+        const texts = sealed.map((one) => ({ ownerId: member.memberId, sealed: one }));
+        const { OpenedTextStatus } = identityV1;
+        for (const token of [member.token, fujisatoCoordinatorToken, operatorToken])
+          expect((await client.openTexts({ texts }, { token })).texts).toEqual([
+            { status: OpenedTextStatus.OPENED_TEXT_STATUS_READABLE, text: REASON },
+            { status: OpenedTextStatus.OPENED_TEXT_STATUS_READABLE, text: NOTE },
+          ]);
+        // Sealing and opening store nothing.
+        expect(await snapshot()).toEqual(before);
+        const other = await newMember();
+        expect((await client.openTexts({ texts }, { token: other.token })).texts).toEqual(
+          texts.map(() => ({ status: OpenedTextStatus.OPENED_TEXT_STATUS_WITHHELD, text: '' })),
+        );
+        expect(
+          await refusal(wire(address, 'sealTexts', { ownerId: member.memberId, texts: ['x'] }, other.token)),
+        ).toEqual({
+          status: 'PERMISSION_DENIED',
+          errorCode: 'personal_text.forbidden',
+        });
+        expect(
+          await refusal(
+            wire(address, 'sealTexts', { ownerId: member.memberId, texts: ['あ'.repeat(2_001)] }, member.token),
+          ),
+        ).toEqual({
+          status: 'INVALID_ARGUMENT',
+          errorCode: 'personal_text.too_long',
+        });
+        await client.forgetMember(
+          { requestId: randomUUID(), memberId: member.memberId, reason: 'leaving' },
+          { token: operatorToken },
+        );
+        expect((await client.openTexts({ texts }, { token: operatorToken })).texts).toEqual(
+          texts.map(() => ({ status: OpenedTextStatus.OPENED_TEXT_STATUS_REDACTED, text: '' })),
+        );
+        expect(
+          await refusal(wire(address, 'sealTexts', { ownerId: member.memberId, texts: ['x'] }, operatorToken)),
+        ).toEqual({
+          status: 'FAILED_PRECONDITION',
+          errorCode: 'personal_text.owner_forgotten',
+        });
+      });
+
       it('ListRegions: the regions and their towns, without a token', async () => {
         const { regions } = await client.listRegions({});
         expect(regions.map((r) => [r.region, r.prefecture])).toEqual([
@@ -678,6 +732,8 @@ export const describeIdentityGrpc = (label: string, setup: () => Promise<GrpcTes
           wire(a, 'updateAvailability', { requestId: randomUUID(), memberId: randomUUID(), availability: [] }, t),
         forgetMember: (a, t) =>
           wire(a, 'forgetMember', { requestId: randomUUID(), memberId: randomUUID(), reason: 'x' }, t),
+        sealTexts: (a, t) => wire(a, 'sealTexts', { ownerId: randomUUID(), texts: ['x'] }, t),
+        openTexts: (a, t) => wire(a, 'openTexts', { texts: [{ ownerId: randomUUID(), sealed: 'v1.a.b.c' }] }, t),
         registerUser: (a, t) =>
           wire(
             a,

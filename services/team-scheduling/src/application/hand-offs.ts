@@ -1,6 +1,8 @@
-import { DomainError, type CommandContext, type RecordedEvent } from '@workshare/eventsourcing';
-import { crewStream, type UnavailabilityDeclared } from '../domain/crew.js';
+import { DomainError, isMember, type CommandContext, type RecordedEvent } from '@workshare/eventsourcing';
+import { active, crewDecider, crewStream, herselfOrCoordinator, type UnavailabilityDeclared } from '../domain/crew.js';
 import { overlaps } from '../domain/team.js';
+import { boundedText, LIMITS, type PersonalText } from '../domain/text.js';
+import { sealHers } from './personal-texts.js';
 import { DECLARATION_KEY } from './roster.js';
 import { taskViewIn, taskViewOf, type TaskView } from './views.js';
 import { idOf, personsCommandId, type Workbench } from './workbench.js';
@@ -31,7 +33,8 @@ export interface Departure {
   readonly memberId: string;
   readonly from: number;
   readonly to: number;
-  readonly reason: string;
+  /** Sealed for her when a person wrote it (a declaration); the platform's words in clear (a departure). */
+  readonly reason: PersonalText;
 }
 
 /**
@@ -44,11 +47,23 @@ export interface Departure {
 export class HandOffs {
   constructor(private readonly bench: Workbench) {}
 
-  /** The holder cannot go on: her task is released and the best available teammate takes it, in one append. */
-  handOffTask(context: CommandContext, { taskId, reason, progressNote }: HandOffInput): Promise<TaskView> {
+  /**
+   * The holder cannot go on: her task is released and the best available teammate takes it, in
+   * one append. Her reason and progress note are checked, then sealed with her key (identity)
+   * before the decision: the events hold them sealed.
+   */
+  async handOffTask(context: CommandContext, input: HandOffInput): Promise<TaskView> {
     const { bench } = this;
     const commandId = personsCommandId(context);
+    const { taskId } = input;
     idOf(taskId, 'task.invalid_id', 'task_id');
+    // Only a member holds tasks: anyone else is refused before anything is sealed for her.
+    if (!isMember(context.actor))
+      throw new DomainError('task.not_held', 'only the member holding a task hands it off', 'rule');
+    const [reason, progressNote] = await sealHers(bench.options.texts, context, context.actor.id, [
+      boundedText(input.reason, 'reason', 'task.invalid_reason', 1, LIMITS.reasonLength),
+      boundedText(input.progressNote, 'progress_note', 'task.invalid_progress_note', 0, LIMITS.progressNoteLength),
+    ]);
     return bench.booking(
       () => bench.regionsOfTask(taskId),
       async () => {
@@ -57,8 +72,8 @@ export class HandOffs {
           type: 'HandOffTask',
           taskId,
           fromMemberId: context.actor.id,
-          reason,
-          progressNote,
+          reason: reason!,
+          progressNote: progressNote!,
           team: bench.teamFor(jobId),
           by: context.actor,
         } as const;
@@ -70,19 +85,35 @@ export class HandOffs {
   /**
    * A member is unavailable for a period (the member herself or a coordinator of her region):
    * the declaration on her crew stream, then a hand-off of each task of hers planned in it
-   * (only those), the declarer acting. Answers those tasks as they stand now.
+   * (only those), the declarer acting. Answers those tasks as they stand now. The reason is
+   * checked, then sealed with her key (identity) before anything holds it.
    */
-  declareUnavailable(
-    context: CommandContext,
-    { memberId, from, to, reason }: UnavailabilityInput,
-  ): Promise<TaskView[]> {
+  async declareUnavailable(context: CommandContext, input: UnavailabilityInput): Promise<TaskView[]> {
     const { bench } = this;
     const commandId = personsCommandId(context);
+    const { memberId, from, to } = input;
     idOf(memberId, 'crew.invalid_member_id', 'member_id');
+    // Who may declare it is checked before anything is sealed for her (the decider checks again on her stream).
+    await bench.roster.ensureFresh();
+    herselfOrCoordinator(
+      active(bench.roster.member(memberId) ?? crewDecider.initialState()),
+      context.actor,
+      'declare her unavailable',
+    );
+    const [reason] = await sealHers(bench.options.texts, context, memberId, [
+      boundedText(input.reason, 'reason', 'crew.invalid_reason', 1, LIMITS.reasonLength),
+    ]);
     return bench.booking(
       () => bench.regionsOfMember(memberId),
       async () => {
-        const command = { type: 'DeclareUnavailable', from, to, reason, by: context.actor, at: bench.now() } as const;
+        const command = {
+          type: 'DeclareUnavailable',
+          from,
+          to,
+          reason: reason!,
+          by: context.actor,
+          at: bench.now(),
+        } as const;
         const result = await bench.onMember(context, crewStream(memberId), command, commandId);
         const declared = result.events.find(
           (e): e is RecordedEvent<UnavailabilityDeclared> => e.type === 'UnavailabilityDeclared',

@@ -19,6 +19,7 @@ import {
   type TaskHistoryEntry,
   type TaskView,
 } from './views.js';
+import { shownTo } from './personal-texts.js';
 import { idOf, type Workbench } from './workbench.js';
 
 const MAX_QUERY_SPAN_MS = 400 * 86_400_000;
@@ -118,9 +119,26 @@ export class ScheduleReads {
    */
   async getTaskHistory(context: CommandContext, taskId: string): Promise<TaskHistoryEntry[]> {
     const { events, reading } = await this.readableTask(context.actor, idOf(taskId, 'task.invalid_id', 'task_id'));
-    return events.flatMap((event) => {
+    const entries = events.flatMap((event) => {
       const entry = historyEntryOf(event, taskId);
-      return entry === undefined ? [] : [reading === 'everything' ? entry : withoutMembersWords(entry)];
+      return entry === undefined ? [] : [entry];
+    });
+    if (reading !== 'everything') return entries.map(({ entry }) => withoutMembersWords(entry));
+    // The members' words, sealed with their keys, opened for this reader in one batch.
+    const shown = await shownTo(
+      this.bench.options.texts,
+      context,
+      entries.flatMap(({ words }) => [words.reason, words.progressNote]),
+    );
+    return entries.map(({ entry }, i) => {
+      const reason = shown[2 * i]!;
+      const note = shown[2 * i + 1]!;
+      return {
+        ...entry,
+        ...(entry.kind === 'unassignable' ? {} : { reason: reason.text, reasonStatus: reason.status }),
+        progressNote: note.text,
+        progressNoteStatus: note.status,
+      };
     });
   }
 
@@ -169,6 +187,8 @@ const withoutMembersWords = (entry: TaskHistoryEntry): TaskHistoryEntry => ({
   ...entry,
   reason: entry.kind === 'unassignable' ? entry.reason : '',
   progressNote: '',
+  reasonStatus: 'readable',
+  progressNoteStatus: 'readable',
 });
 
 const spanOf = (data: { start?: unknown; end?: unknown }): { start: Date; end: Date } | undefined =>
@@ -176,19 +196,35 @@ const spanOf = (data: { start?: unknown; end?: unknown }): { start: Date; end: D
     ? { start: new Date(data.start), end: new Date(data.end) }
     : undefined;
 
-/** One event of the job's stream as an entry of a task's history; undefined when it is not about the task. */
-const historyEntryOf = (event: RecordedEvent, taskId: string): TaskHistoryEntry | undefined => {
+/**
+ * One event of the job's stream as an entry of a task's history, its reason and note not shown
+ * yet (`words`: as the event holds them, a PersonalText, sealed or in clear); undefined when it
+ * is not about the task.
+ */
+const historyEntryOf = (
+  event: RecordedEvent,
+  taskId: string,
+): { entry: TaskHistoryEntry; words: { reason: unknown; progressNote: unknown } } | undefined => {
   const d = event.data as Record<string, unknown>;
   if (d.taskId !== taskId) return undefined;
+  const entry = historyEntryShape(event, d);
+  return entry === undefined
+    ? undefined
+    : { entry, words: { reason: d.reason ?? '', progressNote: d.progressNote ?? '' } };
+};
+
+const historyEntryShape = (event: RecordedEvent, d: Record<string, unknown>): TaskHistoryEntry | undefined => {
   const str = (value: unknown): string => (typeof value === 'string' ? value : '');
   const base = {
     actor: str(d.by),
     at: event.occurredAt,
-    reason: str(d.reason),
-    progressNote: str(d.progressNote),
+    reason: '',
+    progressNote: '',
     fromMemberId: '',
     reasons: [],
-  };
+    reasonStatus: 'readable',
+    progressNoteStatus: 'readable',
+  } as const;
   const span = spanOf(d);
   switch (event.type) {
     case 'TaskAssigned':

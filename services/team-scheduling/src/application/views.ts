@@ -82,7 +82,19 @@ export interface TaskHistoryEntry {
   readonly span?: { readonly start: Date; readonly end: Date };
   /** For `unassignable`: why nobody could take the task (stable codes); else empty. */
   readonly reasons: readonly { readonly code: string; readonly message: string }[];
+  /**
+   * Whether `reason` and `progressNote` are shown: a member's words are sealed with her key
+   * and opened for the reader by identity (herself, a coordinator of her region, the
+   * accountant, operators): `redacted` once she is forgotten, `withheld` for anyone else, the
+   * text empty then; `readable` too for what no member wrote, or what the reader is not shown
+   * at all (the job's business: empty).
+   */
+  readonly reasonStatus: TextStatus;
+  readonly progressNoteStatus: TextStatus;
 }
+
+/** How a member's free text reads for the caller. */
+export type TextStatus = 'readable' | 'redacted' | 'withheld' | 'unreadable';
 
 /** Every task of the job, in plan order (none when the job has no schedule). */
 export const viewsOf = (state: ScheduleState): TaskView[] =>

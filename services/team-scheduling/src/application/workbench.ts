@@ -25,7 +25,9 @@ import {
   type ScheduleEvent,
   type ScheduleState,
 } from '../domain/job-schedule.js';
+import { SCHEDULE_UPCASTER } from '../domain/schema-versions.js';
 import { DEFAULT_SCHEDULER, type Scheduler, type TeamSnapshot } from '../domain/team.js';
+import type { PersonalTexts } from './personal-texts.js';
 import { Roster } from './roster.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -33,6 +35,11 @@ export interface TeamSchedulingServiceOptions {
   readonly store: EventStore;
   /** Where the Roster (a durable read model) keeps its state and checkpoint: team scheduling's schema. */
   readonly projections: ProjectionStore;
+  /**
+   * Where a member's free texts are sealed with her key and opened for readers (identity's
+   * texts: IdentityTextsClient over gRPC, identityServiceTexts in process).
+   */
+  readonly texts: PersonalTexts;
   /** The platform's clock (default systemClock): notBefore, the rules and the events' occurred-at. */
   readonly now?: Clock;
   /** How stale reads may be for other processes' writes (default 100 ms). */
@@ -90,9 +97,15 @@ export class Workbench {
     this.schedules = new CommandHandler({
       store: options.store,
       decider: scheduleDeciderWith(options.scheduler ?? DEFAULT_SCHEDULER),
+      upcast: SCHEDULE_UPCASTER,
       now: this.now,
     });
-    this.crew = new CommandHandler({ store: options.store, decider: crewDecider, now: this.now });
+    this.crew = new CommandHandler({
+      store: options.store,
+      decider: crewDecider,
+      upcast: SCHEDULE_UPCASTER,
+      now: this.now,
+    });
     this.roster = new Roster(
       options.store,
       options.projections,

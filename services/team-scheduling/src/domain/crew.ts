@@ -17,7 +17,7 @@ import {
   type Decider,
 } from '@workshare/eventsourcing';
 import type { WeeklyWindow } from './scheduler/model.js';
-import { boundedText, LIMITS } from './text.js';
+import { boundedText, LIMITS, personalText, type PersonalText } from './text.js';
 
 export const crewStream = (memberId: string): string => `crew-${memberId}`;
 
@@ -53,7 +53,8 @@ export type SkillGranted = {
 };
 export type UnavailabilityDeclared = {
   readonly type: 'UnavailabilityDeclared';
-  readonly data: { memberId: string; from: string; to: string; reason: string; by: string };
+  /** Schema version 2: the reason is sealed for her (PersonalText). */
+  readonly data: { memberId: string; from: string; to: string; reason: PersonalText; by: string };
 };
 
 export type CrewEvent =
@@ -118,7 +119,8 @@ export interface DeclareUnavailable {
   readonly type: 'DeclareUnavailable';
   readonly from: Date;
   readonly to: Date;
-  readonly reason: string;
+  /** Sealed for her by the application. */
+  readonly reason: PersonalText;
   readonly by: Actor;
   readonly at: Date;
 }
@@ -130,7 +132,7 @@ export type CrewCommand = JoinTeam | ChangeAvailability | LeaveTeam | SetWishedH
 export interface Unavailability {
   readonly from: number;
   readonly to: number;
-  readonly reason: string;
+  readonly reason: PersonalText;
   readonly by: string;
 }
 
@@ -171,14 +173,16 @@ export const skillsOf = (member: CrewMember): string[] => [
 
 // ---- decide ---------------------------------------------------------------------------------
 
-const active = (state: CrewState): CrewMember => {
+/** An active member of a team, or `crew.member_not_found` / `crew.member_left`. */
+export const active = (state: CrewState): CrewMember => {
   if (!isCrewMember(state)) throw new NotFoundError('crew.member_not_found', 'no such member in any team');
   if (state.status === 'left')
     throw new DomainError('crew.member_left', `member ${state.memberId} has left the team`, 'rule');
   return state;
 };
 
-const herselfOrCoordinator = (member: CrewMember, by: Actor, what: string): void => {
+/** Who acts about a member's time: herself, a coordinator of her region, the platform (`crew.forbidden`). */
+export const herselfOrCoordinator = (member: CrewMember, by: Actor, what: string): void => {
   if (by.id !== member.memberId && !coordinates(by, member.regionId) && !isSystem(by)) {
     throw new ForbiddenError(
       'crew.forbidden',
@@ -299,7 +303,14 @@ export const decide = (command: CrewCommand, state: CrewState): CrewEvent[] => {
           { field: 'to' },
         );
       }
-      const reason = boundedText(command.reason, 'reason', 'crew.invalid_reason', 1, LIMITS.reasonLength);
+      const reason = personalText(
+        command.reason,
+        member.memberId,
+        'reason',
+        'crew.invalid_reason',
+        1,
+        LIMITS.reasonLength,
+      );
       return [
         {
           type: 'UnavailabilityDeclared',

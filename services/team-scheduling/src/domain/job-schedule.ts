@@ -36,7 +36,7 @@ import {
   type TeamSnapshot,
 } from './team.js';
 import type { CrewMember } from './crew.js';
-import { boundedText, LIMITS } from './text.js';
+import { boundedText, LIMITS, personalText, type PersonalText } from './text.js';
 
 /** This service's process managers (TasksPlanned, job intake's outcomes, departures, unavailability). */
 export const PROCESS_MANAGER: Actor = SYSTEM_ACTORS.processManager('team-scheduling');
@@ -84,9 +84,10 @@ export type TaskUnassignable = {
   readonly type: 'TaskUnassignable';
   readonly data: { taskId: string; reasons: ReasonData[]; by: string };
 };
+/** Schema version 2: the reason and progress note of a member's hand-off are sealed for her (PersonalText). */
 export type TaskReleased = {
   readonly type: 'TaskReleased';
-  readonly data: { taskId: string; memberId: string; reason: string; progressNote: string; by: string };
+  readonly data: { taskId: string; memberId: string; reason: PersonalText; progressNote: PersonalText; by: string };
 };
 export type TaskHandedOff = {
   readonly type: 'TaskHandedOff';
@@ -97,8 +98,9 @@ export type TaskHandedOff = {
     start: string;
     end: string;
     teamRegionId: string;
-    reason: string;
-    progressNote: string;
+    /** Schema version 2: sealed for `fromMemberId` when she wrote them (PersonalText). */
+    reason: PersonalText;
+    progressNote: PersonalText;
     by: string;
   };
 };
@@ -216,8 +218,9 @@ export interface HandOffTask {
   readonly taskId: string;
   /** The holder who cannot go on. */
   readonly fromMemberId: string;
-  readonly reason: string;
-  readonly progressNote: string;
+  /** Hers: sealed for her by the application (a text in clear is the platform's own words). */
+  readonly reason: PersonalText;
+  readonly progressNote: PersonalText;
   /** The teams, for the successor (never a member who gave the task up). */
   readonly team: TeamSnapshot;
   /** Set when the hand-off follows her declared unavailability or departure (its event id): the declarer acts for her. */
@@ -454,9 +457,17 @@ const handOff = (command: HandOffTask, job: JobSchedule, scheduler: Scheduler): 
   // Only the holder hands off her own task; a declared unavailability acts for her.
   if (command.declarationId === undefined && command.by.id !== command.fromMemberId)
     throw new DomainError('task.not_held', 'only the member holding a task hands it off', 'rule');
-  const reason = boundedText(command.reason, 'reason', 'task.invalid_reason', 1, LIMITS.reasonLength);
-  const progressNote = boundedText(
+  const reason = personalText(
+    command.reason,
+    command.fromMemberId,
+    'reason',
+    'task.invalid_reason',
+    1,
+    LIMITS.reasonLength,
+  );
+  const progressNote = personalText(
     command.progressNote,
+    command.fromMemberId,
     'progress_note',
     'task.invalid_progress_note',
     0,

@@ -36,6 +36,8 @@ import { PROCESS_MANAGER } from '../../src/domain/job-schedule.js';
 import { checkSchedule } from '../../src/domain/scheduler/fairness.js';
 import type { WeeklyWindow } from '../../src/domain/scheduler/model.js';
 import { openTeamSchedulingService, type TeamSchedulingRuntime } from '../../src/open-team-scheduling.js';
+import type { PersonalTexts } from '../../src/application/personal-texts.js';
+import { startTestCooperative, type TestCooperative } from '@workshare/identity';
 import { dropSchemas, uniqueSchema } from '../postgres.js';
 import { DAY_MS, eventually, everyDay, planTasks, registerMember, type TaskSpec } from '../support.js';
 
@@ -56,9 +58,14 @@ const openReplica = async (
   url: string,
   schema: string,
   locks?: (store: EventStore) => KeyedLocks,
+  texts?: PersonalTexts,
 ): Promise<Replica> => {
   const store = await openEventStore(url, { schema, maxConnections: 4 });
-  const runtime = await openTeamSchedulingService({ store, ...(locks ? { locks: locks(store) } : {}) });
+  const runtime = await openTeamSchedulingService({
+    store,
+    ...(locks ? { locks: locks(store) } : {}),
+    ...(texts ? { texts } : {}),
+  });
   return { name, store, runtime, service: runtime.service, subscriptions: [] };
 };
 
@@ -111,7 +118,7 @@ describeNeeding('team scheduling, two replicas', needs, (found) => {
 
   describe('one member’s only free hour asked for by two jobs at once, one on each replica', () => {
     const ROUNDS = 8;
-    /** Round after round: a member of a region of her own, free 09:00–10:00 every day; two one-hour tasks due within two days. */
+    /** Round after round: a member of a region of her own, free 09:00–10:00 every day; two one-hour tasks due within three days. */
     const race = async (a: Replica, b: Replica, setup: EventStore, round: number) => {
       const regionId = `race${round}${randomUUID().slice(0, 8)}`;
       const memberId = await registerMember(setup, {
@@ -129,7 +136,9 @@ describeNeeding('team scheduling, two replicas', needs, (found) => {
         skills: ['data entry'],
         availability: everyDay('09:00', '10:00'),
       });
-      const deadline = new Date(Date.now() + 2 * DAY_MS);
+      // Three days: two whole free hours lie before it whatever the time of day the test runs
+      // (two days from 09:30 in Tokyo leave one whole hour and a half one).
+      const deadline = new Date(Date.now() + 3 * DAY_MS);
       const plans = await Promise.all(
         [0, 1].map(() => planTasks(setup, { regionId, tasks: [{ estimatedMinutes: 60, deadline }] })),
       );
@@ -204,13 +213,16 @@ describeNeeding('team scheduling, two replicas', needs, (found) => {
     const stream = uniqueName('TS_REPLICAS');
     const prefix = uniqueName('tsreplicas');
     let setup: EventStore;
+    /** A real identity on the same store: the members' reasons are sealed with their keys. */
+    let coop: TestCooperative;
     const replicas: Replica[] = [];
 
     beforeAll(async () => {
       schemas.push(schema);
       setup = await openEventStore(url, { schema, maxConnections: 4 });
+      coop = await startTestCooperative({ store: setup });
       for (const name of ['a', 'b']) {
-        const replica = await openReplica(name, url, schema);
+        const replica = await openReplica(name, url, schema, undefined, coop.texts);
         // One relay publishes the store's log (replica a's); both consume, sharing the durable consumers.
         replica.bus = openEventBus({
           store: replica.store,
@@ -227,6 +239,7 @@ describeNeeding('team scheduling, two replicas', needs, (found) => {
 
     afterAll(async () => {
       for (const replica of replicas) await closeReplica(replica);
+      await coop?.close();
       await setup?.close();
       await deleteStreams(found.NATS_URL, [stream, `KV_${stream}_ledger`]);
     });
@@ -250,20 +263,21 @@ describeNeeding('team scheduling, two replicas', needs, (found) => {
         },
         { townId: 'setagaya/sangenjaya', skills: ['data entry'], availability: everyDay('19:00', '21:00') },
         {
-          townId: 'setagaya/kitazawa',
+          townId: 'setagaya/shimokitazawa',
           skills: ['proofreading', 'data entry'],
           availability: everyDay('14:00', '16:00'),
         },
       ];
       for (const spec of specs) {
-        const memberId = await registerMember(setup, spec);
+        const memberId = await registerMember(coop, spec);
         team.push({ memberId, regionId: spec.townId.split('/')[0]!, townId: spec.townId, skills: spec.skills });
       }
       await eventually(
         'both teams, through either replica',
         async () => {
+          // The test cooperative's own members (identity's) are in the teams too.
           const { members } = await foldFromStore(setup);
-          return members.length === team.length ? true : undefined;
+          return team.every((m) => members.some((c) => c.memberId === m.memberId)) ? true : undefined;
         },
         30_000,
       );

@@ -45,24 +45,24 @@ beforeAll(async () => {
   store = await openEventStore('embedded:memory');
   coop = await startTestCooperative({ store });
   cast = await castOf(coop);
-  people.hana = await registerMember(store, {
+  people.hana = await registerMember(coop, {
     townId: 'fujisato/kasuge',
     skills: ['data entry'],
     availability: WINDOWS.hana,
   });
-  people.yui = await registerMember(store, {
+  people.yui = await registerMember(coop, {
     townId: 'fujisato/tara',
     skills: ['data entry'],
     availability: WINDOWS.yui,
   });
   // A new member: no skill yet, free all day (a trainee).
-  people.sora = await registerMember(store, { townId: 'fujisato/fujikoto', skills: [], availability: WINDOWS.sora });
-  people.rin = await registerMember(store, {
+  people.sora = await registerMember(coop, { townId: 'fujisato/fujikoto', skills: [], availability: WINDOWS.sora });
+  people.rin = await registerMember(coop, {
     townId: 'setagaya/sangenjaya',
     skills: ['translation', 'data entry'],
     availability: WINDOWS.rin,
   });
-  runtime = await openTeamSchedulingService({ store });
+  runtime = await openTeamSchedulingService({ store, texts: coop.texts });
   bus = new EmbeddedEventBus({ store, pollIntervalMs: 20 });
   subscriptions = startTeamSchedulingConsumers({ service: runtime.service, bus });
   await Promise.all(subscriptions.map((s) => s.ready));
@@ -156,7 +156,7 @@ describe('teams from identity’s members', () => {
   });
 
   it('follows availability updates', async () => {
-    const memberId = await registerMember(store, {
+    const memberId = await registerMember(coop, {
       townId: 'fujisato/tara',
       skills: ['proofreading'],
       availability: everyDay('06:00', '07:00'),
@@ -231,7 +231,7 @@ describe('scheduling planned tasks', () => {
     const job = await plannedJob({ regionId: 'chofu', tasks: [{ estimatedMinutes: 60, skills: ['data entry'] }] });
     expect(job.tasks[0]).toMatchObject({ status: 'unassignable' });
     // The first member of Chofu joins, free only at 05:00-05:30: still too short for the hour of work.
-    const early = await registerMember(store, {
+    const early = await registerMember(coop, {
       townId: 'chofu/sengawa',
       skills: ['data entry'],
       availability: everyDay('05:00', '05:30'),
@@ -290,7 +290,7 @@ describe('scheduling planned tasks', () => {
     // A second job waits for a member with a skill nobody in Chofu has; she joins, and it is hers.
     const second = await plannedJob({ regionId: 'chofu', tasks: [{ estimatedMinutes: 30, skills: ['translation'] }] });
     expect(second.tasks[0]).toMatchObject({ status: 'unassignable' });
-    const translator = await registerMember(store, {
+    const translator = await registerMember(coop, {
       townId: 'chofu/sengawa',
       skills: ['translation'],
       availability: everyDay('09:00', '17:00'),
@@ -324,6 +324,7 @@ describe('scheduling planned tasks', () => {
     const job = await plannedJob({ tasks: [{ skills: ['calligraphy'] }] });
     const broken = new TeamSchedulingService({
       store,
+      texts: coop.texts,
       projections: await (store as SqlEventStore).projectionStore('team-scheduling'),
       scheduler: {
         // Gives the task to the first member whatever her skills: checkSchedule must catch it.
@@ -423,6 +424,69 @@ describe('hand-off', () => {
     expect(await store.streamVersion(scheduleStream(job.jobId))).toBe(version);
   });
 
+  it('keeps her reason and progress note sealed with her key; once she is forgotten they read as redacted', async () => {
+    const REASON = `子どもの発熱 ${randomUUID()}`;
+    const NOTE = `12 件目まで入力 ${randomUUID()}`;
+    const holder = await registerMember(coop, {
+      townId: 'fujisato/kasuge',
+      skills: ['indexing'],
+      availability: everyDay('06:00', '22:00'),
+    });
+    await registerMember(coop, {
+      townId: 'fujisato/tara',
+      skills: ['indexing'],
+      availability: everyDay('06:00', '22:00'),
+    });
+    await eventually('joined', async () =>
+      (await store.readStream(crewStream(holder))).length === 1 ? true : undefined,
+    );
+    const job = await plannedJob({ tasks: [{ skills: ['indexing'] }] });
+    const task = job.tasks[0]!;
+    const mine = task.memberId!;
+    await service().handOffTask(fresh(asMember(mine)), { taskId: task.taskId, reason: REASON, progressNote: NOTE });
+
+    // The store (what the relay publishes on the bus) holds them sealed for her, never in clear.
+    const events = await store.readStream(scheduleStream(job.jobId));
+    const released = events.find((e) => e.type === 'TaskReleased')!;
+    const handedOff = events.find((e) => e.type === 'TaskHandedOff')!;
+    for (const event of [released, handedOff]) {
+      expect(event.schemaVersion).toBe(2);
+      expect(JSON.stringify(event.data)).not.toContain(REASON);
+      expect(JSON.stringify(event.data)).not.toContain(NOTE);
+      expect(event.data.reason).toEqual({ sealedFor: mine, sealed: expect.stringMatching(/^v1\./) });
+      expect(event.data.progressNote).toEqual({ sealedFor: mine, sealed: expect.stringMatching(/^v1\./) });
+    }
+    // Those who may read it read it; the history says so.
+    const read = await service().getTaskHistory(as('coordinator'), task.taskId);
+    expect(read.find((e) => e.kind === 'released')).toMatchObject({
+      reason: REASON,
+      progressNote: NOTE,
+      reasonStatus: 'readable',
+      progressNoteStatus: 'readable',
+    });
+    // A teammate who took the task over sees that it was handed off, not her words (identity's rule).
+    const successor = read.find((e) => e.kind === 'handed_off')!.memberId;
+    expect(
+      (await service().getTaskHistory(asMember(successor), task.taskId)).find((e) => e.kind === 'released'),
+    ).toMatchObject({
+      reason: '',
+      progressNote: '',
+      reasonStatus: 'withheld',
+      progressNoteStatus: 'withheld',
+    });
+
+    await coop.service.forgetMember(as('operator'), { memberId: mine, reason: 'asked in writing' });
+    const after = await service().getTaskHistory(as('operator'), task.taskId);
+    for (const entry of after.filter((e) => e.kind === 'released' || e.kind === 'handed_off'))
+      expect(entry).toMatchObject({
+        reason: '',
+        progressNote: '',
+        reasonStatus: 'redacted',
+        progressNoteStatus: 'redacted',
+      });
+    expect(JSON.stringify(after)).not.toContain(REASON);
+  });
+
   it('answers a retried hand-off with its first outcome', async () => {
     const job = await plannedJob({ tasks: [{}] });
     const holder = job.tasks[0]!.memberId!;
@@ -448,12 +512,12 @@ describe('the hand-off rule: a task never goes back automatically to a member wh
   it('a second hand-off does not give it back to the first holder; a coordinator’s override may', async () => {
     // Two bookbinders of their own, so that the other tests' teams stay as they are.
     const binders = [
-      await registerMember(store, {
+      await registerMember(coop, {
         townId: 'fujisato/tara',
         skills: ['bookbinding'],
         availability: everyDay('09:00', '17:00'),
       }),
-      await registerMember(store, {
+      await registerMember(coop, {
         townId: 'fujisato/kasuge',
         skills: ['bookbinding'],
         availability: everyDay('09:00', '17:00'),
@@ -556,12 +620,12 @@ describe('unavailability', () => {
   it('the consumer carries a declaration through after a crash (the declaration stored, its hand-offs not)', async () => {
     // Two archivists of their own, so that her long absence leaves the other tests' teams as they are.
     const archivists = [
-      await registerMember(store, {
+      await registerMember(coop, {
         townId: 'fujisato/tara',
         skills: ['archiving'],
         availability: everyDay('09:00', '17:00'),
       }),
-      await registerMember(store, {
+      await registerMember(coop, {
         townId: 'fujisato/tara',
         skills: ['archiving'],
         availability: everyDay('09:00', '17:00'),
@@ -783,7 +847,7 @@ describe('job intake’s cancellations and identity’s departures', () => {
   });
 
   it('a member forgotten by identity leaves her team and her tasks are handed off', async () => {
-    const memberId = await registerMember(store, {
+    const memberId = await registerMember(coop, {
       townId: 'fujisato/kasuge',
       skills: ['filing'],
       availability: everyDay('09:00', '18:00'),

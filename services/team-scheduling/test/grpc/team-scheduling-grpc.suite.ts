@@ -62,27 +62,27 @@ export const describeTeamSchedulingGrpc = (label: string, setup: () => Promise<G
     beforeAll(async () => {
       env = await setup();
       coop = await startTestCooperative({ store: env.store });
-      people.kaede = await registerMember(env.store, {
+      people.kaede = await registerMember(coop, {
         townId: 'fujisato/fujikoto',
         skills: ['data entry'],
         availability: everyDay('09:00', '12:00'),
       });
-      people.sora = await registerMember(env.store, {
+      people.sora = await registerMember(coop, {
         townId: 'fujisato/kasuge',
         skills: [],
         availability: everyDay('08:00', '23:00'),
       });
-      people.aoi = await registerMember(env.store, {
+      people.aoi = await registerMember(coop, {
         townId: 'fujisato/tara',
         skills: ['filing'],
         availability: everyDay('09:00', '17:00'),
       });
-      people.rin = await registerMember(env.store, {
+      people.rin = await registerMember(coop, {
         townId: 'setagaya/sangenjaya',
         skills: ['translation'],
         availability: everyDay('10:00', '16:00'),
       });
-      runtime = await openTeamSchedulingService({ store: env.store });
+      runtime = await openTeamSchedulingService({ store: env.store, identityAddress: coop.identityAddress });
       bus = new EmbeddedEventBus({ store: env.store, pollIntervalMs: 20 });
       subscriptions = startTeamSchedulingConsumers({ service: runtime.service, bus });
       verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });

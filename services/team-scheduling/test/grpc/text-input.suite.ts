@@ -176,12 +176,12 @@ export const describeTeamSchedulingTextInput = (label: string, setup: () => Prom
     beforeAll(async () => {
       env = await setup();
       coop = await startTestCooperative({ store: env.store });
-      trainee = await registerMember(env.store, {
+      trainee = await registerMember(coop, {
         townId: 'fujisato/kasuge',
         skills: [],
         availability: everyDay('00:00', '24:00'),
       });
-      runtime = await openTeamSchedulingService({ store: env.store });
+      runtime = await openTeamSchedulingService({ store: env.store, identityAddress: coop.identityAddress });
       bus = new EmbeddedEventBus({ store: env.store, pollIntervalMs: 20 });
       subscriptions = startTeamSchedulingConsumers({ service: runtime.service, bus });
       verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });

@@ -15,7 +15,9 @@ import {
 } from '@workshare/eventsourcing';
 import { systemClock, type Clock } from '@workshare/time';
 import {
+  checkReason,
   entryOf,
+  requireSelfOrCoordinator,
   timesheetDecider,
   timesheetStream,
   type TimesheetCommand,
@@ -23,7 +25,9 @@ import {
   type TimesheetEvent,
   type WeekReopened,
 } from '../domain/timesheet.js';
+import { TIMESHEET_UPCASTER } from '../domain/schema-versions.js';
 import { weekNamed, weekStartOf } from '../domain/tokyo-days.js';
+import type { PersonalTexts } from '@workshare/identity/texts';
 import { mayViewRegionTime, mayViewSheet } from './access.js';
 import { entryIdForCommand } from './command-ids.js';
 import { MemberRegions } from './member-regions.js';
@@ -43,6 +47,11 @@ export interface TimeTrackingServiceOptions {
   readonly store: EventStore;
   /** Where the read models (task holdings, member regions, timesheets) keep their state: time tracking's schema. */
   readonly projections: ProjectionStore;
+  /**
+   * Where a member's reasons are sealed with her key before any event holds them (identity's
+   * texts port: IdentityTextsClient over gRPC, identityServiceTexts in process).
+   */
+  readonly texts: PersonalTexts;
   /** The platform's clock (default systemClock): the rules (spans not in the future, weeks over) and the events' occurred-at. */
   readonly now?: Clock;
   /** How stale the read models may be for other processes' writes (default 100 ms). */
@@ -156,6 +165,7 @@ export class TimeTrackingService {
   private readonly regions: MemberRegions;
   private readonly timesheets: Timesheets;
   private readonly now: Clock;
+  private readonly texts: PersonalTexts;
 
   /** Its durable read models, for the ops API. */
   get readModels(): readonly DurableReadModel[] {
@@ -163,7 +173,8 @@ export class TimeTrackingService {
   }
 
   constructor(options: TimeTrackingServiceOptions) {
-    this.sheets = new CommandHandler({ store: options.store, decider: timesheetDecider });
+    this.sheets = new CommandHandler({ store: options.store, decider: timesheetDecider, upcast: TIMESHEET_UPCASTER });
+    this.texts = options.texts;
     const readOptions = options.readStalenessMs !== undefined ? { maxStalenessMs: options.readStalenessMs } : {};
     this.holdings = new TaskHoldings(options.store, options.projections, readOptions);
     this.regions = new MemberRegions(options.store, options.projections, readOptions);
@@ -255,6 +266,7 @@ export class TimeTrackingService {
     const entryId = entryIdOf(input.entryId);
     await Promise.all([this.holdings.ensureFresh(), this.regions.ensureFresh()]);
     const memberRegionId = this.regions.regionOf(memberId);
+    const reason = await this.sealedReason(context, memberId, memberRegionId, input.reason, 'correct her time');
     const at = this.now();
     const result = await this.run(context, memberId, (sheet) => {
       const entry = entryOf(sheet, entryId);
@@ -264,7 +276,7 @@ export class TimeTrackingService {
         entryId,
         start: input.start,
         end: input.end,
-        reason: input.reason,
+        reason,
         holding: entry === undefined ? undefined : this.holdings.holding(memberId, entry.taskId),
         memberRegionId,
         by: context.actor,
@@ -280,15 +292,33 @@ export class TimeTrackingService {
     const entryId = entryIdOf(input.entryId);
     await this.regions.ensureFresh();
     const memberRegionId = this.regions.regionOf(memberId);
+    const reason = await this.sealedReason(context, memberId, memberRegionId, input.reason, 'delete her time');
     const result = await this.run(context, memberId, () => ({
       type: 'DeleteEntry',
       memberId,
       entryId,
-      reason: input.reason,
+      reason,
       memberRegionId,
       by: context.actor,
     }));
     return { reopenedWeeks: reopenedWeeks(result) };
+  }
+
+  /**
+   * A reason for a change of her time, checked and sealed with her key (identity) before any
+   * event holds it; who may change her time is checked first, so nothing is sealed for
+   * anyone else.
+   */
+  private async sealedReason(
+    context: CommandContext,
+    memberId: string,
+    memberRegionId: string | undefined,
+    reason: string,
+    what: string,
+  ) {
+    requireSelfOrCoordinator(context.actor, memberId, memberRegionId, what);
+    const [sealed] = await this.texts.seal(context, memberId, [checkReason(reason)]);
+    return sealed!;
   }
 
   /** A member marks a task she holds done: that instant is when the cooperative received her work (answered). */

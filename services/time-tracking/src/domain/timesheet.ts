@@ -151,7 +151,8 @@ export interface CorrectEntry {
   readonly entryId: string;
   readonly start: Date;
   readonly end: Date;
-  readonly reason: string;
+  /** Sealed for her by the application (checked with checkReason first). */
+  readonly reason: PersonalText;
   /** The schedule's record, for her, of the entry's task. */
   readonly holding: TaskHolding | undefined;
   /** Her region (identity's MemberRegistered); undefined when not known. */
@@ -164,7 +165,8 @@ export interface DeleteEntry {
   readonly type: 'DeleteEntry';
   readonly memberId: string;
   readonly entryId: string;
-  readonly reason: string;
+  /** Sealed for her by the application (checked with checkReason first). */
+  readonly reason: PersonalText;
   readonly memberRegionId: string | undefined;
   readonly by: Actor;
 }
@@ -212,14 +214,42 @@ export type TimeEntryRecorded = {
     source: EntrySource;
   };
 };
-/** The reason is time tracking's own: it is not part of the published contract. */
+/**
+ * A text identity sealed with the data key of the member `sealedFor` (identity's SealedText,
+ * `@workshare/identity/texts`): a correction's or a deletion's reason since schema version 2,
+ * so that forgetting her makes it unreadable.
+ */
+export type SealedText = { readonly sealedFor: string; readonly sealed: string };
+
+/** A reason as a command and an event carry it: sealed for the member, or in clear (schema version 1). */
+export type PersonalText = string | SealedText;
+
+export const isSealedText = (value: unknown): value is SealedText =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { sealedFor?: unknown }).sealedFor === 'string' &&
+  typeof (value as { sealed?: unknown }).sealed === 'string' &&
+  (value as { sealed: string }).sealed !== '';
+
+/**
+ * The reason is time tracking's own: it is not part of the published contract. Schema version 2:
+ * sealed for the member (PersonalText).
+ */
 export type TimeEntryCorrected = {
   readonly type: 'TimeEntryCorrected';
-  readonly data: { memberId: string; entryId: string; start: string; end: string; minutes: number; reason: string };
+  readonly data: {
+    memberId: string;
+    entryId: string;
+    start: string;
+    end: string;
+    minutes: number;
+    reason: PersonalText;
+  };
 };
+/** Schema version 2: the reason sealed for the member (PersonalText). */
 export type TimeEntryDeleted = {
   readonly type: 'TimeEntryDeleted';
-  readonly data: { memberId: string; entryId: string; reason: string };
+  readonly data: { memberId: string; entryId: string; reason: PersonalText };
 };
 export type TaskMarkedDone = {
   readonly type: 'TaskMarkedDone';
@@ -340,7 +370,13 @@ const requireSelf = (by: Actor, memberId: string, what: string): void => {
 };
 
 /** The member herself, or a coordinator of her region. */
-const requireSelfOrCoordinator = (by: Actor, memberId: string, regionId: string | undefined, what: string): void => {
+/** Who changes a member's time (her entries): herself, or a coordinator of her region (`time.forbidden`). */
+export const requireSelfOrCoordinator = (
+  by: Actor,
+  memberId: string,
+  regionId: string | undefined,
+  what: string,
+): void => {
   if (isSelf(by, memberId)) return;
   if (regionId !== undefined && coordinates(by, regionId)) return;
   throw forbidden(`only the member herself or a coordinator of her region may ${what}`);
@@ -449,8 +485,8 @@ const requireWithinDayLimit = (sheet: Timesheet, span: Span, exceptEntry?: strin
       );
 };
 
-/** A reason of 1 to LIMITS.reasonLength characters after trimming, storable. */
-const reasonOf = (value: string): string => {
+/** A reason of 1 to LIMITS.reasonLength characters after trimming, storable (what the application seals). */
+export const checkReason = (value: string): string => {
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason === '') throw invalid(TIME_CODES.reasonRequired, 'a reason is required', { field: 'reason' });
   if (characterCount(reason, LIMITS.reasonLength) > LIMITS.reasonLength)
@@ -465,6 +501,14 @@ const reasonOf = (value: string): string => {
       reason: fault,
     });
   return reason;
+};
+
+/** A command's reason: in clear, checked (checkReason); sealed, it was checked before sealing and must be sealed for her. */
+const reasonOf = (value: PersonalText, memberId: string): PersonalText => {
+  if (typeof value === 'string') return checkReason(value);
+  if (!isSealedText(value) || value.sealedFor !== memberId)
+    throw invalid(TIME_CODES.invalidReason, 'a reason is sealed for the member it is about', { field: 'reason' });
+  return { sealedFor: value.sealedFor, sealed: value.sealed };
 };
 
 const existingEntry = (sheet: Timesheet, entryId: string): TimeEntry => {
@@ -580,7 +624,7 @@ const recordSpan = (command: RecordSpan, sheet: Timesheet): TimesheetEvent[] => 
 
 const correctEntry = (command: CorrectEntry, sheet: Timesheet): TimesheetEvent[] => {
   requireSelfOrCoordinator(command.by, command.memberId, command.memberRegionId, 'correct her time');
-  const reason = reasonOf(command.reason);
+  const reason = reasonOf(command.reason, command.memberId);
   const entry = existingEntry(sheet, command.entryId);
   const span = spanOf(command.start, command.end);
   notInFuture(span, command.at);
@@ -608,7 +652,7 @@ const correctEntry = (command: CorrectEntry, sheet: Timesheet): TimesheetEvent[]
 
 const deleteEntry = (command: DeleteEntry, sheet: Timesheet): TimesheetEvent[] => {
   requireSelfOrCoordinator(command.by, command.memberId, command.memberRegionId, 'delete her time');
-  const reason = reasonOf(command.reason);
+  const reason = reasonOf(command.reason, command.memberId);
   const entry = existingEntry(sheet, command.entryId);
   return [
     { type: 'TimeEntryDeleted', data: { memberId: command.memberId, entryId: entry.entryId, reason } },

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await job.assigned(task, hanako, tokyo('2026-04-06T09:00'));
   await job.assigned(otherTask, hanako, tokyo('2026-04-06T09:00'));
   await job.handedOff(task, hanako, teammate, tokyo('2026-04-06T11:00'));
-  runtime = await openTimeTrackingService({ store, now: clock.now, readStalenessMs: 0 });
+  runtime = await openTimeTrackingService({ store, now: clock.now, readStalenessMs: 0, texts: coop.texts });
 });
 afterAll(async () => {
   await runtime?.close();

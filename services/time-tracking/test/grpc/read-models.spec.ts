@@ -31,7 +31,7 @@ describe('the read models API of time tracking', () => {
     [task] = job.taskIds as [string];
     await job.received(tokyo('2026-04-06T08:00'));
     await job.assigned(task, coop.member.id, tokyo('2026-04-06T09:00'));
-    runtime = await openTimeTrackingService({ store, now: clock.now, readStalenessMs: 0 });
+    runtime = await openTimeTrackingService({ store, now: clock.now, readStalenessMs: 0, texts: coop.texts });
     verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
     server = await startTimeTrackingGrpc({
       service: runtime.service,

@@ -58,7 +58,12 @@ export const describeTimeTrackingGrpc = (label: string, setup: () => Promise<Grp
       await job.assigned(task, hanako, tokyo('2026-04-06T09:00'));
       await job.assigned(otherTask, hanako, tokyo('2026-04-06T09:00'));
       await job.handedOff(task, hanako, coop.coordinator.id, tokyo('2026-04-06T11:00'));
-      runtime = await openTimeTrackingService({ store: env.store, now: clock.now, readStalenessMs: 0 });
+      runtime = await openTimeTrackingService({
+        store: env.store,
+        now: clock.now,
+        readStalenessMs: 0,
+        identityAddress: coop.identityAddress,
+      });
       verifier = new IdentityTokenVerifierClient({ identityAddress: coop.identityAddress });
       server = await startTimeTrackingGrpc({
         service: runtime.service,

@@ -11,7 +11,7 @@ import {
   type ServiceRegistration,
 } from '@workshare/grpc';
 import { fileDescriptorProtos, identityV1 } from '@workshare/proto';
-import type { IdentityService, LoginResult } from '../../application/identity-service.js';
+import type { IdentityService, LoginResult, OpenedText } from '../../application/identity-service.js';
 import { IDENTITY_REQUEST_LIMITS } from '../../request-limits.js';
 import {
   availabilityOf,
@@ -173,6 +173,20 @@ export const identityGrpcService = (
         return {};
       },
 
+      sealTexts: async (request, ctx) => {
+        const ownerId = requiredText(request.ownerId, 'owner_id');
+        const sealed = await service.sealTexts(commandContextOf(ctx), { ownerId, texts: request.texts });
+        return { sealed };
+      },
+
+      openTexts: async (request, ctx) => {
+        const opened = await service.openTexts(
+          commandContextOf(ctx),
+          request.texts.map((t) => ({ ownerId: t.ownerId, sealed: t.sealed })),
+        );
+        return { texts: opened.map(openedTextMessage) };
+      },
+
       verifyToken: async (request) => {
         const token = requiredText(request.token, 'token');
         const { caller, expiresAt, sessionId, tokenId } = await service.inspectToken(token);
@@ -182,6 +196,18 @@ export const identityGrpcService = (
     { publicMethods: PUBLIC_METHODS, limits: IDENTITY_REQUEST_LIMITS },
   );
 };
+
+const OPENED_TEXT_STATUS = {
+  readable: identityV1.OpenedTextStatus.OPENED_TEXT_STATUS_READABLE,
+  redacted: identityV1.OpenedTextStatus.OPENED_TEXT_STATUS_REDACTED,
+  withheld: identityV1.OpenedTextStatus.OPENED_TEXT_STATUS_WITHHELD,
+  unreadable: identityV1.OpenedTextStatus.OPENED_TEXT_STATUS_UNREADABLE,
+} as const;
+
+const openedTextMessage = (opened: OpenedText) => ({
+  status: OPENED_TEXT_STATUS[opened.status],
+  text: opened.status === 'readable' ? opened.text : '',
+});
 
 /** A sign-in's answer on the wire (Login and Refresh alike). */
 const signedInMessage = (signedIn: LoginResult) => ({

@@ -1,7 +1,7 @@
 import { ValidationError } from '@workshare/eventsourcing';
 import { missingField } from '@workshare/grpc';
 import { teamSchedulingV1 } from '@workshare/proto';
-import type { JobScheduleView, TaskHistoryEntry, TaskView } from '../../application/views.js';
+import type { JobScheduleView, TaskHistoryEntry, TaskView, TextStatus } from '../../application/views.js';
 import type { TaskStatus } from '../../domain/job-schedule.js';
 
 export { missingField, requiredText, requestIdOf } from '@workshare/grpc';
@@ -71,4 +71,13 @@ export const historyEntryMessage = (entry: TaskHistoryEntry): teamSchedulingV1.T
   at: entry.at,
   ...(entry.span !== undefined ? { span: { start: entry.span.start, end: entry.span.end } } : {}),
   reasons: entry.reasons.map((r) => ({ code: r.code, message: r.message })),
+  reasonStatus: TEXT_STATUS[entry.reasonStatus],
+  progressNoteStatus: TEXT_STATUS[entry.progressNoteStatus],
 });
+
+const TEXT_STATUS: Readonly<Record<TextStatus, teamSchedulingV1.TextStatus>> = {
+  readable: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
+  redacted: teamSchedulingV1.TextStatus.TEXT_STATUS_REDACTED,
+  withheld: teamSchedulingV1.TextStatus.TEXT_STATUS_WITHHELD,
+  unreadable: teamSchedulingV1.TextStatus.TEXT_STATUS_UNREADABLE,
+};
