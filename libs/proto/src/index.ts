@@ -8,6 +8,7 @@
  */
 import './checked-decoding.js';
 
+export * as auditV1 from './gen/workshare/audit/v1/audit.js';
 export * as identityV1 from './gen/workshare/identity/v1/identity.js';
 export * as jobIntakeV1 from './gen/workshare/jobintake/v1/job_intake.js';
 export * as settlementV1 from './gen/workshare/settlement/v1/settlement.js';
