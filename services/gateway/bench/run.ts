@@ -101,6 +101,7 @@ const main = async (): Promise<void> => {
     teamSchedulingAddress: '127.0.0.1:1',
     timeTrackingAddress: '127.0.0.1:1',
     settlementAddress: '127.0.0.1:1',
+    auditAddress: '127.0.0.1:1',
     rateLimit: { max: 1_000_000_000, timeWindowMs: 60_000 },
     logger: createLogger('gateway-bench', { level: 'error' }),
   });

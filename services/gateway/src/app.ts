@@ -31,6 +31,7 @@ import {
 } from './adapters/http/problem.js';
 import { BEARER_TOKEN } from './adapters/http/requests.js';
 import { registerRoutes } from './adapters/http/routes.js';
+import { registerPageRoutes } from './adapters/http/page-routes.js';
 import { SHARED_SCHEMAS } from './adapters/http/schemas.js';
 
 declare module 'fastify' {
@@ -59,6 +60,7 @@ export interface GatewayOptions {
   readonly teamSchedulingAddress: string;
   readonly timeTrackingAddress: string;
   readonly settlementAddress: string;
+  readonly auditAddress: string;
   /** Requests per identity (or client address, before login) per window (default 300 a minute). */
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number };
   /** The largest body accepted (default 64 KiB); larger is 413 `request.too_large`. */
@@ -277,7 +279,7 @@ const assemble = async (
         title: 'Workshare API',
         version: '1.0.0',
         description:
-          'The public HTTP API of the Workshare cooperative platform. JSON in camelCase; money is integer yen (JSON numbers named `...Yen`, never fractional, tax excluded unless named tax; never negative but a closed month’s `keptYen`); times are accepted as RFC 3339 with any offset and answered as ISO-8601 in Asia/Tokyo with +09:00 (the same instant); enums are lowercase snake words. The files of a closed month (invoices, statements, the Zengin file, journals, the payroll CSV) are downloads in their own media types, as attachments with their file names, never cached. Every error is `application/problem+json` (see the Problem schema for the codes). Every answer carries `X-Request-Id` (yours, if sane, or a new one). Commands accept an `Idempotency-Key` header.',
+          'The public HTTP API of the Workshare cooperative platform. JSON in camelCase; money is integer yen (JSON numbers named `...Yen`, never fractional, tax excluded unless named tax; never negative but a closed month’s `keptYen`); times are accepted as RFC 3339 with any offset and answered as ISO-8601 in Asia/Tokyo with +09:00 (the same instant); enums are lowercase snake words. The files of a closed month (invoices, statements, the Zengin file, journals, the payroll CSV) and the audit exports (CSV) are downloads in their own media types, as attachments with their file names, never cached. Every error is `application/problem+json` (see the Problem schema for the codes). Every answer carries `X-Request-Id` (yours, if sane, or a new one). Commands accept an `Idempotency-Key` header.',
       },
       servers: [{ url: options.publicUrl ?? DEFAULT_PUBLIC_URL, description: 'The gateway' }],
       components: {
@@ -309,6 +311,11 @@ const assemble = async (
           description:
             'The close of a region’s Tokyo month: its configuration, payees’ registration numbers, the close, and its documents and files (invoices, statements, the Zengin transfer file, journals, the payroll CSV)',
         },
+        {
+          name: 'audit',
+          description:
+            'The accountant’s questions of the whole history, answered by the audit service (read-only, every query recorded): histories, who held a task when, a job’s timeline, hand-offs, a month’s reconciliation, a stream as of an instant, search (date, amount, counterparty), corrections, the log’s verification against its seals, the audit-query log; each as JSON or, with `format=csv`, as a CSV file in UTF-8 or Shift_JIS. The accountant’s web page is `GET /audit`.',
+        },
         { name: 'health', description: 'Probes' },
       ],
     },
@@ -320,6 +327,8 @@ const assemble = async (
   // Served from the package's own files: the page loads nothing from the internet.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null, deepLinking: true } });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  // The accountant's page, from the package's own files too.
+  registerPageRoutes(app);
 
   await app.register(fastifyRateLimit, {
     max: rateLimit.max,

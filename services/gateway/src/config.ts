@@ -1,3 +1,4 @@
+import { AUDIT_GRPC_PORT } from '@workshare/audit/contract';
 import { envReader, type Env, type LogLevel } from '@workshare/service-host';
 
 /** The gateway's own process (a pod): what it reads from the environment. */
@@ -20,6 +21,8 @@ export interface GatewayConfig {
   readonly timeTrackingAddress: string;
   /** SETTLEMENT_ADDRESS (default 127.0.0.1:50063). */
   readonly settlementAddress: string;
+  /** AUDIT_ADDRESS (default 127.0.0.1:50064). */
+  readonly auditAddress: string;
   /** GATEWAY_RATE_LIMIT_PER_MINUTE (default 300): requests per identity (or client address) per minute. */
   readonly rateLimitPerMinute: number;
   /** GATEWAY_BODY_LIMIT_BYTES (default 65,536). */
@@ -51,6 +54,7 @@ export const readGatewayConfig = (env: Env): GatewayConfig => {
     teamSchedulingAddress: read.address('TEAM_SCHEDULING_ADDRESS', '127.0.0.1:50054'),
     timeTrackingAddress: read.address('TIME_TRACKING_ADDRESS', '127.0.0.1:50062'),
     settlementAddress: read.address('SETTLEMENT_ADDRESS', '127.0.0.1:50063'),
+    auditAddress: read.address('AUDIT_ADDRESS', `127.0.0.1:${AUDIT_GRPC_PORT}`),
     rateLimitPerMinute: read.whole('GATEWAY_RATE_LIMIT_PER_MINUTE', 300, 1, 10_000_000, 'a number of requests'),
     bodyLimitBytes: read.whole('GATEWAY_BODY_LIMIT_BYTES', 64 * 1024, 1, 100 * 1024 * 1024, 'a size in bytes'),
     shutdownGraceMs: read.whole('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, 'a duration in ms'),

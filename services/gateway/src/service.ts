@@ -48,6 +48,7 @@ export const gatewayDefinition: ServiceDefinition<GatewayService, GatewayConfig>
       teamSchedulingAddress: config.teamSchedulingAddress,
       timeTrackingAddress: config.timeTrackingAddress,
       settlementAddress: config.settlementAddress,
+      auditAddress: config.auditAddress,
       rateLimit: { max: config.rateLimitPerMinute, timeWindowMs: 60_000 },
       bodyLimitBytes: config.bodyLimitBytes,
       ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),

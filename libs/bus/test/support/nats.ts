@@ -46,6 +46,13 @@ export const natsServerBinary = (): string | undefined =>
     (p): p is string => typeof p === 'string' && existsSync(p),
   );
 
+/**
+ * A headless Chromium for the browser tests (playwright-core drives it): CHROMIUM_BIN, else
+ * Debian's `chromium` (/usr/bin/chromium, which .ci/run installs). A need of `describeNeeding`.
+ */
+export const chromiumBinary = (): string | undefined =>
+  [process.env.CHROMIUM_BIN, '/usr/bin/chromium'].find((p): p is string => typeof p === 'string' && existsSync(p));
+
 /** A loopback port free at the moment of asking, for a broker of the test's own. */
 export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {

@@ -560,6 +560,7 @@ describe('errors of the services and the network', () => {
         teamSchedulingAddress: '127.0.0.1:1',
         timeTrackingAddress: '127.0.0.1:1',
         settlementAddress: '127.0.0.1:1',
+        auditAddress: '127.0.0.1:1',
         upstreamDeadlineMs: 300,
       });
     });
@@ -587,6 +588,7 @@ describe('errors of the services and the network', () => {
           teamScheduling: 'unavailable',
           timeTracking: 'unavailable',
           settlement: 'unavailable',
+          audit: 'unavailable',
         },
       });
     });

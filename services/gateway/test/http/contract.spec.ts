@@ -446,6 +446,7 @@ describe('text that can be stored', () => {
       teamSchedulingAddress: '127.0.0.1:1',
       timeTrackingAddress: '127.0.0.1:1',
       settlementAddress: '127.0.0.1:1',
+      auditAddress: '127.0.0.1:1',
     });
     await probe.register(async (api) => registerRoutes(api, upstreams, { loginLimiter: new LoginAttemptLimiter() }));
     await probe.ready();

@@ -26,6 +26,7 @@ beforeAll(async () => {
     teamSchedulingAddress: '127.0.0.1:1',
     timeTrackingAddress: '127.0.0.1:1',
     settlementAddress: '127.0.0.1:1',
+    auditAddress: '127.0.0.1:1',
     logger: createLogger('gateway-test', { level: 'silent' }),
   });
   folder = await mkdtemp(path.join(tmpdir(), 'gateway-openapi-'));

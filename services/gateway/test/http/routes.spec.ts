@@ -532,6 +532,7 @@ describe('health, OpenAPI and docs', () => {
         teamScheduling: 'serving',
         timeTracking: 'serving',
         settlement: 'serving',
+        audit: 'serving',
       },
     });
   });
@@ -557,12 +558,13 @@ describe('health, OpenAPI and docs', () => {
       teamSchedulingAddress: '127.0.0.1:1',
       timeTrackingAddress: '127.0.0.1:1',
       settlementAddress: '127.0.0.1:1',
+      auditAddress: '127.0.0.1:1',
     });
     await probe.register(async (api) => registerRoutes(api, upstreams, { loginLimiter: new LoginAttemptLimiter() }));
     await probe.ready();
     upstreams.close();
     await probe.close();
-    expect(declared.length).toBe(65);
+    expect(declared.length).toBe(75);
 
     const response = await h.call('GET', '/openapi.json');
     expect(response.statusCode).toBe(200);
@@ -588,6 +590,9 @@ describe('health, OpenAPI and docs', () => {
         'Week',
         'SettlementSummary',
         'RegionSettlementConfig',
+        'AuditJobTimeline',
+        'AuditReconciliation',
+        'AuditVerification',
       ]),
     );
     for (const route of declared) {

@@ -946,6 +946,9 @@ const entry = (
   at: new Date(),
   span: undefined,
   reasons: [],
+  // The double keeps its texts plain: every caller it answers reads them.
+  reasonStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
+  progressNoteStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
   ...fields,
 });
 

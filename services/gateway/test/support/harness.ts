@@ -1,3 +1,4 @@
+import { openAuditService, startAuditGrpc, type AuditRuntime } from '@workshare/audit';
 import { EmbeddedEventBus, type BusSubscription } from '@workshare/bus';
 import type { EventStore, GlobalPosition } from '@workshare/eventsourcing';
 import { openEventStore } from '@workshare/eventstore';
@@ -13,16 +14,17 @@ import { startDoubles, type Doubles } from './doubles.js';
 
 /**
  * A gateway in front of a real identity (real logins and tokens, verified over gRPC), the three
- * recording doubles, and the real time tracking and settlement services in process (over gRPC, on
- * the cooperative's store: identity's members are the ones they read, and the tests append the
- * other producers' published events there). One per test file: PGlite takes seconds to boot.
+ * recording doubles, and the real time tracking, settlement and audit services in process (over
+ * gRPC, on the cooperative's store: identity's members are the ones they read, and the tests
+ * append the other producers' published events there; the audit reads the whole log). One per
+ * test file: PGlite takes seconds to boot.
  */
 export interface Harness {
   readonly coop: TestCooperative;
   readonly doubles: Doubles;
   /** The store identity, time tracking and settlement share. */
   readonly store: EventStore;
-  /** The real time tracking and settlement services behind the gateway. */
+  /** The real time tracking, settlement and audit services behind the gateway. */
   readonly services: RealServices;
   /**
    * Time tracking's and settlement's clock (the platform's): `at`, or the real time when
@@ -62,10 +64,12 @@ export interface RealServices {
   readonly settlement: SettlementRuntime;
   readonly timeTrackingServer: GrpcServer;
   readonly settlementServer: GrpcServer;
+  readonly audit: AuditRuntime;
+  readonly auditServer: GrpcServer;
   close(): Promise<void>;
 }
 
-/** Time tracking and settlement on `store`, each behind its own gRPC server on loopback, on the clock given. */
+/** Time tracking, settlement and audit on `store`, each behind its own gRPC server on loopback, on the clock given. */
 const startRealServices = async (
   store: EventStore,
   identityAddress: string,
@@ -78,7 +82,8 @@ const startRealServices = async (
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const timeTracking = await openTimeTrackingService({ store, now, readStalenessMs: 0 });
+    // Members' reasons are sealed by the cooperative's identity.
+    const timeTracking = await openTimeTrackingService({ store, identityAddress, now, readStalenessMs: 0 });
     closers.push(() => timeTracking.close());
     const timeTrackingServer = await startTimeTrackingGrpc({
       service: timeTracking.service,
@@ -98,7 +103,12 @@ const startRealServices = async (
       logger,
     });
     closers.push(() => settlementServer.shutdown(1_000));
-    return { timeTracking, settlement, timeTrackingServer, settlementServer, close };
+    // No background verification: each test asks for what it reads.
+    const audit = await openAuditService({ store, identityAddress, now, readStalenessMs: 0, verifyIntervalMs: 0 });
+    closers.push(() => audit.close());
+    const auditServer = await startAuditGrpc({ service: audit.service, port: 0, host: '127.0.0.1', verifier, logger });
+    closers.push(() => auditServer.shutdown(1_000));
+    return { timeTracking, settlement, timeTrackingServer, settlementServer, audit, auditServer, close };
   } catch (error) {
     await close();
     throw error;
@@ -148,6 +158,7 @@ export const startHarness = async (
     teamSchedulingAddress: doubles.teamSchedulingServer.address,
     timeTrackingAddress: services.timeTrackingServer.address,
     settlementAddress: services.settlementServer.address,
+    auditAddress: services.auditServer.address,
     logger: createLogger('gateway-test', { level: 'silent' }),
     ...(revocations !== undefined ? { verifier: revocations.verifier } : {}),
     ...overrides,

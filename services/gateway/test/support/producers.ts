@@ -18,6 +18,13 @@ import type { EventStore, JsonObject } from '@workshare/eventsourcing';
 /** An instant given in Tokyo time: `2026-11-10T13:00`. */
 export const tokyo = (local: string): Date => new Date(`${local.length === 16 ? `${local}:00` : local}+09:00`);
 
+/** The service that publishes `type` (its catalogue says). */
+const producerOf = (catalogue: Catalogue, type: string): string => {
+  const published = catalogue.find((event) => event.type === type);
+  if (published === undefined) throw new Error(`${type} is not in its producer's catalogue`);
+  return published.producer;
+};
+
 const append = async (
   store: EventStore,
   catalogue: Catalogue,
@@ -28,7 +35,8 @@ const append = async (
   schemaVersion = 1,
 ): Promise<void> => {
   const { events } = await store.append(stream, [
-    { type, data, occurredAt: at, schemaVersion, metadata: { actor: 'test-producer' } },
+    // The producer itself acted, as its process managers do (`system:<service>`).
+    { type, data, occurredAt: at, schemaVersion, metadata: { actor: `system:${producerOf(catalogue, type)}` } },
   ]);
   const parsed = parsePublished(catalogue, events[0]!);
   if (!parsed.ok) throw new Error(`${type} does not follow its producer's contract: ${parsed.error.message}`);

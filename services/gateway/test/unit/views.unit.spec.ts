@@ -211,6 +211,8 @@ describe('schedules in the API’s words', () => {
             at: new Date(),
             span: undefined,
             reasons: [],
+            reasonStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
+            progressNoteStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
           },
         ],
       }),
@@ -230,6 +232,8 @@ describe('schedules in the API’s words', () => {
           at: new Date('2026-06-01T05:00:00Z'),
           span: undefined,
           reasons: [],
+          reasonStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
+          progressNoteStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
         },
         {
           kind: 'unassignable',
@@ -243,6 +247,8 @@ describe('schedules in the API’s words', () => {
           reasons: [
             { code: 'schedule.no_skill_in_town', message: 'nobody in fujisato/fujikoto has the skill translation' },
           ],
+          reasonStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
+          progressNoteStatus: teamSchedulingV1.TextStatus.TEXT_STATUS_READABLE,
         },
       ],
     });

@@ -9,10 +9,11 @@ import {
   timeTrackingV1,
 } from '@workshare/proto';
 import { MAX_ANSWER_BYTES } from '@workshare/settlement/contract';
+import { connectAudit, type AuditUpstream } from './audit.js';
 
 /**
  * The services behind the gateway (identity, job intake, task decomposition, team scheduling,
- * time tracking, settlement), reached over gRPC only (never their stores).
+ * time tracking, settlement, audit), reached over gRPC only (never their stores).
  */
 export interface Upstreams {
   readonly identity: ServiceClient<typeof identityV1.IdentityServiceService>;
@@ -21,13 +22,14 @@ export interface Upstreams {
   readonly teamScheduling: ServiceClient<typeof teamSchedulingV1.TeamSchedulingServiceService>;
   readonly timeTracking: ServiceClient<typeof timeTrackingV1.TimeTrackingServiceService>;
   readonly settlement: ServiceClient<typeof settlementV1.SettlementServiceService>;
+  readonly audit: AuditUpstream;
   /** Each service's grpc.health.v1 status, lowercase: `serving`, `not_serving`, or why it could not be asked (`unavailable`, `deadline_exceeded`). */
   health(deadlineMs?: number): Promise<Record<UpstreamName, string>>;
   close(): void;
 }
 
 export type UpstreamName =
-  'identity' | 'jobIntake' | 'taskDecomposition' | 'teamScheduling' | 'timeTracking' | 'settlement';
+  'identity' | 'jobIntake' | 'taskDecomposition' | 'teamScheduling' | 'timeTracking' | 'settlement' | 'audit';
 
 export interface UpstreamAddresses {
   readonly identityAddress: string;
@@ -36,6 +38,7 @@ export interface UpstreamAddresses {
   readonly teamSchedulingAddress: string;
   readonly timeTrackingAddress: string;
   readonly settlementAddress: string;
+  readonly auditAddress: string;
   /** Every call's deadline, retries of UNAVAILABLE included (default 5,000 ms). */
   readonly deadlineMs?: number;
 }
@@ -60,6 +63,11 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
     ...options,
     channelOptions: { 'grpc.max_receive_message_length': MAX_ANSWER_BYTES },
   });
+  // A month's reconciliation or a long history can be large too.
+  const audit = connectAudit(addresses.auditAddress, {
+    ...options,
+    channelOptions: { 'grpc.max_receive_message_length': MAX_ANSWER_BYTES },
+  });
   const addressOf: Record<UpstreamName, string> = {
     identity: addresses.identityAddress,
     jobIntake: addresses.jobIntakeAddress,
@@ -67,6 +75,7 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
     teamScheduling: addresses.teamSchedulingAddress,
     timeTracking: addresses.timeTrackingAddress,
     settlement: addresses.settlementAddress,
+    audit: addresses.auditAddress,
   };
   return {
     identity,
@@ -75,6 +84,7 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
     teamScheduling,
     timeTracking,
     settlement,
+    audit,
     health: async (deadlineMs = 1_000) => {
       const names = Object.keys(addressOf) as UpstreamName[];
       // The whole server's status (''): `SERVING`, `NOT_SERVING`, or the call's status (`UNAVAILABLE`...).
@@ -91,6 +101,7 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
       teamScheduling.close();
       timeTracking.close();
       settlement.close();
+      audit.close();
     },
   };
 };

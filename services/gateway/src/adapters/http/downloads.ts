@@ -1,11 +1,11 @@
 /**
- * A file of a closed month as an HTTP answer: its bytes as settlement gave them, its media type
- * (settlement's `media_type`: `application/pdf`, `text/plain; charset=Shift_JIS`...) as the
+ * A file a service wrote (a closed month's, settlement's; an audit export, the audit service's) as
+ * an HTTP answer: its bytes as the service gave them, its media type (`application/pdf`,
+ * `text/plain; charset=Shift_JIS`, `text/csv; charset=UTF-8`...) as the
  * Content-Type, its name in `Content-Disposition: attachment` (RFC 6266, with an RFC 5987
  * `filename*` when the name is not plain ASCII), never cached (`Cache-Control: no-store`: the
  * books' files hold pay and bank transfers), never sniffed as another type.
  */
-import type { settlementV1 } from '@workshare/proto';
 import type { FastifyReply } from 'fastify';
 import { UpstreamContractError } from './views.js';
 
@@ -26,17 +26,24 @@ const encodeRfc5987 = (value: string): string =>
 export const contentDisposition = (fileName: string): string => {
   // eslint-disable-next-line no-control-regex
   const name = fileName.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[/\\]/g, '_');
-  if (name.trim() === '') throw new UpstreamContractError('settlement answered a file without a name');
+  if (name.trim() === '') throw new UpstreamContractError('a service answered a file without a name');
   const ascii = name.replace(/[^\x20-\x7e]|["%]/gu, '_');
   return ascii === name
     ? `attachment; filename="${name}"`
     : `attachment; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(name)}`;
 };
 
-/** Sends what settlement's Download answered: its bytes, media type and file name. */
-export const sendDownload = (reply: FastifyReply, file: settlementV1.DownloadResponse): FastifyReply => {
+/** A file as a service answers it (settlement's Download, the audit service's Export). */
+export interface ServiceFile {
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly content: Uint8Array;
+}
+
+/** Sends a file a service answered: its bytes, media type and file name. */
+export const sendDownload = (reply: FastifyReply, file: ServiceFile): FastifyReply => {
   if (!MEDIA_TYPE.test(file.mediaType))
-    throw new UpstreamContractError(`settlement answered a media type that is none: ${JSON.stringify(file.mediaType)}`);
+    throw new UpstreamContractError(`a service answered a media type that is none: ${JSON.stringify(file.mediaType)}`);
   return reply
     .code(200)
     .header('content-type', file.mediaType)

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { requireRegionStaff, type Access } from '../../application/access.js';
-import { callSettings, type Upstreams } from '../grpc/upstreams.js';
+import type { Upstreams } from '../grpc/upstreams.js';
 import {
   businessesView,
   membersView,
@@ -10,7 +10,7 @@ import {
   registerMemberRequest,
   roleRequest,
 } from './people-views.js';
-import { BEARER, commandIdOf } from './requests.js';
+import { BEARER, callerOf, commandIdOf, settingsOf } from './requests.js';
 import {
   businessesAnswer,
   grantRoleBody,
@@ -31,8 +31,6 @@ import {
 const REGION_STAFF: Access = ['operator', 'coordinator'];
 const MEMBER_READERS: Access = ['member', 'coordinator', 'accountant', 'operator'];
 
-const callerOf = (request: FastifyRequest) => request.caller as NonNullable<FastifyRequest['caller']>;
-
 /**
  * The region's people, from identity: members (their windows, skills, town, personal data when
  * identity includes it), roles and businesses. Identity authorises every call again (an
@@ -42,7 +40,6 @@ const callerOf = (request: FastifyRequest) => request.caller as NonNullable<Fast
 export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { identity } = upstreams;
-  const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
 
   api.post(
     '/v1/regions/:regionId/members',
@@ -65,7 +62,7 @@ export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams)
       requireRegionStaff(callerOf(request), request.params.regionId);
       const { memberId } = await identity.registerMember(
         registerMemberRequest(commandIdOf(request), request.params.regionId, request.body),
-        settings(request),
+        settingsOf(request),
       );
       return reply
         .code(201)
@@ -91,7 +88,7 @@ export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams)
     },
     async (request) => {
       requireRegionStaff(callerOf(request), request.params.regionId);
-      return membersView(await identity.listMembers({ region: request.params.regionId }, settings(request)));
+      return membersView(await identity.listMembers({ region: request.params.regionId }, settingsOf(request)));
     },
   );
 
@@ -111,7 +108,7 @@ export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams)
       },
     },
     async (request) =>
-      memberView((await identity.getMember({ memberId: request.params.memberId }, settings(request))).member),
+      memberView((await identity.getMember({ memberId: request.params.memberId }, settingsOf(request))).member),
   );
 
   api.post(
@@ -139,7 +136,7 @@ export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams)
           role: roleRequest(request.body),
           reason: request.body.reason,
         },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -169,7 +166,7 @@ export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams)
           role: roleRequest(request.body),
           reason: request.body.reason,
         },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -196,7 +193,7 @@ export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams)
       requireRegionStaff(callerOf(request), request.params.regionId);
       const { businessId } = await identity.registerBusiness(
         registerBusinessRequest(commandIdOf(request), request.params.regionId, request.body),
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(201).send({ businessId });
     },
@@ -217,6 +214,6 @@ export const registerPeopleRoutes = (app: FastifyInstance, upstreams: Upstreams)
       },
     },
     async (request) =>
-      businessesView(await identity.listBusinesses({ region: request.params.regionId }, settings(request))),
+      businessesView(await identity.listBusinesses({ region: request.params.regionId }, settingsOf(request))),
   );
 };

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '@workshare/eventsourcing';
+import type { Caller, CallSettings } from '@workshare/grpc';
 import type { FastifyRequest } from 'fastify';
+import { callSettings } from '../grpc/upstreams.js';
 
 /** The OpenAPI security of a route that needs a bearer token. */
 export const BEARER = [{ bearerAuth: [] }];
 
 /** `Authorization: Bearer <token>`: the token. */
 export const BEARER_TOKEN = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** The verified caller of a route that is not public (app.ts's hooks refused the request otherwise). */
+export const callerOf = (request: FastifyRequest): Caller => request.caller as Caller;
+
+/** The settings of a service call made for the request: the caller's token passed on, and the request id. */
+export const settingsOf = (request: FastifyRequest): CallSettings => callSettings(request.id, request.token);
 
 /** The request id of a command: the caller's Idempotency-Key (a retry is answered with the first outcome), else a new one. */
 export const commandIdOf = (request: FastifyRequest): string => {
@@ -25,13 +33,21 @@ export const refuseBody = async (request: FastifyRequest): Promise<void> => {
 };
 
 /**
- * Query strings are text and ajv coerces nothing here, so the one number of a query is read as
- * one when it is all digits (anything else stays text and fails its schema).
+ * The integer fields of a query string (`minYen`, `limit`...), read as numbers when they are all
+ * digits; anything else stays text and fails its schema, which names the field.
  */
-export const readPageSize = async (request: FastifyRequest): Promise<void> => {
-  const query = request.query as Record<string, unknown>;
-  if (typeof query.pageSize === 'string' && /^\d{1,9}$/.test(query.pageSize)) query.pageSize = Number(query.pageSize);
-};
+export const readQueryIntegers =
+  (names: readonly string[]) =>
+  async (request: FastifyRequest): Promise<void> => {
+    const query = request.query as Record<string, unknown>;
+    for (const name of names) {
+      const value = query[name];
+      if (typeof value === 'string' && /^\d{1,15}$/.test(value)) query[name] = Number(value);
+    }
+  };
+
+/** Query strings are text and ajv coerces nothing here: a list's `pageSize` is read as a number when it is all digits. */
+export const readPageSize = readQueryIntegers(['pageSize']);
 
 /** A date-time whose `+hh:mm` offset a query string decoded as ` hh:mm`. */
 const SPACED_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?) (\d{2}:\d{2})$/;

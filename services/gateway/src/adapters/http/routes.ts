@@ -8,7 +8,8 @@ import type { Access } from '../../application/access.js';
 import { requireSubmitter } from '../../application/access.js';
 import { callSettings, type Upstreams } from '../grpc/upstreams.js';
 import { HttpProblem } from './problem.js';
-import { BEARER, BEARER_TOKEN, commandIdOf, readPageSize, refuseBody } from './requests.js';
+import { BEARER, BEARER_TOKEN, callerOf, commandIdOf, readPageSize, refuseBody, settingsOf } from './requests.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import { registerSettlementRoutes } from './settlement-routes.js';
@@ -83,7 +84,6 @@ export interface RouteOptions {
 export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, options: RouteOptions): void => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { identity, jobIntake, taskDecomposition } = upstreams;
-  const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
   /** A public call to identity on behalf of the client, its address passed on (identity limits sign-ins per address too). */
   const clientSettings = (request: FastifyRequest) => {
     const call = callSettings(request.id, undefined);
@@ -183,7 +183,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
         response: responses({ 200: regionsAnswer }),
       },
     },
-    async (request) => regionsView(await identity.listRegions({}, settings(request))),
+    async (request) => regionsView(await identity.listRegions({}, settingsOf(request))),
   );
 
   api.get(
@@ -198,7 +198,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
         response: responses({ 200: { $ref: 'Caller#' } }),
       },
     },
-    async (request) => callerView(request.caller as NonNullable<FastifyRequest['caller']>),
+    async (request) => callerView(callerOf(request)),
   );
 
   // ---- jobs ------------------------------------------------------------------------------------
@@ -220,11 +220,11 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
       },
     },
     async (request, reply) => {
-      const caller = request.caller as NonNullable<FastifyRequest['caller']>;
+      const caller = callerOf(request);
       requireSubmitter(caller, request.body.businessId, request.body.regionId);
       const { jobId } = await jobIntake.submitJob(
         submitJobRequest(commandIdOf(request), request.body),
-        settings(request),
+        settingsOf(request),
       );
       return reply
         .code(201)
@@ -249,7 +249,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
         response: responses({ 200: jobListAnswer }),
       },
     },
-    async (request) => jobListView(await jobIntake.listJobs(listJobsRequest(request.query), settings(request))),
+    async (request) => jobListView(await jobIntake.listJobs(listJobsRequest(request.query), settingsOf(request))),
   );
 
   api.get(
@@ -266,7 +266,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
       },
     },
     async (request) => {
-      const { job } = await jobIntake.getJob({ jobId: request.params.jobId }, settings(request));
+      const { job } = await jobIntake.getJob({ jobId: request.params.jobId }, settingsOf(request));
       if (job === undefined) throw new Error('job intake answered no job');
       return jobView(job);
     },
@@ -292,7 +292,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
     async (request, reply) => {
       await jobIntake.quoteJob(
         quoteJobRequest(commandIdOf(request), request.params.jobId, request.body),
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -318,7 +318,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
     async (request) => {
       const { terms } = await jobIntake.acceptQuote(
         { requestId: commandIdOf(request), jobId: request.params.jobId },
-        settings(request),
+        settingsOf(request),
       );
       if (terms === undefined) throw new Error('job intake answered no order terms');
       return { jobId: request.params.jobId, terms: orderTermsView(terms) };
@@ -343,7 +343,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
     async (request, reply) => {
       await jobIntake.declineQuote(
         { requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -367,7 +367,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
       },
     },
     async (request, reply) => {
-      await jobIntake.startJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request));
+      await jobIntake.startJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settingsOf(request));
       return reply.code(204).send();
     },
   );
@@ -390,7 +390,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
     async (request, reply) => {
       await jobIntake.deliverJob(
         { requestId: commandIdOf(request), jobId: request.params.jobId, note: request.body.note ?? '' },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -417,7 +417,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
       const { accepted, reason } = request.body;
       await jobIntake.inspectJob(
         { requestId: commandIdOf(request), jobId: request.params.jobId, accepted, reason: reason ?? '' },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -440,7 +440,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
       },
     },
     async (request, reply) => {
-      await jobIntake.closeJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settings(request));
+      await jobIntake.closeJob({ requestId: commandIdOf(request), jobId: request.params.jobId }, settingsOf(request));
       return reply.code(204).send();
     },
   );
@@ -465,7 +465,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
     async (request, reply) => {
       await jobIntake.cancelJob(
         { requestId: commandIdOf(request), jobId: request.params.jobId, reason: request.body.reason },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -487,7 +487,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
       },
     },
     async (request) =>
-      requirePlan((await taskDecomposition.getPlan({ jobId: request.params.jobId }, settings(request))).plan),
+      requirePlan((await taskDecomposition.getPlan({ jobId: request.params.jobId }, settingsOf(request))).plan),
   );
 
   api.put(
@@ -512,7 +512,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
         (
           await taskDecomposition.revisePlan(
             revisePlanRequest(commandIdOf(request), request.params.jobId, request.body),
-            settings(request),
+            settingsOf(request),
           )
         ).plan,
       ),
@@ -542,7 +542,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
               jobId: request.params.jobId,
               expectedVersion: String(request.body.expectedVersion),
             },
-            settings(request),
+            settingsOf(request),
           )
         ).plan,
       ),
@@ -563,6 +563,10 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
   // ---- settlement (settlement-routes.ts) ---------------------------------------------------------
 
   registerSettlementRoutes(app, upstreams);
+
+  // ---- audit (audit-routes.ts) ----------------------------------------------------------------------
+
+  registerAuditRoutes(app, upstreams);
 
   // ---- health ----------------------------------------------------------------------------------
 
@@ -590,7 +594,7 @@ export const registerRoutes = (app: FastifyInstance, upstreams: Upstreams, optio
         tags: ['health'],
         summary: 'Every service behind the gateway answers its gRPC health check',
         description:
-          'identity, job intake, task decomposition, team scheduling, time tracking and settlement; 503 `upstream.unavailable` with each one’s status otherwise.',
+          'identity, job intake, task decomposition, team scheduling, time tracking, settlement and audit; 503 `upstream.unavailable` with each one’s status otherwise.',
         security: [],
         response: responses({ 200: readyAnswer }),
       },

@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '@workshare/time';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { readsAsBusiness, requireSelfOrCoordinator, type Access } from '../../application/access.js';
-import { callSettings, type Upstreams } from '../grpc/upstreams.js';
-import { BEARER, commandIdOf, readQueryTimes, refuseBody } from './requests.js';
+import type { Upstreams } from '../grpc/upstreams.js';
+import { BEARER, callerOf, commandIdOf, readQueryTimes, refuseBody, settingsOf } from './requests.js';
 import {
   grantSkillBody,
   handOffBody,
@@ -44,8 +44,6 @@ const JOB_SCHEDULE_READERS: Access = ['business', 'coordinator', 'accountant', '
 const TASK_HISTORY_READERS: Access = ['member', 'coordinator', 'accountant', 'operator', 'business'];
 const SELF_OR_COORDINATOR: Access = ['member', 'coordinator'];
 
-const callerOf = (request: FastifyRequest) => request.caller as NonNullable<FastifyRequest['caller']>;
-
 /**
  * The routes of team scheduling: who does which task when. The service authorises every call
  * again (a coordinator's region, a task's holder, a job's business); the gateway checks roles,
@@ -59,7 +57,6 @@ export const registerScheduleRoutes = (
   const { now } = options;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { teamScheduling } = upstreams;
-  const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
 
   // ---- a job's schedule --------------------------------------------------------------------------
 
@@ -84,7 +81,7 @@ export const registerScheduleRoutes = (
       tasksView(
         await teamScheduling.scheduleJob(
           { requestId: commandIdOf(request), jobId: request.params.jobId },
-          settings(request),
+          settingsOf(request),
         ),
       ),
   );
@@ -104,7 +101,7 @@ export const registerScheduleRoutes = (
     },
     async (request) => {
       const view = jobScheduleView(
-        await teamScheduling.getJobSchedule({ jobId: request.params.jobId }, settings(request)),
+        await teamScheduling.getJobSchedule({ jobId: request.params.jobId }, settingsOf(request)),
       );
       return readsAsBusiness(callerOf(request)) ? forBusiness(view) : view;
     },
@@ -136,7 +133,7 @@ export const registerScheduleRoutes = (
             partnerRegionId: request.body.partnerRegionId,
             reason: request.body.reason,
           },
-          settings(request),
+          settingsOf(request),
         ),
       ),
   );
@@ -163,7 +160,7 @@ export const registerScheduleRoutes = (
     async (request) => {
       requireSelfOrCoordinator(callerOf(request), request.params.memberId);
       const query = memberScheduleRequest(request.params.memberId, request.query, now());
-      return tasksView(await teamScheduling.getMemberSchedule(query, settings(request)));
+      return tasksView(await teamScheduling.getMemberSchedule(query, settingsOf(request)));
     },
   );
 
@@ -179,7 +176,7 @@ export const registerScheduleRoutes = (
         response: responses({ 200: tasksAnswer('Soonest first.') }),
       },
     },
-    async (request) => tasksView(await teamScheduling.listMyTasks({}, settings(request))),
+    async (request) => tasksView(await teamScheduling.listMyTasks({}, settingsOf(request))),
   );
 
   api.post(
@@ -204,7 +201,7 @@ export const registerScheduleRoutes = (
       return tasksView(
         await teamScheduling.declareUnavailable(
           declareUnavailableRequest(commandIdOf(request), request.params.memberId, request.body),
-          settings(request),
+          settingsOf(request),
         ),
       );
     },
@@ -235,7 +232,7 @@ export const registerScheduleRoutes = (
           memberId: request.params.memberId,
           minutesPerWeek: request.body.minutesPerWeek,
         },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -261,7 +258,7 @@ export const registerScheduleRoutes = (
       const { skill, jobId, reason } = request.body;
       await teamScheduling.grantSkill(
         { requestId: commandIdOf(request), memberId: request.params.memberId, skill, jobId, reason },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -291,7 +288,7 @@ export const registerScheduleRoutes = (
         (
           await teamScheduling.handOffTask(
             handOffTaskRequest(commandIdOf(request), request.params.taskId, request.body),
-            settings(request),
+            settingsOf(request),
           )
         ).task,
       ),
@@ -323,7 +320,7 @@ export const registerScheduleRoutes = (
               memberId: request.body.memberId,
               reason: request.body.reason,
             },
-            settings(request),
+            settingsOf(request),
           )
         ).task,
       ),
@@ -353,7 +350,7 @@ export const registerScheduleRoutes = (
           traineeMemberId: request.body.traineeMemberId,
           reason: request.body.reason,
         },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -374,7 +371,7 @@ export const registerScheduleRoutes = (
     },
     async (request) => {
       const view = historyView(
-        await teamScheduling.getTaskHistory({ taskId: request.params.taskId }, settings(request)),
+        await teamScheduling.getTaskHistory({ taskId: request.params.taskId }, settingsOf(request)),
       );
       return readsAsBusiness(callerOf(request)) ? historyForBusiness(view) : view;
     },
@@ -398,7 +395,10 @@ export const registerScheduleRoutes = (
     },
     async (request) => {
       const at = request.query.at === undefined ? now() : instantOf(request.query.at, 'querystring.at');
-      const { memberId } = await teamScheduling.getTaskHolder({ taskId: request.params.taskId, at }, settings(request));
+      const { memberId } = await teamScheduling.getTaskHolder(
+        { taskId: request.params.taskId, at },
+        settingsOf(request),
+      );
       return { memberId: memberId === '' ? null : memberId };
     },
   );

@@ -6,6 +6,7 @@
  * `components.schemas`. Enums and limits come from the services' published contracts
  * (`@workshare/<service>/contract`): a limit is never written twice.
  */
+import { AUDIT_SUBJECTS, CSV_ENCODINGS } from '@workshare/audit/contract';
 import { MAX_REQUEST_ID_LENGTH, ROLE_NAMES } from '@workshare/eventsourcing';
 import { ID_MAX_LENGTH } from '@workshare/grpc';
 import {
@@ -529,22 +530,6 @@ export const regionSettlementConfigSchema = Type.Object(
   },
   { $id: 'RegionSettlementConfig', description: 'Who issues the invoices and pays the members of a region.' },
 );
-
-export const SHARED_SCHEMAS = [
-  problemSchema,
-  callerSchema,
-  orderTermsSchema,
-  jobSchema,
-  planSchema,
-  scheduledTaskSchema,
-  taskHistoryEntrySchema,
-  memberSchema,
-  businessSchema,
-  timeEntrySchema,
-  weekSchema,
-  settlementSummarySchema,
-  regionSettlementConfigSchema,
-] as const;
 
 // ---- per route -----------------------------------------------------------------------------
 
@@ -1302,3 +1287,449 @@ export const downloadResponses = (description: string, mediaTypes: readonly stri
       content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
     },
   });
+
+// ---- audit ------------------------------------------------------------------------------------------
+
+export { AUDIT_SUBJECTS, CSV_ENCODINGS };
+export type AuditSubjectName = (typeof AUDIT_SUBJECTS)[number];
+export type CsvEncodingName = (typeof CSV_ENCODINGS)[number];
+
+/** The documents of a month's books, as the audit service names them. */
+export const AUDIT_DOCUMENT_KINDS = ['invoice', 'statement', 'transfer', 'journal'] as const;
+/** How the audit service reports a break of the log. */
+export const VERIFICATION_BREAK_KINDS = ['changed', 'missing', 'inserted', 'reordered', 'seal'] as const;
+export const VERIFICATION_STATUSES = ['intact', 'broken'] as const;
+export const PERSONAL_TEXT_KINDS = ['text', 'redacted', 'withheld'] as const;
+/** What an audit route answers: JSON (the default), or the same result as a CSV file. */
+export const AUDIT_FORMATS = ['json', 'csv'] as const;
+
+/** The media type of an audit export (`text/csv; charset=UTF-8` or `; charset=Shift_JIS`). */
+export const AUDIT_CSV_MEDIA_TYPES = ['text/csv; charset=UTF-8', 'text/csv; charset=Shift_JIS'] as const;
+
+const position = (description = 'Its position in the global log, `<commit>/<prepare>`.') =>
+  Type.String({ description });
+
+export const personalTextSchema = Type.Object(
+  {
+    kind: Type.Enum(PERSONAL_TEXT_KINDS, {
+      description:
+        '`text` (the text is given), `redacted` (its owner was forgotten: her key is gone, the text can never be read again), `withheld` (the caller may not read it).',
+    }),
+    text: Type.Optional(Type.String({ description: 'The text, for `text` only.' })),
+  },
+  { $id: 'AuditPersonalText', description: 'A free text that may be personal (a hand-off reason, a note, a name).' },
+);
+
+const personalText = (description: string) => Type.Ref('AuditPersonalText', { description });
+const nullablePersonal = (description: string) => nullable(Type.Ref('AuditPersonalText'), description);
+
+export const auditActorSchema = Type.Object(
+  {
+    id: Type.String({ description: 'A user id (a member id for a member), or the service that acted.' }),
+    name: nullablePersonal('Her name, as the caller may read it; null when the actor is no person.'),
+    role: nullable(Type.String(), 'The role she acted in, when known.'),
+  },
+  { $id: 'AuditActor', description: 'Who did it.' },
+);
+
+export const historyEntrySchema = Type.Object(
+  {
+    position: position(),
+    stream: Type.String({ description: 'The stream, `<category>-<id>`.' }),
+    version: Type.Integer({ description: 'Its version in the stream.' }),
+    type: Type.String({ description: 'The event’s type, e.g. `TaskHandedOff`.' }),
+    occurredAt: timeOut('When it happened.'),
+    recordedAt: timeOut('When the store recorded it.'),
+    actor: nullable(Type.Ref('AuditActor'), 'Who did it; null for a fact of no one’s doing.'),
+    reason: nullablePersonal('The reason given, when one was.'),
+    summary: Type.String({
+      description: 'What happened, in one line of Japanese (e.g. 「タスクを引き継ぎ: 佐藤 → 鈴木」).',
+    }),
+    data: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        description: 'The event’s data; personal fields replaced by AuditPersonalText redactions where needed.',
+      },
+    ),
+  },
+  { $id: 'AuditHistoryEntry', description: 'One event of a history, with who did it and why.' },
+);
+
+export const holdingSchema = Type.Object(
+  {
+    memberId: Type.String(),
+    memberName: nullablePersonal('Her name, as the caller may read it.'),
+    from: timeOut('She held the task from then.'),
+    to: nullable(timeOut('Until then.'), 'Null while she still holds it.'),
+    position: position('The position of the event that gave her the task.'),
+  },
+  { $id: 'AuditHolding', description: 'A member’s hold of a task, from one instant to another.' },
+);
+
+export const handOffRecordSchema = Type.Object(
+  {
+    at: timeOut('When the task was handed off.'),
+    regionId: Type.String(),
+    jobId: Type.String(),
+    taskId: Type.String(),
+    fromMemberId: Type.String({ description: 'Who held it.' }),
+    toMemberId: nullable(Type.String(), 'Who took it over; null when nobody could.'),
+    by: Type.String({ description: 'Who handed it off (the member, or a coordinator for her).' }),
+    reason: personalText('Why.'),
+    progressNote: nullablePersonal('What was done so far, when she said.'),
+    position: position(),
+  },
+  { $id: 'AuditHandOff', description: 'A hand-off of a task, with its reason where the caller may read it.' },
+);
+
+export const jobTimelineSchema = Type.Object(
+  {
+    jobId: Type.String(),
+    title: Type.String(),
+    regionId: Type.String(),
+    tasks: Type.Array(
+      Type.Object({
+        taskId: Type.String(),
+        title: Type.String(),
+        spans: Type.Array(Type.Ref('AuditHolding'), { description: 'Who held it, oldest first.' }),
+        handOffs: Type.Array(Type.Ref('AuditHandOff'), { description: 'Its hand-offs, oldest first.' }),
+      }),
+      { description: 'The job’s tasks, in plan order.' },
+    ),
+  },
+  { $id: 'AuditJobTimeline', description: 'A job’s timeline: who held each task over time, and its hand-offs.' },
+);
+
+const yenSigned = (description: string) => Type.Integer({ description: `${description} Integer yen.` });
+
+export const reconciliationSchema = Type.Object(
+  {
+    regionId: Type.String(),
+    month: Type.String({ description: 'The Tokyo month, `YYYY-MM`.' }),
+    closed: Type.Boolean({ description: 'Whether the month is closed.' }),
+    closedAt: nullable(timeOut('When it was closed.'), 'Null while it is open.'),
+    documents: Type.Array(
+      Type.Object({
+        kind: Type.Enum(AUDIT_DOCUMENT_KINDS),
+        id: Type.String({ description: 'The document (an invoice or statement number, a transfer, a journal line).' }),
+        counterparty: Type.String(),
+        amountYen: yenSigned('What the document says.'),
+        tracedYen: yenSigned('What its sources account for.'),
+        differenceYen: yenSigned('amountYen − tracedYen: 0 when every yen is traced.'),
+        sources: Type.Array(
+          Type.Object({
+            jobId: nullable(Type.String()),
+            taskId: nullable(Type.String()),
+            memberId: nullable(Type.String()),
+            entryIds: strings('The time entries it counts.'),
+            minutes: Type.Integer({ description: 'Approved minutes it counts (0 for a fixed price).' }),
+            amountYen: yenSigned('What it accounts for.'),
+            note: Type.String(),
+          }),
+          { description: 'The inspected jobs, tasks and approved time its yen come from.' },
+        ),
+      }),
+      { description: 'Every invoice, statement, transfer and journal line of the month.' },
+    ),
+    totals: Type.Object({
+      invoicedYen: yenSigned('Billed, tax included.'),
+      paidYen: yenSigned('Paid to the members.'),
+      transferredYen: yenSigned('In the Zengin transfer file.'),
+      journalDebitYen: yenSigned('The journal’s debits.'),
+      journalCreditYen: yenSigned('The journal’s credits.'),
+    }),
+    differences: Type.Array(
+      Type.Object({
+        documentId: nullable(Type.String(), 'The document, or null for a check of the whole month.'),
+        differenceYen: yenSigned('How much.'),
+        explanation: Type.String({ description: 'In words.' }),
+      }),
+      { description: 'Every document whose yen are not all traced, and every check that failed; empty when none.' },
+    ),
+  },
+  { $id: 'AuditReconciliation', description: 'A month’s books, every yen traced to the work that earned it.' },
+);
+
+export const searchRecordSchema = Type.Object(
+  {
+    date: tokyoDay('The document’s date,'),
+    kind: Type.Enum(AUDIT_DOCUMENT_KINDS),
+    documentId: Type.String(),
+    regionId: Type.String(),
+    month: Type.String({ description: 'The Tokyo month, `YYYY-MM`.' }),
+    counterparty: Type.String(),
+    amountYen: yenSigned('The amount.'),
+    stream: Type.String({ description: 'The stream that holds it.' }),
+    position: position(),
+  },
+  { $id: 'AuditSearchRecord', description: 'A record of the books found by a search (電子帳簿保存法).' },
+);
+
+export const correctionSchema = Type.Object(
+  {
+    at: timeOut('When it was corrected.'),
+    stream: Type.String(),
+    version: Type.Integer(),
+    type: Type.String({ description: 'The correcting event’s type.' }),
+    actor: nullable(Type.Ref('AuditActor')),
+    reason: nullablePersonal('Why, where the caller may read it.'),
+    changes: Type.Array(
+      Type.Object({
+        field: Type.String(),
+        before: Type.Unknown({ description: 'The value before.' }),
+        after: Type.Unknown({ description: 'The value after.' }),
+      }),
+    ),
+    position: position(),
+  },
+  { $id: 'AuditCorrection', description: 'A correction, with its before and after.' },
+);
+
+export const verificationReportSchema = Type.Object(
+  {
+    status: Type.Enum(VERIFICATION_STATUSES, {
+      description: '`intact`: every chain recomputes and matches every seal; `broken`: see breaks.',
+    }),
+    checkedEvents: Type.Integer(),
+    sealsChecked: Type.Integer(),
+    lastSeal: nullable(
+      Type.Object({
+        sequence: Type.Integer(),
+        position: position('The position it seals up to.'),
+        sealedAt: timeOut('When it was sealed.'),
+      }),
+      'Null before the first seal.',
+    ),
+    unsealedEvents: Type.Integer({ description: 'Events after the last seal (covered by the next one).' }),
+    breaks: Type.Array(
+      Type.Object({
+        kind: Type.Enum(VERIFICATION_BREAK_KINDS),
+        streamName: nullable(Type.String()),
+        streamVersion: nullable(Type.Integer()),
+        position: nullable(Type.String()),
+        eventId: nullable(Type.String()),
+        reason: Type.String(),
+      }),
+      { description: 'Every break found, naming stream, version and position.' },
+    ),
+    verifiedAt: timeOut('When it was verified.'),
+    range: Type.Object(
+      {
+        fromSeal: nullable(Type.Integer(), 'The seal it starts at; null: the log’s start.'),
+        toSeal: nullable(Type.Integer(), 'The seal it ends at; null: the log’s end.'),
+      },
+      { description: 'The range verified, as seal sequences.' },
+    ),
+    running: nullable(
+      Type.Object({
+        checkedEvents: Type.Integer({ description: 'How far it has come.' }),
+        startedAt: timeOut('When it started.'),
+      }),
+      'A verification running now in the background; null when none runs.',
+    ),
+  },
+  { $id: 'AuditVerification', description: 'The log’s verification against its seals.' },
+);
+
+export const auditQueryRecordSchema = Type.Object(
+  {
+    at: timeOut('When it was asked.'),
+    actor: Type.String({ description: 'Who asked (a user id).' }),
+    query: Type.String({ description: 'What was asked, e.g. `reconciliation`.' }),
+    parameters: Type.Record(Type.String(), Type.String(), { description: 'With what.' }),
+  },
+  { $id: 'AuditQueryRecord', description: 'An audit query, as it was recorded before it was answered.' },
+);
+
+// Requests.
+
+/** `?format=csv&encoding=...`: the answer as a CSV file instead of JSON. */
+const exportFields = {
+  format: Type.Optional(
+    Type.Enum(AUDIT_FORMATS, { description: '`json` (the default) or `csv` (a download, its file name given).' }),
+  ),
+  encoding: Type.Optional(
+    Type.Enum(CSV_ENCODINGS, {
+      description:
+        'For `format=csv`: `utf-8` (the default; with a BOM, for Excel) or `shift_jis` (for older Japanese accounting software). CRLF line ends either way.',
+    }),
+  ),
+};
+export type AuditExportQuery = { format?: (typeof AUDIT_FORMATS)[number]; encoding?: CsvEncodingName };
+
+/** A query string of an audit route: its own fields and the export's. */
+const auditQuery = <P extends Record<string, TSchema>>(fields: P) =>
+  Type.Object({ ...fields, ...exportFields }, { additionalProperties: false });
+
+/** A page size: its bound is the audit service's (`audit.invalid_limit` above it), said in the description. */
+const auditLimit = (maximum: number, fallback: number) =>
+  Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: `At most this many (1–${maximum.toLocaleString('en-US')}, default ${fallback}; more is refused by the audit service, \`audit.invalid_limit\`).`,
+    }),
+  );
+
+export const auditHistoryParams = Type.Object(
+  {
+    subject: Type.Enum(AUDIT_SUBJECTS, { description: 'Whose history.' }),
+    id: id('Its id: a job, task or member id, a business id, or `<regionId>.<YYYY-MM>` for a month’s settlement.'),
+  },
+  { additionalProperties: false },
+);
+export const auditHistoryQuery = auditQuery({
+  limit: auditLimit(1_000, 200),
+  after: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'The `next` of the page before (a log position; the audit service checks it).',
+    }),
+  ),
+});
+
+export const auditTaskParams = taskIdParams;
+export const auditWhoHeldQuery = auditQuery({ at: timeIn('The instant asked about.') });
+
+export const auditJobParams = jobIdParams;
+export const auditJobTimelineQuery = auditQuery({});
+
+export const auditRegionParams = regionParams;
+export const auditHandOffsQuery = auditQuery({
+  from: timeIn('From this instant (included).'),
+  to: timeIn('To this instant (excluded).'),
+});
+
+export const auditRegionMonthParams = regionMonthParams;
+export const auditReconciliationQuery = auditQuery({});
+
+export const auditStreamParams = Type.Object(
+  {
+    stream: id(
+      'A stream, `<category>-<id>` (e.g. `job-<jobId>`); the audit service checks its form (`audit.invalid_stream`).',
+    ),
+  },
+  { additionalProperties: false },
+);
+export const auditStreamAsOfQuery = auditQuery({ at: timeIn('The instant to replay it to.') });
+
+export const auditSearchQuery = auditQuery({
+  from: Type.Optional(timeIn('From this instant (included): `2026-11-01T00:00:00+09:00` for a Tokyo day.')),
+  to: Type.Optional(timeIn('To this instant (excluded): the next day’s 00:00 +09:00 to include a Tokyo day.')),
+  minYen: Type.Optional(Type.Integer({ minimum: 0, description: 'At least this many yen (included).' })),
+  maxYen: Type.Optional(Type.Integer({ minimum: 0, description: 'At most this many yen (included).' })),
+  counterparty: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: `Part of the counterparty’s name or id (a business or a member); its length is the audit service’s to bound (\`audit.invalid_counterparty\`). ${TEXT_NOTE}`,
+    }),
+  ),
+  limit: auditLimit(5_000, 500),
+});
+
+export const auditCorrectionsQuery = auditQuery({
+  from: Type.Optional(timeIn('From this instant (included).')),
+  to: Type.Optional(timeIn('To this instant (excluded).')),
+  regionId: Type.Optional(regionIdSchema('Only this region’s.')),
+});
+
+/** A verification's end: a seal's sequence, or an instant (the audit service reads either). */
+const sealOrInstant = (description: string) =>
+  Type.String({
+    minLength: 1,
+    description: `${description} A seal’s sequence (\`12\`), or an instant (RFC 3339 with an offset); the audit service checks it.`,
+  });
+
+export const auditVerificationQuery = auditQuery({
+  from: Type.Optional(
+    sealOrInstant('From the seal, or from the last seal made by the instant (default: the log’s start).'),
+  ),
+  to: Type.Optional(
+    sealOrInstant('To the seal, or to the first seal made from the instant on (default: the log’s end).'),
+  ),
+  fresh: Type.Optional(
+    Type.Enum(['true', 'false'], {
+      description: '`true`: verify now and answer that report; default the last report of the background verification.',
+    }),
+  ),
+});
+
+export const auditQueriesQuery = auditQuery({ limit: auditLimit(1_000, 100) });
+
+// Answers.
+
+export const auditHistoryAnswer = Type.Object({
+  entries: Type.Array(Type.Ref('AuditHistoryEntry'), { description: 'Oldest first.' }),
+  next: nullable(Type.String(), 'Pass as `after` for the next page; null on the last.'),
+});
+export const auditWhoHeldAnswer = Type.Object({
+  taskId: Type.String(),
+  jobId: nullable(Type.String()),
+  at: timeOut('The instant asked about.'),
+  holder: nullable(Type.Ref('AuditHolding'), 'Null when nobody held it then.'),
+});
+export const auditHandOffsAnswer = Type.Object({
+  handOffs: Type.Array(Type.Ref('AuditHandOff'), { description: 'Oldest first.' }),
+});
+export const auditStreamAsOfAnswer = Type.Object({
+  stream: Type.String(),
+  at: timeOut('The instant replayed to.'),
+  version: nullable(Type.Integer(), 'Its version then; null when it did not exist yet.'),
+  events: Type.Array(Type.Ref('AuditHistoryEntry'), { description: 'Its events up to then, oldest first.' }),
+  state: Type.Object({}, { additionalProperties: true, description: 'Its state then, as its service folds it.' }),
+});
+export const auditSearchAnswer = Type.Object({ records: Type.Array(Type.Ref('AuditSearchRecord')) });
+export const auditCorrectionsAnswer = Type.Object({
+  corrections: Type.Array(Type.Ref('AuditCorrection'), { description: 'Oldest first.' }),
+});
+export const auditQueriesAnswer = Type.Object({
+  queries: Type.Array(Type.Ref('AuditQueryRecord'), { description: 'Newest first.' }),
+});
+
+/** An audit route's 200: its JSON, or (`format=csv`) the same as a CSV download. */
+export const auditResponses = (answer: TSchema, fileName: string) =>
+  responses({
+    200: {
+      description: `The answer as JSON, or with \`format=csv\` as a CSV file (${fileName}), \`Content-Disposition: attachment\` with its name, never cached.`,
+      headers: {
+        'content-disposition': {
+          type: 'string',
+          description: 'With `format=csv` only: `attachment; filename="<name>"`.',
+        },
+      },
+      content: {
+        'application/json': { schema: answer },
+        ...Object.fromEntries(
+          AUDIT_CSV_MEDIA_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+      },
+    },
+  });
+
+/** The shared shapes, each named by its `$id` in the OpenAPI document's components.schemas. */
+export const SHARED_SCHEMAS = [
+  problemSchema,
+  callerSchema,
+  orderTermsSchema,
+  jobSchema,
+  planSchema,
+  scheduledTaskSchema,
+  taskHistoryEntrySchema,
+  memberSchema,
+  businessSchema,
+  timeEntrySchema,
+  weekSchema,
+  settlementSummarySchema,
+  regionSettlementConfigSchema,
+  personalTextSchema,
+  auditActorSchema,
+  historyEntrySchema,
+  holdingSchema,
+  handOffRecordSchema,
+  jobTimelineSchema,
+  reconciliationSchema,
+  searchRecordSchema,
+  correctionSchema,
+  verificationReportSchema,
+  auditQueryRecordSchema,
+] as const;

@@ -7,9 +7,9 @@ import {
   requireSelfOrAnyOf,
   type Access,
 } from '../../application/access.js';
-import { callSettings, type Upstreams } from '../grpc/upstreams.js';
+import type { Upstreams } from '../grpc/upstreams.js';
 import { sendDownload } from './downloads.js';
-import { BEARER, commandIdOf, refuseBody } from './requests.js';
+import { BEARER, callerOf, commandIdOf, refuseBody, settingsOf } from './requests.js';
 import {
   DOWNLOAD_MEDIA_TYPES,
   downloadResponses,
@@ -39,8 +39,6 @@ import {
 const BOOKS: Access = ['accountant', 'operator'];
 const BOOK_ROLES = ['accountant', 'operator'] as const;
 
-const callerOf = (request: FastifyRequest) => request.caller as NonNullable<FastifyRequest['caller']>;
-
 const DOWNLOAD_NOTE =
   'Content-Type is settlement’s media type of the file, Content-Disposition `attachment` with its file name; never cached (`Cache-Control: no-store`). A month that is not closed is `settlement.month_not_closed` (404).';
 
@@ -58,10 +56,9 @@ export const LONG_CALL_DEADLINE_MS = 60_000;
 export const registerSettlementRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { settlement } = upstreams;
-  const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
   // Closing a region's month, and writing a whole month's file, take seconds for a large region
   // (about 3 s for 2,000 members: settlement's bench): their calls get a longer budget.
-  const longSettings = (request: FastifyRequest) => ({ ...settings(request), deadlineMs: LONG_CALL_DEADLINE_MS });
+  const longSettings = (request: FastifyRequest) => ({ ...settingsOf(request), deadlineMs: LONG_CALL_DEADLINE_MS });
   const download = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -92,7 +89,7 @@ export const registerSettlementRoutes = (app: FastifyInstance, upstreams: Upstre
     async (request, reply) => {
       await settlement.configureRegion(
         configureRegionRequest(commandIdOf(request), request.params.regionId, request.body),
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },
@@ -116,7 +113,7 @@ export const registerSettlementRoutes = (app: FastifyInstance, upstreams: Upstre
     async (request) => {
       requireRegionStaff(callerOf(request), request.params.regionId);
       return settlementConfigView(
-        await settlement.getRegionConfig({ regionId: request.params.regionId }, settings(request)),
+        await settlement.getRegionConfig({ regionId: request.params.regionId }, settingsOf(request)),
       );
     },
   );
@@ -145,7 +142,7 @@ export const registerSettlementRoutes = (app: FastifyInstance, upstreams: Upstre
           memberId: request.params.memberId,
           invoiceRegistrationNumber: request.body.invoiceRegistrationNumber ?? '',
         },
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(204).send();
     },

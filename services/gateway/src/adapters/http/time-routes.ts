@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   requireRegionStaff,
   requireSelfOrAnyOf,
   requireSelfOrCoordinator,
   type Access,
 } from '../../application/access.js';
-import { callSettings, type Upstreams } from '../grpc/upstreams.js';
-import { BEARER, commandIdOf, refuseBody } from './requests.js';
+import type { Upstreams } from '../grpc/upstreams.js';
+import { BEARER, callerOf, commandIdOf, refuseBody, settingsOf } from './requests.js';
 import {
   approvedTimeAnswer,
   approveWeekAnswer,
@@ -46,8 +46,6 @@ const WEEK_READERS: Access = ['member', 'coordinator', 'accountant', 'operator']
 const WEEK_STAFF = ['coordinator', 'accountant', 'operator'] as const;
 const REGION_TIME_READERS: Access = ['operator', 'accountant', 'coordinator'];
 
-const callerOf = (request: FastifyRequest) => request.caller as NonNullable<FastifyRequest['caller']>;
-
 /**
  * The routes of time tracking: a member's timer and the spans she enters afterwards, on the tasks
  * she held (team scheduling's published assignments say so); corrections and deletions with a
@@ -59,7 +57,6 @@ const callerOf = (request: FastifyRequest) => request.caller as NonNullable<Fast
 export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): void => {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { timeTracking } = upstreams;
-  const settings = (request: FastifyRequest) => callSettings(request.id, request.token);
 
   // ---- the caller's own time ---------------------------------------------------------------------
 
@@ -85,7 +82,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
         request.params.taskId,
         await timeTracking.startWork(
           { requestId: commandIdOf(request), taskId: request.params.taskId },
-          settings(request),
+          settingsOf(request),
         ),
       ),
   );
@@ -107,7 +104,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
       },
     },
     async (request) =>
-      stopWorkView(await timeTracking.stopWork({ requestId: commandIdOf(request) }, settings(request))),
+      stopWorkView(await timeTracking.stopWork({ requestId: commandIdOf(request) }, settingsOf(request))),
   );
 
   api.post(
@@ -126,7 +123,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
       },
     },
     async (request, reply) => {
-      await timeTracking.discardTimer({ requestId: commandIdOf(request) }, settings(request));
+      await timeTracking.discardTimer({ requestId: commandIdOf(request) }, settingsOf(request));
       return reply.code(204).send();
     },
   );
@@ -151,7 +148,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
     async (request, reply) => {
       const { entry } = await timeTracking.recordSpan(
         recordSpanRequest(commandIdOf(request), request.params.taskId, request.body),
-        settings(request),
+        settingsOf(request),
       );
       return reply.code(201).send(requireEntry(entry));
     },
@@ -177,7 +174,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
     async (request) => {
       const { at } = await timeTracking.markTaskDone(
         { requestId: commandIdOf(request), taskId: request.params.taskId },
-        settings(request),
+        settingsOf(request),
       );
       return { taskId: request.params.taskId, at: timeOf(at, 'receipt time') };
     },
@@ -200,7 +197,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
     },
     async (request) =>
       weekView(
-        (await timeTracking.getWeek({ memberId: '', weekStart: request.query.weekStart ?? '' }, settings(request)))
+        (await timeTracking.getWeek({ memberId: '', weekStart: request.query.weekStart ?? '' }, settingsOf(request)))
           .week,
       ),
   );
@@ -229,7 +226,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
         (
           await timeTracking.getWeek(
             { memberId: request.params.memberId, weekStart: request.query.weekStart ?? '' },
-            settings(request),
+            settingsOf(request),
           )
         ).week,
       );
@@ -257,7 +254,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
       requireSelfOrCoordinator(callerOf(request), request.params.memberId);
       const { reopenedWeeks } = await timeTracking.correctEntry(
         correctEntryRequest(commandIdOf(request), request.params.memberId, request.params.entryId, request.body),
-        settings(request),
+        settingsOf(request),
       );
       return { reopenedWeeks };
     },
@@ -289,7 +286,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
           entryId: request.params.entryId,
           reason: request.body.reason,
         },
-        settings(request),
+        settingsOf(request),
       );
       return { reopenedWeeks };
     },
@@ -316,7 +313,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
       const { memberId, weekStart } = request.params;
       const answer = await timeTracking.approveWeek(
         { requestId: commandIdOf(request), memberId, weekStart },
-        settings(request),
+        settingsOf(request),
       );
       return {
         memberId,
@@ -347,7 +344,7 @@ export const registerTimeRoutes = (app: FastifyInstance, upstreams: Upstreams): 
       return approvedTimeView(
         await timeTracking.listApprovedTime(
           { regionId: request.params.regionId, month: request.params.month },
-          settings(request),
+          settingsOf(request),
         ),
       );
     },

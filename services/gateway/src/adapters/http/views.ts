@@ -331,7 +331,7 @@ export const requirePlan = (plan: taskDecompositionV1.Plan | undefined) => {
 // ---- schedules -----------------------------------------------------------------------------------
 
 /** A second time that must come after a first; `field` names the second in the error. */
-const requireAfter = (from: Date, to: Date, field: string): void => {
+export const requireAfter = (from: Date, to: Date, field: string): void => {
   if (to.getTime() <= from.getTime())
     throw new ValidationError('request.invalid', `${field} must be after from`, {
       errors: [{ field, message: 'must be after from' }],
