@@ -5,6 +5,9 @@
 #   eventstore-url               postgres://workshare:<password>@postgres:5432/workshare
 #   identity-master-key          base64 of 32 random bytes (wraps the per-member data keys)
 #   identity-signing-key.jwk     private Ed25519 JWK (alg EdDSA) that signs identity's tokens
+#   seal-key.pem                 PKCS#8 PEM Ed25519 private key that signs the audit's seals of
+#                                the log (never in the database: a seal must not be forgeable
+#                                by the store's writer)
 #
 # Usage: deploy/k8s/dev-secrets.sh [target-dir]   (default: deploy/k8s/overlays/dev/secrets)
 #
@@ -45,6 +48,13 @@ create identity-signing-key.jwk "
 const { generateKeyPairSync } = require('node:crypto');
 const { privateKey } = generateKeyPairSync('ed25519');
 process.stdout.write(JSON.stringify({ ...privateKey.export({ format: 'jwk' }), alg: 'EdDSA', use: 'sig' }));
+"
+
+# Ed25519 in PKCS#8 PEM, what the audit's WORKSHARE_SEAL_KEY takes.
+create seal-key.pem "
+const { generateKeyPairSync } = require('node:crypto');
+const { privateKey } = generateKeyPairSync('ed25519');
+process.stdout.write(privateKey.export({ type: 'pkcs8', format: 'pem' }));
 "
 
 # Always derived from the password file, so the two cannot disagree.

@@ -37,6 +37,7 @@ describe('dev-secrets.sh', () => {
       'secrets/identity-master-key',
       'secrets/identity-signing-key.jwk',
       'secrets/postgres-password',
+      'secrets/seal-key.pem',
     ]);
     for (const file of files) expect(statSync(path.join(path.dirname(dir), file)).isFile()).toBe(true);
   });
@@ -59,6 +60,18 @@ describe('dev-secrets.sh', () => {
     expect(verify(null, Buffer.from('tokens'), createPublicKey(privateKey), signature)).toBe(false);
   });
 
+  it('the seal key is a PKCS#8 PEM Ed25519 private key (what the audit’s WORKSHARE_SEAL_KEY takes) that signs what its public half verifies', () => {
+    runScript();
+    const pem = read('seal-key.pem');
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+    const privateKey = createPrivateKey(pem);
+    expect(privateKey.asymmetricKeyType).toBe('ed25519');
+    const signature = sign(null, Buffer.from('seal'), privateKey);
+    expect(verify(null, Buffer.from('seal'), createPublicKey(privateKey), signature)).toBe(true);
+    expect(verify(null, Buffer.from('seals'), createPublicKey(privateKey), signature)).toBe(false);
+    expect(statSync(path.join(dir, 'seal-key.pem')).mode & 0o777).toBe(0o600);
+  });
+
   it('the event store URL carries the generated PostgreSQL password; no value ends in a newline', () => {
     runScript();
     const password = read('postgres-password');
@@ -70,11 +83,16 @@ describe('dev-secrets.sh', () => {
 
   it('keeps existing secrets on a second run; a deleted password is regenerated and the URL follows', () => {
     runScript();
-    const first = ['postgres-password', 'identity-master-key', 'identity-signing-key.jwk', 'eventstore-url'].map(read);
+    const names = [
+      'postgres-password',
+      'identity-master-key',
+      'identity-signing-key.jwk',
+      'eventstore-url',
+      'seal-key.pem',
+    ];
+    const first = names.map(read);
     expect(runScript()).toMatch(/kept/);
-    expect(
-      ['postgres-password', 'identity-master-key', 'identity-signing-key.jwk', 'eventstore-url'].map(read),
-    ).toEqual(first);
+    expect(names.map(read)).toEqual(first);
 
     unlinkSync(path.join(dir, 'postgres-password'));
     runScript();

@@ -64,6 +64,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
 
   it('renders the whole platform: namespace, NATS, PostgreSQL, collector, Jaeger, the services, the gateway and the relay', () => {
     expect(workloads.map((w) => `${w.kind}/${w.name}`).sort()).toEqual([
+      'Deployment/audit',
       'Deployment/gateway',
       'Deployment/identity',
       'Deployment/jaeger',
@@ -79,6 +80,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     ]);
     const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
     expect(services.sort()).toEqual([
+      'audit',
       'gateway',
       'identity',
       'jaeger',
@@ -100,7 +102,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
         .filter((o) => o.kind === 'Secret')
         .map((o) => o.metadata.name.replace(/-[a-z0-9]{10}$/, ''))
         .sort(),
-    ).toEqual(['eventstore', 'identity-keys', 'postgres']);
+    ).toEqual(['eventstore', 'identity-keys', 'postgres', 'seal-key']);
   });
 
   it('cannot render without the secret files (they are never committed)', () => {
@@ -113,7 +115,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       });
       const result = kustomizeBuild(work);
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error).toMatch(/secrets\/(postgres-password|eventstore-url|identity-)/);
+      if (!result.ok) expect(result.error).toMatch(/secrets\/(postgres-password|eventstore-url|identity-|seal-key)/);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -147,6 +149,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const images = workloads.flatMap((w) => containersOf(w.pod).map(({ container }) => container.image ?? ''));
     const ours = images.filter((i) => i.startsWith('workshare/'));
     expect(ours.sort()).toEqual([
+      'workshare/audit',
       'workshare/gateway',
       'workshare/identity',
       'workshare/job-intake',
@@ -255,6 +258,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
   it('our services follow the pod conventions: uid 10001, probes on the serving port, /tmp emptyDir, metrics, environment, no EVENTS_RELAY', () => {
     const ours = workloads.filter(isOurs);
     expect(ours.map((w) => w.name).sort()).toEqual([
+      'audit',
       'gateway',
       'identity',
       'job-intake',
@@ -334,6 +338,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
           'TEAM_SCHEDULING_ADDRESS',
           'TIME_TRACKING_ADDRESS',
           'SETTLEMENT_ADDRESS',
+          'AUDIT_ADDRESS',
           'NATS_URL',
           'GATEWAY_RATE_LIMIT_PER_MINUTE',
           'METRICS_HOST',
@@ -348,6 +353,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       TEAM_SCHEDULING_ADDRESS: 'team-scheduling:50054',
       TIME_TRACKING_ADDRESS: 'time-tracking:50062',
       SETTLEMENT_ADDRESS: 'settlement:50063',
+      AUDIT_ADDRESS: 'audit:50064',
       NATS_URL: 'nats://nats:4222',
       GATEWAY_RATE_LIMIT_PER_MINUTE: '300',
       METRICS_HOST: '0.0.0.0',
@@ -538,6 +544,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'team-scheduling',
       'time-tracking',
       'settlement',
+      'audit',
       'gateway',
     ]) {
       expect({
@@ -557,7 +564,7 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
     const jobIntake = copyWorkloads.find((w) => w.name === 'job-intake')?.pod.containers[0];
     if (jobIntake === undefined) throw new Error('no job-intake container');
     jobIntake.env = env('job-intake').filter((e) => e.name !== 'IDENTITY_ADDRESS');
-    env('task-decomposition').push({ name: 'AUDIT_ADDRESS', value: 'audit:50064' });
+    env('task-decomposition').push({ name: 'BILLING_ADDRESS', value: 'billing:50070' });
     const settlementAddress = env('gateway').find((e) => e.name === 'SETTLEMENT_ADDRESS');
     if (settlementAddress === undefined) throw new Error('the gateway reads no SETTLEMENT_ADDRESS');
     settlementAddress.value = 'settlement:50062';
@@ -568,12 +575,19 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
       'gateway: SETTLEMENT_ADDRESS is settlement:50062, not settlement:50063',
       'gateway: TASK_DECOMPOSITION_ADDRESS points at task-decomposition, whose Service has no port targeting grpc',
       "job-intake: no IDENTITY_ADDRESS (callers' tokens are verified by identity)",
-      'task-decomposition: AUDIT_ADDRESS names no gRPC service of the platform',
+      'task-decomposition: BILLING_ADDRESS names no gRPC service of the platform',
     ]);
   });
 
-  it('job intake, task decomposition, team scheduling, time tracking and settlement read the store URL from its Secret, NATS, and task decomposition its task length', () => {
-    for (const name of ['job-intake', 'task-decomposition', 'team-scheduling', 'time-tracking', 'settlement']) {
+  it('job intake, task decomposition, team scheduling, time tracking, settlement and audit read the store URL from its Secret, NATS, and task decomposition its task length', () => {
+    for (const name of [
+      'job-intake',
+      'task-decomposition',
+      'team-scheduling',
+      'time-tracking',
+      'settlement',
+      'audit',
+    ]) {
       const env = new Map(
         (workloads.find((w) => w.name === name)?.pod.containers[0]?.env ?? []).map((e) => [e.name, e]),
       );
@@ -624,6 +638,55 @@ withKubectl('deploy/k8s (kubectl kustomize)', () => {
         ],
       });
     }
+  });
+
+  it('audit serves gRPC on 50064 (its Service too), one replica, reads its seal key from the Secret seal-key and appends its seal log to a volume of its own', () => {
+    const workload = workloads.find((w) => w.name === 'audit');
+    const app = workload?.pod.containers[0];
+    const env = new Map((app?.env ?? []).map((e) => [e.name, e]));
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'audit');
+    const sealLog = env.get('WORKSHARE_SEAL_LOG')?.value ?? '';
+    const mount = app?.volumeMounts?.find((m) => sealLog.startsWith(`${m.mountPath}/`));
+    const volume = workload?.pod.volumes?.find((v) => v.name === mount?.name);
+    const claim = objects.find(
+      (o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === volume?.persistentVolumeClaim?.claimName,
+    );
+    expect({
+      replicas: (workload?.object.spec as { replicas?: number }).replicas,
+      ports: app?.ports?.map((p) => [p.name, p.containerPort]),
+      grpcPort: env.get('GRPC_PORT')?.value,
+      identity: env.get('IDENTITY_ADDRESS')?.value,
+      nats: env.get('NATS_URL')?.value,
+      sealKey: env.get('WORKSHARE_SEAL_KEY')?.valueFrom?.secretKeyRef,
+      sealKeyInline: env.get('WORKSHARE_SEAL_KEY')?.value,
+      sealLog,
+      mounts: app?.volumeMounts?.map((m) => m.mountPath),
+      claim: (claim?.spec as { accessModes?: string[] } | undefined)?.accessModes,
+      probe: app?.readinessProbe?.grpc?.port,
+      service: (service?.spec as { ports: { name: string; port: number }[] }).ports.map((p) => [p.name, p.port]),
+    }).toEqual({
+      replicas: 1,
+      ports: [
+        ['grpc', 50064],
+        ['metrics', 9464],
+      ],
+      grpcPort: '50064',
+      identity: 'identity:50051',
+      nats: 'nats://nats:4222',
+      sealKey: { name: expect.stringMatching(/^seal-key-\w+$/), key: 'seal-key.pem' },
+      sealKeyInline: undefined,
+      sealLog: '/var/lib/workshare/seals/seals.jsonl',
+      mounts: ['/tmp', '/var/lib/workshare/seals'],
+      claim: ['ReadWriteOnce'],
+      probe: 50064,
+      service: [
+        ['grpc', 50064],
+        ['metrics', 9464],
+      ],
+    });
+    // The seal key is no file of the repository: the base holds no Secret, the dev overlay generates it.
+    const base = kustomizeBuild(path.join(k8sDir, 'base'));
+    expect(base.ok && parseManifests(base.text).some((o) => o.kind === 'Secret')).toBe(false);
   });
 
   it('identity reads its keys and its store URL from Secrets, and knows NATS and the collector', () => {

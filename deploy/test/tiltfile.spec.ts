@@ -162,6 +162,7 @@ withPython3('Tiltfile', () => {
           'team-scheduling',
           'time-tracking',
           'settlement',
+          'audit',
           'gateway',
           'relay',
         ]),
@@ -274,12 +275,13 @@ withPython3('Tiltfile', () => {
         'team-scheduling': ['services'],
         'time-tracking': ['services'],
         settlement: ['services'],
+        audit: ['services'],
         gateway: ['services'],
         relay: ['services'],
       });
     });
 
-    it('forwards the services (gRPC 50051-50054, 50062 and 50063, the gateway HTTP 8080; not the relay, whose replicas nobody calls), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
+    it('forwards the services (gRPC 50051-50054, 50062 to 50064, the gateway HTTP 8080; not the relay, whose replicas nobody calls), Jaeger 16686, NATS 4222/8222 and PostgreSQL 5432', () => {
       const forwards = Object.fromEntries(
         tilt.k8s_resource.map((r) => [r.workload, r.port_forwards.map((p) => `${p.local}:${p.container}`)]),
       );
@@ -290,6 +292,7 @@ withPython3('Tiltfile', () => {
         'team-scheduling': ['50054:50054'],
         'time-tracking': ['50062:50062'],
         settlement: ['50063:50063'],
+        audit: ['50064:50064'],
         gateway: ['8080:8080'],
         relay: [],
         jaeger: ['16686:16686'],
@@ -309,6 +312,7 @@ withPython3('Tiltfile', () => {
         'team-scheduling': [...infra, 'identity'],
         'time-tracking': [...infra, 'identity'],
         settlement: [...infra, 'identity'],
+        audit: [...infra, 'identity'],
         gateway: [
           ...infra,
           'identity',
@@ -317,12 +321,13 @@ withPython3('Tiltfile', () => {
           'team-scheduling',
           'time-tracking',
           'settlement',
+          'audit',
         ],
         relay: infra,
       });
     });
 
-    it("links the gateway's API documentation; the gRPC services have no link", () => {
+    it("links the gateway's API documentation and the accountant's audit page; the gRPC services have no link", () => {
       const links = Object.fromEntries(
         tilt.k8s_resource.filter((r) => r.labels.includes('services')).map((r) => [r.workload, r.links]),
       );
@@ -333,7 +338,8 @@ withPython3('Tiltfile', () => {
         'team-scheduling': [],
         'time-tracking': [],
         settlement: [],
-        gateway: ['http://localhost:8080/docs'],
+        audit: [],
+        gateway: ['http://localhost:8080/docs', 'http://localhost:8080/audit'],
         relay: [],
       });
     });
@@ -382,7 +388,7 @@ withPython3('Tiltfile', () => {
       identity.resource_deps = ['postgres', 'nats', 'kafka'];
       jaeger.labels = ['tracing'];
       broken.k8s_resource.push({
-        workload: 'audit',
+        workload: 'billing',
         new_name: '',
         port_forwards: [],
         resource_deps: [],
@@ -392,13 +398,13 @@ withPython3('Tiltfile', () => {
       });
       const template = tilt.docker_build[0];
       if (template === undefined) throw new Error('no docker_build');
-      broken.docker_build.push({ ...structuredClone(template), ref: 'workshare/audit' });
+      broken.docker_build.push({ ...structuredClone(template), ref: 'workshare/billing' });
       expect(tiltProblems(broken, workloads)).toEqual([
         "k8s_resource('jaeger') has label tracing, not one of infra, services, observability",
         "k8s_resource('identity'): port forward to 50059 matches no container port (50051, 9464)",
         "k8s_resource('identity') depends on unknown resource kafka",
-        "k8s_resource('audit') names no rendered workload",
-        "docker_build('workshare/audit') builds an image no workload uses",
+        "k8s_resource('billing') names no rendered workload",
+        "docker_build('workshare/billing') builds an image no workload uses",
       ]);
     });
 

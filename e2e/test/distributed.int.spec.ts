@@ -7,8 +7,10 @@
  * round-robin: each is killed with SIGKILL in turn while the other answers the gateway's calls.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore } from '@workshare/eventsourcing';
 import { deleteStreams } from '@workshare/bus';
@@ -20,6 +22,8 @@ import {
 } from '@workshare/eventstore';
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { checkHealth } from '@workshare/grpc';
+import { DEMO_CORRECTION_REASON } from '@workshare/launcher';
+import { runAuditCliStory, runAuditStory, type AuditFacts } from './support/audit-story.js';
 import { apiAt, eventually } from './support/http.js';
 import { runMonthCloseStory } from './support/month-close.js';
 import { runBadInputMatrix, runHandOffStory, runIntakeStory, type DemoCredentials } from './support/story.js';
@@ -66,16 +70,18 @@ interface ServicePorts {
   scheduling: number;
   timeTracking: number;
   settlement: number;
+  audit: number;
   gateway: number;
-  /** Time tracking's and settlement's metrics ports (the others keep their own). */
+  /** Time tracking's, settlement's and the audit's metrics ports (the others keep their own). */
   timeTrackingMetrics: number;
   settlementMetrics: number;
+  auditMetrics: number;
 }
 
 /**
- * Free ports for the seven services: team scheduling's the first of two in a row, for its two
- * replicas; time tracking's and settlement's metrics ports too, with the port after the higher
- * one free (team-scheduling-2 takes the next metrics port above every one planned).
+ * Free ports for the eight services: team scheduling's the first of two in a row, for its two
+ * replicas; time tracking's, settlement's and the audit's metrics ports too, with the port after
+ * the highest one free (team-scheduling-2 takes the next metrics port above every one planned).
  */
 const servicePorts = async (): Promise<ServicePorts> => {
   const scheduling = await freePortPair([]);
@@ -96,14 +102,15 @@ const servicePorts = async (): Promise<ServicePorts> => {
     decomposition: await other(),
     timeTracking: await other(),
     settlement: await other(),
+    audit: await other(),
     gateway: await other(),
   };
   for (;;) {
-    const [timeTrackingMetrics, settlementMetrics] = [await other(), await other()];
-    const next = Math.max(timeTrackingMetrics, settlementMetrics) + 1;
+    const [timeTrackingMetrics, settlementMetrics, auditMetrics] = [await other(), await other(), await other()];
+    const next = Math.max(timeTrackingMetrics, settlementMetrics, auditMetrics) + 1;
     if (next <= 65_535 && !taken.includes(next) && (await canListen(next))) {
       taken.push(next);
-      return { ...ports, timeTrackingMetrics, settlementMetrics };
+      return { ...ports, timeTrackingMetrics, settlementMetrics, auditMetrics };
     }
   }
 };
@@ -116,10 +123,22 @@ const portVariables = (ports: ServicePorts): Record<string, string> => ({
   TEAM_SCHEDULING_PORT: String(ports.scheduling),
   TIME_TRACKING_PORT: String(ports.timeTracking),
   SETTLEMENT_PORT: String(ports.settlement),
+  AUDIT_PORT: String(ports.audit),
   GATEWAY_PORT: String(ports.gateway),
   TIME_TRACKING_METRICS_PORT: String(ports.timeTrackingMetrics),
   SETTLEMENT_METRICS_PORT: String(ports.settlementMetrics),
+  AUDIT_METRICS_PORT: String(ports.auditMetrics),
 });
+
+/**
+ * The audit's seal key (a fresh Ed25519 key, PKCS#8 PEM, given in the environment as a
+ * cluster's Secret would) and its seal log, in a folder of the test's own.
+ */
+const sealSetting = (): { env: Record<string, string>; folder: string } => {
+  const folder = mkdtempSync(join(tmpdir(), 'workshare-e2e-seals-'));
+  const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { env: { WORKSHARE_SEAL_KEY: key, WORKSHARE_SEAL_LOG: join(folder, 'seals.jsonl') }, folder };
+};
 
 /** The pid of the latest process of that name the launcher printed (`team-scheduling-1`, ...). */
 const pidIn = (output: string, name: string): number | undefined => {
@@ -145,6 +164,7 @@ if (!databaseUrl || !natsUrl) {
     /** Team scheduling's two replicas: TEAM_SCHEDULING_PORT and the next. */
     let schedulingPorts: [number, number] = [0, 0];
     let ports: ServicePorts | undefined;
+    const seals = sealSetting();
 
     beforeAll(async () => {
       await createPostgresDatabase(databaseUrl, database);
@@ -163,6 +183,7 @@ if (!databaseUrl || !natsUrl) {
           NATS_STREAM: stream,
           NATS_SUBJECT_PREFIX: `e2e_${id}`,
           IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
+          ...seals.env,
           ...portVariables(ports),
           RELAY_PORT: '0', // the two relay processes: health on any free port (nobody calls them)
           METRICS_PORT: '0',
@@ -171,7 +192,7 @@ if (!databaseUrl || !natsUrl) {
         },
       });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the platform did not start in time:\n${output}`)), 150_000);
+        const timer = setTimeout(() => reject(new Error(`the platform did not start in time:\n${output}`)), 300_000);
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
           if (output.includes('Workshare is running (one process per service)')) {
@@ -187,7 +208,7 @@ if (!databaseUrl || !natsUrl) {
         });
       });
       store = await openEventStore(storeUrl, { maxConnections: 2 });
-    }, 180_000);
+    }, 330_000);
 
     afterAll(async () => {
       await store?.close();
@@ -200,6 +221,7 @@ if (!databaseUrl || !natsUrl) {
       }
       await deleteStreams(natsUrl, [stream, `KV_${stream}_ledger`]);
       await dropPostgresDatabase(databaseUrl, database);
+      rmSync(seals.folder, { recursive: true, force: true });
     }, 60_000);
 
     let jobId: string;
@@ -242,6 +264,58 @@ if (!databaseUrl || !natsUrl) {
         expect(await checkHealth(`127.0.0.1:${port}`)).toBe('SERVING');
       }
     });
+
+    it('runs the audit as a process of its own on its port, sealing the log into the seal log given', async () => {
+      expect(output).toMatch(
+        new RegExp(
+          `^\\s+audit\\s+gRPC 127\\.0\\.0\\.1:${ports!.audit}, metrics :${ports!.auditMetrics} \\(pid \\d+\\)$`,
+          'm',
+        ),
+      );
+      expect(await checkHealth(`127.0.0.1:${ports!.audit}`)).toBe('SERVING');
+      // The demo's closed month was sealed at its close (and the log since at intervals): the seal log holds it.
+      await eventually('a seal in the seal log', async () =>
+        existsSync(seals.env.WORKSHARE_SEAL_LOG!) && readFileSync(seals.env.WORKSHARE_SEAL_LOG!, 'utf8').trim() !== ''
+          ? true
+          : undefined,
+      );
+    });
+
+    /** What the launcher printed of the demo's closed month. */
+    const auditFacts = (): AuditFacts => {
+      const month = /The demo's closed month, (\d{4}-\d{2}) in Fujisato, closed/.exec(output)?.[1];
+      const handOff = /hand-off: \S+ \(her child has a fever\) → \S+, task (\S+)/.exec(output)?.[1];
+      const entry = /correction: \S+ corrected a span .*, entry (\S+)/.exec(output)?.[1];
+      expect({ month, handOff, entry }).toEqual({
+        month: expect.stringMatching(/^\d{4}-\d{2}$/),
+        handOff: expect.any(String),
+        entry: expect.any(String),
+      });
+      return {
+        regionId: 'fujisato',
+        month: month!,
+        newcomerTaskId: handOff!,
+        correctedEntryId: entry!,
+        correctionReason: DEMO_CORRECTION_REASON,
+      };
+    };
+    const auditAccounts = () => ({
+      password: demo.password,
+      accountantEmail: /^\s+(\S+)\s+accountant$/m.exec(output)![1]!,
+      coordinatorEmail: demo.coordinatorEmail,
+      memberEmail: /^\s{4}(\S+@fujisato\.example)\s+(contractor|employee)\s+\d+ min/m.exec(output)![1]!,
+    });
+
+    it('answers the accountant’s every question of the demo’s closed month through the gateway and the audit process (its history recorded before the processes started)', async () => {
+      await runAuditStory(apiAt(gatewayUrl), auditAccounts(), auditFacts());
+    }, 180_000);
+
+    it('answers through the workshare audit command line, against the audit process', async () => {
+      await runAuditCliStory(auditAccounts(), auditFacts(), {
+        audit: `127.0.0.1:${ports!.audit}`,
+        identity: `127.0.0.1:${identityPort}`,
+      });
+    }, 120_000);
 
     it('a business submits, a coordinator quotes, the business accepts, tasks are planned', async () => {
       ({ jobId } = await runIntakeStory(apiAt(gatewayUrl), demo));
@@ -418,6 +492,7 @@ if (databaseUrl && natsUrl) {
       const stream = `E2E_STOP_${id}`;
       await createPostgresDatabase(databaseUrl, database);
       const ports = await servicePorts();
+      const seals = sealSetting();
       const launcher = spawn(process.execPath, ['--import', '@workshare/telemetry/register', entry], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -428,6 +503,7 @@ if (databaseUrl && natsUrl) {
           NATS_STREAM: stream,
           NATS_SUBJECT_PREFIX: `e2e_stop_${id}`,
           IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
+          ...seals.env,
           ...portVariables(ports),
           RELAY_PORT: '0',
           METRICS_PORT: '0',
@@ -441,15 +517,15 @@ if (databaseUrl && natsUrl) {
         await new Promise<void>((resolve, reject) => {
           const onData = (chunk: Buffer) => {
             output += chunk.toString();
-            // Ten: the seven services (team scheduling in two processes) and two relay processes.
-            if (pids().length >= 10) resolve();
+            // Eleven: the eight services (team scheduling in two processes) and two relay processes.
+            if (pids().length >= 11) resolve();
           };
           launcher.stdout!.on('data', onData);
           launcher.stderr!.on('data', onData);
           launcher.once('exit', (code) => reject(new Error(`the launcher exited with ${code}:\n${output}`)));
         });
         // Every process is spawned (after the demo's history, recorded first); the gateway is not ready yet.
-        expect(pids()).toHaveLength(10);
+        expect(pids()).toHaveLength(11);
         expect(output).not.toContain('Workshare is running');
         launcher.kill('SIGTERM');
         expect(await exited).toBe(0);
@@ -473,7 +549,8 @@ if (databaseUrl && natsUrl) {
         }
         await deleteStreams(natsUrl, [stream, `KV_${stream}_ledger`]);
         await dropPostgresDatabase(databaseUrl, database);
+        rmSync(seals.folder, { recursive: true, force: true });
       }
-    }, 120_000);
+    }, 300_000);
   });
 }

@@ -7,12 +7,14 @@
  */
 import { DEMO_BUSINESS_USER_EMAIL, DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import {
+  DEMO_CORRECTION_REASON,
   PlatformClock,
   SimulatedClock,
   startEmbeddedPlatform,
   systemClock,
   type EmbeddedPlatform,
 } from '@workshare/launcher';
+import { runAuditCliStory, runAuditStory, type AuditAccounts, type AuditFacts } from './support/audit-story.js';
 import { apiAt, eventually, type Api } from './support/http.js';
 import { runMonthCloseStory } from './support/month-close.js';
 import { runTimeStory } from './support/time-story.js';
@@ -30,6 +32,7 @@ const ANY_PORT = {
   TEAM_SCHEDULING_PORT: '0',
   TIME_TRACKING_PORT: '0',
   SETTLEMENT_PORT: '0',
+  AUDIT_PORT: '0',
   GATEWAY_PORT: '0',
 };
 
@@ -47,7 +50,7 @@ beforeAll(async () => {
     now: platformClock.now,
   });
   api = apiAt(platform.gatewayUrl);
-}, 120_000);
+}, 240_000);
 afterAll(async () => platform?.stop());
 
 describe('embedded platform, through the HTTP API', () => {
@@ -126,6 +129,39 @@ describe('embedded platform, through the HTTP API', () => {
     expect(summary).toMatchObject({ invoiceCount: month!.jobs.length, statementCount: month!.members.length });
   });
 
+  describe('the accountant’s questions of the demo’s closed month (audit)', () => {
+    const accounts = (): AuditAccounts => ({
+      password: demo.password,
+      accountantEmail: accountantEmail(),
+      coordinatorEmail: demo.coordinatorEmail,
+      memberEmail: platform.demo!.month!.members[0]!.email,
+    });
+    const facts = (): AuditFacts => {
+      const closed = platform.demo?.closedMonth;
+      expect(closed?.closed).toBeDefined();
+      expect(closed?.newcomer?.handOff).toBeDefined();
+      expect(closed?.correction).toBeDefined();
+      return {
+        regionId: closed!.regionId,
+        month: closed!.month,
+        newcomerTaskId: closed!.newcomer!.handOff!.taskId,
+        correctedEntryId: closed!.correction!.entryId,
+        correctionReason: DEMO_CORRECTION_REASON,
+      };
+    };
+
+    it('answers every question through the HTTP API: hand-offs with reasons (redacted once forgotten), who held a task when, a timeline, histories, the closed month reconciled to the yen, corrections before and after, a stream as of an instant, search, verification against the seals, every query recorded', async () => {
+      await runAuditStory(api, accounts(), facts());
+    }, 120_000);
+
+    it('answers through the workshare audit command line too, with its exit codes', async () => {
+      await runAuditCliStory(accounts(), facts(), {
+        audit: platform.addresses.audit!,
+        identity: platform.addresses.identity!,
+      });
+    }, 120_000);
+  });
+
   it('time entered → approved → job inspected: a member enters the span of her task and marks it done, sees her week in Tokyo time, refused spans store nothing, the week is approved once over, the job inspected', async () => {
     // From here on the platform runs on a simulated clock, moved on by the story.
     const clock = new SimulatedClock(platformClock.now());
@@ -155,6 +191,8 @@ describe('embedded platform, through the HTTP API', () => {
         '/v1/members/{memberId}/weeks/{weekStart}/approve',
         '/v1/regions/{regionId}/settlements/{month}/close',
         '/v1/regions/{regionId}/settlements/{month}/zengin.txt',
+        '/v1/audit/regions/{regionId}/months/{month}/reconciliation',
+        '/v1/audit/verification',
       ]),
     );
     const docs = await fetch(`${platform.gatewayUrl}/docs`, { redirect: 'follow' });

@@ -17,6 +17,7 @@ export const SERVICE_METRICS_PORTS: Readonly<Record<string, number>> = Object.fr
   relay: 9470,
   'time-tracking': 9472,
   settlement: 9473,
+  audit: 9474,
 });
 
 /** The port `/metrics` takes by default in a process of this service name. */

@@ -65,6 +65,7 @@ describe('metrics endpoint', () => {
       ['relay', 9470],
       ['time-tracking', 9472],
       ['settlement', 9473],
+      ['audit', 9474],
     ]);
     for (const [name, port] of ports) {
       expect(defaultMetricsPortOf(name)).toBe(port);

@@ -1,8 +1,10 @@
 /**
  * The demo's history, recorded once on a fresh store before the platform goes on with the real
- * clock: the cooperative of Fujisato and its past Tokyo month of work (demo-month.ts), each step
- * at its own time, on a SimulatedClock that starts four days before that month and is moved on
- * through it by the workflow (every decision and every event's occurredAt on it).
+ * clock: the cooperative of Fujisato and its two past Tokyo months of work (demo-month.ts), each
+ * step at its own time, on a SimulatedClock that starts four days before the first and is moved
+ * on through both by the workflow (every decision and every event's occurredAt on it). The month
+ * before last is closed (its settlement, its seal) and the member who joined in it is forgotten
+ * after the close; the last month is left open, for the user to close in one call.
  *
  * - One process (`startEmbeddedPlatform`): the platform starts with its clock on the simulated
  *   time (a PlatformClock), the history is recorded through its services, then the clock is
@@ -28,15 +30,23 @@ import {
 } from '@workshare/identity';
 import { portVariable } from '@workshare/service-host';
 import { SimulatedClock, type Clock } from '@workshare/time';
-import { demoMonthOf, seedDemoMonth, type DemoMonth, type DemoMonthPeriod } from './demo-month.js';
+import {
+  DEMO_EARLIER_MONTH_WORK,
+  demoMonthsOf,
+  seedDemoMonth,
+  type DemoMonth,
+  type DemoMonthPeriod,
+} from './demo-month.js';
 import { demoNotSeeded, demoSeedStateOf, seedDemoOnce, type DemoSeedResult } from './demo-seed.js';
 import { DEFINITIONS } from './plan.js';
 import { runServices } from './run-services.js';
 
 export interface DemoHistory {
   readonly seed: DemoSeedResult;
-  /** The past month, when this run recorded it. */
+  /** The last month (open), when this run recorded it. */
   readonly month?: DemoMonth;
+  /** The month before last (closed), when this run recorded it. */
+  readonly closedMonth?: DemoMonth;
 }
 
 /**
@@ -75,9 +85,9 @@ export interface RecordDemoHistoryOptions {
   readonly identity: IdentityService;
   /** Where each running service listens (host:port by name). */
   readonly addresses: Readonly<Record<string, string>>;
-  /** The services' clock, at `period.start`: moved on through the month. */
+  /** The services' clock, at `periods.closed.start`: moved on through both months. */
   readonly clock: SimulatedClock;
-  readonly period: DemoMonthPeriod;
+  readonly periods: { readonly closed: DemoMonthPeriod; readonly open: DemoMonthPeriod };
   /** The real now: every step of the month is before it. */
   readonly reference: Date;
   /** The demo accounts' password (default a random one, answered with the seed). */
@@ -92,10 +102,11 @@ export const recordDemoHistory = async (options: RecordDemoHistoryOptions): Prom
     return found;
   };
   let month: DemoMonth | undefined;
+  let closedMonth: DemoMonth | undefined;
   const seed = await seedDemoOnce(options.store, options.identity, {
     ...(options.password !== undefined ? { password: options.password } : {}),
     then: async ({ accounts, password, businesses }) => {
-      month = await seedDemoMonth({
+      const common = {
         identityAddress: address('identity'),
         jobIntakeAddress: address('job-intake'),
         taskDecompositionAddress: address('task-decomposition'),
@@ -103,7 +114,6 @@ export const recordDemoHistory = async (options: RecordDemoHistoryOptions): Prom
         timeTrackingAddress: address('time-tracking'),
         settlementAddress: address('settlement'),
         clock: options.clock,
-        period: options.period,
         until: options.reference,
         password,
         operatorEmail: roleEmail(accounts, 'operator (Polaris)'),
@@ -112,10 +122,21 @@ export const recordDemoHistory = async (options: RecordDemoHistoryOptions): Prom
         businessUserEmails: DEMO_BUSINESS_USER_EMAILS,
         businessIds: businesses.map((b) => b.businessId),
         memberEmails: accounts.filter((a) => a.role.startsWith('member')).map((a) => a.email),
+      };
+      // The month before last: the region configured, a newcomer, closed; she is forgotten after.
+      closedMonth = await seedDemoMonth({
+        ...common,
+        period: options.periods.closed,
+        key: 'demo-earlier-month',
+        work: DEMO_EARLIER_MONTH_WORK,
+        newcomer: true,
+        close: true,
       });
+      // The last month, left open.
+      month = await seedDemoMonth({ ...common, period: options.periods.open, configure: false });
     },
   });
-  return { seed, ...(month ? { month } : {}) };
+  return { seed, ...(month ? { month } : {}), ...(closedMonth ? { closedMonth } : {}) };
 };
 
 export interface RecordDemoHistoryApartOptions {
@@ -137,8 +158,8 @@ export interface RecordDemoHistoryApartOptions {
 export const recordDemoHistoryApart = async (options: RecordDemoHistoryApartOptions): Promise<DemoHistory> => {
   const state = await demoSeedStateOf(options.store);
   if (state !== 'none') return { seed: demoNotSeeded(state) };
-  const period = demoMonthOf(options.reference);
-  const clock = new SimulatedClock(period.start);
+  const periods = demoMonthsOf(options.reference);
+  const clock = new SimulatedClock(periods.closed.start);
   const running = await runServices(options.store, {
     storeUrl: options.storeUrl,
     // Every service but the HTTP edge, nobody else's: on any free port.
@@ -153,7 +174,7 @@ export const recordDemoHistoryApart = async (options: RecordDemoHistoryApartOpti
       identity: running.services.identity as IdentityService,
       addresses: running.addresses,
       clock,
-      period,
+      periods,
       reference: options.reference,
       ...(options.password !== undefined ? { password: options.password } : {}),
     });

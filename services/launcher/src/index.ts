@@ -9,11 +9,17 @@ export {
 // The platform's clock, for whoever runs the platform at a simulated time.
 export { SimulatedClock, systemClock, type Clock } from '@workshare/time';
 export { seedDemoJobs, type DemoJob, type DemoJobsOptions } from './demo-jobs.js';
-// The demo's past month (recorded on a simulated clock on a fresh store) and what is printed of it.
+// The demo's two past months (recorded on a simulated clock on a fresh store: the earlier closed) and what is printed of them.
 export {
   seedDemoMonth,
   demoMonthOf,
+  demoMonthsOf,
   demoMonthLines,
+  demoClosedMonthLines,
+  DEMO_MONTH_WORK,
+  DEMO_EARLIER_MONTH_WORK,
+  DEMO_NEWCOMER,
+  DEMO_CORRECTION_REASON,
   DEMO_REGION,
   DEMO_SETTLEMENT,
   DEMO_PAYEE_REGISTRATION_NUMBER,
@@ -22,6 +28,7 @@ export {
   type DemoMonthMember,
   type DemoMonthOptions,
   type DemoMonthPeriod,
+  type DemoMonthWork,
 } from './demo-month.js';
 export { PlatformClock, recordDemoHistory, recordDemoHistoryApart, type DemoHistory } from './demo-history.js';
 export {

@@ -33,8 +33,10 @@ import {
 } from './plan.js';
 import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { seedDemoJobs, type DemoWork } from './demo-jobs.js';
-import { demoMonthLines, type DemoMonth } from './demo-month.js';
+import { demoClosedMonthLines, demoMonthLines, type DemoMonth } from './demo-month.js';
 import { DEMO_PASSWORD_DEFAULT, startEmbeddedPlatform } from './platform.js';
+import { auditBannerLines } from './audit-banner.js';
+import { sealFilesFor } from './seal-files.js';
 
 const log = createLogger('launcher');
 
@@ -79,6 +81,8 @@ const startEmbedded = async (storeUrl: string): Promise<Running> => {
     ...Object.entries(addresses).map(([name, address]) => `  ${name.padEnd(19)} gRPC ${address}`),
     `  (health and reflection on every gRPC port: grpcurl -plaintext ${addresses.identity} list)`,
     ...(telemetry.metrics ? [`  metrics             ${telemetry.metrics.url}`] : []),
+    `  audit page          ${platform.gatewayUrl}/audit (the accountant's: search, timelines, reconciliation, verification)`,
+    `  seals               key ${platform.seals.keyPath ?? '(WORKSHARE_SEAL_KEY)'}${platform.seals.generated ? ' (generated now, 0600)' : ''}, log ${platform.seals.logPath} (outside the database)`,
   ];
   const demo = platform.demo;
   if (demo) {
@@ -92,6 +96,7 @@ const startEmbedded = async (storeUrl: string): Promise<Running> => {
       `  password for every demo account: ${seed.status === 'seeded' ? seed.password : `${password} (if it was seeded with this password; WORKSHARE_DEMO_PASSWORD sets it)`}`,
     );
     lines.push(...demoWorkLines(demo));
+    if (demo.closedMonth && seed.status === 'seeded') lines.push(...demoClosedMonthLines(demo.closedMonth));
     if (demo.month && seed.status === 'seeded')
       lines.push(
         ...demoMonthLines({
@@ -103,6 +108,16 @@ const startEmbedded = async (storeUrl: string): Promise<Running> => {
           password: seed.password,
         }),
       );
+    lines.push(
+      ...auditBannerLines({
+        gatewayUrl: platform.gatewayUrl,
+        auditAddress: addresses.audit ?? '',
+        identityAddress: addresses.identity ?? '',
+        accountantEmail: accountantOf(seed.accounts),
+        ...(seed.status === 'seeded' ? { password: seed.password } : {}),
+        ...(demo.closedMonth ? { closedMonth: demo.closedMonth } : {}),
+      }),
+    );
   }
   lines.push('', 'Ctrl-C stops it.');
   console.log(lines.join('\n'));
@@ -141,6 +156,7 @@ interface SeedOutcome {
   readonly accounts: readonly { readonly email: string; readonly role: string }[];
   readonly businessIds?: readonly string[];
   readonly month?: DemoMonth;
+  readonly closedMonth?: DemoMonth;
 }
 
 /**
@@ -203,6 +219,7 @@ const seedDistributedDemo = async (plans: readonly ServicePlan[], seed: SeedOutc
       businessIds: seed.businessIds,
     });
     lines.push(...demoWorkLines(work));
+    if (seed.closedMonth) lines.push(...demoClosedMonthLines(seed.closedMonth));
     const gateway = plans.find((p) => p.protocol === 'http');
     if (seed.month && gateway)
       lines.push(
@@ -213,6 +230,17 @@ const seedDistributedDemo = async (plans: readonly ServicePlan[], seed: SeedOutc
           coordinatorEmail: DEMO_COORDINATOR_EMAIL,
           accountantEmail: accountantOf(seed.accounts),
           password,
+        }),
+      );
+    if (gateway)
+      lines.push(
+        ...auditBannerLines({
+          gatewayUrl: `http://127.0.0.1:${gateway.port}`,
+          auditAddress: address('audit'),
+          identityAddress: address('identity'),
+          accountantEmail: accountantOf(seed.accounts),
+          password,
+          ...(seed.closedMonth ? { closedMonth: seed.closedMonth } : {}),
         }),
       );
   }
@@ -359,6 +387,9 @@ const main = async (): Promise<void> => {
       "NATS_URL is set but the event store is not PostgreSQL: the relay that publishes the store's log to NATS holds its lease as a PostgreSQL advisory lock and is not supported on KurrentDB; use EVENTSTORE_URL=postgres://...",
     );
   }
+  // The audit's seal key and log: from the environment here (never the database's); checked before anything starts.
+  const seals = sealFilesFor(storeUrl, process.env);
+  Object.assign(process.env, seals.env);
   const replicas = teamSchedulingReplicas(process.env, 'processes', Boolean(natsUrl));
   const withRelays = natsUrl ? [...plans, ...planRelays(plans, process.env)] : plans;
   await startDistributed(planReplicas(withRelays, TEAM_SCHEDULING, replicas), stopOnSignals);

@@ -7,6 +7,7 @@
  * scheduling in TEAM_SCHEDULING_REPLICAS processes (default 2), which its callers reach as a list
  * of addresses, one per replica, balanced round-robin.
  */
+import { auditDefinition } from '@workshare/audit';
 import { gatewayDefinition } from '@workshare/gateway';
 import { identityDefinition } from '@workshare/identity';
 import { jobIntakeDefinition } from '@workshare/job-intake';
@@ -20,7 +21,7 @@ import { timeTrackingDefinition } from '@workshare/time-tracking';
 
 export interface ServiceSpec {
   readonly name: string;
-  /** Default port (DESIGN conventions: identity 50051, job-intake 50052, ..., time tracking 50062, settlement 50063, gateway HTTP 8080). */
+  /** Default port (DESIGN conventions: identity 50051, job-intake 50052, ..., time tracking 50062, settlement 50063, audit 50064, gateway HTTP 8080). */
   readonly port: number;
   /** Entry point, from the repository root, for running it as its own process. */
   readonly entry: string;
@@ -39,8 +40,9 @@ export interface ServicePlan extends ServiceSpec {
 
 /**
  * Every service of the platform, in start order: identity first (the others verify tokens with
- * it; settlement reads regions, businesses and members' bank accounts from it), the edge last
- * (it calls every other).
+ * it; settlement reads regions, businesses and members' bank accounts from it; the audit members'
+ * names and sealed texts), the audit after the services whose history it reads (it folds the
+ * whole log and seals it), the edge last (it calls every other).
  */
 export const DEFINITIONS: readonly ServiceDefinition<unknown, unknown>[] = [
   identityDefinition,
@@ -49,6 +51,7 @@ export const DEFINITIONS: readonly ServiceDefinition<unknown, unknown>[] = [
   teamSchedulingDefinition,
   timeTrackingDefinition,
   settlementDefinition,
+  auditDefinition,
   gatewayDefinition,
 ];
 
@@ -64,8 +67,8 @@ export const SERVICES: readonly ServiceSpec[] = DEFINITIONS.map((d) => ({
  * A process's metrics port: `<SERVICE>_METRICS_PORT` when set, else the service's own default
  * (SERVICE_METRICS_PORTS of @workshare/telemetry: identity 9465, job intake 9466, task
  * decomposition 9467, team scheduling 9468, the gateway 9469, the relay 9470 (and 9471 for its
- * second process), time tracking 9472, settlement 9473; 9464 is the launcher's own, in the
- * one-process mode). A bad value is refused with the variable's name.
+ * second process), time tracking 9472, settlement 9473, audit 9474; 9464 is the launcher's own,
+ * in the one-process mode). A bad value is refused with the variable's name.
  */
 export const metricsPortOf = (name: string, env: Readonly<Record<string, string | undefined>>): number => {
   const variable = `${envNameOf(name)}_METRICS_PORT`;
@@ -157,7 +160,7 @@ export const planServices = (
 /**
  * The relay's processes, after the services (`services`: their plans, whose ports and metrics
  * ports the relay's must not take): RELAY_PORT (default 50060) for the first, the next port for
- * each other (50061; time tracking's 50062 and settlement's 50063 come after them); 0 (any free
+ * each other (50061; time tracking's 50062, settlement's 50063 and the audit's 50064 come after them); 0 (any free
  * port) is allowed, since nobody calls the relay. Metrics: RELAY_METRICS_PORT (default the
  * relay's own, 9470) and the next ports. A bad value, or a port a service takes, is refused with
  * the variable's name.
@@ -198,8 +201,9 @@ export const planRelays = (
  * `team-scheduling-2`, ...), where it stood in the start order (`plans`: every process planned,
  * the relay's included). The first keeps the service's ports; each other takes the next gRPC
  * port (`<SERVICE>_PORT` + 1, ...: 50055 to 50059 before the relay's 50060 and 50061) and, for
- * metrics, the next port above every metrics port planned (team scheduling's second 9474 by
- * default, after the relay's 9470 and 9471, time tracking's 9472 and settlement's 9473). A gRPC
+ * metrics, the next port above every metrics port planned (team scheduling's second 9475 by
+ * default, after the relay's 9470 and 9471, time tracking's 9472, settlement's 9473 and the
+ * audit's 9474). A gRPC
  * port another process takes (more than 6 replicas on the default ports reach the relay's), or
  * one past 65535, is refused, naming the variable.
  */

@@ -15,10 +15,11 @@ import { DEMO_BUSINESS_USER_EMAILS, DEMO_COORDINATOR_EMAIL, type IdentityService
 import { SimulatedClock, systemClock, type Clock } from '@workshare/time';
 import { PlatformClock, recordDemoHistory, type DemoHistory } from './demo-history.js';
 import { seedDemoJobs, type DemoHandOff, type DemoJob, type DemoWork } from './demo-jobs.js';
-import { demoMonthOf, type DemoMonth } from './demo-month.js';
+import { demoMonthsOf, type DemoMonth } from './demo-month.js';
 import { demoNotSeeded, demoSeedStateOf, type DemoSeedResult } from './demo-seed.js';
 import { planServices, SERVICES } from './plan.js';
 import { runServices, type RunningServices } from './run-services.js';
+import { sealFilesFor, type SealFiles } from './seal-files.js';
 
 export const DEMO_PASSWORD_DEFAULT = 'fujisato-demo';
 
@@ -53,25 +54,39 @@ export interface EmbeddedPlatform {
    * which no public API does.
    */
   readonly identity: IdentityService;
+  /** Where the audit's seal key and seal log are (seal-files.ts): outside the database. */
+  readonly seals: { readonly keyPath: string | undefined; readonly logPath: string; readonly generated: boolean };
   readonly demo?: {
     readonly seed: DemoSeedResult;
     readonly jobs: readonly DemoJob[];
     readonly handOff?: DemoHandOff;
-    /** The past month of Fujisato's work, recorded at its own times on this fresh store (absent on a store seeded before). */
+    /** The last month of Fujisato's work, recorded at its own times on this fresh store, left open (absent on a store seeded before). */
     readonly month?: DemoMonth;
+    /** The month before it, recorded before it and closed; its newcomer forgotten after the close. */
+    readonly closedMonth?: DemoMonth;
   };
   stop(): Promise<void>;
 }
 
 export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> => {
-  const baseEnv = options.env ?? process.env;
+  const givenEnv = options.env ?? process.env;
   const now = options.now ?? systemClock;
-  planServices(SERVICES, baseEnv); // bad ports are refused before anything is opened
-  const store = await openEventStore(options.storeUrl);
+  planServices(SERVICES, givenEnv); // bad ports are refused before anything is opened
+  // The audit's seal key and seal log, outside the database (generated once for a folder).
+  const seals: SealFiles = sealFilesFor(options.storeUrl, givenEnv);
+  const baseEnv = { ...givenEnv, ...seals.env };
+  const store = await openEventStore(options.storeUrl).catch((error: unknown) => {
+    seals.cleanup();
+    throw error;
+  });
   let running: RunningServices | undefined;
   const stop = async () => {
-    await running?.stop();
-    await store.close();
+    try {
+      await running?.stop();
+      await store.close();
+    } finally {
+      seals.cleanup();
+    }
   };
   try {
     const password = options.demo === false ? undefined : (options.demo?.password ?? DEMO_PASSWORD_DEFAULT);
@@ -79,8 +94,8 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
     // a fresh store its history is recorded first, the platform's clock on the simulated time.
     const state = password === undefined ? undefined : await demoSeedStateOf(store);
     const reference = now();
-    const period = state === 'none' ? demoMonthOf(reference) : undefined;
-    const simulated = period ? new SimulatedClock(period.start) : undefined;
+    const periods = state === 'none' ? demoMonthsOf(reference) : undefined;
+    const simulated = periods ? new SimulatedClock(periods.closed.start) : undefined;
     const clock = new PlatformClock(simulated?.now ?? now);
     running = await runServices(store, {
       storeUrl: options.storeUrl,
@@ -94,14 +109,14 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
 
     let history: DemoHistory | undefined;
     if (state !== undefined && state !== 'none') history = { seed: demoNotSeeded(state) };
-    if (period !== undefined && simulated !== undefined) {
+    if (periods !== undefined && simulated !== undefined) {
       try {
         history = await recordDemoHistory({
           store,
           identity,
           addresses,
           clock: simulated,
-          period,
+          periods,
           reference,
           ...(password !== undefined ? { password } : {}),
         });
@@ -129,7 +144,12 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
               now: clock.now,
             })
           : { jobs: [] };
-      demo = { seed, ...work, ...(history.month ? { month: history.month } : {}) };
+      demo = {
+        seed,
+        ...work,
+        ...(history.month ? { month: history.month } : {}),
+        ...(history.closedMonth ? { closedMonth: history.closedMonth } : {}),
+      };
     }
 
     return {
@@ -138,6 +158,7 @@ export const startEmbeddedPlatform = async (options: EmbeddedPlatformOptions): P
       addresses: Object.fromEntries(Object.entries(addresses).filter(([name]) => name !== 'gateway')),
       gatewayUrl: addresses.gateway!,
       identity,
+      seals: { keyPath: seals.keyPath, logPath: seals.logPath, generated: seals.generated },
       ...(demo ? { demo } : {}),
       stop,
     };

@@ -12,7 +12,7 @@
  * the command. On the embedded store, stop the platform first: one folder is opened by one
  * process at a time (a second is refused, eventstore.embedded_in_use).
  */
-import type { DurableReadModel, EventStore, ProjectionStore, RebuildProgress } from '@workshare/eventsourcing';
+import type { EventStore, OperatedReadModel, ProjectionStore, RebuildProgress } from '@workshare/eventsourcing';
 import { describeCheckpoint } from '@workshare/eventsourcing';
 import { DEFAULT_EVENTSTORE_URL, openEventStore, openServiceProjections } from '@workshare/eventstore';
 import type { ServiceDefinition } from '@workshare/service-host';
@@ -90,7 +90,7 @@ export const runReadModelsCli = async (args: readonly string[], io: ReadModelsCl
         continue;
       }
       try {
-        const models: readonly DurableReadModel[] = service.durableReadModels!(store, projections).filter(
+        const models: readonly OperatedReadModel[] = service.durableReadModels!(store, projections).filter(
           (m) => names === undefined || names.includes(m.definition.name),
         );
         if (command === 'list') {

@@ -1,7 +1,7 @@
 /**
- * The demo's past month, end to end: the one-process platform on a fresh store records the
- * cooperative and its past Tokyo month of work on a simulated clock, then goes on with the real
- * one. Through the public gRPC APIs: the month's approved time of the demo members, each event
+ * The demo's past months, end to end: the one-process platform on a fresh store records the
+ * cooperative and its two past Tokyo months of work on a simulated clock (the earlier closed, its
+ * newcomer forgotten after the close), then goes on with the real one. Through the public gRPC APIs: the month's approved time of the demo members, each event
  * of the month at its simulated instant (the store's recordedAt real), and the one call that
  * closes it, whose summary agrees with its invoices and statements to the yen. A store seeded
  * before records nothing again.
@@ -11,7 +11,14 @@ import { DEMO_COORDINATOR_EMAIL } from '@workshare/identity';
 import { identityV1, settlementV1, timeTrackingV1, yenFromMoney } from '@workshare/proto';
 import { tokyoWeekOf } from '@workshare/time';
 import { recordDemoHistoryApart } from '../src/demo-history.js';
-import { DEMO_PAYEE_REGISTRATION_NUMBER, demoMonthOf, demoMonthLines } from '../src/demo-month.js';
+import {
+  DEMO_CORRECTION_REASON,
+  DEMO_NEWCOMER,
+  DEMO_PAYEE_REGISTRATION_NUMBER,
+  demoClosedMonthLines,
+  demoMonthLines,
+  demoMonthsOf,
+} from '../src/demo-month.js';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '../src/index.js';
 
 const PASSWORD = 'demo-month-password';
@@ -29,7 +36,8 @@ const ACCOUNTANT_EMAIL = 'makoto.sasaki@accounting.example';
 
 let platform: EmbeddedPlatform;
 let startedAt: Date;
-const period = () => demoMonthOf(startedAt);
+const periods = () => demoMonthsOf(startedAt);
+const period = () => periods().open;
 
 const signIn = async (email: string): Promise<string> => {
   const identity = createClient(identityV1.IdentityServiceClient, platform.addresses.identity!);
@@ -47,7 +55,7 @@ beforeAll(async () => {
     env: ANY_PORT,
     demo: { password: PASSWORD },
   });
-}, 120_000);
+}, 180_000);
 afterAll(async () => platform?.stop());
 
 describe('the demo’s past month', () => {
@@ -90,13 +98,14 @@ describe('the demo’s past month', () => {
   });
 
   it('was recorded at its simulated times: each entry in the month, each week approved after it ended, before now', async () => {
-    const { from, to, start } = period();
+    const { from, to } = period();
+    const { from: earlierFrom, start } = periods().closed;
     const events = await platform.store.readAll();
     const of = (type: string) => events.filter((e) => e.type === type);
     expect(of('TimeEntryRecorded').length).toBeGreaterThan(50);
     for (const entry of of('TimeEntryRecorded')) {
       const data = entry.data as { end: string };
-      expect(entry.occurredAt.getTime()).toBeGreaterThanOrEqual(from.getTime());
+      expect(entry.occurredAt.getTime()).toBeGreaterThanOrEqual(earlierFrom.getTime());
       expect(entry.occurredAt.getTime()).toBeLessThan(to.getTime() + 7 * 86_400_000);
       expect(entry.occurredAt.getTime()).toBeGreaterThanOrEqual(Date.parse(data.end));
       expect(entry.recordedAt.getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 1_000);
@@ -113,9 +122,10 @@ describe('the demo’s past month', () => {
       expect(first!.occurredAt.getTime()).toBeGreaterThanOrEqual(start.getTime());
       expect(first!.occurredAt.getTime()).toBeLessThan(startedAt.getTime());
     }
-    // The inspection that bills the fixed-price job is in the month.
+    // The inspections that bill the fixed-price jobs are in their months: two in each.
     const inspections = of('JobInspected').map((e) => e.occurredAt.getTime());
-    expect(inspections.every((at) => at >= from.getTime() && at < to.getTime())).toBe(true);
+    expect(inspections.filter((at) => at >= from.getTime() && at < to.getTime())).toHaveLength(2);
+    expect(inspections.filter((at) => at >= earlierFrom.getTime() && at < from.getTime())).toHaveLength(2);
   });
 
   it('closes in one call: totals positive, billed = Σ invoices (tax excluded), tax, payable and margin agreeing to the yen', async () => {
@@ -216,6 +226,49 @@ describe('the demo’s past month', () => {
     ])
       expect(lines).toContain(`/settlements/${month.month}/${file}`);
     for (const job of month.jobs) expect(lines).toContain(`/invoices/${job.businessId}.pdf`);
+  });
+
+  it('closes the month before last: its newcomer handed a task off with her reason and was forgotten after the close; a span corrected each month', async () => {
+    const earlier = platform.demo!.closedMonth!;
+    const { closed } = periods();
+    expect(earlier.month).toBe(closed.month);
+    expect(earlier.jobs.map((j) => j.status)).toEqual(['inspected', 'inspected']);
+    expect(earlier.closed).toMatchObject({ invoiceCount: 2, statementCount: earlier.members.length });
+    expect(earlier.closed!.billedYen).toBeGreaterThan(0);
+    expect(earlier.members.map((m) => m.email)).toContain(DEMO_NEWCOMER.email);
+    expect(earlier.newcomer).toMatchObject({
+      email: DEMO_NEWCOMER.email,
+      handOff: { taskId: expect.any(String), toEmail: expect.stringMatching(/@fujisato\.example$/) },
+      forgottenAt: expect.any(String),
+    });
+    const events = await platform.store.readAll();
+    const at = (type: string, where: (data: Record<string, unknown>) => boolean = () => true) =>
+      events
+        .filter((e) => e.type === type && where(e.data as Record<string, unknown>))
+        .map((e) => e.occurredAt.getTime());
+    const [closedAt] = at('MonthClosed');
+    const [forgottenAt] = at('MemberForgotten', (d) => d.memberId === earlier.newcomer!.memberId);
+    expect(closedAt).toBe(Date.parse(earlier.closed!.closedAt));
+    expect(closedAt).toBeGreaterThanOrEqual(closed.to.getTime());
+    expect(forgottenAt).toBeGreaterThan(closedAt!);
+    expect(forgottenAt).toBeLessThan(period().from.getTime() + 7 * 86_400_000);
+    // Every hand-off of the two months: each writer's, and the newcomer's (before she was forgotten).
+    expect(at('TaskHandedOff').length).toBeGreaterThanOrEqual(3);
+    // One correction a month, shortening the span by ten minutes: before and after in the event.
+    expect(at('TimeEntryCorrected')).toHaveLength(2);
+    for (const month of [earlier, platform.demo!.month!]) {
+      expect(month.correction).toBeDefined();
+      const { before, after } = month.correction!;
+      expect(Date.parse(before.end) - Date.parse(after.end)).toBe(10 * 60_000);
+    }
+    // The newcomer is gone from today's month: she worked in the closed month only.
+    expect(platform.demo!.month!.members.map((m) => m.email)).not.toContain(DEMO_NEWCOMER.email);
+    const lines = demoClosedMonthLines(earlier).join('\n');
+    expect(lines).toContain(`The demo's closed month, ${earlier.month} in Fujisato, closed`);
+    expect(lines).toContain(`${DEMO_NEWCOMER.email} left and was forgotten`);
+    expect(DEMO_CORRECTION_REASON.length).toBeGreaterThan(0);
+    // Never a line the open month's member lines are read by.
+    expect(lines).not.toMatch(/^\s{4}\S+@fujisato\.example\s+(contractor|employee)\s+\d+ min/m);
   });
 
   it('is recorded once per store: a store seeded before records nothing again', async () => {

@@ -5,7 +5,7 @@
  * her own record; after a restart the data is still there and nothing is seeded again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@workshare/grpc';
@@ -35,6 +35,7 @@ const start = (dataDir: string): Promise<Started> =>
         TEAM_SCHEDULING_PORT: '0',
         TIME_TRACKING_PORT: '0',
         SETTLEMENT_PORT: '0',
+        AUDIT_PORT: '0',
         METRICS_PORT: '0',
         LOG_LEVEL: 'warn',
         WORKSHARE_DEMO_PASSWORD: 'test-demo-password',
@@ -42,7 +43,7 @@ const start = (dataDir: string): Promise<Started> =>
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`launcher not ready in time:\n${out}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`launcher not ready in time:\n${out}`)), 200_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const port = /identity\s+gRPC 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
@@ -85,6 +86,15 @@ describe('npm start: the platform in one process', () => {
       );
       expect(first.output()).toMatch(/^\s+time-tracking\s+gRPC 127\.0\.0\.1:\d+$/m);
       expect(first.output()).toMatch(/^\s+settlement\s+gRPC 127\.0\.0\.1:\d+$/m);
+      expect(first.output()).toMatch(/^\s+audit\s+gRPC 127\.0\.0\.1:\d+$/m);
+      // The audit's seal key, generated once in the data folder (0600), the seal log next to it; the page and the CLI printed.
+      expect(first.output()).toContain(
+        `seals               key ${join(dataDir, 'seal-key.pem')} (generated now, 0600)`,
+      );
+      expect(statSync(join(dataDir, 'seal-key.pem')).mode & 0o777).toBe(0o600);
+      expect(first.output()).toMatch(/audit page +http:\/\/127\.0\.0\.1:\d+\/audit/);
+      expect(first.output()).toMatch(/npx workshare audit reconcile fujisato \d{4}-\d{2}/);
+      expect(first.output()).toMatch(/The demo's closed month, \d{4}-\d{2} in Fujisato, closed /);
       const email = /^\s+(\S+@fujisato\.example)\s+member, coordinator of fujisato$/m.exec(first.output())?.[1];
       expect(email).toBeDefined();
 
@@ -108,6 +118,7 @@ describe('npm start: the platform in one process', () => {
     const second = await start(dataDir);
     try {
       expect(second.output()).toContain('seeded before');
+      expect(second.output()).toContain(`seals               key ${join(dataDir, 'seal-key.pem')}, log`);
       expect(second.output()).not.toContain("The demo's past month");
       expect(second.output()).not.toContain('Demo jobs:');
       const client = createClient(identityV1.IdentityServiceClient, `127.0.0.1:${second.port}`);
@@ -119,5 +130,5 @@ describe('npm start: the platform in one process', () => {
     } finally {
       expect(await stop(second)).toBe(0);
     }
-  }, 240_000);
+  }, 420_000);
 });

@@ -34,6 +34,7 @@ describe('planning the services', () => {
       'team-scheduling': 9468,
       'time-tracking': 9472,
       settlement: 9473,
+      audit: 9474,
       gateway: 9469,
     });
     for (const plan of plans) expect(plan.metricsPort).toBe(defaultMetricsPortOf(plan.name));
@@ -48,7 +49,7 @@ describe('planning the services', () => {
     );
   });
 
-  it('plans every service in start order on its own port: identity first, time tracking and settlement after team scheduling, the gateway last', () => {
+  it('plans every service in start order on its own port: identity first, time tracking and settlement after team scheduling, the audit after them, the gateway last', () => {
     expect(DEFINITIONS.map((d) => d.name)).toEqual([
       'identity',
       'job-intake',
@@ -56,6 +57,7 @@ describe('planning the services', () => {
       'team-scheduling',
       'time-tracking',
       'settlement',
+      'audit',
       'gateway',
     ]);
     const plans = planServices(SERVICES, {});
@@ -66,6 +68,7 @@ describe('planning the services', () => {
       ['team-scheduling', 50054, 'grpc', 'services/team-scheduling/dist/src/main.js'],
       ['time-tracking', 50062, 'grpc', 'services/time-tracking/dist/src/main.js'],
       ['settlement', 50063, 'grpc', 'services/settlement/dist/src/main.js'],
+      ['audit', 50064, 'grpc', 'services/audit/dist/src/main.js'],
       ['gateway', 8080, 'http', 'services/gateway/dist/src/main.js'],
     ]);
     expect(new Set(plans.map((p) => p.port)).size).toBe(plans.length);
@@ -132,6 +135,17 @@ describe('the environment of a service run as its own process', () => {
     });
   });
 
+  it('runs the audit on 50064 (metrics 9474), knowing identity; the gateway knows where it listens', () => {
+    expect(processEnvironment(byName('audit'), plans)).toMatchObject({
+      GRPC_PORT: '50064',
+      METRICS_PORT: '9474',
+      OTEL_SERVICE_NAME: 'audit',
+      IDENTITY_ADDRESS: '127.0.0.1:50051',
+    });
+    expect(processEnvironment(byName('gateway'), plans)).toMatchObject({ AUDIT_ADDRESS: '127.0.0.1:50064' });
+    expect(DEFINITIONS.find((d) => d.name === 'audit')?.durableReadModels).toBeDefined();
+  });
+
   it('gives the HTTP edge PORT, not GRPC_PORT, and no address of its own', () => {
     const env = processEnvironment(byName('gateway'), plans);
     expect(env.PORT).toBe('8080');
@@ -185,7 +199,7 @@ describe('the relay processes of the process mode', () => {
     expect(() => planRelays(services, { RELAY_PORT: '65535' })).toThrow(/RELAY_PORT=65535 leaves no port/);
   });
 
-  it('refuses relay ports a service takes (time tracking 50062, settlement 50063 come right after them), naming the variable', () => {
+  it('refuses relay ports a service takes (time tracking 50062, settlement 50063 and the audit 50064 come right after them), naming the variable', () => {
     expect(() => planRelays(services, { RELAY_PORT: '50062' })).toThrow(
       "RELAY_PORT=50062 gives the relay's 2 processes ports 50062-50063, and 50062 is time-tracking's: set RELAY_PORT",
     );
@@ -195,7 +209,9 @@ describe('the relay processes of the process mode', () => {
     expect(() => planRelays(planServices(SERVICES, { SETTLEMENT_PORT: '50061' }), {})).toThrow(
       /ports 50060-50061, and 50061 is settlement's/,
     );
-    expect(planRelays(services, { RELAY_PORT: '50064' }).map((r) => r.port)).toEqual([50064, 50065]);
+    expect(() => planRelays(services, { RELAY_PORT: '50063' })).toThrow(/ports 50063-50064, and 50063 is settlement's/);
+    expect(() => planRelays(services, { RELAY_PORT: '50064' })).toThrow(/ports 50064-50065, and 50064 is audit's/);
+    expect(planRelays(services, { RELAY_PORT: '50065' }).map((r) => r.port)).toEqual([50065, 50066]);
   });
 });
 
@@ -233,9 +249,10 @@ describe('team scheduling in replicas', () => {
       ['job-intake', 50052, 9466],
       ['task-decomposition', 50053, 9467],
       ['team-scheduling-1', 50054, 9468],
-      ['team-scheduling-2', 50055, 9474],
+      ['team-scheduling-2', 50055, 9475],
       ['time-tracking', 50062, 9472],
       ['settlement', 50063, 9473],
+      ['audit', 50064, 9474],
       ['gateway', 8080, 9469],
       ['relay-1', 50060, 9470],
       ['relay-2', 50061, 9471],
@@ -273,18 +290,18 @@ describe('team scheduling in replicas', () => {
     const withRelays = [...services, ...planRelays(services, {})];
     expect(() => planReplicas(withRelays, TEAM_SCHEDULING, 8)).toThrow(/and 50060 is relay-1's/);
     expect(() => planReplicas(withRelays, TEAM_SCHEDULING, 7)).toThrow(/ports 50054-50060, and 50060 is relay-1's/);
-    // Six fit below the relay's ports: 50054 to 50059, their metrics above every other (9474 on).
+    // Six fit below the relay's ports: 50054 to 50059, their metrics above every other (9475 on).
     expect(
       planReplicas(withRelays, TEAM_SCHEDULING, 6)
         .filter((p) => p.name === TEAM_SCHEDULING)
         .map((p) => [p.port, p.metricsPort]),
     ).toEqual([
       [50054, 9468],
-      [50055, 9474],
-      [50056, 9475],
-      [50057, 9476],
-      [50058, 9477],
-      [50059, 9478],
+      [50055, 9475],
+      [50056, 9476],
+      [50057, 9477],
+      [50058, 9478],
+      [50059, 9479],
     ]);
     const below = planServices(SERVICES, { TEAM_SCHEDULING_PORT: '50061' });
     expect(() => planReplicas(below, TEAM_SCHEDULING, 2)).toThrow(
@@ -309,7 +326,7 @@ describe('team scheduling in replicas', () => {
     const replicas = all.filter((p) => p.name === TEAM_SCHEDULING).map((p) => processEnvironment(p, all));
     expect(replicas.map((e) => [e.GRPC_PORT, e.METRICS_PORT, e.OTEL_SERVICE_NAME])).toEqual([
       ['50054', '9468', 'team-scheduling'],
-      ['50055', '9474', 'team-scheduling'],
+      ['50055', '9475', 'team-scheduling'],
     ]);
   });
 });

@@ -1,14 +1,17 @@
 /**
  * The process mode on PostgreSQL and NATS, from the built launcher on a fresh database: the
- * demo's history (the cooperative and its past month) is recorded by the seeder process before
- * any service starts; time tracking and settlement then run as processes of their own on their
+ * demo's history (the cooperative and its two past months, the earlier closed and sealed) is
+ * recorded by the seeder process before any service starts; time tracking, settlement and the
+ * audit (its seal key and log from the environment) then run as processes of their own on their
  * ports and pick that history up from the store (their durable read models catch up with the
  * log; the relay publishes it to NATS): the month's approved time is there, and the month
  * closes in one call through the settlement process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteStreams } from '@workshare/bus';
 import { createPostgresDatabase, dropPostgresDatabase, postgresDatabaseUrl } from '@workshare/eventstore';
@@ -33,7 +36,15 @@ const freePort = (taken: Set<number>): Promise<number> =>
     });
   });
 
-const SERVICES = ['IDENTITY', 'JOB_INTAKE', 'TASK_DECOMPOSITION', 'TEAM_SCHEDULING', 'TIME_TRACKING', 'SETTLEMENT'];
+const SERVICES = [
+  'IDENTITY',
+  'JOB_INTAKE',
+  'TASK_DECOMPOSITION',
+  'TEAM_SCHEDULING',
+  'TIME_TRACKING',
+  'SETTLEMENT',
+  'AUDIT',
+];
 
 describeNeeding(
   'the process mode (PostgreSQL, NATS): time tracking and settlement pick the demo’s month up',
@@ -45,6 +56,9 @@ describeNeeding(
     let launcher: ChildProcess | undefined;
     let output = '';
     const ports: Record<string, number> = {};
+    // The audit's seal key and log, given as a cluster gives them (the process mode requires both).
+    const sealFolder = mkdtempSync(join(tmpdir(), 'workshare-launcher-seals-'));
+    const sealLog = join(sealFolder, 'seals.jsonl');
 
     beforeAll(async () => {
       await createPostgresDatabase(databaseUrl, database);
@@ -68,6 +82,10 @@ describeNeeding(
           NATS_STREAM: stream,
           NATS_SUBJECT_PREFIX: `launcher_${id}`,
           IDENTITY_MASTER_KEY: randomBytes(32).toString('base64'),
+          WORKSHARE_SEAL_KEY: generateKeyPairSync('ed25519')
+            .privateKey.export({ type: 'pkcs8', format: 'pem' })
+            .toString(),
+          WORKSHARE_SEAL_LOG: sealLog,
           TEAM_SCHEDULING_REPLICAS: '1',
           RELAY_PORT: '0',
           LOG_LEVEL: 'warn',
@@ -75,7 +93,7 @@ describeNeeding(
         },
       });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the platform did not start in time:\n${output}`)), 170_000);
+        const timer = setTimeout(() => reject(new Error(`the platform did not start in time:\n${output}`)), 280_000);
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
           if (output.includes('Workshare is running (one process per service)')) {
@@ -90,7 +108,7 @@ describeNeeding(
           reject(new Error(`the launcher exited with ${code}:\n${output}`));
         });
       });
-    }, 180_000);
+    }, 300_000);
 
     afterAll(async () => {
       if (launcher && launcher.exitCode === null) {
@@ -102,6 +120,7 @@ describeNeeding(
       }
       await deleteStreams(natsUrl, [stream, `KV_${stream}_ledger`]);
       await dropPostgresDatabase(databaseUrl, database);
+      rmSync(sealFolder, { recursive: true, force: true });
     }, 60_000);
 
     const signIn = async (email: string): Promise<string> => {
@@ -113,13 +132,14 @@ describeNeeding(
       }
     };
 
-    it('records the history before the services start, then runs time tracking and settlement as processes on their ports', async () => {
+    it('records the history before the services start, then runs time tracking, settlement and the audit as processes on their ports', async () => {
       const recording = output.indexOf("Recording the demo's history");
       expect(recording).toBeGreaterThanOrEqual(0);
       expect(output.indexOf('  identity ')).toBeGreaterThan(recording);
       for (const [name, port] of [
         ['time-tracking', ports.TIME_TRACKING],
         ['settlement', ports.SETTLEMENT],
+        ['audit', ports.AUDIT],
       ] as const) {
         expect(output).toMatch(
           new RegExp(`^\\s+${name}\\s+gRPC 127\\.0\\.0\\.1:${port}, metrics :\\d+ \\(pid \\d+\\)$`, 'm'),
@@ -128,6 +148,10 @@ describeNeeding(
       }
       expect(output).toMatch(/The demo's past month, \d{4}-\d{2} in Fujisato, recorded at its own times/);
       expect(output).toMatch(/Demo jobs:\n(\s+\S+\s+\w+\s+.+\n){3}/);
+      // The month before last was closed by the seeder's services, and sealed into the seal log given.
+      expect(output).toMatch(/The demo's closed month, \d{4}-\d{2} in Fujisato, closed /);
+      expect(output).toMatch(/audit page +http:\/\/127\.0\.0\.1:\d+\/audit/);
+      expect(existsSync(sealLog) && readFileSync(sealLog, 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(1);
     });
 
     it('the time tracking process answers the month’s approved time; the settlement process closes it', async () => {

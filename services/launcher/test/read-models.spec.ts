@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { openEventStore } from '@workshare/eventstore';
 import { actorOfSubject, DEMO_COORDINATOR_EMAIL, InMemoryKeyVault, openIdentityService } from '@workshare/identity';
 import { seedDemoOnce } from '../src/demo-seed.js';
+import { DEFINITIONS } from '../src/plan.js';
 import { runReadModelsCli } from '../src/read-models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'workshare-read-models-'));
@@ -113,6 +114,7 @@ describe('workshare read-models', () => {
       'settlement/timesheets',
       'settlement/members',
       'settlement/closes',
+      ...DEFINITIONS.find((d) => d.name === 'audit')!.readModels.map((name) => `audit/${name}`),
     ]);
     // Time tracking and settlement know the demo's members from identity's published events.
     expect(out.find((l) => l.startsWith('time-tracking/member-regions'))).toMatch(/rebuilt from \d+ events/);
