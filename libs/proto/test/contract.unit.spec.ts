@@ -80,11 +80,13 @@ describe('generated identity contract', () => {
       'listRegions',
       'login',
       'logout',
+      'openTexts',
       'refresh',
       'registerBusiness',
       'registerMember',
       'registerUser',
       'revokeRole',
+      'sealTexts',
       'updateAvailability',
       'verifyToken',
     ]);
