@@ -12,6 +12,7 @@ export * from './decider-specification.js';
 export * from './command-ids.js';
 export * from './projection-store.js';
 export * from './read-model.js';
+export * from './rebuilds.js';
 export * from './actor.js';
 export * from './breathing.js';
 export * from './context.js';

@@ -7,6 +7,7 @@ import {
   type ProjectionDocument,
   type ProjectionStore,
 } from './projection-store.js';
+import { ReadModelRebuilds } from './rebuilds.js';
 import type { EventStore, ReadAllOptions } from './store.js';
 
 /**
@@ -159,13 +160,6 @@ interface Collection {
   readonly size: number;
 }
 
-const fractionOf = (position: GlobalPosition | undefined, head: GlobalPosition): number => {
-  if (position === undefined) return 0;
-  if (comparePositions(position, head) >= 0) return 1;
-  const total = Number(head.prepare);
-  return total <= 0 ? 1 : Math.min(1, Number(position.prepare) / total);
-};
-
 /** A read model's checkpoint as text, for logs and operators: `none` before the first event. */
 export const describeCheckpoint = (position: GlobalPosition | undefined): string =>
   position === undefined ? 'none' : `${position.commit}/${position.prepare}`;
@@ -193,9 +187,7 @@ export abstract class DurableReadModel {
   private committedAt: GlobalPosition | undefined;
   private generation = 0;
   private loading: Promise<void> | undefined;
-  private rebuildRequest: { report: (progress: RebuildProgress) => void; events: number } | undefined;
-  private rebuildDone: Promise<RebuildProgress> | undefined;
-  private rebuildSeen: (RebuildProgress & { readonly startedAt: Date }) | undefined;
+  private readonly rebuilds: ReadModelRebuilds;
 
   constructor(
     protected readonly source: ReadModelSource,
@@ -207,6 +199,11 @@ export abstract class DurableReadModel {
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
     this.now = options.now ?? (() => performance.now());
     this.follower = new LogFollower(() => this.pass(), options);
+    this.rebuilds = new ReadModelRebuilds(
+      definition.name,
+      () => this.ready(),
+      () => this.follower.catchUp(),
+    );
   }
 
   /** Folds one event of its categories into the read model. */
@@ -274,9 +271,9 @@ export abstract class DurableReadModel {
    * at once when the last pass is recent enough, else with a pass begun within the bound.
    */
   async ensureFresh(): Promise<void> {
-    if (this.loaded && this.rebuildDone === undefined) return this.follower.ensureFresh(); // the hot path
+    if (this.loaded && this.rebuilds.done === undefined) return this.follower.ensureFresh(); // the hot path
     await this.ready();
-    if (this.rebuildDone !== undefined) await this.rebuildDone;
+    if (this.rebuilds.done !== undefined) await this.rebuilds.done;
     return this.follower.ensureFresh();
   }
 
@@ -315,29 +312,7 @@ export abstract class DurableReadModel {
    * resumes from the last page committed at the next start.
    */
   rebuild(report: (progress: RebuildProgress) => void = () => undefined): Promise<RebuildProgress> {
-    if (this.rebuildDone !== undefined) return this.rebuildDone;
-    const startedAt = new Date();
-    const done = (async () => {
-      await this.ready();
-      let last: RebuildProgress | undefined;
-      this.rebuildRequest = {
-        events: 0,
-        report: (progress) => {
-          last = progress;
-          this.rebuildSeen = { ...progress, startedAt };
-          report(progress);
-        },
-      };
-      await this.follower.catchUp();
-      if (last === undefined) throw new Error(`rebuild of ${this.definition.name} did not run`);
-      return last;
-    })().finally(() => {
-      this.rebuildDone = undefined;
-      this.rebuildRequest = undefined;
-      this.rebuildSeen = undefined;
-    });
-    this.rebuildDone = done;
-    return done;
+    return this.rebuilds.rebuild(report);
   }
 
   status(): ReadModelStatus {
@@ -348,29 +323,21 @@ export abstract class DurableReadModel {
       codeVersion: this.definition.version,
       generation: this.generation,
       position: this.committedAt,
-      rebuilding: this.rebuildDone !== undefined,
-      rebuild: this.rebuildSeen,
+      rebuilding: this.rebuilds.done !== undefined,
+      rebuild: this.rebuilds.progress,
       documents,
     };
   }
 
   private async pass(): Promise<void> {
-    const rebuild = this.rebuildRequest;
+    const rebuild = this.rebuilds.pass();
     let head = this.after ?? { commit: 0n, prepare: 0n };
     if (rebuild !== undefined) {
       head = await this.source.headPosition();
       const checkpoint = await this.projections.reset(this.definition.name, this.definition.version);
       this.restoreFrom(checkpoint, []);
     }
-    const progress = (done: boolean): void =>
-      rebuild?.report({
-        projection: this.definition.name,
-        events: rebuild.events,
-        position: this.after,
-        head,
-        fraction: done ? 1 : fractionOf(this.after, head),
-        done,
-      });
+    const progress = (done: boolean): void => rebuild?.report(this.after, head, done);
     progress(false);
     for (;;) {
       const options: ReadAllOptions = {

@@ -3,6 +3,7 @@ import {
   comparePositions,
   LogFollower,
   parsePosition,
+  ReadModelRebuilds,
   readsWholeLog,
   START,
   type ColumnSpec,
@@ -129,13 +130,6 @@ const positionOf = (row: CheckpointRow): GlobalPosition | undefined =>
     ? undefined
     : parsePosition(`${row.commit_position}/${row.prepare_position}`);
 
-const fractionOf = (position: GlobalPosition | undefined, head: GlobalPosition): number => {
-  if (position === undefined) return 0;
-  if (comparePositions(position, head) >= 0) return 1;
-  const total = Number(head.prepare);
-  return total <= 0 ? 1 : Math.min(1, Number(position.prepare) / total);
-};
-
 /** The SQL statement creating a table of a projection (its primary key included), in `schema`. */
 export const tableDdl = (schema: string, table: TableSpec): string => {
   const s = assertSchemaName(schema);
@@ -186,9 +180,7 @@ export class SqlTableProjection implements OperatedReadModel {
   private loaded = false;
   private after: GlobalPosition | undefined;
   private generation = 0;
-  private rebuildRequest: { report: (progress: RebuildProgress) => void; events: number } | undefined;
-  private rebuildDone: Promise<RebuildProgress> | undefined;
-  private rebuildSeen: (RebuildProgress & { readonly startedAt: Date }) | undefined;
+  private readonly rebuilds: ReadModelRebuilds;
   private home: SqlHome['sql'] | undefined;
   private indexesPending = false;
 
@@ -213,6 +205,11 @@ export class SqlTableProjection implements OperatedReadModel {
       this.counts.set(table.name, 0);
     }
     this.follower = new LogFollower(() => this.pass(), options);
+    this.rebuilds = new ReadModelRebuilds(
+      this.definition.name,
+      () => this.ready(),
+      () => this.follower.catchUp(),
+    );
   }
 
   /** The database and schema of the tables (a SQL projection store), or a clear refusal. */
@@ -297,9 +294,9 @@ export class SqlTableProjection implements OperatedReadModel {
   }
 
   async ensureFresh(): Promise<void> {
-    if (this.loaded && this.rebuildDone === undefined) return this.follower.ensureFresh();
+    if (this.loaded && this.rebuilds.done === undefined) return this.follower.ensureFresh();
     await this.ready();
-    if (this.rebuildDone !== undefined) await this.rebuildDone;
+    if (this.rebuilds.done !== undefined) await this.rebuilds.done;
     return this.follower.ensureFresh();
   }
 
@@ -316,29 +313,7 @@ export class SqlTableProjection implements OperatedReadModel {
   }
 
   rebuild(report: (progress: RebuildProgress) => void = () => undefined): Promise<RebuildProgress> {
-    if (this.rebuildDone !== undefined) return this.rebuildDone;
-    const startedAt = new Date();
-    const done = (async () => {
-      await this.ready();
-      let last: RebuildProgress | undefined;
-      this.rebuildRequest = {
-        events: 0,
-        report: (progress) => {
-          last = progress;
-          this.rebuildSeen = { ...progress, startedAt };
-          report(progress);
-        },
-      };
-      await this.follower.catchUp();
-      if (last === undefined) throw new Error(`rebuild of ${this.definition.name} did not run`);
-      return last;
-    })().finally(() => {
-      this.rebuildDone = undefined;
-      this.rebuildRequest = undefined;
-      this.rebuildSeen = undefined;
-    });
-    this.rebuildDone = done;
-    return done;
+    return this.rebuilds.rebuild(report);
   }
 
   status(): ReadModelStatus {
@@ -347,8 +322,8 @@ export class SqlTableProjection implements OperatedReadModel {
       codeVersion: this.definition.version,
       generation: this.generation,
       position: this.after,
-      rebuilding: this.rebuildDone !== undefined,
-      rebuild: this.rebuildSeen,
+      rebuilding: this.rebuilds.done !== undefined,
+      rebuild: this.rebuilds.progress,
       documents: Object.fromEntries(this.counts),
     };
   }
@@ -397,21 +372,13 @@ export class SqlTableProjection implements OperatedReadModel {
   }
 
   private async pass(): Promise<void> {
-    const rebuild = this.rebuildRequest;
+    const rebuild = this.rebuilds.pass();
     let head: GlobalPosition = this.after ?? START;
     if (rebuild !== undefined) {
       head = await this.source.headPosition();
       await this.reset();
     }
-    const progress = (done: boolean): void =>
-      rebuild?.report({
-        projection: this.definition.name,
-        events: rebuild.events,
-        position: this.after,
-        head,
-        fraction: done ? 1 : fractionOf(this.after, head),
-        done,
-      });
+    const progress = (done: boolean): void => rebuild?.report(this.after, head, done);
     progress(false);
     let next = this.read(this.after);
     for (;;) {

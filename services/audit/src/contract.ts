@@ -314,4 +314,10 @@ export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
 
 /** gRPC port and metrics port of the audit service (DESIGN). */
 export const AUDIT_GRPC_PORT = 50064;
+
+/**
+ * The largest answer a caller of the audit's gRPC API must accept: a long history page or a
+ * month's reconciliation of a large region. Callers set `grpc.max_receive_message_length` to it.
+ */
+export const AUDIT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 export const AUDIT_METRICS_PORT = 9474;

@@ -14,7 +14,6 @@ export {
   auditGrpcService,
   createAuditClient,
   AUDIT_REQUEST_LIMITS,
-  AUDIT_MAX_ANSWER_BYTES,
   type AuditClient,
   type StartAuditGrpcOptions,
 } from './adapters/grpc/audit-grpc.js';

@@ -44,7 +44,7 @@ import {
   parseSubjectId,
   parseYen,
 } from '../domain/parsing.js';
-import { toAuditTable } from '../domain/tables.js';
+import { exportFileName, toAuditTable } from '../domain/tables.js';
 import { checkInScope, forbidden, inScope, queriesScope, scopeOf } from './access.js';
 import { HistoryQueries } from './history-queries.js';
 import { historyProjection, HISTORY_PROJECTION } from './history-projection.js';
@@ -361,7 +361,7 @@ export class AuditApplication implements AuditService {
     const result = await this.answer(context, request);
     const table = toAuditTable(request.kind, result as AuditResults[typeof request.kind]);
     return {
-      fileName: `audit-${request.kind}${encoding === 'shift_jis' ? '-sjis' : ''}.csv`,
+      fileName: exportFileName(request.kind, request.query as Readonly<Record<string, unknown>>, encoding),
       mediaType: `text/csv; charset=${encoding === 'shift_jis' ? 'Shift_JIS' : 'utf-8'}`,
       bytes: encodeCsv(table, encoding, { unencodable: 'replace' }),
     };

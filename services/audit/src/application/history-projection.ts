@@ -321,7 +321,7 @@ export const historyRows = async (page: readonly ProjectedEvent[], reads: TableR
 
 /** The history projection (version: raise it when what the rows say changes; the tables are rebuilt). */
 export const historyProjection: TableProjection = {
-  definition: { name: HISTORY_PROJECTION, version: 1, categories: WHOLE_LOG },
+  definition: { name: HISTORY_PROJECTION, version: 2, categories: WHOLE_LOG },
   tables: HISTORY_TABLES,
   project: historyRows,
 };

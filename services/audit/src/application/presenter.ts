@@ -59,12 +59,16 @@ export class Presenter {
     return this.deps.names.names(unique, asker);
   }
 
-  /** An actor as shown: her id, name where identity knows her, `system` for the platform. */
+  /**
+   * An actor as shown: her id, her name where identity knows her as a member, `system` for the
+   * platform, `user` for a person identity does not know as a member (an operator, the accountant,
+   * a business's user); anything else by its id alone.
+   */
   actor(id: string | null, names: ReadonlyMap<string, PersonalText>): AuditActor | null {
     if (id === null) return null;
     if (id.startsWith('system:')) return { id, name: { kind: 'text', text: id }, role: 'system' };
     const name = names.get(id) ?? null;
-    return { id, name, role: name === null ? null : 'member' };
+    return { id, name, role: name !== null ? 'member' : isUuid(id) ? 'user' : null };
   }
 
   /** History entries of these events, in their order. */

@@ -195,10 +195,10 @@ export interface SubjectRow {
 export interface HoldingRow {
   readonly taskId: string;
   readonly jobId: string;
-  /** Null: the task was released (nobody holds it from then). */
+  /** Null: the holding ended (released, the job cancelled, the task done): nobody holds it from then. */
   readonly memberId: string | null;
   readonly at: Date;
-  readonly kind: 'assigned' | 'handed_off' | 'overridden' | 'released';
+  readonly kind: 'assigned' | 'handed_off' | 'overridden' | 'released' | 'cancelled' | 'done';
 }
 
 export interface HandOffRow {
@@ -428,6 +428,11 @@ export const foldPage = (page: readonly ProjectedEvent[], known: Known): FoldedP
               };
               break;
             case 'TaskReleased':
+              // A cancelled job's tasks are released with it, in the same append: no hand-off.
+              if (cancelledWith(page, index)) {
+                holdings.push({ taskId, jobId: streamId, memberId: null, at, kind: 'cancelled' });
+                break;
+              }
               holdings.push({ taskId, jobId: streamId, memberId: null, at, kind: 'released' });
               // A hand-off is decided as the release and then its successor, in one append (one
               // page: pages end where an append ends): that is one hand-off, told by TaskHandedOff.
@@ -536,6 +541,15 @@ export const foldPage = (page: readonly ProjectedEvent[], known: Known): FoldedP
           ]);
         subject('task', text(data, 'taskId'));
         subject('job', text(data, 'jobId'));
+        // The member marked her task done: she holds it no more.
+        if (event.type === 'TaskMarkedDone' && text(data, 'taskId') !== undefined)
+          holdings.push({
+            taskId: text(data, 'taskId')!,
+            jobId: text(data, 'jobId') ?? '',
+            memberId: null,
+            at: event.occurredAt,
+            kind: 'done',
+          });
         if (event.type === 'WeekApproved')
           for (const approved of list(data, 'entries')) {
             subject('task', text(approved, 'taskId'));
@@ -620,6 +634,18 @@ const handedOffNext = (page: readonly ProjectedEvent[], index: number, taskId: s
     next.streamVersion === release.streamVersion + 1 &&
     (next.data as Data).taskId === taskId
   );
+};
+
+/** Whether this release is one of a cancellation's: a JobCancelledRecorded of its stream earlier in its append. */
+const cancelledWith = (page: readonly ProjectedEvent[], index: number): boolean => {
+  const release = page[index]!;
+  for (let i = index - 1, version = release.streamVersion - 1; i >= 0; i--, version--) {
+    const earlier = page[i]!;
+    if (earlier.streamName !== release.streamName || earlier.streamVersion !== version) return false;
+    if (earlier.type === 'JobCancelledRecorded') return true;
+    if (earlier.type !== 'TaskReleased') return false;
+  }
+  return false;
 };
 
 /** A role granted or revoked: a correction of the account's roles; a business user's is the business's. */

@@ -410,3 +410,58 @@ const TABULATORS: { readonly [K in AuditQueryKind]: Tabulator<K> } = {
 /** One answer as a table (see the module's comment). */
 export const toAuditTable = <K extends AuditQueryKind>(kind: K, result: AuditResults[K]): AuditTable =>
   (TABULATORS[kind] as Tabulator<K>)(result);
+
+/** How each query kind reads in a file name. */
+const FILE_KIND: Readonly<Record<AuditQueryKind, string>> = {
+  history: 'history',
+  whoHeld: 'who-held',
+  jobTimeline: 'timeline',
+  handOffs: 'hand-offs',
+  reconciliation: 'reconciliation',
+  streamAsOf: 'stream',
+  search: 'search',
+  corrections: 'corrections',
+  verification: 'verification',
+  queries: 'queries',
+};
+
+/** Which of a query's parameters name its file, in order (a history: its subject and id...). */
+const FILE_PARTS: Readonly<Record<AuditQueryKind, readonly string[]>> = {
+  history: ['subject', 'id'],
+  whoHeld: ['taskId'],
+  jobTimeline: ['jobId'],
+  handOffs: ['regionId'],
+  reconciliation: ['regionId', 'month'],
+  streamAsOf: ['stream'],
+  search: [],
+  corrections: [],
+  verification: [],
+  queries: [],
+};
+
+/** One part of a file name: ASCII letters, digits, `.` and `-` only, at most 40 characters. */
+const filePart = (value: string): string =>
+  value
+    .replace(/[^A-Za-z0-9.-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 40)
+    .replace(/[-.]+$/, '');
+
+/**
+ * The file name of an export, saying what it holds: the query and what it was asked of, and the
+ * encoding (`audit-reconciliation-fujisato-2026-11-sjis.csv`, `audit-history-job-<id>.csv`).
+ */
+export const exportFileName = (
+  kind: AuditQueryKind,
+  query: Readonly<Record<string, unknown>>,
+  encoding: 'utf-8' | 'shift_jis',
+): string => {
+  const parts = FILE_PARTS[kind].flatMap((key) => {
+    const value = query[key];
+    if (typeof value !== 'string' && typeof value !== 'number') return [];
+    const part = filePart(String(value));
+    return part === '' ? [] : [part];
+  });
+  return `${['audit', FILE_KIND[kind], ...parts].join('-')}${encoding === 'shift_jis' ? '-sjis' : ''}.csv`;
+};

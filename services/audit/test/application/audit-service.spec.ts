@@ -172,6 +172,12 @@ beforeAll(async () => {
       actor: coordinator,
       data: { memberId: memberB, weekStart: '2026-11-02' },
     },
+    {
+      type: 'TaskMarkedDone',
+      at: tokyo('2026-11-06T10:00:00'),
+      actor: memberB,
+      data: { memberId: memberB, taskId: T1, jobId: JOB, regionId: 'fujisato', at: '2026-11-06T01:00:00.000Z' },
+    },
   ]);
   runtime = await openAuditService({
     store,
@@ -205,8 +211,13 @@ describe('who held a task', () => {
     expect(second.holder).toMatchObject({
       memberId: memberB,
       memberName: { kind: 'text', text: '鈴木 花子' },
-      to: null,
+      to: '2026-11-06T01:00:00.000Z',
     });
+  });
+
+  it('answers nobody once the task is done', async () => {
+    const after = await audit().whoHeld(as('accountant'), { taskId: T1, at: '2026-11-06T10:00:00+09:00' });
+    expect(after).toMatchObject({ taskId: T1, jobId: JOB, holder: null });
   });
 
   it('refuses a bad instant, and records nothing', async () => {
@@ -230,8 +241,16 @@ describe('history', () => {
       'TaskHandedOff',
       'TimeEntryRecorded',
       'TimeEntryCorrected',
+      'TaskMarkedDone',
     ]);
+    // Actors that are not members are shown by id and role, and fail nothing.
+    expect(entries[0]!.actor).toEqual({ id: coop.business.id, name: null, role: 'user' });
+    expect(entries.find((e) => e.type === 'TaskAssigned')!.actor).toMatchObject({
+      id: 'system:team-scheduling',
+      role: 'system',
+    });
     const handOff = entries.find((e) => e.type === 'TaskHandedOff')!;
+    expect(handOff.actor).toMatchObject({ id: memberA, role: 'member', name: { kind: 'text' } });
     expect(handOff.occurredAtTokyo).toBe('2026-11-04 11:00');
     expect(handOff.summary).toBe(`タスクを引き継ぎ: ${handOff.summary.split(': ')[1]}`);
     expect(handOff.summary).toContain('鈴木 花子');
@@ -250,6 +269,7 @@ describe('history', () => {
       'TaskHandedOff',
       'TimeEntryRecorded',
       'TimeEntryCorrected',
+      'TaskMarkedDone',
     ]);
   });
 
@@ -278,7 +298,7 @@ describe('timeline and hand-offs', () => {
     expect(t1.title).toBe('商品データ入力 1');
     expect(t1.spans.map((s) => [s.memberId, s.from, s.to])).toEqual([
       [memberA, '2026-11-04T01:00:00.000Z', '2026-11-04T02:00:00.000Z'],
-      [memberB, '2026-11-04T02:00:00.000Z', null],
+      [memberB, '2026-11-04T02:00:00.000Z', '2026-11-06T01:00:00.000Z'],
     ]);
     expect(t1.handOffs).toHaveLength(1);
     expect(timeline.tasks.find((t) => t.taskId === T2)!.spans).toEqual([]);

@@ -97,6 +97,32 @@ describe('the facts of the log, page by page', () => {
     expect(folded.events[2]!.handOff).toMatchObject({ fromMemberId: 'C', toMemberId: null });
   });
 
+  it('ends a holding when the task is done or its job cancelled, the cancellation no hand-off', () => {
+    const folded = foldPage(
+      [
+        event('schedule-J', 'TaskAssigned', { taskId: 'T', memberId: 'A' }),
+        event('schedule-J', 'TaskAssigned', { taskId: 'U', memberId: 'C' }),
+        event('timesheet-A', 'TaskMarkedDone', {
+          memberId: 'A',
+          taskId: 'T',
+          jobId: 'J',
+          regionId: 'fujisato',
+          at: '2026-11-04T01:03:00.000Z',
+        }),
+        event('schedule-J', 'JobCancelledRecorded', { jobId: 'J', reason: 'business withdrew' }),
+        event('schedule-J', 'TaskReleased', { taskId: 'U', memberId: 'C', reason: 'job cancelled', progressNote: '' }),
+      ],
+      emptyKnown(),
+    );
+    expect(folded.events.flatMap((e) => e.holdings.map((h) => [h.taskId, h.kind, h.memberId, h.jobId]))).toEqual([
+      ['T', 'assigned', 'A', 'J'],
+      ['U', 'assigned', 'C', 'J'],
+      ['T', 'done', null, 'J'],
+      ['U', 'cancelled', null, 'J'],
+    ]);
+    expect(folded.events.map((e) => e.handOff)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+
   it("compares a correction with what earlier pages knew: a time entry's before and after", () => {
     const known = emptyKnown();
     known.entries.set('E', {

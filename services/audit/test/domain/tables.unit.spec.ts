@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { decodeShiftJis, decodeUtf8, encodeCsv, parseCsv, shiftJisUnencodable } from '@workshare/files';
 import type { AuditQueryKind, AuditResults, HandOffRecord, HistoryEntry, PersonalText } from '../../src/contract.js';
-import { personalText, REDACTED_TEXT, tokyoMinute, toAuditTable, WITHHELD_TEXT } from '../../src/domain/tables.js';
+import {
+  exportFileName,
+  personalText,
+  REDACTED_TEXT,
+  tokyoMinute,
+  toAuditTable,
+  WITHHELD_TEXT,
+} from '../../src/domain/tables.js';
 
 const text = (t: string): PersonalText => ({ kind: 'text', text: t });
 const AT = '2026-11-04T00:30:00.000Z';
@@ -189,6 +196,35 @@ describe('toAuditTable', () => {
             expect.objectContaining({ code: 'csv.unencodable_character' }),
           );
         else expect(parseCsv(decodeShiftJis(encodeCsv(table, 'shift_jis')))[1]).toHaveLength(table.columns.length);
+      }),
+    );
+  });
+});
+
+describe('the file name of an export', () => {
+  it('names what the file holds: the query, what it was asked of, the encoding', () => {
+    expect(exportFileName('reconciliation', { regionId: 'fujisato', month: '2026-11' }, 'shift_jis')).toBe(
+      'audit-reconciliation-fujisato-2026-11-sjis.csv',
+    );
+    expect(
+      exportFileName('history', { subject: 'job', id: '0190b000-0000-7000-8000-000000000001', limit: 200 }, 'utf-8'),
+    ).toBe('audit-history-job-0190b000-0000-7000-8000-000000000001.csv');
+    expect(exportFileName('whoHeld', { taskId: 'T1', at: '2026-11-04T10:30:00+09:00' }, 'utf-8')).toBe(
+      'audit-who-held-T1.csv',
+    );
+    expect(exportFileName('streamAsOf', { stream: 'schedule-J/1', at: '2026-11-04T10:30:00+09:00' }, 'utf-8')).toBe(
+      'audit-stream-schedule-J-1.csv',
+    );
+    expect(exportFileName('search', { counterparty: '鈴木' }, 'utf-8')).toBe('audit-search.csv');
+    expect(exportFileName('queries', { limit: 5 }, 'shift_jis')).toBe('audit-queries-sjis.csv');
+  });
+
+  it('is a safe file name, whatever text a query holds', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (regionId, month) => {
+        const name = exportFileName('reconciliation', { regionId, month }, 'utf-8');
+        expect(name).toMatch(/^audit-reconciliation(-[A-Za-z0-9][A-Za-z0-9.-]{0,39})*\.csv$/);
+        expect(name.length).toBeLessThanOrEqual('audit-reconciliation'.length + 2 * 41 + '.csv'.length);
       }),
     );
   });

@@ -198,7 +198,7 @@ export const describeAuditGrpc = (label: string, setup: () => Promise<GrpcTestEn
           call('accountant'),
         );
         expect(sjis).toMatchObject({
-          fileName: 'audit-jobTimeline-sjis.csv',
+          fileName: `audit-timeline-${JOB}-sjis.csv`,
           mediaType: 'text/csv; charset=Shift_JIS',
         });
         expect(decodeShiftJis(Buffer.from(sjis.content))).toContain('入力 1');

@@ -11,6 +11,7 @@ import {
 } from '@workshare/grpc';
 import { auditV1, fileDescriptorProtos } from '@workshare/proto';
 import type { AuditApplication } from '../../application/audit-service.js';
+import { AUDIT_MAX_ANSWER_BYTES } from '../../contract.js';
 import {
   correctionsQuery,
   correctionsResponse,
@@ -48,12 +49,6 @@ export const AUDIT_REQUEST_LIMITS = {
     export: { 'streamAsOf.stream': STREAM, 'search.counterparty': COUNTERPARTY },
   },
 } as const;
-
-/**
- * The largest answer a caller of the audit's gRPC API must accept: a long history page or a
- * month's reconciliation of a large region. Callers set `grpc.max_receive_message_length` to it.
- */
-export const AUDIT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /**
  * The audit over gRPC (proto/workshare/audit/v1/audit.proto): the host checks every request's

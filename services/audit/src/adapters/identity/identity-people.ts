@@ -1,4 +1,4 @@
-import { DomainError } from '@workshare/eventsourcing';
+import { DomainError, isUuid } from '@workshare/eventsourcing';
 import { createClient, type CreateClientOptions, type ServiceClient } from '@workshare/grpc';
 import { IdentityTextsClient, openPersonalTexts } from '@workshare/identity';
 import { identityV1 } from '@workshare/proto';
@@ -52,7 +52,9 @@ export class IdentityPeople implements PersonNames, PersonalTexts {
     asker: { readonly token?: string | undefined },
   ): Promise<Map<string, PersonalText>> {
     const names = new Map<string, PersonalText>();
-    await mapLimited([...new Set(ids)], this.concurrency, async (memberId) => {
+    // Only a member id has a name to ask for: an actor may be the platform (`system:<service>`), a
+    // tool or a user; those are shown by their id and role, and never make the answer fail.
+    await mapLimited([...new Set(ids)].filter(isUuid), this.concurrency, async (memberId) => {
       try {
         const { member } = await this.client.getMember({ memberId }, { token: asker.token });
         if (member === undefined) return;
@@ -67,7 +69,7 @@ export class IdentityPeople implements PersonNames, PersonalTexts {
             names.set(memberId, WITHHELD);
         }
       } catch (error) {
-        // Not a member (a user, the platform): no name. Not hers to read: withheld.
+        // Not a member (a user, an operator): no name. Not hers to read: withheld.
         if (error instanceof DomainError && error.kind === 'not_found') return;
         if (error instanceof DomainError && error.kind === 'forbidden') names.set(memberId, WITHHELD);
         else throw error;

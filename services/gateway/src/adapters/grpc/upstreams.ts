@@ -8,6 +8,7 @@ import {
   teamSchedulingV1,
   timeTrackingV1,
 } from '@workshare/proto';
+import { AUDIT_MAX_ANSWER_BYTES } from '@workshare/audit/contract';
 import { MAX_ANSWER_BYTES } from '@workshare/settlement/contract';
 import { connectAudit, type AuditUpstream } from './audit.js';
 
@@ -63,10 +64,10 @@ export const connectUpstreams = (addresses: UpstreamAddresses): Upstreams => {
     ...options,
     channelOptions: { 'grpc.max_receive_message_length': MAX_ANSWER_BYTES },
   });
-  // A month's reconciliation or a long history can be large too.
+  // A month's reconciliation or a long history can be large too (the audit's contract).
   const audit = connectAudit(addresses.auditAddress, {
     ...options,
-    channelOptions: { 'grpc.max_receive_message_length': MAX_ANSWER_BYTES },
+    channelOptions: { 'grpc.max_receive_message_length': AUDIT_MAX_ANSWER_BYTES },
   });
   const addressOf: Record<UpstreamName, string> = {
     identity: addresses.identityAddress,
