@@ -574,10 +574,15 @@ describe('unavailability', () => {
     expect(hers.length).toBeGreaterThanOrEqual(2);
     const from = hers[0]!.span!.end;
     const to = new Date(from.getTime() + 3 * DAY_MS);
-    const all = await service().getMemberSchedule(as('coordinator'), {
-      memberId: people.hana,
-      from: new Date(Date.now() - DAY_MS),
-      to: new Date(Date.now() + 30 * DAY_MS),
+    // Her schedule is a read model of its own: wait until it shows the job just planned (a run
+    // on a loaded machine once read it before the plan had reached it, and found nothing).
+    const all = await eventually('her schedule showing the job just planned', async () => {
+      const schedule = await service().getMemberSchedule(as('coordinator'), {
+        memberId: people.hana,
+        from: new Date(Date.now() - DAY_MS),
+        to: new Date(Date.now() + 30 * DAY_MS),
+      });
+      return hers.every((h) => schedule.some((t) => t.taskId === h.taskId)) ? schedule : undefined;
     });
     const inPeriod = all.filter((t) => t.memberId === people.hana && t.span!.start < to && from < t.span!.end);
     const before = new Map<string, ReturnType<typeof snapshot>>();
