@@ -157,7 +157,7 @@ ALTER TABLE %s.events ALTER COLUMN recorded_at SET DEFAULT date_trunc('milliseco
 ${APPEND_FUNCTIONS}`,
   },
   {
-    // The events table is append-only: any UPDATE, DELETE or TRUNCATE statement is refused, for
+    // The events table is append-only: every UPDATE, DELETE or TRUNCATE statement is refused, for
     // every session (ENABLE ALWAYS: also under session_replication_role = replica). Its owner can
     // still disable the trigger; the seals are what stands against that (README, "Tamper evidence").
     version: 6,

@@ -55,7 +55,7 @@ export interface TestCooperative {
   readonly texts: PersonalTexts;
   /**
    * Registers one more member (by the operator), with invented personal data: her id. Her
-   * MemberRegistered goes to the store as any member's.
+   * MemberRegistered goes to the store as every member's does.
    */
   registerMember(spec: TestMemberSpec): Promise<string>;
   close(): Promise<void>;
